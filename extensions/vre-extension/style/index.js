@@ -1,0 +1,1 @@
+import '@odatis-vre/vre/style/index.css';

@@ -1,0 +1,2 @@
+export * from './about';
+export * from './datasources';

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+// Builds the embedded VRE: TypeScript packages, prebuilt extensions, the host bundle (webpack,
+// only when its inputs changed), then the static site with the shared sample data.
+const fs = require('fs');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const root = path.resolve(__dirname, '..');
+const appDir = path.join(root, 'packages', 'app');
+const sharedData = path.resolve(root, '..', 'shared', 'data');
+
+function run(command, args, cwd = root) {
+  const started = Date.now();
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: process.env });
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(' ')} exited with ${result.status} (in ${path.relative(root, cwd) || '.'})`);
+  }
+  return Date.now() - started;
+}
+
+/** Newest modification time under the given files/folders (ignoring node_modules). */
+function newest(paths) {
+  let latest = 0;
+  const visit = p => {
+    if (!fs.existsSync(p)) return;
+    const stat = fs.statSync(p);
+    if (stat.isDirectory()) {
+      for (const name of fs.readdirSync(p)) if (name !== 'node_modules') visit(path.join(p, name));
+    } else latest = Math.max(latest, stat.mtimeMs);
+  };
+  paths.forEach(visit);
+  return latest;
+}
+
+function stale(output, inputs) {
+  return !fs.existsSync(output) || newest(inputs) > fs.statSync(output).mtimeMs;
+}
+
+function extensionDirs() {
+  const dir = path.join(root, 'extensions');
+  return fs
+    .readdirSync(dir)
+    .map(name => path.join(dir, name))
+    .filter(p => fs.existsSync(path.join(p, 'package.json')))
+    .filter(p => (require(path.join(p, 'package.json')).jupyterlab || {}).extension);
+}
+
+async function buildAll({ skip = false, log = console.log } = {}) {
+  const siteDir = path.join(appDir, 'site');
+  if (!fs.existsSync(path.join(root, 'node_modules', '@jupyterlab', 'builder'))) {
+    throw new Error('Dependencies are not installed: run `npm ci` first.');
+  }
+  if (!fs.existsSync(sharedData)) {
+    throw new Error(`The shared sample data is missing: expected ${sharedData} (the ../shared folder beside the repository).`);
+  }
+  if (skip && fs.existsSync(path.join(siteDir, 'lab', 'index.html'))) {
+    return { siteDir };
+  }
+  log('• TypeScript packages (tsc -b)');
+  run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b']);
+
+  const prebuilt = [];
+  for (const dir of extensionDirs()) {
+    const dist = path.join(dir, 'dist', 'package.json');
+    const deps = [path.join(dir, 'lib'), path.join(dir, 'style'), path.join(dir, 'schema'), path.join(dir, 'package.json'),
+      path.join(root, 'packages', 'vre', 'lib'), path.join(root, 'packages', 'vre', 'style')];
+    if (stale(dist, deps)) {
+      log(`• prebuilt extension ${path.relative(root, dir)} (@jupyterlab/builder)`);
+      run(process.execPath, [path.join(root, 'scripts', 'build-labextension.js'), dir], dir);
+    }
+    prebuilt.push(path.join(dir, 'dist'));
+  }
+
+  const bundle = path.join(appDir, 'build', 'bundle.js');
+  const hostInputs = ['lib', 'templates', 'scripts/host.js', 'webpack.config.js', 'package.json']
+    .map(p => path.join(appDir, p))
+    .concat(path.join(root, 'package-lock.json'));
+  if (stale(bundle, hostInputs)) {
+    log('• JupyterLab host bundle (webpack, production; takes a few minutes on 2 cores)');
+    const ms = run(process.execPath, [require.resolve('webpack-cli/bin/cli.js'), '--config', 'webpack.config.js'], appDir);
+    log(`  built in ${(ms / 1000).toFixed(0)} s`);
+  }
+
+  log('• site (host, prebuilt extensions, shared/ sample data, examples/)');
+  const { buildSite } = require('../packages/app/scripts/site');
+  buildSite({
+    siteDir,
+    buildDir: path.join(appDir, 'build'),
+    extensions: prebuilt,
+    mounts: [
+      { name: 'shared', source: sharedData, readOnly: true },
+      { name: 'examples', source: path.join(root, 'examples'), readOnly: true }
+    ],
+    pageConfig: { appVersion: require(path.join(root, 'package.json')).version }
+  });
+  return { siteDir };
+}
+
+module.exports = { buildAll };
+
+if (require.main === module) {
+  buildAll().catch(error => {
+    console.error(`Build failed: ${error.message}`);
+    process.exit(1);
+  });
+}
