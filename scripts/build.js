@@ -91,7 +91,8 @@ async function buildAll({ skip = false, log = console.log } = {}) {
       { name: 'shared', source: sharedData, readOnly: true },
       { name: 'examples', source: path.join(root, 'examples'), readOnly: true }
     ],
-    pageConfig: { appVersion: require(path.join(root, 'package.json')).version }
+    // app.version is the JupyterLab version, as in a stock JupyterLab.
+    pageConfig: { appVersion: require('@jupyterlab/application/package.json').version }
   });
   return { siteDir };
 }

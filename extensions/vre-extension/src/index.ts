@@ -87,7 +87,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const specs = app.serviceManager.kernelspecs.specs?.kernelspecs ?? {};
         const info: AboutInfo = {
           vreVersion: VRE_VERSION,
-          appName: app.name,
+          appName: 'JupyterLab',
           appVersion: app.version,
           kernels: Object.values(specs).map(spec => spec?.display_name ?? ''),
           extensions: federatedExtensions(),

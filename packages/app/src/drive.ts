@@ -22,14 +22,7 @@ export class MountedBrowserDrive extends BrowserStorageDrive {
   }
 
   async get(path: string, options?: Contents.IFetchOptions): Promise<Contents.IModel> {
-    const model = await super.get(path, options);
-    if (!this.mountOf(path)) {
-      return model;
-    }
-    const content = Array.isArray(model.content)
-      ? (model.content as Contents.IModel[]).map(child => ({ ...child, writable: false }))
-      : model.content;
-    return { ...model, content, writable: false };
+    return this.withAccess(await super.get(path, options));
   }
 
   async newUntitled(options?: Contents.ICreateOptions): Promise<Contents.IModel> {
@@ -55,12 +48,24 @@ export class MountedBrowserDrive extends BrowserStorageDrive {
 
   async copy(path: string, toDir: string): Promise<Contents.IModel> {
     this.refuse(toDir, 'copy into');
-    return super.copy(path, toDir);
+    return this.withAccess(await super.copy(path, toDir));
   }
 
   async createCheckpoint(path: string): Promise<Contents.ICheckpointModel> {
     this.refuse(path, 'checkpoint');
     return super.createCheckpoint(path);
+  }
+
+  /**
+   * Everything inside a mount is read-only and everything outside is the user's: a copy of a
+   * shared file must not inherit the read-only flag of its source.
+   */
+  private withAccess(model: Contents.IModel): Contents.IModel {
+    const access = (m: Contents.IModel) => ({ ...m, writable: this.mountOf(m.path) === null });
+    const content = Array.isArray(model.content)
+      ? (model.content as Contents.IModel[]).map(access)
+      : model.content;
+    return { ...access(model), content };
   }
 
   private refuse(path: string, action: string): void {

@@ -1,10 +1,10 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { PageConfig } from '@jupyterlab/coreutils';
 import { Contents, IDefaultDrive } from '@jupyterlab/services';
-import { JavaScriptKernel } from '@jupyterlite/javascript-kernel';
 import { ILocalForage } from '@jupyterlite/localforage';
 import { IKernelSpecs } from '@jupyterlite/services';
 import { MountedBrowserDrive } from './drive';
+import { VreJavaScriptKernel } from './kernel';
 
 export { MountedBrowserDrive } from './drive';
 
@@ -17,7 +17,7 @@ const JS_LOGO =
 
 /**
  * The in-browser JavaScript kernel (runs in a Web Worker). Registered by the host because
- * the kernel's own npm extension package does not ship its assets.
+ * the kernel's own npm extension package does not ship its assets; ours also awaits promises.
  */
 const javascriptKernel: JupyterFrontEndPlugin<void> = {
   id: '@odatis-vre/app:javascript-kernel',
@@ -35,7 +35,7 @@ const javascriptKernel: JupyterFrontEndPlugin<void> = {
       },
       // The kernel package is typed against an older @jupyterlite/kernel; the shape is the same.
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      create: async (options: any) => new JavaScriptKernel(options) as any
+      create: async (options: any) => new VreJavaScriptKernel(options) as any
     });
   }
 };

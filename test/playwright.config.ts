@@ -1,0 +1,56 @@
+import { defineConfig } from '@playwright/test';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Browser tests of the embedded VRE, in Debian's Chromium (never a downloaded browser).
+ * The web server is `npm start` itself: it builds what is stale, then serves the site.
+ */
+const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+if (!fs.existsSync(chromium)) {
+  throw new Error(
+    `Chromium was not found at ${chromium}. The browser tests drive Debian's Chromium: ` +
+      'install it with `apt-get install -y chromium`, or set CHROMIUM_PATH to a Chromium binary.'
+  );
+}
+
+const port = Number(process.env.ODATIS_VRE_TEST_PORT || 8787);
+const root = path.resolve(__dirname, '..');
+
+export default defineConfig({
+  testDir: 'browser',
+  outputDir: path.join(root, 'test-results', 'playwright'),
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
+  workers: 1,
+  retries: 0,
+  reporter: [['list'], ['json', { outputFile: path.join(root, 'test-results', 'browser.json') }]],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 1400, height: 900 },
+    video: 'off',
+    trace: 'off',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromium,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync'
+      ]
+    }
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: `node scripts/start.js --port ${port}`,
+    cwd: root,
+    url: `http://127.0.0.1:${port}/lab/`,
+    timeout: 20 * 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe'
+  }
+});
