@@ -13,10 +13,19 @@ const development = process.argv.includes('--development');
 
 const corePath = path.join(root, 'node_modules', '.cache', 'odatis-vre', 'jlcore');
 fs.mkdirSync(corePath, { recursive: true });
-fs.copyFileSync(require.resolve('@jupyterlab/core-meta/core.package.json'), path.join(corePath, 'package.json'));
+fs.copyFileSync(
+  require.resolve('@jupyterlab/core-meta/core.package.json'),
+  path.join(corePath, 'package.json')
+);
 
 const builder = require.resolve('@jupyterlab/builder/lib/build-labextension.js');
-const args = [builder, '--core-path', corePath, ...(development ? ['--development'] : []), extensionDir];
+const args = [
+  builder,
+  '--core-path',
+  corePath,
+  ...(development ? ['--development'] : []),
+  extensionDir
+];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: extensionDir });
 if (result.status !== 0) {
   console.error(`build-labextension failed for ${extensionDir}`);

@@ -13,7 +13,9 @@ function run(command, args, cwd = root) {
   const started = Date.now();
   const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: process.env });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} exited with ${result.status} (in ${path.relative(root, cwd) || '.'})`);
+    throw new Error(
+      `${command} ${args.join(' ')} exited with ${result.status} (in ${path.relative(root, cwd) || '.'})`
+    );
   }
   return Date.now() - started;
 }
@@ -51,7 +53,9 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     throw new Error('Dependencies are not installed: run `npm ci` first.');
   }
   if (!fs.existsSync(sharedData)) {
-    throw new Error(`The shared sample data is missing: expected ${sharedData} (the ../shared folder beside the repository).`);
+    throw new Error(
+      `The shared sample data is missing: expected ${sharedData} (the ../shared folder beside the repository).`
+    );
   }
   if (skip && fs.existsSync(path.join(siteDir, 'lab', 'index.html'))) {
     return { siteDir };
@@ -62,8 +66,14 @@ async function buildAll({ skip = false, log = console.log } = {}) {
   const prebuilt = [];
   for (const dir of extensionDirs()) {
     const dist = path.join(dir, 'dist', 'package.json');
-    const deps = [path.join(dir, 'lib'), path.join(dir, 'style'), path.join(dir, 'schema'), path.join(dir, 'package.json'),
-      path.join(root, 'packages', 'vre', 'lib'), path.join(root, 'packages', 'vre', 'style')];
+    const deps = [
+      path.join(dir, 'lib'),
+      path.join(dir, 'style'),
+      path.join(dir, 'schema'),
+      path.join(dir, 'package.json'),
+      path.join(root, 'packages', 'vre', 'lib'),
+      path.join(root, 'packages', 'vre', 'style')
+    ];
     if (stale(dist, deps)) {
       log(`• prebuilt extension ${path.relative(root, dir)} (@jupyterlab/builder)`);
       run(process.execPath, [path.join(root, 'scripts', 'build-labextension.js'), dir], dir);
@@ -75,9 +85,19 @@ async function buildAll({ skip = false, log = console.log } = {}) {
   const hostInputs = ['lib', 'templates', 'scripts/host.js', 'webpack.config.js', 'package.json']
     .map(p => path.join(appDir, p))
     .concat(path.join(root, 'package-lock.json'));
-  if (stale(bundle, hostInputs)) {
-    log('• JupyterLab host bundle (webpack, production; takes a few minutes on 2 cores)');
-    const ms = run(process.execPath, [require.resolve('webpack-cli/bin/cli.js'), '--config', 'webpack.config.js'], appDir);
+  const mode = process.env.NODE_ENV === 'development' ? 'development' : 'production';
+  const infoFile = path.join(appDir, 'build', 'build-info.json');
+  const builtMode = fs.existsSync(infoFile)
+    ? JSON.parse(fs.readFileSync(infoFile, 'utf8')).mode
+    : null;
+  if (builtMode !== mode || stale(bundle, hostInputs)) {
+    log(`• JupyterLab host bundle (webpack, ${mode}; takes a few minutes on 2 cores)`);
+    const ms = run(
+      process.execPath,
+      [require.resolve('webpack-cli/bin/cli.js'), '--config', 'webpack.config.js', '--stats', 'errors-warnings'],
+      appDir
+    );
+    fs.writeFileSync(infoFile, JSON.stringify({ mode, builtAt: new Date().toISOString() }));
     log(`  built in ${(ms / 1000).toFixed(0)} s`);
   }
 

@@ -17,7 +17,9 @@ async function main() {
     host: option('--host', process.env.HOST || '127.0.0.1'),
     port: Number(option('--port', process.env.PORT || 8686))
   });
-  console.log(`\nODATIS VRE is running at ${url}\n(serving ${path.relative(process.cwd(), siteDir)}; press Ctrl+C to stop)`);
+  console.log(
+    `\nODATIS VRE is running at ${url}\n(serving ${path.relative(process.cwd(), siteDir)}; press Ctrl+C to stop)`
+  );
 }
 
 main().catch(error => {

@@ -21,11 +21,16 @@ const assetConfig = Build.ensureAssets({
   output: buildDir
 });
 writeIndexModule(pkg, path.join(buildDir, 'index.js'));
-fs.copyFileSync(path.join(__dirname, 'templates', 'bootstrap.js'), path.join(buildDir, 'bootstrap.js'));
+fs.copyFileSync(
+  path.join(__dirname, 'templates', 'bootstrap.js'),
+  path.join(buildDir, 'bootstrap.js')
+);
 
 class SettingsIndexPlugin {
   apply(compiler) {
-    compiler.hooks.done.tap('SettingsIndexPlugin', () => writeSettingsIndex(path.join(buildDir, 'schemas')));
+    compiler.hooks.done.tap('SettingsIndexPlugin', () =>
+      writeSettingsIndex(path.join(buildDir, 'schemas'))
+    );
   }
 }
 

@@ -8,7 +8,9 @@ const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
 function realFiles(folder: string): string[] {
   const dir = path.join(SHARED, folder);
   if (!fs.existsSync(dir)) {
-    throw new Error(`The shared sample data is missing: expected ${dir} (../shared beside the repository)`);
+    throw new Error(
+      `The shared sample data is missing: expected ${dir} (../shared beside the repository)`
+    );
   }
   return sortNames(fs.readdirSync(dir));
 }
@@ -31,23 +33,31 @@ test.describe('the embedded VRE shell', () => {
     ]);
     // The notebook section offers the in-browser kernel.
     await expect(
-      page.locator('.jp-Launcher-section', { has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' }) })
+      page.locator('.jp-Launcher-section', {
+        has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' })
+      })
     ).toContainText('JavaScript (Web Worker)');
     await snapshot(page, testInfo, '01-launcher');
   });
 
-  test('creates a notebook from the launcher and runs a cell on the in-browser kernel', async ({ page }, testInfo) => {
+  test('creates a notebook from the launcher and runs a cell on the in-browser kernel', async ({
+    page
+  }, testInfo) => {
     await openVre(page);
     const notebookSection = page.locator('.jp-Launcher-section', {
       has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' })
     });
-    await notebookSection.locator('.jp-LauncherCard', { hasText: 'JavaScript (Web Worker)' }).click();
+    await notebookSection
+      .locator('.jp-LauncherCard', { hasText: 'JavaScript (Web Worker)' })
+      .click();
     const panel = page.locator('.jp-NotebookPanel:visible');
     await expect(panel).toBeVisible();
     await expect(page.locator('.jp-DirListing-item', { hasText: 'Untitled.ipynb' })).toBeVisible();
     await waitForKernelIdle(page);
     await panel.locator('.jp-Cell .cm-content').first().click();
-    await page.keyboard.type('const squares = [1, 2, 3].map(x => x * 14);\nsquares.reduce((a, b) => a + b)');
+    await page.keyboard.type(
+      'const squares = [1, 2, 3].map(x => x * 14);\nsquares.reduce((a, b) => a + b)'
+    );
     await page.keyboard.press('Shift+Enter');
     const output = panel.locator('.jp-Cell').first().locator('.jp-OutputArea-output');
     await expect(output).toHaveText('84');
@@ -55,17 +65,26 @@ test.describe('the embedded VRE shell', () => {
     await snapshot(page, testInfo, '02-notebook-cell');
   });
 
-  test('shows the real PHYTOBS and Gravelines files in the read-only shared/ folder', async ({ page }, testInfo) => {
+  test('shows the real PHYTOBS and Gravelines files in the read-only shared/ folder', async ({
+    page
+  }, testInfo) => {
     await openVre(page);
     expect(await listedFiles(page)).toEqual(expect.arrayContaining(['shared', 'examples']));
     await openFolder(page, 'shared');
-    expect(sortNames(await listedFiles(page))).toEqual(sortNames(['gravelines', 'phytobs', 'README.md']));
+    expect(sortNames(await listedFiles(page))).toEqual(
+      sortNames(['gravelines', 'phytobs', 'README.md'])
+    );
     await openFolder(page, 'phytobs');
     await expect.poll(async () => sortNames(await listedFiles(page))).toEqual(realFiles('phytobs'));
     await snapshot(page, testInfo, '03-shared-phytobs');
-    await page.locator('.jp-BreadCrumbs-item[title="shared"], .jp-BreadCrumbs-item', { hasText: 'shared' }).first().click();
+    await page
+      .locator('.jp-BreadCrumbs-item[title="shared"], .jp-BreadCrumbs-item', { hasText: 'shared' })
+      .first()
+      .click();
     await openFolder(page, 'gravelines');
-    await expect.poll(async () => sortNames(await listedFiles(page))).toEqual(realFiles('gravelines'));
+    await expect
+      .poll(async () => sortNames(await listedFiles(page)))
+      .toEqual(realFiles('gravelines'));
     await snapshot(page, testInfo, '04-shared-gravelines');
 
     // The files are the real ones, byte for byte, and the folder refuses writes.
@@ -73,12 +92,18 @@ test.describe('the embedded VRE shell', () => {
       const response = await fetch('/files/shared/phytobs/PELAGOS_Arcachon_Bouee13.csv');
       return (await response.arrayBuffer()).byteLength;
     });
-    expect(served).toBe(fs.statSync(path.join(SHARED, 'phytobs', 'PELAGOS_Arcachon_Bouee13.csv')).size);
+    expect(served).toBe(
+      fs.statSync(path.join(SHARED, 'phytobs', 'PELAGOS_Arcachon_Bouee13.csv')).size
+    );
     const refusal = await page.evaluate(async () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const contents = (window as any).jupyterapp.serviceManager.contents;
       try {
-        await contents.save('shared/phytobs/notes.txt', { type: 'file', format: 'text', content: 'x' });
+        await contents.save('shared/phytobs/notes.txt', {
+          type: 'file',
+          format: 'text',
+          content: 'x'
+        });
         return 'saved';
       } catch (error) {
         return (error as Error).message;
@@ -95,11 +120,16 @@ test.describe('the embedded VRE shell', () => {
     const palette = page.locator('#command-palette');
     await expect(palette).toBeVisible();
     await palette.locator('input').fill('About ODATIS');
-    await palette.locator('.lm-CommandPalette-item', { hasText: 'About ODATIS VRE' }).first().click();
+    await palette
+      .locator('.lm-CommandPalette-item', { hasText: 'About ODATIS VRE' })
+      .first()
+      .click();
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('About ODATIS VRE');
     await expect(dialog.locator('.odatis-vre-AboutVersions')).toContainText('ODATIS VRE');
-    await expect(dialog.locator('.odatis-vre-AboutVersions')).toContainText('@odatis-vre/vre-extension');
+    await expect(dialog.locator('.odatis-vre-AboutVersions')).toContainText(
+      '@odatis-vre/vre-extension'
+    );
     const data = dialog.locator('.odatis-vre-AboutData');
     await expect(data.locator('tbody tr')).toHaveCount(2);
     await expect(data).toContainText('CC-BY-SA 2.0');
@@ -122,7 +152,9 @@ test.describe('the embedded VRE shell', () => {
     await openVre(page);
     await page.locator('.jp-LauncherCard', { hasText: 'Getting started' }).click();
     const panel = page.locator('.jp-NotebookPanel:visible');
-    await expect(page.locator('.jp-DirListing-item', { hasText: 'getting-started.ipynb' })).toBeVisible();
+    await expect(
+      page.locator('.jp-DirListing-item', { hasText: 'getting-started.ipynb' })
+    ).toBeVisible();
     await waitForKernelIdle(page);
     await execute(page, 'notebook:run-all-cells');
     const outputs = panel.locator('.jp-OutputArea-output');
@@ -141,7 +173,10 @@ test.describe('the embedded VRE shell', () => {
       const contents = (window as any).jupyterapp.serviceManager.contents;
       const model = await contents.get('getting-started.ipynb', { content: true });
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      return { writable: model.writable, outputs: model.content.cells.map((c: any) => (c.outputs ?? []).length) };
+      return {
+        writable: model.writable,
+        outputs: model.content.cells.map((c: any) => (c.outputs ?? []).length)
+      };
     });
     expect(saved).toEqual({ writable: true, outputs: [0, 1, 0, 1] });
   });

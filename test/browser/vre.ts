@@ -17,14 +17,20 @@ export async function openVre(page: Page): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', error => errors.push(error.message));
   await page.goto('/lab/');
-  await expect(page.locator('body')).toHaveAttribute('data-odatis-vre-ready', 'true', { timeout: 90_000 });
+  await expect(page.locator('body')).toHaveAttribute('data-odatis-vre-ready', 'true', {
+    timeout: 90_000
+  });
   await expect(page.locator('#odatis-vre-startup-error')).toHaveCount(0);
   await expect(page.locator('.jp-Launcher')).toBeVisible();
   expect(errors, 'uncaught errors during start-up').toEqual([]);
 }
 
 /** Runs a JupyterLab command through the application object the page exposes. */
-export async function execute<T = unknown>(page: Page, command: string, args: object = {}): Promise<T> {
+export async function execute<T = unknown>(
+  page: Page,
+  command: string,
+  args: object = {}
+): Promise<T> {
   return page.evaluate(
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     ([id, a]) => (window as any).jupyterapp.commands.execute(id, a),

@@ -1,8 +1,4 @@
-import {
-  ILabShell,
-  JupyterFrontEnd,
-  JupyterFrontEndPlugin
-} from '@jupyterlab/application';
+import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { Dialog, ICommandPalette, showDialog, showErrorMessage } from '@jupyterlab/apputils';
 import { PageConfig, PathExt } from '@jupyterlab/coreutils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
@@ -35,7 +31,11 @@ const GETTING_STARTED = 'getting-started.ipynb';
 async function readDataSources(app: JupyterFrontEnd, sharedDataPath: string) {
   const readme = PathExt.join(sharedDataPath, 'README.md');
   try {
-    const model = await app.serviceManager.contents.get(readme, { type: 'file', format: 'text', content: true });
+    const model = await app.serviceManager.contents.get(readme, {
+      type: 'file',
+      format: 'text',
+      content: true
+    });
     return { dataSources: parseDataSources(String(model.content)) };
   } catch (reason) {
     return {
@@ -104,7 +104,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
 
     commands.addCommand(CommandIDs.openSharedData, {
-      label: args => (args.isLauncher ? trans.__('Shared data') : trans.__('Open the Shared Data Folder')),
+      label: args =>
+        args.isLauncher ? trans.__('Shared data') : trans.__('Open the Shared Data Folder'),
       caption: trans.__('Browse the read-only ODATIS sample data'),
       icon: args => (args.isLauncher ? odatisIcon : undefined),
       isEnabled: () => fileBrowser !== null,
@@ -126,7 +127,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
           const target = await contents.copy(source, '');
           return commands.execute('docmanager:open', { path: target.path });
         } catch (reason) {
-          await showErrorMessage(trans.__('Cannot open the getting-started notebook'), reason as Error);
+          await showErrorMessage(
+            trans.__('Cannot open the getting-started notebook'),
+            reason as Error
+          );
           return undefined;
         }
       }
@@ -134,14 +138,24 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     if (launcher) {
       const args = { isLauncher: true };
-      launcher.add({ command: CommandIDs.openGettingStarted, category: LAUNCHER_CATEGORY, rank: 1, args });
-      launcher.add({ command: CommandIDs.openSharedData, category: LAUNCHER_CATEGORY, rank: 2, args });
+      launcher.add({
+        command: CommandIDs.openGettingStarted,
+        category: LAUNCHER_CATEGORY,
+        rank: 1,
+        args
+      });
+      launcher.add({
+        command: CommandIDs.openSharedData,
+        category: LAUNCHER_CATEGORY,
+        rank: 2,
+        args
+      });
       launcher.add({ command: CommandIDs.about, category: LAUNCHER_CATEGORY, rank: 3, args });
     }
     if (palette) {
       const category = trans.__('ODATIS VRE');
-      [CommandIDs.about, CommandIDs.openSharedData, CommandIDs.openGettingStarted].forEach(command =>
-        palette.addItem({ command, category })
+      [CommandIDs.about, CommandIDs.openSharedData, CommandIDs.openGettingStarted].forEach(
+        command => palette.addItem({ command, category })
       );
     }
   }

@@ -65,7 +65,9 @@ function handler(siteDir) {
       'Accept-Ranges': 'bytes',
       'Last-Modified': stat.mtime.toUTCString(),
       // Hashed bundle chunks never change; everything else is revalidated.
-      'Cache-Control': /\.[0-9a-f]{8}\.js$/.test(file) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'Cache-Control': /\.[0-9a-f]{8}\.js$/.test(file)
+        ? 'public, max-age=31536000, immutable'
+        : 'no-cache'
     };
     const range = req.headers.range && /^bytes=(\d*)-(\d*)$/.exec(req.headers.range);
     if (range) {
@@ -76,7 +78,11 @@ function handler(siteDir) {
         res.writeHead(416, { 'Content-Range': `bytes */${stat.size}` }).end();
         return;
       }
-      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${stat.size}`, 'Content-Length': end - start + 1 });
+      res.writeHead(206, {
+        ...headers,
+        'Content-Range': `bytes ${start}-${end}/${stat.size}`,
+        'Content-Length': end - start + 1
+      });
       if (req.method === 'HEAD') res.end();
       else fs.createReadStream(file, { start, end }).pipe(res);
       return;
@@ -99,7 +105,10 @@ function serveSite(siteDir, { host = '127.0.0.1', port = 8686, tries = 20 } = {}
       });
       server.listen(p, host, () => {
         const { port: actual } = server.address();
-        resolve({ server, url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}/lab/` });
+        resolve({
+          server,
+          url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}/lab/`
+        });
       });
     };
     attempt(port, tries);

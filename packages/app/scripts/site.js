@@ -90,7 +90,9 @@ function installPrebuiltExtensions(siteDir, extensionDirs) {
     const meta = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
     const build = meta.jupyterlab && meta.jupyterlab._build;
     if (!build) {
-      throw new Error(`${dir} is not a prebuilt JupyterLab extension (no jupyterlab._build in its package.json)`);
+      throw new Error(
+        `${dir} is not a prebuilt JupyterLab extension (no jupyterlab._build in its package.json)`
+      );
     }
     const target = path.join(siteDir, 'extensions', meta.name);
     copyDir(dir, target);
@@ -134,11 +136,20 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
   rmrf(siteDir);
   fs.mkdirSync(siteDir, { recursive: true });
   copyDir(buildDir, path.join(siteDir, 'build'));
-  fs.copyFileSync(path.join(buildDir, 'service-worker.js'), path.join(siteDir, 'service-worker.js'));
-  fs.copyFileSync(path.join(__dirname, '..', 'templates', 'favicon.svg'), path.join(siteDir, 'favicon.svg'));
+  fs.copyFileSync(
+    path.join(buildDir, 'service-worker.js'),
+    path.join(siteDir, 'service-worker.js')
+  );
+  fs.copyFileSync(
+    path.join(__dirname, '..', 'templates', 'favicon.svg'),
+    path.join(siteDir, 'favicon.svg')
+  );
 
   const { entries, schemas } = installPrebuiltExtensions(siteDir, extensions);
-  fs.writeFileSync(path.join(siteDir, 'build', 'schemas', 'all_federated.json'), JSON.stringify(schemas));
+  fs.writeFileSync(
+    path.join(siteDir, 'build', 'schemas', 'all_federated.json'),
+    JSON.stringify(schemas)
+  );
 
   const filesDir = path.join(siteDir, 'files');
   fs.mkdirSync(filesDir, { recursive: true });
@@ -185,7 +196,10 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
   };
   fs.mkdirSync(path.join(siteDir, 'lab'), { recursive: true });
   fs.writeFileSync(path.join(siteDir, 'lab', 'index.html'), pageHtml(config));
-  fs.writeFileSync(path.join(siteDir, 'jupyter-lite.json'), JSON.stringify({ 'jupyter-config-data': config }, null, 2));
+  fs.writeFileSync(
+    path.join(siteDir, 'jupyter-lite.json'),
+    JSON.stringify({ 'jupyter-config-data': config }, null, 2)
+  );
   fs.writeFileSync(
     path.join(siteDir, 'index.html'),
     `<!doctype html><meta charset="utf-8"><link rel="icon" type="image/svg+xml" href="${config.baseUrl}favicon.svg"><meta http-equiv="refresh" content="0; url=${config.appUrl}/"><a href="${config.appUrl}/">ODATIS VRE</a>\n`

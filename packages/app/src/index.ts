@@ -53,7 +53,8 @@ const mountedDrive: JupyterFrontEndPlugin<Contents.IDrive> = {
   activate: (_app: JupyterFrontEnd, forage: ILocalForage) => {
     const baseUrl = PageConfig.getOption('baseUrl');
     return new MountedBrowserDrive({
-      storageName: PageConfig.getOption('contentsStorageName') || `JupyterLite Storage - ${baseUrl}`,
+      storageName:
+        PageConfig.getOption('contentsStorageName') || `JupyterLite Storage - ${baseUrl}`,
       storageDrivers: JSON.parse(PageConfig.getOption('contentsStorageDrivers') || 'null'),
       localforage: forage.localforage,
       readOnlyMounts: JSON.parse(PageConfig.getOption('readOnlyMounts') || '[]')

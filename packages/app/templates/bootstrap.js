@@ -7,7 +7,11 @@ function pageOption(name) {
   const config = el ? JSON.parse(el.textContent || '{}') : {};
   const value = config[name];
   // Like PageConfig.getOption: every option is a string, structured values as JSON.
-  return value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+  return value === undefined || value === null
+    ? ''
+    : typeof value === 'string'
+      ? value
+      : JSON.stringify(value);
 }
 
 function loadScript(url) {
@@ -24,14 +28,14 @@ function loadScript(url) {
 async function loadFederatedExtensions() {
   const extensions = JSON.parse(pageOption('federated_extensions') || '[]');
   const base = pageOption('fullLabextensionsUrl').replace(/\/$/, '');
-  const loaded = await Promise.allSettled(extensions.map(ext => loadScript(`${base}/${ext.name}/${ext.load}`)));
+  const loaded = await Promise.allSettled(
+    extensions.map(ext => loadScript(`${base}/${ext.name}/${ext.load}`))
+  );
   loaded.filter(r => r.status === 'rejected').forEach(r => console.error(r.reason));
-  // eslint-disable-next-line no-undef
   await __webpack_init_sharing__('default');
   for (const ext of extensions) {
     const container = (window._JUPYTERLAB || {})[ext.name];
     if (container) {
-      // eslint-disable-next-line no-undef
       await container.init(__webpack_share_scopes__.default);
     }
   }
@@ -41,7 +45,8 @@ function showStartupError(error) {
   console.error(error);
   const box = document.createElement('pre');
   box.id = 'odatis-vre-startup-error';
-  box.style.cssText = 'margin:2em;padding:1em;border:1px solid #c00;color:#900;white-space:pre-wrap;font:14px monospace';
+  box.style.cssText =
+    'margin:2em;padding:1em;border:1px solid #c00;color:#900;white-space:pre-wrap;font:14px monospace';
   box.textContent = `ODATIS VRE could not start:\n${error && error.stack ? error.stack : error}`;
   document.body.appendChild(box);
 }

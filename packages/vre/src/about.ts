@@ -71,7 +71,9 @@ export class AboutBody extends Widget {
         'odatis-vre-AboutVersions'
       )
     );
-    n.appendChild(element('p', `Kernels: ${info.kernels.length ? info.kernels.join(', ') : 'none'}`));
+    n.appendChild(
+      element('p', `Kernels: ${info.kernels.length ? info.kernels.join(', ') : 'none'}`)
+    );
     n.appendChild(element('h3', `Shared data (${info.sharedDataPath}/) and licences`));
     if (info.dataSourcesError) {
       n.appendChild(element('p', info.dataSourcesError, 'odatis-vre-AboutError'));

@@ -7,7 +7,9 @@ const README = path.resolve(__dirname, '../../../../shared/data/README.md');
 describe('parseDataSources', () => {
   it('reads the datasets, DOIs and licences of the real shared-data README', () => {
     if (!fs.existsSync(README)) {
-      throw new Error(`The shared data README is missing: expected ${README} (../shared beside the repo)`);
+      throw new Error(
+        `The shared data README is missing: expected ${README} (../shared beside the repo)`
+      );
     }
     const sources = parseDataSources(fs.readFileSync(README, 'utf8'));
     expect(sources.map(s => s.folder)).toEqual(['phytobs', 'gravelines']);
@@ -23,9 +25,16 @@ describe('parseDataSources', () => {
   });
 
   it('ignores sections that are not dataset folders', () => {
-    const md = '# Data\n## How to cite\nLicence: none\n## sst/ — Sea surface temperature, DOI 10.1234/abc.5\nLicense: CC0 1.0.\n';
+    const md =
+      '# Data\n## How to cite\nLicence: none\n## sst/ — Sea surface temperature, DOI 10.1234/abc.5\nLicense: CC0 1.0.\n';
     expect(parseDataSources(md)).toEqual([
-      { folder: 'sst', title: 'Sea surface temperature', dois: ['10.1234/abc.5'], licence: 'CC0 1.0', citation: null }
+      {
+        folder: 'sst',
+        title: 'Sea surface temperature',
+        dois: ['10.1234/abc.5'],
+        licence: 'CC0 1.0',
+        citation: null
+      }
     ]);
   });
 

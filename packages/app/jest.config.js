@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'app',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/**/*.test.js']
+};
