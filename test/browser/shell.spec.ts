@@ -1,7 +1,15 @@
-import { expect, test } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
-import { execute, listedFiles, openFolder, openVre, snapshot, waitForKernelIdle } from './vre';
+import {
+  execute,
+  expect,
+  listedFiles,
+  openFolder,
+  openVre,
+  snapshot,
+  test,
+  waitForKernelIdle
+} from './vre';
 
 const SHARED = path.resolve(__dirname, '..', '..', '..', 'shared', 'data');
 
@@ -172,11 +180,8 @@ test.describe('the embedded VRE shell', () => {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       const contents = (window as any).jupyterapp.serviceManager.contents;
       const model = await contents.get('getting-started.ipynb', { content: true });
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      return {
-        writable: model.writable,
-        outputs: model.content.cells.map((c: any) => (c.outputs ?? []).length)
-      };
+      const cells = model.content.cells as { outputs?: unknown[] }[];
+      return { writable: model.writable, outputs: cells.map(c => (c.outputs ?? []).length) };
     });
     expect(saved).toEqual({ writable: true, outputs: [0, 1, 0, 1] });
   });

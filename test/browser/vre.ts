@@ -1,6 +1,32 @@
-import { expect, Page, TestInfo } from '@playwright/test';
+import { expect, Page, test as base, TestInfo } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
+
+/**
+ * The browser tests' `test`: every test also checks that the page fetched nothing from outside
+ * this machine (the VRE must work offline: no CDN, no news feed, no telemetry).
+ */
+export const test = base.extend<{ noExternalRequests: void }>({
+  noExternalRequests: [
+    async ({ page }, use) => {
+      const external: string[] = [];
+      page.on('request', request => {
+        const url = new URL(request.url());
+        if (
+          /^(https?|wss?):$/.test(url.protocol) &&
+          !['127.0.0.1', 'localhost'].includes(url.hostname)
+        ) {
+          external.push(request.url());
+        }
+      });
+      await use();
+      expect(external, 'requests to hosts other than this machine').toEqual([]);
+    },
+    { auto: true }
+  ]
+});
+
+export { expect };
 
 /** Screenshots of each step, kept as artifacts in test/artifacts/. */
 export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
