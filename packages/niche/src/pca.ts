@@ -43,16 +43,18 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   const z = new Float64Array(n * p);
   const constantVariables: string[] = [];
   const rw = 1 / n;
+  // R divides by sum(row.w), which need not be exactly 1
+  const sumW = compensatedSum(new Float64Array(n).fill(rw), 0, n, 1);
   for (let j = 0; j < p; j++) {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += x[j * n + i] * rw;
+    // compensated sums: R accumulates sum() in extended precision, and a mean of large raw values
+    // (pressure ≈ 1000 hPa) would otherwise lose digits in every centred value
+    const s = compensatedSum(x, j * n, (j + 1) * n, rw) / sumW;
     cent[j] = s;
-    let v = 0;
     for (let i = 0; i < n; i++) {
       const d = x[j * n + i] - s;
       z[j * n + i] = d;
-      v += d * d * rw;
     }
+    const v = compensatedSquares(z, j * n, (j + 1) * n, rw) / sumW;
     let sd = Math.sqrt(v);
     if (sd < 1e-8) {
       sd = 1;
@@ -71,4 +73,30 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   const tab = makeTable(z, n, p, env.rowNames, env.colNames);
   const dudi = asDudi(tab, new Float64Array(p).fill(1), new Float64Array(n).fill(rw), options.nf ?? 2);
   return { ...dudi, cent, norm, tab, raw: env, constantVariables };
+}
+
+/** Neumaier-compensated Σ x[i]·w over from..to. */
+export function compensatedSum(x: Float64Array, from: number, to: number, w: number): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = from; i < to; i++) {
+    const v = x[i] * w;
+    const t = sum + v;
+    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + c;
+}
+
+/** Neumaier-compensated Σ x[i]²·w over from..to. */
+function compensatedSquares(x: Float64Array, from: number, to: number, w: number): number {
+  let sum = 0;
+  let c = 0;
+  for (let i = from; i < to; i++) {
+    const v = x[i] * x[i] * w;
+    const t = sum + v;
+    c += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+    sum = t;
+  }
+  return sum + c;
 }
