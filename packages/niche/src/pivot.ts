@@ -15,6 +15,11 @@ export interface PivotOptions {
   parameters?: readonly string[];
   /** Taxa to keep, in this column order. Default: all, sorted. */
   taxa?: readonly string[];
+  /**
+   * Keep samples that have every environmental parameter but no taxon row, with all counts 0 (surveys where
+   * a sample with nothing found reports no taxon line). Default false: such samples are dropped and counted.
+   */
+  keepSamplesWithoutTaxa?: boolean;
 }
 
 /** Samples × species and samples × variables tables ready for {@link environmentalPca} and {@link omiAnalysis}. */
@@ -75,8 +80,8 @@ function text(v: Cell): string | null {
  * - Rows with a non-empty `taxon` are counts: summed per (sample, taxon).
  * - Other rows with a `parameter` are the environment: averaged per (sample, parameter).
  * - Rows with a missing value or a rejected quality flag are skipped (and counted in `dropped`).
- * - A sample is kept when it has at least one taxon row and every environmental parameter; absent taxa in
- *   a kept sample count 0. Taxa left with no positive count are removed (listed in `dropped.absentTaxa`).
+ * - A sample is kept when it has at least one taxon row (or `keepSamplesWithoutTaxa`) and every
+ *   environmental parameter; absent taxa in a kept sample count 0. Taxa left with no positive count are removed (listed in `dropped.absentTaxa`).
  */
 export function pivotHarmonised(table: Table, options: PivotOptions = {}): NicheInput {
   const accepted = new Set(options.acceptedQuality ?? [0, 1, 2, 5, 8]);
@@ -152,7 +157,7 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
   let samplesWithoutTaxa = 0;
   const kept: Array<[string, Sample]> = [];
   for (const [key, smp] of samples) {
-    if (smp.counts.size === 0) samplesWithoutTaxa++;
+    if (smp.counts.size === 0 && !options.keepSamplesWithoutTaxa) samplesWithoutTaxa++;
     else if (variables.some((v) => !smp.env.has(v))) samplesMissingEnvironment++;
     else kept.push([key, smp]);
   }
