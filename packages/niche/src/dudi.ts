@@ -64,17 +64,16 @@ export function asDudi(df: DataTable, colW: Float64Array, rowW: Float64Array, nf
   const x = df.values;
   const transpose = lig < col;
   const q = transpose ? lig : col;
-  const sr = Float64Array.from(rowW, Math.sqrt);
-  const sc = Float64Array.from(colW, Math.sqrt);
-  // weighted table, column-major
-  const w = new Float64Array(lig * col);
-  for (let j = 0; j < col; j++) for (let i = 0; i < lig; i++) w[j * lig + i] = x[j * lig + i] * sr[i] * sc[j];
   const s = new Float64Array(q * q);
   if (!transpose) {
+    // (D_r^½ X D_c^½)ᵀ(D_r^½ X D_c^½) without materialising the weighted table: one pass per column pair
     for (let a = 0; a < col; a++) {
+      const xa = x.subarray(a * lig, (a + 1) * lig);
       for (let b = a; b < col; b++) {
+        const xb = x.subarray(b * lig, (b + 1) * lig);
         let acc = 0;
-        for (let i = 0; i < lig; i++) acc += w[a * lig + i] * w[b * lig + i];
+        for (let i = 0; i < lig; i++) acc += xa[i] * xb[i] * rowW[i];
+        acc *= Math.sqrt(colW[a]) * Math.sqrt(colW[b]);
         s[a * q + b] = acc;
         s[b * q + a] = acc;
       }
@@ -83,7 +82,8 @@ export function asDudi(df: DataTable, colW: Float64Array, rowW: Float64Array, nf
     for (let a = 0; a < lig; a++) {
       for (let b = a; b < lig; b++) {
         let acc = 0;
-        for (let j = 0; j < col; j++) acc += w[j * lig + a] * w[j * lig + b];
+        for (let j = 0; j < col; j++) acc += x[j * lig + a] * x[j * lig + b] * colW[j];
+        acc *= Math.sqrt(rowW[a]) * Math.sqrt(rowW[b]);
         s[a * q + b] = acc;
         s[b * q + a] = acc;
       }
@@ -103,8 +103,8 @@ export function asDudi(df: DataTable, colW: Float64Array, rowW: Float64Array, nf
   const eig = values.slice(0, rank);
   const dval = Float64Array.from(eig.subarray(0, nf), Math.sqrt);
   // ade4 replaces null weights by 1 when it unscales the eigenvectors
-  const cwU = Float64Array.from(colW, (v) => (v === 0 ? 1 : v));
-  const lwU = Float64Array.from(rowW, (v) => (v === 0 ? 1 : v));
+  const cwU = colW.map((v) => (v === 0 ? 1 : v));
+  const lwU = transpose ? rowW.map((v) => (v === 0 ? 1 : v)) : rowW;
   const c1 = new Float64Array(col * nf);
   const co = new Float64Array(col * nf);
   const li = new Float64Array(lig * nf);
@@ -112,12 +112,14 @@ export function asDudi(df: DataTable, colW: Float64Array, rowW: Float64Array, nf
   if (!transpose) {
     for (let k = 0; k < nf; k++) {
       for (let j = 0; j < col; j++) c1[k * col + j] = vectors[k * q + j] / Math.sqrt(cwU[j]);
-      for (let i = 0; i < lig; i++) {
-        let acc = 0;
-        for (let j = 0; j < col; j++) acc += x[j * lig + i] * colW[j] * c1[k * col + j];
-        li[k * lig + i] = acc;
-        l1[k * lig + i] = acc / dval[k];
+      // li = (X D_c) c1, accumulated column by column (contiguous reads, same summation order over j)
+      const lik = li.subarray(k * lig, (k + 1) * lig);
+      for (let j = 0; j < col; j++) {
+        const coef = colW[j] * c1[k * col + j];
+        const xj = x.subarray(j * lig, (j + 1) * lig);
+        for (let i = 0; i < lig; i++) lik[i] += xj[i] * coef;
       }
+      for (let i = 0; i < lig; i++) l1[k * lig + i] = lik[i] / dval[k];
       for (let j = 0; j < col; j++) co[k * col + j] = c1[k * col + j] * dval[k];
     }
   } else {
@@ -136,8 +138,8 @@ export function asDudi(df: DataTable, colW: Float64Array, rowW: Float64Array, nf
     eig,
     rank,
     nf,
-    lw: Float64Array.from(rowW),
-    cw: Float64Array.from(colW),
+    lw: rowW.slice(),
+    cw: colW.slice(),
     li: makeTable(li, lig, nf, df.rowNames, axisNames('Axis', nf)),
     l1: makeTable(l1, lig, nf, df.rowNames, axisNames('RS', nf)),
     co: makeTable(co, col, nf, df.colNames, axisNames('Comp', nf)),

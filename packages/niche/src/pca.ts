@@ -44,7 +44,7 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   const constantVariables: string[] = [];
   const rw = 1 / n;
   // R divides by sum(row.w), which need not be exactly 1
-  const sumW = compensatedSum(new Float64Array(n).fill(rw), 0, n, 1);
+  const sumW = compensatedSum(Float64Array.of(rw), 0, 1, n); // n·(1/n) in extended precision
   for (let j = 0; j < p; j++) {
     // compensated sums: R accumulates sum() in extended precision, and a mean of large raw values
     // (pressure ≈ 1000 hPa) would otherwise lose digits in every centred value
