@@ -18,13 +18,16 @@ const path = require('path');
 const niche = require('../../packages/niche/lib');
 
 const args = Object.fromEntries(
-  process.argv.slice(2).map((a) => {
+  process.argv.slice(2).map(a => {
     const [k, v] = a.replace(/^--/, '').split('=');
     return [k, v === undefined ? true : v];
   })
 );
 const rtestReps = Number(args['rtest-reps'] ?? 99);
-const N = 20000, P = 8, S = 200, SUBSETS = 20;
+const N = 20000,
+  P = 8,
+  S = 200,
+  SUBSETS = 20;
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -44,8 +47,14 @@ function time(fn, reps = 3) {
 
 console.log(`generating ${N} samples × ${P} variables × ${S} species …`);
 const sim = niche.simulateGaussianCommunity({
-  nSamples: N, nVariables: P, nSpecies: S, seed: 2024,
-  gradients: 'normal', optimumSpread: 1.2, toleranceRange: [0.6, 1.5], maxAbundance: 20
+  nSamples: N,
+  nVariables: P,
+  nSpecies: S,
+  seed: 2024,
+  gradients: 'normal',
+  optimumSpread: 1.2,
+  toleranceRange: [0.6, 1.5],
+  maxAbundance: 20
 });
 const factor = Array.from({ length: N }, (_, i) => String((i % SUBSETS) + 1));
 const nnz = sim.abundance.values.reduce((a, v) => a + (v > 0 ? 1 : 0), 0);
@@ -74,7 +83,8 @@ const nodeChecks = {
 // R, same data
 let r = null;
 let rChecks = null;
-const haveR = !args['no-r'] && spawnSync('Rscript', ['-e', 'library(ade4)'], { stdio: 'ignore' }).status === 0;
+const haveR =
+  !args['no-r'] && spawnSync('Rscript', ['-e', 'library(ade4)'], { stdio: 'ignore' }).status === 0;
 if (haveR) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'niche-bench-'));
   const writeTable = (file, t) => {
@@ -90,18 +100,28 @@ if (haveR) {
   writeTable('Y.csv', sim.abundance);
   fs.writeFileSync(path.join(dir, 'factor.csv'), 'factor\n' + factor.join('\n') + '\n');
   const out = path.join(dir, 'r_timing.csv');
-  console.log(`timing R ade4 on the same tables (${dir}); rtest(nic, ${rtestReps}) alone takes minutes …`);
-  const log = execFileSync('Rscript', [path.join(__dirname, 'ade4_timing.R'), dir, String(rtestReps), out], { encoding: 'utf8' });
+  console.log(
+    `timing R ade4 on the same tables (${dir}); rtest(nic, ${rtestReps}) alone takes minutes …`
+  );
+  const log = execFileSync(
+    'Rscript',
+    [path.join(__dirname, 'ade4_timing.R'), dir, String(rtestReps), out],
+    { encoding: 'utf8' }
+  );
   process.stdout.write(log);
-  const parse = (file) => {
+  const parse = file => {
     const [, ...rows] = fs.readFileSync(file, 'utf8').trim().split('\n');
-    return Object.fromEntries(rows.map((l) => l.split(',')).map((c) => [c[0].replace(/"/g, ''), Number(c[1])]));
+    return Object.fromEntries(
+      rows.map(l => l.split(',')).map(c => [c[0].replace(/"/g, ''), Number(c[1])])
+    );
   };
   r = parse(out);
   rChecks = parse(out.replace(/\.csv$/, '_checks.csv'));
   fs.rmSync(dir, { recursive: true, force: true });
 } else {
-  console.log('Rscript with ade4 not found: node timings only (apt-get install -y r-base-core r-cran-ade4)');
+  console.log(
+    'Rscript with ade4 not found: node timings only (apt-get install -y r-base-core r-cran-ade4)'
+  );
 }
 
 const labels = {
@@ -113,7 +133,9 @@ const labels = {
   responses: 'weighted mean+SD / speciesResponses'
 };
 console.log('');
-console.log(`${'step'.padEnd(46)}${'node s'.padStart(10)}${'R s'.padStart(10)}${'node/R'.padStart(10)}  goal ≤ 0.5`);
+console.log(
+  `${'step'.padEnd(46)}${'node s'.padStart(10)}${'R s'.padStart(10)}${'node/R'.padStart(10)}  goal ≤ 0.5`
+);
 for (const k of Object.keys(labels)) {
   const rv = r ? r[k] : NaN;
   const ratio = node[k] / rv;
@@ -126,8 +148,13 @@ if (rChecks) {
   console.log('\nsame data, same numbers (node vs R):');
   for (const k of Object.keys(nodeChecks)) {
     const rel = Math.abs(nodeChecks[k] - rChecks[k]) / Math.abs(rChecks[k]);
-    const note = k === 'mean_OMI_expectation' ? ' (random permutations: agrees statistically, not digit for digit)' : '';
-    console.log(`  ${k.padEnd(22)} node ${nodeChecks[k].toPrecision(15)}  R ${rChecks[k].toPrecision(15)}  rel.diff ${rel.toExponential(1)}${note}`);
+    const note =
+      k === 'mean_OMI_expectation'
+        ? ' (random permutations: agrees statistically, not digit for digit)'
+        : '';
+    console.log(
+      `  ${k.padEnd(22)} node ${nodeChecks[k].toPrecision(15)}  R ${rChecks[k].toPrecision(15)}  rel.diff ${rel.toExponential(1)}${note}`
+    );
   }
 }
 console.log(`\nnode ${process.version}, ${os.cpus()[0].model}, ${os.cpus().length} cores`);

@@ -29,7 +29,10 @@ export interface Dudi {
 }
 
 /** Symmetric eigen-decomposition of a q × q matrix (row-major), eigenvalues decreasing. */
-export function symmetricEigen(s: Float64Array, q: number): { values: Float64Array; vectors: Float64Array } {
+export function symmetricEigen(
+  s: Float64Array,
+  q: number
+): { values: Float64Array; vectors: Float64Array } {
   const m = new Matrix(q, q);
   for (let i = 0; i < q; i++) for (let j = 0; j < q; j++) m.set(i, j, s[i * q + j]);
   const e = new EigenvalueDecomposition(m, { assumeSymmetric: true });
@@ -43,7 +46,8 @@ export function symmetricEigen(s: Float64Array, q: number): { values: Float64Arr
     values[k] = vals[src];
     // LAPACK's sign is arbitrary; fix ours so the largest-magnitude entry of every eigenvector is positive.
     let big = 0;
-    for (let i = 0; i < q; i++) if (Math.abs(vecs.get(i, src)) > Math.abs(big)) big = vecs.get(i, src);
+    for (let i = 0; i < q; i++)
+      if (Math.abs(vecs.get(i, src)) > Math.abs(big)) big = vecs.get(i, src);
     const sgn = big < 0 ? -1 : 1;
     for (let i = 0; i < q; i++) vectors[k * q + i] = sgn * vecs.get(i, src);
   });
@@ -58,7 +62,12 @@ function axisNames(prefix: string, nf: number): string[] {
  * ade4 `as.dudi(df, col.w, row.w, nf)`: eigen-analysis of the weighted cross-product of `df`
  * (rows × cols, column-major), transposed when there are fewer rows than columns, exactly as ade4 does.
  */
-export function asDudi(df: DataTable, colW: Float64Array, rowW: Float64Array, nfWanted: number): Dudi {
+export function asDudi(
+  df: DataTable,
+  colW: Float64Array,
+  rowW: Float64Array,
+  nfWanted: number
+): Dudi {
   const lig = df.nRows;
   const col = df.nCols;
   const x = df.values;
@@ -103,8 +112,8 @@ export function asDudi(df: DataTable, colW: Float64Array, rowW: Float64Array, nf
   const eig = values.slice(0, rank);
   const dval = Float64Array.from(eig.subarray(0, nf), Math.sqrt);
   // ade4 replaces null weights by 1 when it unscales the eigenvectors
-  const cwU = colW.map((v) => (v === 0 ? 1 : v));
-  const lwU = transpose ? rowW.map((v) => (v === 0 ? 1 : v)) : rowW;
+  const cwU = colW.map(v => (v === 0 ? 1 : v));
+  const lwU = transpose ? rowW.map(v => (v === 0 ? 1 : v)) : rowW;
   const c1 = new Float64Array(col * nf);
   const co = new Float64Array(col * nf);
   const li = new Float64Array(lig * nf);

@@ -59,7 +59,11 @@ function centroids(pr: SpeciesProfiles, zRows: Float64Array, p: number): Float64
 }
 
 /** The OMI analysis of a samples × species table on an environmental PCA (ade4 `niche`). */
-export function omiAnalysis(pca: PcaResult, abundance: DataTable, options: OmiOptions = {}): OmiResult {
+export function omiAnalysis(
+  pca: PcaResult,
+  abundance: DataTable,
+  options: OmiOptions = {}
+): OmiResult {
   const n = pca.tab.nRows;
   const p = pca.tab.nCols;
   if (abundance.nRows !== n) {
@@ -70,19 +74,22 @@ export function omiAnalysis(pca: PcaResult, abundance: DataTable, options: OmiOp
       { table: 'abundance', expected: `${n} samples`, found: `${abundance.nRows}` }
     );
   }
-  const { profiles, droppedSpecies } = speciesProfiles(abundance, { dropAbsentSpecies: options.dropAbsentSpecies });
+  const { profiles, droppedSpecies } = speciesProfiles(abundance, {
+    dropAbsentSpecies: options.dropAbsentSpecies
+  });
   const s = profiles.nSpecies;
   const zRows = rowMajor(pca.tab);
   const tab = makeTable(centroids(profiles, zRows, p), s, p, profiles.species, pca.tab.colNames);
   let grand = 0;
   for (let j = 0; j < s; j++) grand += profiles.total[j];
-  const lw = Float64Array.from(profiles.total, (t) => t / grand);
+  const lw = Float64Array.from(profiles.total, t => t / grand);
   const nfWanted = Math.min(options.nf ?? 2, pca.nf);
   const dudi = asDudi(tab, pca.cw, lw, nfWanted);
   const nf = dudi.nf;
   // U = c1 * cw: the OMI axes as weights on the standardised variables
   const u = new Float64Array(p * nf);
-  for (let k = 0; k < nf; k++) for (let j = 0; j < p; j++) u[k * p + j] = dudi.c1.values[k * p + j] * pca.cw[j];
+  for (let k = 0; k < nf; k++)
+    for (let j = 0; j < p; j++) u[k * p + j] = dudi.c1.values[k * p + j] * pca.cw[j];
   const ls = new Float64Array(n * nf);
   for (let k = 0; k < nf; k++) {
     for (let i = 0; i < n; i++) {

@@ -88,7 +88,18 @@ export function nicheParameters(omi: OmiResult): NicheParameters {
   };
   const m = new Float64Array(p);
   for (let j = 0; j < s; j++) {
-    paramsOfProfile(pr.sample, pr.freq, pr.offset[j], pr.offset[j + 1], omi.zRows, p, null, m, cols, j);
+    paramsOfProfile(
+      pr.sample,
+      pr.freq,
+      pr.offset[j],
+      pr.offset[j + 1],
+      omi.zRows,
+      p,
+      null,
+      m,
+      cols,
+      j
+    );
   }
   return withShares(pr.species, cols);
 }

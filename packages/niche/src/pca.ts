@@ -30,11 +30,15 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   const n = env.nRows;
   const p = env.nCols;
   if (n < 2 || p < 1) {
-    throw new NicheInputError('empty', `the environmental table has ${n} samples and ${p} variables`, {
-      table: 'environment',
-      expected: '≥ 2 samples and ≥ 1 variable',
-      found: `${n} × ${p}`
-    });
+    throw new NicheInputError(
+      'empty',
+      `the environmental table has ${n} samples and ${p} variables`,
+      {
+        table: 'environment',
+        expected: '≥ 2 samples and ≥ 1 variable',
+        found: `${n} × ${p}`
+      }
+    );
   }
   assertFinite(env, 'environment');
   const x = env.values;
@@ -64,14 +68,23 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
     for (let i = 0; i < n; i++) z[j * n + i] /= sd;
   }
   if (constantVariables.length === p) {
-    throw new NicheInputError('degenerate', 'every environmental variable is constant: there is no gradient to analyse', {
-      table: 'environment',
-      expected: 'at least one variable that varies',
-      found: constantVariables.join(', ')
-    });
+    throw new NicheInputError(
+      'degenerate',
+      'every environmental variable is constant: there is no gradient to analyse',
+      {
+        table: 'environment',
+        expected: 'at least one variable that varies',
+        found: constantVariables.join(', ')
+      }
+    );
   }
   const tab = makeTable(z, n, p, env.rowNames, env.colNames);
-  const dudi = asDudi(tab, new Float64Array(p).fill(1), new Float64Array(n).fill(rw), options.nf ?? 2);
+  const dudi = asDudi(
+    tab,
+    new Float64Array(p).fill(1),
+    new Float64Array(n).fill(rw),
+    options.nf ?? 2
+  );
   return { ...dudi, cent, norm, tab, raw: env, constantVariables };
 }
 

@@ -44,7 +44,10 @@ export interface OmiPermutationTest {
  * species' k occurrences on k distinct uniform samples, drawn by a partial Fisher–Yates shuffle (O(k·p) per
  * species and repetition, no allocation in the loop).
  */
-export function omiPermutationTest(omi: OmiResult, options: PermutationTestOptions = {}): OmiPermutationTest {
+export function omiPermutationTest(
+  omi: OmiResult,
+  options: PermutationTestOptions = {}
+): OmiPermutationTest {
   const pr = omi.profiles;
   const s = pr.nSpecies;
   const n = pr.nSamples;
@@ -53,10 +56,14 @@ export function omiPermutationTest(omi: OmiResult, options: PermutationTestOptio
   const alternative = options.alternative ?? 'greater';
   const nrep = options.replay ? options.replay.repetitions : (options.permutations ?? 99);
   if (!Number.isInteger(nrep) || nrep < 1) {
-    throw new NicheInputError('bad-argument', `the number of permutations must be a positive integer, found ${nrep}`, {
-      expected: 'an integer ≥ 1',
-      found: String(nrep)
-    });
+    throw new NicheInputError(
+      'bad-argument',
+      `the number of permutations must be a positive integer, found ${nrep}`,
+      {
+        expected: 'an integer ≥ 1',
+        found: String(nrep)
+      }
+    );
   }
   const sim = new Float64Array(nrep * (s + 1)); // column-major: species j, repetition r at [j*nrep + r]
   const m = new Float64Array(p);

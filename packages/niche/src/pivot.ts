@@ -6,7 +6,15 @@ import { DataTable, makeTable } from './table';
  * Columns of the harmonised long format (defined in `@odatis-vre/sno`) that the pivot reads. Other columns
  * (site_name, latitude, longitude, aphia_id, unit, source_*) are carried in the source table and ignored here.
  */
-export const HARMONISED_COLUMNS = ['site_id', 'time', 'depth', 'parameter', 'taxon', 'value', 'quality'] as const;
+export const HARMONISED_COLUMNS = [
+  'site_id',
+  'time',
+  'depth',
+  'parameter',
+  'taxon',
+  'value',
+  'quality'
+] as const;
 
 export interface PivotOptions {
   /** SeaDataNet L20 flags kept. Default: 0 no QC, 1 good, 2 probably good, 5 changed, 8 interpolated. */
@@ -54,7 +62,7 @@ function columnOf(table: Table, name: string): { get(i: number): Cell } {
       table: 'harmonised',
       column: name,
       expected: HARMONISED_COLUMNS.join(', '),
-      found: table.schema.fields.map((f) => f.name).join(', ')
+      found: table.schema.fields.map(f => f.name).join(', ')
     });
   }
   return v as unknown as { get(i: number): Cell };
@@ -111,7 +119,12 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
     const tx = text(taxon.get(r));
     const pa = text(parameter.get(r));
     if (tx === null && pa === null) continue;
-    if (tx !== null ? wantTaxa !== null && !wantTaxa.has(tx) : wantParams !== null && !wantParams.has(pa as string)) continue;
+    if (
+      tx !== null
+        ? wantTaxa !== null && !wantTaxa.has(tx)
+        : wantParams !== null && !wantParams.has(pa as string)
+    )
+      continue;
     const q = num(quality.get(r));
     if (!accepted.has(q)) {
       rejectedQuality++;
@@ -147,35 +160,50 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
   const variables = options.parameters ? [...options.parameters] : [...paramsSeen].sort();
   let taxa = options.taxa ? [...options.taxa] : [...taxaSeen].sort();
   if (variables.length === 0 || taxa.length === 0) {
-    throw new NicheInputError('empty', `the harmonised table has ${taxa.length} taxa and ${variables.length} environmental parameters after filtering`, {
-      table: 'harmonised',
-      expected: '≥ 1 taxon and ≥ 1 parameter',
-      found: `${taxa.length} taxa, ${variables.length} parameters`
-    });
+    throw new NicheInputError(
+      'empty',
+      `the harmonised table has ${taxa.length} taxa and ${variables.length} environmental parameters after filtering`,
+      {
+        table: 'harmonised',
+        expected: '≥ 1 taxon and ≥ 1 parameter',
+        found: `${taxa.length} taxa, ${variables.length} parameters`
+      }
+    );
   }
   let samplesMissingEnvironment = 0;
   let samplesWithoutTaxa = 0;
   const kept: Array<[string, Sample]> = [];
   for (const [key, smp] of samples) {
     if (smp.counts.size === 0 && !options.keepSamplesWithoutTaxa) samplesWithoutTaxa++;
-    else if (variables.some((v) => !smp.env.has(v))) samplesMissingEnvironment++;
+    else if (variables.some(v => !smp.env.has(v))) samplesMissingEnvironment++;
     else kept.push([key, smp]);
   }
   kept.sort(([, a], [, b]) =>
-    a.site < b.site ? -1 : a.site > b.site ? 1 : a.time !== b.time ? a.time - b.time : a.depth - b.depth
+    a.site < b.site
+      ? -1
+      : a.site > b.site
+        ? 1
+        : a.time !== b.time
+          ? a.time - b.time
+          : a.depth - b.depth
   );
   const n = kept.length;
   if (n === 0) {
-    throw new NicheInputError('empty', 'no sample has both taxon counts and every environmental parameter', {
-      table: 'harmonised',
-      expected: '≥ 1 complete sample',
-      found: `0 of ${samples.size} samples`
-    });
+    throw new NicheInputError(
+      'empty',
+      'no sample has both taxon counts and every environmental parameter',
+      {
+        table: 'harmonised',
+        expected: '≥ 1 complete sample',
+        found: `0 of ${samples.size} samples`
+      }
+    );
   }
   const totals = new Map<string, number>();
-  for (const [, smp] of kept) for (const [tx, c] of smp.counts) totals.set(tx, (totals.get(tx) ?? 0) + c);
-  const absentTaxa = taxa.filter((tx) => !((totals.get(tx) ?? 0) > 0));
-  taxa = taxa.filter((tx) => (totals.get(tx) ?? 0) > 0);
+  for (const [, smp] of kept)
+    for (const [tx, c] of smp.counts) totals.set(tx, (totals.get(tx) ?? 0) + c);
+  const absentTaxa = taxa.filter(tx => !((totals.get(tx) ?? 0) > 0));
+  taxa = taxa.filter(tx => (totals.get(tx) ?? 0) > 0);
   const y = new Float64Array(n * taxa.length);
   const x = new Float64Array(n * variables.length);
   const taxonIndex = new Map(taxa.map((t, j) => [t, j]));
@@ -198,6 +226,12 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
     },
     abundance: makeTable(y, n, taxa.length, rowNames, taxa),
     environment: makeTable(x, n, variables.length, rowNames, variables),
-    dropped: { rejectedQuality, missingValue, samplesMissingEnvironment, samplesWithoutTaxa, absentTaxa }
+    dropped: {
+      rejectedQuality,
+      missingValue,
+      samplesMissingEnvironment,
+      samplesWithoutTaxa,
+      absentTaxa
+    }
   };
 }

@@ -31,11 +31,15 @@ export function speciesProfiles(
   const n = abundance.nRows;
   const y = abundance.values;
   if (abundance.nCols < 1 || n < 1) {
-    throw new NicheInputError('empty', `the abundance table has ${n} samples and ${abundance.nCols} species`, {
-      table: 'abundance',
-      expected: '≥ 1 sample and ≥ 1 species',
-      found: `${n} × ${abundance.nCols}`
-    });
+    throw new NicheInputError(
+      'empty',
+      `the abundance table has ${n} samples and ${abundance.nCols} species`,
+      {
+        table: 'abundance',
+        expected: '≥ 1 sample and ≥ 1 species',
+        found: `${n} × ${abundance.nCols}`
+      }
+    );
   }
   const keep: number[] = [];
   const dropped: string[] = [];
@@ -50,14 +54,26 @@ export function speciesProfiles(
           'missing-value',
           `abundance: species "${abundance.colNames[j]}" in sample "${abundance.rowNames[i]}" (row ${i + 1}) is ${v}; ` +
             'an absence must be 0, and a sample without a count must be removed',
-          { table: 'abundance', row: abundance.rowNames[i], column: abundance.colNames[j], expected: 'a finite count ≥ 0', found: String(v) }
+          {
+            table: 'abundance',
+            row: abundance.rowNames[i],
+            column: abundance.colNames[j],
+            expected: 'a finite count ≥ 0',
+            found: String(v)
+          }
         );
       }
       if (v < 0) {
         throw new NicheInputError(
           'negative-abundance',
           `abundance: species "${abundance.colNames[j]}" in sample "${abundance.rowNames[i]}" (row ${i + 1}) is ${v}`,
-          { table: 'abundance', row: abundance.rowNames[i], column: abundance.colNames[j], expected: 'a count ≥ 0', found: String(v) }
+          {
+            table: 'abundance',
+            row: abundance.rowNames[i],
+            column: abundance.colNames[j],
+            expected: 'a count ≥ 0',
+            found: String(v)
+          }
         );
       }
       if (v > 0) c++;
@@ -73,7 +89,12 @@ export function speciesProfiles(
       'species-never-observed',
       `abundance: ${dropped.length} species never observed (column sum 0): ${dropped.slice(0, 10).join(', ')}` +
         `${dropped.length > 10 ? '…' : ''}; remove them or pass dropAbsentSpecies (ade4 stops with "Column sum <=0 in Y")`,
-      { table: 'abundance', column: dropped[0], expected: 'every species observed at least once', found: `${dropped.length} never observed` }
+      {
+        table: 'abundance',
+        column: dropped[0],
+        expected: 'every species observed at least once',
+        found: `${dropped.length} never observed`
+      }
     );
   }
   if (keep.length === 0) {
@@ -107,7 +128,16 @@ export function speciesProfiles(
   });
   offset[s] = k;
   return {
-    profiles: { nSamples: n, nSpecies: s, species: keep.map((j) => abundance.colNames[j]), offset, sample, freq, weight, total },
+    profiles: {
+      nSamples: n,
+      nSpecies: s,
+      species: keep.map(j => abundance.colNames[j]),
+      offset,
+      sample,
+      freq,
+      weight,
+      total
+    },
     droppedSpecies: dropped
   };
 }

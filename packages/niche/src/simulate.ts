@@ -44,11 +44,13 @@ export function simulateGaussianCommunity(options: GaussianCommunityOptions): Ga
   const A = options.maxAbundance ?? 30;
   const uniform = (options.gradients ?? 'uniform') === 'uniform';
   const u = new Float64Array(n * p); // row-major standardised gradients
-  for (let k = 0; k < n * p; k++) u[k] = uniform ? (2 * rng.nextFloat() - 1) * half : rng.nextNormal();
+  for (let k = 0; k < n * p; k++)
+    u[k] = uniform ? (2 * rng.nextFloat() - 1) * half : rng.nextNormal();
   const offset = Float64Array.from({ length: p }, (_, k) => 10 + 2 * k);
   const scale = Float64Array.from({ length: p }, (_, k) => 1 + k / 2);
   const env = new Float64Array(n * p);
-  for (let i = 0; i < n; i++) for (let k = 0; k < p; k++) env[k * n + i] = offset[k] + scale[k] * u[i * p + k];
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < p; k++) env[k * n + i] = offset[k] + scale[k] * u[i * p + k];
   const y = new Float64Array(n * s);
   const opt = new Float64Array(s * p);
   const tol = new Float64Array(s * p);

@@ -20,7 +20,10 @@ export function tableFromColumns(
 ): DataTable {
   const entries = Array.isArray(columns) ? columns : Object.entries(columns);
   if (entries.length === 0) {
-    throw new NicheInputError('empty', 'a table needs at least one column', { expected: '≥ 1 column', found: '0' });
+    throw new NicheInputError('empty', 'a table needs at least one column', {
+      expected: '≥ 1 column',
+      found: '0'
+    });
   }
   const nRows = entries[0][1].length;
   const values = new Float64Array(nRows * entries.length);
@@ -74,10 +77,14 @@ export function makeTable(
   colNames: readonly string[]
 ): DataTable {
   if (values.length !== nRows * nCols) {
-    throw new NicheInputError('shape', `buffer of ${values.length} values cannot hold ${nRows} × ${nCols}`, {
-      expected: `${nRows * nCols} values`,
-      found: `${values.length}`
-    });
+    throw new NicheInputError(
+      'shape',
+      `buffer of ${values.length} values cannot hold ${nRows} × ${nCols}`,
+      {
+        expected: `${nRows * nCols} values`,
+        found: `${values.length}`
+      }
+    );
   }
   return { nRows, nCols, values, rowNames, colNames };
 }
@@ -103,7 +110,10 @@ export function column(t: DataTable, j: number | string): Float64Array {
  * Rows as plain objects, e.g. `[{ species: 'Cogo', Axis1: 0.3, Axis2: -1.2 }]`, ready for a Vega-Lite
  * `data.values` or a table widget.
  */
-export function tableToRecords(t: DataTable, idName = 'id'): Array<Record<string, number | string>> {
+export function tableToRecords(
+  t: DataTable,
+  idName = 'id'
+): Array<Record<string, number | string>> {
   const out: Array<Record<string, number | string>> = [];
   for (let i = 0; i < t.nRows; i++) {
     const r: Record<string, number | string> = { [idName]: t.rowNames[i] };
@@ -130,7 +140,13 @@ export function assertFinite(t: DataTable, tableName: string): void {
         'missing-value',
         `${tableName}: row "${t.rowNames[i]}" (${i + 1}), column "${t.colNames[j]}" is ${values[k]}; ` +
           'remove or impute missing values before the analysis (ade4 stops with "na entries in table")',
-        { table: tableName, row: t.rowNames[i], column: t.colNames[j], expected: 'a finite number', found: String(values[k]) }
+        {
+          table: tableName,
+          row: t.rowNames[i],
+          column: t.colNames[j],
+          expected: 'a finite number',
+          found: String(values[k])
+        }
       );
     }
   }

@@ -1,5 +1,5 @@
-import normalCdf = require('@stdlib/stats-base-dists-normal-cdf');
-import normalQuantile = require('@stdlib/stats-base-dists-normal-quantile');
+import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import { NicheInputError } from './errors';
 import { DataTable } from './table';
 
@@ -42,12 +42,19 @@ function tieSums(x: Float64Array): { a: number; b: number; c: number } {
 }
 
 /** Keeps the pairs where both value and time are present. */
-function complete(values: ArrayLike<number>, times?: ArrayLike<number>): { x: Float64Array; t: Float64Array } {
+function complete(
+  values: ArrayLike<number>,
+  times?: ArrayLike<number>
+): { x: Float64Array; t: Float64Array } {
   if (times && times.length !== values.length) {
-    throw new NicheInputError('sample-count-mismatch', `${values.length} values but ${times.length} times`, {
-      expected: `${values.length} times`,
-      found: String(times.length)
-    });
+    throw new NicheInputError(
+      'sample-count-mismatch',
+      `${values.length} values but ${times.length} times`,
+      {
+        expected: `${values.length} times`,
+        found: String(times.length)
+      }
+    );
   }
   const xs: number[] = [];
   const ts: number[] = [];
@@ -82,26 +89,41 @@ export interface MannKendallResult {
  * Mann–Kendall trend test of `values` against `times` (default 1..n): S = Σ sign(xj − xi)·sign(tj − ti), so
  * irregular and repeated sampling times are allowed; the variance carries the tie corrections of both.
  */
-export function mannKendall(values: ArrayLike<number>, times?: ArrayLike<number>): MannKendallResult {
+export function mannKendall(
+  values: ArrayLike<number>,
+  times?: ArrayLike<number>
+): MannKendallResult {
   const { x, t } = complete(values, times);
   const n = x.length;
   if (n < 3) {
-    throw new NicheInputError('empty', `Mann–Kendall needs at least 3 values with a time, found ${n}`, {
-      expected: '≥ 3 values',
-      found: String(n)
-    });
+    throw new NicheInputError(
+      'empty',
+      `Mann–Kendall needs at least 3 values with a time, found ${n}`,
+      {
+        expected: '≥ 3 values',
+        found: String(n)
+      }
+    );
   }
   let S = 0;
-  for (let i = 0; i < n - 1; i++) for (let j = i + 1; j < n; j++) S += sign(x[j] - x[i]) * sign(t[j] - t[i]);
+  for (let i = 0; i < n - 1; i++)
+    for (let j = i + 1; j < n; j++) S += sign(x[j] - x[i]) * sign(t[j] - t[i]);
   const tx = tieSums(x);
   const tt = tieSums(t);
   const v0 = n * (n - 1) * (2 * n + 5);
-  const varS = (v0 - tx.a - tt.a) / 18 + (tx.b * tt.b) / (2 * n * (n - 1)) + (tx.c * tt.c) / (9 * n * (n - 1) * (n - 2));
+  const varS =
+    (v0 - tx.a - tt.a) / 18 +
+    (tx.b * tt.b) / (2 * n * (n - 1)) +
+    (tx.c * tt.c) / (9 * n * (n - 1) * (n - 2));
   if (!(varS > 0)) {
-    throw new NicheInputError('degenerate', 'Mann–Kendall: every value (or every time) is tied, the variance of S is 0', {
-      expected: 'at least two distinct values and times',
-      found: 'all tied'
-    });
+    throw new NicheInputError(
+      'degenerate',
+      'Mann–Kendall: every value (or every time) is tied, the variance of S is 0',
+      {
+        expected: 'at least two distinct values and times',
+        found: 'all tied'
+      }
+    );
   }
   const n0 = (n * (n - 1)) / 2;
   const tauB = S / Math.sqrt((n0 - tx.b / 2) * (n0 - tt.b / 2));
@@ -137,11 +159,16 @@ export interface SensSlopeResult {
 }
 
 /** Sen's slope (median of pairwise slopes over pairs with distinct times) with its confidence interval. */
-export function sensSlope(values: ArrayLike<number>, times?: ArrayLike<number>, confidence = 0.95): SensSlopeResult {
+export function sensSlope(
+  values: ArrayLike<number>,
+  times?: ArrayLike<number>,
+  confidence = 0.95
+): SensSlopeResult {
   const { x, t } = complete(values, times);
   const n = x.length;
   const d: number[] = [];
-  for (let i = 0; i < n - 1; i++) for (let j = i + 1; j < n; j++) if (t[j] !== t[i]) d.push((x[j] - x[i]) / (t[j] - t[i]));
+  for (let i = 0; i < n - 1; i++)
+    for (let j = i + 1; j < n; j++) if (t[j] !== t[i]) d.push((x[j] - x[i]) / (t[j] - t[i]));
   const ds = Float64Array.from(d).sort();
   const mk = mannKendall(x, t);
   const C = normalQuantile(1 - (1 - confidence) / 2, 0, 1) * Math.sqrt(mk.varS);
@@ -177,9 +204,9 @@ export interface SeasonalKendallResult {
 }
 
 function seasonGroups(season: ArrayLike<string | number>): { keys: string[]; codes: string[] } {
-  const codes = Array.from(season, (v) => String(v));
+  const codes = Array.from(season, v => String(v));
   const keys = [...new Set(codes)];
-  const numeric = keys.every((k) => Number.isFinite(Number(k)));
+  const numeric = keys.every(k => Number.isFinite(Number(k)));
   keys.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return { keys, codes };
 }
@@ -194,10 +221,14 @@ export function seasonalKendall(
   year: ArrayLike<number>
 ): SeasonalKendallResult {
   if (season.length !== values.length || year.length !== values.length) {
-    throw new NicheInputError('sample-count-mismatch', `${values.length} values, ${season.length} seasons, ${year.length} years`, {
-      expected: 'the same length',
-      found: `${values.length}, ${season.length}, ${year.length}`
-    });
+    throw new NicheInputError(
+      'sample-count-mismatch',
+      `${values.length} values, ${season.length} seasons, ${year.length} years`,
+      {
+        expected: 'the same length',
+        found: `${values.length}, ${season.length}, ${year.length}`
+      }
+    );
   }
   const { keys, codes } = seasonGroups(season);
   const perSeason: SeasonalKendallResult['perSeason'] = [];
@@ -207,16 +238,19 @@ export function seasonalKendall(
   for (const g of keys) {
     const xs: number[] = [];
     const ys: number[] = [];
-    for (let i = 0; i < values.length; i++) if (codes[i] === g) {
-      xs.push(values[i]);
-      ys.push(year[i]);
-    }
+    for (let i = 0; i < values.length; i++)
+      if (codes[i] === g) {
+        xs.push(values[i]);
+        ys.push(year[i]);
+      }
     const m = mannKendall(xs, ys);
     perSeason.push({ season: g, S: m.S, varS: m.varS, tauB: m.tauB, n: m.n });
     S += m.S;
     V += m.varS;
     const { x, t } = complete(xs, ys);
-    for (let a = 0; a < x.length - 1; a++) for (let b = a + 1; b < x.length; b++) if (t[b] !== t[a]) slopes.push((x[b] - x[a]) / (t[b] - t[a]));
+    for (let a = 0; a < x.length - 1; a++)
+      for (let b = a + 1; b < x.length; b++)
+        if (t[b] !== t[a]) slopes.push((x[b] - x[a]) / (t[b] - t[a]));
   }
   const zCorrected = (sign(S) * (Math.abs(S) - 1)) / Math.sqrt(V);
   const z = S / Math.sqrt(V);
@@ -254,17 +288,21 @@ export function correctedSeasonalKendall(table: DataTable): CorrectedSeasonalKen
   for (let k = 0; k < table.values.length; k++) {
     if (!Number.isFinite(table.values[k])) {
       const i = k % n;
-      throw new NicheInputError('missing-value', `corrected seasonal Kendall needs a complete years × seasons table; year "${table.rowNames[i]}", season "${table.colNames[(k - i) / n]}" is missing`, {
-        row: table.rowNames[i],
-        column: table.colNames[(k - i) / n],
-        expected: 'a number',
-        found: String(table.values[k])
-      });
+      throw new NicheInputError(
+        'missing-value',
+        `corrected seasonal Kendall needs a complete years × seasons table; year "${table.rowNames[i]}", season "${table.colNames[(k - i) / n]}" is missing`,
+        {
+          row: table.rowNames[i],
+          column: table.colNames[(k - i) / n],
+          expected: 'a number',
+          found: String(table.values[k])
+        }
+      );
     }
   }
   const col = (g: number): Float64Array => table.values.subarray(g * n, (g + 1) * n);
   const ranks = (v: Float64Array): Float64Array =>
-    v.map((vj) => {
+    v.map(vj => {
       let s = 0;
       for (let i = 0; i < n; i++) s += sign(vj - v[i]);
       return (n + 1 + s) / 2;
@@ -282,7 +320,8 @@ export function correctedSeasonalKendall(table: DataTable): CorrectedSeasonalKen
       const a = col(g);
       const b = col(h);
       let K = 0;
-      for (let i = 0; i < n - 1; i++) for (let j = i + 1; j < n; j++) K += sign((a[j] - a[i]) * (b[j] - b[i]));
+      for (let i = 0; i < n - 1; i++)
+        for (let j = i + 1; j < n; j++) K += sign((a[j] - a[i]) * (b[j] - b[i]));
       let rr = 0;
       for (let i = 0; i < n; i++) rr += R[g][i] * R[h][i];
       cov[g * d + h] = (K + 4 * rr - n * (n + 1) * (n + 1)) / 3;
@@ -319,12 +358,16 @@ export function centroidTrend(
   confidence = 0.95
 ): CentroidTrend {
   if (weights.length !== values.length || period.length !== values.length) {
-    throw new NicheInputError('sample-count-mismatch', `${weights.length} weights, ${values.length} values, ${period.length} periods`, {
-      expected: 'the same length',
-      found: `${weights.length}, ${values.length}, ${period.length}`
-    });
+    throw new NicheInputError(
+      'sample-count-mismatch',
+      `${weights.length} weights, ${values.length} values, ${period.length} periods`,
+      {
+        expected: 'the same length',
+        found: `${weights.length}, ${values.length}, ${period.length}`
+      }
+    );
   }
-  const keys = [...new Set(Array.from(period).filter((v) => !Number.isNaN(v)))].sort((a, b) => a - b);
+  const keys = [...new Set(Array.from(period).filter(v => !Number.isNaN(v)))].sort((a, b) => a - b);
   const index = new Map(keys.map((k, i) => [k, i]));
   const P = keys.length;
   const W = new Float64Array(P);
@@ -346,14 +389,14 @@ export function centroidTrend(
   const keep: number[] = [];
   const emptyPeriods: number[] = [];
   for (let q = 0; q < P; q++) (W[q] > 0 ? keep : emptyPeriods).push(q);
-  const periods = Float64Array.from(keep, (q) => keys[q]);
-  const centroid = Float64Array.from(keep, (q) => mean[q]);
+  const periods = Float64Array.from(keep, q => keys[q]);
+  const centroid = Float64Array.from(keep, q => mean[q]);
   return {
     periods,
     centroid,
-    breadth: Float64Array.from(keep, (q) => Math.sqrt(S2[q] / W[q])),
-    totalWeight: Float64Array.from(keep, (q) => W[q]),
-    emptyPeriods: emptyPeriods.map((q) => keys[q]),
+    breadth: Float64Array.from(keep, q => Math.sqrt(S2[q] / W[q])),
+    totalWeight: Float64Array.from(keep, q => W[q]),
+    emptyPeriods: emptyPeriods.map(q => keys[q]),
     mannKendall: mannKendall(centroid, periods),
     sensSlope: sensSlope(centroid, periods, confidence)
   };
@@ -376,10 +419,14 @@ export function nicheCentroidTrends(
   confidence = 0.95
 ): Array<{ species: string; variable: string } & CentroidTrend> {
   if (abundance.nRows !== environment.nRows) {
-    throw new NicheInputError('sample-count-mismatch', `the abundance table has ${abundance.nRows} samples but the environmental table has ${environment.nRows}`, {
-      expected: `${environment.nRows} samples`,
-      found: String(abundance.nRows)
-    });
+    throw new NicheInputError(
+      'sample-count-mismatch',
+      `the abundance table has ${abundance.nRows} samples but the environmental table has ${environment.nRows}`,
+      {
+        expected: `${environment.nRows} samples`,
+        found: String(abundance.nRows)
+      }
+    );
   }
   const n = abundance.nRows;
   const out: Array<{ species: string; variable: string } & CentroidTrend> = [];
@@ -387,7 +434,11 @@ export function nicheCentroidTrends(
     const w = abundance.values.subarray(j * n, (j + 1) * n);
     for (let k = 0; k < environment.nCols; k++) {
       const x = environment.values.subarray(k * n, (k + 1) * n);
-      out.push({ species: abundance.colNames[j], variable: environment.colNames[k], ...centroidTrend(w, x, period, confidence) });
+      out.push({
+        species: abundance.colNames[j],
+        variable: environment.colNames[k],
+        ...centroidTrend(w, x, period, confidence)
+      });
     }
   }
   return out;

@@ -55,12 +55,12 @@ export function codeFactor(
   factor: ArrayLike<string | number>,
   levels?: readonly string[]
 ): { codes: Int32Array; levels: string[] } {
-  const values = Array.from(factor, (v) => String(v));
+  const values = Array.from(factor, v => String(v));
   let lev: string[];
   if (levels) lev = [...levels];
   else {
     lev = [...new Set(values)];
-    const numeric = lev.every((v) => v.trim() !== '' && Number.isFinite(Number(v)));
+    const numeric = lev.every(v => v.trim() !== '' && Number.isFinite(Number(v)));
     lev.sort(numeric ? (a, b) => Number(a) - Number(b) : (a, b) => (a < b ? -1 : a > b ? 1 : 0));
   }
   const index = new Map(lev.map((l, k) => [l, k]));
@@ -68,11 +68,15 @@ export function codeFactor(
   values.forEach((v, i) => {
     const k = index.get(v);
     if (k === undefined) {
-      throw new NicheInputError('bad-argument', `subset factor: sample ${i + 1} has level "${v}", not among the given levels`, {
-        row: String(i + 1),
-        expected: lev.join(', '),
-        found: v
-      });
+      throw new NicheInputError(
+        'bad-argument',
+        `subset factor: sample ${i + 1} has level "${v}", not among the given levels`,
+        {
+          row: String(i + 1),
+          expected: lev.join(', '),
+          found: v
+        }
+      );
     }
     codes[i] = k;
   });
@@ -80,18 +84,26 @@ export function codeFactor(
 }
 
 /** WitOMI of every species in every subset of samples given by `factor` (site, period, season…). */
-export function witomi(omi: OmiResult, factor: ArrayLike<string | number>, options: WitOmiOptions = {}): WitOmiResult {
+export function witomi(
+  omi: OmiResult,
+  factor: ArrayLike<string | number>,
+  options: WitOmiOptions = {}
+): WitOmiResult {
   const pr = omi.profiles;
   const n = pr.nSamples;
   const s = pr.nSpecies;
   const p = omi.variables.length;
   const nf = omi.nf;
   if (factor.length !== n) {
-    throw new NicheInputError('sample-count-mismatch', `the subset factor has ${factor.length} values for ${n} samples`, {
-      table: 'factor',
-      expected: `${n} values`,
-      found: String(factor.length)
-    });
+    throw new NicheInputError(
+      'sample-count-mismatch',
+      `the subset factor has ${factor.length} values for ${n} samples`,
+      {
+        table: 'factor',
+        expected: `${n} values`,
+        found: String(factor.length)
+      }
+    );
   }
   const { codes, levels } = codeFactor(factor, options.levels);
   const L = levels.length;
@@ -133,7 +145,8 @@ export function witomi(omi: OmiResult, factor: ArrayLike<string | number>, optio
   // occurrences regrouped by (subset, species), subset-major, with frequencies within the subset
   const slots = L * s;
   const offset = new Int32Array(slots + 1);
-  for (let j = 0; j < s; j++) for (let e = pr.offset[j]; e < pr.offset[j + 1]; e++) offset[codes[pr.sample[e]] * s + j + 1]++;
+  for (let j = 0; j < s; j++)
+    for (let e = pr.offset[j]; e < pr.offset[j + 1]; e++) offset[codes[pr.sample[e]] * s + j + 1]++;
   for (let q = 0; q < slots; q++) offset[q + 1] += offset[q];
   const fill = offset.slice(0, slots);
   const sample = new Int32Array(pr.sample.length);
@@ -195,7 +208,8 @@ export function witomi(omi: OmiResult, factor: ArrayLike<string | number>, optio
   const variables = omi.variables;
   const toColMajor = (rm: Float64Array, rows: number, cols: number): Float64Array => {
     const out = new Float64Array(rows * cols);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = rm[r * cols + c];
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < cols; c++) out[c * rows + r] = rm[r * cols + c];
     return out;
   };
   const spMean = new Float64Array(s * p);
@@ -230,7 +244,7 @@ export function witomi(omi: OmiResult, factor: ArrayLike<string | number>, optio
       toColMajor(meanRaw, L + 1, p),
       L + 1,
       p,
-      ['mean_E', ...levels.map((l) => `mean_K${l}`)],
+      ['mean_E', ...levels.map(l => `mean_K${l}`)],
       variables
     ),
     speciesMeanEnvironment: makeTable(spMean, s, p, pr.species, variables),
@@ -239,5 +253,10 @@ export function witomi(omi: OmiResult, factor: ArrayLike<string | number>, optio
 }
 
 function paramColumns(n: number): ParamColumns {
-  return { inertia: new Float64Array(n), omi: new Float64Array(n), tol: new Float64Array(n), rtol: new Float64Array(n) };
+  return {
+    inertia: new Float64Array(n),
+    omi: new Float64Array(n),
+    tol: new Float64Array(n),
+    rtol: new Float64Array(n)
+  };
 }

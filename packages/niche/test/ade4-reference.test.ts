@@ -37,7 +37,7 @@ function axisSigns(ours: DataTable, ref: DataTable): number[] {
 describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
   const env = refTable(name, 'input_env.csv');
   const Y = refTable(name, 'input_Y_used.csv');
-  const factor = readRef(name, 'input_factor.csv').rows.map((r) => r[1]);
+  const factor = readRef(name, 'input_factor.csv').rows.map(r => r[1]);
   const pca = environmentalPca(env, { nf: pcaNf });
   const omi = omiAnalysis(pca, Y, { nf: nicheNf });
 
@@ -76,7 +76,9 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
     const asRef = refTable(name, 'niche_as.csv');
     const rowSign = axisSigns(pca.c1, refTable(name, 'pca_c1.csv'));
     const colSign = axisSigns(omi.c1, refTable(name, 'niche_c1.csv'));
-    const aligned = omi.as.values.map((v, q) => v * rowSign[q % omi.as.nRows] * colSign[Math.floor(q / omi.as.nRows)]);
+    const aligned = omi.as.values.map(
+      (v, q) => v * rowSign[q % omi.as.nRows] * colSign[Math.floor(q / omi.as.nRows)]
+    );
     expectClose(aligned, asRef.values, 1e-9, 'as');
   });
 
@@ -106,7 +108,7 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
     expectClose([weighted], [omi.eig.reduce((a, b) => a + b, 0)], 1e-12, 'Σ eig');
   });
 
-  test('rtest.niche: replaying R\'s permutations gives R\'s simulations and test table', () => {
+  test("rtest.niche: replaying R's permutations gives R's simulations and test table", () => {
     const perms = readRef(name, 'rtest_perms_nrepet99_seed1.csv');
     const n = Y.nRows;
     const indices = new Int32Array(perms.rows.length * n);
@@ -129,8 +131,8 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
   test('species response summaries along the raw variables', () => {
     const r = speciesResponses(Y, env);
     const ref = readRef(name, 'species_response.csv');
-    expect(r.species).toEqual(ref.rows.map((x) => x[0]));
-    expect(r.variable).toEqual(ref.rows.map((x) => x[1]));
+    expect(r.species).toEqual(ref.rows.map(x => x[0]));
+    expect(r.variable).toEqual(ref.rows.map(x => x[1]));
     expect(Array.from(r.nNonzero)).toEqual(Array.from(ref.col('n_nonzero')));
     expectClose(r.totalWeight, ref.col('total_weight'), 1e-12, 'Σw');
     expectClose(r.hillN2, ref.col('hill_N2'), 1e-12, 'N2');
@@ -144,22 +146,43 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
   describe('WitOMI (subniche 1.5)', () => {
     const w = witomi(omi, factor);
     const signs = axisSigns(omi.c1, refTable(name, 'niche_c1.csv'));
-    const flip = (t: DataTable): Float64Array => t.values.map((v, q) => v * signs[Math.floor(q / t.nRows)]);
+    const flip = (t: DataTable): Float64Array =>
+      t.values.map((v, q) => v * signs[Math.floor(q / t.nRows)]);
 
     test('subset origins G_k and subniche positions', () => {
       const gk = refTable(name, 'witomi_G_k.csv');
-      expect(w.levels.map((l) => `G_k${l}`)).toEqual([...gk.rowNames]);
+      expect(w.levels.map(l => `G_k${l}`)).toEqual([...gk.rowNames]);
       expectClose(flip(w.subsetOrigins), gk.values, 1e-9, 'G_k');
-      expectClose(w.subsetOriginsFullSpace.values, refTable(name, 'witomi_G_k_fullspace.csv').values, 1e-9, 'G_k full');
+      expectClose(
+        w.subsetOriginsFullSpace.values,
+        refTable(name, 'witomi_G_k_fullspace.csv').values,
+        1e-9,
+        'G_k full'
+      );
       const sub = refTable(name, 'witomi_sub.csv');
       expect([...w.subnichePositions.rowNames]).toEqual([...sub.rowNames]);
       expectClose(flip(w.subnichePositions), sub.values, 1e-9, 'sub');
     });
 
     test('raw-unit means', () => {
-      expectClose(w.meanEnvironment.values, refTable(name, 'witomi_mean_env.csv').values, 1e-12, 'mean env');
-      expectClose(w.speciesMeanEnvironment.values, refTable(name, 'witomi_mean_env_by_sp.csv').values, 1e-12, 'by sp');
-      expectClose(w.subnicheMeanEnvironment.values, refTable(name, 'witomi_mean_env_by_sub.csv').values, 1e-12, 'by sub');
+      expectClose(
+        w.meanEnvironment.values,
+        refTable(name, 'witomi_mean_env.csv').values,
+        1e-12,
+        'mean env'
+      );
+      expectClose(
+        w.speciesMeanEnvironment.values,
+        refTable(name, 'witomi_mean_env_by_sp.csv').values,
+        1e-12,
+        'by sp'
+      );
+      expectClose(
+        w.subnicheMeanEnvironment.values,
+        refTable(name, 'witomi_mean_env_by_sub.csv').values,
+        1e-12,
+        'by sub'
+      );
     });
 
     test.each([

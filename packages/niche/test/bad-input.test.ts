@@ -16,7 +16,12 @@ import { columnOf, expectClose, refTable } from './reference';
 const env = refTable('doubs', 'input_env.csv');
 const Y = refTable('doubs', 'input_Y_used.csv');
 
-function withColumn(t: DataTable, name: string, values: ArrayLike<number>, at = t.nCols): DataTable {
+function withColumn(
+  t: DataTable,
+  name: string,
+  values: ArrayLike<number>,
+  at = t.nCols
+): DataTable {
   const cols: Array<[string, ArrayLike<number>]> = t.colNames.map((c, j) => [c, columnOf(t, j)]);
   cols.splice(at, 0, [name, values]);
   return tableFromColumns(cols, t.rowNames);
@@ -59,7 +64,7 @@ test('a constant variable is kept as a column of zeros with norm 1 (ade4), and c
   expect(pca.constantVariables).toEqual(['const']);
   expect(pca.norm[2]).toBe(1);
   expect(pca.cent[2]).toBe(7.5);
-  expect(Array.from(columnOf(pca.tab, 2)).every((v) => v === 0)).toBe(true);
+  expect(Array.from(columnOf(pca.tab, 2)).every(v => v === 0)).toBe(true);
   expect(pca.rank).toBe(env.nCols);
   const ref = environmentalPca(env, { nf: 3 });
   expectClose(pca.eig, ref.eig, 1e-12, 'pca eig');
@@ -93,7 +98,10 @@ test('missing values are errors naming the cell (ade4: "na entries in table")', 
 
 test('mismatched sample counts are errors (ade4: "Non equal row numbers")', () => {
   const pca = environmentalPca(env, { nf: 3 });
-  const cols: Array<[string, ArrayLike<number>]> = Y.colNames.map((c, j) => [c, columnOf(Y, j).slice(0, 29)]);
+  const cols: Array<[string, ArrayLike<number>]> = Y.colNames.map((c, j) => [
+    c,
+    columnOf(Y, j).slice(0, 29)
+  ]);
   const Y29 = tableFromColumns(cols);
   const e = thrown(() => omiAnalysis(pca, Y29));
   expect(e.code).toBe('sample-count-mismatch');
@@ -110,8 +118,11 @@ test('fewer samples than variables: ade4 transposes the eigen-problem; the analy
   const rows = [0, 3, 6, 9, 12, 15, 18, 21];
   const sub = (t: DataTable, cols?: number[]): DataTable =>
     tableFromColumns(
-      (cols ?? t.colNames.map((_, j) => j)).map((j): [string, Float64Array] => [t.colNames[j], Float64Array.from(rows, (i) => t.values[j * t.nRows + i])]),
-      rows.map((i) => t.rowNames[i])
+      (cols ?? t.colNames.map((_, j) => j)).map((j): [string, Float64Array] => [
+        t.colNames[j],
+        Float64Array.from(rows, i => t.values[j * t.nRows + i])
+      ]),
+      rows.map(i => t.rowNames[i])
     );
   const e8 = sub(env);
   const y8 = sub(Y, [0, 1, 2, 3, 5]);
@@ -122,15 +133,24 @@ test('fewer samples than variables: ade4 transposes the eigen-problem; the analy
   for (let k = 0; k < pca.nf; k++) {
     const c = columnOf(pca.c1, k);
     expectClose([c.reduce((a, v) => a + v * v, 0)], [1], 1e-12, 'unit c1');
-    const li = Float64Array.from({ length: 8 }, (_, i) => c.reduce((a, v, j) => a + pca.tab.values[j * 8 + i] * v, 0));
+    const li = Float64Array.from({ length: 8 }, (_, i) =>
+      c.reduce((a, v, j) => a + pca.tab.values[j * 8 + i] * v, 0)
+    );
     expectClose(li, columnOf(pca.li, k), 1e-10, 'li = Z c1');
   }
   const omi = omiAnalysis(pca, y8, { nf: 11 }); // 5 species < 11 variables: transposed as.dudi too
   const np = nicheParameters(omi);
-  expectClose([omi.eig.reduce((a, b) => a + b, 0)], [np.omi.reduce((a, v, j) => a + omi.lw[j] * v, 0)], 1e-12, 'Σ eig = Σ lw OMI');
+  expectClose(
+    [omi.eig.reduce((a, b) => a + b, 0)],
+    [np.omi.reduce((a, v, j) => a + omi.lw[j] * v, 0)],
+    1e-12,
+    'Σ eig = Σ lw OMI'
+  );
   for (let k = 0; k < omi.nf; k++) {
     const c = columnOf(omi.c1, k);
-    const li = Float64Array.from({ length: 5 }, (_, j) => c.reduce((a, v, q) => a + omi.tab.values[q * 5 + j] * v, 0));
+    const li = Float64Array.from({ length: 5 }, (_, j) =>
+      c.reduce((a, v, q) => a + omi.tab.values[q * 5 + j] * v, 0)
+    );
     expectClose(li, columnOf(omi.li, k), 1e-10, 'li = tab c1');
   }
   expect(omi.ls.values.every(Number.isFinite)).toBe(true);
@@ -139,6 +159,12 @@ test('fewer samples than variables: ade4 transposes the eigen-problem; the analy
 test('bad permutation-test arguments are errors', () => {
   const omi = omiAnalysis(environmentalPca(env, { nf: 3 }), Y);
   expect(thrown(() => omiPermutationTest(omi, { permutations: 0 })).code).toBe('bad-argument');
-  expect(thrown(() => omiPermutationTest(omi, { replay: { repetitions: 2, indices: new Int32Array(10) } })).code).toBe('shape');
-  expect(thrown(() => witomi(omi, new Array(30).fill('a'), { levels: ['b'] })).code).toBe('bad-argument');
+  expect(
+    thrown(() =>
+      omiPermutationTest(omi, { replay: { repetitions: 2, indices: new Int32Array(10) } })
+    ).code
+  ).toBe('shape');
+  expect(thrown(() => witomi(omi, new Array(30).fill('a'), { levels: ['b'] })).code).toBe(
+    'bad-argument'
+  );
 });

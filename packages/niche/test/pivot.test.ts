@@ -1,8 +1,15 @@
 /** The harmonised long format (Arrow) pivoted to samples × species and samples × variables. */
-import { Float64, Int32, TimestampMillisecond, Utf8, vectorFromArray, Table, Int8 } from 'apache-arrow';
+import {
+  Float64,
+  Int32,
+  TimestampMillisecond,
+  Utf8,
+  vectorFromArray,
+  Table,
+  Int8
+} from 'apache-arrow';
 import { environmentalPca, NicheInputError, omiAnalysis, pivotHarmonised } from '../src';
 import { expectAxesClose, refTable } from './reference';
-
 
 interface LongRow {
   site: string;
@@ -16,16 +23,46 @@ interface LongRow {
 
 function toArrow(rows: LongRow[]): Table {
   return new Table({
-    sno: vectorFromArray(rows.map(() => 'TEST'), new Utf8()),
-    site_id: vectorFromArray(rows.map((r) => r.site), new Utf8()),
-    time: vectorFromArray(rows.map((r) => r.time), new TimestampMillisecond()),
-    depth: vectorFromArray(rows.map((r) => r.depth), new Float64()),
-    parameter: vectorFromArray(rows.map((r) => r.parameter), new Utf8()),
-    taxon: vectorFromArray(rows.map((r) => r.taxon), new Utf8()),
-    aphia_id: vectorFromArray(rows.map(() => null), new Int32()),
-    value: vectorFromArray(rows.map((r) => r.value), new Float64()),
-    unit: vectorFromArray(rows.map(() => null), new Utf8()),
-    quality: vectorFromArray(rows.map((r) => r.quality), new Int8())
+    sno: vectorFromArray(
+      rows.map(() => 'TEST'),
+      new Utf8()
+    ),
+    site_id: vectorFromArray(
+      rows.map(r => r.site),
+      new Utf8()
+    ),
+    time: vectorFromArray(
+      rows.map(r => r.time),
+      new TimestampMillisecond()
+    ),
+    depth: vectorFromArray(
+      rows.map(r => r.depth),
+      new Float64()
+    ),
+    parameter: vectorFromArray(
+      rows.map(r => r.parameter),
+      new Utf8()
+    ),
+    taxon: vectorFromArray(
+      rows.map(r => r.taxon),
+      new Utf8()
+    ),
+    aphia_id: vectorFromArray(
+      rows.map(() => null),
+      new Int32()
+    ),
+    value: vectorFromArray(
+      rows.map(r => r.value),
+      new Float64()
+    ),
+    unit: vectorFromArray(
+      rows.map(() => null),
+      new Utf8()
+    ),
+    quality: vectorFromArray(
+      rows.map(r => r.quality),
+      new Int8()
+    )
   });
 }
 
@@ -39,7 +76,15 @@ function doubsLong(): LongRow[] {
   for (let i = 0; i < env.nRows; i++) {
     const site = `S${String(i + 1).padStart(2, '0')}`;
     const base = { site, time: t0 + i * day, depth: 0 };
-    env.colNames.forEach((p, k) => rows.push({ ...base, parameter: p, taxon: null, value: env.values[k * env.nRows + i], quality: 1 }));
+    env.colNames.forEach((p, k) =>
+      rows.push({
+        ...base,
+        parameter: p,
+        taxon: null,
+        value: env.values[k * env.nRows + i],
+        quality: 1
+      })
+    );
     Y.colNames.forEach((tx, j) => {
       const c = Y.values[j * Y.nRows + i];
       if (c === 0) return; // absences are not reported in a long table
@@ -54,15 +99,63 @@ function doubsLong(): LongRow[] {
 test('pivot of the long format gives back the wide tables and the same OMI analysis', () => {
   const rows = doubsLong();
   // noise the pivot must leave out or fold in
-  rows.push({ site: 'S01', time: t0, depth: 0, parameter: 'dfs', taxon: null, value: 99999, quality: 4 }); // bad flag
-  rows.push({ site: 'S01', time: t0, depth: 0, parameter: null, taxon: 'Satr', value: null, quality: 9 }); // missing
-  rows.push({ site: 'S02', time: t0 + day, depth: 0, parameter: null, taxon: 'Cogo', value: NaN, quality: 1 }); // NaN value
-  rows.push({ site: 'S99', time: t0, depth: 0, parameter: null, taxon: 'Satr', value: 3, quality: 1 }); // no environment
-  rows.push({ site: 'S98', time: t0, depth: 0, parameter: 'dfs', taxon: null, value: 3, quality: 1 }); // no taxa
-  rows.push({ site: 'S97', time: t0, depth: 0, parameter: null, taxon: 'Ghost', value: 0, quality: 1 }); // zero count only
+  rows.push({
+    site: 'S01',
+    time: t0,
+    depth: 0,
+    parameter: 'dfs',
+    taxon: null,
+    value: 99999,
+    quality: 4
+  }); // bad flag
+  rows.push({
+    site: 'S01',
+    time: t0,
+    depth: 0,
+    parameter: null,
+    taxon: 'Satr',
+    value: null,
+    quality: 9
+  }); // missing
+  rows.push({
+    site: 'S02',
+    time: t0 + day,
+    depth: 0,
+    parameter: null,
+    taxon: 'Cogo',
+    value: NaN,
+    quality: 1
+  }); // NaN value
+  rows.push({
+    site: 'S99',
+    time: t0,
+    depth: 0,
+    parameter: null,
+    taxon: 'Satr',
+    value: 3,
+    quality: 1
+  }); // no environment
+  rows.push({
+    site: 'S98',
+    time: t0,
+    depth: 0,
+    parameter: 'dfs',
+    taxon: null,
+    value: 3,
+    quality: 1
+  }); // no taxa
+  rows.push({
+    site: 'S97',
+    time: t0,
+    depth: 0,
+    parameter: null,
+    taxon: 'Ghost',
+    value: 0,
+    quality: 1
+  }); // zero count only
   // a duplicated environmental measurement is averaged: S03 'pH' given as v−0.1 and v+0.1
   const ph = env.colNames.indexOf('pH');
-  const phRow = rows.findIndex((r) => r.site === 'S03' && r.parameter === 'pH');
+  const phRow = rows.findIndex(r => r.site === 'S03' && r.parameter === 'pH');
   const v = rows[phRow].value as number;
   rows[phRow].value = v - 0.1;
   rows.push({ ...rows[phRow], value: v + 0.1 });
@@ -89,20 +182,28 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
       expect(out.environment.values[k * 30 + i]).toBeCloseTo(env.values[kr * 30 + i], 12);
     }
   }
-  expect(out.environment.values[out.environment.colNames.indexOf('pH') * 30 + 2]).toBeCloseTo(env.values[ph * 30 + 2], 12);
+  expect(out.environment.values[out.environment.colNames.indexOf('pH') * 30 + 2]).toBeCloseTo(
+    env.values[ph * 30 + 2],
+    12
+  );
   for (const name of Y.colNames) {
     const j = out.abundance.colNames.indexOf(name);
     const jr = Y.colNames.indexOf(name);
-    expect(Array.from(out.abundance.values.subarray(j * 30, (j + 1) * 30))).toEqual(Array.from(Y.values.subarray(jr * 30, (jr + 1) * 30)));
+    expect(Array.from(out.abundance.values.subarray(j * 30, (j + 1) * 30))).toEqual(
+      Array.from(Y.values.subarray(jr * 30, (jr + 1) * 30))
+    );
   }
   // same analysis: species coordinates match the ade4 reference (rows in pivot order = sorted names)
   const omi = omiAnalysis(environmentalPca(out.environment, { nf: 3 }), out.abundance);
   const ref = refTable('doubs', 'niche_li.csv');
-  const order = [...omi.species].map((sp) => ref.rowNames.indexOf(sp));
+  const order = [...omi.species].map(sp => ref.rowNames.indexOf(sp));
   const reordered = {
     ...ref,
-    rowNames: order.map((q) => ref.rowNames[q]),
-    values: Float64Array.from({ length: ref.values.length }, (_, x) => ref.values[Math.floor(x / ref.nRows) * ref.nRows + order[x % ref.nRows]])
+    rowNames: order.map(q => ref.rowNames[q]),
+    values: Float64Array.from(
+      { length: ref.values.length },
+      (_, x) => ref.values[Math.floor(x / ref.nRows) * ref.nRows + order[x % ref.nRows]]
+    )
   };
   expectAxesClose(omi.li, reordered, 1e-9, 'li from the pivot');
 });
@@ -117,7 +218,9 @@ test('pivot options: parameter subset, quality flags, missing columns', () => {
   expect(out.dropped.samplesWithoutTaxa).toBe(1);
   // quality-2 halves rejected: counts are c − 0.5
   const j = out.abundance.colNames.indexOf('Satr');
-  expect(out.abundance.values[j * 29 + 1]).toBe(Y.values[Y.colNames.indexOf('Satr') * 30 + 1] - 0.5);
+  expect(out.abundance.values[j * 29 + 1]).toBe(
+    Y.values[Y.colNames.indexOf('Satr') * 30 + 1] - 0.5
+  );
   const noQuality = new Table({ site_id: vectorFromArray(['a'], new Utf8()) });
   expect(() => pivotHarmonised(noQuality)).toThrow(NicheInputError);
   expect(() => pivotHarmonised(noQuality)).toThrow(/no column "time"/);

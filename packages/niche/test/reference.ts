@@ -3,7 +3,16 @@ import { join, resolve } from 'path';
 import { DataTable, makeTable } from '../src';
 
 /** Shared reference numbers live beside the repository: <repoRoot>/../shared/reference/niche. */
-export const REFERENCE_DIR = resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'niche');
+export const REFERENCE_DIR = resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  '..',
+  'shared',
+  'reference',
+  'niche'
+);
 
 export interface RefCsv {
   header: string[];
@@ -21,17 +30,17 @@ export interface RefCsv {
  */
 export function readRef(...path: string[]): RefCsv {
   const text = readFileSync(join(REFERENCE_DIR, ...path), 'utf8').trim();
-  const lines = text.split('\n').map((l) => l.split(','));
+  const lines = text.split('\n').map(l => l.split(','));
   const header = lines[0];
   const rows = lines.slice(1);
   return {
     header,
-    ids: rows.map((r) => r[0]),
+    ids: rows.map(r => r[0]),
     rows,
     col(name: string): Float64Array {
       const k = header.indexOf(name);
       if (k < 0) throw new Error(`no column ${name} in ${path.join('/')}: ${header.join(',')}`);
-      return Float64Array.from(rows, (r) => (r[k] === 'NA' ? NaN : Number(r[k])));
+      return Float64Array.from(rows, r => (r[k] === 'NA' ? NaN : Number(r[k])));
     }
   };
 }
@@ -60,7 +69,8 @@ export function expectClose(
 ): void {
   expect(actual.length).toBe(expected.length);
   let big = 0;
-  for (let i = 0; i < expected.length; i++) if (Number.isFinite(expected[i])) big = Math.max(big, Math.abs(expected[i]));
+  for (let i = 0; i < expected.length; i++)
+    if (Number.isFinite(expected[i])) big = Math.max(big, Math.abs(expected[i]));
   const floor = big * floorShare;
   let worst = 0;
   let where = -1;
@@ -78,12 +88,19 @@ export function expectClose(
     }
   }
   if (!(worst <= rel)) {
-    throw new Error(`${label}: worst relative error ${worst} at ${where} (actual ${actual[where]}, expected ${expected[where]}) > ${rel}`);
+    throw new Error(
+      `${label}: worst relative error ${worst} at ${where} (actual ${actual[where]}, expected ${expected[where]}) > ${rel}`
+    );
   }
 }
 
 /** Axis-by-axis comparison up to a global sign per axis (LAPACK's signs are arbitrary). */
-export function expectAxesClose(actual: DataTable, expected: DataTable, rel = 1e-9, label = ''): void {
+export function expectAxesClose(
+  actual: DataTable,
+  expected: DataTable,
+  rel = 1e-9,
+  label = ''
+): void {
   expect(actual.nRows).toBe(expected.nRows);
   expect(actual.nCols).toBeGreaterThanOrEqual(expected.nCols);
   expect([...actual.rowNames]).toEqual([...expected.rowNames]);
@@ -93,7 +110,7 @@ export function expectAxesClose(actual: DataTable, expected: DataTable, rel = 1e
     const e = expected.values.subarray(k * n, (k + 1) * n);
     let dot = 0;
     for (let i = 0; i < n; i++) dot += a[i] * e[i];
-    const flipped = dot < 0 ? a.map((v) => -v) : a;
+    const flipped = dot < 0 ? a.map(v => -v) : a;
     expectClose(flipped, e, rel, `${label} axis ${k + 1}`);
   }
 }

@@ -12,7 +12,12 @@ import {
 import { readRef, refTable } from './reference';
 
 test('weighted means and SDs recover the known Gaussian optima and tolerances within 5 standard errors', () => {
-  const sim = simulateGaussianCommunity({ nSamples: 20000, nVariables: 3, nSpecies: 30, seed: 20241129 });
+  const sim = simulateGaussianCommunity({
+    nSamples: 20000,
+    nVariables: 3,
+    nSpecies: 30,
+    seed: 20241129
+  });
   const r = speciesResponses(sim.abundance, sim.environment);
   const s = sim.optima.nRows;
   const p = sim.optima.nCols;
@@ -60,7 +65,7 @@ describe('seeded permutation test', () => {
     expect(Array.from(a.simulated.values)).not.toEqual(Array.from(c.simulated.values));
   });
 
-  test('its null distribution matches R\'s 999-permutation run (expectation within 4 standard errors)', () => {
+  test("its null distribution matches R's 999-permutation run (expectation within 4 standard errors)", () => {
     const ours = omiPermutationTest(omi, { permutations: 999, seed: 12345 });
     const ref = readRef('doubs', 'rtest_nrepet999_seed12345.csv');
     expect(ours.names).toEqual(ref.ids);

@@ -12,7 +12,7 @@ import { expectClose, readRef } from './reference';
 
 const ref = readRef('trends', 'trend_reference.csv');
 function value(caseName: string, statistic: string): number {
-  const row = ref.rows.find((r) => r[0] === caseName && r[1] === statistic);
+  const row = ref.rows.find(r => r[0] === caseName && r[1] === statistic);
   if (!row) throw new Error(`no ${caseName}/${statistic}`);
   return Number(row[2]);
 }
@@ -33,7 +33,12 @@ function checkMkSen(caseName: string, x: ArrayLike<number>, t: ArrayLike<number>
   expect(sen.nSlopes).toBe(value(caseName, 'sen_n_slopes'));
   expect(sen.lowerRank).toBe(value(caseName, 'sen_lower_rank'));
   expect(sen.upperRank).toBe(value(caseName, 'sen_upper_rank'));
-  expectClose([sen.slope, sen.lower, sen.upper], [value(caseName, 'sen_slope'), value(caseName, 'sen_lower'), value(caseName, 'sen_upper')], 1e-12, 'sen');
+  expectClose(
+    [sen.slope, sen.lower, sen.upper],
+    [value(caseName, 'sen_slope'), value(caseName, 'sen_lower'), value(caseName, 'sen_upper')],
+    1e-12,
+    'sen'
+  );
   expectClose([sen.intercept], [value(caseName, 'sen_intercept_conover')], 1e-12, 'intercept');
 }
 
@@ -55,21 +60,57 @@ test('seasonal Kendall, seasonal Sen slope and covariance-corrected seasonal Ken
   const sk = seasonalKendall(temp, month, year);
   expect(sk.S).toBe(value('nottem', 'smk_S'));
   expectClose([sk.varS], [value('nottem', 'smk_varS')], 1e-12, 'varS');
-  expectClose([sk.zCorrected, sk.z], [value('nottem', 'smk_z_cc'), value('nottem', 'smk_z')], 1e-12, 'z');
-  expectClose([sk.pCorrected, sk.p], [value('nottem', 'smk_p_cc'), value('nottem', 'smk_p')], 1e-12, 'p');
+  expectClose(
+    [sk.zCorrected, sk.z],
+    [value('nottem', 'smk_z_cc'), value('nottem', 'smk_z')],
+    1e-12,
+    'z'
+  );
+  expectClose(
+    [sk.pCorrected, sk.p],
+    [value('nottem', 'smk_p_cc'), value('nottem', 'smk_p')],
+    1e-12,
+    'p'
+  );
   expectClose([sk.sensSlope], [value('nottem', 'smk_seasonal_sen_slope')], 1e-12, 'seasonal sen');
   expect(sk.nSlopes).toBe(value('nottem', 'smk_n_slopes'));
   const per = readRef('trends', 'nottem_seasonal_per_month.csv');
-  expect(sk.perSeason.map((s) => s.season)).toEqual(per.ids);
-  expect(sk.perSeason.map((s) => s.S)).toEqual(Array.from(per.col('S')));
-  expectClose(sk.perSeason.map((s) => s.varS), per.col('varS'), 1e-12, 'per-season varS');
-  expectClose(sk.perSeason.map((s) => s.tauB), per.col('tau_b'), 1e-12, 'per-season tau');
+  expect(sk.perSeason.map(s => s.season)).toEqual(per.ids);
+  expect(sk.perSeason.map(s => s.S)).toEqual(Array.from(per.col('S')));
+  expectClose(
+    sk.perSeason.map(s => s.varS),
+    per.col('varS'),
+    1e-12,
+    'per-season varS'
+  );
+  expectClose(
+    sk.perSeason.map(s => s.tauB),
+    per.col('tau_b'),
+    1e-12,
+    'per-season tau'
+  );
 
   const years = [...new Set(year)];
-  const rows = years.map((y) => Array.from({ length: 12 }, (_, m) => temp[year.findIndex((v, i) => v === y && month[i] === m + 1)]));
-  const cs = correctedSeasonalKendall(tableFromRows(rows, Array.from({ length: 12 }, (_, m) => String(m + 1)), years.map(String)));
+  const rows = years.map(y =>
+    Array.from(
+      { length: 12 },
+      (_, m) => temp[year.findIndex((v, i) => v === y && month[i] === m + 1)]
+    )
+  );
+  const cs = correctedSeasonalKendall(
+    tableFromRows(
+      rows,
+      Array.from({ length: 12 }, (_, m) => String(m + 1)),
+      years.map(String)
+    )
+  );
   expect(cs.S).toBe(value('nottem', 'csmk_S'));
-  expectClose([cs.varS, cs.z, cs.p], [value('nottem', 'csmk_varS'), value('nottem', 'csmk_z'), value('nottem', 'csmk_p')], 1e-12, 'csmk');
+  expectClose(
+    [cs.varS, cs.z, cs.p],
+    [value('nottem', 'csmk_varS'), value('nottem', 'csmk_z'), value('nottem', 'csmk_p')],
+    1e-12,
+    'csmk'
+  );
 
   const all = mannKendall(temp);
   expect(all.S).toBe(value('nottem', 'mk_all_months_S'));
@@ -92,5 +133,16 @@ test('trend inputs that cannot give a test are errors, not NaN', () => {
   expect(() => mannKendall([1, NaN, 2], [1, 2, 3])).toThrow(/at least 3/);
   expect(() => mannKendall([5, 5, 5, 5])).toThrow(/tied/);
   expect(() => mannKendall([1, 2, 3], [1, 2])).toThrow(/3 values but 2 times/);
-  expect(() => correctedSeasonalKendall(tableFromRows([[1, 2], [NaN, 3], [2, 4]], ['a', 'b']))).toThrow(/complete/);
+  expect(() =>
+    correctedSeasonalKendall(
+      tableFromRows(
+        [
+          [1, 2],
+          [NaN, 3],
+          [2, 4]
+        ],
+        ['a', 'b']
+      )
+    )
+  ).toThrow(/complete/);
 });
