@@ -21,7 +21,7 @@ export { omiPermutationTest, krandtest } from './permutation';
 export type { Alternative, OmiPermutationTest, PermutationTestOptions } from './permutation';
 export { witomi, codeFactor } from './witomi';
 export type { WitOmiOptions, WitOmiParameters, WitOmiResult } from './witomi';
-export { speciesResponses } from './response';
+export { speciesResponses, omiSpeciesResponses } from './response';
 export type { SpeciesResponses } from './response';
 export {
   mannKendall,

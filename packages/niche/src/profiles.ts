@@ -43,42 +43,25 @@ export function speciesProfiles(
   }
   const keep: number[] = [];
   const dropped: string[] = [];
+  const sums = new Float64Array(abundance.nCols);
+  // the dense table is read once: each column's occurrences are kept while validating it
+  const occurrencesOf: Int32Array[] = [];
+  const scratch = new Int32Array(n);
   let nnz = 0;
   for (let j = 0; j < abundance.nCols; j++) {
+    const col = y.subarray(j * n, (j + 1) * n);
     let s = 0;
     let c = 0;
     for (let i = 0; i < n; i++) {
-      const v = y[j * n + i];
-      if (!Number.isFinite(v)) {
-        throw new NicheInputError(
-          'missing-value',
-          `abundance: species "${abundance.colNames[j]}" in sample "${abundance.rowNames[i]}" (row ${i + 1}) is ${v}; ` +
-            'an absence must be 0, and a sample without a count must be removed',
-          {
-            table: 'abundance',
-            row: abundance.rowNames[i],
-            column: abundance.colNames[j],
-            expected: 'a finite count ≥ 0',
-            found: String(v)
-          }
-        );
-      }
-      if (v < 0) {
-        throw new NicheInputError(
-          'negative-abundance',
-          `abundance: species "${abundance.colNames[j]}" in sample "${abundance.rowNames[i]}" (row ${i + 1}) is ${v}`,
-          {
-            table: 'abundance',
-            row: abundance.rowNames[i],
-            column: abundance.colNames[j],
-            expected: 'a count ≥ 0',
-            found: String(v)
-          }
-        );
-      }
-      if (v > 0) c++;
+      const v = col[i];
+      // one comparison rejects NaN, ±Infinity and negatives; the slow path says which
+      if (!(v >= 0 && v < Infinity)) badCell(abundance, i, j, v);
+      scratch[c] = i; // branch-free compaction: the slot is kept only when v > 0
+      c += v > 0 ? 1 : 0;
       s += v;
     }
+    occurrencesOf.push(scratch.slice(0, c));
+    sums[j] = s;
     if (s > 0) {
       keep.push(j);
       nnz += c;
@@ -113,17 +96,17 @@ export function speciesProfiles(
   let k = 0;
   keep.forEach((j, jj) => {
     offset[jj] = k;
-    let t = 0;
-    for (let i = 0; i < n; i++) t += y[j * n + i];
+    const t = sums[j];
     total[jj] = t;
-    for (let i = 0; i < n; i++) {
-      const v = y[j * n + i];
-      if (v > 0) {
-        sample[k] = i;
-        weight[k] = v;
-        freq[k] = v / t;
-        k++;
-      }
+    const col = y.subarray(j * n, (j + 1) * n);
+    const occ = occurrencesOf[j];
+    for (let q = 0; q < occ.length; q++) {
+      const i = occ[q];
+      const v = col[i];
+      sample[k] = i;
+      weight[k] = v;
+      freq[k] = v / t;
+      k++;
     }
   });
   offset[s] = k;
@@ -140,4 +123,25 @@ export function speciesProfiles(
     },
     droppedSpecies: dropped
   };
+}
+
+function badCell(abundance: DataTable, i: number, j: number, v: number): never {
+  const where = {
+    table: 'abundance',
+    row: abundance.rowNames[i],
+    column: abundance.colNames[j]
+  };
+  if (v < 0) {
+    throw new NicheInputError(
+      'negative-abundance',
+      `abundance: species "${where.column}" in sample "${where.row}" (row ${i + 1}) is ${v}`,
+      { ...where, expected: 'a count ≥ 0', found: String(v) }
+    );
+  }
+  throw new NicheInputError(
+    'missing-value',
+    `abundance: species "${where.column}" in sample "${where.row}" (row ${i + 1}) is ${v}; ` +
+      'an absence must be 0, and a sample without a count must be removed',
+    { ...where, expected: 'a finite count ≥ 0', found: String(v) }
+  );
 }

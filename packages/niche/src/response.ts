@@ -1,5 +1,6 @@
 import { NicheInputError } from './errors';
-import { speciesProfiles } from './profiles';
+import type { OmiResult } from './omi';
+import { SpeciesProfiles, speciesProfiles } from './profiles';
 import { assertFinite, DataTable } from './table';
 
 /**
@@ -29,7 +30,6 @@ export function speciesResponses(
   options: { dropAbsentSpecies?: boolean } = {}
 ): SpeciesResponses {
   const n = environment.nRows;
-  const p = environment.nCols;
   if (abundance.nRows !== n) {
     throw new NicheInputError(
       'sample-count-mismatch',
@@ -38,7 +38,20 @@ export function speciesResponses(
     );
   }
   assertFinite(environment, 'environment');
-  const { profiles: pr } = speciesProfiles(abundance, options);
+  return responsesOfProfiles(speciesProfiles(abundance, options).profiles, environment);
+}
+
+/**
+ * {@link speciesResponses} for the species and raw environment of an OMI analysis, reusing its profiles
+ * (no second pass over the abundance table).
+ */
+export function omiSpeciesResponses(omi: OmiResult): SpeciesResponses {
+  return responsesOfProfiles(omi.profiles, omi.pca.raw);
+}
+
+function responsesOfProfiles(pr: SpeciesProfiles, environment: DataTable): SpeciesResponses {
+  const n = environment.nRows;
+  const p = environment.nCols;
   const x = environment.values;
   const cent = new Float64Array(p);
   const norm = new Float64Array(p);
@@ -64,39 +77,46 @@ export function speciesResponses(
     meanStd: new Float64Array(rows),
     varStd: new Float64Array(rows)
   };
+  // raw environment row-major: an occurrence reads its p values contiguously
+  const xr = new Float64Array(n * p);
+  for (let k = 0; k < p; k++) for (let i = 0; i < n; i++) xr[i * p + k] = x[k * n + i];
+  const m = new Float64Array(p);
+  const vv = new Float64Array(p);
   for (let j = 0; j < pr.nSpecies; j++) {
     const from = pr.offset[j];
     const to = pr.offset[j + 1];
     let sp2 = 0;
-    for (let e = from; e < to; e++) sp2 += pr.freq[e] * pr.freq[e];
+    m.fill(0);
+    vv.fill(0);
+    for (let e = from; e < to; e++) {
+      const f = pr.freq[e];
+      sp2 += f * f;
+      const b = pr.sample[e] * p;
+      for (let k = 0; k < p; k++) m[k] += f * xr[b + k];
+    }
+    // two-pass variance, as R computes it: no cancellation on large raw values
+    for (let e = from; e < to; e++) {
+      const f = pr.freq[e];
+      const b = pr.sample[e] * p;
+      for (let k = 0; k < p; k++) {
+        const d = xr[b + k] - m[k];
+        vv[k] += f * d * d;
+      }
+    }
     const n2 = 1 / sp2;
     for (let k = 0; k < p; k++) {
       const r = j * p + k;
-      let m = 0;
-      let mz = 0;
-      for (let e = from; e < to; e++) {
-        const v = x[k * n + pr.sample[e]];
-        m += pr.freq[e] * v;
-        mz += pr.freq[e] * ((v - cent[k]) / norm[k]);
-      }
-      let vv = 0;
-      let vz = 0;
-      for (let e = from; e < to; e++) {
-        const v = x[k * n + pr.sample[e]];
-        const zv = (v - cent[k]) / norm[k];
-        vv += pr.freq[e] * (v - m) * (v - m);
-        vz += pr.freq[e] * (zv - mz) * (zv - mz);
-      }
       out.species.push(pr.species[j]);
       out.variable.push(environment.colNames[k]);
       out.nNonzero[r] = to - from;
       out.totalWeight[r] = pr.total[j];
       out.hillN2[r] = n2;
-      out.mean[r] = m;
-      out.sd[r] = Math.sqrt(vv);
-      out.sdN2Corrected[r] = Math.sqrt(vv) / Math.sqrt(1 - 1 / n2);
-      out.meanStd[r] = mz;
-      out.varStd[r] = vz;
+      out.mean[r] = m[k];
+      out.sd[r] = Math.sqrt(vv[k]);
+      out.sdN2Corrected[r] = Math.sqrt(vv[k]) / Math.sqrt(1 - 1 / n2);
+      // standardisation is affine: mean and variance follow exactly
+      out.meanStd[r] = (m[k] - cent[k]) / norm[k];
+      out.varStd[r] = vv[k] / (norm[k] * norm[k]);
     }
   }
   return out;

@@ -9,6 +9,7 @@ import {
   omiAnalysis,
   omiPermutationTest,
   speciesResponses,
+  omiSpeciesResponses,
   witomi
 } from '../src';
 import { columnOf, expectAxesClose, expectClose, readRef, refTable } from './reference';
@@ -130,6 +131,8 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
 
   test('species response summaries along the raw variables', () => {
     const r = speciesResponses(Y, env);
+    // the same from the OMI analysis' own profiles
+    expect(omiSpeciesResponses(omi)).toEqual(r);
     const ref = readRef(name, 'species_response.csv');
     expect(r.species).toEqual(ref.rows.map(x => x[0]));
     expect(r.variable).toEqual(ref.rows.map(x => x[1]));
