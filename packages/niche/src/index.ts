@@ -46,3 +46,4 @@ export type { NicheInput, PivotOptions } from './pivot';
 export { simulateGaussianCommunity } from './simulate';
 export type { GaussianCommunity, GaussianCommunityOptions } from './simulate';
 export { SeededRandom } from './random';
+export { RRandom } from './r-random';

@@ -1,5 +1,6 @@
 import { NicheInputError } from './errors';
 import { OmiResult } from './omi';
+import { RRandom } from './r-random';
 import { SeededRandom } from './random';
 import { DataTable, makeTable } from './table';
 
@@ -10,6 +11,12 @@ export interface PermutationTestOptions {
   permutations?: number;
   /** Seed of the generator (default 1). Same seed, same result, in node and in a worker. */
   seed?: number;
+  /**
+   * 'fast' (default): xoshiro128** with the sparse draw (O(occurrences) per species).
+   * 'R': R's own stream, so `{ seed: s, generator: 'R' }` gives exactly `set.seed(s); rtest(nic, N)` of
+   * R ≥ 3.6 (Mersenne-Twister, sample.kind "Rejection"); it permutes whole profiles, O(samples) per species.
+   */
+  generator?: 'fast' | 'R';
   alternative?: Alternative;
   /**
    * Permutation indices to replay instead of drawing (e.g. those R drew): for repetition r and species j,
@@ -67,6 +74,20 @@ export function omiPermutationTest(
   }
   const sim = new Float64Array(nrep * (s + 1)); // column-major: species j, repetition r at [j*nrep + r]
   const m = new Float64Array(p);
+  const dense = new Float64Array(n);
+  // OMI of species j with its profile permuted by idx[base .. base + n): f*_i = f[idx_i]
+  const permutedOmi = (j: number, idx: Int32Array, base: number): number => {
+    for (let e = pr.offset[j]; e < pr.offset[j + 1]; e++) dense[pr.sample[e]] = pr.freq[e];
+    m.fill(0);
+    for (let i = 0; i < n; i++) {
+      const f = dense[idx[base + i]];
+      if (f !== 0) for (let k = 0; k < p; k++) m[k] += f * z[i * p + k];
+    }
+    let o = 0;
+    for (let k = 0; k < p; k++) o += m[k] * m[k];
+    for (let e = pr.offset[j]; e < pr.offset[j + 1]; e++) dense[pr.sample[e]] = 0;
+    return o;
+  };
   if (options.replay) {
     const idx = options.replay.indices;
     if (idx.length !== nrep * s * n) {
@@ -76,20 +97,17 @@ export function omiPermutationTest(
         { expected: String(nrep * s * n), found: String(idx.length) }
       );
     }
-    const dense = new Float64Array(n);
+    for (let r = 0; r < nrep; r++) {
+      for (let j = 0; j < s; j++) sim[j * nrep + r] = permutedOmi(j, idx, (r * s + j) * n);
+    }
+  } else if (options.generator === 'R') {
+    const rng = new RRandom(options.seed ?? 1);
+    const idx = new Int32Array(n);
+    const work = new Int32Array(n);
     for (let r = 0; r < nrep; r++) {
       for (let j = 0; j < s; j++) {
-        for (let e = pr.offset[j]; e < pr.offset[j + 1]; e++) dense[pr.sample[e]] = pr.freq[e];
-        m.fill(0);
-        const base = (r * s + j) * n;
-        for (let i = 0; i < n; i++) {
-          const f = dense[idx[base + i]];
-          if (f !== 0) for (let k = 0; k < p; k++) m[k] += f * z[i * p + k];
-        }
-        let o = 0;
-        for (let k = 0; k < p; k++) o += m[k] * m[k];
-        sim[j * nrep + r] = o;
-        for (let e = pr.offset[j]; e < pr.offset[j + 1]; e++) dense[pr.sample[e]] = 0;
+        rng.permutation(n, idx, work);
+        sim[j * nrep + r] = permutedOmi(j, idx, 0);
       }
     }
   } else {

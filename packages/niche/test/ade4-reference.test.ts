@@ -129,6 +129,20 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
     expect(Array.from(test.pValue)).toEqual(Array.from(ref.col('pvalue')));
   });
 
+  test("rtest.niche: R's own generator (seed 1) reproduces set.seed(1); rtest(nic, 99)", () => {
+    const test = omiPermutationTest(omi, { permutations: 99, seed: 1, generator: 'R' });
+    expectClose(
+      test.simulated.values,
+      refTable(name, 'rtest_sim_nrepet99_seed1.csv').values,
+      1e-9,
+      'sim'
+    );
+    const ref = readRef(name, 'rtest_nrepet99_seed1.csv');
+    expectClose(test.expectation, ref.col('expectation'), 1e-12, 'expectation');
+    expectClose(test.sd, ref.col('sd_sim'), 1e-12, 'sd');
+    expect(Array.from(test.pValue)).toEqual(Array.from(ref.col('pvalue')));
+  });
+
   test('species response summaries along the raw variables', () => {
     const r = speciesResponses(Y, env);
     // the same from the OMI analysis' own profiles

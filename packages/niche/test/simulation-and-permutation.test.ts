@@ -9,7 +9,7 @@ import {
   simulateGaussianCommunity,
   speciesResponses
 } from '../src';
-import { readRef, refTable } from './reference';
+import { expectClose, readRef, refTable } from './reference';
 
 test('weighted means and SDs recover the known Gaussian optima and tolerances within 5 standard errors', () => {
   const sim = simulateGaussianCommunity({
@@ -78,6 +78,15 @@ describe('seeded permutation test', () => {
       expect(Math.abs(ours.expectation[j] - exp[j])).toBeLessThan(4 * se);
       expect(ours.observed[j]).toBeCloseTo(obs[j], 12);
     });
+  });
+
+  test("R's generator with seed 12345 reproduces R's 999-permutation table exactly", () => {
+    const ours = omiPermutationTest(omi, { permutations: 999, seed: 12345, generator: 'R' });
+    const ref = readRef('doubs', 'rtest_nrepet999_seed12345.csv');
+    expectClose(ours.expectation, ref.col('expectation'), 1e-12, 'expectation');
+    expectClose(ours.sd, ref.col('sd_sim'), 1e-12, 'sd');
+    expectClose(ours.stdObs, ref.col('std_obs'), 1e-12, 'std obs');
+    expect(Array.from(ours.pValue)).toEqual(Array.from(ref.col('pvalue')));
   });
 
   test('replaying indices that are all the identity reproduces the observed OMI', () => {
