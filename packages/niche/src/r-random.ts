@@ -57,21 +57,24 @@ export class RRandom {
     return x;
   }
 
-  /** R's `rbits(bits)`: a uniform integer of `bits` bits built from 16-bit chunks. */
+  /** R's `rbits(bits)`: a uniform integer of `bits` bits built from 16-bit chunks (one per 16 bits started). */
   private rbits(bits: number): number {
-    let v = 0;
-    for (let n = 0; n <= bits; n += 16) {
-      const v1 = Math.floor(this.unifRand() * 65536);
-      v = 65536 * v + v1;
-    }
-    // keep the low `bits` bits (v < 2^48 here, exact in a double)
+    const v1 = Math.floor(this.unifRand() * 65536);
+    if (bits < 16) return v1 & ((1 << bits) - 1);
+    const v2 = Math.floor(this.unifRand() * 65536);
+    if (bits < 32) return (((v1 << 16) | v2) & ((1 << bits) - 1)) >>> 0;
+    let v = 65536 * v1 + v2;
+    for (let n = 32; n <= bits; n += 16) v = 65536 * v + Math.floor(this.unifRand() * 65536);
     return v % 2 ** bits;
   }
 
   /** R's `R_unif_index(dn)` (sample.kind = "Rejection"): uniform integer in [0, dn). */
   unifIndex(dn: number): number {
     if (dn <= 0) return 0;
-    const bits = Math.ceil(Math.log2(dn));
+    return this.unifIndexBits(dn, Math.ceil(Math.log2(dn)));
+  }
+
+  private unifIndexBits(dn: number, bits: number): number {
     let dv: number;
     do dv = this.rbits(bits);
     while (dn <= dv);
@@ -85,8 +88,11 @@ export class RRandom {
   permutation(n: number, out: Int32Array, work: Int32Array): void {
     for (let i = 0; i < n; i++) work[i] = i;
     let left = n;
+    // bits = ceil(log2(left)), updated as `left` shrinks instead of a log per draw
+    let bits = left > 1 ? Math.ceil(Math.log2(left)) : 0;
     for (let i = 0; i < n; i++) {
-      const j = this.unifIndex(left);
+      while (bits > 0 && left <= 2 ** (bits - 1)) bits--;
+      const j = left > 0 ? this.unifIndexBits(left, bits) : 0;
       out[i] = work[j];
       work[j] = work[--left];
     }
