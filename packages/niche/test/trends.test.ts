@@ -4,8 +4,11 @@ import {
   correctedSeasonalKendall,
   mannKendall,
   NicheInputError,
+  nicheCentroidTrends,
+  periodOf,
   seasonalKendall,
   sensSlope,
+  tableFromColumns,
   tableFromRows
 } from '../src';
 import { expectClose, readRef } from './reference';
@@ -145,4 +148,38 @@ test('trend inputs that cannot give a test are errors, not NaN', () => {
       )
     )
   ).toThrow(/complete/);
+});
+
+test('periods: calendar years and multi-year windows from timestamps', () => {
+  expect(periodOf(Date.UTC(1993, 6, 1))).toBe(1993);
+  expect(periodOf(Date.UTC(1993, 0, 1) - 1)).toBe(1992); // 1992-12-31T23:59:59.999Z
+  expect(periodOf(Date.UTC(1994, 11, 31), 5, 1990)).toBe(1990);
+  expect(periodOf(Date.UTC(1995, 0, 1), 5, 1990)).toBe(1995);
+  expect(periodOf(Date.UTC(1989, 5, 1), 5, 1990)).toBe(1985);
+});
+
+test('centroid trends for every species × variable, from monthly timestamps', () => {
+  const d = readRef('trends', 'input_centroid_synthetic.csv');
+  const years = d.col('year');
+  const months = d.col('month');
+  const period = Float64Array.from(years, (y, i) => periodOf(Date.UTC(y, months[i] - 1, 15)));
+  const abundance = tableFromColumns({
+    sp: d.col('abund'),
+    doubled: d.col('abund').map(v => 2 * v)
+  });
+  const environment = tableFromColumns({ temp: d.col('temp') });
+  const all = nicheCentroidTrends(abundance, environment, period);
+  expect(all.map(t => `${t.species}/${t.variable}`)).toEqual(['sp/temp', 'doubled/temp']);
+  const annual = readRef('trends', 'centroid_synthetic_annual.csv');
+  for (const t of all) {
+    expectClose(t.centroid, annual.col('centroid_temp'), 1e-12, t.species);
+    expect(t.sensSlope.slope).toBeCloseTo(value('centroid_synthetic', 'sen_slope'), 12);
+  }
+  // five-year windows: six centroids, still an upward trend
+  const windows = Float64Array.from(years, (y, i) =>
+    periodOf(Date.UTC(y, months[i] - 1, 15), 5, 1991)
+  );
+  const w = centroidTrend(d.col('abund'), d.col('temp'), windows);
+  expect(Array.from(w.periods)).toEqual([1991, 1996, 2001, 2006, 2011, 2016]);
+  expect(w.mannKendall.S).toBeGreaterThan(0);
 });
