@@ -11,7 +11,7 @@ import {
   tableFromColumns,
   witomi
 } from '../src';
-import { columnOf, expectClose, refTable } from './reference';
+import { columnOf, expectAxesClose, expectClose, fixtureTable, refTable } from './reference';
 
 const env = refTable('doubs', 'input_env.csv');
 const Y = refTable('doubs', 'input_Y_used.csv');
@@ -154,6 +154,14 @@ test('fewer samples than variables: ade4 transposes the eigen-problem; the analy
     expectClose(li, columnOf(omi.li, k), 1e-10, 'li = tab c1');
   }
   expect(omi.ls.values.every(Number.isFinite)).toBe(true);
+  // and it is ade4's result (test/fixtures/transposed/make_transposed.R, R 4.2.2 + ade4 1.7-22)
+  expectClose(pca.eig, columnOf(fixtureTable('transposed', 'pca_eig.csv'), 0), 1e-9, 'pca eig');
+  expectAxesClose(pca.c1, fixtureTable('transposed', 'pca_c1.csv'), 1e-9, 'pca c1');
+  expectAxesClose(pca.li, fixtureTable('transposed', 'pca_li.csv'), 1e-9, 'pca li');
+  expectClose(omi.eig, columnOf(fixtureTable('transposed', 'niche_eig.csv'), 0), 1e-9, 'niche eig');
+  expectAxesClose(omi.li, fixtureTable('transposed', 'niche_li.csv'), 1e-9, 'niche li');
+  expectAxesClose(omi.c1, fixtureTable('transposed', 'niche_c1.csv'), 1e-9, 'niche c1');
+  expectAxesClose(omi.ls, fixtureTable('transposed', 'niche_ls.csv'), 1e-9, 'niche ls');
 });
 
 test('bad permutation-test arguments are errors', () => {

@@ -29,7 +29,15 @@ export interface RefCsv {
  * quotes, so splitting on commas is exact for these files.
  */
 export function readRef(...path: string[]): RefCsv {
-  const text = readFileSync(join(REFERENCE_DIR, ...path), 'utf8').trim();
+  return readCsvAt(join(REFERENCE_DIR, ...path));
+}
+
+/** R outputs kept with this package's tests (test/fixtures/<case>, each with the R script that made it). */
+export const FIXTURE_DIR = resolve(__dirname, 'fixtures');
+
+export function readCsvAt(file: string): RefCsv {
+  const path = [file];
+  const text = readFileSync(file, 'utf8').trim();
   const lines = text.split('\n').map(l => l.split(','));
   const header = lines[0];
   const rows = lines.slice(1);
@@ -47,7 +55,14 @@ export function readRef(...path: string[]): RefCsv {
 
 /** A reference CSV (first column = ids) as a DataTable. */
 export function refTable(...path: string[]): DataTable {
-  const r = readRef(...path);
+  return csvTable(readRef(...path));
+}
+
+export function fixtureTable(...path: string[]): DataTable {
+  return csvTable(readCsvAt(join(FIXTURE_DIR, ...path)));
+}
+
+function csvTable(r: RefCsv): DataTable {
   const names = r.header.slice(1);
   const n = r.rows.length;
   const values = new Float64Array(n * names.length);
