@@ -1,6 +1,8 @@
 /** The package must run in a Web Worker: no node built-in, no DOM, only browser-safe dependencies. */
 import { readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
+import { environmentalPca, nicheParameters, omiAnalysis, omiPermutationTest, witomi } from '../src';
+import { readRef, refTable } from './reference';
 
 const SRC = join(__dirname, '..', 'src');
 const ALLOWED = [
@@ -22,3 +24,24 @@ test.each(readdirSync(SRC).filter(f => f.endsWith('.ts')))(
       expect(text).toMatch(/import type \{[^}]*\} from 'apache-arrow'/);
   }
 );
+
+test('results survive structured cloning (what postMessage does between a worker and the page)', () => {
+  const env = refTable('doubs', 'input_env.csv');
+  const Y = refTable('doubs', 'input_Y_used.csv');
+  const omi = omiAnalysis(environmentalPca(env, { nf: 3 }), Y);
+  const results = {
+    omi,
+    params: nicheParameters(omi),
+    test: omiPermutationTest(omi, { permutations: 9 }),
+    witomi: witomi(
+      omi,
+      readRef('doubs', 'input_factor.csv').rows.map(r => r[1])
+    )
+  };
+  const copy = structuredClone(results);
+  expect(copy).toEqual(results);
+  // (jest's sandbox has its own Float64Array constructor, so compare the tag rather than the class)
+  expect(Object.prototype.toString.call(copy.omi.li.values)).toBe('[object Float64Array]');
+  // a cloned analysis is still a working input
+  expect(nicheParameters(copy.omi)).toEqual(results.params);
+});
