@@ -82,10 +82,11 @@ export class ReadContext {
     return this.report.file;
   }
 
-  value(o: Observation): void {
+  /** Keep a value: `part` holds this value's fields, `base` those shared by its record. */
+  value(part: Partial<Observation>, base?: Partial<Observation>): void {
     this.report.valuesRead++;
     this.report.valuesWritten++;
-    this.out.push(o);
+    this.out.pushParts(part, base);
   }
 
   missing(): void {

@@ -184,6 +184,16 @@ export class ObservationColumns {
     }
   }
 
+  /** Push one row given as the fields of this value over the fields shared by its record;
+   * absent fields are null. Avoids building a merged object per value (hot path). */
+  pushParts(part: Partial<Observation>, base?: Partial<Observation>): void {
+    for (const c of COLUMNS) {
+      let v = part[c];
+      if (v === undefined && base) v = base[c];
+      (this.cols[c] as unknown[]).push(v === undefined ? null : v);
+    }
+  }
+
   /** Column values as plain arrays (read-only view). */
   column<K extends ColumnName>(name: K): readonly Observation[K][] {
     return this.cols[name];

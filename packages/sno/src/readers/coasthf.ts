@@ -5,7 +5,7 @@
  * Each parameter is followed by its QC column on the OceanSITES/SeaDataNet 0–9 scheme.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, observation, type SourceInfo } from '../report';
+import { ReadContext, type SourceInfo } from '../report';
 import { guessSeparator, isBlank, parseIsoInstant, parseNumber, parseRecords, type DecodedText } from '../text';
 import { COASTHF_TO_L20, canonicalUnit, unitFor, findSite, lookupParameter, slugSiteId } from '../vocabulary';
 
@@ -107,8 +107,7 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
         quality = q;
       }
       const term = lookupParameter(p.name);
-      ctx.value(
-        observation({
+      ctx.value({
           sno: 'COAST-HF',
           site_id: site?.siteId ?? slugSiteId(platform || 'unknown-platform'),
           site_name: site?.name ?? (platform || null),
@@ -128,8 +127,7 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
           dataset: 'COAST-HF',
           sample_id: platform || null,
           source_column: header[p.index]
-        })
-      );
+        });
     }
   }
   return ctx;

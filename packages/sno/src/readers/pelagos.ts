@@ -5,7 +5,7 @@
  * label column last and its measurement columns (Val_*) before it.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, observation, type SourceInfo } from '../report';
+import { ReadContext, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -278,8 +278,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       }
       const term = parameterTerm(c.parameter);
       ctx.value(
-        observation({
-          ...base,
+        {
           parameter: c.parameter,
           p01: term?.p01 ?? null,
           p02: term?.p02 ?? null,
@@ -291,7 +290,8 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
           source_column: c.header,
           taxon_user: c.taxonUser,
           taxon_qualifier: c.qualifier
-        })
+        },
+        base
       );
     }
   }

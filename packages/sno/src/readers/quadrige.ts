@@ -6,7 +6,7 @@
  * Both header styles fold to the same keys ("passage.date"), so one reader serves both.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, observation, type SourceInfo } from '../report';
+import { ReadContext, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -141,6 +141,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
 
   // Coordinates missing on some rows are taken from other rows of the same site.
   const coordsBySite = new Map<string, [number, number]>();
+  const siteCache = new Map<string, ReturnType<typeof findSite>>();
 
   for (let r = start + 1; r < records.length; r++) {
     const { cells, line } = records[r];
@@ -148,7 +149,8 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       ctx.report.blankLines++;
       continue;
     }
-    if (isQuadrigeHeader(cells)) {
+    // A repeated header has text where dates are; only then pay for the full header check.
+    if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
       cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
       ctx.warn('repeated header rows (blocks)');
       continue;
@@ -252,7 +254,9 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       if (unit) ctx.warn(`unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`);
     }
     const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
-    const site = findSite(siteName, cell(cols.siteCode));
+    const siteKey = `${siteName}\u0000${cell(cols.siteCode)}`;
+    let site = siteCache.get(siteKey);
+    if (!siteCache.has(siteKey)) siteCache.set(siteKey, (site = findSite(siteName, cell(cols.siteCode))));
     const siteId = site?.siteId ?? slugSiteId(siteName || 'unknown');
     let lat = parseNumber(cell(cols.lat), webExport);
     let lon = parseNumber(cell(cols.lon), webExport);
@@ -262,8 +266,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       if (c) [lat, lon] = c;
     }
     const depthRaw = cell(cols.depth);
-    ctx.value(
-      observation({
+    ctx.value({
         sno: source.sno,
         site_id: siteId,
         site_name: site?.name ?? (siteName || null),
@@ -285,8 +288,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
         sample_id: cell(cols.sample) || null,
         source_column: taxon ? code || cols.header[cols.value] : code || cols.header[cols.value],
         method: cell(cols.method) || null
-      })
-    );
+      });
   }
   return ctx;
 }

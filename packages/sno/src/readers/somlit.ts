@@ -4,7 +4,7 @@
  * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, observation, type SourceInfo } from '../report';
+import { ReadContext, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -174,8 +174,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       }
       const group = SOMLIT_CYTOMETRY_GROUPS[p.name];
       const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
-      ctx.value(
-        observation({
+      ctx.value({
           sno: 'SOMLIT',
           site_id: site?.siteId ?? slugSiteId(siteName || `somlit-${siteNum}`),
           site_name: site?.name ?? (siteName || null),
@@ -195,8 +194,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
           source_row: line,
           dataset: source.dataset,
           source_column: p.name
-        })
-      );
+        });
     }
   }
   return ctx;
