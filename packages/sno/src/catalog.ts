@@ -110,7 +110,9 @@ class Span {
     if (t > this.max) this.max = t;
   }
   toJSON(): TimeSpan | null {
-    return this.min === Infinity ? null : { start: new Date(this.min).toISOString(), end: new Date(this.max).toISOString() };
+    return this.min === Infinity
+      ? null
+      : { start: new Date(this.min).toISOString(), end: new Date(this.max).toISOString() };
   }
 }
 
@@ -139,8 +141,14 @@ export function buildCatalog(
   const all = new Span();
   const ds = new Map<string, { rows: number; span: Span; sites: Set<string> }>();
   const sites = new Map<string, CatalogSite & { span: Span; snoSet: Set<string> }>();
-  const params = new Map<string, CatalogParameter & { span: Span; unitSet: Set<string>; siteSet: Set<string> }>();
-  const taxa = new Map<string, CatalogTaxon & { span: Span; unitSet: Set<string>; siteSet: Set<string> }>();
+  const params = new Map<
+    string,
+    CatalogParameter & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
+  >();
+  const taxa = new Map<
+    string,
+    CatalogTaxon & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
+  >();
   for (let i = 0; i < obs.length; i++) {
     const t = time[i];
     all.add(t);
@@ -153,7 +161,17 @@ export function buildCatalog(
 
     let s = sites.get(siteId[i]);
     if (!s) {
-      s = { siteId: siteId[i], siteName: siteName[i], sno: [], latitude: lat[i], longitude: lon[i], rowCount: 0, timeSpan: null, span: new Span(), snoSet: new Set() };
+      s = {
+        siteId: siteId[i],
+        siteName: siteName[i],
+        sno: [],
+        latitude: lat[i],
+        longitude: lon[i],
+        rowCount: 0,
+        timeSpan: null,
+        span: new Span(),
+        snoSet: new Set()
+      };
       sites.set(siteId[i], s);
     }
     s.rowCount++;
@@ -164,7 +182,19 @@ export function buildCatalog(
     let p = params.get(parameter[i]);
     if (!p) {
       const term = parameterTerm(parameter[i]);
-      p = { parameter: parameter[i], label: term?.label ?? null, p01: p01[i], p02: p02[i], units: [], rowCount: 0, timeSpan: null, sites: [], span: new Span(), unitSet: new Set(), siteSet: new Set() };
+      p = {
+        parameter: parameter[i],
+        label: term?.label ?? null,
+        p01: p01[i],
+        p02: p02[i],
+        units: [],
+        rowCount: 0,
+        timeSpan: null,
+        sites: [],
+        span: new Span(),
+        unitSet: new Set(),
+        siteSet: new Set()
+      };
       params.set(parameter[i], p);
     }
     p.rowCount++;
@@ -176,7 +206,17 @@ export function buildCatalog(
     if (tx) {
       let e = taxa.get(tx);
       if (!e) {
-        e = { taxon: tx, aphiaId: aphia[i], units: [], rowCount: 0, timeSpan: null, sites: [], span: new Span(), unitSet: new Set(), siteSet: new Set() };
+        e = {
+          taxon: tx,
+          aphiaId: aphia[i],
+          units: [],
+          rowCount: 0,
+          timeSpan: null,
+          sites: [],
+          span: new Span(),
+          unitSet: new Set(),
+          siteSet: new Set()
+        };
         taxa.set(tx, e);
       }
       e.rowCount++;
@@ -186,7 +226,10 @@ export function buildCatalog(
       e.siteSet.add(siteId[i]);
     }
   }
-  const byName = <T>(key: (x: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  const byName =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
   return {
     catalogVersion: 1,
     schemaVersion: SCHEMA_VERSION,
@@ -197,17 +240,32 @@ export function buildCatalog(
     datasets: datasets
       .map(d => {
         const e = ds.get(d.id);
-        return { ...d, rowCount: e?.rows ?? 0, timeSpan: e?.span.toJSON() ?? null, sites: [...(e?.sites ?? [])].sort() };
+        return {
+          ...d,
+          rowCount: e?.rows ?? 0,
+          timeSpan: e?.span.toJSON() ?? null,
+          sites: [...(e?.sites ?? [])].sort()
+        };
       })
       .sort(byName(d => d.id)),
     sites: [...sites.values()]
       .map(({ span, snoSet, ...s }) => ({ ...s, sno: [...snoSet].sort(), timeSpan: span.toJSON() }))
       .sort(byName(s => s.siteId)),
     parameters: [...params.values()]
-      .map(({ span, unitSet, siteSet, ...p }) => ({ ...p, units: [...unitSet].sort(), sites: [...siteSet].sort(), timeSpan: span.toJSON() }))
+      .map(({ span, unitSet, siteSet, ...p }) => ({
+        ...p,
+        units: [...unitSet].sort(),
+        sites: [...siteSet].sort(),
+        timeSpan: span.toJSON()
+      }))
       .sort(byName(p => p.parameter)),
     taxa: [...taxa.values()]
-      .map(({ span, unitSet, siteSet, ...x }) => ({ ...x, units: [...unitSet].sort(), sites: [...siteSet].sort(), timeSpan: span.toJSON() }))
+      .map(({ span, unitSet, siteSet, ...x }) => ({
+        ...x,
+        units: [...unitSet].sort(),
+        sites: [...siteSet].sort(),
+        timeSpan: span.toJSON()
+      }))
       .sort(byName(x => x.taxon)),
     parquetFiles: files.parquetFiles,
     arrowFile: files.arrowFile

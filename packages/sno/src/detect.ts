@@ -18,10 +18,15 @@ export interface ReadResult {
 export function detectFormat(file: string, decoded: DecodedText): FormatId {
   const lines = decoded.text.split(/\r?\n/, 12);
   const first = lines[0] ?? '';
-  const anySep = (l: string): string[] => l.split(/[;,\t|]/).map(c => c.trim().replace(/^"|"$/g, ''));
+  const anySep = (l: string): string[] =>
+    l.split(/[;,\t|]/).map(c => c.trim().replace(/^"|"$/g, ''));
   if (first.startsWith('//') || lines.some(l => /^ID_SITE[;,\t]/.test(l))) return 'somlit';
   const firstCells = anySep(first);
-  if (firstCells[0] === 'station*' || firstCells.includes('taxon_pelagos') || /(^|;)taxon_user\s*$/.test(lines[1] ?? '')) {
+  if (
+    firstCells[0] === 'station*' ||
+    firstCells.includes('taxon_pelagos') ||
+    /(^|;)taxon_user\s*$/.test(lines[1] ?? '')
+  ) {
     return 'pelagos-wide';
   }
   const firstNonBlank = lines.find(l => l.replace(/[;,\s]/g, '') !== '') ?? '';
@@ -36,12 +41,13 @@ export function detectFormat(file: string, decoded: DecodedText): FormatId {
   });
 }
 
-const READERS: Record<FormatId, (file: string, d: DecodedText) => import('./report').ReadContext> = {
-  'pelagos-wide': readPelagosWideExport,
-  quadrige: readQuadrigeExport,
-  somlit: readSomlitExport,
-  'coast-hf': readCoastHfCsv
-};
+const READERS: Record<FormatId, (file: string, d: DecodedText) => import('./report').ReadContext> =
+  {
+    'pelagos-wide': readPelagosWideExport,
+    quadrige: readQuadrigeExport,
+    somlit: readSomlitExport,
+    'coast-hf': readCoastHfCsv
+  };
 
 /**
  * Read one native export (bytes as published, gzip or not) into harmonised observations.

@@ -13,7 +13,11 @@ export interface IngestIssue {
 }
 
 export function formatIssue(i: IngestIssue): string {
-  const where = [i.file, i.line > 0 ? `line ${i.line}` : null, i.column ? `column "${i.column}"` : null]
+  const where = [
+    i.file,
+    i.line > 0 ? `line ${i.line}` : null,
+    i.column ? `column "${i.column}"` : null
+  ]
     .filter(Boolean)
     .join(', ');
   return `${where}: expected ${i.expected}, found ${i.found} (${i.reason})`;

@@ -22,7 +22,13 @@ export function rephyFixture(seed = 1, samples = 20): NativeFile {
   const rand = mulberry32(seed);
   const hydro: RephyResult[] = [];
   const taxa: RephyResult[] = [];
-  const place = { siteCode: '014-P-015', siteLabel: 'Antifer ponton pétrolier', siteId: 'antifer-ponton-petrolier', lat: 49.6667, lon: 0.1333 };
+  const place = {
+    siteCode: '014-P-015',
+    siteLabel: 'Antifer ponton pétrolier',
+    siteId: 'antifer-ponton-petrolier',
+    lat: 49.6667,
+    lon: 0.1333
+  };
   const quality = (): string => {
     const u = rand();
     return u < 0.8 ? 'Bon' : u < 0.9 ? 'Douteux' : u < 0.95 ? 'Faux' : 'Non qualifié';
@@ -30,11 +36,51 @@ export function rephyFixture(seed = 1, samples = 20): NativeFile {
   for (let i = 0; i < samples; i++) {
     const time = Date.UTC(2019, i % 12, 1 + ((i * 7) % 27), 9 + (i % 5), (i * 13) % 60);
     const base = { ...place, time, depth: 1 };
-    hydro.push({ ...base, paramCode: 'TEMP', paramLabel: "Température de l'eau", taxon: null, value: r3(8 + 10 * rand()), unit: '°C', parameter: 'TEMP', canonicalUnit: 'degC', quality: quality() });
-    hydro.push({ ...base, paramCode: 'SALI', paramLabel: 'Salinité', taxon: null, value: r3(30 + 5 * rand()), unit: 'sans unité', parameter: 'PSAL', canonicalUnit: 'PSU', quality: quality() });
-    hydro.push({ ...base, paramCode: 'CHLOROA', paramLabel: 'Chlorophylle a', taxon: null, value: r3(10 * rand()), unit: 'µg.l-1', parameter: 'CHLA', canonicalUnit: 'ug/L', quality: quality() });
+    hydro.push({
+      ...base,
+      paramCode: 'TEMP',
+      paramLabel: "Température de l'eau",
+      taxon: null,
+      value: r3(8 + 10 * rand()),
+      unit: '°C',
+      parameter: 'TEMP',
+      canonicalUnit: 'degC',
+      quality: quality()
+    });
+    hydro.push({
+      ...base,
+      paramCode: 'SALI',
+      paramLabel: 'Salinité',
+      taxon: null,
+      value: r3(30 + 5 * rand()),
+      unit: 'sans unité',
+      parameter: 'PSAL',
+      canonicalUnit: 'PSU',
+      quality: quality()
+    });
+    hydro.push({
+      ...base,
+      paramCode: 'CHLOROA',
+      paramLabel: 'Chlorophylle a',
+      taxon: null,
+      value: r3(10 * rand()),
+      unit: 'µg.l-1',
+      parameter: 'CHLA',
+      canonicalUnit: 'ug/L',
+      quality: quality()
+    });
     for (const t of ['Pseudo-nitzschia', 'Dinophysis acuminata', 'Skeletonema']) {
-      taxa.push({ ...base, paramCode: 'FLORTOT', paramLabel: 'Flore Totale - abondance de cellules', taxon: t, value: 100 * Math.floor(rand() * 500), unit: 'cel/L', parameter: 'cell_abundance', canonicalUnit: 'cells/L', quality: quality() });
+      taxa.push({
+        ...base,
+        paramCode: 'FLORTOT',
+        paramLabel: 'Flore Totale - abondance de cellules',
+        taxon: t,
+        value: 100 * Math.floor(rand() * 500),
+        unit: 'cel/L',
+        parameter: 'cell_abundance',
+        canonicalUnit: 'cells/L',
+        quality: quality()
+      });
     }
   }
   return writeRephyExport('REPHY_export_fixture.csv', hydro, taxa);
@@ -55,10 +101,18 @@ const somlitRows = (
       const values: SomlitRow['values'] = {};
       for (const p of params) {
         const u = rand();
-        const flag = u < 0.03 ? '9' : u < 0.06 ? '0' : u < 0.09 ? '3' : u < 0.12 ? '6' : u < 0.15 ? '7' : '2';
+        const flag =
+          u < 0.03 ? '9' : u < 0.06 ? '0' : u < 0.09 ? '3' : u < 0.12 ? '6' : u < 0.15 ? '7' : '2';
         values[p.code] = { value: flag === '9' ? null : gen[p.code](), flag };
       }
-      rows.push({ somlitId: site.somlitId!, siteId: site.siteId, siteName: site.name, time, depth, values });
+      rows.push({
+        somlitId: site.somlitId!,
+        siteId: site.siteId,
+        siteName: site.name,
+        time,
+        depth,
+        values
+      });
     }
   }
   return rows;
@@ -88,7 +142,12 @@ export function somlitFixture(kind: 'hydro' | 'piconano' | 'ctd', seed = 1, n = 
       { code: 'MES', unit: 'mg/l', parameter: 'SPM', canonicalUnit: 'mg/L' },
       { code: 'CHLA', unit: 'µg/l', parameter: 'CHLA', canonicalUnit: 'ug/L' }
     ];
-    gen = Object.fromEntries(params.map((p, k) => [p.code, () => r3((k + 1) * rand() + (p.code === 'S' ? 33 : p.code === 'PH' ? 7.5 : 0))]));
+    gen = Object.fromEntries(
+      params.map((p, k) => [
+        p.code,
+        () => r3((k + 1) * rand() + (p.code === 'S' ? 33 : p.code === 'PH' ? 7.5 : 0))
+      ])
+    );
   } else if (kind === 'piconano') {
     const groups: [string, string][] = [
       ['TBACT', 'Heterotrophic bacteria'],
@@ -98,8 +157,16 @@ export function somlitFixture(kind: 'hydro' | 'piconano' | 'ctd', seed = 1, n = 
       ['NEUK', 'Nanoeukaryotes'],
       ['CRYPT', 'Cryptophyceae']
     ];
-    params = groups.map(([code, taxon]) => ({ code, unit: 'cell/ml', parameter: 'cell_abundance', canonicalUnit: 'cells/mL', taxon }));
-    gen = Object.fromEntries(groups.map(([code], k) => [code, () => Math.round(10 ** (2 + (k === 0 ? 4 : 2) * rand()))]));
+    params = groups.map(([code, taxon]) => ({
+      code,
+      unit: 'cell/ml',
+      parameter: 'cell_abundance',
+      canonicalUnit: 'cells/mL',
+      taxon
+    }));
+    gen = Object.fromEntries(
+      groups.map(([code], k) => [code, () => Math.round(10 ** (2 + (k === 0 ? 4 : 2) * rand()))])
+    );
   } else {
     params = [
       { code: 'T', unit: '°C', parameter: 'TEMP', canonicalUnit: 'degC' },
@@ -108,11 +175,16 @@ export function somlitFixture(kind: 'hydro' | 'piconano' | 'ctd', seed = 1, n = 
       { code: 'FLUO', unit: 'µg/l', parameter: 'FLUO', canonicalUnit: 'ug/L' },
       { code: 'TURB', unit: 'NTU', parameter: 'TURB', canonicalUnit: 'NTU' }
     ];
-    gen = Object.fromEntries(params.map(p => [p.code, () => r3(p.code === 'S' ? 33 + 3 * rand() : 20 * rand())]));
+    gen = Object.fromEntries(
+      params.map(p => [p.code, () => r3(p.code === 'S' ? 33 + 3 * rand() : 20 * rand())])
+    );
     depths = [0, 5, 10, 20];
   }
   const rows = somlitRows(rand, params, gen, n, depths);
-  return writeSomlitExport(somlitFileName(kind, at, hex), kind, params, rows, { blankLineBeforeData: kind !== 'ctd', extractedAt: at });
+  return writeSomlitExport(somlitFileName(kind, at, hex), kind, params, rows, {
+    blankLineBeforeData: kind !== 'ctd',
+    extractedAt: at
+  });
 }
 
 /** COAST-HF buoy CSV: hourly records of TEMP, PSAL, DOXY, CPHL, TURB with QC columns. */
@@ -130,10 +202,34 @@ export function coastHfFixture(seed = 1, hours = 48): NativeFile {
     const values: Record<string, { value: number | null; qc: string }> = {};
     for (const p of params) {
       const u = rand();
-      const qc = u < 0.04 ? '9' : u < 0.08 ? '4' : u < 0.12 ? '3' : u < 0.2 ? '2' : u < 0.22 ? '8' : u < 0.24 ? '0' : '1';
-      values[p.code] = { value: qc === '9' ? null : r3(p.code === 'PSAL' ? 34 + rand() : 15 * rand()), qc };
+      const qc =
+        u < 0.04
+          ? '9'
+          : u < 0.08
+            ? '4'
+            : u < 0.12
+              ? '3'
+              : u < 0.2
+                ? '2'
+                : u < 0.22
+                  ? '8'
+                  : u < 0.24
+                    ? '0'
+                    : '1';
+      values[p.code] = {
+        value: qc === '9' ? null : r3(p.code === 'PSAL' ? 34 + rand() : 15 * rand()),
+        qc
+      };
     }
-    records.push({ platform: 'SMILE', siteId: 'smile', time: Date.UTC(2021, 6, 1, h, 0, 0), lat: 49.3436, lon: -0.3242, depth: 1.5, values });
+    records.push({
+      platform: 'SMILE',
+      siteId: 'smile',
+      time: Date.UTC(2021, 6, 1, h, 0, 0),
+      lat: 49.3436,
+      lon: -0.3242,
+      depth: 1.5,
+      values
+    });
   }
   return writeCoastHfCsv('COAST-HF_SMILE_fixture.csv', params, records);
 }

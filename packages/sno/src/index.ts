@@ -13,7 +13,12 @@ export * from './native';
 export * from './synth';
 export { readPelagosWideExport, PHYTOBS_SOURCE } from './readers/pelagos';
 export { readQuadrigeExport, foldQuadrigeHeader } from './readers/quadrige';
-export { readSomlitExport, SOMLIT_MISSING, SOMLIT_CYTOMETRY_GROUPS, SOMLIT_META_COLUMNS } from './readers/somlit';
+export {
+  readSomlitExport,
+  SOMLIT_MISSING,
+  SOMLIT_CYTOMETRY_GROUPS,
+  SOMLIT_META_COLUMNS
+} from './readers/somlit';
 export { readCoastHfCsv } from './readers/coasthf';
 export { decodeBytes, parseNumber, parseDate, repairMojibake } from './text';
 export * from './fixtures';

@@ -185,10 +185,25 @@ export interface SomlitRow {
   values: Record<string, { value: number | null; flag: string }>;
 }
 
-const SOMLIT_L20: Record<string, number> = { '0': 6, '1': 9, '2': 1, '3': 3, '4': 4, '5': 0, '6': 1, '7': 2, '8': 0, '9': 9 };
+const SOMLIT_L20: Record<string, number> = {
+  '0': 6,
+  '1': 9,
+  '2': 1,
+  '3': 3,
+  '4': 4,
+  '5': 0,
+  '6': 1,
+  '7': 2,
+  '8': 0,
+  '9': 9
+};
 
 /** File name as SOMLIT's extraction service writes it. */
-export function somlitFileName(kind: 'hydro' | 'piconano' | 'ctd', at: Date, hex16: string): string {
+export function somlitFileName(
+  kind: 'hydro' | 'piconano' | 'ctd',
+  at: Date,
+  hex16: string
+): string {
   const d = `${at.getUTCFullYear()}${pad(at.getUTCMonth() + 1)}${pad(at.getUTCDate())}`;
   const t = `${pad(at.getUTCHours())}${pad(at.getUTCMinutes())}${pad(at.getUTCSeconds())}`;
   return `Somlit_Extraction_${kind}_${d}_${t}_${hex16}.csv`;
@@ -199,13 +214,24 @@ export function writeSomlitExport(
   kind: 'hydro' | 'piconano' | 'ctd',
   params: SomlitParameterColumn[],
   rows: SomlitRow[],
-  options: { blankLineBeforeData?: boolean; extractedAt?: Date } = {}
+  options: { blankLineBeforeData?: boolean; extractedAt?: Date; synthetic?: boolean } = {}
 ): NativeFile {
-  const meta = ['ID_SITE', 'nomSite*', 'DATE', 'HEURE', 'COEF_MAREE', 'MAREE', 'PROF_TEXT', 'PROF_NUM'];
+  const meta = [
+    'ID_SITE',
+    'nomSite*',
+    'DATE',
+    'HEURE',
+    'COEF_MAREE',
+    'MAREE',
+    'PROF_TEXT',
+    'PROF_NUM'
+  ];
   const header = [...meta, ...params.flatMap(p => [p.code, `q${p.code}`])];
   const at = options.extractedAt ?? new Date(Date.UTC(2025, 0, 1));
   const lines = [
-    `// SOMLIT - Service d'Observation en Milieu LITtoral - extraction ${kind}`,
+    options.synthetic
+      ? `// SYNTHETIC DATA (odatis-vre generateSynthetic) - SOMLIT layout - extraction ${kind}`
+      : `// SOMLIT - Service d'Observation en Milieu LITtoral - extraction ${kind}`,
     `// Date d'extraction : ${at.toISOString().slice(0, 19).replace('T', ' ')} ; valeur manquante : 999999`,
     header.join(';'),
     ['//', '', '', '', '', '', '', 'm', ...params.flatMap(p => [p.unit, ''])].join(';')
@@ -214,7 +240,16 @@ export function writeSomlitExport(
   const expected: ExpectedValue[] = [];
   for (const r of rows) {
     const line = lines.length + 1;
-    const cells = [String(r.somlitId), r.siteName, ymd(r.time), hms(r.time), '', '', r.depth === 0 ? 'S' : 'F', String(r.depth)];
+    const cells = [
+      String(r.somlitId),
+      r.siteName,
+      ymd(r.time),
+      hms(r.time),
+      '',
+      '',
+      r.depth === 0 ? 'S' : 'F',
+      String(r.depth)
+    ];
     for (const p of params) {
       const v = r.values[p.code];
       if (!v) {
@@ -284,7 +319,11 @@ const QUADRIGE_L20: Record<string, number> = { Bon: 1, Douteux: 3, Faux: 4, 'Non
 const comma = (v: number): string => String(v).replace('.', ',');
 
 /** Hydrology block, repeated header row, taxa block; ISO-8859-1, decimal comma, dd/mm/yyyy. */
-export function writeRephyExport(name: string, hydrology: RephyResult[], taxa: RephyResult[]): NativeFile {
+export function writeRephyExport(
+  name: string,
+  hydrology: RephyResult[],
+  taxa: RephyResult[]
+): NativeFile {
   const lines: string[] = [];
   const expected: ExpectedValue[] = [];
   for (const block of [hydrology, taxa]) {
@@ -345,7 +384,11 @@ export interface CoastHfRecord {
   values: Record<string, { value: number | null; qc: string }>;
 }
 
-export function writeCoastHfCsv(name: string, params: CoastHfParameterColumn[], records: CoastHfRecord[]): NativeFile {
+export function writeCoastHfCsv(
+  name: string,
+  params: CoastHfParameterColumn[],
+  records: CoastHfRecord[]
+): NativeFile {
   const header = [
     'PLATFORM',
     'DATE (yyyy-mm-ddThh:mi:ssZ)',
@@ -359,7 +402,14 @@ export function writeCoastHfCsv(name: string, params: CoastHfParameterColumn[], 
   const expected: ExpectedValue[] = [];
   for (const r of records) {
     const line = lines.length + 1;
-    const cells = [r.platform, new Date(r.time).toISOString().slice(0, 19) + 'Z', String(r.lat), String(r.lon), String(r.depth), '1'];
+    const cells = [
+      r.platform,
+      new Date(r.time).toISOString().slice(0, 19) + 'Z',
+      String(r.lat),
+      String(r.lon),
+      String(r.depth),
+      '1'
+    ];
     for (const p of params) {
       const v = r.values[p.code];
       cells.push(v && v.value !== null ? String(v.value) : '', v ? v.qc : '9');

@@ -8,7 +8,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { buildCatalog, type Catalog, type CatalogDataFile, type CatalogSourceFile, type DatasetInput } from './catalog';
+import {
+  buildCatalog,
+  type Catalog,
+  type CatalogDataFile,
+  type CatalogSourceFile,
+  type DatasetInput
+} from './catalog';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
 import type { FileReport, SourceInfo } from './report';
@@ -52,7 +58,14 @@ export interface ConvertReport {
   outDir: string;
   written: boolean;
   files: FileResult[];
-  totals: { rowsRead: number; valuesRead: number; valuesWritten: number; valuesMissing: number; valuesRejected: number; filesFailed: number };
+  totals: {
+    rowsRead: number;
+    valuesRead: number;
+    valuesWritten: number;
+    valuesMissing: number;
+    valuesRejected: number;
+    filesFailed: number;
+  };
   catalog: Catalog | null;
 }
 
@@ -64,7 +77,10 @@ export function sha256(bytes: Uint8Array): string {
 const segment = (v: string): string => v.replace(/[\\/=%:*?"<>|\s]+/g, '_') || '_';
 
 /** Read and check native files, without writing anything. */
-export function readFiles(paths: string[], options: Pick<ConvertOptions, 'onProgress'> = {}): FileResult[] {
+export function readFiles(
+  paths: string[],
+  options: Pick<ConvertOptions, 'onProgress'> = {}
+): FileResult[] {
   const sizes = paths.map(p => {
     try {
       return fs.statSync(p).size;
@@ -77,7 +93,14 @@ export function readFiles(paths: string[], options: Pick<ConvertOptions, 'onProg
   const results: FileResult[] = [];
   paths.forEach((p, k) => {
     const name = path.basename(p);
-    options.onProgress?.({ phase: 'read', file: name, filesDone: k, filesTotal: paths.length, bytesDone, bytesTotal });
+    options.onProgress?.({
+      phase: 'read',
+      file: name,
+      filesDone: k,
+      filesTotal: paths.length,
+      bytesDone,
+      bytesTotal
+    });
     let bytes: Uint8Array;
     try {
       bytes = fs.readFileSync(p);
@@ -88,24 +111,52 @@ export function readFiles(paths: string[], options: Pick<ConvertOptions, 'onProg
         bytes: 0,
         sha256: '',
         ok: false,
-        error: { file: name, line: 0, expected: 'a readable file', found: (e as Error).message, reason: 'unreadable' }
+        error: {
+          file: name,
+          line: 0,
+          expected: 'a readable file',
+          found: (e as Error).message,
+          reason: 'unreadable'
+        }
       });
       return;
     }
     const digest = sha256(bytes);
     try {
       const r = readSnoFile(name, bytes);
-      results.push({ path: p, name, bytes: bytes.length, sha256: digest, ok: true, report: r.report, source: r.source, _obs: r.observations } as FileResult);
+      results.push({
+        path: p,
+        name,
+        bytes: bytes.length,
+        sha256: digest,
+        ok: true,
+        report: r.report,
+        source: r.source,
+        _obs: r.observations
+      } as FileResult);
     } catch (e) {
       const issue =
         e instanceof IngestError
           ? e.issue
-          : { file: name, line: 0, expected: 'a convertible file', found: String((e as Error)?.message ?? e), reason: 'internal-error' };
+          : {
+              file: name,
+              line: 0,
+              expected: 'a convertible file',
+              found: String((e as Error)?.message ?? e),
+              reason: 'internal-error'
+            };
       results.push({ path: p, name, bytes: bytes.length, sha256: digest, ok: false, error: issue });
     }
     bytesDone += sizes[k];
   });
-  options.onProgress?.({ phase: 'read', file: null, filesDone: paths.length, filesTotal: paths.length, bytesDone: bytesTotal, bytesTotal });
+  options.onProgress?.({
+    phase: 'read',
+    file: null,
+    filesDone: paths.length,
+    filesTotal: paths.length,
+    bytesDone: bytesTotal,
+    bytesTotal
+  });
   return results;
 }
 
@@ -117,7 +168,11 @@ function observationsOf(r: FileResult): ObservationColumns {
  * Convert native SNO exports into one harmonised dataset in outDir (replaced atomically).
  * Returns a per-file report: rows read, values written, values rejected with reason and line.
  */
-export function convertFiles(paths: string[], outDir: string, options: ConvertOptions = {}): ConvertReport {
+export function convertFiles(
+  paths: string[],
+  outDir: string,
+  options: ConvertOptions = {}
+): ConvertReport {
   const formats = options.formats ?? ['parquet', 'arrow'];
   const out = path.resolve(outDir);
   for (const p of paths) {
@@ -129,7 +184,9 @@ export function convertFiles(paths: string[], outDir: string, options: ConvertOp
   if (fs.existsSync(out)) {
     const entries = fs.readdirSync(out);
     if (entries.length && !entries.includes('catalog.json')) {
-      throw new Error(`${outDir}: exists and is not a converted dataset (no catalog.json); refusing to replace it`);
+      throw new Error(
+        `${outDir}: exists and is not a converted dataset (no catalog.json); refusing to replace it`
+      );
     }
   }
 
@@ -151,13 +208,21 @@ export function convertFiles(paths: string[], outDir: string, options: ConvertOp
     totals.valuesMissing += f.report!.valuesMissing;
     totals.valuesRejected += f.report!.valuesRejected;
   }
-  const cleanFiles = (): FileResult[] => files.map(f => {
-    const { _obs, ...rest } = f as FileResult & { _obs?: unknown };
-    void _obs;
-    return rest;
-  });
+  const cleanFiles = (): FileResult[] =>
+    files.map(f => {
+      const { _obs, ...rest } = f as FileResult & { _obs?: unknown };
+      void _obs;
+      return rest;
+    });
   if (!ok.length || (options.strict && failed.length)) {
-    options.onProgress?.({ phase: 'done', file: null, filesDone: files.length, filesTotal: files.length, bytesDone: 0, bytesTotal: 0 });
+    options.onProgress?.({
+      phase: 'done',
+      file: null,
+      filesDone: files.length,
+      filesTotal: files.length,
+      bytesDone: 0,
+      bytesTotal: 0
+    });
     return { outDir: out, written: false, files: cleanFiles(), totals, catalog: null };
   }
 
@@ -166,7 +231,13 @@ export function convertFiles(paths: string[], outDir: string, options: ConvertOp
   const provenanceOf = (names: Set<string>): Provenance => ({
     sourceFiles: ok
       .filter(f => names.has(f.name))
-      .map(f => ({ name: f.name, sha256: f.sha256, doi: f.source!.doi, licence: f.source!.licence, dataset: f.report!.dataset }))
+      .map(f => ({
+        name: f.name,
+        sha256: f.sha256,
+        doi: f.source!.doi,
+        licence: f.source!.licence,
+        dataset: f.report!.dataset
+      }))
   });
 
   const staging = `${out}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -193,13 +264,23 @@ export function convertFiles(paths: string[], outDir: string, options: ConvertOp
         fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
         fs.writeFileSync(path.join(staging, rel), toParquet(part, provenanceOf(names)));
         parquetFiles.push({ path: rel, sno: s, siteId, year: Number(year), rowCount: idx.length });
-        options.onProgress?.({ phase: 'write', file: rel, filesDone: ++k, filesTotal: parts.size, bytesDone: 0, bytesTotal: 0 });
+        options.onProgress?.({
+          phase: 'write',
+          file: rel,
+          filesDone: ++k,
+          filesTotal: parts.size,
+          bytesDone: 0,
+          bytesTotal: 0
+        });
       }
     }
     let arrowFile: string | null = null;
     if (formats.includes('arrow')) {
       arrowFile = 'observations.arrow';
-      fs.writeFileSync(path.join(staging, arrowFile), toArrowIPC(all, provenanceOf(new Set(ok.map(f => f.name)))));
+      fs.writeFileSync(
+        path.join(staging, arrowFile),
+        toArrowIPC(all, provenanceOf(new Set(ok.map(f => f.name))))
+      );
     }
     const byDataset = new Map<string, DatasetInput>();
     for (const f of ok) {
@@ -207,7 +288,18 @@ export function convertFiles(paths: string[], outDir: string, options: ConvertOp
       let d = byDataset.get(id);
       if (!d) {
         const s = f.source!;
-        byDataset.set(id, (d = { id, sno: s.sno, title: s.title, doi: s.doi, licence: s.licence, citation: s.citation, sourceFiles: [] }));
+        byDataset.set(
+          id,
+          (d = {
+            id,
+            sno: s.sno,
+            title: s.title,
+            doi: s.doi,
+            licence: s.licence,
+            citation: s.citation,
+            sourceFiles: []
+          })
+        );
       }
       const sf: CatalogSourceFile = {
         name: f.name,
@@ -220,9 +312,20 @@ export function convertFiles(paths: string[], outDir: string, options: ConvertOp
       };
       d.sourceFiles.push(sf);
     }
-    const catalog = buildCatalog(all, [...byDataset.values()], { parquetFiles, arrowFile }, options.now);
+    const catalog = buildCatalog(
+      all,
+      [...byDataset.values()],
+      { parquetFiles, arrowFile },
+      options.now
+    );
     fs.writeFileSync(path.join(staging, 'catalog.json'), JSON.stringify(catalog, null, 1));
-    const report: ConvertReport = { outDir: out, written: true, files: cleanFiles(), totals, catalog: null };
+    const report: ConvertReport = {
+      outDir: out,
+      written: true,
+      files: cleanFiles(),
+      totals,
+      catalog: null
+    };
     fs.writeFileSync(path.join(staging, 'report.json'), JSON.stringify(report, null, 1));
 
     // Swap into place: the old output stays intact until the new one is complete.
@@ -238,7 +341,14 @@ export function convertFiles(paths: string[], outDir: string, options: ConvertOp
       throw e;
     }
     if (old) fs.rmSync(old, { recursive: true, force: true });
-    options.onProgress?.({ phase: 'done', file: null, filesDone: files.length, filesTotal: files.length, bytesDone: 0, bytesTotal: 0 });
+    options.onProgress?.({
+      phase: 'done',
+      file: null,
+      filesDone: files.length,
+      filesTotal: files.length,
+      bytesDone: 0,
+      bytesTotal: 0
+    });
     return { ...report, catalog };
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -255,9 +365,11 @@ export function formatFileResult(f: FileResult, maxRejected = 20): string {
       `${r.rowsRead} rows read, ${r.valuesRead} values read, ${r.valuesWritten} written, ` +
       `${r.valuesMissing} missing-coded, ${r.valuesRejected} rejected`
   ];
-  for (const [reason, n] of Object.entries(r.rejectedByReason)) lines.push(`    rejected ${n} × ${reason}`);
+  for (const [reason, n] of Object.entries(r.rejectedByReason))
+    lines.push(`    rejected ${n} × ${reason}`);
   for (const issue of r.rejected.slice(0, maxRejected)) lines.push(`    - ${formatIssue(issue)}`);
-  if (r.rejected.length > maxRejected) lines.push(`    … ${r.rejected.length - maxRejected} more in report.json`);
+  if (r.rejected.length > maxRejected)
+    lines.push(`    … ${r.rejected.length - maxRejected} more in report.json`);
   for (const [w, n] of Object.entries(r.warnings)) lines.push(`    note (${n}×): ${w}`);
   return lines.join('\n');
 }

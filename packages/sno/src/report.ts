@@ -21,6 +21,14 @@ export interface SourceInfo {
   citation: string | null;
 }
 
+/** Data made by generateSynthetic(): its own service code so it never mixes with real series. */
+export const SYNTH_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
+  sno: 'SYNTH',
+  doi: null,
+  licence: 'CC0-1.0',
+  citation: 'odatis-vre synthetic ground-truth generator (@odatis-vre/sno generateSynthetic)'
+};
+
 export interface FileReport {
   file: string;
   format: FormatId;
@@ -97,7 +105,8 @@ export class ReadContext {
   reject(issue: Omit<IngestIssue, 'file'>): void {
     this.report.valuesRead++;
     this.report.valuesRejected++;
-    this.report.rejectedByReason[issue.reason] = (this.report.rejectedByReason[issue.reason] ?? 0) + 1;
+    this.report.rejectedByReason[issue.reason] =
+      (this.report.rejectedByReason[issue.reason] ?? 0) + 1;
     this.report.rejected.push({ file: this.file, ...issue });
   }
 
@@ -128,6 +137,7 @@ export function observation(
     dataset: null,
     sample_id: null,
     source_column: null,
+    source_column_index: null,
     taxon_user: null,
     taxon_qualifier: null,
     method: null,

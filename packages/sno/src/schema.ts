@@ -32,7 +32,8 @@ const dictString = (): Dictionary<Utf8, Int32> => new Dictionary(new Utf8(), new
 /** Documentation of each column, in schema order (used for the README table and field metadata). */
 export const COLUMN_DOCS = {
   sno: 'Observation service or network that produced the value (SOMLIT, PHYTOBS, REPHY, COAST-HF, IGA, SYNTH).',
-  site_id: 'Stable site identifier (shared across services when the site is the same place, e.g. wimereux-point-c).',
+  site_id:
+    'Stable site identifier (shared across services when the site is the same place, e.g. wimereux-point-c).',
   site_name: 'Human-readable site name.',
   latitude: 'Latitude of the site or sample, decimal degrees north (WGS84); null when unknown.',
   longitude: 'Longitude of the site or sample, decimal degrees east (WGS84); null when unknown.',
@@ -42,20 +43,29 @@ export const COLUMN_DOCS = {
     'Stable vocabulary code of the measured property (e.g. TEMP, PSAL, CHLA, cell_abundance); see vocabulary.ts.',
   p01: 'SeaDataNet/BODC P01 code when a mapping is known, else null.',
   p02: 'SeaDataNet/BODC P02 code when a mapping is known, else null.',
-  taxon: 'Taxon name (Pelagos/Quadrige referent name) for counts; null for physico-chemical parameters.',
+  taxon:
+    'Taxon name (Pelagos/Quadrige referent name) for counts; null for physico-chemical parameters.',
   aphia_id: 'WoRMS AphiaID of the taxon when the source gives it; null otherwise.',
   value: 'The value, float64, exactly as written in the source (decimal comma read as a point).',
   unit: 'Canonical unit symbol (degC, PSU, umol/L, ug/L, mg/L, cells/L, cells/mL, NTU, FNU, m, 1).',
-  quality: 'Quality flag on the SeaDataNet L20 scale, 0-9 (0 no QC, 1 good, 2 probably good, 3 probably bad, 4 bad, 5 changed, 6 below detection, 7 in excess, 8 interpolated, 9 missing).',
+  quality:
+    'Quality flag on the SeaDataNet L20 scale, 0-9 (0 no QC, 1 good, 2 probably good, 3 probably bad, 4 bad, 5 changed, 6 below detection, 7 in excess, 8 interpolated, 9 missing).',
   source_flag: 'The quality flag exactly as written in the source (null when the source has none).',
   source_file: 'Name of the native file the value was read from.',
-  source_row: 'Physical line number (1-based) of the value in the source file, after decompression.',
+  source_row:
+    'Physical line number (1-based) of the value in the source file, after decompression.',
   // Added columns (not part of the frozen contract, but stable):
-  dataset: 'Dataset the source file belongs to (e.g. PHYTOBS-Pelagos, SOMLIT-hydro, IGA-Gravelines-hydro).',
+  dataset:
+    'Dataset the source file belongs to (e.g. PHYTOBS-Pelagos, SOMLIT-hydro, IGA-Gravelines-hydro).',
   sample_id: 'Sample identifier as written in the source, when it has one.',
-  source_column: 'Header of the source column the value came from (wide layouts) or the parameter column (long).',
-  taxon_user: 'Taxon name as written by the producer (Pelagos taxon_user), when it differs from the referent.',
-  taxon_qualifier: 'Stage, form, sex or size class distinguishing columns of the same taxon (e.g. "form: <=20µm").',
+  source_column:
+    'Header of the source column the value came from (wide layouts) or the parameter column (long).',
+  source_column_index:
+    '1-based position of the source column holding the value (with source_row: the exact cell).',
+  taxon_user:
+    'Taxon name as written by the producer (Pelagos taxon_user), when it differs from the referent.',
+  taxon_qualifier:
+    'Stage, form, sex or size class distinguishing columns of the same taxon (e.g. "form: <=20µm").',
   method: 'Analytical method as written in the source, when given.'
 } as const;
 
@@ -105,6 +115,7 @@ const TYPES: Record<ColumnName, () => DataType> = {
   dataset: dictString,
   sample_id: dictString,
   source_column: dictString,
+  source_column_index: () => new Int32(),
   taxon_user: dictString,
   taxon_qualifier: dictString,
   method: dictString
@@ -128,7 +139,12 @@ export const COLUMNS = Object.keys(COLUMN_DOCS) as ColumnName[];
 export const observationSchema = new Schema(
   COLUMNS.map(
     name =>
-      new Field(name, TYPES[name](), !NOT_NULL.has(name), new Map([['description', COLUMN_DOCS[name]]]))
+      new Field(
+        name,
+        TYPES[name](),
+        !NOT_NULL.has(name),
+        new Map([['description', COLUMN_DOCS[name]]])
+      )
   ),
   new Map([['odatis.schema_version', SCHEMA_VERSION]])
 );
@@ -156,6 +172,7 @@ export interface Observation {
   dataset: string | null;
   sample_id: string | null;
   source_column: string | null;
+  source_column_index: number | null;
   taxon_user: string | null;
   taxon_qualifier: string | null;
   method: string | null;
@@ -231,10 +248,16 @@ export class ObservationColumns {
         f.name === 'value'
           ? makeVector(Float64Array.from(values as number[]))
           : vectorFromArray(values, f.type as DataType);
-      if (v.data.length !== 1) throw new Error(`column ${f.name}: expected one Arrow chunk, got ${v.data.length}`);
+      if (v.data.length !== 1)
+        throw new Error(`column ${f.name}: expected one Arrow chunk, got ${v.data.length}`);
       return v.data[0];
     });
-    const struct = makeData({ type: new Struct(observationSchema.fields), length: n, nullCount: 0, children });
+    const struct = makeData({
+      type: new Struct(observationSchema.fields),
+      length: n,
+      nullCount: 0,
+      children
+    });
     return new Table([new RecordBatch(observationSchema, struct)]);
   }
 }

@@ -17,7 +17,14 @@
  * About 3 % of count cells are left empty ("not recorded").
  * About 1 % of hydro values are missing (999999, flag 9) and 5 % carry flag 6 or 7 instead of 2.
  */
-import { writePelagosWideExport, writeSomlitExport, somlitFileName, type NativeFile, type PelagosTaxonColumn, type SomlitRow } from './native';
+import {
+  writePelagosWideExport,
+  writeSomlitExport,
+  somlitFileName,
+  type NativeFile,
+  type PelagosTaxonColumn,
+  type SomlitRow
+} from './native';
 import { SOMLIT_SITES, type SiteEntry } from './vocabulary';
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same files on every platform. */
@@ -104,14 +111,78 @@ export interface SynthDataset {
 }
 
 export const SYNTH_TAXA: SynthTaxon[] = [
-  { name: 'Synthetica borealis', amax: 2.0e5, optimumT2010: 9, toleranceT: 2.5, optimumS: 34.5, toleranceS: 2.0, shiftPerDecade: 0.5 },
-  { name: 'Synthetica temperata', amax: 5.0e5, optimumT2010: 13, toleranceT: 3.0, optimumS: 34.0, toleranceS: 3.0, shiftPerDecade: 0.3 },
-  { name: 'Synthetica aestiva', amax: 1.0e6, optimumT2010: 18, toleranceT: 2.0, optimumS: 35.0, toleranceS: 2.5, shiftPerDecade: 0.4 },
-  { name: 'Synthetica mediterranea', amax: 3.0e5, optimumT2010: 20, toleranceT: 3.0, optimumS: 37.8, toleranceS: 1.0, shiftPerDecade: 0.2 },
-  { name: 'Synthetica estuarina', amax: 8.0e5, optimumT2010: 15, toleranceT: 4.0, optimumS: 22.0, toleranceS: 5.0, shiftPerDecade: 0.0 },
-  { name: 'Synthetica eurytherma', amax: 1.5e5, optimumT2010: 14, toleranceT: 6.0, optimumS: 35.0, toleranceS: 6.0, shiftPerDecade: 0.1 },
-  { name: 'Synthetica frigida', amax: 4.0e5, optimumT2010: 7, toleranceT: 1.5, optimumS: 34.8, toleranceS: 1.5, shiftPerDecade: 0.6 },
-  { name: 'Synthetica duplex', amax: 6.0e5, optimumT2010: 16, toleranceT: 2.5, optimumS: 33.5, toleranceS: 3.5, shiftPerDecade: 0.35 }
+  {
+    name: 'Synthetica borealis',
+    amax: 2.0e5,
+    optimumT2010: 9,
+    toleranceT: 2.5,
+    optimumS: 34.5,
+    toleranceS: 2.0,
+    shiftPerDecade: 0.5
+  },
+  {
+    name: 'Synthetica temperata',
+    amax: 5.0e5,
+    optimumT2010: 13,
+    toleranceT: 3.0,
+    optimumS: 34.0,
+    toleranceS: 3.0,
+    shiftPerDecade: 0.3
+  },
+  {
+    name: 'Synthetica aestiva',
+    amax: 1.0e6,
+    optimumT2010: 18,
+    toleranceT: 2.0,
+    optimumS: 35.0,
+    toleranceS: 2.5,
+    shiftPerDecade: 0.4
+  },
+  {
+    name: 'Synthetica mediterranea',
+    amax: 3.0e5,
+    optimumT2010: 20,
+    toleranceT: 3.0,
+    optimumS: 37.8,
+    toleranceS: 1.0,
+    shiftPerDecade: 0.2
+  },
+  {
+    name: 'Synthetica estuarina',
+    amax: 8.0e5,
+    optimumT2010: 15,
+    toleranceT: 4.0,
+    optimumS: 22.0,
+    toleranceS: 5.0,
+    shiftPerDecade: 0.0
+  },
+  {
+    name: 'Synthetica eurytherma',
+    amax: 1.5e5,
+    optimumT2010: 14,
+    toleranceT: 6.0,
+    optimumS: 35.0,
+    toleranceS: 6.0,
+    shiftPerDecade: 0.1
+  },
+  {
+    name: 'Synthetica frigida',
+    amax: 4.0e5,
+    optimumT2010: 7,
+    toleranceT: 1.5,
+    optimumS: 34.8,
+    toleranceS: 1.5,
+    shiftPerDecade: 0.6
+  },
+  {
+    name: 'Synthetica duplex',
+    amax: 6.0e5,
+    optimumT2010: 16,
+    toleranceT: 2.5,
+    optimumS: 33.5,
+    toleranceS: 3.5,
+    shiftPerDecade: 0.35
+  }
 ];
 
 /** Mean salinity by site: Mediterranean high, estuaries low, Channel/Atlantic near 34–35. */
@@ -182,9 +253,16 @@ export function generateSynthetic(options: SynthOptions): SynthDataset {
           const time = Date.UTC(y, m, day, 10, 0, 0);
           const doy = (time - Date.UTC(y, 0, 1)) / 86400000 + 1;
           const T = round2(
-            site.meanT + site.amplitudeT * Math.cos((2 * Math.PI * (doy - 225)) / 365.25) + warmingPerYear * (y - referenceYear) + 0.4 * normal(rand)
+            site.meanT +
+              site.amplitudeT * Math.cos((2 * Math.PI * (doy - 225)) / 365.25) +
+              warmingPerYear * (y - referenceYear) +
+              0.4 * normal(rand)
           );
-          const S = round2(site.meanS - 0.5 * Math.cos((2 * Math.PI * (doy - 60)) / 365.25) + site.sdS * normal(rand));
+          const S = round2(
+            site.meanS -
+              0.5 * Math.cos((2 * Math.PI * (doy - 60)) / 365.25) +
+              site.sdS * normal(rand)
+          );
           const flag = (): string => {
             const u = rand();
             return u < 0.01 ? '9' : u < 0.035 ? '6' : u < 0.06 ? '7' : '2';
@@ -197,7 +275,10 @@ export function generateSynthetic(options: SynthOptions): SynthDataset {
             siteName: site.name,
             time,
             depth: 1,
-            values: { T: { value: fT === '9' ? null : T, flag: fT }, S: { value: fS === '9' ? null : S, flag: fS } }
+            values: {
+              T: { value: fT === '9' ? null : T, flag: fT },
+              S: { value: fS === '9' ? null : S, flag: fS }
+            }
           });
           const counts = columns.map((_, c) => {
             const t = taxa[columnTaxon[c]];
@@ -223,7 +304,9 @@ export function generateSynthetic(options: SynthOptions): SynthDataset {
         }
       }
     }
-    phyto.push(writePelagosWideExport(`PELAGOS_SYNTH_${site.siteId}.csv`, site.siteId, columns, samples));
+    phyto.push(
+      writePelagosWideExport(`PELAGOS_SYNTH_${site.siteId}.csv`, site.siteId, columns, samples)
+    );
   }
   const hex = Array.from({ length: 16 }, () => Math.floor(rand() * 16).toString(16)).join('');
   const hydro = writeSomlitExport(
@@ -234,7 +317,11 @@ export function generateSynthetic(options: SynthOptions): SynthDataset {
       { code: 'S', unit: '-', parameter: 'PSAL', canonicalUnit: 'PSU' }
     ],
     hydroRows,
-    { blankLineBeforeData: true, extractedAt: new Date(Date.UTC(2025, 0, 1, 12, 0, 0)) }
+    {
+      blankLineBeforeData: true,
+      synthetic: true,
+      extractedAt: new Date(Date.UTC(2025, 0, 1, 12, 0, 0))
+    }
   );
   return {
     truth: {

@@ -69,7 +69,12 @@ export function decodeBytes(file: string, bytes: Uint8Array): DecodedText {
   const bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
   const body = bom ? data.subarray(3) : data;
   try {
-    return { text: new TextDecoder('utf-8', { fatal: true }).decode(body), encoding: 'utf-8', gzip: gz, bom };
+    return {
+      text: new TextDecoder('utf-8', { fatal: true }).decode(body),
+      encoding: 'utf-8',
+      gzip: gz,
+      bom
+    };
   } catch {
     // Quadrige web exports are ISO-8859-1; every byte sequence is valid there.
     return { text: new TextDecoder('latin1').decode(body), encoding: 'iso-8859-1', gzip: gz, bom };
@@ -206,7 +211,10 @@ export function utcMillis(date: { y: number; m: number; d: number }, timeOfDayMs
 /** ISO 8601 date-time with Z or offset; null when not a valid instant. */
 export function parseIsoInstant(raw: string): number | null {
   const s = raw.trim();
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(s);
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      s
+    );
   if (!m) return null;
   const date = parseDate(`${m[1]}-${m[2]}-${m[3]}`);
   const tod = parseTimeOfDay(`${m[4]}:${m[5]}:${m[6] ?? '0'}`);

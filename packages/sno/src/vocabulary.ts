@@ -16,8 +16,20 @@ export interface ParameterTerm {
 // P01/P02 codes are those of the NERC Vocabulary Server collections; only mappings we are sure of
 // are filled in, the rest stay null rather than guessed.
 const TERMS: ParameterTerm[] = [
-  { code: 'TEMP', label: 'Temperature of the water body', p01: 'TEMPPR01', p02: 'TEMP', unit: 'degC' },
-  { code: 'PSAL', label: 'Practical salinity of the water body', p01: 'PSALPR01', p02: 'PSAL', unit: 'PSU' },
+  {
+    code: 'TEMP',
+    label: 'Temperature of the water body',
+    p01: 'TEMPPR01',
+    p02: 'TEMP',
+    unit: 'degC'
+  },
+  {
+    code: 'PSAL',
+    label: 'Practical salinity of the water body',
+    p01: 'PSALPR01',
+    p02: 'PSAL',
+    unit: 'PSU'
+  },
   { code: 'DOXY', label: 'Dissolved oxygen', p01: null, p02: 'DOXY', unit: null },
   { code: 'PH', label: 'pH', p01: null, p02: 'ALKY', unit: '1' },
   { code: 'NH4', label: 'Ammonium', p01: null, p02: 'AMON', unit: 'umol/L' },
@@ -32,17 +44,71 @@ const TERMS: ParameterTerm[] = [
   { code: 'PON', label: 'Particulate organic nitrogen', p01: null, p02: null, unit: 'umol/L' },
   { code: 'SPM', label: 'Suspended particulate matter', p01: null, p02: 'TSED', unit: 'mg/L' },
   { code: 'TURB', label: 'Turbidity', p01: null, p02: null, unit: 'NTU' },
-  { code: 'DN15', label: 'delta 15N of particulate organic matter', p01: null, p02: null, unit: 'permil' },
-  { code: 'DC13', label: 'delta 13C of particulate organic matter', p01: null, p02: null, unit: 'permil' },
+  {
+    code: 'DN15',
+    label: 'delta 15N of particulate organic matter',
+    p01: null,
+    p02: null,
+    unit: 'permil'
+  },
+  {
+    code: 'DC13',
+    label: 'delta 13C of particulate organic matter',
+    p01: null,
+    p02: null,
+    unit: 'permil'
+  },
   { code: 'FLUO', label: 'Chlorophyll fluorescence', p01: null, p02: null, unit: null },
-  { code: 'PAR', label: 'Photosynthetically available radiation', p01: null, p02: null, unit: null },
+  {
+    code: 'PAR',
+    label: 'Photosynthetically available radiation',
+    p01: null,
+    p02: null,
+    unit: null
+  },
   { code: 'DEPTH', label: 'Depth', p01: null, p02: null, unit: 'm' },
-  { code: 'cell_abundance', label: 'Abundance of cells of a taxon or cytometric group', p01: null, p02: null, unit: null },
-  { code: 'side_scatter_rel', label: 'Mean side scatter relative to reference beads (flow cytometry)', p01: null, p02: null, unit: '1' },
-  { code: 'fluorescence_red_rel', label: 'Mean red fluorescence relative to reference beads', p01: null, p02: null, unit: '1' },
-  { code: 'fluorescence_green_rel', label: 'Mean green fluorescence relative to reference beads', p01: null, p02: null, unit: '1' },
-  { code: 'fluorescence_orange_rel', label: 'Mean orange fluorescence relative to reference beads', p01: null, p02: null, unit: '1' },
-  { code: 'beads_value', label: 'Reference-bead value reported by the cytometry export (unit not stated)', p01: null, p02: null, unit: null }
+  {
+    code: 'cell_abundance',
+    label: 'Abundance of cells of a taxon or cytometric group',
+    p01: null,
+    p02: null,
+    unit: null
+  },
+  {
+    code: 'side_scatter_rel',
+    label: 'Mean side scatter relative to reference beads (flow cytometry)',
+    p01: null,
+    p02: null,
+    unit: '1'
+  },
+  {
+    code: 'fluorescence_red_rel',
+    label: 'Mean red fluorescence relative to reference beads',
+    p01: null,
+    p02: null,
+    unit: '1'
+  },
+  {
+    code: 'fluorescence_green_rel',
+    label: 'Mean green fluorescence relative to reference beads',
+    p01: null,
+    p02: null,
+    unit: '1'
+  },
+  {
+    code: 'fluorescence_orange_rel',
+    label: 'Mean orange fluorescence relative to reference beads',
+    p01: null,
+    p02: null,
+    unit: '1'
+  },
+  {
+    code: 'beads_value',
+    label: 'Reference-bead value reported by the cytometry export (unit not stated)',
+    p01: null,
+    p02: null,
+    unit: null
+  }
 ];
 
 const BY_CODE = new Map(TERMS.map(t => [t.code, t]));
@@ -153,7 +219,10 @@ export function canonicalUnit(written: string | null | undefined): string | null
  * Unit of a value of a given parameter: the written unit made canonical, else the vocabulary's.
  * Salinity written as dimensionless ("-", "sans unité") is practical salinity, PSU.
  */
-export function unitFor(term: ParameterTerm | undefined, written: string | null | undefined): string | null {
+export function unitFor(
+  term: ParameterTerm | undefined,
+  written: string | null | undefined
+): string | null {
   const u = canonicalUnit(written);
   if (term?.code === 'PSAL' && (u === null || u === '1')) return 'PSU';
   return u ?? term?.unit ?? null;
@@ -238,21 +307,123 @@ export interface SiteEntry {
 // Coordinates are those of the station descriptions (SOMLIT, Pelagos, Quadrige), rounded to
 // about 0.01° (1 km): good for maps and latitudinal gradients, not for navigation.
 export const SITES: SiteEntry[] = [
-  { siteId: 'wimereux-point-c', name: 'Wimereux Point C', latitude: 50.68, longitude: 1.52, somlitId: 1, aliases: ['SOMLIT-WX-C', 'Wimereux-SOMLIT-phyto-pointC', 'Point C', 'Wimereux'] },
-  { siteId: 'roscoff-astan', name: 'Roscoff Astan', latitude: 48.78, longitude: -3.94, somlitId: 3, aliases: ['Astan', 'Roscoff'] },
-  { siteId: 'roscoff-estacade', name: 'Roscoff Estacade', latitude: 48.73, longitude: -3.98, aliases: ['SOMLIT-Estacade', 'Estacade'] },
-  { siteId: 'brest-portzic', name: 'Brest Portzic', latitude: 48.36, longitude: -4.55, somlitId: 5, aliases: ['Portzic', 'Brest'] },
-  { siteId: 'arcachon-eyrac', name: 'Arcachon Eyrac', latitude: 44.67, longitude: -1.16, somlitId: 6, aliases: ['Eyrac'] },
-  { siteId: 'arcachon-bouee-13', name: 'Arcachon Bouée 13', latitude: 44.63, longitude: -1.24, aliases: ['SOMLIT - Bouée13', 'Arcachon - Bouée 13', 'Bouée 13', 'Bouee 13'] },
-  { siteId: 'gironde-pk86', name: 'Gironde pk 86', latitude: 45.52, longitude: -0.95, somlitId: 7, aliases: ['Gironde', 'pk 86', 'pk86'] },
-  { siteId: 'banyuls-sola', name: 'Banyuls Sola', latitude: 42.49, longitude: 3.15, somlitId: 10, aliases: ['Sola', 'Banyuls'] },
-  { siteId: 'marseille-frioul', name: 'Marseille Frioul', latitude: 43.24, longitude: 5.29, somlitId: 11, aliases: ['Frioul', 'Marseille'] },
-  { siteId: 'villefranche-point-b', name: 'Villefranche Point B', latitude: 43.69, longitude: 7.32, somlitId: 12, aliases: ['Point B', 'Villefranche'] },
-  { siteId: 'luc-sur-mer', name: 'Luc-sur-Mer', latitude: 49.33, longitude: -0.33, somlitId: 17, aliases: ['Luc', 'Luc sur Mer', 'PHYTO-UNICAEN-LUC'] },
-  { siteId: 'la-rochelle-antioche', name: 'La Rochelle Antioche', latitude: 46.08, longitude: -1.31, somlitId: 18, aliases: ['SOMLIT-Antioche', 'Antioche', 'LaRochelle-SOMLIT-Antioche'] },
-  { siteId: 'dinard-bizeux', name: 'Dinard Bizeux', latitude: 48.63, longitude: -2.03, somlitId: 19, aliases: ['Bizeux', 'Dinard'] },
-  { siteId: 'sete', name: 'Sète', latitude: 43.38, longitude: 3.66, somlitId: 22, aliases: ['Sete'] },
-  { siteId: 'gravelines-canal-amenee', name: 'Gravelines Canal Amenée', latitude: 51.02219, longitude: 2.15003, aliases: ['Canal Amenee', 'Canal Amenée'] }
+  {
+    siteId: 'wimereux-point-c',
+    name: 'Wimereux Point C',
+    latitude: 50.68,
+    longitude: 1.52,
+    somlitId: 1,
+    aliases: ['SOMLIT-WX-C', 'Wimereux-SOMLIT-phyto-pointC', 'Point C', 'Wimereux']
+  },
+  {
+    siteId: 'roscoff-astan',
+    name: 'Roscoff Astan',
+    latitude: 48.78,
+    longitude: -3.94,
+    somlitId: 3,
+    aliases: ['Astan', 'Roscoff']
+  },
+  {
+    siteId: 'roscoff-estacade',
+    name: 'Roscoff Estacade',
+    latitude: 48.73,
+    longitude: -3.98,
+    aliases: ['SOMLIT-Estacade', 'Estacade']
+  },
+  {
+    siteId: 'brest-portzic',
+    name: 'Brest Portzic',
+    latitude: 48.36,
+    longitude: -4.55,
+    somlitId: 5,
+    aliases: ['Portzic', 'Brest']
+  },
+  {
+    siteId: 'arcachon-eyrac',
+    name: 'Arcachon Eyrac',
+    latitude: 44.67,
+    longitude: -1.16,
+    somlitId: 6,
+    aliases: ['Eyrac']
+  },
+  {
+    siteId: 'arcachon-bouee-13',
+    name: 'Arcachon Bouée 13',
+    latitude: 44.63,
+    longitude: -1.24,
+    aliases: ['SOMLIT - Bouée13', 'Arcachon - Bouée 13', 'Bouée 13', 'Bouee 13']
+  },
+  {
+    siteId: 'gironde-pk86',
+    name: 'Gironde pk 86',
+    latitude: 45.52,
+    longitude: -0.95,
+    somlitId: 7,
+    aliases: ['Gironde', 'pk 86', 'pk86']
+  },
+  {
+    siteId: 'banyuls-sola',
+    name: 'Banyuls Sola',
+    latitude: 42.49,
+    longitude: 3.15,
+    somlitId: 10,
+    aliases: ['Sola', 'Banyuls']
+  },
+  {
+    siteId: 'marseille-frioul',
+    name: 'Marseille Frioul',
+    latitude: 43.24,
+    longitude: 5.29,
+    somlitId: 11,
+    aliases: ['Frioul', 'Marseille']
+  },
+  {
+    siteId: 'villefranche-point-b',
+    name: 'Villefranche Point B',
+    latitude: 43.69,
+    longitude: 7.32,
+    somlitId: 12,
+    aliases: ['Point B', 'Villefranche']
+  },
+  {
+    siteId: 'luc-sur-mer',
+    name: 'Luc-sur-Mer',
+    latitude: 49.33,
+    longitude: -0.33,
+    somlitId: 17,
+    aliases: ['Luc', 'Luc sur Mer', 'PHYTO-UNICAEN-LUC']
+  },
+  {
+    siteId: 'la-rochelle-antioche',
+    name: 'La Rochelle Antioche',
+    latitude: 46.08,
+    longitude: -1.31,
+    somlitId: 18,
+    aliases: ['SOMLIT-Antioche', 'Antioche', 'LaRochelle-SOMLIT-Antioche']
+  },
+  {
+    siteId: 'dinard-bizeux',
+    name: 'Dinard Bizeux',
+    latitude: 48.63,
+    longitude: -2.03,
+    somlitId: 19,
+    aliases: ['Bizeux', 'Dinard']
+  },
+  {
+    siteId: 'sete',
+    name: 'Sète',
+    latitude: 43.38,
+    longitude: 3.66,
+    somlitId: 22,
+    aliases: ['Sete']
+  },
+  {
+    siteId: 'gravelines-canal-amenee',
+    name: 'Gravelines Canal Amenée',
+    latitude: 51.02219,
+    longitude: 2.15003,
+    aliases: ['Canal Amenee', 'Canal Amenée']
+  }
 ];
 
 /** The 12 SOMLIT coastal stations, north to south order is not implied. */

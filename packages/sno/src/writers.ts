@@ -9,7 +9,13 @@ import { SCHEMA_VERSION, type ObservationColumns } from './schema';
 
 /** Provenance of the source files behind a table, kept in file metadata. */
 export interface Provenance {
-  sourceFiles: { name: string; sha256: string; doi: string | null; licence: string | null; dataset: string }[];
+  sourceFiles: {
+    name: string;
+    sha256: string;
+    doi: string | null;
+    licence: string | null;
+    dataset: string;
+  }[];
 }
 
 export function provenanceMetadata(p: Provenance): Map<string, string> {

@@ -6,8 +6,22 @@
  */
 import { IngestError, shown } from '../errors';
 import { ReadContext, type SourceInfo } from '../report';
-import { guessSeparator, isBlank, parseIsoInstant, parseNumber, parseRecords, type DecodedText } from '../text';
-import { COASTHF_TO_L20, canonicalUnit, unitFor, findSite, lookupParameter, slugSiteId } from '../vocabulary';
+import {
+  guessSeparator,
+  isBlank,
+  parseIsoInstant,
+  parseNumber,
+  parseRecords,
+  type DecodedText
+} from '../text';
+import {
+  COASTHF_TO_L20,
+  canonicalUnit,
+  unitFor,
+  findSite,
+  lookupParameter,
+  slugSiteId
+} from '../vocabulary';
 
 const COASTHF_SOURCE: SourceInfo = {
   sno: 'COAST-HF',
@@ -30,7 +44,8 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     throw new IngestError({
       file,
       line: 1,
-      expected: 'a COAST-HF header (PLATFORM,DATE (yyyy-mm-ddThh:mi:ssZ),…,TEMP (degree_Celsius),TEMP QC,…)',
+      expected:
+        'a COAST-HF header (PLATFORM,DATE (yyyy-mm-ddThh:mi:ssZ),…,TEMP (degree_Celsius),TEMP QC,…)',
       found: shown(firstLine),
       reason: 'bad-header'
     });
@@ -43,7 +58,12 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
   const cDepth = find(/^(DEPH|DEPTH) \(/);
   const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
   for (let i = 0; i < header.length; i++) {
-    if ([cPlatform, cDate, cLat, cLon, cDepth].includes(i) || / QC$/.test(header[i]) || header[i] === '') continue;
+    if (
+      [cPlatform, cDate, cLat, cLon, cDepth].includes(i) ||
+      / QC$/.test(header[i]) ||
+      header[i] === ''
+    )
+      continue;
     const m = /^([A-Z0-9_]+)(?: \((.*)\))?$/.exec(header[i]);
     const name = m ? m[1] : header[i];
     const flag = header[i + 1] === `${name} QC` ? i + 1 : -1;
@@ -51,7 +71,8 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
   }
   const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded);
   ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
-  for (const p of params) if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
+  for (const p of params)
+    if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r];
@@ -60,7 +81,8 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       continue;
     }
     ctx.report.rowsRead++;
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null = null;
+    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
+      null;
     if (cells.length !== header.length) {
       rowProblem = {
         column: header[Math.min(cells.length, header.length - 1)],
@@ -71,7 +93,12 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     }
     const time = parseIsoInstant(cells[cDate] ?? '');
     if (!rowProblem && time === null) {
-      rowProblem = { column: header[cDate], expected: 'a UTC instant yyyy-mm-ddThh:mi:ssZ', found: shown(cells[cDate] ?? ''), reason: 'bad-date' };
+      rowProblem = {
+        column: header[cDate],
+        expected: 'a UTC instant yyyy-mm-ddThh:mi:ssZ',
+        found: shown(cells[cDate] ?? ''),
+        reason: 'bad-date'
+      };
     }
     const platform = (cells[cPlatform] ?? '').trim();
     const site = findSite(platform);
@@ -87,7 +114,13 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       }
       const v = parseNumber(raw);
       if (v === null) {
-        ctx.reject({ line, column: header[p.index], expected: 'a number', found: shown(raw), reason: 'not-a-number' });
+        ctx.reject({
+          line,
+          column: header[p.index],
+          expected: 'a number',
+          found: shown(raw),
+          reason: 'not-a-number'
+        });
         continue;
       }
       const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
@@ -108,26 +141,27 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       }
       const term = lookupParameter(p.name);
       ctx.value({
-          sno: 'COAST-HF',
-          site_id: site?.siteId ?? slugSiteId(platform || 'unknown-platform'),
-          site_name: site?.name ?? (platform || null),
-          latitude: lat ?? site?.latitude ?? null,
-          longitude: lon ?? site?.longitude ?? null,
-          time: time!,
-          depth,
-          parameter: term?.code ?? p.name,
-          p01: term?.p01 ?? null,
-          p02: term?.p02 ?? null,
-          value: v,
-          unit: term ? unitFor(term, p.unit) : p.unit,
-          quality,
-          source_flag: p.flag >= 0 ? flagRaw : null,
-          source_file: file,
-          source_row: line,
-          dataset: 'COAST-HF',
-          sample_id: platform || null,
-          source_column: header[p.index]
-        });
+        sno: 'COAST-HF',
+        site_id: site?.siteId ?? slugSiteId(platform || 'unknown-platform'),
+        site_name: site?.name ?? (platform || null),
+        latitude: lat ?? site?.latitude ?? null,
+        longitude: lon ?? site?.longitude ?? null,
+        time: time!,
+        depth,
+        parameter: term?.code ?? p.name,
+        p01: term?.p01 ?? null,
+        p02: term?.p02 ?? null,
+        value: v,
+        unit: term ? unitFor(term, p.unit) : p.unit,
+        quality,
+        source_flag: p.flag >= 0 ? flagRaw : null,
+        source_file: file,
+        source_row: line,
+        dataset: 'COAST-HF',
+        sample_id: platform || null,
+        source_column: header[p.index],
+        source_column_index: p.index + 1
+      });
     }
   }
   return ctx;

@@ -19,6 +19,7 @@ import {
   type DecodedText
 } from '../text';
 import { findSite, parameterTerm, slugSiteId } from '../vocabulary';
+import { SYNTH_SOURCE } from '../report';
 
 export const PHYTOBS_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
   sno: 'PHYTOBS',
@@ -107,14 +108,25 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       });
     }
   }
-  const cytometry = labelCol === header.length - 1 || header.slice(labelCol + 1).every(h => h.trim() === '');
-  const source: SourceInfo = {
-    ...PHYTOBS_SOURCE,
-    dataset: cytometry ? 'PHYTOBS-PICONANO-cytometry' : 'PHYTOBS-Pelagos',
-    title: cytometry
-      ? 'PHYTOBS / SOMLIT pico- and nanoplankton flow cytometry (Pelagos export)'
-      : 'PHYTOBS microphytoplankton counts (Pelagos export)'
-  };
+  const cytometry =
+    labelCol === header.length - 1 || header.slice(labelCol + 1).every(h => h.trim() === '');
+  // Files written by generateSynthetic() say so in their station column: never label them PHYTOBS.
+  const synthetic =
+    (records[6]?.cells[header.findIndex(h => h.startsWith('station'))] ?? '').trim() ===
+    'SYNTHETIC';
+  const source: SourceInfo = synthetic
+    ? {
+        ...SYNTH_SOURCE,
+        dataset: 'SYNTH-phytoplankton',
+        title: 'Synthetic phytoplankton counts (PHYTOBS layout, known truth)'
+      }
+    : {
+        ...PHYTOBS_SOURCE,
+        dataset: cytometry ? 'PHYTOBS-PICONANO-cytometry' : 'PHYTOBS-Pelagos',
+        title: cytometry
+          ? 'PHYTOBS / SOMLIT pico- and nanoplankton flow cytometry (Pelagos export)'
+          : 'PHYTOBS microphytoplankton counts (Pelagos export)'
+      };
   const ctx = new ReadContext(file, 'pelagos-wide', source, decoded);
   ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
 
@@ -144,7 +156,8 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
   }
 
   const columns: ValueColumn[] = [];
-  const meta = (k: number, i: number): string => repairMojibake((records[1 + k].cells[i] ?? '').trim());
+  const meta = (k: number, i: number): string =>
+    repairMojibake((records[1 + k].cells[i] ?? '').trim());
   if (!cytometry) {
     for (let i = labelCol + 1; i < header.length; i++) {
       const aphia = meta(1, i);
@@ -214,7 +227,8 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
     }
     ctx.report.rowsRead++;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null = null;
+    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
+      null;
     if (cells.length !== header.length) {
       rowProblem = {
         column: cells.length < header.length ? header[cells.length] : `#${header.length + 1}`,
@@ -245,10 +259,12 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
     const site = findSite(siteText, datasetText);
     const depthRaw = cDepth >= 0 ? (cells[cDepth] ?? '').trim() : '';
     const depth = depthRaw === '' ? null : parseNumber(depthRaw);
-    if (depthRaw !== '' && depth === null) ctx.warn(`depth not a number, left empty (${header[cDepth]})`);
+    if (depthRaw !== '' && depth === null)
+      ctx.warn(`depth not a number, left empty (${header[cDepth]})`);
     const base = {
       sno: source.sno,
-      site_id: site?.siteId ?? slugSiteId(siteText ?? datasetText ?? text(cells, cStation) ?? 'unknown'),
+      site_id:
+        site?.siteId ?? slugSiteId(siteText ?? datasetText ?? text(cells, cStation) ?? 'unknown'),
       site_name: site?.name ?? siteText,
       latitude: site?.latitude ?? null,
       longitude: site?.longitude ?? null,
@@ -269,11 +285,23 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       }
       const v = parseNumber(raw);
       if (v === null) {
-        ctx.reject({ line, column: c.header, expected: 'a number', found: shown(raw), reason: 'not-a-number' });
+        ctx.reject({
+          line,
+          column: c.header,
+          expected: 'a number',
+          found: shown(raw),
+          reason: 'not-a-number'
+        });
         continue;
       }
       if (c.parameter === 'cell_abundance' && v < 0) {
-        ctx.reject({ line, column: c.header, expected: 'a count ≥ 0', found: raw, reason: 'negative-count' });
+        ctx.reject({
+          line,
+          column: c.header,
+          expected: 'a count ≥ 0',
+          found: raw,
+          reason: 'negative-count'
+        });
         continue;
       }
       const term = parameterTerm(c.parameter);
@@ -288,6 +316,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
           unit: c.unit,
           quality: 0,
           source_column: c.header,
+          source_column_index: c.index + 1,
           taxon_user: c.taxonUser,
           taxon_qualifier: c.qualifier
         },
@@ -295,7 +324,8 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       );
     }
   }
-  if (repaired) ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', repaired);
+  if (repaired)
+    ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', repaired);
   if (!columns.length) ctx.warn('no value columns found');
   return ctx;
 }

@@ -19,7 +19,15 @@ import {
   utcMillis,
   type DecodedText
 } from '../text';
-import { QUADRIGE_TO_L20, canonicalUnit, unitFor, findSite, lookupParameter, parameterTerm, slugSiteId } from '../vocabulary';
+import {
+  QUADRIGE_TO_L20,
+  canonicalUnit,
+  unitFor,
+  findSite,
+  lookupParameter,
+  parameterTerm,
+  slugSiteId
+} from '../vocabulary';
 
 /** "Résultat : Code paramètre" and "Resultat...Code.parametre" → "resultat.code.parametre". */
 export function foldQuadrigeHeader(h: string): string {
@@ -36,20 +44,24 @@ export const isQuadrigeHeader = (cells: readonly string[]): boolean => {
   return keys.includes('passage.date') && keys.includes('resultat.valeur.de.la.mesure');
 };
 
-const KNOWN_SOURCES: { match: RegExp; info: Omit<SourceInfo, 'dataset' | 'title'>; dataset: string; title: string }[] =
-  [
-    {
-      match: /canal amenee/i,
-      dataset: 'IGA-Gravelines',
-      title: 'Gravelines power-plant monitoring (IGA), SEANOE',
-      info: {
-        sno: 'IGA',
-        doi: '10.17882/102656',
-        licence: null,
-        citation: 'IGA Gravelines monitoring, SEANOE, https://doi.org/10.17882/102656'
-      }
+const KNOWN_SOURCES: {
+  match: RegExp;
+  info: Omit<SourceInfo, 'dataset' | 'title'>;
+  dataset: string;
+  title: string;
+}[] = [
+  {
+    match: /canal amenee/i,
+    dataset: 'IGA-Gravelines',
+    title: 'Gravelines power-plant monitoring (IGA), SEANOE',
+    info: {
+      sno: 'IGA',
+      doi: '10.17882/102656',
+      licence: null,
+      citation: 'IGA Gravelines monitoring, SEANOE, https://doi.org/10.17882/102656'
     }
-  ];
+  }
+];
 
 const REPHY_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
   sno: 'REPHY',
@@ -98,7 +110,10 @@ function columnsOf(header: string[]): Columns {
     paramLabel: find('resultat.libelle.parametre'),
     taxon: find('resultat.nom.du.taxon.referent'),
     value: find('resultat.valeur.de.la.mesure'),
-    unit: find('resultat.symbole.unite.de.mesure.associe.au.quintuplet', 'resultat.symbole.unite.de.mesure'),
+    unit: find(
+      'resultat.symbole.unite.de.mesure.associe.au.quintuplet',
+      'resultat.symbole.unite.de.mesure'
+    ),
     quality: find('resultat.niveau.de.qualite'),
     method: find('resultat.libelle.methode'),
     depth: find('prelevement.immersion'),
@@ -113,7 +128,13 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
   let start = 0;
   while (start < records.length && isBlank(records[start].cells)) start++;
   if (start >= records.length) {
-    throw new IngestError({ file, line: 1, expected: 'a Quadrige header', found: 'no line', reason: 'empty-file' });
+    throw new IngestError({
+      file,
+      line: 1,
+      expected: 'a Quadrige header',
+      found: 'no line',
+      reason: 'empty-file'
+    });
   }
   const head = records[start].cells;
   if (!isQuadrigeHeader(head)) {
@@ -122,21 +143,29 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       file,
       line: records[start].line,
       expected: 'a ";"-separated Quadrige header (Passage : Date;…;Résultat : Valeur de la mesure)',
-      found: head.length < 2 ? `a header separated by ${describeSeparator(sep)}` : shown(head.join(';')),
+      found:
+        head.length < 2 ? `a header separated by ${describeSeparator(sep)}` : shown(head.join(';')),
       reason: head.length < 2 ? 'wrong-separator' : 'bad-header'
     });
   }
   // Web exports write "Passage : Date" with dd/mm/yyyy and decimal commas; make.names files use ISO.
   const webExport = head.some(h => h.includes(' : '));
   let cols = columnsOf(head.map(repairMojibake));
-  const siteOfFirstRow = records[start + 1]?.cells[cols.siteLabel >= 0 ? cols.siteLabel : cols.siteCode] ?? '';
+  const siteOfFirstRow =
+    records[start + 1]?.cells[cols.siteLabel >= 0 ? cols.siteLabel : cols.siteCode] ?? '';
   const known = KNOWN_SOURCES.find(k => k.match.test(siteOfFirstRow));
   const hasTaxa = cols.taxon >= 0;
   const source: SourceInfo = known
     ? { ...known.info, dataset: known.dataset, title: known.title }
-    : { ...REPHY_SOURCE, dataset: 'REPHY', title: 'REPHY phytoplankton and hydrology (Quadrige export)' };
+    : {
+        ...REPHY_SOURCE,
+        dataset: 'REPHY',
+        title: 'REPHY phytoplankton and hydrology (Quadrige export)'
+      };
   const ctx = new ReadContext(file, 'quadrige', source, decoded);
-  ctx.report.dataset = known ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}` : 'REPHY';
+  ctx.report.dataset = known
+    ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}`
+    : 'REPHY';
   ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
 
   // Coordinates missing on some rows are taken from other rows of the same site.
@@ -247,16 +276,21 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     const taxon = cell(cols.taxon);
     const code = cell(cols.paramCode);
     const term = taxon ? parameterTerm('cell_abundance') : lookupParameter(code);
-    if (!taxon && !term) ctx.warn(`parameter code not in vocabulary, kept as written: ${code || '(empty)'}`);
+    if (!taxon && !term)
+      ctx.warn(`parameter code not in vocabulary, kept as written: ${code || '(empty)'}`);
     let unit = taxon ? canonicalUnit(cell(cols.unit)) : unitFor(term, cell(cols.unit));
     if (canonicalUnit(cell(cols.unit)) === null) {
       unit = taxon ? 'cells/L' : (term?.unit ?? null);
-      if (unit) ctx.warn(`unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`);
+      if (unit)
+        ctx.warn(
+          `unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`
+        );
     }
     const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
     const siteKey = `${siteName}\u0000${cell(cols.siteCode)}`;
     let site = siteCache.get(siteKey);
-    if (!siteCache.has(siteKey)) siteCache.set(siteKey, (site = findSite(siteName, cell(cols.siteCode))));
+    if (!siteCache.has(siteKey))
+      siteCache.set(siteKey, (site = findSite(siteName, cell(cols.siteCode))));
     const siteId = site?.siteId ?? slugSiteId(siteName || 'unknown');
     let lat = parseNumber(cell(cols.lat), webExport);
     let lon = parseNumber(cell(cols.lon), webExport);
@@ -267,28 +301,29 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     }
     const depthRaw = cell(cols.depth);
     ctx.value({
-        sno: source.sno,
-        site_id: siteId,
-        site_name: site?.name ?? (siteName || null),
-        latitude: lat,
-        longitude: lon,
-        time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
-        depth: depthRaw === '' ? null : parseNumber(depthRaw, webExport),
-        parameter: taxon ? 'cell_abundance' : (term?.code ?? code),
-        p01: term?.p01 ?? null,
-        p02: term?.p02 ?? null,
-        taxon: taxon || null,
-        value: v,
-        unit,
-        quality,
-        source_flag: cols.quality >= 0 ? flagRaw || null : null,
-        source_file: file,
-        source_row: line,
-        dataset: ctx.report.dataset,
-        sample_id: cell(cols.sample) || null,
-        source_column: taxon ? code || cols.header[cols.value] : code || cols.header[cols.value],
-        method: cell(cols.method) || null
-      });
+      sno: source.sno,
+      site_id: siteId,
+      site_name: site?.name ?? (siteName || null),
+      latitude: lat,
+      longitude: lon,
+      time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
+      depth: depthRaw === '' ? null : parseNumber(depthRaw, webExport),
+      parameter: taxon ? 'cell_abundance' : (term?.code ?? code),
+      p01: term?.p01 ?? null,
+      p02: term?.p02 ?? null,
+      taxon: taxon || null,
+      value: v,
+      unit,
+      quality,
+      source_flag: cols.quality >= 0 ? flagRaw || null : null,
+      source_file: file,
+      source_row: line,
+      dataset: ctx.report.dataset,
+      sample_id: cell(cols.sample) || null,
+      source_column: code || cols.header[cols.value],
+      source_column_index: cols.value + 1,
+      method: cell(cols.method) || null
+    });
   }
   return ctx;
 }

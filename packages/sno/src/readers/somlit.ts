@@ -4,7 +4,7 @@
  * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, type SourceInfo } from '../report';
+import { ReadContext, SYNTH_SOURCE, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -16,12 +16,29 @@ import {
   utcMillis,
   type DecodedText
 } from '../text';
-import { SOMLIT_TO_L20, canonicalUnit, unitFor, findSomlitSite, lookupParameter, parameterTerm, slugSiteId } from '../vocabulary';
+import {
+  SOMLIT_TO_L20,
+  canonicalUnit,
+  unitFor,
+  findSomlitSite,
+  lookupParameter,
+  parameterTerm,
+  slugSiteId
+} from '../vocabulary';
 
 export const SOMLIT_MISSING = 999999;
 
 /** SOMLIT metadata columns (everything else is a parameter, optionally followed by its qX). */
-export const SOMLIT_META_COLUMNS = ['ID_SITE', 'nomSite*', 'DATE', 'HEURE', 'COEF_MAREE', 'MAREE', 'PROF_TEXT', 'PROF_NUM'];
+export const SOMLIT_META_COLUMNS = [
+  'ID_SITE',
+  'nomSite*',
+  'DATE',
+  'HEURE',
+  'COEF_MAREE',
+  'MAREE',
+  'PROF_TEXT',
+  'PROF_NUM'
+];
 
 /** Piconano cytometric groups: SOMLIT code → taxon (group) name. */
 export const SOMLIT_CYTOMETRY_GROUPS: Record<string, string> = {
@@ -41,7 +58,7 @@ const somlitSource = (kind: string): SourceInfo => ({
   title: `SOMLIT ${kind} (Service d'Observation en Milieu LITtoral)`,
   doi: null,
   licence: null,
-  citation: 'SOMLIT, Service d\'Observation en Milieu LITtoral, INSU-CNRS'
+  citation: "SOMLIT, Service d'Observation en Milieu LITtoral, INSU-CNRS"
 });
 
 export const isSomlitHeader = (cells: readonly string[]): boolean =>
@@ -62,8 +79,14 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       file,
       line: records[h]?.line ?? h + 1,
       expected: 'the SOMLIT header "ID_SITE;nomSite*;DATE;HEURE;…" after the "//" preamble',
-      found: h >= records.length ? 'end of file' : sep !== ';' ? `a header separated by ${describeSeparator(sep)}` : shown(line),
-      reason: h >= records.length ? 'truncated-header' : sep !== ';' ? 'wrong-separator' : 'bad-header'
+      found:
+        h >= records.length
+          ? 'end of file'
+          : sep !== ';'
+            ? `a header separated by ${describeSeparator(sep)}`
+            : shown(line),
+      reason:
+        h >= records.length ? 'truncated-header' : sep !== ';' ? 'wrong-separator' : 'bad-header'
     });
   }
   const header = records[h].cells.map(c => c.trim());
@@ -87,13 +110,24 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
   const kindFromPreamble = /piconano|ctd|hydro/i.exec(preamble.join(' '))?.[0].toLowerCase();
   const kind =
     kindFromPreamble ??
-    (params.some(p => p.name in SOMLIT_CYTOMETRY_GROUPS) ? 'piconano' : names.has('CHLA') || names.has('NO3') ? 'hydro' : 'ctd');
-  const source = somlitSource(kind);
+    (params.some(p => p.name in SOMLIT_CYTOMETRY_GROUPS)
+      ? 'piconano'
+      : names.has('CHLA') || names.has('NO3')
+        ? 'hydro'
+        : 'ctd');
+  const source = /SYNTHETIC/.test(preamble.join(' '))
+    ? {
+        ...SYNTH_SOURCE,
+        dataset: `SYNTH-${kind}`,
+        title: `Synthetic ${kind} (SOMLIT layout, known truth)`
+      }
+    : somlitSource(kind);
   const ctx = new ReadContext(file, 'somlit', source, decoded);
   ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
   for (const p of params) {
     if (p.flag < 0) ctx.warn(`parameter column without its q column (quality 0): ${p.name}`);
-    if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS)) ctx.warn(`parameter code not in vocabulary, kept as written: ${p.name}`);
+    if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS))
+      ctx.warn(`parameter code not in vocabulary, kept as written: ${p.name}`);
   }
 
   for (let r = h + (units ? 2 : 1); r < records.length; r++) {
@@ -107,7 +141,8 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       continue;
     }
     ctx.report.rowsRead++;
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null = null;
+    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
+      null;
     if (cells.length < header.length) {
       rowProblem = {
         column: header[cells.length],
@@ -115,7 +150,10 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
         found: `${cells.length} fields (truncated line?)`,
         reason: 'truncated-row'
       };
-    } else if (cells.length > header.length && cells.slice(header.length).some(c => c.trim() !== '')) {
+    } else if (
+      cells.length > header.length &&
+      cells.slice(header.length).some(c => c.trim() !== '')
+    ) {
       rowProblem = {
         column: `#${header.length + 1}`,
         expected: `${header.length} ";"-separated fields`,
@@ -126,15 +164,30 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
     const date = parseDate(cells[cDate] ?? '');
     const tod = parseTimeOfDay(cells[cTime] ?? '');
     if (!rowProblem && !date) {
-      rowProblem = { column: 'DATE', expected: 'a calendar date YYYY-MM-DD', found: shown(cells[cDate] ?? ''), reason: 'bad-date' };
+      rowProblem = {
+        column: 'DATE',
+        expected: 'a calendar date YYYY-MM-DD',
+        found: shown(cells[cDate] ?? ''),
+        reason: 'bad-date'
+      };
     } else if (!rowProblem && tod === null) {
-      rowProblem = { column: 'HEURE', expected: 'a time hh:mm:ss', found: shown(cells[cTime] ?? ''), reason: 'bad-time' };
+      rowProblem = {
+        column: 'HEURE',
+        expected: 'a time hh:mm:ss',
+        found: shown(cells[cTime] ?? ''),
+        reason: 'bad-time'
+      };
     }
     const siteNum = parseNumber(cells[cSite] ?? '');
     const site = siteNum !== null ? findSomlitSite(siteNum) : undefined;
     const siteName = (cells[cName] ?? '').trim();
     if (!rowProblem && siteNum === null) {
-      rowProblem = { column: 'ID_SITE', expected: 'a SOMLIT site number', found: shown(cells[cSite] ?? ''), reason: 'bad-site' };
+      rowProblem = {
+        column: 'ID_SITE',
+        expected: 'a SOMLIT site number',
+        found: shown(cells[cSite] ?? ''),
+        reason: 'bad-site'
+      };
     }
     const depthRaw = (cells[cDepth] ?? '').trim();
     const depthNum = depthRaw === '' ? null : parseNumber(depthRaw);
@@ -149,7 +202,13 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       }
       const v = parseNumber(raw);
       if (v === null) {
-        ctx.reject({ line, column: p.name, expected: 'a number (decimal point)', found: shown(raw), reason: 'not-a-number' });
+        ctx.reject({
+          line,
+          column: p.name,
+          expected: 'a number (decimal point)',
+          found: shown(raw),
+          reason: 'not-a-number'
+        });
         continue;
       }
       if (v === SOMLIT_MISSING) {
@@ -175,26 +234,27 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       const group = SOMLIT_CYTOMETRY_GROUPS[p.name];
       const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
       ctx.value({
-          sno: 'SOMLIT',
-          site_id: site?.siteId ?? slugSiteId(siteName || `somlit-${siteNum}`),
-          site_name: site?.name ?? (siteName || null),
-          latitude: site?.latitude ?? null,
-          longitude: site?.longitude ?? null,
-          time: utcMillis(date!, tod!),
-          depth,
-          parameter: term?.code ?? p.name,
-          p01: term?.p01 ?? null,
-          p02: term?.p02 ?? null,
-          taxon: group ?? null,
-          value: v,
-          unit: group ? (p.unit ?? 'cells/mL') : unitFor(term, p.unit),
-          quality,
-          source_flag: flagRaw || null,
-          source_file: file,
-          source_row: line,
-          dataset: source.dataset,
-          source_column: p.name
-        });
+        sno: source.sno,
+        site_id: site?.siteId ?? slugSiteId(siteName || `somlit-${siteNum}`),
+        site_name: site?.name ?? (siteName || null),
+        latitude: site?.latitude ?? null,
+        longitude: site?.longitude ?? null,
+        time: utcMillis(date!, tod!),
+        depth,
+        parameter: term?.code ?? p.name,
+        p01: term?.p01 ?? null,
+        p02: term?.p02 ?? null,
+        taxon: group ?? null,
+        value: v,
+        unit: group ? (p.unit ?? 'cells/mL') : unitFor(term, p.unit),
+        quality,
+        source_flag: flagRaw || null,
+        source_file: file,
+        source_row: line,
+        dataset: source.dataset,
+        source_column: p.name,
+        source_column_index: p.index + 1
+      });
     }
   }
   return ctx;
