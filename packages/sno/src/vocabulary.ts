@@ -212,7 +212,8 @@ export function canonicalUnit(written: string | null | undefined): string | null
   if (written === null || written === undefined) return null;
   const w = written.trim();
   if (w === '') return null;
-  return UNIT_SYNONYMS[w.toLowerCase()] ?? w;
+  const key = w.toLowerCase();
+  return UNIT_SYNONYMS[key] ?? UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ?? w;
 }
 
 /**
