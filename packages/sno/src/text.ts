@@ -1,5 +1,5 @@
 /** Bytes → text → records, shared by every reader. Browser-safe (TextDecoder, fflate). */
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { gunzipSync } from 'fflate';
 import { IngestError, shown } from './errors';
 
@@ -109,34 +109,44 @@ export interface CsvRecord {
   line: number;
 }
 
-/** Parse delimited text into records with their line numbers; broken quoting is a located error. */
+/**
+ * Parse delimited text into records with their line numbers (papaparse: browser- and
+ * worker-native, no Buffer). A quote left open is a located error, never a silently merged row.
+ */
 export function parseRecords(file: string, text: string, delimiter: string): CsvRecord[] {
-  let rows: { record: string[]; info: { lines: number } }[];
-  try {
-    rows = parse(text, {
-      delimiter,
-      relax_column_count: true,
-      relax_quotes: true,
-      skip_empty_lines: false,
-      info: true
-    }) as unknown as { record: string[]; info: { lines: number } }[];
-  } catch (e) {
-    const err = e as Error & { lines?: number; column?: number; code?: string };
+  const result = Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    header: false,
+    dynamicTyping: false
+  });
+  const rows = result.data;
+  // A final line terminator yields one empty record: it is not a line of the file.
+  if (
+    rows.length &&
+    rows[rows.length - 1].length === 1 &&
+    rows[rows.length - 1][0] === '' &&
+    /\r?\n$/.test(text)
+  )
+    rows.pop();
+  const out: CsvRecord[] = new Array(rows.length);
+  let line = 1;
+  for (let i = 0; i < rows.length; i++) {
+    out[i] = { cells: rows[i], line };
+    let extra = 0;
+    for (const c of rows[i]) if (c.includes('\n')) extra += c.split('\n').length - 1;
+    line += 1 + extra;
+  }
+  const quoteError = result.errors.find(e => e.type === 'Quotes');
+  if (quoteError) {
+    const rec = out[quoteError.row ?? 0];
     throw new IngestError({
       file,
-      line: err.lines ?? 0,
-      column: err.column !== undefined ? String(err.column) : undefined,
-      expected: `well-formed "${delimiter}"-separated text`,
-      found: err.code ? `${err.code}: ${err.message}` : err.message,
+      line: rec?.line ?? 0,
+      expected: `well-formed "${delimiter}"-separated text (every opening quote closed)`,
+      found: `${quoteError.code}: ${quoteError.message}`,
       reason: 'bad-csv'
     });
-  }
-  // info.lines is the line where the record ends; records here never span lines unless quoted.
-  const out: CsvRecord[] = new Array(rows.length);
-  let prevEnd = 0;
-  for (let i = 0; i < rows.length; i++) {
-    out[i] = { cells: rows[i].record, line: prevEnd + 1 };
-    prevEnd = rows[i].info.lines;
   }
   return out;
 }

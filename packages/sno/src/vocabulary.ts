@@ -213,7 +213,9 @@ export function canonicalUnit(written: string | null | undefined): string | null
   const w = written.trim();
   if (w === '') return null;
   const key = w.toLowerCase();
-  return UNIT_SYNONYMS[key] ?? UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ?? w;
+  return (
+    UNIT_SYNONYMS[key] ?? UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ?? w
+  );
 }
 
 /**

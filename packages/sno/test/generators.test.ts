@@ -29,16 +29,37 @@ function checkRoundTrip(f: NativeFile): void {
   const seen = new Set<number>();
   f.expected.forEach(e => {
     // Wide layouts name the column; long layouts name the parameter code.
-    const i = [...got.entries()].find(([k]) => k.startsWith(`${e.line}|${e.column}|${e.taxon}|`) && !seen.has(got.get(k)!))?.[1];
+    const i = [...got.entries()].find(
+      ([k]) => k.startsWith(`${e.line}|${e.column}|${e.taxon}|`) && !seen.has(got.get(k)!)
+    )?.[1];
     if (i === undefined) {
       problems.push(`line ${e.line} ${e.column}: not found`);
       return;
     }
     seen.add(i);
     const o = rows.row(i);
-    const want = { value: e.value, unit: e.unit, quality: e.quality, source_flag: e.source_flag, time: e.time, site_id: e.site_id, parameter: e.parameter };
-    const have = { value: o.value, unit: o.unit, quality: o.quality, source_flag: o.source_flag, time: o.time, site_id: o.site_id, parameter: o.parameter };
-    if (JSON.stringify(want) !== JSON.stringify(have)) problems.push(`line ${e.line} ${e.column}: ${JSON.stringify(have)} != ${JSON.stringify(want)}`);
+    const want = {
+      value: e.value,
+      unit: e.unit,
+      quality: e.quality,
+      source_flag: e.source_flag,
+      time: e.time,
+      site_id: e.site_id,
+      parameter: e.parameter
+    };
+    const have = {
+      value: o.value,
+      unit: o.unit,
+      quality: o.quality,
+      source_flag: o.source_flag,
+      time: o.time,
+      site_id: o.site_id,
+      parameter: o.parameter
+    };
+    if (JSON.stringify(want) !== JSON.stringify(have))
+      problems.push(
+        `line ${e.line} ${e.column}: ${JSON.stringify(have)} != ${JSON.stringify(want)}`
+      );
   });
   expect(problems.slice(0, 5)).toEqual([]);
 }
@@ -50,7 +71,9 @@ describe('fixture generators reproduce the documented layouts and round-trip exa
     expect(d.encoding).toBe('iso-8859-1');
     expect(d.text.split('\r\n')[0]).toContain('Résultat : Valeur de la mesure');
     expect(d.text).toMatch(/;\d+,\d+;/); // decimal commas
-    expect(d.text.split('\r\n').filter(l => l.startsWith('Lieu de surveillance : Mnémonique'))).toHaveLength(2);
+    expect(
+      d.text.split('\r\n').filter(l => l.startsWith('Lieu de surveillance : Mnémonique'))
+    ).toHaveLength(2);
     expect(detectFormat(f.name, d)).toBe('quadrige');
     checkRoundTrip(f);
     const r = readSnoFile(f.name, f.bytes);
@@ -60,11 +83,15 @@ describe('fixture generators reproduce the documented layouts and round-trip exa
 
   test.each(['hydro', 'piconano', 'ctd'] as const)('SOMLIT %s export', kind => {
     const f = somlitFixture(kind, 11);
-    expect(f.name).toMatch(new RegExp(`^Somlit_Extraction_${kind}_\\d{8}_\\d{6}_[0-9a-f]{16}\\.csv$`));
+    expect(f.name).toMatch(
+      new RegExp(`^Somlit_Extraction_${kind}_\\d{8}_\\d{6}_[0-9a-f]{16}\\.csv$`)
+    );
     const text = new TextDecoder().decode(f.bytes).split('\n');
     expect(text[0].startsWith('//')).toBe(true);
     expect(text[1].startsWith('//')).toBe(true);
-    expect(text[2].startsWith('ID_SITE;nomSite*;DATE;HEURE;COEF_MAREE;MAREE;PROF_TEXT;PROF_NUM;')).toBe(true);
+    expect(
+      text[2].startsWith('ID_SITE;nomSite*;DATE;HEURE;COEF_MAREE;MAREE;PROF_TEXT;PROF_NUM;')
+    ).toBe(true);
     expect(text[3].startsWith('//')).toBe(true);
     expect(text.some(l => l.includes(';999999;9'))).toBe(true);
     checkRoundTrip(f);
@@ -90,7 +117,9 @@ describe('synthetic ground truth', () => {
     const a = generateSynthetic(small);
     const b = generateSynthetic(small);
     const c = generateSynthetic({ ...small, seed: 43 });
-    expect(a.files.map(f => Buffer.from(f.bytes).toString('base64'))).toEqual(b.files.map(f => Buffer.from(f.bytes).toString('base64')));
+    expect(a.files.map(f => Buffer.from(f.bytes).toString('base64'))).toEqual(
+      b.files.map(f => Buffer.from(f.bytes).toString('base64'))
+    );
     expect(Buffer.from(a.files[0].bytes).equals(Buffer.from(c.files[0].bytes))).toBe(false);
   });
 
