@@ -358,7 +358,7 @@ export function convertFiles(
 
 /** One line per problem, for terminals and logs. */
 export function formatFileResult(f: FileResult, maxRejected = 20): string {
-  if (!f.ok) return `✗ ${f.name}: ${formatIssue(f.error!)}`;
+  if (!f.ok) return `✗ ${formatIssue(f.error!)}`;
   const r = f.report!;
   const lines = [
     `✓ ${f.name} [${r.format}, ${r.dataset}${r.gzip ? ', gzip' : ''}${r.bom ? ', BOM' : ''}, ${r.encoding}]: ` +
