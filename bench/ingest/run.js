@@ -25,7 +25,10 @@ const repeat = Number(process.argv[process.argv.indexOf('--repeat') + 1]) || 3;
 function sharedInputs() {
   if (!fs.existsSync(shared)) throw new Error(`shared data not found at ${shared}`);
   return ['phytobs', 'gravelines'].flatMap(d =>
-    fs.readdirSync(path.join(shared, d)).sort().map(f => path.join(shared, d, f))
+    fs
+      .readdirSync(path.join(shared, d))
+      .sort()
+      .map(f => path.join(shared, d, f))
   );
 }
 
@@ -40,9 +43,17 @@ function synthInputs(dir) {
 
 /** DuckDB reads each file as the CSV it is (its own header, `;`, `//` comments for SOMLIT). */
 function duckdbReadCsv(p) {
-  const first = (p.endsWith('.gz') ? gunzipSync(fs.readFileSync(p)) : fs.readFileSync(p)).subarray(0, 200).toString();
+  const first = (p.endsWith('.gz') ? gunzipSync(fs.readFileSync(p)) : fs.readFileSync(p))
+    .subarray(0, 200)
+    .toString();
   const somlit = first.startsWith('//');
-  const opts = [`delim=';'`, `header=true`, `sample_size=-1`, `strict_mode=false`, `null_padding=true`];
+  const opts = [
+    `delim=';'`,
+    `header=true`,
+    `sample_size=-1`,
+    `strict_mode=false`,
+    `null_padding=true`
+  ];
   if (somlit) opts.push(`skip=2`, `comment='/'`);
   return `read_csv('${p.replace(/'/g, "''")}', ${opts.join(', ')})`;
 }
@@ -52,7 +63,9 @@ async function timeDuckDB(con, files, outDir) {
   const t0 = process.hrtime.bigint();
   for (const [k, f] of files.entries()) {
     const target = path.join(outDir, `d${k}.parquet`);
-    const r = await con.runAndReadAll(`COPY (SELECT * FROM ${duckdbReadCsv(f)}) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`);
+    const r = await con.runAndReadAll(
+      `COPY (SELECT * FROM ${duckdbReadCsv(f)}) TO '${target}' (FORMAT parquet, COMPRESSION zstd)`
+    );
     rows += Number(r.getRows()[0][0]);
   }
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, rows };
@@ -62,7 +75,8 @@ function timeOurs(files, outDir) {
   const t0 = process.hrtime.bigint();
   const report = convertFiles(files, outDir, { formats: ['parquet'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (report.totals.filesFailed) throw new Error('conversion failed: ' + JSON.stringify(report.files.filter(f => !f.ok)));
+  if (report.totals.filesFailed)
+    throw new Error('conversion failed: ' + JSON.stringify(report.files.filter(f => !f.ok)));
   return { seconds, rows: report.totals.valuesWritten };
 }
 
@@ -86,9 +100,13 @@ async function main() {
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   await con.run('SET threads = 1'); // same single core as the JS conversion
-  console.log(`node ${process.version}, ${os.cpus().length} cores, best of ${repeat}; DuckDB threads=1\n`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} cores, best of ${repeat}; DuckDB threads=1\n`
+  );
   const fmt = (x, d = 1) => x.toFixed(d).padStart(8);
-  console.log('input                        engine      MB(text)  seconds    MB/s      rows/s   rows');
+  console.log(
+    'input                        engine      MB(text)  seconds    MB/s      rows/s   rows'
+  );
   for (const [name, files] of groups) {
     const { disk, text } = sizes(files);
     let best = { ours: null, duck: null };
@@ -100,7 +118,10 @@ async function main() {
       if (!best.duck || d.seconds < best.duck.seconds) best.duck = d;
       if (!best.ours || o.seconds < best.ours.seconds) best.ours = o;
     }
-    for (const [engine, r] of [['odatis-vre', best.ours], ['duckdb', best.duck]]) {
+    for (const [engine, r] of [
+      ['odatis-vre', best.ours],
+      ['duckdb', best.duck]
+    ]) {
       console.log(
         `${name.padEnd(28)} ${engine.padEnd(10)} ${fmt(text / 1e6, 2)} ${fmt(r.seconds, 3)} ${fmt(text / 1e6 / r.seconds)} ${fmt(r.rows / r.seconds, 0)} ${String(r.rows).padStart(8)}`
       );

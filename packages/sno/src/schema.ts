@@ -59,11 +59,11 @@ export const COLUMN_DOCS = {
     'Dataset the source file belongs to (e.g. PHYTOBS-Pelagos, SOMLIT-hydro, IGA-Gravelines-hydro).',
   sample_id: 'Sample identifier as written in the source, when it has one.',
   source_column:
-    'Header of the source column the value came from (wide layouts) or the parameter column (long).',
+    'Header of the source column the value came from (wide layouts) or the source parameter code (long layouts).',
   source_column_index:
     '1-based position of the source column holding the value (with source_row: the exact cell).',
   taxon_user:
-    'Taxon name as written by the producer (Pelagos taxon_user), when it differs from the referent.',
+    'Taxon name as written by the producer (Pelagos taxon_user row; the Val_* column name for cytometry).',
   taxon_qualifier:
     'Stage, form, sex or size class distinguishing columns of the same taxon (e.g. "form: <=20µm").',
   method: 'Analytical method as written in the source, when given.'

@@ -1,4 +1,5 @@
 /** Test helpers: where the shared data is, scratch directories. */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,4 +27,4 @@ export function scratch(prefix: string): string {
 }
 
 export const sha = (p: string): string =>
-  require('node:crypto').createHash('sha256').update(fs.readFileSync(p)).digest('hex');
+  createHash('sha256').update(fs.readFileSync(p)).digest('hex');
