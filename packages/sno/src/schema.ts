@@ -244,6 +244,7 @@ export class ObservationColumns {
     const n = this.length;
     const children: Data[] = observationSchema.fields.map(f => {
       const values = this.cols[f.name as ColumnName] as unknown[];
+      if (f.type instanceof Dictionary) return dictionaryData(f.type, values as (string | null)[]);
       const v =
         f.name === 'value'
           ? makeVector(Float64Array.from(values as number[]))
@@ -260,6 +261,42 @@ export class ObservationColumns {
     });
     return new Table([new RecordBatch(observationSchema, struct)]);
   }
+}
+
+/**
+ * Dictionary-encode a string column by hand: one Map look-up per value instead of Arrow's generic
+ * builder (which hashes through several layers and dominated conversion time).
+ */
+function dictionaryData(type: Dictionary<Utf8, Int32>, values: readonly (string | null)[]): Data {
+  const index = new Map<string, number>();
+  const words: string[] = [];
+  const keys = new Int32Array(values.length);
+  const valid = new Uint8Array((values.length + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      nulls++;
+      continue;
+    }
+    let k = index.get(v);
+    if (k === undefined) {
+      k = words.length;
+      index.set(v, k);
+      words.push(v);
+    }
+    keys[i] = k;
+    valid[i >> 3] |= 1 << (i & 7);
+  }
+  const dictionary = vectorFromArray(words, new Utf8());
+  return makeData({
+    type,
+    length: values.length,
+    nullCount: nulls,
+    nullBitmap: nulls ? valid : null,
+    data: keys,
+    dictionary
+  });
 }
 
 /** Read an Arrow table in the harmonised schema back into plain observations (tests, small tables). */
