@@ -3,7 +3,7 @@
  * analysis templates without opening any Parquet file.
  */
 import type { ObservationColumns } from './schema';
-import { SCHEMA_VERSION, CORE_COLUMNS } from './schema';
+import { SCHEMA_VERSION, COLUMNS } from './schema';
 import { parameterTerm } from './vocabulary';
 
 export interface TimeSpan {
@@ -78,7 +78,7 @@ export interface Catalog {
   catalogVersion: 1;
   schemaVersion: string;
   generated: string;
-  /** Frozen column contract of the harmonised schema. */
+  /** Columns of the harmonised schema, in order (the first 18 are the frozen contract). */
   columns: readonly string[];
   rowCount: number;
   timeSpan: TimeSpan | null;
@@ -234,7 +234,7 @@ export function buildCatalog(
     catalogVersion: 1,
     schemaVersion: SCHEMA_VERSION,
     generated: generated.toISOString(),
-    columns: CORE_COLUMNS,
+    columns: COLUMNS,
     rowCount: obs.length,
     timeSpan: all.toJSON(),
     datasets: datasets

@@ -122,6 +122,30 @@ export function readFiles(
       return;
     }
     const digest = sha256(bytes);
+    // The file name is the provenance key (source_file): the same name twice would be ambiguous,
+    // the same content twice would double every value.
+    const twin = results.find(r => r.name === name || (r.sha256 === digest && r.ok));
+    if (twin) {
+      const same = twin.sha256 === digest;
+      results.push({
+        path: p,
+        name,
+        bytes: bytes.length,
+        sha256: digest,
+        ok: false,
+        error: {
+          file: name,
+          line: 0,
+          expected: same ? 'each file once' : 'distinct file names',
+          found: same
+            ? `the same content as ${twin.path}`
+            : `another file named ${name} (${twin.path})`,
+          reason: same ? 'duplicate-file' : 'duplicate-name'
+        }
+      });
+      bytesDone += sizes[k];
+      return;
+    }
     try {
       const r = readSnoFile(name, bytes);
       results.push({

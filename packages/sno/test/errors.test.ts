@@ -312,4 +312,23 @@ describe('atomic writes', () => {
     expect(() => convertFiles([good], foreign)).toThrow(/not a converted dataset/);
     expect(fs.readFileSync(path.join(foreign, 'thesis.tex'), 'utf8')).toBe('precious');
   });
+
+  test('the same file given twice, or two files with the same name, are refused (no doubled values)', () => {
+    const dir = scratch('dupes');
+    const a = path.join(dir, somlit.name);
+    fs.mkdirSync(path.join(dir, 'other'));
+    const b = path.join(dir, 'other', somlit.name);
+    const c = path.join(dir, 'copy.csv');
+    fs.writeFileSync(a, somlit.bytes);
+    fs.writeFileSync(b, somlitFixture('hydro', 99).bytes);
+    fs.writeFileSync(c, somlit.bytes);
+    const r = convertFiles([a, a, b, c], path.join(dir, 'out'));
+    expect(r.files.map(f => f.error?.reason ?? 'ok')).toEqual([
+      'ok',
+      'duplicate-file',
+      'duplicate-name',
+      'duplicate-file'
+    ]);
+    expect(r.totals.valuesWritten).toBe(r.files[0].report!.valuesWritten);
+  });
 });
