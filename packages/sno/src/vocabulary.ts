@@ -13,8 +13,9 @@ export interface ParameterTerm {
   unit: string | null;
 }
 
-// P01/P02 codes are those of the NERC Vocabulary Server collections; only mappings we are sure of
-// are filled in, the rest stay null rather than guessed.
+// P01/P02 codes of the NERC Vocabulary Server. P01 are the generic ("ZZXX", unspecified phase and
+// method) codes that SeaDataNet/EMODnet Chemistry aggregations use; only mappings we are sure of are
+// filled in, the rest stay null rather than guessed.
 const TERMS: ParameterTerm[] = [
   {
     code: 'TEMP',
@@ -30,20 +31,20 @@ const TERMS: ParameterTerm[] = [
     p02: 'PSAL',
     unit: 'PSU'
   },
-  { code: 'DOXY', label: 'Dissolved oxygen', p01: null, p02: 'DOXY', unit: null },
-  { code: 'PH', label: 'pH', p01: null, p02: 'ALKY', unit: '1' },
-  { code: 'NH4', label: 'Ammonium', p01: null, p02: 'AMON', unit: 'umol/L' },
-  { code: 'NO3', label: 'Nitrate', p01: null, p02: 'NTRA', unit: 'umol/L' },
-  { code: 'NO2', label: 'Nitrite', p01: null, p02: 'NTRI', unit: 'umol/L' },
-  { code: 'NO3+NO2', label: 'Nitrate + nitrite', p01: null, p02: 'NTRZ', unit: 'umol/L' },
-  { code: 'PO4', label: 'Phosphate', p01: null, p02: 'PHOS', unit: 'umol/L' },
-  { code: 'SIOH4', label: 'Silicate', p01: null, p02: 'SLCA', unit: 'umol/L' },
-  { code: 'CHLA', label: 'Chlorophyll a', p01: null, p02: 'CPWC', unit: 'ug/L' },
-  { code: 'PHEO', label: 'Phaeopigments', p01: null, p02: 'CPWC', unit: 'ug/L' },
+  { code: 'DOXY', label: 'Dissolved oxygen', p01: 'DOXYZZXX', p02: 'DOXY', unit: null },
+  { code: 'PH', label: 'pH', p01: 'PHXXZZXX', p02: 'ALKY', unit: '1' },
+  { code: 'NH4', label: 'Ammonium', p01: 'AMONZZXX', p02: 'AMON', unit: 'umol/L' },
+  { code: 'NO3', label: 'Nitrate', p01: 'NTRAZZXX', p02: 'NTRA', unit: 'umol/L' },
+  { code: 'NO2', label: 'Nitrite', p01: 'NTRIZZXX', p02: 'NTRI', unit: 'umol/L' },
+  { code: 'NO3+NO2', label: 'Nitrate + nitrite', p01: 'NTRZZZXX', p02: 'NTRA', unit: 'umol/L' },
+  { code: 'PO4', label: 'Phosphate', p01: 'PHOSZZXX', p02: 'PHOS', unit: 'umol/L' },
+  { code: 'SIOH4', label: 'Silicate', p01: 'SLCAZZXX', p02: 'SLCA', unit: 'umol/L' },
+  { code: 'CHLA', label: 'Chlorophyll a', p01: 'CPHLZZXX', p02: 'CPWC', unit: 'ug/L' },
+  { code: 'PHEO', label: 'Phaeopigments', p01: null, p02: 'PHWC', unit: 'ug/L' },
   { code: 'POC', label: 'Particulate organic carbon', p01: null, p02: null, unit: 'umol/L' },
   { code: 'PON', label: 'Particulate organic nitrogen', p01: null, p02: null, unit: 'umol/L' },
-  { code: 'SPM', label: 'Suspended particulate matter', p01: null, p02: 'TSED', unit: 'mg/L' },
-  { code: 'TURB', label: 'Turbidity', p01: null, p02: null, unit: 'NTU' },
+  { code: 'SPM', label: 'Suspended particulate matter', p01: null, p02: null, unit: 'mg/L' },
+  { code: 'TURB', label: 'Turbidity', p01: 'TURBXXXX', p02: null, unit: 'NTU' },
   {
     code: 'DN15',
     label: 'delta 15N of particulate organic matter',
