@@ -69,6 +69,8 @@ export interface ConvertReport {
   catalog: Catalog | null;
 }
 
+const loaded = new WeakMap<FileResult, ObservationColumns>();
+
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -148,16 +150,17 @@ export function readFiles(
     }
     try {
       const r = readSnoFile(name, bytes);
-      results.push({
+      const result: FileResult = {
         path: p,
         name,
         bytes: bytes.length,
         sha256: digest,
         ok: true,
         report: r.report,
-        source: r.source,
-        _obs: r.observations
-      } as FileResult);
+        source: r.source
+      };
+      loaded.set(result, r.observations);
+      results.push(result);
     } catch (e) {
       const issue =
         e instanceof IngestError
@@ -184,8 +187,11 @@ export function readFiles(
   return results;
 }
 
-function observationsOf(r: FileResult): ObservationColumns {
-  return (r as FileResult & { _obs: ObservationColumns })._obs;
+/** The observations read from a file by readFiles (kept beside the JSON-able result). */
+export function observationsOf(r: FileResult): ObservationColumns {
+  const obs = loaded.get(r);
+  if (!obs) throw new Error(`${r.name}: no observations (the file was not read successfully)`);
+  return obs;
 }
 
 /**
@@ -232,12 +238,6 @@ export function convertFiles(
     totals.valuesMissing += f.report!.valuesMissing;
     totals.valuesRejected += f.report!.valuesRejected;
   }
-  const cleanFiles = (): FileResult[] =>
-    files.map(f => {
-      const { _obs, ...rest } = f as FileResult & { _obs?: unknown };
-      void _obs;
-      return rest;
-    });
   if (!ok.length || (options.strict && failed.length)) {
     options.onProgress?.({
       phase: 'done',
@@ -247,7 +247,7 @@ export function convertFiles(
       bytesDone: 0,
       bytesTotal: 0
     });
-    return { outDir: out, written: false, files: cleanFiles(), totals, catalog: null };
+    return { outDir: out, written: false, files, totals, catalog: null };
   }
 
   const all = new ObservationColumns();
@@ -346,7 +346,7 @@ export function convertFiles(
     const report: ConvertReport = {
       outDir: out,
       written: true,
-      files: cleanFiles(),
+      files,
       totals,
       catalog: null
     };
