@@ -301,5 +301,16 @@ describe('shared data: every file converts, values round-trip exactly', () => {
     expect(sources[0]).toMatchObject({ doi: '10.17882/85178', licence: 'CC-BY-SA 2.0' });
     expect(sources[0].sha256).toBe(sha(phytobs.find(p => path.basename(p) === sources[0].name)!));
     expect(t.schema.metadata.get('odatis.schema_version')).toBe('1.0.0');
+    // The Arrow IPC file carries the same provenance, for all seven files.
+    const arrow = tableFromIPC(fs.readFileSync(path.join(out, 'observations.arrow')));
+    const all = JSON.parse(arrow.schema.metadata.get('odatis.source_files')!);
+    expect(all.map((f: { name: string }) => f.name).sort()).toEqual(
+      files.map(f => path.basename(f)).sort()
+    );
+    expect(arrow.schema.metadata.get('odatis.doi')).toBe('10.17882/85178 10.17882/102656');
+    // Every column is documented in the field metadata.
+    expect(arrow.schema.fields.every(f => (f.metadata.get('description') ?? '').length > 10)).toBe(
+      true
+    );
   });
 });
