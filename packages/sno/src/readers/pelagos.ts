@@ -74,7 +74,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       reason: 'wrong-separator'
     });
   }
-  if (records.length < 7) {
+  if (records.length < 6) {
     throw new IngestError({
       file,
       line: records.length + 1,
