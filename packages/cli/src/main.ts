@@ -8,7 +8,12 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import { generateSynthetic } from '@odatis-vre/sno';
-import { convertFiles, formatFileResult, type ConvertReport } from '@odatis-vre/sno/node';
+import {
+  convertFiles,
+  formatFileResult,
+  readFiles,
+  type ConvertReport
+} from '@odatis-vre/sno/node';
 
 export const USAGE = `odatis-vre — harmonise SNO observation exports
 
@@ -22,6 +27,8 @@ Usage:
       --format <list>     parquet,arrow (default both)
       --json              print the report as JSON instead of text
       --quiet             no progress bar
+  odatis-vre check <files or directories…>
+      Read and report (format, rows, values, rejections) without writing anything.
   odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 12] [--convert]
       Write the synthetic ground-truth dataset (SOMLIT-layout hydrology, PHYTOBS-layout counts,
       truth.json); --convert also converts it into <dir>/converted.
@@ -130,6 +137,19 @@ function convertCommand(
   return report.totals.filesFailed > 0 || !report.written ? 1 : 0;
 }
 
+function checkCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (!positionals.length) {
+    err('check: give files or directories\n\n' + USAGE);
+    return 2;
+  }
+  const results = readFiles(expandInputs(positionals));
+  for (const f of results) log(formatFileResult(f));
+  const failed = results.filter(f => !f.ok).length;
+  log(`\n${results.length} file(s), ${failed} failed. Nothing written.`);
+  return failed ? 1 : 0;
+}
+
 function synthCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
   const { values } = parseArgs({
     args: argv,
@@ -192,6 +212,8 @@ export function main(
         return convertCommand(rest, log, err);
       case 'synth':
         return synthCommand(rest, log, err);
+      case 'check':
+        return checkCommand(rest, log, err);
       case undefined:
       case 'help':
       case '--help':

@@ -59,6 +59,15 @@ test('a bad file gets a message naming file, line, expectation and finding; exit
   expect(fs.existsSync(out)).toBe(false);
 });
 
+test('check reads and reports without writing', () => {
+  const r = run('check', path.join(shared, 'gravelines'));
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(
+    '✓ SEANOE_Gravelines_Process_Phyto.csv.gz [quadrige, IGA-Gravelines-phyto, gzip, utf-8]: 37417 rows read'
+  );
+  expect(r.stdout).toContain('2 file(s), 0 failed. Nothing written.');
+});
+
 test('usage errors exit 2 with help', () => {
   const r = run('convert', 'x.csv');
   expect(r.code).toBe(2);
