@@ -1,0 +1,231 @@
+/**
+ * odatis-vre command line.
+ *   odatis-vre convert <files or directories…> --out <dir> [--strict] [--format parquet,arrow] [--json]
+ *   odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 12] [--convert]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { SingleBar, Presets } from 'cli-progress';
+import { generateSynthetic } from '@odatis-vre/sno';
+import {
+  convertFiles,
+  formatFileResult,
+  readFiles,
+  type ConvertReport
+} from '@odatis-vre/sno/node';
+
+export const USAGE = `odatis-vre — harmonise SNO observation exports
+
+Usage:
+  odatis-vre convert <files or directories…> --out <dir> [options]
+      Convert native exports (PHYTOBS Pelagos, Quadrige/REPHY/SEANOE, SOMLIT, COAST-HF; gzip ok;
+      format recognised from content) into <dir>: hive-partitioned Parquet
+      (parquet/sno=/site=/year=), observations.arrow, catalog.json and report.json.
+      The output directory is replaced atomically; sources are never modified.
+      --strict            write nothing if any file fails
+      --format <list>     parquet,arrow (default both)
+      --json              print the report as JSON instead of text
+      --quiet             no progress bar
+  odatis-vre check <files or directories…>
+      Read and report (format, rows, values, rejections) without writing anything.
+  odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 12] [--convert]
+      Write the synthetic ground-truth dataset (SOMLIT-layout hydrology, PHYTOBS-layout counts,
+      truth.json); --convert also converts it into <dir>/converted.
+  odatis-vre help
+`;
+
+/** Files given directly, and the files inside directories (recursively; hidden files and README skipped). */
+export function expandInputs(inputs: string[]): string[] {
+  const out: string[] = [];
+  for (const p of inputs) {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (st?.isDirectory()) {
+      for (const e of fs
+        .readdirSync(p, { withFileTypes: true })
+        .sort((a, b) => a.name.localeCompare(b.name))) {
+        if (e.name.startsWith('.') || /^readme/i.test(e.name)) continue;
+        const full = path.join(p, e.name);
+        if (e.isDirectory()) out.push(...expandInputs([full]));
+        else if (e.isFile()) out.push(full);
+      }
+    } else out.push(p); // missing files are reported by convertFiles, with their name
+  }
+  return out;
+}
+
+function printReport(report: ConvertReport, json: boolean, log: (s: string) => void): void {
+  if (json) {
+    log(JSON.stringify({ ...report, catalog: undefined }, null, 1));
+    return;
+  }
+  for (const f of report.files) log(formatFileResult(f));
+  const t = report.totals;
+  log(
+    `\n${report.files.length} file(s), ${t.filesFailed} failed; ${t.rowsRead} rows read; ${t.valuesRead} values read, ` +
+      `${t.valuesWritten} written, ${t.valuesMissing} missing-coded, ${t.valuesRejected} rejected.`
+  );
+  log(
+    report.written ? `Written to ${report.outDir} (catalog.json, report.json)` : 'Nothing written.'
+  );
+}
+
+function convertCommand(
+  argv: string[],
+  log: (s: string) => void,
+  err: (s: string) => void
+): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', short: 'o' },
+      strict: { type: 'boolean', default: false },
+      format: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      quiet: { type: 'boolean', default: false }
+    }
+  });
+  if (!values.out || positionals.length === 0) {
+    err('convert: give input files and --out <dir>\n\n' + USAGE);
+    return 2;
+  }
+  const formats = (values.format ?? 'parquet,arrow').split(',').map(s => s.trim());
+  if (formats.some(f => f !== 'parquet' && f !== 'arrow')) {
+    err(`convert: --format expects parquet and/or arrow, found "${values.format}"`);
+    return 2;
+  }
+  const files = expandInputs(positionals);
+  const bar =
+    values.quiet || values.json || !process.stderr.isTTY
+      ? null
+      : new SingleBar(
+          {
+            format: '{phase} [{bar}] {percentage}% | {file}',
+            hideCursor: true,
+            clearOnComplete: true
+          },
+          Presets.shades_classic
+        );
+  bar?.start(100, 0, { phase: 'read ', file: '' });
+  let report: ConvertReport;
+  try {
+    report = convertFiles(files, values.out, {
+      strict: values.strict,
+      formats: formats as ('parquet' | 'arrow')[],
+      onProgress: p => {
+        if (!bar) return;
+        const pct =
+          p.phase === 'read'
+            ? (70 * p.bytesDone) / Math.max(1, p.bytesTotal)
+            : p.phase === 'write'
+              ? 70 + (30 * p.filesDone) / Math.max(1, p.filesTotal)
+              : 100;
+        bar.update(Math.round(pct), {
+          phase: p.phase === 'read' ? 'read ' : p.phase,
+          file: p.file ?? ''
+        });
+      }
+    });
+  } catch (e) {
+    bar?.stop();
+    err(`convert failed, nothing written: ${(e as Error).message}`);
+    return 1;
+  }
+  bar?.stop();
+  printReport(report, values.json, log);
+  return report.totals.filesFailed > 0 || !report.written ? 1 : 0;
+}
+
+function checkCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  if (!positionals.length) {
+    err('check: give files or directories\n\n' + USAGE);
+    return 2;
+  }
+  const results = readFiles(expandInputs(positionals));
+  for (const f of results) log(formatFileResult(f));
+  const failed = results.filter(f => !f.ok).length;
+  log(`\n${results.length} file(s), ${failed} failed. Nothing written.`);
+  return failed ? 1 : 0;
+}
+
+function synthCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string', short: 'o' },
+      seed: { type: 'string', default: '1' },
+      years: { type: 'string', default: '1998-2022' },
+      sites: { type: 'string' },
+      convert: { type: 'boolean', default: false }
+    }
+  });
+  if (!values.out) {
+    err('synth: give --out <dir>\n\n' + USAGE);
+    return 2;
+  }
+  const seed = Number(values.seed);
+  const m = /^(\d{4})-(\d{4})$/.exec(values.years ?? '');
+  if (!Number.isInteger(seed) || !m) {
+    err(
+      `synth: --seed expects an integer and --years a range like 1998-2022; found "${values.seed}", "${values.years}"`
+    );
+    return 2;
+  }
+  const ds = generateSynthetic({
+    seed,
+    firstYear: +m[1],
+    lastYear: +m[2],
+    siteCount: values.sites ? Number(values.sites) : undefined
+  });
+  const dir = values.out;
+  const native = path.join(dir, 'native');
+  fs.mkdirSync(native, { recursive: true });
+  for (const f of ds.files) fs.writeFileSync(path.join(native, f.name), f.bytes);
+  fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(ds.truth, null, 1));
+  const values_ = ds.files.reduce((a, f) => a + f.expected.length, 0);
+  log(
+    `Wrote ${ds.files.length} native files (${values_} values) to ${native} and truth.json (seed ${seed}).`
+  );
+  if (values.convert) {
+    const report = convertFiles(
+      ds.files.map(f => path.join(native, f.name)),
+      path.join(dir, 'converted')
+    );
+    printReport(report, false, log);
+    return report.totals.filesFailed ? 1 : 0;
+  }
+  return 0;
+}
+
+/** Run the CLI; returns the exit code. */
+export function main(
+  argv: string[],
+  log = (s: string) => console.log(s),
+  err = (s: string) => console.error(s)
+): number {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'convert':
+        return convertCommand(rest, log, err);
+      case 'synth':
+        return synthCommand(rest, log, err);
+      case 'check':
+        return checkCommand(rest, log, err);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        log(USAGE);
+        return cmd === undefined ? 2 : 0;
+      default:
+        err(`unknown command "${cmd}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (e) {
+    err(`${cmd}: ${(e as Error).message}`);
+    return 2;
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * The odatis-vre command, run as a user would (`node bin/odatis-vre.js …`, what `npx odatis-vre`
+ * starts). Needs the workspace built (`npx tsc -b`, done by `npm test`).
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const repoRoot = path.resolve(__dirname, '../../..');
+const bin = path.resolve(__dirname, '../bin/odatis-vre.js');
+const shared = path.resolve(repoRoot, '../shared/data');
+
+function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
+  if (!fs.existsSync(path.resolve(__dirname, '../lib/main.js'))) {
+    throw new Error(
+      'packages/cli/lib/main.js missing: build first with `npx tsc -b` from the repo root'
+    );
+  }
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: repoRoot, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const tmp = (): string => fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-cli-'));
+
+test('convert the shared PHYTOBS files: per-file report, catalog, exit 0', () => {
+  if (!fs.existsSync(shared)) throw new Error(`shared data not found at ${shared}`);
+  const out = path.join(tmp(), 'out');
+  const r = run('convert', path.join(shared, 'phytobs'), '--out', out);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(
+    '✓ PELAGOS_Wimereux_SOMLIT_phyto_pointC.csv [pelagos-wide, PHYTOBS-Pelagos, utf-8]: 286 rows read, 31868 values read, 31868 written'
+  );
+  expect(r.stdout).toContain('rejected 82 × not-a-number');
+  expect(r.stdout).toMatch(
+    /PELAGOS_PICONANO_Estacade_2008_2012\.csv, line 32, column "Val_PicoE_SSC": expected a number, found "no beads"/
+  );
+  expect(r.stdout).toContain('5 file(s), 0 failed');
+  const cat = JSON.parse(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8'));
+  expect(cat.datasets.map((d: { id: string }) => d.id).sort()).toEqual([
+    'PHYTOBS-PICONANO-cytometry',
+    'PHYTOBS-Pelagos'
+  ]);
+  const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8'));
+  expect(report.files[0].report.rejected).toBeDefined();
+});
+
+test('a bad file gets a message naming file, line, expectation and finding; exit 1; --strict writes nothing', () => {
+  const dir = tmp();
+  const bad = path.join(dir, 'export.csv');
+  fs.writeFileSync(bad, "station*,site d'echantillonnage*,jeu de donnees*\n");
+  const out = path.join(dir, 'out');
+  const r = run('convert', bad, '--out', out, '--strict');
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('✗ export.csv, line 1: expected a ";"-separated Pelagos header');
+  expect(r.stdout).toContain('found a header separated by ","');
+  expect(r.stdout).toContain('Nothing written.');
+  expect(fs.existsSync(out)).toBe(false);
+});
+
+test('check reads and reports without writing', () => {
+  const r = run('check', path.join(shared, 'gravelines'));
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(
+    '✓ SEANOE_Gravelines_Process_Phyto.csv.gz [quadrige, IGA-Gravelines-phyto, gzip, utf-8]: 37417 rows read'
+  );
+  expect(r.stdout).toContain('2 file(s), 0 failed. Nothing written.');
+});
+
+test('usage errors exit 2 with help', () => {
+  const r = run('convert', 'x.csv');
+  expect(r.code).toBe(2);
+  expect(r.stderr).toContain('--out <dir>');
+  expect(run('frobnicate').code).toBe(2);
+  expect(run('help').stdout).toContain('odatis-vre convert');
+});
+
+test('synth writes native files and truth.json; --convert converts them; same seed same files', () => {
+  const a = tmp();
+  const b = tmp();
+  const r = run(
+    'synth',
+    '--out',
+    a,
+    '--seed',
+    '7',
+    '--years',
+    '2000-2001',
+    '--sites',
+    '2',
+    '--convert'
+  );
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/Wrote 3 native files \(\d+ values\)/);
+  expect(r.stdout).toContain('3 file(s), 0 failed');
+  const truth = JSON.parse(fs.readFileSync(path.join(a, 'truth.json'), 'utf8'));
+  expect(truth.seed).toBe(7);
+  expect(truth.taxa[0]).toHaveProperty('shiftPerDecade');
+  expect(fs.existsSync(path.join(a, 'converted', 'catalog.json'))).toBe(true);
+  run('synth', '--out', b, '--seed', '7', '--years', '2000-2001', '--sites', '2');
+  for (const f of fs.readdirSync(path.join(a, 'native'))) {
+    expect(
+      fs.readFileSync(path.join(b, 'native', f)).equals(fs.readFileSync(path.join(a, 'native', f)))
+    ).toBe(true);
+  }
+});

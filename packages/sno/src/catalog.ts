@@ -1,0 +1,273 @@
+/**
+ * catalog.json: what a converted directory holds, read offline by the data browser panel and the
+ * analysis templates without opening any Parquet file.
+ */
+import type { ObservationColumns } from './schema';
+import { SCHEMA_VERSION, COLUMNS } from './schema';
+import { parameterTerm } from './vocabulary';
+
+export interface TimeSpan {
+  /** ISO 8601 UTC instants. */
+  start: string;
+  end: string;
+}
+
+export interface CatalogSourceFile {
+  name: string;
+  sha256: string;
+  bytes: number;
+  format: string;
+  rowsRead: number;
+  valuesWritten: number;
+  valuesRejected: number;
+}
+
+export interface CatalogDataset {
+  id: string;
+  sno: string;
+  title: string;
+  doi: string | null;
+  licence: string | null;
+  citation: string | null;
+  sourceFiles: CatalogSourceFile[];
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  sites: string[];
+}
+
+export interface CatalogSite {
+  siteId: string;
+  siteName: string | null;
+  sno: string[];
+  latitude: number | null;
+  longitude: number | null;
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+}
+
+export interface CatalogParameter {
+  parameter: string;
+  label: string | null;
+  p01: string | null;
+  p02: string | null;
+  units: string[];
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  sites: string[];
+}
+
+export interface CatalogTaxon {
+  taxon: string;
+  aphiaId: number | null;
+  units: string[];
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  sites: string[];
+}
+
+export interface CatalogDataFile {
+  /** Path relative to the catalogue, with forward slashes. */
+  path: string;
+  sno: string;
+  siteId: string;
+  year: number;
+  rowCount: number;
+}
+
+export interface Catalog {
+  catalogVersion: 1;
+  schemaVersion: string;
+  generated: string;
+  /** Columns of the harmonised schema, in order (the first 18 are the frozen contract). */
+  columns: readonly string[];
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  datasets: CatalogDataset[];
+  sites: CatalogSite[];
+  parameters: CatalogParameter[];
+  taxa: CatalogTaxon[];
+  /** Hive-partitioned Parquet files (sno=/site=/year=). */
+  parquetFiles: CatalogDataFile[];
+  /** The whole dataset as one Arrow IPC file, when written. */
+  arrowFile: string | null;
+}
+
+export interface DatasetInput {
+  id: string;
+  sno: string;
+  title: string;
+  doi: string | null;
+  licence: string | null;
+  citation: string | null;
+  sourceFiles: CatalogSourceFile[];
+}
+
+class Span {
+  min = Infinity;
+  max = -Infinity;
+  add(t: number): void {
+    if (t < this.min) this.min = t;
+    if (t > this.max) this.max = t;
+  }
+  toJSON(): TimeSpan | null {
+    return this.min === Infinity
+      ? null
+      : { start: new Date(this.min).toISOString(), end: new Date(this.max).toISOString() };
+  }
+}
+
+/** Summarise observations into a catalogue. */
+export function buildCatalog(
+  obs: ObservationColumns,
+  datasets: DatasetInput[],
+  files: { parquetFiles: CatalogDataFile[]; arrowFile: string | null },
+  generated = new Date()
+): Catalog {
+  const col = <K extends Parameters<ObservationColumns['column']>[0]>(k: K) => obs.column(k);
+  const time = col('time');
+  const sno = col('sno');
+  const siteId = col('site_id');
+  const siteName = col('site_name');
+  const lat = col('latitude');
+  const lon = col('longitude');
+  const parameter = col('parameter');
+  const unit = col('unit');
+  const taxon = col('taxon');
+  const aphia = col('aphia_id');
+  const dataset = col('dataset');
+  const p01 = col('p01');
+  const p02 = col('p02');
+
+  const all = new Span();
+  const ds = new Map<string, { rows: number; span: Span; sites: Set<string> }>();
+  const sites = new Map<string, CatalogSite & { span: Span; snoSet: Set<string> }>();
+  const params = new Map<
+    string,
+    CatalogParameter & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
+  >();
+  const taxa = new Map<
+    string,
+    CatalogTaxon & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
+  >();
+  for (let i = 0; i < obs.length; i++) {
+    const t = time[i];
+    all.add(t);
+    const d = dataset[i] ?? sno[i];
+    let de = ds.get(d);
+    if (!de) ds.set(d, (de = { rows: 0, span: new Span(), sites: new Set() }));
+    de.rows++;
+    de.span.add(t);
+    de.sites.add(siteId[i]);
+
+    let s = sites.get(siteId[i]);
+    if (!s) {
+      s = {
+        siteId: siteId[i],
+        siteName: siteName[i],
+        sno: [],
+        latitude: lat[i],
+        longitude: lon[i],
+        rowCount: 0,
+        timeSpan: null,
+        span: new Span(),
+        snoSet: new Set()
+      };
+      sites.set(siteId[i], s);
+    }
+    s.rowCount++;
+    s.span.add(t);
+    s.snoSet.add(sno[i]);
+    if (s.latitude === null && lat[i] !== null) [s.latitude, s.longitude] = [lat[i], lon[i]];
+
+    let p = params.get(parameter[i]);
+    if (!p) {
+      const term = parameterTerm(parameter[i]);
+      p = {
+        parameter: parameter[i],
+        label: term?.label ?? null,
+        p01: p01[i],
+        p02: p02[i],
+        units: [],
+        rowCount: 0,
+        timeSpan: null,
+        sites: [],
+        span: new Span(),
+        unitSet: new Set(),
+        siteSet: new Set()
+      };
+      params.set(parameter[i], p);
+    }
+    p.rowCount++;
+    p.span.add(t);
+    if (unit[i]) p.unitSet.add(unit[i]!);
+    p.siteSet.add(siteId[i]);
+
+    const tx = taxon[i];
+    if (tx) {
+      let e = taxa.get(tx);
+      if (!e) {
+        e = {
+          taxon: tx,
+          aphiaId: aphia[i],
+          units: [],
+          rowCount: 0,
+          timeSpan: null,
+          sites: [],
+          span: new Span(),
+          unitSet: new Set(),
+          siteSet: new Set()
+        };
+        taxa.set(tx, e);
+      }
+      e.rowCount++;
+      e.span.add(t);
+      if (e.aphiaId === null && aphia[i] !== null) e.aphiaId = aphia[i];
+      if (unit[i]) e.unitSet.add(unit[i]!);
+      e.siteSet.add(siteId[i]);
+    }
+  }
+  const byName =
+    <T>(key: (x: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
+  return {
+    catalogVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
+    generated: generated.toISOString(),
+    columns: COLUMNS,
+    rowCount: obs.length,
+    timeSpan: all.toJSON(),
+    datasets: datasets
+      .map(d => {
+        const e = ds.get(d.id);
+        return {
+          ...d,
+          rowCount: e?.rows ?? 0,
+          timeSpan: e?.span.toJSON() ?? null,
+          sites: [...(e?.sites ?? [])].sort()
+        };
+      })
+      .sort(byName(d => d.id)),
+    sites: [...sites.values()]
+      .map(({ span, snoSet, ...s }) => ({ ...s, sno: [...snoSet].sort(), timeSpan: span.toJSON() }))
+      .sort(byName(s => s.siteId)),
+    parameters: [...params.values()]
+      .map(({ span, unitSet, siteSet, ...p }) => ({
+        ...p,
+        units: [...unitSet].sort(),
+        sites: [...siteSet].sort(),
+        timeSpan: span.toJSON()
+      }))
+      .sort(byName(p => p.parameter)),
+    taxa: [...taxa.values()]
+      .map(({ span, unitSet, siteSet, ...x }) => ({
+        ...x,
+        units: [...unitSet].sort(),
+        sites: [...siteSet].sort(),
+        timeSpan: span.toJSON()
+      }))
+      .sort(byName(x => x.taxon)),
+    parquetFiles: files.parquetFiles,
+    arrowFile: files.arrowFile
+  };
+}

@@ -1,0 +1,401 @@
+/**
+ * Node-only entry: convert native files on disk into a harmonised directory
+ *   <out>/catalog.json, <out>/report.json, <out>/observations.arrow,
+ *   <out>/parquet/sno=<sno>/site=<site_id>/year=<yyyy>/part-0.parquet
+ * Writes are atomic: everything is staged in a sibling directory and renamed into place, so a
+ * failed conversion leaves no partial output. Source files are only ever read.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  buildCatalog,
+  type Catalog,
+  type CatalogDataFile,
+  type CatalogSourceFile,
+  type DatasetInput
+} from './catalog';
+import { readSnoFile } from './detect';
+import { IngestError, formatIssue, type IngestIssue } from './errors';
+import type { FileReport, SourceInfo } from './report';
+import { ObservationColumns } from './schema';
+import { toArrowIPC, toParquet, type Provenance } from './writers';
+
+export interface ConvertProgress {
+  phase: 'read' | 'write' | 'done';
+  file: string | null;
+  filesDone: number;
+  filesTotal: number;
+  bytesDone: number;
+  bytesTotal: number;
+}
+
+export interface ConvertOptions {
+  /** Which outputs to write; default both. */
+  formats?: ('parquet' | 'arrow')[];
+  /** Abort the whole conversion (no output) if any file fails; default false: failed files are
+   * reported and the others written. */
+  strict?: boolean;
+  onProgress?: (p: ConvertProgress) => void;
+  /** Fixed generation time for reproducible catalogues (tests). */
+  now?: Date;
+}
+
+export interface FileResult {
+  path: string;
+  name: string;
+  bytes: number;
+  sha256: string;
+  ok: boolean;
+  /** Present when the file was read (even with rejected values). */
+  report?: FileReport;
+  source?: SourceInfo;
+  /** Present when the file could not be read at all. */
+  error?: IngestIssue;
+}
+
+export interface ConvertReport {
+  outDir: string;
+  written: boolean;
+  files: FileResult[];
+  totals: {
+    rowsRead: number;
+    valuesRead: number;
+    valuesWritten: number;
+    valuesMissing: number;
+    valuesRejected: number;
+    filesFailed: number;
+  };
+  catalog: Catalog | null;
+}
+
+const loaded = new WeakMap<FileResult, ObservationColumns>();
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Partition values must be safe single path segments. */
+const segment = (v: string): string => v.replace(/[\\/=%:*?"<>|\s]+/g, '_') || '_';
+
+/** Read and check native files, without writing anything. */
+export function readFiles(
+  paths: string[],
+  options: Pick<ConvertOptions, 'onProgress'> = {}
+): FileResult[] {
+  const sizes = paths.map(p => {
+    try {
+      return fs.statSync(p).size;
+    } catch {
+      return 0;
+    }
+  });
+  const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  let bytesDone = 0;
+  const results: FileResult[] = [];
+  paths.forEach((p, k) => {
+    const name = path.basename(p);
+    options.onProgress?.({
+      phase: 'read',
+      file: name,
+      filesDone: k,
+      filesTotal: paths.length,
+      bytesDone,
+      bytesTotal
+    });
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(p);
+    } catch (e) {
+      results.push({
+        path: p,
+        name,
+        bytes: 0,
+        sha256: '',
+        ok: false,
+        error: {
+          file: name,
+          line: 0,
+          expected: 'a readable file',
+          found: (e as Error).message,
+          reason: 'unreadable'
+        }
+      });
+      return;
+    }
+    const digest = sha256(bytes);
+    // The file name is the provenance key (source_file): the same name twice would be ambiguous,
+    // the same content twice would double every value.
+    const twin = results.find(r => r.name === name || (r.sha256 === digest && r.ok));
+    if (twin) {
+      const same = twin.sha256 === digest;
+      results.push({
+        path: p,
+        name,
+        bytes: bytes.length,
+        sha256: digest,
+        ok: false,
+        error: {
+          file: name,
+          line: 0,
+          expected: same ? 'each file once' : 'distinct file names',
+          found: same
+            ? `the same content as ${twin.path}`
+            : `another file named ${name} (${twin.path})`,
+          reason: same ? 'duplicate-file' : 'duplicate-name'
+        }
+      });
+      bytesDone += sizes[k];
+      return;
+    }
+    try {
+      const r = readSnoFile(name, bytes);
+      const result: FileResult = {
+        path: p,
+        name,
+        bytes: bytes.length,
+        sha256: digest,
+        ok: true,
+        report: r.report,
+        source: r.source
+      };
+      loaded.set(result, r.observations);
+      results.push(result);
+    } catch (e) {
+      const issue =
+        e instanceof IngestError
+          ? e.issue
+          : {
+              file: name,
+              line: 0,
+              expected: 'a convertible file',
+              found: String((e as Error)?.message ?? e),
+              reason: 'internal-error'
+            };
+      results.push({ path: p, name, bytes: bytes.length, sha256: digest, ok: false, error: issue });
+    }
+    bytesDone += sizes[k];
+  });
+  options.onProgress?.({
+    phase: 'read',
+    file: null,
+    filesDone: paths.length,
+    filesTotal: paths.length,
+    bytesDone: bytesTotal,
+    bytesTotal
+  });
+  return results;
+}
+
+/** The observations read from a file by readFiles (kept beside the JSON-able result). */
+export function observationsOf(r: FileResult): ObservationColumns {
+  const obs = loaded.get(r);
+  if (!obs) throw new Error(`${r.name}: no observations (the file was not read successfully)`);
+  return obs;
+}
+
+/**
+ * Convert native SNO exports into one harmonised dataset in outDir (replaced atomically).
+ * Returns a per-file report: rows read, values written, values rejected with reason and line.
+ */
+export function convertFiles(
+  paths: string[],
+  outDir: string,
+  options: ConvertOptions = {}
+): ConvertReport {
+  const formats = options.formats ?? ['parquet', 'arrow'];
+  const out = path.resolve(outDir);
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    if (abs === out || abs.startsWith(out + path.sep)) {
+      throw new Error(`${p}: source files must not lie inside the output directory ${outDir}`);
+    }
+  }
+  if (fs.existsSync(out)) {
+    const entries = fs.readdirSync(out);
+    if (entries.length && !entries.includes('catalog.json')) {
+      throw new Error(
+        `${outDir}: exists and is not a converted dataset (no catalog.json); refusing to replace it`
+      );
+    }
+  }
+
+  const files = readFiles(paths, options);
+  const failed = files.filter(f => !f.ok);
+  const ok = files.filter(f => f.ok);
+  const totals = {
+    rowsRead: 0,
+    valuesRead: 0,
+    valuesWritten: 0,
+    valuesMissing: 0,
+    valuesRejected: 0,
+    filesFailed: failed.length
+  };
+  for (const f of ok) {
+    totals.rowsRead += f.report!.rowsRead;
+    totals.valuesRead += f.report!.valuesRead;
+    totals.valuesWritten += f.report!.valuesWritten;
+    totals.valuesMissing += f.report!.valuesMissing;
+    totals.valuesRejected += f.report!.valuesRejected;
+  }
+  if (!ok.length || (options.strict && failed.length)) {
+    options.onProgress?.({
+      phase: 'done',
+      file: null,
+      filesDone: files.length,
+      filesTotal: files.length,
+      bytesDone: 0,
+      bytesTotal: 0
+    });
+    return { outDir: out, written: false, files, totals, catalog: null };
+  }
+
+  const all = new ObservationColumns();
+  for (const f of ok) all.append(observationsOf(f));
+  const provenanceOf = (names: Set<string>): Provenance => ({
+    sourceFiles: ok
+      .filter(f => names.has(f.name))
+      .map(f => ({
+        name: f.name,
+        sha256: f.sha256,
+        doi: f.source!.doi,
+        licence: f.source!.licence,
+        dataset: f.report!.dataset
+      }))
+  });
+
+  const staging = `${out}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    fs.mkdirSync(staging, { recursive: true });
+    const parquetFiles: CatalogDataFile[] = [];
+    if (formats.includes('parquet')) {
+      const parts = new Map<string, number[]>();
+      const sno = all.column('sno');
+      const site = all.column('site_id');
+      const time = all.column('time');
+      for (let i = 0; i < all.length; i++) {
+        const key = `${sno[i]}\u0000${site[i]}\u0000${new Date(time[i]).getUTCFullYear()}`;
+        let a = parts.get(key);
+        if (!a) parts.set(key, (a = []));
+        a.push(i);
+      }
+      let k = 0;
+      for (const [key, idx] of [...parts].sort((a, b) => a[0].localeCompare(b[0]))) {
+        const [s, siteId, year] = key.split('\u0000');
+        const rel = `parquet/sno=${segment(s)}/site=${segment(siteId)}/year=${year}/part-0.parquet`;
+        const part = all.select(idx);
+        const names = new Set(part.column('source_file'));
+        fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
+        fs.writeFileSync(path.join(staging, rel), toParquet(part, provenanceOf(names)));
+        parquetFiles.push({ path: rel, sno: s, siteId, year: Number(year), rowCount: idx.length });
+        options.onProgress?.({
+          phase: 'write',
+          file: rel,
+          filesDone: ++k,
+          filesTotal: parts.size,
+          bytesDone: 0,
+          bytesTotal: 0
+        });
+      }
+    }
+    let arrowFile: string | null = null;
+    if (formats.includes('arrow')) {
+      arrowFile = 'observations.arrow';
+      fs.writeFileSync(
+        path.join(staging, arrowFile),
+        toArrowIPC(all, provenanceOf(new Set(ok.map(f => f.name))))
+      );
+    }
+    const byDataset = new Map<string, DatasetInput>();
+    for (const f of ok) {
+      const id = f.report!.dataset;
+      let d = byDataset.get(id);
+      if (!d) {
+        const s = f.source!;
+        byDataset.set(
+          id,
+          (d = {
+            id,
+            sno: s.sno,
+            title: s.title,
+            doi: s.doi,
+            licence: s.licence,
+            citation: s.citation,
+            sourceFiles: []
+          })
+        );
+      }
+      const sf: CatalogSourceFile = {
+        name: f.name,
+        sha256: f.sha256,
+        bytes: f.bytes,
+        format: f.report!.format,
+        rowsRead: f.report!.rowsRead,
+        valuesWritten: f.report!.valuesWritten,
+        valuesRejected: f.report!.valuesRejected
+      };
+      d.sourceFiles.push(sf);
+    }
+    const catalog = buildCatalog(
+      all,
+      [...byDataset.values()],
+      { parquetFiles, arrowFile },
+      options.now
+    );
+    fs.writeFileSync(path.join(staging, 'catalog.json'), JSON.stringify(catalog, null, 1));
+    const report: ConvertReport = {
+      outDir: out,
+      written: true,
+      files,
+      totals,
+      catalog: null
+    };
+    fs.writeFileSync(path.join(staging, 'report.json'), JSON.stringify(report, null, 1));
+
+    // Swap into place: the old output stays intact until the new one is complete.
+    let old: string | null = null;
+    if (fs.existsSync(out)) {
+      old = `${out}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
+      fs.renameSync(out, old);
+    }
+    try {
+      fs.renameSync(staging, out);
+    } catch (e) {
+      if (old) fs.renameSync(old, out);
+      throw e;
+    }
+    if (old) fs.rmSync(old, { recursive: true, force: true });
+    options.onProgress?.({
+      phase: 'done',
+      file: null,
+      filesDone: files.length,
+      filesTotal: files.length,
+      bytesDone: 0,
+      bytesTotal: 0
+    });
+    return { ...report, catalog };
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** One line per problem, for terminals and logs. */
+export function formatFileResult(f: FileResult, maxRejected = 20): string {
+  if (!f.ok) return `✗ ${formatIssue(f.error!)}`;
+  const r = f.report!;
+  const lines = [
+    `✓ ${f.name} [${r.format}, ${r.dataset}${r.gzip ? ', gzip' : ''}${r.bom ? ', BOM' : ''}, ${r.encoding}]: ` +
+      `${r.rowsRead} rows read, ${r.valuesRead} values read, ${r.valuesWritten} written, ` +
+      `${r.valuesMissing} missing-coded, ${r.valuesRejected} rejected`
+  ];
+  for (const [reason, n] of Object.entries(r.rejectedByReason))
+    lines.push(`    rejected ${n} × ${reason}`);
+  for (const issue of r.rejected.slice(0, maxRejected)) lines.push(`    - ${formatIssue(issue)}`);
+  if (r.rejected.length > maxRejected)
+    lines.push(`    … ${r.rejected.length - maxRejected} more in report.json`);
+  for (const [w, n] of Object.entries(r.warnings)) lines.push(`    note (${n}×): ${w}`);
+  return lines.join('\n');
+}
+
+export { readSnoFile };

@@ -1,0 +1,168 @@
+/**
+ * COAST-HF high-frequency buoy CSV (Coriolis-style columns):
+ * "PLATFORM,DATE (yyyy-mm-ddThh:mi:ssZ),LATITUDE (degree_north),LONGITUDE (degree_east),
+ *  DEPH (meter),DEPH QC,TEMP (degree_Celsius),TEMP QC,PSAL (psu),PSAL QC,…"
+ * Each parameter is followed by its QC column on the OceanSITES/SeaDataNet 0–9 scheme.
+ */
+import { IngestError, shown } from '../errors';
+import { ReadContext, type SourceInfo } from '../report';
+import {
+  guessSeparator,
+  isBlank,
+  parseIsoInstant,
+  parseNumber,
+  parseRecords,
+  type DecodedText
+} from '../text';
+import {
+  COASTHF_TO_L20,
+  canonicalUnit,
+  unitFor,
+  findSite,
+  lookupParameter,
+  slugSiteId
+} from '../vocabulary';
+
+const COASTHF_SOURCE: SourceInfo = {
+  sno: 'COAST-HF',
+  dataset: 'COAST-HF',
+  title: 'COAST-HF high-frequency coastal buoys',
+  doi: null,
+  licence: null,
+  citation: 'COAST-HF national observation service (ILICO)'
+};
+
+export const isCoastHfHeader = (cells: readonly string[]): boolean =>
+  cells.some(c => /^DATE \(/.test(c.trim())) && cells.some(c => / QC$/.test(c.trim()));
+
+export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext {
+  const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
+  const sep = guessSeparator(firstLine);
+  const records = parseRecords(file, decoded.text, sep);
+  const header = records[0].cells.map(c => c.trim());
+  if (!isCoastHfHeader(header)) {
+    throw new IngestError({
+      file,
+      line: 1,
+      expected:
+        'a COAST-HF header (PLATFORM,DATE (yyyy-mm-ddThh:mi:ssZ),…,TEMP (degree_Celsius),TEMP QC,…)',
+      found: shown(firstLine),
+      reason: 'bad-header'
+    });
+  }
+  const find = (re: RegExp): number => header.findIndex(h => re.test(h));
+  const cPlatform = find(/^PLATFORM/);
+  const cDate = find(/^DATE \(/);
+  const cLat = find(/^LATITUDE/);
+  const cLon = find(/^LONGITUDE/);
+  const cDepth = find(/^(DEPH|DEPTH) \(/);
+  const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
+  for (let i = 0; i < header.length; i++) {
+    if (
+      [cPlatform, cDate, cLat, cLon, cDepth].includes(i) ||
+      / QC$/.test(header[i]) ||
+      header[i] === ''
+    )
+      continue;
+    const m = /^([A-Z0-9_]+)(?: \((.*)\))?$/.exec(header[i]);
+    const name = m ? m[1] : header[i];
+    const flag = header[i + 1] === `${name} QC` ? i + 1 : -1;
+    params.push({ index: i, flag, name, unit: canonicalUnit(m?.[2] ?? null) });
+  }
+  const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded);
+  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  for (const p of params)
+    if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
+
+  for (let r = 1; r < records.length; r++) {
+    const { cells, line } = records[r];
+    if (isBlank(cells)) {
+      ctx.report.blankLines++;
+      continue;
+    }
+    ctx.report.rowsRead++;
+    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
+      null;
+    if (cells.length !== header.length) {
+      rowProblem = {
+        column: header[Math.min(cells.length, header.length - 1)],
+        expected: `${header.length} fields separated by "${sep}"`,
+        found: `${cells.length} fields${cells.length < header.length ? ' (truncated line?)' : ''}`,
+        reason: cells.length < header.length ? 'truncated-row' : 'extra-fields'
+      };
+    }
+    const time = parseIsoInstant(cells[cDate] ?? '');
+    if (!rowProblem && time === null) {
+      rowProblem = {
+        column: header[cDate],
+        expected: 'a UTC instant yyyy-mm-ddThh:mi:ssZ',
+        found: shown(cells[cDate] ?? ''),
+        reason: 'bad-date'
+      };
+    }
+    const platform = (cells[cPlatform] ?? '').trim();
+    const site = findSite(platform);
+    const lat = parseNumber(cells[cLat] ?? '');
+    const lon = parseNumber(cells[cLon] ?? '');
+    const depth = cDepth >= 0 ? parseNumber(cells[cDepth] ?? '') : null;
+    for (const p of params) {
+      const raw = (cells[p.index] ?? '').trim();
+      if (raw === '') continue;
+      if (rowProblem) {
+        ctx.reject({ line, ...rowProblem });
+        continue;
+      }
+      const v = parseNumber(raw);
+      if (v === null) {
+        ctx.reject({
+          line,
+          column: header[p.index],
+          expected: 'a number',
+          found: shown(raw),
+          reason: 'not-a-number'
+        });
+        continue;
+      }
+      const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
+      let quality = 0;
+      if (p.flag >= 0) {
+        const q = COASTHF_TO_L20[flagRaw];
+        if (q === undefined) {
+          ctx.reject({
+            line,
+            column: header[p.flag],
+            expected: 'a QC code 0,1,2,3,4,5,7,8,9',
+            found: shown(flagRaw),
+            reason: 'unknown-flag'
+          });
+          continue;
+        }
+        quality = q;
+      }
+      const term = lookupParameter(p.name);
+      ctx.value({
+        sno: 'COAST-HF',
+        site_id: site?.siteId ?? slugSiteId(platform || 'unknown-platform'),
+        site_name: site?.name ?? (platform || null),
+        latitude: lat ?? site?.latitude ?? null,
+        longitude: lon ?? site?.longitude ?? null,
+        time: time!,
+        depth,
+        parameter: term?.code ?? p.name,
+        p01: term?.p01 ?? null,
+        p02: term?.p02 ?? null,
+        value: v,
+        unit: term ? unitFor(term, p.unit) : p.unit,
+        quality,
+        source_flag: p.flag >= 0 ? flagRaw : null,
+        source_file: file,
+        source_row: line,
+        dataset: 'COAST-HF',
+        sample_id: platform || null,
+        source_column: header[p.index],
+        source_column_index: p.index + 1
+      });
+    }
+  }
+  return ctx;
+}

@@ -1,0 +1,329 @@
+/**
+ * Quadrige long extractions, one row per result:
+ * - REPHY web export: "Passage : Date", "Résultat : Valeur de la mesure", ISO-8859-1, decimal
+ *   comma, dd/mm/yyyy, hydrology and taxa blocks separated by a repeated header row;
+ * - SEANOE files whose headers went through R's make.names ("Passage...Date"), ISO dates.
+ * Both header styles fold to the same keys ("passage.date"), so one reader serves both.
+ */
+import { IngestError, shown } from '../errors';
+import { ReadContext, type SourceInfo } from '../report';
+import {
+  describeSeparator,
+  guessSeparator,
+  isBlank,
+  parseDate,
+  parseNumber,
+  parseRecords,
+  parseTimeOfDay,
+  repairMojibake,
+  utcMillis,
+  type DecodedText
+} from '../text';
+import {
+  QUADRIGE_TO_L20,
+  canonicalUnit,
+  unitFor,
+  findSite,
+  lookupParameter,
+  parameterTerm,
+  slugSiteId
+} from '../vocabulary';
+
+/** "Résultat : Code paramètre" and "Resultat...Code.parametre" → "resultat.code.parametre". */
+export function foldQuadrigeHeader(h: string): string {
+  return h
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9+]+/g, '.')
+    .replace(/^\.|\.$/g, '');
+}
+
+export const isQuadrigeHeader = (cells: readonly string[]): boolean => {
+  const keys = cells.map(foldQuadrigeHeader);
+  return keys.includes('passage.date') && keys.includes('resultat.valeur.de.la.mesure');
+};
+
+const KNOWN_SOURCES: {
+  match: RegExp;
+  info: Omit<SourceInfo, 'dataset' | 'title'>;
+  dataset: string;
+  title: string;
+}[] = [
+  {
+    match: /canal amenee/i,
+    dataset: 'IGA-Gravelines',
+    title: 'Gravelines power-plant monitoring (IGA), SEANOE',
+    info: {
+      sno: 'IGA',
+      doi: '10.17882/102656',
+      licence: null,
+      citation: 'IGA Gravelines monitoring, SEANOE, https://doi.org/10.17882/102656'
+    }
+  }
+];
+
+const REPHY_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
+  sno: 'REPHY',
+  doi: null,
+  licence: null,
+  citation: 'REPHY (Ifremer), Quadrige web export'
+};
+
+interface Columns {
+  date: number;
+  time: number;
+  utOffset: number;
+  siteLabel: number;
+  siteCode: number;
+  paramCode: number;
+  paramLabel: number;
+  taxon: number;
+  value: number;
+  unit: number;
+  quality: number;
+  method: number;
+  depth: number;
+  lon: number;
+  lat: number;
+  sample: number;
+  header: string[];
+}
+
+function columnsOf(header: string[]): Columns {
+  const keys = header.map(foldQuadrigeHeader);
+  const find = (...names: string[]): number => {
+    for (const n of names) {
+      const i = keys.indexOf(n);
+      if (i >= 0) return i;
+    }
+    return -1;
+  };
+  return {
+    header,
+    date: find('passage.date'),
+    time: find('passage.heure'),
+    utOffset: find('passage.format.ut.de.l.heure'),
+    siteLabel: find('lieu.de.surveillance.libelle'),
+    siteCode: find('lieu.de.surveillance.mnemonique'),
+    paramCode: find('resultat.code.parametre'),
+    paramLabel: find('resultat.libelle.parametre'),
+    taxon: find('resultat.nom.du.taxon.referent'),
+    value: find('resultat.valeur.de.la.mesure'),
+    unit: find(
+      'resultat.symbole.unite.de.mesure.associe.au.quintuplet',
+      'resultat.symbole.unite.de.mesure'
+    ),
+    quality: find('resultat.niveau.de.qualite'),
+    method: find('resultat.libelle.methode'),
+    depth: find('prelevement.immersion'),
+    lon: find('coordonnees.passage.coordonnees.maxx', 'coordonnees.passage.coordonnees.minx'),
+    lat: find('coordonnees.passage.coordonnees.maxy', 'coordonnees.passage.coordonnees.miny'),
+    sample: find('prelevement.identifiant', 'prelevement.mnemonique')
+  };
+}
+
+export function readQuadrigeExport(file: string, decoded: DecodedText): ReadContext {
+  const records = parseRecords(file, decoded.text, ';');
+  let start = 0;
+  while (start < records.length && isBlank(records[start].cells)) start++;
+  if (start >= records.length) {
+    throw new IngestError({
+      file,
+      line: 1,
+      expected: 'a Quadrige header',
+      found: 'no line',
+      reason: 'empty-file'
+    });
+  }
+  const head = records[start].cells;
+  if (!isQuadrigeHeader(head)) {
+    const sep = guessSeparator(head.join(';'));
+    throw new IngestError({
+      file,
+      line: records[start].line,
+      expected: 'a ";"-separated Quadrige header (Passage : Date;…;Résultat : Valeur de la mesure)',
+      found:
+        head.length < 2 ? `a header separated by ${describeSeparator(sep)}` : shown(head.join(';')),
+      reason: head.length < 2 ? 'wrong-separator' : 'bad-header'
+    });
+  }
+  // Web exports write "Passage : Date" with dd/mm/yyyy and decimal commas; make.names files use ISO.
+  const webExport = head.some(h => h.includes(' : '));
+  let cols = columnsOf(head.map(repairMojibake));
+  const siteOfFirstRow =
+    records[start + 1]?.cells[cols.siteLabel >= 0 ? cols.siteLabel : cols.siteCode] ?? '';
+  const known = KNOWN_SOURCES.find(k => k.match.test(siteOfFirstRow));
+  const hasTaxa = cols.taxon >= 0;
+  const source: SourceInfo = known
+    ? { ...known.info, dataset: known.dataset, title: known.title }
+    : {
+        ...REPHY_SOURCE,
+        dataset: 'REPHY',
+        title: 'REPHY phytoplankton and hydrology (Quadrige export)'
+      };
+  const ctx = new ReadContext(file, 'quadrige', source, decoded);
+  ctx.report.dataset = known
+    ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}`
+    : 'REPHY';
+  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+
+  // Coordinates missing on some rows are taken from other rows of the same site.
+  const coordsBySite = new Map<string, [number, number]>();
+  const siteCache = new Map<string, ReturnType<typeof findSite>>();
+
+  for (let r = start + 1; r < records.length; r++) {
+    const { cells, line } = records[r];
+    if (isBlank(cells)) {
+      ctx.report.blankLines++;
+      continue;
+    }
+    // A repeated header has text where dates are; only then pay for the full header check.
+    if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
+      cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
+      ctx.warn('repeated header rows (blocks)');
+      continue;
+    }
+    ctx.report.rowsRead++;
+    const raw = (cells[cols.value] ?? '').trim();
+    if (cells.length !== cols.header.length) {
+      if (raw === '' && cells.length <= cols.value) {
+        ctx.reject({
+          line,
+          column: cols.header[cells.length] ?? cols.header[cols.header.length - 1],
+          expected: `${cols.header.length} ";"-separated fields`,
+          found: `${cells.length} fields (truncated line?)`,
+          reason: 'truncated-row'
+        });
+        continue;
+      }
+      if (raw !== '') {
+        ctx.reject({
+          line,
+          column: cols.header[Math.min(cells.length, cols.header.length - 1)],
+          expected: `${cols.header.length} ";"-separated fields`,
+          found: `${cells.length} fields${cells.length < cols.header.length ? ' (truncated line?)' : ''}`,
+          reason: cells.length < cols.header.length ? 'truncated-row' : 'extra-fields'
+        });
+        continue;
+      }
+    }
+    if (raw === '') continue; // no result on this row
+    const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
+    const v = parseNumber(raw, webExport);
+    if (v === null) {
+      ctx.reject({
+        line,
+        column: cols.header[cols.value],
+        expected: webExport ? 'a number (decimal comma)' : 'a number',
+        found: shown(raw),
+        reason: 'not-a-number'
+      });
+      continue;
+    }
+    const date = parseDate(cell(cols.date));
+    if (!date) {
+      ctx.reject({
+        line,
+        column: cols.header[cols.date],
+        expected: webExport ? 'a calendar date dd/mm/yyyy' : 'a calendar date yyyy-mm-dd',
+        found: shown(cell(cols.date)),
+        reason: 'bad-date'
+      });
+      continue;
+    }
+    const tod = parseTimeOfDay(cell(cols.time));
+    if (tod === null) {
+      ctx.reject({
+        line,
+        column: cols.header[cols.time],
+        expected: 'a time of day hh:mm:ss',
+        found: shown(cell(cols.time)),
+        reason: 'bad-time'
+      });
+      continue;
+    }
+    // "Format UT de l'heure" is the offset of the written time from UT, in hours. Midnight or no
+    // time means "time unknown": the date is kept as the sampling day, not shifted to the eve.
+    const offsetRaw = cell(cols.utOffset);
+    const offset = offsetRaw === '' || tod === 0 ? 0 : parseNumber(offsetRaw);
+    if (offset === null) {
+      ctx.reject({
+        line,
+        column: cols.header[cols.utOffset],
+        expected: 'a UT offset in hours',
+        found: shown(offsetRaw),
+        reason: 'bad-time'
+      });
+      continue;
+    }
+    const flagRaw = cell(cols.quality);
+    let quality = 0;
+    if (cols.quality >= 0) {
+      const q = QUADRIGE_TO_L20[flagRaw.toLowerCase()];
+      if (q === undefined) {
+        ctx.reject({
+          line,
+          column: cols.header[cols.quality],
+          expected: 'a Quadrige quality level (Bon, Douteux, Faux, Non qualifié)',
+          found: shown(flagRaw),
+          reason: 'unknown-flag'
+        });
+        continue;
+      }
+      quality = q;
+    }
+    const taxon = cell(cols.taxon);
+    const code = cell(cols.paramCode);
+    const term = taxon ? parameterTerm('cell_abundance') : lookupParameter(code);
+    if (!taxon && !term)
+      ctx.warn(`parameter code not in vocabulary, kept as written: ${code || '(empty)'}`);
+    let unit = taxon ? canonicalUnit(cell(cols.unit)) : unitFor(term, cell(cols.unit));
+    if (canonicalUnit(cell(cols.unit)) === null) {
+      unit = taxon ? 'cells/L' : (term?.unit ?? null);
+      if (unit)
+        ctx.warn(
+          `unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`
+        );
+    }
+    const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
+    const siteKey = `${siteName}\u0000${cell(cols.siteCode)}`;
+    let site = siteCache.get(siteKey);
+    if (!siteCache.has(siteKey))
+      siteCache.set(siteKey, (site = findSite(siteName, cell(cols.siteCode))));
+    const siteId = site?.siteId ?? slugSiteId(siteName || 'unknown');
+    let lat = parseNumber(cell(cols.lat), webExport);
+    let lon = parseNumber(cell(cols.lon), webExport);
+    if (lat !== null && lon !== null) coordsBySite.set(siteId, [lat, lon]);
+    else {
+      const c = coordsBySite.get(siteId) ?? (site ? [site.latitude, site.longitude] : null);
+      if (c) [lat, lon] = c;
+    }
+    const depthRaw = cell(cols.depth);
+    ctx.value({
+      sno: source.sno,
+      site_id: siteId,
+      site_name: site?.name ?? (siteName || null),
+      latitude: lat,
+      longitude: lon,
+      time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
+      depth: depthRaw === '' ? null : parseNumber(depthRaw, webExport),
+      parameter: taxon ? 'cell_abundance' : (term?.code ?? code),
+      p01: term?.p01 ?? null,
+      p02: term?.p02 ?? null,
+      taxon: taxon || null,
+      value: v,
+      unit,
+      quality,
+      source_flag: cols.quality >= 0 ? flagRaw || null : null,
+      source_file: file,
+      source_row: line,
+      dataset: ctx.report.dataset,
+      sample_id: cell(cols.sample) || null,
+      source_column: code || cols.header[cols.value],
+      source_column_index: cols.value + 1,
+      method: cell(cols.method) || null
+    });
+  }
+  return ctx;
+}

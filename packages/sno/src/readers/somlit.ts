@@ -1,0 +1,261 @@
+/**
+ * SOMLIT export (hydro, piconano, ctd): "//" preamble lines, header "ID_SITE;nomSite*;DATE;HEURE;
+ * COEF_MAREE;MAREE;PROF_TEXT;PROF_NUM;X;qX;…", a "//" units line, then data (sometimes after an
+ * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
+ */
+import { IngestError, shown } from '../errors';
+import { ReadContext, SYNTH_SOURCE, type SourceInfo } from '../report';
+import {
+  describeSeparator,
+  guessSeparator,
+  isBlank,
+  parseDate,
+  parseNumber,
+  parseRecords,
+  parseTimeOfDay,
+  utcMillis,
+  type DecodedText
+} from '../text';
+import {
+  SOMLIT_TO_L20,
+  canonicalUnit,
+  unitFor,
+  findSomlitSite,
+  lookupParameter,
+  parameterTerm,
+  slugSiteId
+} from '../vocabulary';
+
+export const SOMLIT_MISSING = 999999;
+
+/** SOMLIT metadata columns (everything else is a parameter, optionally followed by its qX). */
+export const SOMLIT_META_COLUMNS = [
+  'ID_SITE',
+  'nomSite*',
+  'DATE',
+  'HEURE',
+  'COEF_MAREE',
+  'MAREE',
+  'PROF_TEXT',
+  'PROF_NUM'
+];
+
+/** Piconano cytometric groups: SOMLIT code → taxon (group) name. */
+export const SOMLIT_CYTOMETRY_GROUPS: Record<string, string> = {
+  TBACT: 'Heterotrophic bacteria',
+  HNA: 'High nucleic acid bacteria',
+  LNA: 'Low nucleic acid bacteria',
+  SYNE: 'Synechococcus',
+  PROC: 'Prochlorococcus',
+  PEUK: 'Picoeukaryotes',
+  NEUK: 'Nanoeukaryotes',
+  CRYPT: 'Cryptophyceae'
+};
+
+const somlitSource = (kind: string): SourceInfo => ({
+  sno: 'SOMLIT',
+  dataset: `SOMLIT-${kind}`,
+  title: `SOMLIT ${kind} (Service d'Observation en Milieu LITtoral)`,
+  doi: null,
+  licence: null,
+  citation: "SOMLIT, Service d'Observation en Milieu LITtoral, INSU-CNRS"
+});
+
+export const isSomlitHeader = (cells: readonly string[]): boolean =>
+  cells[0]?.trim() === 'ID_SITE' && cells.some(c => c.trim() === 'DATE');
+
+export function readSomlitExport(file: string, decoded: DecodedText): ReadContext {
+  const records = parseRecords(file, decoded.text, ';');
+  let h = 0;
+  const preamble: string[] = [];
+  while (h < records.length && (records[h].cells[0] ?? '').startsWith('//')) {
+    preamble.push(records[h].cells.join(';'));
+    h++;
+  }
+  if (h >= records.length || !isSomlitHeader(records[h].cells)) {
+    const line = records[h]?.cells.join(';') ?? '';
+    const sep = guessSeparator(line);
+    throw new IngestError({
+      file,
+      line: records[h]?.line ?? h + 1,
+      expected: 'the SOMLIT header "ID_SITE;nomSite*;DATE;HEURE;…" after the "//" preamble',
+      found:
+        h >= records.length
+          ? 'end of file'
+          : sep !== ';'
+            ? `a header separated by ${describeSeparator(sep)}`
+            : shown(line),
+      reason:
+        h >= records.length ? 'truncated-header' : sep !== ';' ? 'wrong-separator' : 'bad-header'
+    });
+  }
+  const header = records[h].cells.map(c => c.trim());
+  const unitsRec = records[h + 1];
+  const units = unitsRec && (unitsRec.cells[0] ?? '').startsWith('//') ? unitsRec.cells : null;
+  const idx = (name: string): number => header.indexOf(name);
+  const cSite = idx('ID_SITE');
+  const cName = idx('nomSite*');
+  const cDate = idx('DATE');
+  const cTime = idx('HEURE');
+  const cDepth = idx('PROF_NUM');
+
+  const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
+  for (let i = 0; i < header.length; i++) {
+    const name = header[i];
+    if (SOMLIT_META_COLUMNS.includes(name) || name === '' || /^q[A-Z0-9]/.test(name)) continue;
+    const flag = header[i + 1] === `q${name}` ? i + 1 : -1;
+    params.push({ index: i, flag, name, unit: units ? canonicalUnit(units[i]) : null });
+  }
+  const names = new Set(params.map(p => p.name));
+  const kindFromPreamble = /piconano|ctd|hydro/i.exec(preamble.join(' '))?.[0].toLowerCase();
+  const kind =
+    kindFromPreamble ??
+    (params.some(p => p.name in SOMLIT_CYTOMETRY_GROUPS)
+      ? 'piconano'
+      : names.has('CHLA') || names.has('NO3')
+        ? 'hydro'
+        : 'ctd');
+  const source = /SYNTHETIC/.test(preamble.join(' '))
+    ? {
+        ...SYNTH_SOURCE,
+        dataset: `SYNTH-${kind}`,
+        title: `Synthetic ${kind} (SOMLIT layout, known truth)`
+      }
+    : somlitSource(kind);
+  const ctx = new ReadContext(file, 'somlit', source, decoded);
+  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  for (const p of params) {
+    if (p.flag < 0) ctx.warn(`parameter column without its q column (quality 0): ${p.name}`);
+    if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS))
+      ctx.warn(`parameter code not in vocabulary, kept as written: ${p.name}`);
+  }
+
+  for (let r = h + (units ? 2 : 1); r < records.length; r++) {
+    const { cells, line } = records[r];
+    if (isBlank(cells)) {
+      ctx.report.blankLines++;
+      continue;
+    }
+    if ((cells[0] ?? '').startsWith('//')) {
+      ctx.warn('comment lines ("//") inside the data');
+      continue;
+    }
+    ctx.report.rowsRead++;
+    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
+      null;
+    if (cells.length < header.length) {
+      rowProblem = {
+        column: header[cells.length],
+        expected: `${header.length} ";"-separated fields`,
+        found: `${cells.length} fields (truncated line?)`,
+        reason: 'truncated-row'
+      };
+    } else if (
+      cells.length > header.length &&
+      cells.slice(header.length).some(c => c.trim() !== '')
+    ) {
+      rowProblem = {
+        column: `#${header.length + 1}`,
+        expected: `${header.length} ";"-separated fields`,
+        found: `${cells.length} fields`,
+        reason: 'extra-fields'
+      };
+    }
+    const date = parseDate(cells[cDate] ?? '');
+    const tod = parseTimeOfDay(cells[cTime] ?? '');
+    if (!rowProblem && !date) {
+      rowProblem = {
+        column: 'DATE',
+        expected: 'a calendar date YYYY-MM-DD',
+        found: shown(cells[cDate] ?? ''),
+        reason: 'bad-date'
+      };
+    } else if (!rowProblem && tod === null) {
+      rowProblem = {
+        column: 'HEURE',
+        expected: 'a time hh:mm:ss',
+        found: shown(cells[cTime] ?? ''),
+        reason: 'bad-time'
+      };
+    }
+    const siteNum = parseNumber(cells[cSite] ?? '');
+    const site = siteNum !== null ? findSomlitSite(siteNum) : undefined;
+    const siteName = (cells[cName] ?? '').trim();
+    if (!rowProblem && siteNum === null) {
+      rowProblem = {
+        column: 'ID_SITE',
+        expected: 'a SOMLIT site number',
+        found: shown(cells[cSite] ?? ''),
+        reason: 'bad-site'
+      };
+    }
+    const depthRaw = (cells[cDepth] ?? '').trim();
+    const depthNum = depthRaw === '' ? null : parseNumber(depthRaw);
+    const depth = depthNum === SOMLIT_MISSING ? null : depthNum;
+
+    for (const p of params) {
+      const raw = (cells[p.index] ?? '').trim();
+      if (raw === '') continue;
+      if (rowProblem) {
+        ctx.reject({ line, ...rowProblem });
+        continue;
+      }
+      const v = parseNumber(raw);
+      if (v === null) {
+        ctx.reject({
+          line,
+          column: p.name,
+          expected: 'a number (decimal point)',
+          found: shown(raw),
+          reason: 'not-a-number'
+        });
+        continue;
+      }
+      if (v === SOMLIT_MISSING) {
+        ctx.missing();
+        continue;
+      }
+      const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
+      let quality = 0;
+      if (flagRaw !== '') {
+        const q = SOMLIT_TO_L20[flagRaw];
+        if (q === undefined) {
+          ctx.reject({
+            line,
+            column: header[p.flag],
+            expected: 'a SOMLIT quality code 0–9',
+            found: shown(flagRaw),
+            reason: 'unknown-flag'
+          });
+          continue;
+        }
+        quality = q;
+      }
+      const group = SOMLIT_CYTOMETRY_GROUPS[p.name];
+      const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
+      ctx.value({
+        sno: source.sno,
+        site_id: site?.siteId ?? slugSiteId(siteName || `somlit-${siteNum}`),
+        site_name: site?.name ?? (siteName || null),
+        latitude: site?.latitude ?? null,
+        longitude: site?.longitude ?? null,
+        time: utcMillis(date!, tod!),
+        depth,
+        parameter: term?.code ?? p.name,
+        p01: term?.p01 ?? null,
+        p02: term?.p02 ?? null,
+        taxon: group ?? null,
+        value: v,
+        unit: group ? (p.unit ?? 'cells/mL') : unitFor(term, p.unit),
+        quality,
+        source_flag: flagRaw || null,
+        source_file: file,
+        source_row: line,
+        dataset: source.dataset,
+        source_column: p.name,
+        source_column_index: p.index + 1
+      });
+    }
+  }
+  return ctx;
+}

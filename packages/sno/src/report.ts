@@ -1,0 +1,146 @@
+/** Per-file conversion report and the bookkeeping every reader shares. */
+import type { IngestIssue } from './errors';
+import { ObservationColumns, type Observation } from './schema';
+
+export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';
+
+export const FORMAT_LABELS: Record<FormatId, string> = {
+  'pelagos-wide': 'PHYTOBS Pelagos wide export',
+  quadrige: 'Quadrige extraction (REPHY web export or SEANOE make.names long file)',
+  somlit: 'SOMLIT export (hydro, piconano or ctd)',
+  'coast-hf': 'COAST-HF CSV with per-parameter QC columns'
+};
+
+/** Where a dataset comes from, written into file metadata and the catalogue. */
+export interface SourceInfo {
+  sno: string;
+  dataset: string;
+  title: string;
+  doi: string | null;
+  licence: string | null;
+  citation: string | null;
+}
+
+/** Data made by generateSynthetic(): its own service code so it never mixes with real series. */
+export const SYNTH_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
+  sno: 'SYNTH',
+  doi: null,
+  licence: 'CC0-1.0',
+  citation: 'odatis-vre synthetic ground-truth generator (@odatis-vre/sno generateSynthetic)'
+};
+
+export interface FileReport {
+  file: string;
+  format: FormatId;
+  dataset: string;
+  encoding: 'utf-8' | 'iso-8859-1';
+  gzip: boolean;
+  bom: boolean;
+  /** Physical lines in the decompressed file. */
+  linesRead: number;
+  /** Data records (not header, preamble, units or blank lines). */
+  rowsRead: number;
+  blankLines: number;
+  /** Non-empty value cells met in the data records. */
+  valuesRead: number;
+  valuesWritten: number;
+  /** Cells holding the source's missing-value code (e.g. SOMLIT 999999): not values, not errors. */
+  valuesMissing: number;
+  valuesRejected: number;
+  rejectedByReason: Record<string, number>;
+  /** Every rejected value: file, line, column, expected, found. */
+  rejected: IngestIssue[];
+  /** Things changed on the way that a person should know about, with counts. */
+  warnings: Record<string, number>;
+}
+
+/** Shared bookkeeping: readers call value()/missing()/reject(); the invariant
+ * valuesRead = valuesWritten + valuesMissing + valuesRejected holds by construction. */
+export class ReadContext {
+  readonly out = new ObservationColumns();
+  readonly report: FileReport;
+
+  constructor(
+    file: string,
+    format: FormatId,
+    readonly source: SourceInfo,
+    decoded: { encoding: 'utf-8' | 'iso-8859-1'; gzip: boolean; bom: boolean }
+  ) {
+    this.report = {
+      file,
+      format,
+      dataset: source.dataset,
+      encoding: decoded.encoding,
+      gzip: decoded.gzip,
+      bom: decoded.bom,
+      linesRead: 0,
+      rowsRead: 0,
+      blankLines: 0,
+      valuesRead: 0,
+      valuesWritten: 0,
+      valuesMissing: 0,
+      valuesRejected: 0,
+      rejectedByReason: {},
+      rejected: [],
+      warnings: {}
+    };
+  }
+
+  get file(): string {
+    return this.report.file;
+  }
+
+  /** Keep a value: `part` holds this value's fields, `base` those shared by its record. */
+  value(part: Partial<Observation>, base?: Partial<Observation>): void {
+    this.report.valuesRead++;
+    this.report.valuesWritten++;
+    this.out.pushParts(part, base);
+  }
+
+  missing(): void {
+    this.report.valuesRead++;
+    this.report.valuesMissing++;
+  }
+
+  reject(issue: Omit<IngestIssue, 'file'>): void {
+    this.report.valuesRead++;
+    this.report.valuesRejected++;
+    this.report.rejectedByReason[issue.reason] =
+      (this.report.rejectedByReason[issue.reason] ?? 0) + 1;
+    this.report.rejected.push({ file: this.file, ...issue });
+  }
+
+  warn(what: string, n = 1): void {
+    this.report.warnings[what] = (this.report.warnings[what] ?? 0) + n;
+  }
+}
+
+/** Base observation with the optional columns empty, so readers only name what they know. */
+export function observation(
+  o: Pick<
+    Observation,
+    'sno' | 'site_id' | 'time' | 'parameter' | 'value' | 'quality' | 'source_file' | 'source_row'
+  > &
+    Partial<Observation>
+): Observation {
+  return {
+    site_name: null,
+    latitude: null,
+    longitude: null,
+    depth: null,
+    p01: null,
+    p02: null,
+    taxon: null,
+    aphia_id: null,
+    unit: null,
+    source_flag: null,
+    dataset: null,
+    sample_id: null,
+    source_column: null,
+    source_column_index: null,
+    taxon_user: null,
+    taxon_qualifier: null,
+    method: null,
+    ...o
+  };
+}

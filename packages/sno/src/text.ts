@@ -1,0 +1,241 @@
+/** Bytes → text → records, shared by every reader. Browser-safe (TextDecoder, fflate). */
+import Papa from 'papaparse';
+import { gunzipSync } from 'fflate';
+import { IngestError, shown } from './errors';
+
+export interface DecodedText {
+  text: string;
+  encoding: 'utf-8' | 'iso-8859-1';
+  gzip: boolean;
+  bom: boolean;
+}
+
+const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+
+/** Decompress if gzip, reject empty and binary content, decode UTF-8 or ISO-8859-1. */
+export function decodeBytes(file: string, bytes: Uint8Array): DecodedText {
+  let data = bytes;
+  const gz = isGzip(bytes);
+  if (gz) {
+    try {
+      data = gunzipSync(bytes);
+    } catch (e) {
+      throw new IngestError({
+        file,
+        line: 0,
+        expected: 'a complete gzip stream',
+        found: `a corrupt or truncated gzip file (${(e as Error).message})`,
+        reason: 'bad-gzip'
+      });
+    }
+  }
+  if (data.length === 0 || /^[\s;,]*$/.test(new TextDecoder().decode(data.subarray(0, 4096)))) {
+    if (data.length < 4096 || new TextDecoder().decode(data).trim().replace(/[;,]/g, '') === '') {
+      throw new IngestError({
+        file,
+        line: 1,
+        expected: 'a header line and data',
+        found: data.length === 0 ? 'an empty file' : 'only blank lines and separators',
+        reason: 'empty-file'
+      });
+    }
+  }
+  // Binary content: NUL bytes or many control characters near the start.
+  const head = data.subarray(0, Math.min(data.length, 8192));
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const c = head[i];
+    if (c === 0) {
+      const line = 1 + countNewlines(head, i);
+      throw new IngestError({
+        file,
+        line,
+        expected: 'a text (CSV) file',
+        found: `binary content (NUL byte at offset ${i})`,
+        reason: 'binary-file'
+      });
+    }
+    if (c < 9 || (c > 13 && c < 32)) control++;
+  }
+  if (control > head.length * 0.05) {
+    throw new IngestError({
+      file,
+      line: 1,
+      expected: 'a text (CSV) file',
+      found: `binary content (${control} control bytes in the first ${head.length})`,
+      reason: 'binary-file'
+    });
+  }
+  const bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
+  const body = bom ? data.subarray(3) : data;
+  try {
+    return {
+      text: new TextDecoder('utf-8', { fatal: true }).decode(body),
+      encoding: 'utf-8',
+      gzip: gz,
+      bom
+    };
+  } catch {
+    // Quadrige web exports are ISO-8859-1; every byte sequence is valid there.
+    return { text: new TextDecoder('latin1').decode(body), encoding: 'iso-8859-1', gzip: gz, bom };
+  }
+}
+
+function countNewlines(b: Uint8Array, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (b[i] === 10) n++;
+  return n;
+}
+
+/** UTF-8 text that was once decoded as Latin-1 ("CytomÃ©trie"): repair it, else return as is. */
+export function repairMojibake(s: string): string {
+  if (!/[ÃÂ][\u0080-\u00bf]/.test(s)) return s;
+  const bytes = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 255) return s;
+    bytes[i] = c;
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return s;
+  }
+}
+
+export interface CsvRecord {
+  cells: string[];
+  /** 1-based physical line where the record starts. */
+  line: number;
+}
+
+/**
+ * Parse delimited text into records with their line numbers (papaparse: browser- and
+ * worker-native, no Buffer). A quote left open is a located error, never a silently merged row.
+ */
+export function parseRecords(file: string, text: string, delimiter: string): CsvRecord[] {
+  const result = Papa.parse<string[]>(text, {
+    delimiter,
+    skipEmptyLines: false,
+    header: false,
+    dynamicTyping: false
+  });
+  const rows = result.data;
+  // A final line terminator yields one empty record: it is not a line of the file.
+  if (
+    rows.length &&
+    rows[rows.length - 1].length === 1 &&
+    rows[rows.length - 1][0] === '' &&
+    /\r?\n$/.test(text)
+  )
+    rows.pop();
+  const out: CsvRecord[] = new Array(rows.length);
+  let line = 1;
+  for (let i = 0; i < rows.length; i++) {
+    out[i] = { cells: rows[i], line };
+    let extra = 0;
+    for (const c of rows[i]) if (c.includes('\n')) extra += c.split('\n').length - 1;
+    line += 1 + extra;
+  }
+  const quoteError = result.errors.find(e => e.type === 'Quotes');
+  if (quoteError) {
+    const rec = out[quoteError.row ?? 0];
+    throw new IngestError({
+      file,
+      line: rec?.line ?? 0,
+      expected: `well-formed "${delimiter}"-separated text (every opening quote closed)`,
+      found: `${quoteError.code}: ${quoteError.message}`,
+      reason: 'bad-csv'
+    });
+  }
+  return out;
+}
+
+export const isBlank = (cells: readonly string[]): boolean => cells.every(c => c.trim() === '');
+
+/** First physical line of the text (without line terminator). */
+export function firstLine(text: string): string {
+  const i = text.search(/\r?\n/);
+  return i < 0 ? text : text.slice(0, i);
+}
+
+/** Guess the separator of a header line, to explain a wrong-separator error. */
+export function guessSeparator(line: string): string {
+  const counts: [string, number][] = [';', ',', '\t', '|'].map(s => [s, line.split(s).length - 1]);
+  counts.sort((a, b) => b[1] - a[1]);
+  return counts[0][1] > 0 ? counts[0][0] : ';';
+}
+
+export function describeSeparator(s: string): string {
+  return s === '\t' ? 'tab' : `"${s}"`;
+}
+
+/** Number as written: "12.5", "12,5" (decimal comma), "-0.3", "1e-3". Null when not a number. */
+export function parseNumber(raw: string, decimalComma = false): number | null {
+  let s = raw.trim();
+  if (decimalComma) s = s.replace(',', '.');
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : null;
+}
+
+const daysIn = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();
+
+/** Date from "dd/mm/yyyy" or "yyyy-mm-dd"; null unless it is a real calendar date. */
+export function parseDate(raw: string): { y: number; m: number; d: number } | null {
+  const s = raw.trim();
+  let m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  let y: number, mo: number, d: number;
+  if (m) {
+    d = +m[1];
+    mo = +m[2];
+    y = +m[3];
+  } else {
+    m = /^(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00:00)?$/.exec(s);
+    if (!m) return null;
+    y = +m[1];
+    mo = +m[2];
+    d = +m[3];
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > daysIn(y, mo) || y < 1800 || y > 2200) return null;
+  return { y, m: mo, d };
+}
+
+/** Time of day "h:m", "hh:mm", "hh:mm:ss" (not zero-padded allowed); empty = midnight. */
+export function parseTimeOfDay(raw: string): number | null {
+  const s = raw.trim().replace(/^"|"$/g, '');
+  if (s === '') return 0;
+  const m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?$/.exec(s);
+  if (!m) return null;
+  const h = +m[1],
+    mi = +m[2],
+    se = m[3] ? +m[3] : 0;
+  if (h > 24 || mi > 59 || se > 59 || (h === 24 && (mi > 0 || se > 0))) return null;
+  return ((h * 60 + mi) * 60 + se) * 1000;
+}
+
+export function utcMillis(date: { y: number; m: number; d: number }, timeOfDayMs: number): number {
+  return Date.UTC(date.y, date.m - 1, date.d) + timeOfDayMs;
+}
+
+/** ISO 8601 date-time with Z or offset; null when not a valid instant. */
+export function parseIsoInstant(raw: string): number | null {
+  const s = raw.trim();
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+      s
+    );
+  if (!m) return null;
+  const date = parseDate(`${m[1]}-${m[2]}-${m[3]}`);
+  const tod = parseTimeOfDay(`${m[4]}:${m[5]}:${m[6] ?? '0'}`);
+  if (!date || tod === null) return null;
+  let ms = utcMillis(date, tod) + (m[7] ? Math.round(Number('0.' + m[7]) * 1000) : 0);
+  if (m[8] && m[8] !== 'Z') {
+    const sign = m[8][0] === '-' ? -1 : 1;
+    const digits = m[8].slice(1).replace(':', '');
+    ms -= sign * (+digits.slice(0, 2) * 60 + +digits.slice(2)) * 60000;
+  }
+  return ms;
+}
+
+export { shown };
