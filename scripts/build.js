@@ -94,7 +94,13 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     log(`• JupyterLab host bundle (webpack, ${mode}; takes a few minutes on 2 cores)`);
     const ms = run(
       process.execPath,
-      [require.resolve('webpack-cli/bin/cli.js'), '--config', 'webpack.config.js', '--stats', 'errors-warnings'],
+      [
+        require.resolve('webpack-cli/bin/cli.js'),
+        '--config',
+        'webpack.config.js',
+        '--stats',
+        'errors-warnings'
+      ],
       appDir
     );
     fs.writeFileSync(infoFile, JSON.stringify({ mode, builtAt: new Date().toISOString() }));
