@@ -47,6 +47,24 @@ function extensionDirs() {
     .filter(p => (require(path.join(p, 'package.json')).jupyterlab || {}).extension);
 }
 
+/** Converts every native file of the shared data into the harmonised Parquet/Arrow dataset. */
+async function convertSharedData(outDir) {
+  const { convertFiles } = require('@odatis-vre/sno/node');
+  const files = [];
+  const walk = dir =>
+    fs.readdirSync(dir, { withFileTypes: true }).forEach(entry => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (!/\.md$/i.test(entry.name)) files.push(full);
+    });
+  walk(sharedData);
+  const report = await convertFiles(files.sort(), outDir, { strict: true });
+  const { valuesWritten, valuesRejected } = report.totals;
+  console.log(
+    `  ${files.length} files, ${valuesWritten} values written, ${valuesRejected} rejected (see ${path.relative(root, outDir)}/report.json)`
+  );
+}
+
 async function buildAll({ skip = false, log = console.log } = {}) {
   const siteDir = path.join(appDir, 'site');
   if (!fs.existsSync(path.join(root, 'node_modules', '@jupyterlab', 'builder'))) {
@@ -107,7 +125,20 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     log(`  built in ${(ms / 1000).toFixed(0)} s`);
   }
 
-  log('• site (host, prebuilt extensions, shared/ sample data, examples/)');
+  const harmonised = path.join(appDir, 'data', 'harmonised');
+  if (
+    stale(path.join(harmonised, 'catalog.json'), [
+      sharedData,
+      path.join(root, 'packages', 'sno', 'lib')
+    ])
+  ) {
+    log('• harmonised dataset of the shared data (@odatis-vre/sno)');
+    await convertSharedData(harmonised);
+  }
+
+  log(
+    '• site (host, prebuilt extensions, shared/ sample data and its harmonised dataset, examples/)'
+  );
   const { buildSite } = require('../packages/app/scripts/site');
   buildSite({
     siteDir,
@@ -115,6 +146,7 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     extensions: prebuilt,
     mounts: [
       { name: 'shared', source: sharedData, readOnly: true },
+      { name: 'shared/harmonised', source: harmonised, readOnly: true },
       { name: 'examples', source: path.join(root, 'examples'), readOnly: true }
     ],
     // app.version is the JupyterLab version, as in a stock JupyterLab.

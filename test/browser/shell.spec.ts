@@ -80,7 +80,7 @@ test.describe('the embedded VRE shell', () => {
     expect(await listedFiles(page)).toEqual(expect.arrayContaining(['shared', 'examples']));
     await openFolder(page, 'shared');
     expect(sortNames(await listedFiles(page))).toEqual(
-      sortNames(['gravelines', 'phytobs', 'README.md'])
+      sortNames(['gravelines', 'harmonised', 'phytobs', 'README.md'])
     );
     await openFolder(page, 'phytobs');
     await expect.poll(async () => sortNames(await listedFiles(page))).toEqual(realFiles('phytobs'));
@@ -94,6 +94,22 @@ test.describe('the embedded VRE shell', () => {
       .poll(async () => sortNames(await listedFiles(page)))
       .toEqual(realFiles('gravelines'));
     await snapshot(page, testInfo, '04-shared-gravelines');
+
+    // Beside the native files, their conversion into the harmonised dataset, with its catalogue.
+    await page.locator('.jp-BreadCrumbs-item', { hasText: 'shared' }).first().click();
+    await openFolder(page, 'harmonised');
+    await expect
+      .poll(async () => sortNames(await listedFiles(page)))
+      .toEqual(sortNames(['catalog.json', 'observations.arrow', 'parquet', 'report.json']));
+    const catalog = await page.evaluate(async () =>
+      (await fetch('/files/shared/harmonised/catalog.json')).json()
+    );
+    expect(catalog.datasets.map((d: { doi: string }) => d.doi).sort()).toEqual([
+      '10.17882/102656',
+      '10.17882/102656',
+      '10.17882/85178',
+      '10.17882/85178'
+    ]);
 
     // The files are the real ones, byte for byte, and the folder refuses writes.
     const served = await page.evaluate(async () => {
