@@ -1,0 +1,3 @@
+export * from './arrowmodel';
+export * from './charts';
+export * from './export';

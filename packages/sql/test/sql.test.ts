@@ -1,0 +1,154 @@
+import {
+  Dictionary,
+  Float64,
+  Int32,
+  makeVector,
+  Table,
+  tableFromIPC,
+  TimestampMillisecond,
+  Utf8,
+  vectorFromArray
+} from 'apache-arrow';
+import Papa from 'papaparse';
+import {
+  ArrowDataModel,
+  chartSpec,
+  chartValues,
+  formatArrowValue,
+  suggestCharts,
+  tableToArrowFile,
+  tableToCsv
+} from '../src';
+
+const DAY = 86_400_000;
+
+/** A small result in the harmonised long format: two sites, temperature over four dates. */
+function harmonisedResult(): Table {
+  const times = [
+    Date.UTC(1997, 0, 15),
+    Date.UTC(1997, 6, 15, 10, 30),
+    Date.UTC(1998, 0, 15),
+    Date.UTC(1998, 6, 15)
+  ];
+  return new Table({
+    site_id: vectorFromArray(
+      ['wimereux', 'wimereux', 'arcachon', 'arcachon'],
+      new Dictionary(new Utf8(), new Int32())
+    ),
+    time: vectorFromArray(times, new TimestampMillisecond()),
+    parameter: vectorFromArray(
+      ['TEMP', 'TEMP', 'TEMP', 'TEMP'],
+      new Dictionary(new Utf8(), new Int32())
+    ),
+    value: vectorFromArray([8.25, 17.5, null, 22.125], new Float64()),
+    depth: vectorFromArray([1, 1, 2.5, 2.5], new Float64()),
+    note: vectorFromArray(['plain', 'with, comma', 'with "quotes"', 'two\nlines'], new Utf8())
+  });
+}
+
+describe('ArrowDataModel', () => {
+  it('shows headers, row numbers and formatted cells read from the column vectors', () => {
+    const model = new ArrowDataModel(harmonisedResult());
+    expect(model.rowCount('body')).toBe(4);
+    expect(model.columnCount('body')).toBe(6);
+    expect(model.rowCount('column-header')).toBe(1);
+    expect([0, 1, 2, 3, 4, 5].map(c => model.data('column-header', 0, c))).toEqual([
+      'site_id',
+      'time',
+      'parameter',
+      'value',
+      'depth',
+      'note'
+    ]);
+    expect(model.data('row-header', 2, 0)).toBe('3');
+    expect(model.data('body', 0, 0)).toBe('wimereux');
+    expect(model.data('body', 0, 1)).toBe('1997-01-15');
+    expect(model.data('body', 1, 1)).toBe('1997-07-15T10:30:00Z');
+    expect(model.data('body', 1, 3)).toBe('17.5');
+    expect(model.data('body', 2, 3)).toBe('');
+    expect(model.data('body', 3, 4)).toBe('2.5');
+  });
+
+  it('serves any cell of a million-row result without materialising rows', () => {
+    const n = 1_000_000;
+    const values = new Float64Array(n).map((_, i) => i / 4);
+    const time = new Float64Array(n).map((_, i) => Date.UTC(1990, 0, 1) + i * DAY);
+    const table = new Table({
+      value: makeVector(values),
+      time: vectorFromArray(Array.from(time), new TimestampMillisecond())
+    });
+    const model = new ArrowDataModel(table);
+    expect(model.rowCount('body')).toBe(n);
+    for (const row of [0, 1, 123_457, n - 1]) {
+      expect(model.data('body', row, 0)).toBe(formatArrowValue(row / 4, new Float64()));
+      expect(model.data('body', row, 1)).toBe(
+        new Date(Date.UTC(1990, 0, 1) + row * DAY).toISOString().slice(0, 10)
+      );
+    }
+  });
+});
+
+describe('exports', () => {
+  it('writes RFC 4180 CSV that parses back to the same cells', () => {
+    const table = harmonisedResult();
+    const csv = tableToCsv(table);
+    const parsed = Papa.parse<string[]>(csv.trimEnd(), { newline: '\r\n' }).data;
+    expect(parsed[0]).toEqual(['site_id', 'time', 'parameter', 'value', 'depth', 'note']);
+    expect(parsed.slice(1)).toEqual([
+      ['wimereux', '1997-01-15', 'TEMP', '8.25', '1', 'plain'],
+      ['wimereux', '1997-07-15T10:30:00Z', 'TEMP', '17.5', '1', 'with, comma'],
+      ['arcachon', '1998-01-15', 'TEMP', '', '2.5', 'with "quotes"'],
+      ['arcachon', '1998-07-15', 'TEMP', '22.125', '2.5', 'two\nlines']
+    ]);
+  });
+
+  it('writes Arrow IPC files that read back identical', () => {
+    const table = harmonisedResult();
+    const back = tableFromIPC(tableToArrowFile(table));
+    expect(back.schema.fields.map(f => `${f.name}:${f.type}`)).toEqual(
+      table.schema.fields.map(f => `${f.name}:${f.type}`)
+    );
+    expect(back.toArray().map(r => r.toJSON())).toEqual(table.toArray().map(r => r.toJSON()));
+  });
+});
+
+describe('charts', () => {
+  it('suggests a line, a climatology and a scatter for a harmonised result', () => {
+    expect(suggestCharts(harmonisedResult())).toEqual([
+      { kind: 'line', fields: { time: 'time', y: 'value', color: 'site_id' } },
+      { kind: 'climatology', fields: { time: 'time', y: 'value' } },
+      { kind: 'scatter', fields: { x: 'depth', y: 'value', color: 'site_id' } }
+    ]);
+  });
+
+  it('builds Vega-Lite specs with the result values, time as ISO text', () => {
+    const table = harmonisedResult();
+    const line = chartSpec(table, 'line', { time: 'time', y: 'value', color: 'site_id' });
+    expect(line.mark).toEqual({ type: 'line', point: true, tooltip: true });
+    expect(line.encoding).toEqual({
+      x: { field: 'time', type: 'temporal', title: 'time' },
+      y: { field: 'value', type: 'quantitative', title: 'value' },
+      color: { field: 'site_id', type: 'nominal', title: 'site_id' }
+    });
+    expect((line.data as { values: unknown[] }).values[1]).toEqual({
+      time: '1997-07-15T10:30:00.000Z',
+      value: 17.5,
+      site_id: 'wimereux'
+    });
+    const climatology = chartSpec(table, 'climatology', { time: 'time', y: 'value' });
+    expect(climatology.encoding).toMatchObject({
+      x: { timeUnit: 'year', field: 'time' },
+      y: { timeUnit: 'month', field: 'time' },
+      color: { aggregate: 'mean', field: 'value' }
+    });
+    expect(() => chartSpec(table, 'scatter', { x: 'depth' })).toThrow(
+      'A scatter chart needs a y column'
+    );
+    expect(() => chartValues(table, ['nope'])).toThrow('The result has no column "nope"');
+  });
+
+  it('caps the rows given to a chart', () => {
+    const table = new Table({ value: makeVector(new Float64Array(10).map((_, i) => i)) });
+    expect(chartValues(table, ['value'], 3)).toEqual([{ value: 0 }, { value: 1 }, { value: 2 }]);
+  });
+});
