@@ -1,3 +1,5 @@
 export * from './arrowmodel';
 export * from './charts';
 export * from './export';
+export * from './history';
+export * from './names';

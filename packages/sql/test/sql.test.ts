@@ -10,6 +10,7 @@ import {
   vectorFromArray
 } from 'apache-arrow';
 import Papa from 'papaparse';
+import { addToHistory, freePath, HISTORY_LIMIT, tableNameForFile } from '../src';
 import {
   ArrowDataModel,
   chartSpec,
@@ -150,5 +151,33 @@ describe('charts', () => {
   it('caps the rows given to a chart', () => {
     const table = new Table({ value: makeVector(new Float64Array(10).map((_, i) => i)) });
     expect(chartValues(table, ['value'], 3)).toEqual([{ value: 0 }, { value: 1 }, { value: 2 }]);
+  });
+});
+
+
+describe('history and names', () => {
+  it('keeps the newest query first, moves repeats up and stays bounded', () => {
+    let history = addToHistory([], { sql: 'SELECT 1', at: 't1', rows: 1 });
+    history = addToHistory(history, { sql: 'SELECT 2', at: 't2', rows: 1 });
+    history = addToHistory(history, { sql: ' SELECT 1 ', at: 't3', rows: 1 });
+    expect(history.map(h => [h.sql, h.at])).toEqual([
+      ['SELECT 1', 't3'],
+      ['SELECT 2', 't2']
+    ]);
+    for (let i = 0; i < HISTORY_LIMIT + 10; i++)
+      history = addToHistory(history, { sql: `SELECT ${i + 10}`, at: `${i}` });
+    expect(history).toHaveLength(HISTORY_LIMIT);
+  });
+
+  it('names tables after files and finds free export paths', () => {
+    expect(tableNameForFile('shared/gravelines/SEANOE_Gravelines_Process_Hydro.csv.gz')).toBe(
+      'seanoe_gravelines_process_hydro'
+    );
+    expect(tableNameForFile('Données été.parquet')).toBe('donnees_ete');
+    expect(tableNameForFile('2024 counts.arrow')).toBe('t_2024_counts');
+    expect(freePath('', 'result', 'csv', new Set())).toBe('result.csv');
+    expect(freePath('out', 'result', 'csv', new Set(['out/result.csv', 'out/result-2.csv']))).toBe(
+      'out/result-3.csv'
+    );
   });
 });
