@@ -1,18 +1,12 @@
 import { defineConfig } from '@playwright/test';
-import * as fs from 'fs';
 import * as path from 'path';
+import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
 
 /**
  * Browser tests of the embedded VRE, in Debian's Chromium (never a downloaded browser).
  * The web server is `npm start` itself: it builds what is stale, then serves the site.
  */
-const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-if (!fs.existsSync(chromium)) {
-  throw new Error(
-    `Chromium was not found at ${chromium}. The browser tests drive Debian's Chromium: ` +
-      'install it with `apt-get install -y chromium`, or set CHROMIUM_PATH to a Chromium binary.'
-  );
-}
+const chromium = chromiumExecutable();
 
 const port = Number(process.env.ODATIS_VRE_TEST_PORT || 8787);
 const root = path.resolve(__dirname, '..');
@@ -33,14 +27,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
     launchOptions: {
       executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync'
-      ]
+      args: CHROMIUM_ARGS
     }
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],

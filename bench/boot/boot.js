@@ -10,15 +10,7 @@ const { buildAll } = require('../../scripts/build');
 const { serveSite } = require('../../packages/app/scripts/serve');
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync'
-];
+const { CHROMIUM_ARGS, chromiumExecutable } = require('../../test/chromium');
 
 function files(dir) {
   return fs
@@ -58,11 +50,10 @@ async function timeToReady(page, url) {
 }
 
 async function main() {
-  if (!fs.existsSync(executablePath))
-    throw new Error(`Chromium not found at ${executablePath} (apt-get install -y chromium)`);
+  const executablePath = chromiumExecutable();
   const { siteDir } = await buildAll({ log: () => {} });
   const { server, url } = await serveSite(siteDir, { port: 0 });
-  const browser = await chromium.launch({ executablePath, args: ARGS });
+  const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const cold = [];
   const warm = [];
   try {
