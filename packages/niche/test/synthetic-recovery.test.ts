@@ -161,7 +161,8 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
         }
       }
     }
-    hydroSamples = ds.truth.sites.length * 25 * 24;
+    // Two samples a month at every site (synth.ts).
+    hydroSamples = ds.truth.sites.length * (ds.truth.years[1] - ds.truth.years[0] + 1) * 24;
   }, 60_000);
 
   afterAll(() => {
@@ -232,7 +233,7 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
       expect(Math.abs(r.sd[iS] - eS.sd)).toBeLessThan(Z * eS.seSd);
 
       // 2. Against the parameters. Over 1998–2022 the temperature optimum averages its 2010 value (the
-      // years are symmetric about 2010). Sampled temperatures span about 7–24 °C and salinities 18–38,
+      // years are symmetric about 2010). Sampled temperatures span 6.5–24 °C and salinities 7–40,
       // very unevenly (one estuarine site; seasonal cycles dwell at their extremes), so the weighted mean
       // is pulled towards the sampled bulk: on this design by at most 1.8 °C (Synthetica frigida, optimum
       // 7 °C at the cold end of the range) and 2.8 PSU (Synthetica estuarina, optimum 22 with one site
@@ -336,10 +337,10 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
       expect(Math.abs(slope - exact.sensSlope.slope)).toBeLessThan(Z * seSlope);
 
       // Against the parameter: the yearly centroid follows the optimum (shiftPerDecade) where the
-      // sampled temperatures are even around it, and the warming water (warmingPerYear × 10 = 0.3 °C
-      // per decade) where the range cuts the response (for a Gaussian environment of SD s the centroid
-      // is (μ σ² ... ) a convex combination: slope = (shift·s² + warming·σ²)/(s² + σ²)). So the decadal
-      // slope lies between the two rates, give or take the noise: a wrong sign (−0.6), a per-year
+      // sampled temperatures are broad and even around it, and the warming water (warmingPerYear × 10 =
+      // 0.3 °C per decade) where the sampled range is narrow or cuts the response. For a Gaussian response
+      // (μ, σ) on a Gaussian environment (m, s) the weighted centroid is (μ·s² + m·σ²)/(s² + σ²), so its
+      // slope is (shift·s² + warming·σ²)/(s² + σ²): between the two rates. A wrong sign (−0.6), a per-year
       // slope (0.03–0.06) or a per-decade slope read as per year (3–6) all fall outside.
       const perDecade = slope * 10;
       const lo = Math.min(taxon.shiftPerDecade, warmingPerDecade) - Z * 10 * seSlope;
