@@ -40,6 +40,7 @@ exposeQueryWorker(self, async init => {
     runtime
   );
   await bindings.instantiate(() => undefined);
-  bindings.open({});
+  // Decimals as doubles: the same Arrow types as the native engine gives, and plain numbers in JavaScript.
+  bindings.open({ query: { castDecimalToDouble: true } });
   return new DuckDBWasmCore(bindings, { parquet: decoder });
 });

@@ -70,6 +70,8 @@ interface Registration {
 export class DuckDBWasmCore {
   private readonly running = new Map<string, Running>();
   private readonly streams = new Map<string, Running>();
+  /** Streams that reached their end: the next `nextBatches` answers null once. */
+  private readonly ended = new Set<string>();
   private fatal: string | null = null;
   private seq = 0;
 
@@ -123,6 +125,9 @@ export class DuckDBWasmCore {
    */
   async nextBatches(id: string, maxMessages: number): Promise<Uint8Array[] | null> {
     const run = this.streams.get(id);
+    if (!run && this.ended.delete(id)) {
+      return null;
+    }
     if (!run) {
       throw new QueryError(`No open result stream '${id}': it was closed, cancelled or never opened.`);
     }
@@ -136,6 +141,9 @@ export class DuckDBWasmCore {
         }
         if (chunk.length === 0) {
           this.close(id, this.streams);
+          if (out.length > 0) {
+            this.ended.add(id);
+          }
           break;
         }
         out.push(chunk);
@@ -152,6 +160,7 @@ export class DuckDBWasmCore {
   }
 
   closeStream(id: string): void {
+    this.ended.delete(id);
     this.close(id, this.streams);
   }
 
@@ -177,8 +186,9 @@ export class DuckDBWasmCore {
     if (fmt === 'csv') {
       const fileName = `${name}.csv`;
       this.db.registerFileBuffer(fileName, await this.bytesOf(source));
+      await this.dropRelation(name);
       await this.exec(
-        `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM read_csv(${quoteLiteral(fileName)})`
+        `CREATE VIEW ${quoteIdentifier(name)} AS SELECT * FROM read_csv(${quoteLiteral(fileName)})`
       );
       return;
     }
@@ -197,7 +207,7 @@ export class DuckDBWasmCore {
     }
     const target = quoteIdentifier(name);
     const staging = `__odatis_staging_${this.seq++}`;
-    await this.exec(`DROP TABLE IF EXISTS ${target}; DROP VIEW IF EXISTS ${target}`);
+    await this.dropRelation(name);
     let first = true;
     for (const file of dataset.files) {
       const partition = harmonisedPartitionOf(file);
@@ -296,7 +306,20 @@ export class DuckDBWasmCore {
       if (run.cancelled || isCancellation(message)) {
         throw new QueryCancelledError('Query cancelled.', run.sql);
       }
-      throw new QueryError(message, run.sql);
+      throw new QueryError(duckdbMessage(message), run.sql);
+    }
+  }
+
+  /** Drop a table or a view of that name, whichever exists (DuckDB refuses DROP VIEW on a table). */
+  private async dropRelation(name: string): Promise<void> {
+    const kind = await this.scalar(
+      `SELECT coalesce((SELECT 1 FROM duckdb_tables() WHERE table_name = ${quoteLiteral(name)} AND schema_name = 'main'),
+                       (SELECT 2 FROM duckdb_views() WHERE view_name = ${quoteLiteral(name)} AND schema_name = 'main'), 0)`
+    );
+    if (kind === 1) {
+      await this.exec(`DROP TABLE ${quoteIdentifier(name)}`);
+    } else if (kind === 2) {
+      await this.exec(`DROP VIEW ${quoteIdentifier(name)}`);
     }
   }
 
@@ -353,8 +376,7 @@ export class DuckDBWasmCore {
   }
 
   private async replaceWithArrow(name: string, ipc: Uint8Array): Promise<void> {
-    const target = quoteIdentifier(name);
-    await this.exec(`DROP VIEW IF EXISTS ${target}; DROP TABLE IF EXISTS ${target}`);
+    await this.dropRelation(name);
     const conn = this.db.connect();
     try {
       conn.insertArrowFromIPCStream(ipc, { name, create: true });
@@ -366,6 +388,22 @@ export class DuckDBWasmCore {
   }
 }
 
+
+/** DuckDB-WASM reports errors as JSON ({exception_type, exception_message}); make them read like DuckDB's. */
+export function duckdbMessage(raw: string): string {
+  if (!raw.startsWith('{')) {
+    return raw;
+  }
+  try {
+    const parsed = JSON.parse(raw) as { exception_type?: string; exception_message?: string };
+    if (parsed.exception_message !== undefined) {
+      return parsed.exception_type ? `${parsed.exception_type} Error: ${parsed.exception_message}` : parsed.exception_message;
+    }
+  } catch {
+    // Not JSON after all: keep it as it is.
+  }
+  return raw;
+}
 
 function firstValue(ipc: Uint8Array[]): unknown {
   const table = tableFromIPC(ipc);

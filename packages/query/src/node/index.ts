@@ -42,7 +42,7 @@ export function createWasmWorkerEngine(options: WorkerEngineOptions = {}): Query
     init: { bundles: nodeWasmBundles() },
     cancelGraceMs: options.cancelGraceMs,
     connect: () => {
-      const worker = new Worker(path.join(__dirname, 'worker.js'), { resourceLimits: options.resourceLimits });
+      const worker = new Worker(workerScript(), { resourceLimits: options.resourceLimits });
       options.onWorker?.(worker);
       const api = Comlink.wrap<QueryWorkerApi>(nodeEndpoint(worker)) as unknown as QueryWorkerApi;
       return {
@@ -55,4 +55,11 @@ export function createWasmWorkerEngine(options: WorkerEngineOptions = {}): Query
       };
     }
   });
+}
+
+/** The compiled worker; under ts-jest this module runs from src/, the worker always runs from lib/. */
+function workerScript(): string {
+  return __filename.endsWith('.ts')
+    ? path.resolve(__dirname, '../../lib/node/worker.js')
+    : path.join(__dirname, 'worker.js');
 }

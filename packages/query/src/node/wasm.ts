@@ -47,6 +47,7 @@ export async function createNodeWasmCore(init: Partial<QueryWorkerInit> = {}): P
     duckdb.NODE_RUNTIME
   );
   await bindings.instantiate(() => undefined);
-  bindings.open({});
+  // Decimals as doubles: the same Arrow types as the native engine gives, and plain numbers in JavaScript.
+  bindings.open({ query: { castDecimalToDouble: true } });
   return new DuckDBWasmCore(bindings, nodeEnvironment);
 }
