@@ -154,7 +154,6 @@ describe('charts', () => {
   });
 });
 
-
 describe('history and names', () => {
   it('keeps the newest query first, moves repeats up and stays bounded', () => {
     let history = addToHistory([], { sql: 'SELECT 1', at: 't1', rows: 1 });
