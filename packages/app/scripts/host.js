@@ -2,7 +2,6 @@
 const fs = require('fs');
 const path = require('path');
 
-const appDir = path.resolve(__dirname, '..');
 const corePackage = require('@jupyterlab/core-meta/core.package.json');
 
 /** The package.json of an installed package, found the way node looks up node_modules (some
