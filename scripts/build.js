@@ -91,6 +91,7 @@ async function buildAll({ skip = false, log = console.log } = {}) {
       .map(name => path.join(root, 'packages', name.split('/')[1]));
     const deps = [
       dir,
+      path.join(root, 'package-lock.json'),
       ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
     ];
     if (stale(dist, deps)) {
