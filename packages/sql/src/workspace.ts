@@ -130,6 +130,12 @@ export class SqlWorkspace extends BoxPanel {
     this.tabs.addWidget(this.grid);
     this.tabs.addWidget(this.chart);
     this.tabs.addWidget(this.history);
+    // The chart follows the result: drawn when its tab is opened on a result it has not drawn yet.
+    this.tabs.currentChanged.connect(() => {
+      if (this.tabs.currentWidget === this.chart && this.chartStale) {
+        this.showChart(this.chartKind);
+      }
+    });
 
     const results = new BoxPanel({ direction: 'top-to-bottom', spacing: 0 });
     results.addClass('odatis-SqlWorkspace-results');
@@ -231,7 +237,8 @@ export class SqlWorkspace extends BoxPanel {
   showChart(kind?: ChartKind): VegaLiteSpec | null {
     const table = this.table;
     const options = table ? suggestCharts(table) : [];
-    const choice = options.find(o => o.kind === (kind ?? options[0]?.kind));
+    const choice = options.find(o => o.kind === kind) ?? options[0];
+    this.chartStale = false;
     this.tabs.currentWidget = this.chart;
     this.renderChartToolbar(
       options.map(o => o.kind),
@@ -244,6 +251,8 @@ export class SqlWorkspace extends BoxPanel {
       this.spec = null;
       return null;
     }
+    this.chartStale = false;
+    this.chartKind = choice.kind;
     this.spec = chartSpec(table, choice.kind, choice.fields);
     this.specView.node.textContent = JSON.stringify(
       { ...this.spec, data: { values: '…' } },
@@ -374,8 +383,8 @@ export class SqlWorkspace extends BoxPanel {
     this.table = table;
     this.grid.dataModel = new ArrowDataModel(table);
     this.grid.selectionModel = new BasicSelectionModel({ dataModel: this.grid.dataModel });
+    this.chartStale = true;
     this.tabs.currentWidget = this.grid;
-    if (this.spec) this.showChart();
   }
 
   private renderChartToolbar(kinds: ChartKind[], current?: ChartKind): void {
@@ -509,6 +518,8 @@ export class SqlWorkspace extends BoxPanel {
   private table: Table | null = null;
   private tables: TableInfo[] = [];
   private spec: VegaLiteSpec | null = null;
+  private chartStale = true;
+  private chartKind: ChartKind | undefined = undefined;
   private chartHandle: { finalize(): void } | null = null;
 }
 
