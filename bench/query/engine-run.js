@@ -33,8 +33,14 @@ async function main() {
     await engine.query(sql);
   }
   out.generateMs = performance.now() - t;
-  out.threads = Number((await engine.query(`SELECT current_setting('threads')::INTEGER AS t`)).table.getChild('t').get(0));
-  const mem = await engine.query(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`);
+  out.threads = Number(
+    (await engine.query(`SELECT current_setting('threads')::INTEGER AS t`)).table
+      .getChild('t')
+      .get(0)
+  );
+  const mem = await engine.query(
+    `SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`
+  );
   out.duckdbMemoryBytes = Number(mem.table.getChild('b').get(0));
   for (const q of QUERIES) {
     await engine.query(q.sql); // warm-up
@@ -45,7 +51,12 @@ async function main() {
       times.push(result.elapsedMs);
     }
     times.sort((a, b) => a - b);
-    out.queries.push({ name: q.name, medianMs: times[Math.floor(times.length / 2)], rows: result.rows, checksum: checksum(result.table) });
+    out.queries.push({
+      name: q.name,
+      medianMs: times[Math.floor(times.length / 2)],
+      rows: result.rows,
+      checksum: checksum(result.table)
+    });
   }
   out.rssBytes = process.memoryUsage().rss;
   out.maxRssBytes = process.resourceUsage().maxRSS * 1024;

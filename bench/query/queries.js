@@ -5,7 +5,20 @@
 const SITES = 20;
 // 35 years from 1990; sample days are spread over them (7919 is prime to 12775) whatever the row count.
 const DAYS = 12775;
-const PARAMETERS = ['TEMP', 'PSAL', 'DOX1', 'PHPH', 'NTRA', 'PHOS', 'SLCA', 'CPHL', 'TURB', 'NH4', 'ABUNDANCE', 'ABUNDANCE'];
+const PARAMETERS = [
+  'TEMP',
+  'PSAL',
+  'DOX1',
+  'PHPH',
+  'NTRA',
+  'PHOS',
+  'SLCA',
+  'CPHL',
+  'TURB',
+  'NH4',
+  'ABUNDANCE',
+  'ABUNDANCE'
+];
 const TAXA = Array.from({ length: 40 }, (_, k) => `Taxon ${String(k).padStart(2, '0')}`);
 
 function enumOf(values) {

@@ -14,11 +14,15 @@ const seed = Number(process.env.BENCH_QUERY_SEED ?? 42);
 const TARGET = 2;
 
 function runEngine(kind) {
-  const stdout = execFileSync(process.execPath, [path.join(__dirname, 'engine-run.js'), kind, String(rows), String(seed)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-    stdio: ['ignore', 'pipe', 'inherit']
-  });
+  const stdout = execFileSync(
+    process.execPath,
+    [path.join(__dirname, 'engine-run.js'), kind, String(rows), String(seed)],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+      stdio: ['ignore', 'pipe', 'inherit']
+    }
+  );
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
@@ -28,20 +32,44 @@ const ms = t => `${t.toFixed(1)} ms`;
 console.log(`Harmonised long table: ${rows.toLocaleString('en')} rows, seed ${seed}`);
 const native = runEngine('duckdb-native');
 const wasm = runEngine('duckdb-wasm');
-console.log(`native DuckDB ${native.version} (${native.threads} threads) | DuckDB-WASM ${wasm.version} (${wasm.threads} thread)`);
-console.log(`generate table: native ${ms(native.generateMs)}, wasm ${ms(wasm.generateMs)}, ratio ${(wasm.generateMs / native.generateMs).toFixed(2)}`);
+console.log(
+  `native DuckDB ${native.version} (${native.threads} threads) | DuckDB-WASM ${wasm.version} (${wasm.threads} thread)`
+);
+console.log(
+  `generate table: native ${ms(native.generateMs)}, wasm ${ms(wasm.generateMs)}, ratio ${(wasm.generateMs / native.generateMs).toFixed(2)}`
+);
 console.log('');
-console.log(['query', 'result rows', 'native', 'wasm', 'wasm/native', `<= ${TARGET}?`, 'same result'].join(' | '));
+console.log(
+  ['query', 'result rows', 'native', 'wasm', 'wasm/native', `<= ${TARGET}?`, 'same result'].join(
+    ' | '
+  )
+);
 for (let i = 0; i < native.queries.length; i++) {
   const n = native.queries[i];
   const w = wasm.queries[i];
   const ratio = w.medianMs / n.medianMs;
-  const same = n.rows === w.rows && Math.abs(n.checksum - w.checksum) <= 1e-6 * Math.max(1, Math.abs(n.checksum));
-  console.log([n.name, n.rows, ms(n.medianMs), ms(w.medianMs), ratio.toFixed(2), ratio <= TARGET ? 'yes' : 'no', same ? 'yes' : `NO (${n.checksum} vs ${w.checksum})`].join(' | '));
+  const same =
+    n.rows === w.rows &&
+    Math.abs(n.checksum - w.checksum) <= 1e-6 * Math.max(1, Math.abs(n.checksum));
+  console.log(
+    [
+      n.name,
+      n.rows,
+      ms(n.medianMs),
+      ms(w.medianMs),
+      ratio.toFixed(2),
+      ratio <= TARGET ? 'yes' : 'no',
+      same ? 'yes' : `NO (${n.checksum} vs ${w.checksum})`
+    ].join(' | ')
+  );
 }
 console.log('');
 console.log('memory: process RSS at end / peak RSS / DuckDB-reported buffer memory');
 for (const r of [native, wasm]) {
-  console.log(`  ${r.engine}: ${mb(r.rssBytes)} / ${mb(r.maxRssBytes)} / ${mb(r.duckdbMemoryBytes)}`);
+  console.log(
+    `  ${r.engine}: ${mb(r.rssBytes)} / ${mb(r.maxRssBytes)} / ${mb(r.duckdbMemoryBytes)}`
+  );
 }
-console.log('(times: median of 3 runs after one warm-up, including the Arrow result in JavaScript)');
+console.log(
+  '(times: median of 3 runs after one warm-up, including the Arrow result in JavaScript)'
+);

@@ -2,7 +2,8 @@
 import { createBrowserQueryEngine } from '@odatis-vre/query';
 
 const engine = createBrowserQueryEngine({
-  createWorker: () => new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
+  createWorker: () =>
+    new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
   bundles: {
     mvp: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href },
     eh: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href }
@@ -19,20 +20,29 @@ async function check() {
   const r = await engine.query('SELECT count(*)::DOUBLE AS n, sum(v) AS s FROM remote');
   out.remote = r.table.get(0).toJSON();
   let rows = 0;
-  for await (const batch of engine.stream('SELECT i FROM range(200000) t(i)')) rows += batch.numRows;
+  for await (const batch of engine.stream('SELECT i FROM range(200000) t(i)'))
+    rows += batch.numRows;
   out.streamed = rows;
   const controller = new AbortController();
-  const slow = engine.query('SELECT count(*) FROM range(100000000) a(i), range(1000) b(j) WHERE i + j = -1', {
-    signal: controller.signal
-  });
+  const slow = engine.query(
+    'SELECT count(*) FROM range(100000000) a(i), range(1000) b(j) WHERE i + j = -1',
+    {
+      signal: controller.signal
+    }
+  );
   setTimeout(() => controller.abort(), 300);
-  out.cancel = await slow.then(() => 'finished', e => e.name);
+  out.cancel = await slow.then(
+    () => 'finished',
+    e => e.name
+  );
   try {
     await engine.query('SELEC 1');
   } catch (e) {
     out.badSql = e.message.split('\n')[0];
   }
-  out.tables = (await engine.listTables()).map(t => `${t.name}(${t.columns.map(c => c.type).join(',')})`);
+  out.tables = (await engine.listTables()).map(
+    t => `${t.name}(${t.columns.map(c => c.type).join(',')})`
+  );
   return out;
 }
 

@@ -13,20 +13,29 @@ const dist = path.join(__dirname, 'dist');
 const parquet = path.join(dist, 'data-check.parquet');
 
 async function main() {
-  execFileSync(process.execPath, [require.resolve('webpack-cli/bin/cli.js'), '-c', path.join(__dirname, 'webpack.config.js')], {
-    stdio: 'inherit'
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve('webpack-cli/bin/cli.js'), '-c', path.join(__dirname, 'webpack.config.js')],
+    {
+      stdio: 'inherit'
+    }
+  );
   const { DuckDBInstance } = require('@duckdb/node-api');
   const db = await DuckDBInstance.create(':memory:');
   const conn = await db.connect();
-  await conn.run(`COPY (SELECT i, i * 0.25 AS v FROM range(100000) t(i)) TO '${parquet}' (FORMAT parquet)`);
+  await conn.run(
+    `COPY (SELECT i, i * 0.25 AS v FROM range(100000) t(i)) TO '${parquet}' (FORMAT parquet)`
+  );
   const log = [];
   const types = { '.js': 'text/javascript', '.wasm': 'application/wasm', '.html': 'text/html' };
   const server = createServer((req, res) => {
     const url = req.url.split('?')[0];
-    const file = url === '/' ? null : url === '/data/check.parquet' ? parquet : path.join(dist, url);
+    const file =
+      url === '/' ? null : url === '/data/check.parquet' ? parquet : path.join(dist, url);
     if (url === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html' }).end('<!doctype html><script src="main.js"></script>');
+      res
+        .writeHead(200, { 'Content-Type': 'text/html' })
+        .end('<!doctype html><script src="main.js"></script>');
       return;
     }
     if (!file || !existsSync(file)) {
@@ -36,12 +45,19 @@ async function main() {
     const body = readFileSync(file);
     log.push(`${req.method} ${url} ${req.headers.range ?? '-'}`);
     const m = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
-    const headers = { 'Content-Type': types[path.extname(file)] ?? 'application/octet-stream', 'Accept-Ranges': 'bytes' };
+    const headers = {
+      'Content-Type': types[path.extname(file)] ?? 'application/octet-stream',
+      'Accept-Ranges': 'bytes'
+    };
     if (m) {
       // 'bytes=-N' asks for the last N bytes (the Parquet footer).
       const start = m[1] === '' ? Math.max(0, body.length - Number(m[2])) : Number(m[1]);
       const end = m[1] !== '' && m[2] ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
-      res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${body.length}`, 'Content-Length': end - start + 1 });
+      res.writeHead(206, {
+        ...headers,
+        'Content-Range': `bytes ${start}-${end}/${body.length}`,
+        'Content-Length': end - start + 1
+      });
       return res.end(req.method === 'HEAD' ? undefined : body.subarray(start, end + 1));
     }
     res.writeHead(200, { ...headers, 'Content-Length': body.length });
@@ -57,10 +73,12 @@ async function main() {
     page.on('console', m => console.log('[page]', m.text()));
     page.on('pageerror', e => console.log('[page error]', e.message));
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
-    await page.waitForFunction(() => window.__result !== undefined, null, { timeout: 60000 }).catch(e => {
-      console.log(log.join('\n'));
-      throw e;
-    });
+    await page
+      .waitForFunction(() => window.__result !== undefined, null, { timeout: 60000 })
+      .catch(e => {
+        console.log(log.join('\n'));
+        throw e;
+      });
     const result = await page.evaluate(() => window.__result);
     console.log(JSON.stringify(result, null, 2));
     console.log('Parquet requests:', log.filter(l => l.includes('/data/')).join(' | '));

@@ -6,7 +6,12 @@ module.exports = {
   mode: 'production',
   target: 'web',
   entry: path.join(__dirname, 'entry.js'),
-  output: { path: path.join(__dirname, 'dist'), filename: 'main.js', publicPath: 'auto', clean: true },
+  output: {
+    path: path.join(__dirname, 'dist'),
+    filename: 'main.js',
+    publicPath: 'auto',
+    clean: true
+  },
   ...queryWebpackConfig(),
   devtool: false,
   performance: { hints: false }
