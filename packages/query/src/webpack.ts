@@ -8,13 +8,23 @@
  */
 import * as path from 'node:path';
 
-/** The webpack `resolve.alias` entry that points the worker at DuckDB-WASM's browser blocking build. */
-export function duckdbBrowserAlias(): Record<string, string> {
-  const dist = path.dirname(require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm'));
+/**
+ * The webpack `resolve.alias` entry that points the worker at DuckDB-WASM's browser blocking build.
+ * DuckDB-WASM is looked up from `from` (default: the folder being built, i.e. the extension), so the alias
+ * names the same copy the rest of the bundle uses.
+ */
+export function duckdbBrowserAlias(from: string = process.cwd()): Record<string, string> {
+  let wasm: string;
+  try {
+    wasm = require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', { paths: [from] });
+  } catch {
+    wasm = require.resolve('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm');
+  }
+  const dist = path.dirname(wasm);
   return { '@duckdb/duckdb-wasm/blocking$': path.join(dist, 'duckdb-browser-blocking.mjs') };
 }
 
 /** A webpack config fragment to merge into the application's (or to export as `jupyterlab.webpackConfig`). */
-export function queryWebpackConfig(): { resolve: { alias: Record<string, string> } } {
-  return { resolve: { alias: duckdbBrowserAlias() } };
+export function queryWebpackConfig(from?: string): { resolve: { alias: Record<string, string> } } {
+  return { resolve: { alias: duckdbBrowserAlias(from) } };
 }
