@@ -151,6 +151,9 @@ export class DuckDBWasmCore {
     const out: Uint8Array[] = [];
     try {
       while (out.length < maxMessages) {
+        if (run.cancelled) {
+          throw new QueryCancelledError('Query cancelled.', run.sql);
+        }
         const chunk = this.guard(run, () => this.db.fetchQueryResults(run.conn));
         if (chunk === null) {
           await nextTask();
@@ -192,6 +195,10 @@ export class DuckDBWasmCore {
       this.db.cancelPendingQuery(run.conn);
     } catch {
       // The query may have finished between the check and the call; the flag is enough then.
+    }
+    if (this.streams.get(id) === run) {
+      // A cancelled stream is never read again: release its connection and result now.
+      this.close(id, this.streams);
     }
     return true;
   }

@@ -205,3 +205,24 @@ describe.each(engines)('%s', (_label, create) => {
     expect((await engine.query('SELECT 7 AS seven')).table.getChild('seven')!.get(0)).toBe(7);
   });
 });
+
+describe('duckdb-wasm stream bookkeeping', () => {
+  it('keeps working after streams abandoned mid-way', async () => {
+    const engine = createWasmEngine();
+    try {
+      for (let k = 0; k < 5; k++) {
+        const stream = engine.stream('SELECT i FROM range(1000000) t(i)');
+        for await (const batch of stream) {
+          if (batch.numRows > 0) break;
+        }
+      }
+      // A stream read to its end after the abandoned ones still works and sees every row.
+      let rows = 0;
+      for await (const batch of engine.stream('SELECT i FROM range(50000) t(i)'))
+        rows += batch.numRows;
+      expect(rows).toBe(50000);
+    } finally {
+      await engine.close();
+    }
+  });
+});
