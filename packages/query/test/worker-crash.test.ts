@@ -58,3 +58,20 @@ it('restarts the worker when a cancelled query does not stop in time', async () 
     await engine.close();
   }
 });
+
+it('reports running out of WebAssembly memory as DuckDB error and stays usable', async () => {
+  const events: EngineEvent[] = [];
+  const engine = createWasmWorkerEngine();
+  engine.onEvent(e => events.push(e));
+  try {
+    // ~6 GB of text: more than the 4 GB a 32-bit WebAssembly memory can hold.
+    await engine.query(`SET memory_limit = '64GB'`);
+    await expect(
+      engine.query(`SELECT string_agg(repeat('x', 1000000), '') AS s FROM range(6000)`)
+    ).rejects.toThrow(/Out of Memory Error/);
+    expect((await engine.query('SELECT 1 AS one')).rows).toBe(1);
+    expect(events).toHaveLength(0);
+  } finally {
+    await engine.close();
+  }
+});
