@@ -4,6 +4,7 @@
  * DuckDB-WASM's browser blocking build into it. The engine core (DuckDBWasmCore) runs here, exposed with
  * comlink; the wasm files come from the URLs given to `init`.
  */
+import './browser-worker-globals';
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import type * as Comlink from 'comlink';

@@ -128,7 +128,12 @@ export function guessFormat(location: string): FileFormat {
   if (clean.endsWith('.csv') || clean.endsWith('.tsv') || clean.endsWith('.csv.gz')) {
     return 'csv';
   }
-  if (clean.endsWith('.arrow') || clean.endsWith('.arrows') || clean.endsWith('.feather') || clean.endsWith('.ipc')) {
+  if (
+    clean.endsWith('.arrow') ||
+    clean.endsWith('.arrows') ||
+    clean.endsWith('.feather') ||
+    clean.endsWith('.ipc')
+  ) {
     return 'arrow';
   }
   return 'parquet';

@@ -30,8 +30,7 @@ export class EngineCrashedError extends QueryError {
 }
 
 /** Names that survive the trip across a worker boundary (comlink keeps `name` and `message` of an Error). */
-const ERROR_NAMES = ['QueryError', 'QueryCancelledError', 'EngineCrashedError'] as const;
-type ErrorName = (typeof ERROR_NAMES)[number];
+type ErrorName = 'QueryError' | 'QueryCancelledError' | 'EngineCrashedError';
 
 /** Rebuild our typed error from an error that crossed a worker boundary as plain name + message. */
 export function reviveError(e: unknown, sql?: string): Error {

@@ -1,32 +1,8 @@
 /**
- * The harmonised long format as the query layer sees it.
- *
- * The schema itself belongs to `@odatis-vre/sno` (not merged yet); until then this list mirrors it so that
- * the benchmark and the tests build tables of the right shape. When `@odatis-vre/sno` lands, import its
- * definition here instead of keeping this copy.
+ * The storage layout of the harmonised dataset as the query layer sees it: hive partitions
+ * `sno=/site=/year=`. The columns themselves are defined once, in `@odatis-vre/sno`; the query layer does not
+ * repeat them (DuckDB reads them from the Parquet files).
  */
-
-/** Column name → DuckDB type, in schema order. Dictionary strings map to VARCHAR (ENUM in generated data). */
-export const HARMONISED_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ['sno', 'VARCHAR'],
-  ['site_id', 'VARCHAR'],
-  ['site_name', 'VARCHAR'],
-  ['latitude', 'DOUBLE'],
-  ['longitude', 'DOUBLE'],
-  ['time', 'TIMESTAMP_MS'],
-  ['depth', 'DOUBLE'],
-  ['parameter', 'VARCHAR'],
-  ['p01', 'VARCHAR'],
-  ['p02', 'VARCHAR'],
-  ['taxon', 'VARCHAR'],
-  ['aphia_id', 'INTEGER'],
-  ['value', 'DOUBLE'],
-  ['unit', 'VARCHAR'],
-  ['quality', 'UTINYINT'],
-  ['source_flag', 'VARCHAR'],
-  ['source_file', 'VARCHAR'],
-  ['source_row', 'INTEGER']
-];
 
 /** Hive partition keys of a harmonised dataset, outermost first. */
 export const HARMONISED_PARTITIONS = ['sno', 'site', 'year'] as const;

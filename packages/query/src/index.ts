@@ -5,7 +5,12 @@
 export * from './engine';
 export * from './errors';
 export * from './harmonised';
-export { DuckDBWasmCore, type CoreEnvironment, type CoreQueryResult, type ParquetDecoder } from './wasm-core';
+export {
+  DuckDBWasmCore,
+  type CoreEnvironment,
+  type CoreQueryResult,
+  type ParquetDecoder
+} from './wasm-core';
 export {
   createQueryWorkerApi,
   exposeQueryWorker,

@@ -98,16 +98,16 @@ export class ProxyQueryEngine implements QueryEngine {
     schema.catch(() => undefined); // Failure is reported through the iterator too.
     const signal = options.signal;
     let header: Uint8Array | null = null;
-    const self = this;
-
-    async function* batches(): AsyncGenerator<RecordBatch> {
+    const batches = async function* (this: ProxyQueryEngine): AsyncGenerator<RecordBatch> {
       try {
-        header = await self.cancellable(id, sql, signal, api => api.openStream(id, sql));
+        header = await this.cancellable(id, sql, signal, api => api.openStream(id, sql));
         const headerReader = RecordBatchReader.from([header]);
         headerReader.open();
         resolveSchema(headerReader.schema);
         for (;;) {
-          const chunks = await self.cancellable(id, sql, signal, api => api.nextBatches(id, perHop));
+          const chunks = await this.cancellable(id, sql, signal, api =>
+            api.nextBatches(id, perHop)
+          );
           if (chunks === null) {
             finished = true;
             return;
@@ -123,12 +123,12 @@ export class ProxyQueryEngine implements QueryEngine {
         throw e;
       } finally {
         if (!finished) {
-          await self.cancelQuietly(id);
+          await this.cancelQuietly(id);
         }
       }
-    }
+    };
 
-    const iterator = batches();
+    const iterator = batches.call(this);
     return {
       schema,
       get rows() {
@@ -137,10 +137,10 @@ export class ProxyQueryEngine implements QueryEngine {
       get elapsedMs() {
         return now() - started;
       },
-      async cancel() {
+      cancel: async () => {
         if (!finished) {
           finished = true;
-          await self.cancelQuietly(id);
+          await this.cancelQuietly(id);
           await iterator.return(undefined);
         }
       },
@@ -148,7 +148,11 @@ export class ProxyQueryEngine implements QueryEngine {
     };
   }
 
-  async registerFile(name: string, source: FileSource, options: RegisterOptions = {}): Promise<void> {
+  async registerFile(
+    name: string,
+    source: FileSource,
+    options: RegisterOptions = {}
+  ): Promise<void> {
     await this.withEngine(live => live.connection.api.registerFile(name, source, options.format));
     this.remember({ kind: 'file', name, source, format: options.format });
   }
@@ -186,9 +190,14 @@ export class ProxyQueryEngine implements QueryEngine {
   }
 
   private remember(entry: Registered): void {
-    const key = entry.kind === 'file' ? `file:${entry.name}` : `harmonised:${entry.dataset.name ?? 'harmonised'}`;
+    const key =
+      entry.kind === 'file'
+        ? `file:${entry.name}`
+        : `harmonised:${entry.dataset.name ?? 'harmonised'}`;
     const index = this.registered.findIndex(
-      r => (r.kind === 'file' ? `file:${r.name}` : `harmonised:${r.dataset.name ?? 'harmonised'}`) === key
+      r =>
+        (r.kind === 'file' ? `file:${r.name}` : `harmonised:${r.dataset.name ?? 'harmonised'}`) ===
+        key
     );
     if (index >= 0) {
       this.registered.splice(index, 1);
@@ -300,7 +309,9 @@ export class ProxyQueryEngine implements QueryEngine {
         const timer = setTimeout(() => {
           if (live.connection.terminate && !live.isDead) {
             this.terminateAndReport(live, 'a cancelled query did not stop in time');
-            reject(new QueryCancelledError('Query cancelled (the engine was restarted to stop it).', sql));
+            reject(
+              new QueryCancelledError('Query cancelled (the engine was restarted to stop it).', sql)
+            );
           }
         }, grace);
         (timer as { unref?: () => void }).unref?.();

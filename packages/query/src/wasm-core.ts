@@ -8,9 +8,21 @@
  */
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
 import { tableFromIPC } from 'apache-arrow';
-import type { AttachedDataset, FileFormat, FileSource, HarmonisedDataset, TableInfo } from './engine';
+import type {
+  AttachedDataset,
+  FileFormat,
+  FileSource,
+  HarmonisedDataset,
+  TableInfo
+} from './engine';
 import { guessFormat, quoteIdentifier, quoteLiteral } from './engine';
-import { EngineCrashedError, QueryCancelledError, QueryError, isCancellation, isFatalWasmError } from './errors';
+import {
+  EngineCrashedError,
+  QueryCancelledError,
+  QueryError,
+  isCancellation,
+  isFatalWasmError
+} from './errors';
 import { harmonisedPartitionOf } from './harmonised';
 
 /** Turns Parquet into Arrow IPC stream bytes (DuckDB-WASM from npm cannot load its parquet extension offline). */
@@ -53,6 +65,9 @@ function nextTask(): Promise<void> {
     channel.port2.postMessage(null);
   });
 }
+
+/** How often a running query lets the thread hear messages (cancel): the cancel latency it adds. */
+const YIELD_EVERY_MS = 25;
 
 interface Running {
   conn: number;
@@ -129,11 +144,16 @@ export class DuckDBWasmCore {
       return null;
     }
     if (!run) {
-      throw new QueryError(`No open result stream '${id}': it was closed, cancelled or never opened.`);
+      throw new QueryError(
+        `No open result stream '${id}': it was closed, cancelled or never opened.`
+      );
     }
     const out: Uint8Array[] = [];
     try {
       while (out.length < maxMessages) {
+        if (run.cancelled) {
+          throw new QueryCancelledError('Query cancelled.', run.sql);
+        }
         const chunk = this.guard(run, () => this.db.fetchQueryResults(run.conn));
         if (chunk === null) {
           await nextTask();
@@ -176,12 +196,18 @@ export class DuckDBWasmCore {
     } catch {
       // The query may have finished between the check and the call; the flag is enough then.
     }
+    if (this.streams.get(id) === run) {
+      // A cancelled stream is never read again: release its connection and result now.
+      this.close(id, this.streams);
+    }
     return true;
   }
 
   /** Make a file queryable as `name`. Parquet and Arrow become tables; CSV becomes a view over the file. */
   async registerFile(name: string, source: FileSource, format?: FileFormat): Promise<void> {
-    const fmt = format ?? ('buffer' in source ? 'parquet' : guessFormat('url' in source ? source.url : source.path));
+    const fmt =
+      format ??
+      ('buffer' in source ? 'parquet' : guessFormat('url' in source ? source.url : source.path));
     const reg: Registration = { name, source, format: fmt };
     if (fmt === 'csv') {
       const fileName = `${name}.csv`;
@@ -192,7 +218,8 @@ export class DuckDBWasmCore {
       );
       return;
     }
-    const ipc = fmt === 'parquet' ? await this.parquetAsArrow(reg.source) : await this.bytesOf(source);
+    const ipc =
+      fmt === 'parquet' ? await this.parquetAsArrow(reg.source) : await this.bytesOf(source);
     await this.replaceWithArrow(name, ipc);
   }
 
@@ -223,7 +250,9 @@ export class DuckDBWasmCore {
         columns.has('year') ? '' : `, ${partition.year}::INTEGER AS year`
       ].join('');
       const select = `SELECT *${extra} FROM ${quoteIdentifier(staging)}`;
-      await this.exec(first ? `CREATE TABLE ${target} AS ${select}` : `INSERT INTO ${target} BY NAME ${select}`);
+      await this.exec(
+        first ? `CREATE TABLE ${target} AS ${select}` : `INSERT INTO ${target} BY NAME ${select}`
+      );
       first = false;
     }
     await this.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(staging)}`);
@@ -256,7 +285,9 @@ export class DuckDBWasmCore {
 
   private open(id: string, sql: string, map: Map<string, Running>): Running {
     if (this.fatal) {
-      throw new EngineCrashedError(`DuckDB-WASM stopped after a fatal error (${this.fatal}); restart the engine.`);
+      throw new EngineCrashedError(
+        `DuckDB-WASM stopped after a fatal error (${this.fatal}); restart the engine.`
+      );
     }
     if (this.running.has(id) || this.streams.has(id)) {
       throw new QueryError(`A query with id '${id}' is already running.`);
@@ -283,10 +314,15 @@ export class DuckDBWasmCore {
   /** Start a pending query and poll it, yielding between polls so a cancel can arrive. */
   private async startAndWait(run: Running, stream: boolean): Promise<Uint8Array> {
     let header = this.guard(run, () => this.db.startPendingQuery(run.conn, run.sql, stream));
+    let lastYield = Date.now();
     while (header === null) {
-      await nextTask();
-      if (run.cancelled) {
-        throw new QueryCancelledError('Query cancelled.', run.sql);
+      // Each poll runs one small step; yielding after every step would cost more than the step itself.
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await nextTask();
+        lastYield = Date.now();
+        if (run.cancelled) {
+          throw new QueryCancelledError('Query cancelled.', run.sql);
+        }
       }
       header = this.guard(run, () => this.db.pollPendingQuery(run.conn));
     }
@@ -301,7 +337,10 @@ export class DuckDBWasmCore {
       const message = (e as Error)?.message ?? String(e);
       if (isFatalWasmError(e)) {
         this.fatal = message;
-        throw new EngineCrashedError(`DuckDB-WASM crashed (${message}); the engine must restart.`, run.sql);
+        throw new EngineCrashedError(
+          `DuckDB-WASM crashed (${message}); the engine must restart.`,
+          run.sql
+        );
       }
       if (run.cancelled || isCancellation(message)) {
         throw new QueryCancelledError('Query cancelled.', run.sql);
@@ -336,7 +375,9 @@ export class DuckDBWasmCore {
     const conn = this.db.connect();
     try {
       return conn
-        .query(`SELECT column_name FROM duckdb_columns() WHERE table_name = ${quoteLiteral(table)} ORDER BY column_index`)
+        .query(
+          `SELECT column_name FROM duckdb_columns() WHERE table_name = ${quoteLiteral(table)} ORDER BY column_index`
+        )
         .getChild('column_name')!
         .toArray() as string[];
     } finally {
@@ -350,7 +391,9 @@ export class DuckDBWasmCore {
     }
     if ('path' in source) {
       if (!this.env.readPath) {
-        throw new QueryError(`Cannot read local path ${source.path} here: this engine only reads URLs and buffers.`);
+        throw new QueryError(
+          `Cannot read local path ${source.path} here: this engine only reads URLs and buffers.`
+        );
       }
       return this.env.readPath(source.path);
     }
@@ -381,13 +424,14 @@ export class DuckDBWasmCore {
     try {
       conn.insertArrowFromIPCStream(ipc, { name, create: true });
     } catch (e) {
-      throw new QueryError(`Cannot load ${name} into DuckDB: ${(e as Error)?.message ?? String(e)}`);
+      throw new QueryError(
+        `Cannot load ${name} into DuckDB: ${(e as Error)?.message ?? String(e)}`
+      );
     } finally {
       conn.close();
     }
   }
 }
-
 
 /** DuckDB-WASM reports errors as JSON ({exception_type, exception_message}); make them read like DuckDB's. */
 export function duckdbMessage(raw: string): string {
@@ -397,7 +441,9 @@ export function duckdbMessage(raw: string): string {
   try {
     const parsed = JSON.parse(raw) as { exception_type?: string; exception_message?: string };
     if (parsed.exception_message !== undefined) {
-      return parsed.exception_type ? `${parsed.exception_type} Error: ${parsed.exception_message}` : parsed.exception_message;
+      return parsed.exception_type
+        ? `${parsed.exception_type} Error: ${parsed.exception_message}`
+        : parsed.exception_message;
     }
   } catch {
     // Not JSON after all: keep it as it is.
@@ -414,10 +460,22 @@ function tablesFromRows(ipc: Uint8Array[]): TableInfo[] {
   const table = tableFromIPC(ipc);
   const out: TableInfo[] = [];
   for (const row of table) {
-    const r = row as unknown as { schema: string; name: string; kind: string; column: string; type: string; nullable: boolean };
+    const r = row as unknown as {
+      schema: string;
+      name: string;
+      kind: string;
+      column: string;
+      type: string;
+      nullable: boolean;
+    };
     let last = out[out.length - 1];
     if (!last || last.schema !== r.schema || last.name !== r.name) {
-      last = { schema: r.schema, name: r.name, kind: r.kind === 'view' ? 'view' : 'table', columns: [] };
+      last = {
+        schema: r.schema,
+        name: r.name,
+        kind: r.kind === 'view' ? 'view' : 'table',
+        columns: []
+      };
       out.push(last);
     }
     last.columns.push({ name: r.column, type: r.type, nullable: Boolean(r.nullable) });

@@ -4,7 +4,13 @@
  * transferred, not copied.
  */
 import * as Comlink from 'comlink';
-import type { AttachedDataset, FileFormat, FileSource, HarmonisedDataset, TableInfo } from './engine';
+import type {
+  AttachedDataset,
+  FileFormat,
+  FileSource,
+  HarmonisedDataset,
+  TableInfo
+} from './engine';
 import type { CoreQueryResult, DuckDBWasmCore } from './wasm-core';
 
 /** URLs of the DuckDB-WASM files, served by the application's own build (never a CDN). */
@@ -48,7 +54,9 @@ export function createQueryWorkerApi(
     }
     return core;
   };
-  const buffers = (chunks: Uint8Array[]): ArrayBuffer[] => [...new Set(chunks.map(c => c.buffer as ArrayBuffer))];
+  const buffers = (chunks: Uint8Array[]): ArrayBuffer[] => [
+    ...new Set(chunks.map(c => c.buffer as ArrayBuffer))
+  ];
   return {
     async init(init) {
       core ??= await createCore(init);

@@ -8,7 +8,13 @@ import { tableFromArrays, tableToIPC, Float64, Int32 } from 'apache-arrow';
 import type { QueryEngine } from '../src/engine';
 import { QueryCancelledError, QueryError } from '../src/errors';
 import { createNativeEngine, createWasmEngine, createWasmWorkerEngine } from '../src/node';
-import { duckdbWrite, scratchDir, startRangeServer, writeHarmonised, type RangeServer } from './fixtures';
+import {
+  duckdbWrite,
+  scratchDir,
+  startRangeServer,
+  writeHarmonised,
+  type RangeServer
+} from './fixtures';
 
 const dir = scratchDir();
 let server: RangeServer;
@@ -19,7 +25,9 @@ beforeAll(async () => {
     `COPY (SELECT i::INTEGER AS i, i * 0.5 AS v, 'site-' || (i % 7) AS site FROM range(300000) t(i))
        TO '${dir}/big.parquet' (FORMAT parquet, ROW_GROUP_SIZE 50000)`
   );
-  await duckdbWrite(`COPY (SELECT i AS id, i * i AS sq FROM range(10) t(i)) TO '${dir}/small.csv' (HEADER)`);
+  await duckdbWrite(
+    `COPY (SELECT i AS id, i * i AS sq FROM range(10) t(i)) TO '${dir}/small.csv' (HEADER)`
+  );
   harmonisedFiles = await writeHarmonised(path.join(dir, 'harmonised'));
   server = await startRangeServer(dir);
 });
@@ -52,7 +60,9 @@ describe.each(engines)('%s', (_label, create) => {
     expect(result.elapsedMs).toBeGreaterThanOrEqual(0);
     expect(result.table.schema.fields.map(f => f.name)).toEqual(['i', 'q', 's']);
     expect(result.table.getChild('i')!.toArray()).toEqual(Int32Array.from([0, 1, 2, 3, 4]));
-    expect(Array.from(result.table.getChild('q')!.toArray() as Float64Array)).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(Array.from(result.table.getChild('q')!.toArray() as Float64Array)).toEqual([
+      0, 0.25, 0.5, 0.75, 1
+    ]);
     expect(result.table.getChild('s')!.get(3)).toBe('x3');
     expect(await engine.version()).toMatch(/^v\d+\.\d+/);
   });
@@ -65,12 +75,18 @@ describe.each(engines)('%s', (_label, create) => {
   });
 
   it('registers Parquet and CSV from buffers', async () => {
-    await engine.registerFile('big_buf', { buffer: new Uint8Array(readFileSync(`${dir}/big.parquet`)) });
+    await engine.registerFile('big_buf', {
+      buffer: new Uint8Array(readFileSync(`${dir}/big.parquet`))
+    });
     const { table } = await engine.query('SELECT count(*)::DOUBLE AS n, sum(v) AS s FROM big_buf');
     expect(table.getChild('n')!.get(0)).toBe(300000);
     expect(table.getChild('s')!.get(0)).toBe((0.5 * (299999 * 300000)) / 2);
 
-    await engine.registerFile('small', { buffer: new Uint8Array(readFileSync(`${dir}/small.csv`)) }, { format: 'csv' });
+    await engine.registerFile(
+      'small',
+      { buffer: new Uint8Array(readFileSync(`${dir}/small.csv`)) },
+      { format: 'csv' }
+    );
     const csv = await engine.query('SELECT sum(sq)::DOUBLE AS s FROM small');
     expect(csv.table.getChild('s')!.get(0)).toBe(285);
   });
@@ -87,15 +103,19 @@ describe.each(engines)('%s', (_label, create) => {
       expect(gets.length).toBeGreaterThan(1);
       expect(gets.every(r => r.range !== '-')).toBe(true);
       const size = statSync(`${dir}/big.parquet`).size;
-      expect(gets.some(r => r.range === `bytes=${size - 8}-${size - 1}` || /^bytes=\d+-\d+$/.test(r.range))).toBe(true);
+      expect(
+        gets.some(
+          r => r.range === `bytes=${size - 8}-${size - 1}` || /^bytes=\d+-\d+$/.test(r.range)
+        )
+      ).toBe(true);
     }
   });
 
   it('registers an Arrow IPC buffer', async () => {
     if (engine.kind === 'duckdb-native') {
-      await expect(engine.registerFile('arrow_t', { buffer: new Uint8Array(1) }, { format: 'arrow' })).rejects.toThrow(
-        /DuckDB-WASM/
-      );
+      await expect(
+        engine.registerFile('arrow_t', { buffer: new Uint8Array(1) }, { format: 'arrow' })
+      ).rejects.toThrow(/DuckDB-WASM/);
       return;
     }
     const ipc = tableToIPC(
@@ -119,7 +139,13 @@ describe.each(engines)('%s', (_label, create) => {
     );
     expect(table.numRows).toBe(6);
     const first = table.get(0)!.toJSON();
-    expect(first).toEqual({ sno: 'PHYTOBS', site: 'phytobs-1', year: 2020, n: 50, mean: 2000 + 24.5 });
+    expect(first).toEqual({
+      sno: 'PHYTOBS',
+      site: 'phytobs-1',
+      year: 2020,
+      n: 50,
+      mean: 2000 + 24.5
+    });
     const tables = await engine.listTables();
     const harmonised = tables.find(t => t.name === 'harmonised')!;
     const types = Object.fromEntries(harmonised.columns.map(c => [c.name, c.type]));
@@ -130,7 +156,9 @@ describe.each(engines)('%s', (_label, create) => {
   });
 
   it('streams large results in record batches', async () => {
-    const stream = engine.stream('SELECT i, i % 10 AS r FROM range(1000000) t(i)', { rowsPerTransfer: 100000 });
+    const stream = engine.stream('SELECT i, i % 10 AS r FROM range(1000000) t(i)', {
+      rowsPerTransfer: 100000
+    });
     let rows = 0;
     let batches = 0;
     let sum = 0;
@@ -164,13 +192,37 @@ describe.each(engines)('%s', (_label, create) => {
 
   it('cancels a running query', async () => {
     const controller = new AbortController();
-    const slow = engine.query('SELECT count(*) FROM range(100000000) a(i), range(1000) b(j) WHERE i + j = -1', {
-      signal: controller.signal
-    });
+    const slow = engine.query(
+      'SELECT count(*) FROM range(100000000) a(i), range(1000) b(j) WHERE i + j = -1',
+      {
+        signal: controller.signal
+      }
+    );
     setTimeout(() => controller.abort(), 300);
     const started = Date.now();
     await expect(slow).rejects.toBeInstanceOf(QueryCancelledError);
     expect(Date.now() - started).toBeLessThan(20000);
     expect((await engine.query('SELECT 7 AS seven')).table.getChild('seven')!.get(0)).toBe(7);
+  });
+});
+
+describe('duckdb-wasm stream bookkeeping', () => {
+  it('keeps working after streams abandoned mid-way', async () => {
+    const engine = createWasmEngine();
+    try {
+      for (let k = 0; k < 5; k++) {
+        const stream = engine.stream('SELECT i FROM range(1000000) t(i)');
+        for await (const batch of stream) {
+          if (batch.numRows > 0) break;
+        }
+      }
+      // A stream read to its end after the abandoned ones still works and sees every row.
+      let rows = 0;
+      for await (const batch of engine.stream('SELECT i FROM range(50000) t(i)'))
+        rows += batch.numRows;
+      expect(rows).toBe(50000);
+    } finally {
+      await engine.close();
+    }
   });
 });

@@ -1,5 +1,5 @@
 /** Test fixtures made with native DuckDB (COPY ... TO ... (FORMAT parquet)) and a local Range-capable server. */
-import { mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -43,9 +43,13 @@ export async function writeHarmonised(dir: string): Promise<string[]> {
   );
   const files: string[] = [];
   const walk = (d: string) => {
-    for (const entry of require('node:fs').readdirSync(d, { withFileTypes: true })) {
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, entry.name);
-      entry.isDirectory() ? walk(p) : p.endsWith('.parquet') && files.push(p);
+      if (entry.isDirectory()) {
+        walk(p);
+      } else if (p.endsWith('.parquet')) {
+        files.push(p);
+      }
     }
   };
   walk(dir);
@@ -76,7 +80,8 @@ export async function startRangeServer(root: string): Promise<RangeServer> {
     const head = req.method === 'HEAD';
     if (m) {
       let start = m[1] === '' ? body.length - Number(m[2]) : Number(m[1]);
-      let end = m[1] !== '' && m[2] !== '' ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
+      const end =
+        m[1] !== '' && m[2] !== '' ? Math.min(Number(m[2]), body.length - 1) : body.length - 1;
       start = Math.max(0, start);
       res.writeHead(206, {
         'Content-Range': `bytes ${start}-${end}/${body.length}`,

@@ -106,16 +106,22 @@ function arrowValues(api: NodeApi, type: DuckDBType, values: readonly unknown[])
     case T.UHUGEINT:
       return values.map(v => (v == null ? null : Number(v as bigint)));
     case T.DATE:
-      return values.map(v => (v == null ? null : new Date((v as { days: number }).days * 86400000)));
+      return values.map(v =>
+        v == null ? null : new Date((v as { days: number }).days * 86400000)
+      );
     case T.TIMESTAMP:
     case T.TIMESTAMP_TZ:
       return values.map(v => (v == null ? null : Number((v as { micros: bigint }).micros / 1000n)));
     case T.TIMESTAMP_S:
-      return values.map(v => (v == null ? null : Number((v as { seconds: bigint }).seconds) * 1000));
+      return values.map(v =>
+        v == null ? null : Number((v as { seconds: bigint }).seconds) * 1000
+      );
     case T.TIMESTAMP_MS:
       return values.map(v => (v == null ? null : Number((v as { millis: bigint }).millis)));
     case T.TIMESTAMP_NS:
-      return values.map(v => (v == null ? null : Number((v as { nanos: bigint }).nanos / 1000000n)));
+      return values.map(v =>
+        v == null ? null : Number((v as { nanos: bigint }).nanos / 1000000n)
+      );
     case T.BOOLEAN:
     case T.TINYINT:
     case T.SMALLINT:
@@ -134,17 +140,32 @@ function arrowValues(api: NodeApi, type: DuckDBType, values: readonly unknown[])
   }
 }
 
-function recordBatchOf(api: NodeApi, schema: Schema, types: DuckDBType[], chunk: DuckDBDataChunk): RecordBatch {
+function recordBatchOf(
+  api: NodeApi,
+  schema: Schema,
+  types: DuckDBType[],
+  chunk: DuckDBDataChunk
+): RecordBatch {
   const columns = chunk.getColumns();
-  const children = schema.fields.map((field, i) => vectorFromArray(arrowValues(api, types[i], columns[i]), field.type).data[0]);
-  const data = makeData({ type: new Struct(schema.fields), length: chunk.rowCount, nullCount: 0, children });
+  const children = schema.fields.map(
+    (field, i) => vectorFromArray(arrowValues(api, types[i], columns[i]), field.type).data[0]
+  );
+  const data = makeData({
+    type: new Struct(schema.fields),
+    length: chunk.rowCount,
+    nullCount: 0,
+    children
+  });
   return new RecordBatch(schema, data);
 }
 
 function schemaOf(api: NodeApi, result: DuckDBResult): { schema: Schema; types: DuckDBType[] } {
   const types = result.columnTypes();
   const names = result.deduplicatedColumnNames();
-  return { schema: new Schema(names.map((n, i) => new Field(n, arrowTypeOf(api, types[i]), true))), types };
+  return {
+    schema: new Schema(names.map((n, i) => new Field(n, arrowTypeOf(api, types[i]), true))),
+    types
+  };
 }
 
 export class NativeQueryEngine implements QueryEngine {
@@ -201,29 +222,28 @@ export class NativeQueryEngine implements QueryEngine {
       rejectSchema = rej;
     });
     schema.catch(() => undefined);
-    const self = this;
     const onAbort = () => conn?.interrupt();
-    async function* batches(): AsyncGenerator<RecordBatch> {
+    const batches = async function* (this: NativeQueryEngine): AsyncGenerator<RecordBatch> {
       if (options.signal?.aborted) {
         throw new QueryCancelledError('Query cancelled before it started.', sql);
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      conn = await self.instance.connect();
+      conn = await this.instance.connect();
       try {
         const result = await conn.stream(sql);
-        const s = schemaOf(self.api, result);
+        const s = schemaOf(this.api, result);
         resolveSchema(s.schema);
         for (;;) {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) {
             return;
           }
-          const batch = recordBatchOf(self.api, s.schema, s.types, chunk);
+          const batch = recordBatchOf(this.api, s.schema, s.types, chunk);
           rows += batch.numRows;
           yield batch;
         }
       } catch (e) {
-        const error = self.toError(e, sql, options.signal);
+        const error = this.toError(e, sql, options.signal);
         rejectSchema(error);
         throw error;
       } finally {
@@ -231,8 +251,8 @@ export class NativeQueryEngine implements QueryEngine {
         options.signal?.removeEventListener('abort', onAbort);
         conn.closeSync();
       }
-    }
-    const iterator = batches();
+    };
+    const iterator = batches.call(this);
     return {
       schema,
       get rows() {
@@ -251,11 +271,18 @@ export class NativeQueryEngine implements QueryEngine {
     };
   }
 
-  async registerFile(name: string, source: FileSource, options: RegisterOptions = {}): Promise<void> {
+  async registerFile(
+    name: string,
+    source: FileSource,
+    options: RegisterOptions = {}
+  ): Promise<void> {
     const format: FileFormat =
-      options.format ?? ('buffer' in source ? 'parquet' : guessFormat('url' in source ? source.url : source.path));
+      options.format ??
+      ('buffer' in source ? 'parquet' : guessFormat('url' in source ? source.url : source.path));
     if (format === 'arrow') {
-      throw new QueryError(`${name}: the native engine reads Parquet and CSV; load Arrow files with the DuckDB-WASM engine.`);
+      throw new QueryError(
+        `${name}: the native engine reads Parquet and CSV; load Arrow files with the DuckDB-WASM engine.`
+      );
     }
     // Native DuckDB reads URLs with its httpfs extension, which cannot be installed offline: download instead.
     let file: string;
@@ -263,12 +290,16 @@ export class NativeQueryEngine implements QueryEngine {
       file = source.path;
     } else {
       const bytes =
-        'buffer' in source ? source.buffer : new Uint8Array(await (await fetchOk(source.url)).arrayBuffer());
+        'buffer' in source
+          ? source.buffer
+          : new Uint8Array(await (await fetchOk(source.url)).arrayBuffer());
       file = path.join(await this.scratch(), `${this.seq++}-${name}.${format}`);
       await writeFile(file, bytes);
     }
     const reader = format === 'csv' ? 'read_csv' : 'read_parquet';
-    await this.run(`CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM ${reader}(${quoteLiteral(file)})`);
+    await this.run(
+      `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM ${reader}(${quoteLiteral(file)})`
+    );
   }
 
   async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
@@ -281,7 +312,9 @@ export class NativeQueryEngine implements QueryEngine {
       `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM read_parquet([${files}], ` +
         `hive_partitioning = true, union_by_name = true, hive_types = {'sno': VARCHAR, 'site': VARCHAR, 'year': INTEGER})`
     );
-    const { table } = await this.query(`SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(name)}`);
+    const { table } = await this.query(
+      `SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(name)}`
+    );
     return { name, files: dataset.files.length, rows: Number(table.getChildAt(0)!.get(0)) };
   }
 
@@ -294,7 +327,14 @@ export class NativeQueryEngine implements QueryEngine {
         ORDER BY 1, 2, c.column_index`
     );
     const out: TableInfo[] = [];
-    for (const [schema, name, kind, column, type, nullable] of reader.getRows() as [string, string, string, string, string, boolean][]) {
+    for (const [schema, name, kind, column, type, nullable] of reader.getRows() as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      boolean
+    ][]) {
       let last = out[out.length - 1];
       if (!last || last.schema !== schema || last.name !== name) {
         last = { schema, name, kind: kind === 'view' ? 'view' : 'table', columns: [] };
@@ -360,7 +400,9 @@ export class NativeQueryEngine implements QueryEngine {
 }
 
 /** Open an in-memory native DuckDB engine. */
-export function createNativeEngine(config: Record<string, string> = {}): Promise<NativeQueryEngine> {
+export function createNativeEngine(
+  config: Record<string, string> = {}
+): Promise<NativeQueryEngine> {
   return NativeQueryEngine.create(config);
 }
 

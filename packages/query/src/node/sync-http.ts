@@ -8,7 +8,12 @@
  * `Atomics.wait`; the answer is then taken off the message port with `receiveMessageOnPort`.
  * Node-only: never imported by the browser entry.
  */
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort
+} from 'node:worker_threads';
 
 interface HttpRequest {
   method: string;
@@ -68,7 +73,13 @@ class SyncHttpClient {
     Atomics.wait(this.flag, 0, 0);
     const received = receiveMessageOnPort(this.port);
     if (!received) {
-      return { status: 0, statusText: '', headers: [], body: null, error: 'no answer from the HTTP helper thread' };
+      return {
+        status: 0,
+        statusText: '',
+        headers: [],
+        body: null,
+        error: 'no answer from the HTTP helper thread'
+      };
     }
     return received.message as HttpResponse;
   }
@@ -90,7 +101,9 @@ export class SyncXMLHttpRequest {
 
   open(method: string, url: string, async = true): void {
     if (async !== false) {
-      throw new Error('SyncXMLHttpRequest only supports synchronous requests (open(method, url, false))');
+      throw new Error(
+        'SyncXMLHttpRequest only supports synchronous requests (open(method, url, false))'
+      );
     }
     this.method = method.toUpperCase();
     this.url = url;
@@ -104,8 +117,17 @@ export class SyncXMLHttpRequest {
   send(body?: Uint8Array | ArrayBuffer | string | null): void {
     client ??= new SyncHttpClient();
     const bytes =
-      body == null ? null : typeof body === 'string' ? new TextEncoder().encode(body) : new Uint8Array(body as ArrayBuffer);
-    const res = client.request({ method: this.method, url: this.url, headers: this.requestHeaders, body: bytes });
+      body == null
+        ? null
+        : typeof body === 'string'
+          ? new TextEncoder().encode(body)
+          : new Uint8Array(body as ArrayBuffer);
+    const res = client.request({
+      method: this.method,
+      url: this.url,
+      headers: this.requestHeaders,
+      body: bytes
+    });
     this.readyState = 4;
     if (res.error) {
       // Same behaviour as a browser: a network failure throws from send().

@@ -38,11 +38,16 @@ export const nodeEnvironment: CoreEnvironment = {
 };
 
 /** Start DuckDB-WASM in this thread and wrap it in the engine core. */
-export async function createNodeWasmCore(init: Partial<QueryWorkerInit> = {}): Promise<DuckDBWasmCore> {
+export async function createNodeWasmCore(
+  init: Partial<QueryWorkerInit> = {}
+): Promise<DuckDBWasmCore> {
   installSyncXMLHttpRequest();
   const bundles = init.bundles ?? nodeWasmBundles();
   const bindings = await duckdb.createDuckDB(
-    { mvp: { mainModule: bundles.mvp.mainModule, mainWorker: '' }, eh: bundles.eh && { mainModule: bundles.eh.mainModule, mainWorker: '' } },
+    {
+      mvp: { mainModule: bundles.mvp.mainModule, mainWorker: '' },
+      eh: bundles.eh && { mainModule: bundles.eh.mainModule, mainWorker: '' }
+    },
     new duckdb.VoidLogger(),
     duckdb.NODE_RUNTIME
   );

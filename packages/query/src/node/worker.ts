@@ -8,6 +8,8 @@ import { exposeQueryWorker } from '../worker-api';
 import { createNodeWasmCore } from './wasm';
 
 if (!parentPort) {
-  throw new Error('@odatis-vre/query/lib/node/worker.js must be started as a worker_threads Worker.');
+  throw new Error(
+    '@odatis-vre/query/lib/node/worker.js must be started as a worker_threads Worker.'
+  );
 }
 exposeQueryWorker(nodeEndpoint(parentPort), init => createNodeWasmCore(init));
