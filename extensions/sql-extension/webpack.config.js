@@ -1,20 +1,16 @@
 // Merged by @jupyterlab/builder into the prebuilt extension's webpack configuration.
 const path = require('path');
+const { queryWebpackConfig } = require('@odatis-vre/query/lib/webpack');
 
-// DuckDB-WASM's package exports map `./blocking` to its node build only; the query worker needs the
-// browser build of the synchronous (blocking) API, which the package ships but does not export.
-const duckdbDist = path.dirname(require.resolve('@duckdb/duckdb-wasm'));
+// The query worker needs DuckDB-WASM's browser build of its synchronous API (see @odatis-vre/query).
+const config = queryWebpackConfig(__dirname);
 
 // apache-arrow ships CommonJS and ES-module builds: code compiled to CommonJS (our libraries) and ES
 // modules (DuckDB-WASM, this extension) would otherwise get two copies, and a Table made by one is not
 // a Table to the other. Everything in this bundle uses the ES-module browser build.
-const arrowDir = path.dirname(require.resolve('apache-arrow'));
+config.resolve.alias['apache-arrow$'] = path.join(
+  path.dirname(require.resolve('apache-arrow')),
+  'Arrow.dom.mjs'
+);
 
-module.exports = {
-  resolve: {
-    alias: {
-      '@duckdb/duckdb-wasm/blocking$': path.join(duckdbDist, 'duckdb-browser-blocking.mjs'),
-      'apache-arrow$': path.join(arrowDir, 'Arrow.dom.mjs')
-    }
-  }
-};
+module.exports = config;
