@@ -20,14 +20,15 @@ function run(command, args, cwd = root) {
   return Date.now() - started;
 }
 
-/** Newest modification time under the given files/folders (ignoring node_modules). */
+/** Newest modification time under the given files/folders (ignoring node_modules and build outputs). */
 function newest(paths) {
   let latest = 0;
   const visit = p => {
     if (!fs.existsSync(p)) return;
     const stat = fs.statSync(p);
     if (stat.isDirectory()) {
-      for (const name of fs.readdirSync(p)) if (name !== 'node_modules') visit(path.join(p, name));
+      for (const name of fs.readdirSync(p))
+        if (name !== 'node_modules' && name !== 'dist') visit(path.join(p, name));
     } else latest = Math.max(latest, stat.mtimeMs);
   };
   paths.forEach(visit);
@@ -84,13 +85,14 @@ async function buildAll({ skip = false, log = console.log } = {}) {
   const prebuilt = [];
   for (const dir of extensionDirs()) {
     const dist = path.join(dir, 'dist', 'package.json');
+    // The extension's own sources and those of the workspace libraries it bundles.
+    const libraries = Object.keys(require(path.join(dir, 'package.json')).dependencies || {})
+      .filter(name => name.startsWith('@odatis-vre/'))
+      .map(name => path.join(root, 'packages', name.split('/')[1]));
     const deps = [
-      path.join(dir, 'lib'),
-      path.join(dir, 'style'),
-      path.join(dir, 'schema'),
-      path.join(dir, 'package.json'),
-      path.join(root, 'packages', 'vre', 'lib'),
-      path.join(root, 'packages', 'vre', 'style')
+      dir,
+      path.join(root, 'package-lock.json'),
+      ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
     ];
     if (stale(dist, deps)) {
       log(`• prebuilt extension ${path.relative(root, dir)} (@jupyterlab/builder)`);

@@ -2,15 +2,21 @@
 const fs = require('fs');
 const path = require('path');
 
-const appDir = path.resolve(__dirname, '..');
 const corePackage = require('@jupyterlab/core-meta/core.package.json');
 
-function installedVersion(name) {
-  try {
-    return require(require.resolve(`${name}/package.json`, { paths: [appDir] })).version;
-  } catch {
-    return null;
+/** The package.json of an installed package, found the way node looks up node_modules (some
+ * packages, e.g. @codemirror/state, do not export their package.json). */
+function installedPackage(name) {
+  for (const dir of require.resolve.paths(name) || []) {
+    const file = path.join(dir, name, 'package.json');
+    if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   }
+  return null;
+}
+
+function installedVersion(name) {
+  const pkg = installedPackage(name);
+  return pkg ? pkg.version : null;
 }
 
 /** Packages a prebuilt extension may share with the host: JupyterLab's core list plus ours. */
@@ -20,7 +26,7 @@ function sharedPackageNames(pkg) {
     ...Object.keys(pkg.dependencies)
   ]);
   for (const ext of pkg.jupyterlab.extensions) {
-    const extPkg = require(require.resolve(`${ext}/package.json`, { paths: [appDir] }));
+    const extPkg = installedPackage(ext);
     Object.keys(extPkg.dependencies || {}).forEach(dep => names.add(dep));
   }
   return [...names].filter(name => installedVersion(name) !== null).sort();
@@ -42,9 +48,7 @@ function extensionEntries(pkg) {
   const extensions = {};
   const mimeExtensions = {};
   for (const name of pkg.jupyterlab.extensions) {
-    const { jupyterlab = {} } = require(
-      require.resolve(`${name}/package.json`, { paths: [appDir] })
-    );
+    const { jupyterlab = {} } = installedPackage(name);
     if (jupyterlab.extension !== undefined) {
       extensions[name] = jupyterlab.extension === true ? '' : jupyterlab.extension;
     }

@@ -3,3 +3,4 @@ export * from './charts';
 export * from './export';
 export * from './history';
 export * from './names';
+export * from './workspace';

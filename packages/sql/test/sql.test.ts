@@ -10,16 +10,12 @@ import {
   vectorFromArray
 } from 'apache-arrow';
 import Papa from 'papaparse';
-import { addToHistory, freePath, HISTORY_LIMIT, tableNameForFile } from '../src';
-import {
-  ArrowDataModel,
-  chartSpec,
-  chartValues,
-  formatArrowValue,
-  suggestCharts,
-  tableToArrowFile,
-  tableToCsv
-} from '../src';
+import { addToHistory, HISTORY_LIMIT } from '../src/history';
+import { freePath, tableNameForFile } from '../src/names';
+import { ArrowDataModel, formatArrowValue } from '../src/arrowmodel';
+import { chartSpec, chartValues, suggestCharts } from '../src/charts';
+import { tableToArrowFile, tableToCsv } from '../src/export';
+// The workspace widget itself (JupyterLab, ES modules) is tested in the browser: test/browser/sql.spec.ts.
 
 const DAY = 86_400_000;
 
@@ -153,7 +149,6 @@ describe('charts', () => {
     expect(chartValues(table, ['value'], 3)).toEqual([{ value: 0 }, { value: 1 }, { value: 2 }]);
   });
 });
-
 
 describe('history and names', () => {
   it('keeps the newest query first, moves repeats up and stays bounded', () => {

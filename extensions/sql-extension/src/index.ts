@@ -1,0 +1,256 @@
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import { IEditorServices } from '@jupyterlab/codeeditor';
+import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
+import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
+import { ILauncher } from '@jupyterlab/launcher';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStateDB } from '@jupyterlab/statedb';
+import { LabIcon } from '@jupyterlab/ui-components';
+import { createBrowserQueryEngine, type FileFormat, type QueryEngine } from '@odatis-vre/query';
+import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
+import type { Table } from 'apache-arrow';
+import sqlSvg from '../style/sql.svg';
+
+const PLUGIN_ID = '@odatis-vre/sql-extension:plugin';
+const FACTORY = 'SQL workspace';
+const LAUNCHER_CATEGORY = 'NEO workshop';
+
+export namespace CommandIDs {
+  export const create = 'odatis-vre:sql-new';
+  export const run = 'odatis-vre:sql-run';
+  export const cancel = 'odatis-vre:sql-cancel';
+  export const chart = 'odatis-vre:sql-chart';
+  export const exportResult = 'odatis-vre:sql-export';
+}
+
+export const sqlIcon = new LabIcon({ name: 'odatis-vre:sql', svgstr: sqlSvg });
+
+const STARTER_SQL = `-- The harmonised dataset of the shared data: one row per observed value.
+SELECT sno, site_id, parameter, unit, count(*) AS n, min(time) AS first, max(time) AS last
+FROM harmonised
+GROUP BY ALL
+ORDER BY n DESC;
+`;
+
+const PARQUET_WASM = new URL('parquet-wasm/esm/parquet_wasm_bg.wasm', import.meta.url).href;
+
+/** Parquet bytes of a result, written by parquet-wasm (bundled with this extension). */
+async function writeParquet(table: Table): Promise<Uint8Array> {
+  const [parquet, arrow] = await Promise.all([import('parquet-wasm/esm'), import('apache-arrow')]);
+  await parquet.default({ module_or_path: PARQUET_WASM });
+  return parquet.writeParquet(parquet.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')));
+}
+
+function base64ToBytes(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function formatOf(path: string): FileFormat {
+  const ext = PathExt.extname(path.replace(/\.gz$/i, '')).toLowerCase();
+  return ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.arrow' ? 'arrow' : 'parquet';
+}
+
+/** The query engine of the session: one DuckDB-WASM worker, the harmonised data attached as a view. */
+function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<QueryEngine> {
+  return (async () => {
+    // The bundler emits the worker, DuckDB-WASM's and parquet-wasm's files with this extension: no CDN.
+    const engine = createBrowserQueryEngine({
+      createWorker: () =>
+        new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
+      bundles: {
+        mvp: {
+          mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href
+        },
+        eh: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href }
+      },
+      parquetWasm: PARQUET_WASM
+    });
+    try {
+      const model = await app.serviceManager.contents.get(
+        PathExt.join(harmonisedPath, 'catalog.json'),
+        {
+          type: 'file',
+          format: 'text',
+          content: true
+        }
+      );
+      const catalog = JSON.parse(String(model.content)) as { parquetFiles: { path: string }[] };
+      const base = URLExt.join(PageConfig.getBaseUrl(), 'files', harmonisedPath);
+      const files = catalog.parquetFiles.map(
+        f => new URL(URLExt.join(base, f.path), window.location.href).href
+      );
+      await engine.attachHarmonised({ files, name: 'harmonised' });
+    } catch (reason) {
+      console.warn(
+        `The harmonised dataset (${harmonisedPath}/catalog.json) could not be attached:`,
+        reason
+      );
+    }
+    return engine;
+  })();
+}
+
+/** Opens .parquet, .arrow and .csv files in a SQL workspace, as a table named after the file. */
+class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
+  constructor(
+    options: DocumentRegistry.IWidgetFactoryOptions,
+    private readonly workspace: (sql: string) => SqlWorkspace
+  ) {
+    super(options);
+  }
+
+  protected createNewWidget(context: DocumentRegistry.Context): DocumentWidget<SqlWorkspace> {
+    const table = tableNameForFile(context.path);
+    const content = this.workspace(`SELECT * FROM "${table}" LIMIT 1000;\n`);
+    const widget = new DocumentWidget({ context, content });
+    widget.title.icon = sqlIcon;
+    void context.ready.then(async () => {
+      const engine = await content.engineReady;
+      // The base64 model factory loads every file (CSV too) as base64 bytes.
+      const bytes = base64ToBytes(context.model.toString());
+      await engine.registerFile(table, { buffer: bytes }, { format: formatOf(context.path) });
+      await content.refreshSchema();
+      await content.run();
+    });
+    return widget;
+  }
+}
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description:
+    'SQL workspace: DuckDB-WASM over the harmonised data and files, with grid, charts and exports.',
+  autoStart: true,
+  requires: [IEditorServices, ISettingRegistry],
+  optional: [ILauncher, ICommandPalette, IStateDB],
+  activate: async (
+    app: JupyterFrontEnd,
+    editorServices: IEditorServices,
+    settingRegistry: ISettingRegistry,
+    launcher: ILauncher | null,
+    palette: ICommandPalette | null,
+    state: IStateDB | null
+  ) => {
+    const settings = await settingRegistry.load(PLUGIN_ID);
+    let engine: Promise<QueryEngine> | null = null;
+    const getEngine = () =>
+      (engine ??= sessionEngine(app, settings.get('harmonisedPath').composite as string));
+    const make = (sql: string) =>
+      new SqlWorkspace({
+        engine: getEngine(),
+        editorFactory: editorServices.factoryService,
+        contents: app.serviceManager.contents,
+        state,
+        writeParquet,
+        sql
+      });
+
+    const tracker = new WidgetTracker<MainAreaWidget<SqlWorkspace> | DocumentWidget<SqlWorkspace>>({
+      namespace: 'odatis-vre-sql'
+    });
+    const current = () => {
+      const active = app.shell.currentWidget;
+      const widget = active && tracker.has(active) ? active : tracker.currentWidget;
+      return (widget as MainAreaWidget<SqlWorkspace> | null)?.content ?? null;
+    };
+
+    app.docRegistry.addFileType({
+      name: 'parquet',
+      displayName: 'Parquet',
+      extensions: ['.parquet'],
+      mimeTypes: ['application/vnd.apache.parquet'],
+      fileFormat: 'base64',
+      contentType: 'file',
+      icon: sqlIcon
+    });
+    app.docRegistry.addFileType({
+      name: 'arrow',
+      displayName: 'Arrow IPC',
+      extensions: ['.arrow', '.arrows', '.feather'],
+      mimeTypes: ['application/vnd.apache.arrow.file'],
+      fileFormat: 'base64',
+      contentType: 'file',
+      icon: sqlIcon
+    });
+    const factory = new SqlFileFactory(
+      {
+        name: FACTORY,
+        label: 'SQL workspace',
+        fileTypes: ['parquet', 'arrow', 'csv'],
+        defaultFor: ['parquet', 'arrow'],
+        modelName: 'base64',
+        readOnly: true
+      },
+      make
+    );
+    factory.widgetCreated.connect((_, widget) => void tracker.add(widget));
+    app.docRegistry.addWidgetFactory(factory);
+
+    let count = 0;
+    app.commands.addCommand(CommandIDs.create, {
+      label: args => (args.isLauncher ? 'SQL workspace' : 'New SQL Workspace'),
+      caption: 'Query the harmonised data and your files with SQL (DuckDB, in your browser)',
+      icon: sqlIcon,
+      execute: async args => {
+        const content = make((args.sql as string) ?? STARTER_SQL);
+        const widget = new MainAreaWidget({ content });
+        widget.id = `odatis-vre-sql-${++count}`;
+        widget.title.label = `SQL workspace ${count}`;
+        widget.title.icon = sqlIcon;
+        widget.title.closable = true;
+        app.shell.add(widget, 'main');
+        await tracker.add(widget);
+        app.shell.activateById(widget.id);
+        return widget.id;
+      }
+    });
+    const isEnabled = () => current() !== null;
+    app.commands.addCommand(CommandIDs.run, {
+      label: 'Run SQL Query',
+      isEnabled,
+      execute: async () => (await current()?.run())?.numRows ?? null
+    });
+    app.commands.addCommand(CommandIDs.cancel, {
+      label: 'Cancel SQL Query',
+      isEnabled,
+      execute: () => current()?.cancel()
+    });
+    app.commands.addCommand(CommandIDs.chart, {
+      label: args => (args.kind ? `Chart the SQL Result (${args.kind})` : 'Chart the SQL Result'),
+      isEnabled,
+      execute: args => current()?.showChart(args.kind as ChartKind | undefined) ?? null
+    });
+    app.commands.addCommand(CommandIDs.exportResult, {
+      label: args => `Export the SQL Result as ${String(args.format ?? 'csv').toUpperCase()}`,
+      isEnabled,
+      execute: args =>
+        current()?.exportResult(
+          (args.format as ExportFormat) ?? 'csv',
+          args.path as string | undefined
+        ) ?? null
+    });
+
+    launcher?.add({
+      command: CommandIDs.create,
+      category: LAUNCHER_CATEGORY,
+      rank: 4,
+      args: { isLauncher: true }
+    });
+    if (palette) {
+      const category = 'ODATIS VRE';
+      palette.addItem({ command: CommandIDs.create, category });
+      palette.addItem({ command: CommandIDs.run, category });
+      palette.addItem({ command: CommandIDs.cancel, category });
+      for (const kind of ['line', 'climatology', 'scatter'])
+        palette.addItem({ command: CommandIDs.chart, category, args: { kind } });
+      for (const format of ['csv', 'parquet', 'arrow'])
+        palette.addItem({ command: CommandIDs.exportResult, category, args: { format } });
+    }
+  }
+};
+
+export default plugin;

@@ -1,0 +1,1 @@
+import '@odatis-vre/sql/style/index.css';

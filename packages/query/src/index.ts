@@ -1,0 +1,22 @@
+/**
+ * @odatis-vre/query: one QueryEngine interface, several engines behind it. This entry is browser-safe:
+ * no node module is imported here (node engines live in `@odatis-vre/query/lib/node`).
+ */
+export * from './engine';
+export * from './errors';
+export * from './harmonised';
+export {
+  DuckDBWasmCore,
+  type CoreEnvironment,
+  type CoreQueryResult,
+  type ParquetDecoder
+} from './wasm-core';
+export {
+  createQueryWorkerApi,
+  exposeQueryWorker,
+  type DuckDBWasmBundles,
+  type QueryWorkerApi,
+  type QueryWorkerInit
+} from './worker-api';
+export { ProxyQueryEngine, type EngineConnection, type ProxyEngineOptions } from './proxy-engine';
+export { createBrowserQueryEngine, type BrowserEngineOptions } from './browser';

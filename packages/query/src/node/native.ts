@@ -1,0 +1,415 @@
+/**
+ * Native DuckDB (`@duckdb/node-api`) behind the same QueryEngine interface: the reference engine of the
+ * benchmark and a fast engine for node tools. Native DuckDB has no Arrow output in node, so result chunks
+ * are converted column by column into Arrow vectors here (no row objects in between).
+ */
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import {
+  Bool,
+  DateDay,
+  Float64,
+  Int16,
+  Int32,
+  Int64,
+  Int8,
+  RecordBatch,
+  Schema,
+  Field,
+  Table,
+  TimestampMillisecond,
+  Uint16,
+  Uint32,
+  Uint64,
+  Uint8,
+  Utf8,
+  makeData,
+  Struct,
+  vectorFromArray,
+  type DataType
+} from 'apache-arrow';
+import type {
+  DuckDBConnection,
+  DuckDBDataChunk,
+  DuckDBInstance,
+  DuckDBResult,
+  DuckDBType
+} from '@duckdb/node-api';
+import type {
+  AttachedDataset,
+  EngineEvent,
+  FileFormat,
+  FileSource,
+  HarmonisedDataset,
+  QueryEngine,
+  QueryOptions,
+  QueryResult,
+  QueryStream,
+  RegisterOptions,
+  StreamOptions,
+  TableInfo
+} from '../engine';
+import { guessFormat, quoteIdentifier, quoteLiteral } from '../engine';
+import { QueryCancelledError, QueryError, isCancellation } from '../errors';
+
+type NodeApi = typeof import('@duckdb/node-api');
+
+/** Arrow type for a DuckDB column type (what the Arrow table will carry). */
+function arrowTypeOf(api: NodeApi, type: DuckDBType): DataType {
+  const T = api.DuckDBTypeId;
+  switch (type.typeId) {
+    case T.BOOLEAN:
+      return new Bool();
+    case T.TINYINT:
+      return new Int8();
+    case T.SMALLINT:
+      return new Int16();
+    case T.INTEGER:
+      return new Int32();
+    case T.BIGINT:
+      return new Int64();
+    case T.UTINYINT:
+      return new Uint8();
+    case T.USMALLINT:
+      return new Uint16();
+    case T.UINTEGER:
+      return new Uint32();
+    case T.UBIGINT:
+      return new Uint64();
+    case T.FLOAT:
+    case T.DOUBLE:
+    case T.DECIMAL:
+    case T.HUGEINT:
+    case T.UHUGEINT:
+      return new Float64();
+    case T.DATE:
+      return new DateDay();
+    case T.TIMESTAMP:
+    case T.TIMESTAMP_S:
+    case T.TIMESTAMP_MS:
+    case T.TIMESTAMP_NS:
+    case T.TIMESTAMP_TZ:
+      return new TimestampMillisecond();
+    default:
+      return new Utf8();
+  }
+}
+
+/** Convert one column of DuckDB values into what the Arrow builder of `arrowType` accepts. */
+function arrowValues(api: NodeApi, type: DuckDBType, values: readonly unknown[]): unknown[] {
+  const T = api.DuckDBTypeId;
+  switch (type.typeId) {
+    case T.DECIMAL:
+      return values.map(v => (v == null ? null : (v as { toDouble(): number }).toDouble()));
+    case T.HUGEINT:
+    case T.UHUGEINT:
+      return values.map(v => (v == null ? null : Number(v as bigint)));
+    case T.DATE:
+      return values.map(v =>
+        v == null ? null : new Date((v as { days: number }).days * 86400000)
+      );
+    case T.TIMESTAMP:
+    case T.TIMESTAMP_TZ:
+      return values.map(v => (v == null ? null : Number((v as { micros: bigint }).micros / 1000n)));
+    case T.TIMESTAMP_S:
+      return values.map(v =>
+        v == null ? null : Number((v as { seconds: bigint }).seconds) * 1000
+      );
+    case T.TIMESTAMP_MS:
+      return values.map(v => (v == null ? null : Number((v as { millis: bigint }).millis)));
+    case T.TIMESTAMP_NS:
+      return values.map(v =>
+        v == null ? null : Number((v as { nanos: bigint }).nanos / 1000000n)
+      );
+    case T.BOOLEAN:
+    case T.TINYINT:
+    case T.SMALLINT:
+    case T.INTEGER:
+    case T.BIGINT:
+    case T.UTINYINT:
+    case T.USMALLINT:
+    case T.UINTEGER:
+    case T.UBIGINT:
+    case T.FLOAT:
+    case T.DOUBLE:
+    case T.VARCHAR:
+      return values as unknown[];
+    default:
+      return values.map(v => (v == null ? null : String(v)));
+  }
+}
+
+function recordBatchOf(
+  api: NodeApi,
+  schema: Schema,
+  types: DuckDBType[],
+  chunk: DuckDBDataChunk
+): RecordBatch {
+  const columns = chunk.getColumns();
+  const children = schema.fields.map(
+    (field, i) => vectorFromArray(arrowValues(api, types[i], columns[i]), field.type).data[0]
+  );
+  const data = makeData({
+    type: new Struct(schema.fields),
+    length: chunk.rowCount,
+    nullCount: 0,
+    children
+  });
+  return new RecordBatch(schema, data);
+}
+
+function schemaOf(api: NodeApi, result: DuckDBResult): { schema: Schema; types: DuckDBType[] } {
+  const types = result.columnTypes();
+  const names = result.deduplicatedColumnNames();
+  return {
+    schema: new Schema(names.map((n, i) => new Field(n, arrowTypeOf(api, types[i]), true))),
+    types
+  };
+}
+
+export class NativeQueryEngine implements QueryEngine {
+  readonly kind = 'duckdb-native' as const;
+  private tempDir: string | null = null;
+  private seq = 0;
+
+  private constructor(
+    private readonly api: NodeApi,
+    private readonly instance: DuckDBInstance,
+    private readonly main: DuckDBConnection
+  ) {}
+
+  /** Open an in-memory native DuckDB. */
+  static async create(config: Record<string, string> = {}): Promise<NativeQueryEngine> {
+    const api: NodeApi = await import('@duckdb/node-api');
+    const instance = await api.DuckDBInstance.create(':memory:', config);
+    return new NativeQueryEngine(api, instance, await instance.connect());
+  }
+
+  async version(): Promise<string> {
+    return this.api.version();
+  }
+
+  async query(sql: string, options: QueryOptions = {}): Promise<QueryResult> {
+    const started = performance.now();
+    const batches: RecordBatch[] = [];
+    let schema: Schema | null = null;
+    await this.withConnection(sql, options.signal, async conn => {
+      const result = await conn.run(sql);
+      const s = schemaOf(this.api, result);
+      schema = s.schema;
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) {
+          break;
+        }
+        batches.push(recordBatchOf(this.api, s.schema, s.types, chunk));
+      }
+    });
+    const table = batches.length > 0 ? new Table(batches) : new Table(schema!);
+    return { table, rows: table.numRows, elapsedMs: performance.now() - started };
+  }
+
+  stream(sql: string, options: StreamOptions = {}): QueryStream {
+    const started = performance.now();
+    let rows = 0;
+    let conn: DuckDBConnection | null = null;
+    let done = false;
+    let resolveSchema!: (s: Schema) => void;
+    let rejectSchema!: (e: unknown) => void;
+    const schema = new Promise<Schema>((res, rej) => {
+      resolveSchema = res;
+      rejectSchema = rej;
+    });
+    schema.catch(() => undefined);
+    const onAbort = () => conn?.interrupt();
+    const batches = async function* (this: NativeQueryEngine): AsyncGenerator<RecordBatch> {
+      if (options.signal?.aborted) {
+        throw new QueryCancelledError('Query cancelled before it started.', sql);
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      conn = await this.instance.connect();
+      try {
+        const result = await conn.stream(sql);
+        const s = schemaOf(this.api, result);
+        resolveSchema(s.schema);
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) {
+            return;
+          }
+          const batch = recordBatchOf(this.api, s.schema, s.types, chunk);
+          rows += batch.numRows;
+          yield batch;
+        }
+      } catch (e) {
+        const error = this.toError(e, sql, options.signal);
+        rejectSchema(error);
+        throw error;
+      } finally {
+        done = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        conn.closeSync();
+      }
+    };
+    const iterator = batches.call(this);
+    return {
+      schema,
+      get rows() {
+        return rows;
+      },
+      get elapsedMs() {
+        return performance.now() - started;
+      },
+      async cancel() {
+        if (!done) {
+          conn?.interrupt();
+          await iterator.return(undefined);
+        }
+      },
+      [Symbol.asyncIterator]: () => iterator
+    };
+  }
+
+  async registerFile(
+    name: string,
+    source: FileSource,
+    options: RegisterOptions = {}
+  ): Promise<void> {
+    const format: FileFormat =
+      options.format ??
+      ('buffer' in source ? 'parquet' : guessFormat('url' in source ? source.url : source.path));
+    if (format === 'arrow') {
+      throw new QueryError(
+        `${name}: the native engine reads Parquet and CSV; load Arrow files with the DuckDB-WASM engine.`
+      );
+    }
+    // Native DuckDB reads URLs with its httpfs extension, which cannot be installed offline: download instead.
+    let file: string;
+    if ('path' in source) {
+      file = source.path;
+    } else {
+      const bytes =
+        'buffer' in source
+          ? source.buffer
+          : new Uint8Array(await (await fetchOk(source.url)).arrayBuffer());
+      file = path.join(await this.scratch(), `${this.seq++}-${name}.${format}`);
+      await writeFile(file, bytes);
+    }
+    const reader = format === 'csv' ? 'read_csv' : 'read_parquet';
+    await this.run(
+      `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM ${reader}(${quoteLiteral(file)})`
+    );
+  }
+
+  async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
+    const name = dataset.name ?? 'harmonised';
+    if (dataset.files.length === 0) {
+      throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
+    }
+    const files = dataset.files.map(quoteLiteral).join(', ');
+    await this.run(
+      `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM read_parquet([${files}], ` +
+        `hive_partitioning = true, union_by_name = true, hive_types = {'sno': VARCHAR, 'site': VARCHAR, 'year': INTEGER})`
+    );
+    const { table } = await this.query(
+      `SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(name)}`
+    );
+    return { name, files: dataset.files.length, rows: Number(table.getChildAt(0)!.get(0)) };
+  }
+
+  async listTables(): Promise<TableInfo[]> {
+    const reader = await this.main.runAndReadAll(
+      `SELECT t.schema_name, t.table_name, t.kind, c.column_name, c.data_type, c.is_nullable
+         FROM (SELECT schema_name, table_name, 'table' AS kind FROM duckdb_tables() WHERE NOT internal
+               UNION ALL SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal) t
+         JOIN duckdb_columns() c ON c.schema_name = t.schema_name AND c.table_name = t.table_name
+        ORDER BY 1, 2, c.column_index`
+    );
+    const out: TableInfo[] = [];
+    for (const [schema, name, kind, column, type, nullable] of reader.getRows() as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      boolean
+    ][]) {
+      let last = out[out.length - 1];
+      if (!last || last.schema !== schema || last.name !== name) {
+        last = { schema, name, kind: kind === 'view' ? 'view' : 'table', columns: [] };
+        out.push(last);
+      }
+      last.columns.push({ name: column, type, nullable });
+    }
+    return out;
+  }
+
+  onEvent(_listener: (event: EngineEvent) => void): () => void {
+    // A native engine lives in this process: it has no worker to restart.
+    return () => undefined;
+  }
+
+  async close(): Promise<void> {
+    this.main.closeSync();
+    this.instance.closeSync();
+    if (this.tempDir) {
+      await rm(this.tempDir, { recursive: true, force: true });
+    }
+  }
+
+  private async run(sql: string): Promise<void> {
+    await this.withConnection(sql, undefined, async conn => {
+      await conn.run(sql);
+    });
+  }
+
+  private async withConnection(
+    sql: string,
+    signal: AbortSignal | undefined,
+    body: (conn: DuckDBConnection) => Promise<void>
+  ): Promise<void> {
+    if (signal?.aborted) {
+      throw new QueryCancelledError('Query cancelled before it started.', sql);
+    }
+    const conn = await this.instance.connect();
+    const onAbort = () => conn.interrupt();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      await body(conn);
+    } catch (e) {
+      throw this.toError(e, sql, signal);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      conn.closeSync();
+    }
+  }
+
+  private toError(e: unknown, sql: string, signal?: AbortSignal): Error {
+    const message = (e as Error)?.message ?? String(e);
+    if (signal?.aborted || isCancellation(message)) {
+      return new QueryCancelledError('Query cancelled.', sql);
+    }
+    return new QueryError(message, sql);
+  }
+
+  private async scratch(): Promise<string> {
+    this.tempDir ??= await mkdtemp(path.join(tmpdir(), 'odatis-query-'));
+    return this.tempDir;
+  }
+}
+
+/** Open an in-memory native DuckDB engine. */
+export function createNativeEngine(
+  config: Record<string, string> = {}
+): Promise<NativeQueryEngine> {
+  return NativeQueryEngine.create(config);
+}
+
+async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new QueryError(`GET ${url} answered ${response.status} ${response.statusText}`);
+  }
+  return response;
+}

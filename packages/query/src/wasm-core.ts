@@ -1,0 +1,484 @@
+/**
+ * The engine core that runs inside the worker: DuckDB-WASM's *synchronous* bindings driven so that the
+ * thread still hears messages while a query runs (needed for cancel). It knows nothing about comlink or
+ * workers: the browser worker, the node worker and the in-process node engine all wrap this same class.
+ *
+ * Everything it returns is plain, transferable data (Arrow IPC bytes, numbers, strings), so the thin
+ * comlink layer can move it across the boundary without copying Arrow objects.
+ */
+import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
+import { tableFromIPC } from 'apache-arrow';
+import type {
+  AttachedDataset,
+  FileFormat,
+  FileSource,
+  HarmonisedDataset,
+  TableInfo
+} from './engine';
+import { guessFormat, quoteIdentifier, quoteLiteral } from './engine';
+import {
+  EngineCrashedError,
+  QueryCancelledError,
+  QueryError,
+  isCancellation,
+  isFatalWasmError
+} from './errors';
+import { harmonisedPartitionOf } from './harmonised';
+
+/** Turns Parquet into Arrow IPC stream bytes (DuckDB-WASM from npm cannot load its parquet extension offline). */
+export interface ParquetDecoder {
+  /** Read a Parquet file over HTTP with Range requests. */
+  fromUrl(url: string): Promise<Uint8Array>;
+  fromBuffer(bytes: Uint8Array): Promise<Uint8Array>;
+}
+
+/** What the host (browser worker, node) provides to the core. */
+export interface CoreEnvironment {
+  parquet: ParquetDecoder;
+  /** Read a local file (node only). */
+  readPath?(path: string): Promise<Uint8Array>;
+  /** Fetch a whole file (CSV, Arrow) by URL. Default: global fetch. */
+  fetchBytes?(url: string): Promise<Uint8Array>;
+}
+
+/** A finished query as it crosses the boundary: the Arrow IPC stream split in messages. */
+export interface CoreQueryResult {
+  ipc: Uint8Array[];
+  /** Milliseconds spent inside the engine. */
+  engineMs: number;
+}
+
+/** Yield to the event loop so queued messages (cancel) are handled between two steps of a query. */
+function nextTask(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void };
+  if (g.setImmediate) {
+    return new Promise(resolve => g.setImmediate!(resolve));
+  }
+  // In a Web Worker, a MessageChannel message is a real task and is not clamped like setTimeout(0).
+  return new Promise(resolve => {
+    const channel = new MessageChannel();
+    const port1 = channel.port1 as unknown as { onmessage: (() => void) | null; close(): void };
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/** How often a running query lets the thread hear messages (cancel): the cancel latency it adds. */
+const YIELD_EVERY_MS = 25;
+
+interface Running {
+  conn: number;
+  cancelled: boolean;
+  sql: string;
+}
+
+interface Registration {
+  name: string;
+  source: FileSource;
+  format: FileFormat;
+}
+
+/** The engine core. One instance per DuckDB-WASM instance. */
+export class DuckDBWasmCore {
+  private readonly running = new Map<string, Running>();
+  private readonly streams = new Map<string, Running>();
+  /** Streams that reached their end: the next `nextBatches` answers null once. */
+  private readonly ended = new Set<string>();
+  private fatal: string | null = null;
+  private seq = 0;
+
+  constructor(
+    private readonly db: DuckDBBindings,
+    private readonly env: CoreEnvironment
+  ) {}
+
+  version(): string {
+    return this.db.getVersion();
+  }
+
+  /** Run a query to completion; cancellable between steps with `cancel(id)`. */
+  async query(id: string, sql: string): Promise<CoreQueryResult> {
+    const started = Date.now();
+    const run = this.open(id, sql, this.running);
+    try {
+      const header = await this.startAndWait(run, false);
+      const ipc = [header];
+      for (;;) {
+        const chunk = this.guard(run, () => this.db.fetchQueryResults(run.conn));
+        if (chunk === null) {
+          await nextTask();
+          continue;
+        }
+        if (chunk.length === 0) {
+          break;
+        }
+        ipc.push(chunk);
+      }
+      return { ipc, engineMs: Date.now() - started };
+    } finally {
+      this.close(id, this.running);
+    }
+  }
+
+  /** Start a streamed query; returns the schema message of the Arrow IPC stream. */
+  async openStream(id: string, sql: string): Promise<Uint8Array> {
+    const run = this.open(id, sql, this.streams);
+    try {
+      return await this.startAndWait(run, true);
+    } catch (e) {
+      this.close(id, this.streams);
+      throw e;
+    }
+  }
+
+  /**
+   * Next record-batch messages of a stream, at least one and up to `maxMessages`, or null at the end
+   * (the stream is then closed).
+   */
+  async nextBatches(id: string, maxMessages: number): Promise<Uint8Array[] | null> {
+    const run = this.streams.get(id);
+    if (!run && this.ended.delete(id)) {
+      return null;
+    }
+    if (!run) {
+      throw new QueryError(
+        `No open result stream '${id}': it was closed, cancelled or never opened.`
+      );
+    }
+    const out: Uint8Array[] = [];
+    try {
+      while (out.length < maxMessages) {
+        if (run.cancelled) {
+          throw new QueryCancelledError('Query cancelled.', run.sql);
+        }
+        const chunk = this.guard(run, () => this.db.fetchQueryResults(run.conn));
+        if (chunk === null) {
+          await nextTask();
+          continue;
+        }
+        if (chunk.length === 0) {
+          this.close(id, this.streams);
+          if (out.length > 0) {
+            this.ended.add(id);
+          }
+          break;
+        }
+        out.push(chunk);
+        if (out.length < maxMessages) {
+          // Let a cancel in between be heard on long streams.
+          await nextTask();
+        }
+      }
+    } catch (e) {
+      this.close(id, this.streams);
+      throw e;
+    }
+    return out.length > 0 ? out : null;
+  }
+
+  closeStream(id: string): void {
+    this.ended.delete(id);
+    this.close(id, this.streams);
+  }
+
+  /** Cancel a running query or stream. Returns false if nothing with that id runs. */
+  cancel(id: string): boolean {
+    const run = this.running.get(id) ?? this.streams.get(id);
+    if (!run) {
+      return false;
+    }
+    run.cancelled = true;
+    try {
+      this.db.cancelPendingQuery(run.conn);
+    } catch {
+      // The query may have finished between the check and the call; the flag is enough then.
+    }
+    if (this.streams.get(id) === run) {
+      // A cancelled stream is never read again: release its connection and result now.
+      this.close(id, this.streams);
+    }
+    return true;
+  }
+
+  /** Make a file queryable as `name`. Parquet and Arrow become tables; CSV becomes a view over the file. */
+  async registerFile(name: string, source: FileSource, format?: FileFormat): Promise<void> {
+    const fmt =
+      format ??
+      ('buffer' in source ? 'parquet' : guessFormat('url' in source ? source.url : source.path));
+    const reg: Registration = { name, source, format: fmt };
+    if (fmt === 'csv') {
+      const fileName = `${name}.csv`;
+      this.db.registerFileBuffer(fileName, await this.bytesOf(source));
+      await this.dropRelation(name);
+      await this.exec(
+        `CREATE VIEW ${quoteIdentifier(name)} AS SELECT * FROM read_csv(${quoteLiteral(fileName)})`
+      );
+      return;
+    }
+    const ipc =
+      fmt === 'parquet' ? await this.parquetAsArrow(reg.source) : await this.bytesOf(source);
+    await this.replaceWithArrow(name, ipc);
+  }
+
+  /**
+   * Load the harmonised dataset as one table with the partition columns `sno` (if the files lack it),
+   * `site` and `year` appended.
+   */
+  async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
+    const name = dataset.name ?? 'harmonised';
+    if (dataset.files.length === 0) {
+      throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
+    }
+    const target = quoteIdentifier(name);
+    const staging = `__odatis_staging_${this.seq++}`;
+    await this.dropRelation(name);
+    let first = true;
+    for (const file of dataset.files) {
+      const partition = harmonisedPartitionOf(file);
+      if ('error' in partition) {
+        throw new QueryError(partition.error);
+      }
+      const source: FileSource = /^https?:\/\//.test(file) ? { url: file } : { path: file };
+      await this.replaceWithArrow(staging, await this.parquetAsArrow(source));
+      const columns = new Set(this.columnsOf(staging));
+      const extra = [
+        columns.has('sno') ? '' : `, ${quoteLiteral(partition.sno)} AS sno`,
+        columns.has('site') ? '' : `, ${quoteLiteral(partition.site)} AS site`,
+        columns.has('year') ? '' : `, ${partition.year}::INTEGER AS year`
+      ].join('');
+      const select = `SELECT *${extra} FROM ${quoteIdentifier(staging)}`;
+      await this.exec(
+        first ? `CREATE TABLE ${target} AS ${select}` : `INSERT INTO ${target} BY NAME ${select}`
+      );
+      first = false;
+    }
+    await this.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(staging)}`);
+    const rows = await this.scalar(`SELECT count(*)::DOUBLE FROM ${target}`);
+    return { name, files: dataset.files.length, rows };
+  }
+
+  /** Tables and views of the catalog (without DuckDB's internal schemas). */
+  async listTables(): Promise<TableInfo[]> {
+    const { ipc } = await this.query(
+      `list-${this.seq++}`,
+      `SELECT t.schema_name AS schema, t.table_name AS name, t.kind,
+              c.column_name AS column, c.data_type AS type, c.is_nullable AS nullable
+         FROM (SELECT schema_name, table_name, 'table' AS kind FROM duckdb_tables() WHERE NOT internal
+               UNION ALL
+               SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal) t
+         JOIN duckdb_columns() c ON c.schema_name = t.schema_name AND c.table_name = t.table_name
+        WHERE t.table_name NOT LIKE '__odatis_%'
+        ORDER BY t.schema_name, t.table_name, c.column_index`
+    );
+    return tablesFromRows(ipc);
+  }
+
+  /** Last fatal error, if the instance is unusable. */
+  fatalError(): string | null {
+    return this.fatal;
+  }
+
+  // ---- internals ----
+
+  private open(id: string, sql: string, map: Map<string, Running>): Running {
+    if (this.fatal) {
+      throw new EngineCrashedError(
+        `DuckDB-WASM stopped after a fatal error (${this.fatal}); restart the engine.`
+      );
+    }
+    if (this.running.has(id) || this.streams.has(id)) {
+      throw new QueryError(`A query with id '${id}' is already running.`);
+    }
+    const conn = this.db.connect().useUnsafe((_: unknown, c: number) => c);
+    const run: Running = { conn, cancelled: false, sql };
+    map.set(id, run);
+    return run;
+  }
+
+  private close(id: string, map: Map<string, Running>): void {
+    const run = map.get(id);
+    if (!run) {
+      return;
+    }
+    map.delete(id);
+    try {
+      this.db.disconnect(run.conn);
+    } catch {
+      // Disconnecting a dead instance fails; nothing left to release.
+    }
+  }
+
+  /** Start a pending query and poll it, yielding between polls so a cancel can arrive. */
+  private async startAndWait(run: Running, stream: boolean): Promise<Uint8Array> {
+    let header = this.guard(run, () => this.db.startPendingQuery(run.conn, run.sql, stream));
+    let lastYield = Date.now();
+    while (header === null) {
+      // Each poll runs one small step; yielding after every step would cost more than the step itself.
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await nextTask();
+        lastYield = Date.now();
+        if (run.cancelled) {
+          throw new QueryCancelledError('Query cancelled.', run.sql);
+        }
+      }
+      header = this.guard(run, () => this.db.pollPendingQuery(run.conn));
+    }
+    return header;
+  }
+
+  /** Call into DuckDB, turning its exceptions into our error values. */
+  private guard<T>(run: Running, call: () => T): T {
+    try {
+      return call();
+    } catch (e) {
+      const message = (e as Error)?.message ?? String(e);
+      if (isFatalWasmError(e)) {
+        this.fatal = message;
+        throw new EngineCrashedError(
+          `DuckDB-WASM crashed (${message}); the engine must restart.`,
+          run.sql
+        );
+      }
+      if (run.cancelled || isCancellation(message)) {
+        throw new QueryCancelledError('Query cancelled.', run.sql);
+      }
+      throw new QueryError(duckdbMessage(message), run.sql);
+    }
+  }
+
+  /** Drop a table or a view of that name, whichever exists (DuckDB refuses DROP VIEW on a table). */
+  private async dropRelation(name: string): Promise<void> {
+    const kind = await this.scalar(
+      `SELECT coalesce((SELECT 1 FROM duckdb_tables() WHERE table_name = ${quoteLiteral(name)} AND schema_name = 'main'),
+                       (SELECT 2 FROM duckdb_views() WHERE view_name = ${quoteLiteral(name)} AND schema_name = 'main'), 0)`
+    );
+    if (kind === 1) {
+      await this.exec(`DROP TABLE ${quoteIdentifier(name)}`);
+    } else if (kind === 2) {
+      await this.exec(`DROP VIEW ${quoteIdentifier(name)}`);
+    }
+  }
+
+  private async exec(sql: string): Promise<void> {
+    await this.query(`exec-${this.seq++}`, sql);
+  }
+
+  private async scalar(sql: string): Promise<number> {
+    const { ipc } = await this.query(`scalar-${this.seq++}`, sql);
+    return Number(firstValue(ipc));
+  }
+
+  private columnsOf(table: string): string[] {
+    const conn = this.db.connect();
+    try {
+      return conn
+        .query(
+          `SELECT column_name FROM duckdb_columns() WHERE table_name = ${quoteLiteral(table)} ORDER BY column_index`
+        )
+        .getChild('column_name')!
+        .toArray() as string[];
+    } finally {
+      conn.close();
+    }
+  }
+
+  private async bytesOf(source: FileSource): Promise<Uint8Array> {
+    if ('buffer' in source) {
+      return source.buffer;
+    }
+    if ('path' in source) {
+      if (!this.env.readPath) {
+        throw new QueryError(
+          `Cannot read local path ${source.path} here: this engine only reads URLs and buffers.`
+        );
+      }
+      return this.env.readPath(source.path);
+    }
+    if (this.env.fetchBytes) {
+      return this.env.fetchBytes(source.url);
+    }
+    const response = await fetch(source.url);
+    if (!response.ok) {
+      throw new QueryError(`GET ${source.url} answered ${response.status} ${response.statusText}`);
+    }
+    return new Uint8Array(await response.arrayBuffer());
+  }
+
+  private async parquetAsArrow(source: FileSource): Promise<Uint8Array> {
+    const where = 'url' in source ? source.url : 'path' in source ? source.path : 'buffer';
+    try {
+      return 'url' in source
+        ? await this.env.parquet.fromUrl(source.url)
+        : await this.env.parquet.fromBuffer(await this.bytesOf(source));
+    } catch (e) {
+      throw new QueryError(`Cannot read Parquet ${where}: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
+  private async replaceWithArrow(name: string, ipc: Uint8Array): Promise<void> {
+    await this.dropRelation(name);
+    const conn = this.db.connect();
+    try {
+      conn.insertArrowFromIPCStream(ipc, { name, create: true });
+    } catch (e) {
+      throw new QueryError(
+        `Cannot load ${name} into DuckDB: ${(e as Error)?.message ?? String(e)}`
+      );
+    } finally {
+      conn.close();
+    }
+  }
+}
+
+/** DuckDB-WASM reports errors as JSON ({exception_type, exception_message}); make them read like DuckDB's. */
+export function duckdbMessage(raw: string): string {
+  if (!raw.startsWith('{')) {
+    return raw;
+  }
+  try {
+    const parsed = JSON.parse(raw) as { exception_type?: string; exception_message?: string };
+    if (parsed.exception_message !== undefined) {
+      return parsed.exception_type
+        ? `${parsed.exception_type} Error: ${parsed.exception_message}`
+        : parsed.exception_message;
+    }
+  } catch {
+    // Not JSON after all: keep it as it is.
+  }
+  return raw;
+}
+
+function firstValue(ipc: Uint8Array[]): unknown {
+  const table = tableFromIPC(ipc);
+  return table.numRows > 0 ? table.getChildAt(0)!.get(0) : null;
+}
+
+function tablesFromRows(ipc: Uint8Array[]): TableInfo[] {
+  const table = tableFromIPC(ipc);
+  const out: TableInfo[] = [];
+  for (const row of table) {
+    const r = row as unknown as {
+      schema: string;
+      name: string;
+      kind: string;
+      column: string;
+      type: string;
+      nullable: boolean;
+    };
+    let last = out[out.length - 1];
+    if (!last || last.schema !== r.schema || last.name !== r.name) {
+      last = {
+        schema: r.schema,
+        name: r.name,
+        kind: r.kind === 'view' ? 'view' : 'table',
+        columns: []
+      };
+      out.push(last);
+    }
+    last.columns.push({ name: r.column, type: r.type, nullable: Boolean(r.nullable) });
+  }
+  return out;
+}

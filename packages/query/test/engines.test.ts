@@ -1,0 +1,228 @@
+/**
+ * The same behaviour asked of every engine behind QueryEngine: DuckDB-WASM in process, DuckDB-WASM in a
+ * worker (comlink), native DuckDB.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import { tableFromArrays, tableToIPC, Float64, Int32 } from 'apache-arrow';
+import type { QueryEngine } from '../src/engine';
+import { QueryCancelledError, QueryError } from '../src/errors';
+import { createNativeEngine, createWasmEngine, createWasmWorkerEngine } from '../src/node';
+import {
+  duckdbWrite,
+  scratchDir,
+  startRangeServer,
+  writeHarmonised,
+  type RangeServer
+} from './fixtures';
+
+const dir = scratchDir();
+let server: RangeServer;
+let harmonisedFiles: string[];
+
+beforeAll(async () => {
+  await duckdbWrite(
+    `COPY (SELECT i::INTEGER AS i, i * 0.5 AS v, 'site-' || (i % 7) AS site FROM range(300000) t(i))
+       TO '${dir}/big.parquet' (FORMAT parquet, ROW_GROUP_SIZE 50000)`
+  );
+  await duckdbWrite(
+    `COPY (SELECT i AS id, i * i AS sq FROM range(10) t(i)) TO '${dir}/small.csv' (HEADER)`
+  );
+  harmonisedFiles = await writeHarmonised(path.join(dir, 'harmonised'));
+  server = await startRangeServer(dir);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+const engines: [string, () => Promise<QueryEngine>][] = [
+  ['duckdb-wasm (in process)', async () => createWasmEngine()],
+  ['duckdb-wasm (worker, comlink)', async () => createWasmWorkerEngine()],
+  ['duckdb native', () => createNativeEngine()]
+];
+
+describe.each(engines)('%s', (_label, create) => {
+  let engine: QueryEngine;
+  beforeAll(async () => {
+    engine = await create();
+  });
+  afterAll(async () => {
+    await engine.close();
+  });
+
+  it('returns Arrow tables with rows and elapsed time', async () => {
+    const result = await engine.query(
+      `SELECT i::INTEGER AS i, i / 4 AS q, 'x' || i AS s FROM range(5) t(i) ORDER BY i`
+    );
+    expect(result.rows).toBe(5);
+    expect(result.table.numRows).toBe(5);
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(result.table.schema.fields.map(f => f.name)).toEqual(['i', 'q', 's']);
+    expect(result.table.getChild('i')!.toArray()).toEqual(Int32Array.from([0, 1, 2, 3, 4]));
+    expect(Array.from(result.table.getChild('q')!.toArray() as Float64Array)).toEqual([
+      0, 0.25, 0.5, 0.75, 1
+    ]);
+    expect(result.table.getChild('s')!.get(3)).toBe('x3');
+    expect(await engine.version()).toMatch(/^v\d+\.\d+/);
+  });
+
+  it('carries DuckDB error messages for bad SQL', async () => {
+    await expect(engine.query('SELEC 1')).rejects.toThrow(/syntax error at or near "SELEC"/);
+    await expect(engine.query('SELECT nope FROM range(1)')).rejects.toBeInstanceOf(QueryError);
+    // The engine is still usable afterwards.
+    expect((await engine.query('SELECT 42 AS x')).table.getChild('x')!.get(0)).toBe(42);
+  });
+
+  it('registers Parquet and CSV from buffers', async () => {
+    await engine.registerFile('big_buf', {
+      buffer: new Uint8Array(readFileSync(`${dir}/big.parquet`))
+    });
+    const { table } = await engine.query('SELECT count(*)::DOUBLE AS n, sum(v) AS s FROM big_buf');
+    expect(table.getChild('n')!.get(0)).toBe(300000);
+    expect(table.getChild('s')!.get(0)).toBe((0.5 * (299999 * 300000)) / 2);
+
+    await engine.registerFile(
+      'small',
+      { buffer: new Uint8Array(readFileSync(`${dir}/small.csv`)) },
+      { format: 'csv' }
+    );
+    const csv = await engine.query('SELECT sum(sq)::DOUBLE AS s FROM small');
+    expect(csv.table.getChild('s')!.get(0)).toBe(285);
+  });
+
+  it('registers Parquet by URL with HTTP Range requests', async () => {
+    server.log.length = 0;
+    await engine.registerFile('big_url', { url: server.url('big.parquet') });
+    const { table } = await engine.query('SELECT count(*)::DOUBLE AS n, max(i) AS m FROM big_url');
+    expect(table.getChild('n')!.get(0)).toBe(300000);
+    expect(table.getChild('m')!.get(0)).toBe(299999);
+    if (engine.kind !== 'duckdb-native') {
+      // The DuckDB-WASM engines read the file in ranges (footer first), never as one whole GET.
+      const gets = server.log.filter(r => r.method === 'GET' && r.path === '/big.parquet');
+      expect(gets.length).toBeGreaterThan(1);
+      expect(gets.every(r => r.range !== '-')).toBe(true);
+      const size = statSync(`${dir}/big.parquet`).size;
+      expect(
+        gets.some(
+          r => r.range === `bytes=${size - 8}-${size - 1}` || /^bytes=\d+-\d+$/.test(r.range)
+        )
+      ).toBe(true);
+    }
+  });
+
+  it('registers an Arrow IPC buffer', async () => {
+    if (engine.kind === 'duckdb-native') {
+      await expect(
+        engine.registerFile('arrow_t', { buffer: new Uint8Array(1) }, { format: 'arrow' })
+      ).rejects.toThrow(/DuckDB-WASM/);
+      return;
+    }
+    const ipc = tableToIPC(
+      tableFromArrays({ a: Int32Array.from([1, 2, 3]), b: Float64Array.from([0.5, 1.5, 2.5]) }),
+      'stream'
+    );
+    await engine.registerFile('arrow_t', { buffer: ipc }, { format: 'arrow' });
+    const { table } = await engine.query('SELECT sum(a)::DOUBLE AS a, sum(b) AS b FROM arrow_t');
+    expect(table.getChild('a')!.get(0)).toBe(6);
+    expect(table.getChild('b')!.get(0)).toBe(4.5);
+    void Float64;
+    void Int32;
+  });
+
+  it('attaches the harmonised dataset with its hive partitions', async () => {
+    const attached = await engine.attachHarmonised({ files: harmonisedFiles });
+    expect(attached).toEqual({ name: 'harmonised', files: 6, rows: 3 * 2 * 2 * 50 });
+    const { table } = await engine.query(
+      `SELECT sno, site, year, count(*)::DOUBLE AS n, avg(value) AS mean
+         FROM harmonised WHERE parameter = 'TEMP' GROUP BY ALL ORDER BY sno, site, year`
+    );
+    expect(table.numRows).toBe(6);
+    const first = table.get(0)!.toJSON();
+    expect(first).toEqual({
+      sno: 'PHYTOBS',
+      site: 'phytobs-1',
+      year: 2020,
+      n: 50,
+      mean: 2000 + 24.5
+    });
+    const tables = await engine.listTables();
+    const harmonised = tables.find(t => t.name === 'harmonised')!;
+    const types = Object.fromEntries(harmonised.columns.map(c => [c.name, c.type]));
+    expect(types.value).toBe('DOUBLE');
+    expect(types.year).toBe('INTEGER');
+    expect(types.time).toMatch(/^TIMESTAMP/);
+    expect(types.quality).toBe('UTINYINT');
+  });
+
+  it('streams large results in record batches', async () => {
+    const stream = engine.stream('SELECT i, i % 10 AS r FROM range(1000000) t(i)', {
+      rowsPerTransfer: 100000
+    });
+    let rows = 0;
+    let batches = 0;
+    let sum = 0;
+    for await (const batch of stream) {
+      batches++;
+      rows += batch.numRows;
+      const r = batch.getChild('r')!;
+      for (let k = 0; k < batch.numRows; k++) {
+        sum += Number(r.get(k));
+      }
+    }
+    expect(rows).toBe(1000000);
+    expect(stream.rows).toBe(1000000);
+    expect(batches).toBeGreaterThan(1);
+    expect(sum).toBe(4500000);
+    expect((await stream.schema).fields.map(f => f.name)).toEqual(['i', 'r']);
+  });
+
+  it('stops a stream early when the consumer breaks out', async () => {
+    const stream = engine.stream('SELECT i FROM range(10000000) t(i)');
+    let rows = 0;
+    for await (const batch of stream) {
+      rows += batch.numRows;
+      if (rows > 10000) {
+        break;
+      }
+    }
+    expect(rows).toBeLessThan(10000000);
+    expect((await engine.query('SELECT 1 AS one')).rows).toBe(1);
+  });
+
+  it('cancels a running query', async () => {
+    const controller = new AbortController();
+    const slow = engine.query(
+      'SELECT count(*) FROM range(100000000) a(i), range(1000) b(j) WHERE i + j = -1',
+      {
+        signal: controller.signal
+      }
+    );
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    await expect(slow).rejects.toBeInstanceOf(QueryCancelledError);
+    expect(Date.now() - started).toBeLessThan(20000);
+    expect((await engine.query('SELECT 7 AS seven')).table.getChild('seven')!.get(0)).toBe(7);
+  });
+});
+
+describe('duckdb-wasm stream bookkeeping', () => {
+  it('keeps working after streams abandoned mid-way', async () => {
+    const engine = createWasmEngine();
+    try {
+      for (let k = 0; k < 5; k++) {
+        const stream = engine.stream('SELECT i FROM range(1000000) t(i)');
+        for await (const batch of stream) {
+          if (batch.numRows > 0) break;
+        }
+      }
+      // A stream read to its end after the abandoned ones still works and sees every row.
+      let rows = 0;
+      for await (const batch of engine.stream('SELECT i FROM range(50000) t(i)'))
+        rows += batch.numRows;
+      expect(rows).toBe(50000);
+    } finally {
+      await engine.close();
+    }
+  });
+});

@@ -1,0 +1,538 @@
+import { Dialog, showDialog, Toolbar, ToolbarButton } from '@jupyterlab/apputils';
+import { CodeEditor, CodeEditorWrapper, IEditorFactoryService } from '@jupyterlab/codeeditor';
+import type { CodeMirrorEditor } from '@jupyterlab/codemirror';
+import { Contents } from '@jupyterlab/services';
+import { IStateDB } from '@jupyterlab/statedb';
+import { copyIcon, downloadIcon, runIcon, stopIcon } from '@jupyterlab/ui-components';
+import { autocompletion } from '@codemirror/autocomplete';
+import { PostgreSQL, sql as sqlLanguage } from '@codemirror/lang-sql';
+import { Prec } from '@codemirror/state';
+import { keymap } from '@codemirror/view';
+import {
+  BasicKeyHandler,
+  BasicMouseHandler,
+  BasicSelectionModel,
+  DataGrid
+} from '@lumino/datagrid';
+import { Message } from '@lumino/messaging';
+import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
+import type { QueryEngine, TableInfo } from '@odatis-vre/query';
+import type { Table } from 'apache-arrow';
+import { ArrowDataModel } from './arrowmodel';
+import { ChartKind, chartSpec, suggestCharts, VegaLiteSpec } from './charts';
+import { ExportFormat, tableToArrowFile, tableToCsv } from './export';
+import { addToHistory, HISTORY_KEY, HistoryEntry } from './history';
+import { freePath } from './names';
+
+/** Writes Parquet bytes of a result (provided by the extension, which owns the wasm asset). */
+export type ParquetWriter = (table: Table) => Promise<Uint8Array>;
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) {
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  }
+  return btoa(binary);
+}
+
+/**
+ * The SQL workspace: an SQL editor with schema completion, the tables of the query engine,
+ * a virtualised result grid, charts of the result, query history and exports.
+ */
+export class SqlWorkspace extends BoxPanel {
+  constructor(options: SqlWorkspace.IOptions) {
+    super({ direction: 'top-to-bottom', spacing: 0 });
+    this.addClass('odatis-SqlWorkspace');
+    this.engineReady = Promise.resolve(options.engine);
+    this.contents = options.contents;
+    this.state = options.state ?? null;
+    this.writeParquet = options.writeParquet ?? null;
+    this.exportDir = options.exportDir ?? '';
+
+    this.editorModel = new CodeEditor.Model({ mimeType: 'text/x-sql' });
+    this.editorModel.sharedModel.setSource(options.sql ?? '');
+    this.editor = new CodeEditorWrapper({
+      model: this.editorModel,
+      factory: options.editorFactory.newInlineEditor,
+      editorOptions: { config: { lineNumbers: true } }
+    });
+    this.editor.addClass('odatis-SqlWorkspace-editor');
+    this.injectEditorExtensions();
+
+    this.toolbar = new Toolbar();
+    this.toolbar.addClass('odatis-SqlWorkspace-toolbar');
+    this.runButton = new ToolbarButton({
+      icon: runIcon,
+      label: 'Run',
+      tooltip: 'Run the query (Shift+Enter)',
+      onClick: () => void this.run()
+    });
+    this.cancelButton = new ToolbarButton({
+      icon: stopIcon,
+      label: 'Cancel',
+      tooltip: 'Cancel the running query',
+      enabled: false,
+      onClick: () => this.cancel()
+    });
+    this.toolbar.addItem('run', this.runButton);
+    this.toolbar.addItem('cancel', this.cancelButton);
+    for (const format of ['csv', 'parquet', 'arrow'] as ExportFormat[]) {
+      this.toolbar.addItem(
+        `export-${format}`,
+        new ToolbarButton({
+          icon: downloadIcon,
+          label: format.toUpperCase(),
+          tooltip: `Export the result to the workspace as ${format.toUpperCase()}`,
+          onClick: () => void this.exportResult(format)
+        })
+      );
+    }
+    this.status = new Widget();
+    this.status.addClass('odatis-SqlWorkspace-status');
+    this.toolbar.addItem('status', this.status);
+
+    this.schemaList = new Widget();
+    this.schemaList.addClass('odatis-SqlWorkspace-schema');
+    this.schemaList.title.label = 'Tables';
+
+    this.error = new Widget();
+    this.error.addClass('odatis-SqlWorkspace-error');
+    this.error.hide();
+
+    this.grid = new DataGrid({
+      defaultSizes: { rowHeight: 22, columnWidth: 110, rowHeaderWidth: 64, columnHeaderHeight: 24 }
+    });
+    this.grid.addClass('odatis-SqlWorkspace-grid');
+    this.grid.keyHandler = new BasicKeyHandler();
+    this.grid.mouseHandler = new BasicMouseHandler();
+    this.grid.copyConfig = { ...this.grid.copyConfig, headers: 'all' };
+    this.grid.title.label = 'Result';
+
+    this.chart = new Panel();
+    this.chart.addClass('odatis-SqlWorkspace-chart');
+    this.chart.title.label = 'Chart';
+    this.chartToolbar = new Toolbar();
+    this.chartView = new Widget();
+    this.chartView.addClass('odatis-SqlWorkspace-chartView');
+    this.specView = new Widget({ node: document.createElement('pre') });
+    this.specView.addClass('odatis-SqlWorkspace-spec');
+    this.specView.hide();
+    this.chart.addWidget(this.chartToolbar);
+    this.chart.addWidget(this.chartView);
+    this.chart.addWidget(this.specView);
+
+    this.history = new Widget({ node: document.createElement('ol') });
+    this.history.addClass('odatis-SqlWorkspace-history');
+    this.history.title.label = 'History';
+
+    this.tabs = new TabPanel();
+    this.tabs.addClass('odatis-SqlWorkspace-tabs');
+    this.tabs.addWidget(this.grid);
+    this.tabs.addWidget(this.chart);
+    this.tabs.addWidget(this.history);
+    // The chart follows the result: drawn when its tab is opened on a result it has not drawn yet.
+    this.tabs.currentChanged.connect(() => {
+      if (this.tabs.currentWidget === this.chart && this.chartStale) {
+        this.showChart(this.chartKind);
+      }
+    });
+
+    const results = new BoxPanel({ direction: 'top-to-bottom', spacing: 0 });
+    results.addClass('odatis-SqlWorkspace-results');
+    results.addWidget(this.error);
+    results.addWidget(this.tabs);
+    BoxPanel.setStretch(this.error, 0);
+    BoxPanel.setStretch(this.tabs, 1);
+
+    const main = new SplitPanel({ orientation: 'vertical' });
+    main.addWidget(this.editor);
+    main.addWidget(results);
+    main.setRelativeSizes([1, 3]);
+
+    const body = new SplitPanel({ orientation: 'horizontal' });
+    body.addClass('odatis-SqlWorkspace-body');
+    body.addWidget(this.schemaList);
+    body.addWidget(main);
+    body.setRelativeSizes([1, 4]);
+
+    this.addWidget(this.toolbar);
+    this.addWidget(body);
+    BoxPanel.setStretch(this.toolbar, 0);
+    BoxPanel.setStretch(body, 1);
+    this.setStatus('Ready');
+    void this.refreshSchema();
+    void this.loadHistory();
+  }
+
+  /** The query engine, once it has started (a Web Worker's start takes a moment). */
+  readonly engineReady: Promise<QueryEngine>;
+  readonly editor: CodeEditorWrapper;
+
+  /** The SQL text in the editor. */
+  get sql(): string {
+    return this.editorModel.sharedModel.getSource();
+  }
+  set sql(text: string) {
+    this.editorModel.sharedModel.setSource(text);
+  }
+
+  /** The result of the last successful query. */
+  get result(): Table | null {
+    return this.table;
+  }
+
+  /** Runs the SQL in the editor; resolves when the query ended (well, badly or cancelled). */
+  async run(): Promise<Table | null> {
+    const sql = this.sql.trim();
+    if (!sql || this.controller) {
+      return null;
+    }
+    this.controller = new AbortController();
+    this.runButton.enabled = false;
+    this.cancelButton.enabled = true;
+    this.error.hide();
+    const started = performance.now();
+    this.setStatus('Running…');
+    this.ticker = window.setInterval(
+      () => this.setStatus(`Running… ${((performance.now() - started) / 1000).toFixed(1)} s`),
+      200
+    );
+    const entry: HistoryEntry = { sql, at: new Date().toISOString() };
+    try {
+      const engine = await this.engineReady;
+      const result = await engine.query(sql, { signal: this.controller.signal });
+      this.showTable(result.table);
+      entry.rows = result.rows;
+      entry.elapsedMs = result.elapsedMs;
+      this.setStatus(
+        `${result.rows.toLocaleString('en')} rows in ${(result.elapsedMs / 1000).toFixed(2)} s`
+      );
+      void this.refreshSchema();
+      return result.table;
+    } catch (reason) {
+      const message = reason instanceof Error ? reason.message : String(reason);
+      const cancelled = reason instanceof Error && reason.name === 'QueryCancelledError';
+      entry.error = cancelled ? 'cancelled' : message;
+      this.setStatus(cancelled ? 'Cancelled' : 'Error');
+      if (!cancelled) {
+        this.error.node.textContent = message;
+        this.error.show();
+      }
+      return null;
+    } finally {
+      window.clearInterval(this.ticker);
+      this.controller = null;
+      this.runButton.enabled = true;
+      this.cancelButton.enabled = false;
+      await this.remember(entry);
+    }
+  }
+
+  /** Cancels the running query, if any. */
+  cancel(): void {
+    this.controller?.abort();
+  }
+
+  /** Shows a chart of the current result; `kind` defaults to the first chart the result supports. */
+  showChart(kind?: ChartKind): VegaLiteSpec | null {
+    const table = this.table;
+    const options = table ? suggestCharts(table) : [];
+    const choice = options.find(o => o.kind === kind) ?? options[0];
+    this.chartStale = false;
+    this.tabs.currentWidget = this.chart;
+    this.renderChartToolbar(
+      options.map(o => o.kind),
+      choice?.kind
+    );
+    if (!table || !choice) {
+      this.chartView.node.textContent = table
+        ? 'This result has no column to chart: a chart needs a time column and a number, or two numbers.'
+        : 'Run a query first.';
+      this.spec = null;
+      return null;
+    }
+    this.chartStale = false;
+    this.chartKind = choice.kind;
+    this.spec = chartSpec(table, choice.kind, choice.fields);
+    this.specView.node.textContent = JSON.stringify(
+      { ...this.spec, data: { values: '…' } },
+      null,
+      2
+    );
+    void this.renderSpec(this.spec);
+    return this.spec;
+  }
+
+  /** The Vega-Lite specification of the chart shown, with its data. */
+  get chartSpecification(): VegaLiteSpec | null {
+    return this.spec;
+  }
+
+  /** Writes the current result to the workspace; asks before overwriting. Returns the path written. */
+  async exportResult(format: ExportFormat, path?: string): Promise<string | null> {
+    const table = this.table;
+    if (!table) {
+      await showDialog({
+        title: 'Nothing to export',
+        body: 'Run a query first.',
+        buttons: [Dialog.okButton()]
+      });
+      return null;
+    }
+    const extension = format === 'arrow' ? 'arrow' : format;
+    let target = path;
+    if (!target) {
+      const listing = await this.contents.get(this.exportDir, { content: true });
+      const taken = new Set((listing.content as Contents.IModel[]).map(m => m.path));
+      target = freePath(this.exportDir, 'query-result', extension, taken);
+    } else if (await this.exists(target)) {
+      const answer = await showDialog({
+        title: 'Overwrite file?',
+        body: `"${target}" already exists. Replace it with the query result?`,
+        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Overwrite' })]
+      });
+      if (!answer.button.accept) return null;
+    }
+    let model: Partial<Contents.IModel>;
+    if (format === 'csv') {
+      model = { type: 'file', format: 'text', content: tableToCsv(table) };
+    } else {
+      const bytes = format === 'arrow' ? tableToArrowFile(table) : await this.parquetBytes(table);
+      model = { type: 'file', format: 'base64', content: toBase64(bytes) };
+    }
+    await this.contents.save(target, model);
+    this.setStatus(`Exported ${table.numRows.toLocaleString('en')} rows to ${target}`);
+    return target;
+  }
+
+  /** Lists the engine's tables and columns, and feeds them to completion. */
+  async refreshSchema(): Promise<TableInfo[]> {
+    const tables = await (await this.engineReady).listTables();
+    this.tables = tables;
+    const list = document.createElement('ul');
+    for (const table of tables) {
+      const item = document.createElement('li');
+      const name = document.createElement('button');
+      name.className = 'odatis-SqlWorkspace-tableName';
+      name.textContent = table.name;
+      name.title = `${table.kind} ${table.schema}.${table.name}: click to insert`;
+      name.onclick = () => this.insert(table.name);
+      item.appendChild(name);
+      const columns = document.createElement('ul');
+      for (const column of table.columns) {
+        const c = document.createElement('li');
+        c.className = 'odatis-SqlWorkspace-column';
+        c.textContent = column.name;
+        const type = document.createElement('span');
+        type.className = 'odatis-SqlWorkspace-columnType';
+        type.textContent = column.type;
+        c.appendChild(type);
+        c.onclick = () => this.insert(column.name);
+        columns.appendChild(c);
+      }
+      item.appendChild(columns);
+      list.appendChild(item);
+    }
+    this.schemaList.node.replaceChildren(list);
+    this.injectEditorExtensions();
+    return tables;
+  }
+
+  dispose(): void {
+    if (this.isDisposed) return;
+    this.cancel();
+    window.clearInterval(this.ticker);
+    this.chartHandle?.finalize();
+    this.editorModel.dispose();
+    super.dispose();
+  }
+
+  protected onAfterAttach(msg: Message): void {
+    super.onAfterAttach(msg);
+    this.editor.editor.focus();
+  }
+
+  private injectEditorExtensions(): void {
+    const schema: Record<string, string[]> = {};
+    for (const t of this.tables) schema[t.name] = t.columns.map(c => c.name);
+    const editor = this.editor.editor as CodeMirrorEditor;
+    if (typeof editor.injectExtension !== 'function') return;
+    editor.injectExtension([
+      sqlLanguage({ dialect: PostgreSQL, schema, upperCaseKeywords: true }),
+      autocompletion({ activateOnTyping: true }),
+      Prec.highest(
+        keymap.of([
+          { key: 'Shift-Enter', run: () => (void this.run(), true) },
+          { key: 'Mod-Enter', run: () => (void this.run(), true) }
+        ])
+      )
+    ]);
+  }
+
+  private insert(text: string): void {
+    const editor = this.editor.editor;
+    const position = editor.getCursorPosition();
+    const offset = editor.getOffsetAt(position);
+    const source = this.sql;
+    this.sql = source.slice(0, offset) + text + source.slice(offset);
+    editor.setCursorPosition(editor.getPositionAt(offset + text.length)!);
+    editor.focus();
+  }
+
+  private showTable(table: Table): void {
+    this.table = table;
+    this.grid.dataModel = new ArrowDataModel(table);
+    this.grid.selectionModel = new BasicSelectionModel({ dataModel: this.grid.dataModel });
+    this.chartStale = true;
+    this.tabs.currentWidget = this.grid;
+  }
+
+  private renderChartToolbar(kinds: ChartKind[], current?: ChartKind): void {
+    const labels: Record<ChartKind, string> = {
+      line: 'Line over time',
+      climatology: 'Climatology (month × year)',
+      scatter: 'Scatter'
+    };
+    const names = [...this.chartToolbar.names()];
+    names.forEach(n =>
+      this.chartToolbar.node.querySelector(`[data-jp-item-name="${n}"]`)?.remove()
+    );
+    this.chartToolbar.dispose();
+    this.chartToolbar = new Toolbar();
+    for (const kind of kinds) {
+      const button = new ToolbarButton({
+        label: labels[kind],
+        pressed: kind === current,
+        onClick: () => void this.showChart(kind)
+      });
+      this.chartToolbar.addItem(`chart-${kind}`, button);
+    }
+    this.chartToolbar.addItem(
+      'spec',
+      new ToolbarButton({
+        label: 'Vega-Lite spec',
+        tooltip: 'Show or hide the chart specification',
+        onClick: () => (this.specView.isHidden ? this.specView.show() : this.specView.hide())
+      })
+    );
+    this.chartToolbar.addItem(
+      'copy-spec',
+      new ToolbarButton({
+        icon: copyIcon,
+        tooltip: 'Copy the Vega-Lite specification (with its data) to the clipboard',
+        onClick: () => void navigator.clipboard.writeText(JSON.stringify(this.spec, null, 2))
+      })
+    );
+    this.chart.insertWidget(0, this.chartToolbar);
+  }
+
+  private async renderSpec(spec: VegaLiteSpec): Promise<void> {
+    const { default: embed } = await import('vega-embed');
+    this.chartHandle?.finalize();
+    this.chartView.node.replaceChildren();
+    const result = await embed(this.chartView.node, spec as never, {
+      actions: false,
+      renderer: 'svg'
+    });
+    this.chartHandle = result;
+  }
+
+  private async parquetBytes(table: Table): Promise<Uint8Array> {
+    if (!this.writeParquet) {
+      throw new Error('Parquet export is not available in this session');
+    }
+    return this.writeParquet(table);
+  }
+
+  private async exists(path: string): Promise<boolean> {
+    try {
+      await this.contents.get(path, { content: false });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async loadHistory(): Promise<void> {
+    const saved = this.state
+      ? ((await this.state.fetch(HISTORY_KEY)) as HistoryEntry[] | undefined)
+      : undefined;
+    this.renderHistory(saved ?? []);
+  }
+
+  private async remember(entry: HistoryEntry): Promise<void> {
+    const saved = this.state
+      ? ((await this.state.fetch(HISTORY_KEY)) as HistoryEntry[] | undefined)
+      : undefined;
+    const history = addToHistory(saved ?? [], entry);
+    if (this.state) await this.state.save(HISTORY_KEY, history as never);
+    this.renderHistory(history);
+  }
+
+  private renderHistory(history: HistoryEntry[]): void {
+    const items = history.map(entry => {
+      const li = document.createElement('li');
+      li.className = 'odatis-SqlWorkspace-historyItem';
+      const code = document.createElement('code');
+      code.textContent = entry.sql;
+      const meta = document.createElement('span');
+      meta.className = 'odatis-SqlWorkspace-historyMeta';
+      meta.textContent = entry.error
+        ? `${entry.at.slice(0, 19).replace('T', ' ')} · ${entry.error === 'cancelled' ? 'cancelled' : 'error'}`
+        : `${entry.at.slice(0, 19).replace('T', ' ')} · ${entry.rows ?? 0} rows · ${((entry.elapsedMs ?? 0) / 1000).toFixed(2)} s`;
+      li.append(code, meta);
+      li.title = 'Click to put this query in the editor';
+      li.onclick = () => {
+        this.sql = entry.sql;
+        this.editor.editor.focus();
+      };
+      return li;
+    });
+    this.history.node.replaceChildren(...items);
+  }
+
+  private setStatus(text: string): void {
+    this.status.node.textContent = text;
+  }
+
+  private readonly contents: Contents.IManager;
+  private readonly state: IStateDB | null;
+  private readonly writeParquet: ParquetWriter | null;
+  private readonly exportDir: string;
+  private readonly editorModel: CodeEditor.Model;
+  private readonly toolbar: Toolbar;
+  private readonly runButton: ToolbarButton;
+  private readonly cancelButton: ToolbarButton;
+  private readonly status: Widget;
+  private readonly schemaList: Widget;
+  private readonly error: Widget;
+  private readonly grid: DataGrid;
+  private readonly chart: Panel;
+  private chartToolbar: Toolbar;
+  private readonly chartView: Widget;
+  private readonly specView: Widget;
+  private readonly history: Widget;
+  private readonly tabs: TabPanel;
+  private controller: AbortController | null = null;
+  private ticker = 0;
+  private table: Table | null = null;
+  private tables: TableInfo[] = [];
+  private spec: VegaLiteSpec | null = null;
+  private chartStale = true;
+  private chartKind: ChartKind | undefined = undefined;
+  private chartHandle: { finalize(): void } | null = null;
+}
+
+export namespace SqlWorkspace {
+  export interface IOptions {
+    engine: QueryEngine | Promise<QueryEngine>;
+    editorFactory: IEditorFactoryService;
+    contents: Contents.IManager;
+    state?: IStateDB | null;
+    writeParquet?: ParquetWriter;
+    /** Initial SQL. */
+    sql?: string;
+    /** Folder where exports go (default: the root). */
+    exportDir?: string;
+  }
+}

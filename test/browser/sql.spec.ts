@@ -1,0 +1,135 @@
+import { execute, expect, listedFiles, openVre, snapshot, test } from './vre';
+import type { Page } from '@playwright/test';
+
+const workspace = (page: Page) => page.locator('.odatis-SqlWorkspace:visible');
+const status = (page: Page) => workspace(page).locator('.odatis-SqlWorkspace-status');
+
+async function newWorkspace(page: Page, sql: string): Promise<void> {
+  const card = page.locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' });
+  if (await card.count()) {
+    await card.click();
+  } else {
+    await execute(page, 'odatis-vre:sql-new');
+  }
+  await expect(workspace(page)).toBeVisible();
+  // The harmonised dataset of the shared data is there out of the box, with its columns.
+  await expect(
+    workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
+  ).toBeVisible({
+    timeout: 60_000
+  });
+  const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+}
+
+async function run(page: Page): Promise<void> {
+  await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Run' }).click();
+}
+
+test.describe('the SQL workspace', () => {
+  test('queries the converted shared data, cancels, charts and exports', async ({
+    page
+  }, testInfo) => {
+    await openVre(page);
+    await expect(page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' })).toBeVisible();
+    await newWorkspace(
+      page,
+      "SELECT time, value, site_id FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA' ORDER BY time"
+    );
+    await run(page);
+    // Gravelines temperature: 2,292 values from the real SEANOE file (counted by the ingestion tests).
+    await expect(status(page)).toHaveText(/^2,292 rows in \d+\.\d\d s$/);
+    const grid = workspace(page).locator('.odatis-SqlWorkspace-grid');
+    await expect(grid).toBeVisible();
+    const first = await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const w = (window as any).jupyterapp.shell.currentWidget.content;
+      const t = w.result;
+      return {
+        rows: t.numRows,
+        columns: t.schema.fields.map((f: { name: string }) => f.name),
+        value: t.getChild('value').get(0)
+      };
+    });
+    expect(first).toEqual({ rows: 2292, columns: ['time', 'value', 'site_id'], value: 5.55 });
+    await snapshot(page, testInfo, '11-sql-result-grid');
+
+    // A bad query shows DuckDB's message inline.
+    await newWorkspace(page, 'SELECT no_such_column FROM harmonised');
+    await run(page);
+    await expect(status(page)).toHaveText('Error');
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-error')).toContainText(
+      'no_such_column'
+    );
+
+    // A long query can be cancelled, and the engine answers again afterwards.
+    await newWorkspace(page, 'SELECT count(*) FROM range(100000000000) a');
+    await run(page);
+    await expect(status(page)).toHaveText(/Running/);
+    await page.waitForTimeout(1500);
+    await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Cancel' }).click();
+    await expect(status(page)).toHaveText('Cancelled', { timeout: 30_000 });
+    await newWorkspace(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
+    await run(page);
+    await expect(status(page)).toHaveText(/^1 rows in/);
+
+    // A chart of a result: climatology heat map of Gravelines temperature.
+    await newWorkspace(
+      page,
+      "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA'"
+    );
+    await run(page);
+    await expect(status(page)).toHaveText(/^2,292 rows/);
+    await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
+    await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Climatology' }).click();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView svg.marks')).toBeVisible();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView')).toContainText(
+      'Climatology of value'
+    );
+    await workspace(page)
+      .locator('.jp-ToolbarButtonComponent', { hasText: 'Vega-Lite spec' })
+      .click();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-spec')).toContainText(
+      '"timeUnit": "month"'
+    );
+    await snapshot(page, testInfo, '12-sql-chart');
+
+    // Export to Parquet: the file appears in the file browser and opens in a SQL workspace.
+    await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'PARQUET' }).click();
+    await expect(status(page)).toHaveText('Exported 2,292 rows to query-result.parquet');
+    await expect.poll(() => listedFiles(page)).toContain('query-result.parquet');
+    await page
+      .locator('.jp-DirListing-item', { hasText: 'query-result.parquet' })
+      .click({ button: 'right' });
+    await page.locator('.lm-Menu-itemLabel', { hasText: 'Open With' }).hover();
+    await page.locator('.lm-Menu-itemLabel', { hasText: 'SQL workspace' }).click();
+    await expect(status(page)).toHaveText(/^1,000 rows in/, { timeout: 60_000 });
+    await expect(
+      workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'query_result' })
+    ).toBeVisible();
+    await snapshot(page, testInfo, '13-sql-open-with-parquet');
+    const count = await execute<number>(page, 'odatis-vre:sql-run');
+    expect(count).toBe(1000);
+  });
+
+  test('keeps the query history across reloads', async ({ page }) => {
+    await openVre(page);
+    await newWorkspace(page, 'SELECT 42 AS answer');
+    await run(page);
+    await expect(status(page)).toHaveText(/^1 rows in/);
+    // JupyterLab saves its state database to the workspace (browser storage) after a short debounce.
+    await page.waitForTimeout(2000);
+    await page.reload();
+    await expect(page.locator('body')).toHaveAttribute('data-odatis-vre-ready', 'true', {
+      timeout: 90_000
+    });
+    await page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' }).first().click();
+    await workspace(page).locator('.lm-TabBar-tab', { hasText: 'History' }).click();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-historyItem').first()).toContainText(
+      'SELECT 42 AS answer'
+    );
+  });
+});
