@@ -9,4 +9,6 @@ const projects = ['packages', 'extensions'].flatMap(dir =>
     .filter(file => fs.existsSync(file))
 );
 
-module.exports = { projects };
+// testTimeout is a global option (ignored inside projects): worker and engine tests need more than the
+// default 5 s on a loaded 2-core machine.
+module.exports = { projects, testTimeout: 60_000 };

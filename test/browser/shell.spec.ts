@@ -37,6 +37,7 @@ test.describe('the embedded VRE shell', () => {
     await expect(section.locator('.jp-LauncherCard-label')).toHaveText([
       'Getting started',
       'Shared data',
+      'SQL workspace',
       'About ODATIS VRE'
     ]);
     // The notebook section offers the in-browser kernel.

@@ -23,6 +23,7 @@ async function newWorkspace(page: Page, sql: string): Promise<void> {
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(sql);
+  await page.keyboard.press('Escape'); // close any completion the typing opened
 }
 
 async function run(page: Page): Promise<void> {
@@ -56,6 +57,38 @@ test.describe('the SQL workspace', () => {
     });
     expect(first).toEqual({ rows: 2292, columns: ['time', 'value', 'site_id'], value: 5.55 });
     await snapshot(page, testInfo, '11-sql-result-grid');
+
+    // The editor completes table and column names from the schema.
+    await newWorkspace(page, 'SELECT site_');
+    await page.keyboard.press('Control+Space');
+    const completion = workspace(page).locator('.cm-tooltip-autocomplete');
+    await expect(completion).toContainText('site_id');
+    await expect(completion).toContainText('site_name');
+    await page.keyboard.press('Escape');
+    await page.keyboard.insertText('id FROM harmo');
+    await page.keyboard.press('Control+Space');
+    await expect(completion).toContainText('harmonised');
+    await page.keyboard.press('Escape');
+
+    // A million-row result: the grid reads it from Arrow columns, scrolled to its last row.
+    await newWorkspace(page, 'SELECT range AS i, range * 0.5 AS x FROM range(1000000)');
+    await run(page);
+    await expect(status(page)).toHaveText(/^1,000,000 rows in/);
+    const grid2 = workspace(page).locator('.odatis-SqlWorkspace-grid');
+    await grid2.hover();
+    for (let i = 0; i < 5; i++) await page.mouse.wheel(0, 200_000);
+    const last = await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const w = (window as any).jupyterapp.shell.currentWidget.content;
+      const model = w.grid.dataModel;
+      return [
+        model.rowCount('body'),
+        model.data('body', 999_999, 0),
+        model.data('body', 999_999, 1)
+      ];
+    });
+    expect(last).toEqual([1_000_000, '999999', '499999.5']);
+    await snapshot(page, testInfo, '11b-sql-million-rows');
 
     // A bad query shows DuckDB's message inline.
     await newWorkspace(page, 'SELECT no_such_column FROM harmonised');

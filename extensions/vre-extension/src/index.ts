@@ -150,7 +150,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         rank: 2,
         args
       });
-      launcher.add({ command: CommandIDs.about, category: LAUNCHER_CATEGORY, rank: 3, args });
+      // About comes last in the section, after the workshop's tools.
+      launcher.add({ command: CommandIDs.about, category: LAUNCHER_CATEGORY, rank: 100, args });
     }
     if (palette) {
       const category = trans.__('ODATIS VRE');

@@ -160,6 +160,14 @@ export class SqlWorkspace extends BoxPanel {
     BoxPanel.setStretch(this.toolbar, 0);
     BoxPanel.setStretch(body, 1);
     this.setStatus('Ready');
+    // A crashed or out-of-memory engine restarts by itself: say so where the user is looking.
+    void this.engineReady.then(engine => {
+      this.stopListening = engine.onEvent(event => {
+        this.error.node.textContent = event.message;
+        this.error.show();
+        void this.refreshSchema();
+      });
+    });
     void this.refreshSchema();
     void this.loadHistory();
   }
@@ -341,6 +349,7 @@ export class SqlWorkspace extends BoxPanel {
   dispose(): void {
     if (this.isDisposed) return;
     this.cancel();
+    this.stopListening();
     window.clearInterval(this.ticker);
     this.chartHandle?.finalize();
     this.editorModel.dispose();
@@ -358,7 +367,13 @@ export class SqlWorkspace extends BoxPanel {
     const editor = this.editor.editor as CodeMirrorEditor;
     if (typeof editor.injectExtension !== 'function') return;
     editor.injectExtension([
-      sqlLanguage({ dialect: PostgreSQL, schema, upperCaseKeywords: true }),
+      sqlLanguage({
+        dialect: PostgreSQL,
+        schema,
+        // Columns of the harmonised view complete without a table prefix: it is what most queries read.
+        defaultTable: schema.harmonised ? 'harmonised' : undefined,
+        upperCaseKeywords: true
+      }),
       autocompletion({ activateOnTyping: true }),
       Prec.highest(
         keymap.of([
@@ -506,7 +521,8 @@ export class SqlWorkspace extends BoxPanel {
   private readonly status: Widget;
   private readonly schemaList: Widget;
   private readonly error: Widget;
-  private readonly grid: DataGrid;
+  /** The result grid (virtualised: it draws only the visible cells). */
+  readonly grid: DataGrid;
   private readonly chart: Panel;
   private chartToolbar: Toolbar;
   private readonly chartView: Widget;
@@ -519,6 +535,7 @@ export class SqlWorkspace extends BoxPanel {
   private tables: TableInfo[] = [];
   private spec: VegaLiteSpec | null = null;
   private chartStale = true;
+  private stopListening: () => void = () => undefined;
   private chartKind: ChartKind | undefined = undefined;
   private chartHandle: { finalize(): void } | null = null;
 }
