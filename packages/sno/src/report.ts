@@ -1,6 +1,7 @@
 /** Per-file conversion report and the bookkeeping every reader shares. */
-import type { IngestIssue } from './errors';
+import { shown, type IngestIssue } from './errors';
 import { ObservationColumns, type Observation } from './schema';
+import { parseNumber } from './text';
 
 export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';
 
@@ -113,6 +114,56 @@ export class ReadContext {
   warn(what: string, n = 1): void {
     this.report.warnings[what] = (this.report.warnings[what] ?? 0) + n;
   }
+
+  /** The number a value cell holds, or null once the cell is rejected as not a number. */
+  number(raw: string, where: CellPlace, decimalComma = false): number | null {
+    const v = parseNumber(raw, decimalComma);
+    if (v === null) this.reject({ ...where, found: shown(raw), reason: 'not-a-number' });
+    return v;
+  }
+
+  /**
+   * The L20 quality a source flag stands for in `scheme` (looked up by `key`, the flag itself
+   * unless the scheme folds case), or null once the value is rejected for an unknown flag.
+   */
+  quality(
+    scheme: Readonly<Record<string, number>>,
+    flag: string,
+    where: CellPlace,
+    key = flag
+  ): number | null {
+    const q = scheme[key];
+    if (q !== undefined) return q;
+    this.reject({ ...where, found: shown(flag), reason: 'unknown-flag' });
+    return null;
+  }
+}
+
+/** Where a rejected cell is and what it should have held; what was found is added on rejection. */
+export type CellPlace = Pick<IngestIssue, 'line' | 'column' | 'expected'>;
+
+/** Why a whole record gives no values: each of its non-empty value cells is rejected with it. */
+export interface RowProblem {
+  column: string;
+  expected: string;
+  found: string;
+  reason: string;
+}
+
+/** A record with more or fewer fields than its header, told the same way by every reader. */
+export function fieldCountProblem(
+  fields: number,
+  headerFields: number,
+  column: string,
+  expected: string
+): RowProblem {
+  const truncated = fields < headerFields;
+  return {
+    column,
+    expected,
+    found: `${fields} fields${truncated ? ' (truncated line?)' : ''}`,
+    reason: truncated ? 'truncated-row' : 'extra-fields'
+  };
 }
 
 /** Base observation with the optional columns empty, so readers only name what they know. */

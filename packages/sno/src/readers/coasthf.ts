@@ -5,7 +5,7 @@
  * Each parameter is followed by its QC column on the OceanSITES/SeaDataNet 0–9 scheme.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, type SourceInfo } from '../report';
+import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
 import {
   guessSeparator,
   isBlank,
@@ -81,15 +81,14 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       continue;
     }
     ctx.report.rowsRead++;
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
-      null;
+    let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
-      rowProblem = {
-        column: header[Math.min(cells.length, header.length - 1)],
-        expected: `${header.length} fields separated by "${sep}"`,
-        found: `${cells.length} fields${cells.length < header.length ? ' (truncated line?)' : ''}`,
-        reason: cells.length < header.length ? 'truncated-row' : 'extra-fields'
-      };
+      rowProblem = fieldCountProblem(
+        cells.length,
+        header.length,
+        header[Math.min(cells.length, header.length - 1)],
+        `${header.length} fields separated by "${sep}"`
+      );
     }
     const time = parseIsoInstant(cells[cDate] ?? '');
     if (!rowProblem && time === null) {
@@ -112,33 +111,18 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
         ctx.reject({ line, ...rowProblem });
         continue;
       }
-      const v = parseNumber(raw);
-      if (v === null) {
-        ctx.reject({
-          line,
-          column: header[p.index],
-          expected: 'a number',
-          found: shown(raw),
-          reason: 'not-a-number'
-        });
-        continue;
-      }
+      const v = ctx.number(raw, { line, column: header[p.index], expected: 'a number' });
+      if (v === null) continue;
       const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
-      let quality = 0;
-      if (p.flag >= 0) {
-        const q = COASTHF_TO_L20[flagRaw];
-        if (q === undefined) {
-          ctx.reject({
-            line,
-            column: header[p.flag],
-            expected: 'a QC code 0,1,2,3,4,5,7,8,9',
-            found: shown(flagRaw),
-            reason: 'unknown-flag'
-          });
-          continue;
-        }
-        quality = q;
-      }
+      const quality =
+        p.flag >= 0
+          ? ctx.quality(COASTHF_TO_L20, flagRaw, {
+              line,
+              column: header[p.flag],
+              expected: 'a QC code 0,1,2,3,4,5,7,8,9'
+            })
+          : 0;
+      if (quality === null) continue;
       const term = lookupParameter(p.name);
       ctx.value({
         sno: 'COAST-HF',

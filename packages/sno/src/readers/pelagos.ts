@@ -5,7 +5,7 @@
  * label column last and its measurement columns (Val_*) before it.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, type SourceInfo } from '../report';
+import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -227,15 +227,14 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
     }
     ctx.report.rowsRead++;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
-      null;
+    let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
-      rowProblem = {
-        column: cells.length < header.length ? header[cells.length] : `#${header.length + 1}`,
-        expected: `${header.length} ";"-separated fields`,
-        found: `${cells.length} fields${cells.length < header.length ? ' (truncated line?)' : ''}`,
-        reason: cells.length < header.length ? 'truncated-row' : 'extra-fields'
-      };
+      rowProblem = fieldCountProblem(
+        cells.length,
+        header.length,
+        cells.length < header.length ? header[cells.length] : `#${header.length + 1}`,
+        `${header.length} ";"-separated fields`
+      );
     }
     const date = parseDate(cells[cDate] ?? '');
     const tod = cTime >= 0 ? parseTimeOfDay(cells[cTime] ?? '') : 0;
@@ -283,17 +282,8 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
         ctx.reject({ line, ...rowProblem });
         continue;
       }
-      const v = parseNumber(raw);
-      if (v === null) {
-        ctx.reject({
-          line,
-          column: c.header,
-          expected: 'a number',
-          found: shown(raw),
-          reason: 'not-a-number'
-        });
-        continue;
-      }
+      const v = ctx.number(raw, { line, column: c.header, expected: 'a number' });
+      if (v === null) continue;
       if (c.parameter === 'cell_abundance' && v < 0) {
         ctx.reject({
           line,

@@ -6,7 +6,7 @@
  * Both header styles fold to the same keys ("passage.date"), so one reader serves both.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, type SourceInfo } from '../report';
+import { ReadContext, fieldCountProblem, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -200,27 +200,28 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       if (raw !== '') {
         ctx.reject({
           line,
-          column: cols.header[Math.min(cells.length, cols.header.length - 1)],
-          expected: `${cols.header.length} ";"-separated fields`,
-          found: `${cells.length} fields${cells.length < cols.header.length ? ' (truncated line?)' : ''}`,
-          reason: cells.length < cols.header.length ? 'truncated-row' : 'extra-fields'
+          ...fieldCountProblem(
+            cells.length,
+            cols.header.length,
+            cols.header[Math.min(cells.length, cols.header.length - 1)],
+            `${cols.header.length} ";"-separated fields`
+          )
         });
         continue;
       }
     }
     if (raw === '') continue; // no result on this row
     const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
-    const v = parseNumber(raw, webExport);
-    if (v === null) {
-      ctx.reject({
+    const v = ctx.number(
+      raw,
+      {
         line,
         column: cols.header[cols.value],
-        expected: webExport ? 'a number (decimal comma)' : 'a number',
-        found: shown(raw),
-        reason: 'not-a-number'
-      });
-      continue;
-    }
+        expected: webExport ? 'a number (decimal comma)' : 'a number'
+      },
+      webExport
+    );
+    if (v === null) continue;
     const date = parseDate(cell(cols.date));
     if (!date) {
       ctx.reject({
@@ -258,21 +259,20 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       continue;
     }
     const flagRaw = cell(cols.quality);
-    let quality = 0;
-    if (cols.quality >= 0) {
-      const q = QUADRIGE_TO_L20[flagRaw.toLowerCase()];
-      if (q === undefined) {
-        ctx.reject({
-          line,
-          column: cols.header[cols.quality],
-          expected: 'a Quadrige quality level (Bon, Douteux, Faux, Non qualifié)',
-          found: shown(flagRaw),
-          reason: 'unknown-flag'
-        });
-        continue;
-      }
-      quality = q;
-    }
+    const quality =
+      cols.quality >= 0
+        ? ctx.quality(
+            QUADRIGE_TO_L20,
+            flagRaw,
+            {
+              line,
+              column: cols.header[cols.quality],
+              expected: 'a Quadrige quality level (Bon, Douteux, Faux, Non qualifié)'
+            },
+            flagRaw.toLowerCase()
+          )
+        : 0;
+    if (quality === null) continue;
     const taxon = cell(cols.taxon);
     const code = cell(cols.paramCode);
     const term = taxon ? parameterTerm('cell_abundance') : lookupParameter(code);

@@ -4,7 +4,7 @@
  * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, SYNTH_SOURCE, type SourceInfo } from '../report';
+import { ReadContext, SYNTH_SOURCE, type RowProblem, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -141,8 +141,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       continue;
     }
     ctx.report.rowsRead++;
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
-      null;
+    let rowProblem: RowProblem | null = null;
     if (cells.length < header.length) {
       rowProblem = {
         column: header[cells.length],
@@ -200,37 +199,22 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
         ctx.reject({ line, ...rowProblem });
         continue;
       }
-      const v = parseNumber(raw);
-      if (v === null) {
-        ctx.reject({
-          line,
-          column: p.name,
-          expected: 'a number (decimal point)',
-          found: shown(raw),
-          reason: 'not-a-number'
-        });
-        continue;
-      }
+      const v = ctx.number(raw, { line, column: p.name, expected: 'a number (decimal point)' });
+      if (v === null) continue;
       if (v === SOMLIT_MISSING) {
         ctx.missing();
         continue;
       }
       const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
-      let quality = 0;
-      if (flagRaw !== '') {
-        const q = SOMLIT_TO_L20[flagRaw];
-        if (q === undefined) {
-          ctx.reject({
-            line,
-            column: header[p.flag],
-            expected: 'a SOMLIT quality code 0–9',
-            found: shown(flagRaw),
-            reason: 'unknown-flag'
-          });
-          continue;
-        }
-        quality = q;
-      }
+      const quality =
+        flagRaw !== ''
+          ? ctx.quality(SOMLIT_TO_L20, flagRaw, {
+              line,
+              column: header[p.flag],
+              expected: 'a SOMLIT quality code 0–9'
+            })
+          : 0;
+      if (quality === null) continue;
       const group = SOMLIT_CYTOMETRY_GROUPS[p.name];
       const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
       ctx.value({
