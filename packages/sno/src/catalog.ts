@@ -116,6 +116,40 @@ class Span {
   }
 }
 
+/** What the catalogue counts alike for a parameter and for a taxon while it reads the rows. */
+interface Tally {
+  rowCount: number;
+  span: Span;
+  unitSet: Set<string>;
+  siteSet: Set<string>;
+}
+
+function tally(e: Tally, time: number, unit: string | null, siteId: string): void {
+  e.rowCount++;
+  e.span.add(time);
+  if (unit) e.unitSet.add(unit);
+  e.siteSet.add(siteId);
+}
+
+/** The catalogue entry of a tally: sorted units and sites, the time span as ISO instants. */
+function tallied<T extends Tally>({
+  span,
+  unitSet,
+  siteSet,
+  ...rest
+}: T): Omit<T, 'span' | 'unitSet' | 'siteSet'> & {
+  units: string[];
+  sites: string[];
+  timeSpan: TimeSpan | null;
+} {
+  return {
+    ...rest,
+    units: [...unitSet].sort(),
+    sites: [...siteSet].sort(),
+    timeSpan: span.toJSON()
+  };
+}
+
 /** Summarise observations into a catalogue. */
 export function buildCatalog(
   obs: ObservationColumns,
@@ -141,14 +175,8 @@ export function buildCatalog(
   const all = new Span();
   const ds = new Map<string, { rows: number; span: Span; sites: Set<string> }>();
   const sites = new Map<string, CatalogSite & { span: Span; snoSet: Set<string> }>();
-  const params = new Map<
-    string,
-    CatalogParameter & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
-  >();
-  const taxa = new Map<
-    string,
-    CatalogTaxon & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
-  >();
+  const params = new Map<string, CatalogParameter & Tally>();
+  const taxa = new Map<string, CatalogTaxon & Tally>();
   for (let i = 0; i < obs.length; i++) {
     const t = time[i];
     all.add(t);
@@ -197,10 +225,7 @@ export function buildCatalog(
       };
       params.set(parameter[i], p);
     }
-    p.rowCount++;
-    p.span.add(t);
-    if (unit[i]) p.unitSet.add(unit[i]!);
-    p.siteSet.add(siteId[i]);
+    tally(p, t, unit[i], siteId[i]);
 
     const tx = taxon[i];
     if (tx) {
@@ -219,11 +244,8 @@ export function buildCatalog(
         };
         taxa.set(tx, e);
       }
-      e.rowCount++;
-      e.span.add(t);
+      tally(e, t, unit[i], siteId[i]);
       if (e.aphiaId === null && aphia[i] !== null) e.aphiaId = aphia[i];
-      if (unit[i]) e.unitSet.add(unit[i]!);
-      e.siteSet.add(siteId[i]);
     }
   }
   const byName =
@@ -251,22 +273,8 @@ export function buildCatalog(
     sites: [...sites.values()]
       .map(({ span, snoSet, ...s }) => ({ ...s, sno: [...snoSet].sort(), timeSpan: span.toJSON() }))
       .sort(byName(s => s.siteId)),
-    parameters: [...params.values()]
-      .map(({ span, unitSet, siteSet, ...p }) => ({
-        ...p,
-        units: [...unitSet].sort(),
-        sites: [...siteSet].sort(),
-        timeSpan: span.toJSON()
-      }))
-      .sort(byName(p => p.parameter)),
-    taxa: [...taxa.values()]
-      .map(({ span, unitSet, siteSet, ...x }) => ({
-        ...x,
-        units: [...unitSet].sort(),
-        sites: [...siteSet].sort(),
-        timeSpan: span.toJSON()
-      }))
-      .sort(byName(x => x.taxon)),
+    parameters: [...params.values()].map(tallied).sort(byName(p => p.parameter)),
+    taxa: [...taxa.values()].map(tallied).sort(byName(x => x.taxon)),
     parquetFiles: files.parquetFiles,
     arrowFile: files.arrowFile
   };
