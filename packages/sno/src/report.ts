@@ -1,7 +1,7 @@
 /** Per-file conversion report and the bookkeeping every reader shares. */
 import { shown, type IngestIssue } from './errors';
 import { ObservationColumns, type Observation } from './schema';
-import { parseNumber } from './text';
+import { isBlank, parseNumber } from './text';
 
 export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';
 
@@ -109,6 +109,13 @@ export class ReadContext {
     this.report.rejectedByReason[issue.reason] =
       (this.report.rejectedByReason[issue.reason] ?? 0) + 1;
     this.report.rejected.push({ file: this.file, ...issue });
+  }
+
+  /** True for a blank record, counted in blankLines, which the caller then skips. */
+  blankRecord(cells: readonly string[]): boolean {
+    if (!isBlank(cells)) return false;
+    this.report.blankLines++;
+    return true;
   }
 
   warn(what: string, n = 1): void {

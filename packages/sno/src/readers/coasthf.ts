@@ -8,7 +8,6 @@ import { IngestError, shown } from '../errors';
 import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
 import {
   guessSeparator,
-  isBlank,
   parseIsoInstant,
   parseNumber,
   parseRecords,
@@ -76,10 +75,7 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
 
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     ctx.report.rowsRead++;
     let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {

@@ -9,7 +9,6 @@ import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from
 import {
   describeSeparator,
   guessSeparator,
-  isBlank,
   parseDate,
   parseNumber,
   parseRecords,
@@ -221,10 +220,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
 
   for (let r = 6; r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     ctx.report.rowsRead++;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
     let rowProblem: RowProblem | null = null;

@@ -174,10 +174,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
 
   for (let r = start + 1; r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     // A repeated header has text where dates are; only then pay for the full header check.
     if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
       cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)

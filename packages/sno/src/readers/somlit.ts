@@ -8,7 +8,6 @@ import { ReadContext, SYNTH_SOURCE, type RowProblem, type SourceInfo } from '../
 import {
   describeSeparator,
   guessSeparator,
-  isBlank,
   parseDate,
   parseNumber,
   parseRecords,
@@ -132,10 +131,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
 
   for (let r = h + (units ? 2 : 1); r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     if ((cells[0] ?? '').startsWith('//')) {
       ctx.warn('comment lines ("//") inside the data');
       continue;
