@@ -183,29 +183,18 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     }
     ctx.report.rowsRead++;
     const raw = (cells[cols.value] ?? '').trim();
-    if (cells.length !== cols.header.length) {
-      if (raw === '' && cells.length <= cols.value) {
-        ctx.reject({
-          line,
-          column: cols.header[cells.length] ?? cols.header[cols.header.length - 1],
-          expected: `${cols.header.length} ";"-separated fields`,
-          found: `${cells.length} fields (truncated line?)`,
-          reason: 'truncated-row'
-        });
-        continue;
-      }
-      if (raw !== '') {
-        ctx.reject({
-          line,
-          ...fieldCountProblem(
-            cells.length,
-            cols.header.length,
-            cols.header[Math.min(cells.length, cols.header.length - 1)],
-            `${cols.header.length} ";"-separated fields`
-          )
-        });
-        continue;
-      }
+    // A wrong field count loses a result, or may have: the line stops before the result column.
+    if (cells.length !== cols.header.length && (raw !== '' || cells.length <= cols.value)) {
+      ctx.reject({
+        line,
+        ...fieldCountProblem(
+          cells.length,
+          cols.header.length,
+          cols.header[Math.min(cells.length, cols.header.length - 1)],
+          `${cols.header.length} ";"-separated fields`
+        )
+      });
+      continue;
     }
     if (raw === '') continue; // no result on this row
     const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');

@@ -4,7 +4,13 @@
  * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, SYNTH_SOURCE, type RowProblem, type SourceInfo } from '../report';
+import {
+  ReadContext,
+  SYNTH_SOURCE,
+  fieldCountProblem,
+  type RowProblem,
+  type SourceInfo
+} from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -138,23 +144,14 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
     }
     ctx.report.rowsRead++;
     let rowProblem: RowProblem | null = null;
-    if (cells.length < header.length) {
-      rowProblem = {
-        column: header[cells.length],
-        expected: `${header.length} ";"-separated fields`,
-        found: `${cells.length} fields (truncated line?)`,
-        reason: 'truncated-row'
-      };
-    } else if (
-      cells.length > header.length &&
-      cells.slice(header.length).some(c => c.trim() !== '')
-    ) {
-      rowProblem = {
-        column: `#${header.length + 1}`,
-        expected: `${header.length} ";"-separated fields`,
-        found: `${cells.length} fields`,
-        reason: 'extra-fields'
-      };
+    // Empty fields after the last column are harmless; only those holding something are extra.
+    if (cells.length < header.length || cells.slice(header.length).some(c => c.trim() !== '')) {
+      rowProblem = fieldCountProblem(
+        cells.length,
+        header.length,
+        cells.length < header.length ? header[cells.length] : `#${header.length + 1}`,
+        `${header.length} ";"-separated fields`
+      );
     }
     const date = parseDate(cells[cDate] ?? '');
     const tod = parseTimeOfDay(cells[cTime] ?? '');
