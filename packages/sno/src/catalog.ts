@@ -22,7 +22,7 @@ export interface CatalogSourceFile {
   valuesRejected: number;
 }
 
-export interface CatalogDataset {
+export interface DatasetInput {
   id: string;
   sno: string;
   title: string;
@@ -30,6 +30,10 @@ export interface CatalogDataset {
   licence: string | null;
   citation: string | null;
   sourceFiles: CatalogSourceFile[];
+}
+
+/** A dataset as the catalogue lists it: what the converter says of it, and what its rows hold. */
+export interface CatalogDataset extends DatasetInput {
   rowCount: number;
   timeSpan: TimeSpan | null;
   sites: string[];
@@ -90,16 +94,6 @@ export interface Catalog {
   parquetFiles: CatalogDataFile[];
   /** The whole dataset as one Arrow IPC file, when written. */
   arrowFile: string | null;
-}
-
-export interface DatasetInput {
-  id: string;
-  sno: string;
-  title: string;
-  doi: string | null;
-  licence: string | null;
-  citation: string | null;
-  sourceFiles: CatalogSourceFile[];
 }
 
 class Span {
