@@ -118,6 +118,19 @@ interface Tally {
   siteSet: Set<string>;
 }
 
+/** A tally with no row yet, in the key order of the catalogue entry it becomes. */
+function emptyTally(): Tally & { units: string[]; timeSpan: null; sites: string[] } {
+  return {
+    units: [],
+    rowCount: 0,
+    timeSpan: null,
+    sites: [],
+    span: new Span(),
+    unitSet: new Set(),
+    siteSet: new Set()
+  };
+}
+
 function tally(e: Tally, time: number, unit: string | null, siteId: string): void {
   e.rowCount++;
   e.span.add(time);
@@ -209,13 +222,7 @@ export function buildCatalog(
         label: term?.label ?? null,
         p01: p01[i],
         p02: p02[i],
-        units: [],
-        rowCount: 0,
-        timeSpan: null,
-        sites: [],
-        span: new Span(),
-        unitSet: new Set(),
-        siteSet: new Set()
+        ...emptyTally()
       };
       params.set(parameter[i], p);
     }
@@ -228,13 +235,7 @@ export function buildCatalog(
         e = {
           taxon: tx,
           aphiaId: aphia[i],
-          units: [],
-          rowCount: 0,
-          timeSpan: null,
-          sites: [],
-          span: new Span(),
-          unitSet: new Set(),
-          siteSet: new Set()
+          ...emptyTally()
         };
         taxa.set(tx, e);
       }
