@@ -157,14 +157,17 @@ export interface RowProblem {
   reason: string;
 }
 
-/** A record with more or fewer fields than its header, told the same way by every reader. */
+/**
+ * A record with more or fewer fields than its header, told the same way by every reader. The
+ * column named is by default the first one missing, or "#n" for the first field too many.
+ */
 export function fieldCountProblem(
   fields: number,
-  headerFields: number,
-  column: string,
-  expected: string
+  header: readonly string[],
+  expected: string,
+  column = fields < header.length ? header[fields] : `#${header.length + 1}`
 ): RowProblem {
-  const truncated = fields < headerFields;
+  const truncated = fields < header.length;
   return {
     column,
     expected,

@@ -81,9 +81,9 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     if (cells.length !== header.length) {
       rowProblem = fieldCountProblem(
         cells.length,
-        header.length,
-        header[Math.min(cells.length, header.length - 1)],
-        `${header.length} fields separated by "${sep}"`
+        header,
+        `${header.length} fields separated by "${sep}"`,
+        header[Math.min(cells.length, header.length - 1)]
       );
     }
     const time = parseIsoInstant(cells[cDate] ?? '');

@@ -225,12 +225,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
     let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
-      rowProblem = fieldCountProblem(
-        cells.length,
-        header.length,
-        cells.length < header.length ? header[cells.length] : `#${header.length + 1}`,
-        `${header.length} ";"-separated fields`
-      );
+      rowProblem = fieldCountProblem(cells.length, header, `${header.length} ";"-separated fields`);
     }
     const date = parseDate(cells[cDate] ?? '');
     const tod = cTime >= 0 ? parseTimeOfDay(cells[cTime] ?? '') : 0;

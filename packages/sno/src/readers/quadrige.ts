@@ -189,9 +189,9 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
         line,
         ...fieldCountProblem(
           cells.length,
-          cols.header.length,
-          cols.header[Math.min(cells.length, cols.header.length - 1)],
-          `${cols.header.length} ";"-separated fields`
+          cols.header,
+          `${cols.header.length} ";"-separated fields`,
+          cols.header[Math.min(cells.length, cols.header.length - 1)]
         )
       });
       continue;

@@ -146,12 +146,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
     let rowProblem: RowProblem | null = null;
     // Empty fields after the last column are harmless; only those holding something are extra.
     if (cells.length < header.length || cells.slice(header.length).some(c => c.trim() !== '')) {
-      rowProblem = fieldCountProblem(
-        cells.length,
-        header.length,
-        cells.length < header.length ? header[cells.length] : `#${header.length + 1}`,
-        `${header.length} ";"-separated fields`
-      );
+      rowProblem = fieldCountProblem(cells.length, header, `${header.length} ";"-separated fields`);
     }
     const date = parseDate(cells[cDate] ?? '');
     const tod = parseTimeOfDay(cells[cTime] ?? '');
