@@ -122,8 +122,19 @@ export class ReadContext {
     this.report.warnings[what] = (this.report.warnings[what] ?? 0) + n;
   }
 
-  /** The number a value cell holds, or null once the cell is rejected as not a number. */
-  number(raw: string, where: CellPlace, decimalComma = false): number | null {
+  /**
+   * The number a value cell holds, or null once the cell is rejected: with its record's problem
+   * when the record has one (none of its fields can be trusted), else when it is not a number.
+   */
+  number(
+    raw: string,
+    where: CellPlace,
+    { rowProblem = null, decimalComma = false }: NumberOptions = {}
+  ): number | null {
+    if (rowProblem) {
+      this.reject({ line: where.line, ...rowProblem });
+      return null;
+    }
     const v = parseNumber(raw, decimalComma);
     if (v === null) this.reject({ ...where, found: shown(raw), reason: 'not-a-number' });
     return v;
@@ -148,6 +159,12 @@ export class ReadContext {
 
 /** Where a rejected cell is and what it should have held; what was found is added on rejection. */
 export type CellPlace = Pick<IngestIssue, 'line' | 'column' | 'expected'>;
+
+export interface NumberOptions {
+  /** What is wrong with the cell's record, if anything. */
+  rowProblem?: RowProblem | null;
+  decimalComma?: boolean;
+}
 
 /** Why a whole record gives no values: each of its non-empty value cells is rejected with it. */
 export interface RowProblem {

@@ -103,11 +103,11 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     for (const p of params) {
       const raw = (cells[p.index] ?? '').trim();
       if (raw === '') continue;
-      if (rowProblem) {
-        ctx.reject({ line, ...rowProblem });
-        continue;
-      }
-      const v = ctx.number(raw, { line, column: header[p.index], expected: 'a number' });
+      const v = ctx.number(
+        raw,
+        { line, column: header[p.index], expected: 'a number' },
+        { rowProblem }
+      );
       if (v === null) continue;
       const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
       const quality =

@@ -269,11 +269,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
     for (const c of columns) {
       const raw = (cells[c.index] ?? '').trim();
       if (raw === '') continue; // not recorded
-      if (rowProblem) {
-        ctx.reject({ line, ...rowProblem });
-        continue;
-      }
-      const v = ctx.number(raw, { line, column: c.header, expected: 'a number' });
+      const v = ctx.number(raw, { line, column: c.header, expected: 'a number' }, { rowProblem });
       if (v === null) continue;
       if (c.parameter === 'cell_abundance' && v < 0) {
         ctx.reject({

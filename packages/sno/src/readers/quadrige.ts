@@ -205,7 +205,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
         column: cols.header[cols.value],
         expected: webExport ? 'a number (decimal comma)' : 'a number'
       },
-      webExport
+      { decimalComma: webExport }
     );
     if (v === null) continue;
     const date = parseDate(cell(cols.date));

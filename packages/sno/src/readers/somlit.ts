@@ -183,11 +183,11 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
     for (const p of params) {
       const raw = (cells[p.index] ?? '').trim();
       if (raw === '') continue;
-      if (rowProblem) {
-        ctx.reject({ line, ...rowProblem });
-        continue;
-      }
-      const v = ctx.number(raw, { line, column: p.name, expected: 'a number (decimal point)' });
+      const v = ctx.number(
+        raw,
+        { line, column: p.name, expected: 'a number (decimal point)' },
+        { rowProblem }
+      );
       if (v === null) continue;
       if (v === SOMLIT_MISSING) {
         ctx.missing();
