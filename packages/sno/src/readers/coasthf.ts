@@ -10,6 +10,7 @@ import {
   guessSeparator,
   parseIsoInstant,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   type DecodedText
 } from '../text';
@@ -69,7 +70,7 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     params.push({ index: i, flag, name, unit: canonicalUnit(m?.[2] ?? null) });
   }
   const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded);
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
   for (const p of params)
     if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 

@@ -11,6 +11,7 @@ import {
   guessSeparator,
   parseDate,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
@@ -127,7 +128,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
           : 'PHYTOBS microphytoplankton counts (Pelagos export)'
       };
   const ctx = new ReadContext(file, 'pelagos-wide', source, decoded);
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
 
   const col = (prefix: string): number => header.findIndex(h => h.startsWith(prefix));
   const cStation = col('station');

@@ -13,6 +13,7 @@ import {
   isBlank,
   parseDate,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
@@ -166,7 +167,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
   ctx.report.dataset = known
     ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}`
     : 'REPHY';
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
 
   // Coordinates missing on some rows are taken from other rows of the same site.
   const coordsBySite = new Map<string, [number, number]>();

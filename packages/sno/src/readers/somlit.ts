@@ -16,6 +16,7 @@ import {
   guessSeparator,
   parseDate,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   parseTimeOfDay,
   utcMillis,
@@ -128,7 +129,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       }
     : somlitSource(kind);
   const ctx = new ReadContext(file, 'somlit', source, decoded);
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
   for (const p of params) {
     if (p.flag < 0) ctx.warn(`parameter column without its q column (quality 0): ${p.name}`);
     if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS))
