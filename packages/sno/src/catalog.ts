@@ -22,7 +22,7 @@ export interface CatalogSourceFile {
   valuesRejected: number;
 }
 
-export interface CatalogDataset {
+export interface DatasetInput {
   id: string;
   sno: string;
   title: string;
@@ -30,6 +30,10 @@ export interface CatalogDataset {
   licence: string | null;
   citation: string | null;
   sourceFiles: CatalogSourceFile[];
+}
+
+/** A dataset as the catalogue lists it: what the converter says of it, and what its rows hold. */
+export interface CatalogDataset extends DatasetInput {
   rowCount: number;
   timeSpan: TimeSpan | null;
   sites: string[];
@@ -92,16 +96,6 @@ export interface Catalog {
   arrowFile: string | null;
 }
 
-export interface DatasetInput {
-  id: string;
-  sno: string;
-  title: string;
-  doi: string | null;
-  licence: string | null;
-  citation: string | null;
-  sourceFiles: CatalogSourceFile[];
-}
-
 class Span {
   min = Infinity;
   max = -Infinity;
@@ -114,6 +108,53 @@ class Span {
       ? null
       : { start: new Date(this.min).toISOString(), end: new Date(this.max).toISOString() };
   }
+}
+
+/** What the catalogue counts alike for a parameter and for a taxon while it reads the rows. */
+interface Tally {
+  rowCount: number;
+  span: Span;
+  unitSet: Set<string>;
+  siteSet: Set<string>;
+}
+
+/** A tally with no row yet, in the key order of the catalogue entry it becomes. */
+function emptyTally(): Tally & { units: string[]; timeSpan: null; sites: string[] } {
+  return {
+    units: [],
+    rowCount: 0,
+    timeSpan: null,
+    sites: [],
+    span: new Span(),
+    unitSet: new Set(),
+    siteSet: new Set()
+  };
+}
+
+function tally(e: Tally, time: number, unit: string | null, siteId: string): void {
+  e.rowCount++;
+  e.span.add(time);
+  if (unit) e.unitSet.add(unit);
+  e.siteSet.add(siteId);
+}
+
+/** The catalogue entry of a tally: sorted units and sites, the time span as ISO instants. */
+function tallied<T extends Tally>({
+  span,
+  unitSet,
+  siteSet,
+  ...rest
+}: T): Omit<T, 'span' | 'unitSet' | 'siteSet'> & {
+  units: string[];
+  sites: string[];
+  timeSpan: TimeSpan | null;
+} {
+  return {
+    ...rest,
+    units: [...unitSet].sort(),
+    sites: [...siteSet].sort(),
+    timeSpan: span.toJSON()
+  };
 }
 
 /** Summarise observations into a catalogue. */
@@ -141,14 +182,8 @@ export function buildCatalog(
   const all = new Span();
   const ds = new Map<string, { rows: number; span: Span; sites: Set<string> }>();
   const sites = new Map<string, CatalogSite & { span: Span; snoSet: Set<string> }>();
-  const params = new Map<
-    string,
-    CatalogParameter & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
-  >();
-  const taxa = new Map<
-    string,
-    CatalogTaxon & { span: Span; unitSet: Set<string>; siteSet: Set<string> }
-  >();
+  const params = new Map<string, CatalogParameter & Tally>();
+  const taxa = new Map<string, CatalogTaxon & Tally>();
   for (let i = 0; i < obs.length; i++) {
     const t = time[i];
     all.add(t);
@@ -187,20 +222,11 @@ export function buildCatalog(
         label: term?.label ?? null,
         p01: p01[i],
         p02: p02[i],
-        units: [],
-        rowCount: 0,
-        timeSpan: null,
-        sites: [],
-        span: new Span(),
-        unitSet: new Set(),
-        siteSet: new Set()
+        ...emptyTally()
       };
       params.set(parameter[i], p);
     }
-    p.rowCount++;
-    p.span.add(t);
-    if (unit[i]) p.unitSet.add(unit[i]!);
-    p.siteSet.add(siteId[i]);
+    tally(p, t, unit[i], siteId[i]);
 
     const tx = taxon[i];
     if (tx) {
@@ -209,21 +235,12 @@ export function buildCatalog(
         e = {
           taxon: tx,
           aphiaId: aphia[i],
-          units: [],
-          rowCount: 0,
-          timeSpan: null,
-          sites: [],
-          span: new Span(),
-          unitSet: new Set(),
-          siteSet: new Set()
+          ...emptyTally()
         };
         taxa.set(tx, e);
       }
-      e.rowCount++;
-      e.span.add(t);
+      tally(e, t, unit[i], siteId[i]);
       if (e.aphiaId === null && aphia[i] !== null) e.aphiaId = aphia[i];
-      if (unit[i]) e.unitSet.add(unit[i]!);
-      e.siteSet.add(siteId[i]);
     }
   }
   const byName =
@@ -251,22 +268,8 @@ export function buildCatalog(
     sites: [...sites.values()]
       .map(({ span, snoSet, ...s }) => ({ ...s, sno: [...snoSet].sort(), timeSpan: span.toJSON() }))
       .sort(byName(s => s.siteId)),
-    parameters: [...params.values()]
-      .map(({ span, unitSet, siteSet, ...p }) => ({
-        ...p,
-        units: [...unitSet].sort(),
-        sites: [...siteSet].sort(),
-        timeSpan: span.toJSON()
-      }))
-      .sort(byName(p => p.parameter)),
-    taxa: [...taxa.values()]
-      .map(({ span, unitSet, siteSet, ...x }) => ({
-        ...x,
-        units: [...unitSet].sort(),
-        sites: [...siteSet].sort(),
-        timeSpan: span.toJSON()
-      }))
-      .sort(byName(x => x.taxon)),
+    parameters: [...params.values()].map(tallied).sort(byName(p => p.parameter)),
+    taxa: [...taxa.values()].map(tallied).sort(byName(x => x.taxon)),
     parquetFiles: files.parquetFiles,
     arrowFile: files.arrowFile
   };

@@ -238,7 +238,8 @@ export function convertFiles(
     totals.valuesMissing += f.report!.valuesMissing;
     totals.valuesRejected += f.report!.valuesRejected;
   }
-  if (!ok.length || (options.strict && failed.length)) {
+  // The last progress event, whether or not anything is written.
+  const done = (): void =>
     options.onProgress?.({
       phase: 'done',
       file: null,
@@ -247,6 +248,8 @@ export function convertFiles(
       bytesDone: 0,
       bytesTotal: 0
     });
+  if (!ok.length || (options.strict && failed.length)) {
+    done();
     return { outDir: out, written: false, files, totals, catalog: null };
   }
 
@@ -365,14 +368,7 @@ export function convertFiles(
       throw e;
     }
     if (old) fs.rmSync(old, { recursive: true, force: true });
-    options.onProgress?.({
-      phase: 'done',
-      file: null,
-      filesDone: files.length,
-      filesTotal: files.length,
-      bytesDone: 0,
-      bytesTotal: 0
-    });
+    done();
     return { ...report, catalog };
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });

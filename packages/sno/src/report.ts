@@ -1,6 +1,7 @@
 /** Per-file conversion report and the bookkeeping every reader shares. */
-import type { IngestIssue } from './errors';
+import { shown, type IngestIssue } from './errors';
 import { ObservationColumns, type Observation } from './schema';
+import { isBlank, parseNumber } from './text';
 
 export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';
 
@@ -110,9 +111,86 @@ export class ReadContext {
     this.report.rejected.push({ file: this.file, ...issue });
   }
 
+  /** True for a blank record, counted in blankLines, which the caller then skips. */
+  blankRecord(cells: readonly string[]): boolean {
+    if (!isBlank(cells)) return false;
+    this.report.blankLines++;
+    return true;
+  }
+
   warn(what: string, n = 1): void {
     this.report.warnings[what] = (this.report.warnings[what] ?? 0) + n;
   }
+
+  /**
+   * The number a value cell holds, or null once the cell is rejected: with its record's problem
+   * when the record has one (none of its fields can be trusted), else when it is not a number.
+   */
+  number(
+    raw: string,
+    where: CellPlace,
+    { rowProblem = null, decimalComma = false }: NumberOptions = {}
+  ): number | null {
+    if (rowProblem) {
+      this.reject({ line: where.line, ...rowProblem });
+      return null;
+    }
+    const v = parseNumber(raw, decimalComma);
+    if (v === null) this.reject({ ...where, found: shown(raw), reason: 'not-a-number' });
+    return v;
+  }
+
+  /**
+   * The L20 quality a source flag stands for in `scheme` (looked up by `key`, the flag itself
+   * unless the scheme folds case), or null once the value is rejected for an unknown flag.
+   */
+  quality(
+    scheme: Readonly<Record<string, number>>,
+    flag: string,
+    where: CellPlace,
+    key = flag
+  ): number | null {
+    const q = scheme[key];
+    if (q !== undefined) return q;
+    this.reject({ ...where, found: shown(flag), reason: 'unknown-flag' });
+    return null;
+  }
+}
+
+/** Where a rejected cell is and what it should have held; what was found is added on rejection. */
+export type CellPlace = Pick<IngestIssue, 'line' | 'column' | 'expected'>;
+
+export interface NumberOptions {
+  /** What is wrong with the cell's record, if anything. */
+  rowProblem?: RowProblem | null;
+  decimalComma?: boolean;
+}
+
+/** Why a whole record gives no values: each of its non-empty value cells is rejected with it. */
+export interface RowProblem {
+  column: string;
+  expected: string;
+  found: string;
+  reason: string;
+}
+
+/**
+ * A record with more or fewer fields than its header, told the same way by every reader. The
+ * column named is by default the first one missing, or "#n" for the first field too many.
+ */
+export function fieldCountProblem(
+  fields: number,
+  header: readonly string[],
+  expected: string,
+  column = fields < header.length ? header[fields] : `#${header.length + 1}`
+): RowProblem {
+  const truncated = fields < header.length;
+  return {
+    column,
+    expected,
+    found: `${fields} fields${truncated ? ' (truncated line?)' : ''}`,
+    reason: truncated ? 'truncated-row' : 'extra-fields'
+  };
 }
 
 /** Base observation with the optional columns empty, so readers only name what they know. */

@@ -109,6 +109,10 @@ export interface CsvRecord {
   line: number;
 }
 
+/** Line on which the last record starts, 0 when there is none: what readers report as linesRead. */
+export const lastRecordLine = (records: readonly CsvRecord[]): number =>
+  records.length ? records[records.length - 1].line : 0;
+
 /**
  * Parse delimited text into records with their line numbers (papaparse: browser- and
  * worker-native, no Buffer). A quote left open is a located error, never a silently merged row.

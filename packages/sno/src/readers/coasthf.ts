@@ -5,12 +5,12 @@
  * Each parameter is followed by its QC column on the OceanSITES/SeaDataNet 0–9 scheme.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, type SourceInfo } from '../report';
+import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
 import {
   guessSeparator,
-  isBlank,
   parseIsoInstant,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   type DecodedText
 } from '../text';
@@ -70,26 +70,22 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     params.push({ index: i, flag, name, unit: canonicalUnit(m?.[2] ?? null) });
   }
   const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded);
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
   for (const p of params)
     if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     ctx.report.rowsRead++;
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
-      null;
+    let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
-      rowProblem = {
-        column: header[Math.min(cells.length, header.length - 1)],
-        expected: `${header.length} fields separated by "${sep}"`,
-        found: `${cells.length} fields${cells.length < header.length ? ' (truncated line?)' : ''}`,
-        reason: cells.length < header.length ? 'truncated-row' : 'extra-fields'
-      };
+      rowProblem = fieldCountProblem(
+        cells.length,
+        header,
+        `${header.length} fields separated by "${sep}"`,
+        header[Math.min(cells.length, header.length - 1)]
+      );
     }
     const time = parseIsoInstant(cells[cDate] ?? '');
     if (!rowProblem && time === null) {
@@ -108,37 +104,22 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     for (const p of params) {
       const raw = (cells[p.index] ?? '').trim();
       if (raw === '') continue;
-      if (rowProblem) {
-        ctx.reject({ line, ...rowProblem });
-        continue;
-      }
-      const v = parseNumber(raw);
-      if (v === null) {
-        ctx.reject({
-          line,
-          column: header[p.index],
-          expected: 'a number',
-          found: shown(raw),
-          reason: 'not-a-number'
-        });
-        continue;
-      }
+      const v = ctx.number(
+        raw,
+        { line, column: header[p.index], expected: 'a number' },
+        { rowProblem }
+      );
+      if (v === null) continue;
       const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
-      let quality = 0;
-      if (p.flag >= 0) {
-        const q = COASTHF_TO_L20[flagRaw];
-        if (q === undefined) {
-          ctx.reject({
-            line,
-            column: header[p.flag],
-            expected: 'a QC code 0,1,2,3,4,5,7,8,9',
-            found: shown(flagRaw),
-            reason: 'unknown-flag'
-          });
-          continue;
-        }
-        quality = q;
-      }
+      const quality =
+        p.flag >= 0
+          ? ctx.quality(COASTHF_TO_L20, flagRaw, {
+              line,
+              column: header[p.flag],
+              expected: 'a QC code 0,1,2,3,4,5,7,8,9'
+            })
+          : 0;
+      if (quality === null) continue;
       const term = lookupParameter(p.name);
       ctx.value({
         sno: 'COAST-HF',

@@ -5,13 +5,13 @@
  * label column last and its measurement columns (Val_*) before it.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, type SourceInfo } from '../report';
+import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
-  isBlank,
   parseDate,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
@@ -128,7 +128,7 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
           : 'PHYTOBS microphytoplankton counts (Pelagos export)'
       };
   const ctx = new ReadContext(file, 'pelagos-wide', source, decoded);
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
 
   const col = (prefix: string): number => header.findIndex(h => h.startsWith(prefix));
   const cStation = col('station');
@@ -221,21 +221,12 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
 
   for (let r = 6; r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     ctx.report.rowsRead++;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
-      null;
+    let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
-      rowProblem = {
-        column: cells.length < header.length ? header[cells.length] : `#${header.length + 1}`,
-        expected: `${header.length} ";"-separated fields`,
-        found: `${cells.length} fields${cells.length < header.length ? ' (truncated line?)' : ''}`,
-        reason: cells.length < header.length ? 'truncated-row' : 'extra-fields'
-      };
+      rowProblem = fieldCountProblem(cells.length, header, `${header.length} ";"-separated fields`);
     }
     const date = parseDate(cells[cDate] ?? '');
     const tod = cTime >= 0 ? parseTimeOfDay(cells[cTime] ?? '') : 0;
@@ -279,21 +270,8 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
     for (const c of columns) {
       const raw = (cells[c.index] ?? '').trim();
       if (raw === '') continue; // not recorded
-      if (rowProblem) {
-        ctx.reject({ line, ...rowProblem });
-        continue;
-      }
-      const v = parseNumber(raw);
-      if (v === null) {
-        ctx.reject({
-          line,
-          column: c.header,
-          expected: 'a number',
-          found: shown(raw),
-          reason: 'not-a-number'
-        });
-        continue;
-      }
+      const v = ctx.number(raw, { line, column: c.header, expected: 'a number' }, { rowProblem });
+      if (v === null) continue;
       if (c.parameter === 'cell_abundance' && v < 0) {
         ctx.reject({
           line,

@@ -6,13 +6,14 @@
  * Both header styles fold to the same keys ("passage.date"), so one reader serves both.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, type SourceInfo } from '../report';
+import { ReadContext, fieldCountProblem, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
   isBlank,
   parseDate,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
@@ -166,7 +167,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
   ctx.report.dataset = known
     ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}`
     : 'REPHY';
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
 
   // Coordinates missing on some rows are taken from other rows of the same site.
   const coordsBySite = new Map<string, [number, number]>();
@@ -174,10 +175,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
 
   for (let r = start + 1; r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     // A repeated header has text where dates are; only then pay for the full header check.
     if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
       cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
@@ -186,41 +184,31 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     }
     ctx.report.rowsRead++;
     const raw = (cells[cols.value] ?? '').trim();
-    if (cells.length !== cols.header.length) {
-      if (raw === '' && cells.length <= cols.value) {
-        ctx.reject({
-          line,
-          column: cols.header[cells.length] ?? cols.header[cols.header.length - 1],
-          expected: `${cols.header.length} ";"-separated fields`,
-          found: `${cells.length} fields (truncated line?)`,
-          reason: 'truncated-row'
-        });
-        continue;
-      }
-      if (raw !== '') {
-        ctx.reject({
-          line,
-          column: cols.header[Math.min(cells.length, cols.header.length - 1)],
-          expected: `${cols.header.length} ";"-separated fields`,
-          found: `${cells.length} fields${cells.length < cols.header.length ? ' (truncated line?)' : ''}`,
-          reason: cells.length < cols.header.length ? 'truncated-row' : 'extra-fields'
-        });
-        continue;
-      }
-    }
-    if (raw === '') continue; // no result on this row
-    const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
-    const v = parseNumber(raw, webExport);
-    if (v === null) {
+    // A wrong field count loses a result, or may have: the line stops before the result column.
+    if (cells.length !== cols.header.length && (raw !== '' || cells.length <= cols.value)) {
       ctx.reject({
         line,
-        column: cols.header[cols.value],
-        expected: webExport ? 'a number (decimal comma)' : 'a number',
-        found: shown(raw),
-        reason: 'not-a-number'
+        ...fieldCountProblem(
+          cells.length,
+          cols.header,
+          `${cols.header.length} ";"-separated fields`,
+          cols.header[Math.min(cells.length, cols.header.length - 1)]
+        )
       });
       continue;
     }
+    if (raw === '') continue; // no result on this row
+    const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
+    const v = ctx.number(
+      raw,
+      {
+        line,
+        column: cols.header[cols.value],
+        expected: webExport ? 'a number (decimal comma)' : 'a number'
+      },
+      { decimalComma: webExport }
+    );
+    if (v === null) continue;
     const date = parseDate(cell(cols.date));
     if (!date) {
       ctx.reject({
@@ -258,21 +246,20 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       continue;
     }
     const flagRaw = cell(cols.quality);
-    let quality = 0;
-    if (cols.quality >= 0) {
-      const q = QUADRIGE_TO_L20[flagRaw.toLowerCase()];
-      if (q === undefined) {
-        ctx.reject({
-          line,
-          column: cols.header[cols.quality],
-          expected: 'a Quadrige quality level (Bon, Douteux, Faux, Non qualifié)',
-          found: shown(flagRaw),
-          reason: 'unknown-flag'
-        });
-        continue;
-      }
-      quality = q;
-    }
+    const quality =
+      cols.quality >= 0
+        ? ctx.quality(
+            QUADRIGE_TO_L20,
+            flagRaw,
+            {
+              line,
+              column: cols.header[cols.quality],
+              expected: 'a Quadrige quality level (Bon, Douteux, Faux, Non qualifié)'
+            },
+            flagRaw.toLowerCase()
+          )
+        : 0;
+    if (quality === null) continue;
     const taxon = cell(cols.taxon);
     const code = cell(cols.paramCode);
     const term = taxon ? parameterTerm('cell_abundance') : lookupParameter(code);

@@ -4,13 +4,19 @@
  * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, SYNTH_SOURCE, type SourceInfo } from '../report';
+import {
+  ReadContext,
+  SYNTH_SOURCE,
+  fieldCountProblem,
+  type RowProblem,
+  type SourceInfo
+} from '../report';
 import {
   describeSeparator,
   guessSeparator,
-  isBlank,
   parseDate,
   parseNumber,
+  lastRecordLine,
   parseRecords,
   parseTimeOfDay,
   utcMillis,
@@ -123,7 +129,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       }
     : somlitSource(kind);
   const ctx = new ReadContext(file, 'somlit', source, decoded);
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
+  ctx.report.linesRead = lastRecordLine(records);
   for (const p of params) {
     if (p.flag < 0) ctx.warn(`parameter column without its q column (quality 0): ${p.name}`);
     if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS))
@@ -132,34 +138,16 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
 
   for (let r = h + (units ? 2 : 1); r < records.length; r++) {
     const { cells, line } = records[r];
-    if (isBlank(cells)) {
-      ctx.report.blankLines++;
-      continue;
-    }
+    if (ctx.blankRecord(cells)) continue;
     if ((cells[0] ?? '').startsWith('//')) {
       ctx.warn('comment lines ("//") inside the data');
       continue;
     }
     ctx.report.rowsRead++;
-    let rowProblem: { column: string; expected: string; found: string; reason: string } | null =
-      null;
-    if (cells.length < header.length) {
-      rowProblem = {
-        column: header[cells.length],
-        expected: `${header.length} ";"-separated fields`,
-        found: `${cells.length} fields (truncated line?)`,
-        reason: 'truncated-row'
-      };
-    } else if (
-      cells.length > header.length &&
-      cells.slice(header.length).some(c => c.trim() !== '')
-    ) {
-      rowProblem = {
-        column: `#${header.length + 1}`,
-        expected: `${header.length} ";"-separated fields`,
-        found: `${cells.length} fields`,
-        reason: 'extra-fields'
-      };
+    let rowProblem: RowProblem | null = null;
+    // Empty fields after the last column are harmless; only those holding something are extra.
+    if (cells.length < header.length || cells.slice(header.length).some(c => c.trim() !== '')) {
+      rowProblem = fieldCountProblem(cells.length, header, `${header.length} ";"-separated fields`);
     }
     const date = parseDate(cells[cDate] ?? '');
     const tod = parseTimeOfDay(cells[cTime] ?? '');
@@ -196,41 +184,26 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
     for (const p of params) {
       const raw = (cells[p.index] ?? '').trim();
       if (raw === '') continue;
-      if (rowProblem) {
-        ctx.reject({ line, ...rowProblem });
-        continue;
-      }
-      const v = parseNumber(raw);
-      if (v === null) {
-        ctx.reject({
-          line,
-          column: p.name,
-          expected: 'a number (decimal point)',
-          found: shown(raw),
-          reason: 'not-a-number'
-        });
-        continue;
-      }
+      const v = ctx.number(
+        raw,
+        { line, column: p.name, expected: 'a number (decimal point)' },
+        { rowProblem }
+      );
+      if (v === null) continue;
       if (v === SOMLIT_MISSING) {
         ctx.missing();
         continue;
       }
       const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
-      let quality = 0;
-      if (flagRaw !== '') {
-        const q = SOMLIT_TO_L20[flagRaw];
-        if (q === undefined) {
-          ctx.reject({
-            line,
-            column: header[p.flag],
-            expected: 'a SOMLIT quality code 0–9',
-            found: shown(flagRaw),
-            reason: 'unknown-flag'
-          });
-          continue;
-        }
-        quality = q;
-      }
+      const quality =
+        flagRaw !== ''
+          ? ctx.quality(SOMLIT_TO_L20, flagRaw, {
+              line,
+              column: header[p.flag],
+              expected: 'a SOMLIT quality code 0–9'
+            })
+          : 0;
+      if (quality === null) continue;
       const group = SOMLIT_CYTOMETRY_GROUPS[p.name];
       const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
       ctx.value({
