@@ -6,7 +6,7 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { copyIcon, downloadIcon, runIcon, stopIcon } from '@jupyterlab/ui-components';
 import { autocompletion } from '@codemirror/autocomplete';
 import { PostgreSQL, sql as sqlLanguage } from '@codemirror/lang-sql';
-import { Prec } from '@codemirror/state';
+import { Compartment, Prec } from '@codemirror/state';
 import { keymap } from '@codemirror/view';
 import {
   BasicKeyHandler,
@@ -54,10 +54,10 @@ export class SqlWorkspace extends BoxPanel {
     this.editor = new CodeEditorWrapper({
       model: this.editorModel,
       factory: options.editorFactory.newInlineEditor,
-      editorOptions: { config: { lineNumbers: true } }
+      // SQL highlighting, completion from the schema and the run keys are part of the editor from the start.
+      editorOptions: { config: { lineNumbers: true }, extensions: this.editorExtensions() }
     });
     this.editor.addClass('odatis-SqlWorkspace-editor');
-    this.injectEditorExtensions();
 
     this.toolbar = new Toolbar();
     this.toolbar.addClass('odatis-SqlWorkspace-toolbar');
@@ -342,7 +342,7 @@ export class SqlWorkspace extends BoxPanel {
       list.appendChild(item);
     }
     this.schemaList.node.replaceChildren(list);
-    this.injectEditorExtensions();
+    this.updateCompletion();
     return tables;
   }
 
@@ -361,19 +361,10 @@ export class SqlWorkspace extends BoxPanel {
     this.editor.editor.focus();
   }
 
-  private injectEditorExtensions(): void {
-    const schema: Record<string, string[]> = {};
-    for (const t of this.tables) schema[t.name] = t.columns.map(c => c.name);
-    const editor = this.editor.editor as CodeMirrorEditor;
-    if (typeof editor.injectExtension !== 'function') return;
-    editor.injectExtension([
-      sqlLanguage({
-        dialect: PostgreSQL,
-        schema,
-        // Columns of the harmonised view complete without a table prefix: it is what most queries read.
-        defaultTable: schema.harmonised ? 'harmonised' : undefined,
-        upperCaseKeywords: true
-      }),
+  private editorExtensions() {
+    return [
+      // Above JupyterLab's own SQL mode (from the mime type), which knows no schema.
+      Prec.highest(this.language.of(this.sqlLanguage())),
       autocompletion({ activateOnTyping: true }),
       Prec.highest(
         keymap.of([
@@ -381,7 +372,25 @@ export class SqlWorkspace extends BoxPanel {
           { key: 'Mod-Enter', run: () => (void this.run(), true) }
         ])
       )
-    ]);
+    ];
+  }
+
+  /** Completion follows the engine's tables: the SQL language is reconfigured with the new schema. */
+  private updateCompletion(): void {
+    const view = (this.editor.editor as CodeMirrorEditor).editor;
+    view.dispatch({ effects: this.language.reconfigure(this.sqlLanguage()) });
+  }
+
+  private sqlLanguage() {
+    const schema: Record<string, string[]> = {};
+    for (const t of this.tables) schema[t.name] = t.columns.map(c => c.name);
+    return sqlLanguage({
+      dialect: PostgreSQL,
+      schema,
+      // Columns of the harmonised view complete without a table prefix: it is what most queries read.
+      defaultTable: schema.harmonised ? 'harmonised' : undefined,
+      upperCaseKeywords: true
+    });
   }
 
   private insert(text: string): void {
@@ -535,6 +544,7 @@ export class SqlWorkspace extends BoxPanel {
   private tables: TableInfo[] = [];
   private spec: VegaLiteSpec | null = null;
   private chartStale = true;
+  private readonly language = new Compartment();
   private stopListening: () => void = () => undefined;
   private chartKind: ChartKind | undefined = undefined;
   private chartHandle: { finalize(): void } | null = null;
