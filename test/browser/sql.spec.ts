@@ -58,15 +58,15 @@ test.describe('the SQL workspace', () => {
     expect(first).toEqual({ rows: 2292, columns: ['time', 'value', 'site_id'], value: 5.55 });
     await snapshot(page, testInfo, '11-sql-result-grid');
 
-    // The editor completes table and column names from the schema.
-    await newWorkspace(page, 'SELECT site_');
-    await page.keyboard.press('Control+Space');
-    const completion = workspace(page).locator('.cm-tooltip-autocomplete');
+    // The editor completes table and column names from the schema, as one types.
+    await newWorkspace(page, 'SELECT ');
+    await page.keyboard.type('site_');
+    // CodeMirror puts its tooltips at the document level in JupyterLab.
+    const completion = page.locator('.cm-tooltip-autocomplete:visible');
     await expect(completion).toContainText('site_id');
     await expect(completion).toContainText('site_name');
     await page.keyboard.press('Escape');
-    await page.keyboard.insertText('id FROM harmo');
-    await page.keyboard.press('Control+Space');
+    await page.keyboard.type('id FROM harmo');
     await expect(completion).toContainText('harmonised');
     await page.keyboard.press('Escape');
 
