@@ -108,14 +108,22 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
     const content = this.workspace(`SELECT * FROM "${table}" LIMIT 1000;\n`);
     const widget = new DocumentWidget({ context, content });
     widget.title.icon = sqlIcon;
-    void context.ready.then(async () => {
-      const engine = await content.engineReady;
-      // The base64 model factory loads every file (CSV too) as base64 bytes.
-      const bytes = base64ToBytes(context.model.toString());
-      await engine.registerFile(table, { buffer: bytes }, { format: formatOf(context.path) });
-      await content.refreshSchema();
-      await content.run();
-    });
+    void context.ready
+      .then(async () => {
+        const engine = await content.engineReady;
+        // The base64 model factory asks for base64; a drive may still answer text files as text.
+        const text = context.model.toString();
+        const bytes =
+          context.contentsModel?.format === 'text'
+            ? new TextEncoder().encode(text)
+            : base64ToBytes(text);
+        await engine.registerFile(table, { buffer: bytes }, { format: formatOf(context.path) });
+        await content.refreshSchema();
+        await content.run();
+      })
+      .catch(reason =>
+        content.showError(`Could not open ${context.path} as a table: ${reason?.message ?? reason}`)
+      );
     return widget;
   }
 }

@@ -100,7 +100,7 @@ export class SqlWorkspace extends BoxPanel {
     this.error.hide();
 
     this.grid = new DataGrid({
-      defaultSizes: { rowHeight: 22, columnWidth: 110, rowHeaderWidth: 64, columnHeaderHeight: 24 }
+      defaultSizes: { rowHeight: 22, columnWidth: 150, rowHeaderWidth: 72, columnHeaderHeight: 24 }
     });
     this.grid.addClass('odatis-SqlWorkspace-grid');
     this.grid.keyHandler = new BasicKeyHandler();
@@ -159,9 +159,10 @@ export class SqlWorkspace extends BoxPanel {
     this.addWidget(body);
     BoxPanel.setStretch(this.toolbar, 0);
     BoxPanel.setStretch(body, 1);
-    this.setStatus('Ready');
+    this.setStatus('Starting the query engine (DuckDB)…');
     // A crashed or out-of-memory engine restarts by itself: say so where the user is looking.
     void this.engineReady.then(engine => {
+      if (!this.controller) this.setStatus('Ready');
       this.stopListening = engine.onEvent(event => {
         this.error.node.textContent = event.message;
         this.error.show();
@@ -234,6 +235,12 @@ export class SqlWorkspace extends BoxPanel {
       this.cancelButton.enabled = false;
       await this.remember(entry);
     }
+  }
+
+  /** Shows a message above the result, where query errors go. */
+  showError(message: string): void {
+    this.error.node.textContent = message;
+    this.error.show();
   }
 
   /** Cancels the running query, if any. */
