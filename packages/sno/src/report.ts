@@ -182,7 +182,10 @@ export function fieldCountProblem(
   fields: number,
   header: readonly string[],
   expected: string,
-  column = fields < header.length ? header[fields] : `#${header.length + 1}`
+  // A blank name (a names row padded with empty cells) is no column to point at: use its number.
+  column = fields < header.length
+    ? header[fields].trim() || `#${fields + 1}`
+    : `#${header.length + 1}`
 ): RowProblem {
   const truncated = fields < header.length;
   return {

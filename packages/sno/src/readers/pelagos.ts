@@ -108,6 +108,18 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       });
     }
   }
+  // Value columns are named and attributed by position on line 1: a names row that stops before
+  // the label column (found through the taxon_user row) leaves them nameless, whichever layout.
+  if (labelCol >= header.length) {
+    throw new IngestError({
+      file,
+      line: records[0].line,
+      column: String(labelCol + 1),
+      expected: `column names on line 1 up to the label column "taxon_pelagos" (column ${labelCol + 1}), as on the label rows`,
+      found: `a names row cut after ${header.length} column(s), ending with ${shown(header[header.length - 1])}`,
+      reason: 'truncated-header'
+    });
+  }
   const cytometry =
     labelCol === header.length - 1 || header.slice(labelCol + 1).every(h => h.trim() === '');
   // Files written by generateSynthetic() say so in their station column: never label them PHYTOBS.
@@ -171,7 +183,8 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
         .join('; ');
       columns.push({
         index: i,
-        header: header[i],
+        // A taxon column whose name was blanked is still named, by its number, in rejections.
+        header: header[i].trim() ? header[i] : `#${i + 1}`,
         parameter: 'cell_abundance',
         unit: 'cells/L',
         taxon: header[i].trim() || meta(0, i) || null,
