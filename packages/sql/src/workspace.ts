@@ -83,7 +83,12 @@ export class SqlWorkspace extends BoxPanel {
           icon: downloadIcon,
           label: format.toUpperCase(),
           tooltip: `Export the result to the workspace as ${format.toUpperCase()}`,
-          onClick: () => void this.exportResult(format)
+          onClick: () =>
+            void this.exportResult(format).catch(reason =>
+              this.showError(
+                `Export to ${format.toUpperCase()} failed: ${(reason as Error).message ?? reason}`
+              )
+            )
         })
       );
     }
@@ -424,10 +429,7 @@ export class SqlWorkspace extends BoxPanel {
       climatology: 'Climatology (month × year)',
       scatter: 'Scatter'
     };
-    const names = [...this.chartToolbar.names()];
-    names.forEach(n =>
-      this.chartToolbar.node.querySelector(`[data-jp-item-name="${n}"]`)?.remove()
-    );
+    // A new toolbar for each result: the choice of charts depends on its columns.
     this.chartToolbar.dispose();
     this.chartToolbar = new Toolbar();
     for (const kind of kinds) {
