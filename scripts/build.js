@@ -112,6 +112,8 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     : null;
   if (builtMode !== mode || stale(bundle, hostInputs)) {
     log(`• JupyterLab host bundle (webpack, ${mode}; takes a few minutes on 2 cores)`);
+    // Start from an empty folder: webpack does not remove the chunks of an earlier build.
+    fs.rmSync(path.join(appDir, 'build'), { recursive: true, force: true });
     const ms = run(
       process.execPath,
       [
