@@ -22,6 +22,7 @@ import type {
   TableInfo
 } from './engine';
 import { EngineCrashedError, QueryCancelledError, QueryError, reviveError } from './errors';
+import { createQueryStream, now } from './stream';
 import type { QueryWorkerApi, QueryWorkerInit } from './worker-api';
 
 /** One running engine: its API and how to learn of and cause its death. */
@@ -84,68 +85,46 @@ export class ProxyQueryEngine implements QueryEngine {
   }
 
   stream(sql: string, options: StreamOptions = {}): QueryStream {
-    const started = now();
     const id = this.newId('s');
     const perHop = Math.max(1, Math.ceil((options.rowsPerTransfer ?? 65536) / TYPICAL_BATCH_ROWS));
-    let rows = 0;
-    let finished = false;
-    let resolveSchema!: (s: Schema) => void;
-    let rejectSchema!: (e: unknown) => void;
-    const schema = new Promise<Schema>((resolve, reject) => {
-      resolveSchema = resolve;
-      rejectSchema = reject;
-    });
-    schema.catch(() => undefined); // Failure is reported through the iterator too.
     const signal = options.signal;
-    let header: Uint8Array | null = null;
-    const batches = async function* (this: ProxyQueryEngine): AsyncGenerator<RecordBatch> {
+    // Set once the worker has nothing more for this stream, or it was told to stop.
+    let ended = false;
+    const batches = async function* (
+      this: ProxyQueryEngine,
+      setSchema: (schema: Schema) => void
+    ): AsyncGenerator<RecordBatch> {
       try {
-        header = await this.cancellable(id, sql, signal, api => api.openStream(id, sql));
+        const header = await this.cancellable(id, sql, signal, api => api.openStream(id, sql));
         const headerReader = RecordBatchReader.from([header]);
         headerReader.open();
-        resolveSchema(headerReader.schema);
+        setSchema(headerReader.schema);
         for (;;) {
           const chunks = await this.cancellable(id, sql, signal, api =>
             api.nextBatches(id, perHop)
           );
           if (chunks === null) {
-            finished = true;
+            ended = true;
             return;
           }
           // Each hop is decoded on its own: the schema message first, then the batches that came.
           for (const batch of RecordBatchReader.from([header, ...chunks])) {
-            rows += batch.numRows;
             yield batch;
           }
         }
-      } catch (e) {
-        rejectSchema(e);
-        throw e;
       } finally {
-        if (!finished) {
+        if (!ended) {
           await this.cancelQuietly(id);
         }
       }
     };
-
-    const iterator = batches.call(this);
-    return {
-      schema,
-      get rows() {
-        return rows;
-      },
-      get elapsedMs() {
-        return now() - started;
-      },
-      cancel: async () => {
-        if (!finished) {
-          finished = true;
-          await this.cancelQuietly(id);
-          await iterator.return(undefined);
-        }
-      },
-      [Symbol.asyncIterator]: () => iterator
-    };
+    return createQueryStream(
+      setSchema => batches.call(this, setSchema),
+      async () => {
+        ended = true;
+        await this.cancelQuietly(id);
+      }
+    );
   }
 
   async registerFile(
@@ -343,8 +322,4 @@ export class ProxyQueryEngine implements QueryEngine {
       // Nothing to cancel any more.
     }
   }
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }

@@ -52,6 +52,7 @@ import type {
 } from '../engine';
 import { guessFormat, quoteIdentifier, quoteLiteral } from '../engine';
 import { QueryCancelledError, QueryError, isCancellation } from '../errors';
+import { createQueryStream } from '../stream';
 
 type NodeApi = typeof import('@duckdb/node-api');
 
@@ -211,19 +212,12 @@ export class NativeQueryEngine implements QueryEngine {
   }
 
   stream(sql: string, options: StreamOptions = {}): QueryStream {
-    const started = performance.now();
-    let rows = 0;
     let conn: DuckDBConnection | null = null;
-    let done = false;
-    let resolveSchema!: (s: Schema) => void;
-    let rejectSchema!: (e: unknown) => void;
-    const schema = new Promise<Schema>((res, rej) => {
-      resolveSchema = res;
-      rejectSchema = rej;
-    });
-    schema.catch(() => undefined);
     const onAbort = () => conn?.interrupt();
-    const batches = async function* (this: NativeQueryEngine): AsyncGenerator<RecordBatch> {
+    const batches = async function* (
+      this: NativeQueryEngine,
+      setSchema: (schema: Schema) => void
+    ): AsyncGenerator<RecordBatch> {
       if (options.signal?.aborted) {
         throw new QueryCancelledError('Query cancelled before it started.', sql);
       }
@@ -232,43 +226,22 @@ export class NativeQueryEngine implements QueryEngine {
       try {
         const result = await conn.stream(sql);
         const s = schemaOf(this.api, result);
-        resolveSchema(s.schema);
+        setSchema(s.schema);
         for (;;) {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) {
             return;
           }
-          const batch = recordBatchOf(this.api, s.schema, s.types, chunk);
-          rows += batch.numRows;
-          yield batch;
+          yield recordBatchOf(this.api, s.schema, s.types, chunk);
         }
       } catch (e) {
-        const error = this.toError(e, sql, options.signal);
-        rejectSchema(error);
-        throw error;
+        throw this.toError(e, sql, options.signal);
       } finally {
-        done = true;
         options.signal?.removeEventListener('abort', onAbort);
         conn.closeSync();
       }
     };
-    const iterator = batches.call(this);
-    return {
-      schema,
-      get rows() {
-        return rows;
-      },
-      get elapsedMs() {
-        return performance.now() - started;
-      },
-      async cancel() {
-        if (!done) {
-          conn?.interrupt();
-          await iterator.return(undefined);
-        }
-      },
-      [Symbol.asyncIterator]: () => iterator
-    };
+    return createQueryStream(setSchema => batches.call(this, setSchema), onAbort);
   }
 
   async registerFile(
