@@ -12,6 +12,7 @@ import {
   FILE_EXTENSIONS,
   HARMONISED_VIEW,
   guessFormat,
+  harmonisedLocations,
   type Catalog
 } from '@odatis-vre/harmonised';
 import { createBrowserQueryEngine, type QueryEngine } from '@odatis-vre/query';
@@ -82,10 +83,12 @@ function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<Qu
       );
       const catalog = JSON.parse(String(model.content)) as Catalog;
       const base = URLExt.join(PageConfig.getBaseUrl(), 'files', harmonisedPath);
-      const files = catalog.parquetFiles.map(
-        f => new URL(URLExt.join(base, f.path), window.location.href).href
-      );
-      await engine.attachHarmonised({ files, name: HARMONISED_VIEW });
+      const folder = new URL(base, window.location.href).href;
+      // The database file when the converter wrote one (read by range requests), else the Parquet files.
+      await engine.attachHarmonised({
+        ...harmonisedLocations(catalog, folder),
+        name: HARMONISED_VIEW
+      });
     } catch (reason) {
       console.warn(
         `The harmonised dataset (${harmonisedPath}/${CATALOG_FILE}) could not be attached:`,

@@ -9,7 +9,7 @@ import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import type * as Comlink from 'comlink';
 import { DuckDBWasmCore, type ParquetDecoder } from './wasm-core';
-import { exposeQueryWorker } from './worker-api';
+import { RANGE_READS, exposeQueryWorker } from './worker-api';
 
 declare const self: Comlink.Endpoint;
 
@@ -42,6 +42,9 @@ exposeQueryWorker(self, async init => {
   );
   await bindings.instantiate(() => undefined);
   // Decimals as doubles: the same Arrow types as the native engine gives, and plain numbers in JavaScript.
-  bindings.open({ query: { castDecimalToDouble: true } });
+  bindings.open({
+    query: { castDecimalToDouble: true },
+    filesystem: { ...(init.filesystem ?? RANGE_READS) }
+  });
   return new DuckDBWasmCore(bindings, { parquet: decoder });
 });
