@@ -6,12 +6,14 @@
 import * as path from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { QueryEngine } from '../src/engine';
-import { createNativeEngine, createWasmEngine } from '../src/node';
-import { scratchDir } from './fixtures';
+import { DATABASE_ORDER, DATABASE_TABLE } from '@odatis-vre/harmonised';
+import { DATABASE_STORAGE_VERSION, createNativeEngine, createWasmEngine } from '../src/node';
+import { duckdbWrite, scratchDir } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { QUERIES } = require('../../../bench/query/queries') as {
+const { QUERIES, harmonisedRowsSql } = require('../../../bench/query/queries') as {
   QUERIES: { name: string; sql: string }[];
+  harmonisedRowsSql(rows: number, seed: number): string;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generatedDataset } = require('../../../bench/harness/dataset') as {
@@ -97,4 +99,42 @@ describe.each(routes)('%s', (_label, create, viaDatabase) => {
       expectSameAnswers(answers((await engine.query(sql)).table), expected, name);
     }
   );
+});
+
+/**
+ * A million rows in a database file of the storage version and row order the writer uses: DuckDB-WASM
+ * misread filters on such a file written in storage 'v1.4.0' (`taxon IS NULL` lost groups at 1 M rows,
+ * not at 200 k), so the size matters here.
+ */
+describe('a 1 M-row database file as the writer stores it', () => {
+  const database = path.join(scratchDir(), 'million.duckdb');
+  const expected = new Map<string, unknown[][]>();
+  beforeAll(async () => {
+    await duckdbWrite(
+      `ATTACH '${database}' AS target (STORAGE_VERSION '${DATABASE_STORAGE_VERSION}');
+       CREATE TABLE target.${DATABASE_TABLE} AS ${harmonisedRowsSql(1_000_000, 7)}
+        ORDER BY ${DATABASE_ORDER.join(', ')};`
+    );
+    const native = await createNativeEngine();
+    try {
+      await native.query(`ATTACH '${database}' AS h (READ_ONLY)`);
+      await native.query(`CREATE VIEW harmonised AS SELECT * FROM h.${DATABASE_TABLE}`);
+      for (const q of QUERIES) expected.set(q.name, answers((await native.query(q.sql)).table));
+    } finally {
+      await native.close();
+    }
+  }, 600_000);
+
+  it('gives DuckDB-WASM the answers native DuckDB gives, on every NEO query', async () => {
+    const wasm = createWasmEngine();
+    try {
+      await wasm.query(`ATTACH '${database}' AS h (READ_ONLY)`);
+      await wasm.query(`CREATE VIEW harmonised AS SELECT * FROM h.${DATABASE_TABLE}`);
+      for (const q of QUERIES) {
+        expectSameAnswers(answers((await wasm.query(q.sql)).table), expected.get(q.name)!, q.name);
+      }
+    } finally {
+      await wasm.close();
+    }
+  }, 600_000);
 });
