@@ -9,7 +9,6 @@ const path = require('node:path');
 const { DuckDBInstance } = require('@duckdb/node-api');
 const { addHarmonisedDatabase } = require('../../packages/query/lib/node');
 const { CATALOG_FILE, DATABASE_FILE, PARQUET_DIR } = require('../../packages/harmonised/lib');
-const { harmonisedRowsSql } = require('../query/queries');
 
 function walk(dir) {
   return fs
@@ -18,10 +17,11 @@ function walk(dir) {
 }
 
 /**
- * Write (or reuse, when complete) the dataset of `rows` rows with `seed` under `dir`; returns its folder,
- * Parquet files and database file. `log` is told what takes time.
+ * Write (or reuse, when complete) under `dir` the dataset whose rows `rowsSql` selects (every column of the
+ * harmonised relation, `site` and `year` included); returns its folder, Parquet files and database file.
+ * `log` is told what takes time; `memoryLimit` bounds native DuckDB (it spills to disk beyond).
  */
-async function generatedDataset(dir, rows, seed, { log = () => {}, threads } = {}) {
+async function generatedDataset(dir, rowsSql, { log = () => {}, threads, memoryLimit } = {}) {
   const catalogPath = path.join(dir, CATALOG_FILE);
   if (fs.existsSync(catalogPath) && fs.existsSync(path.join(dir, DATABASE_FILE))) {
     return describe(dir);
@@ -29,16 +29,20 @@ async function generatedDataset(dir, rows, seed, { log = () => {}, threads } = {
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const started = Date.now();
-  log(`writing ${rows.toLocaleString('en')} generated rows as hive-partitioned Parquet in ${dir}`);
+  log(`writing generated rows as hive-partitioned Parquet in ${path.relative(process.cwd(), dir)}`);
+  const limits = {
+    ...(threads ? { threads: String(threads) } : {}),
+    ...(memoryLimit ? { memory_limit: memoryLimit } : {})
+  };
   const instance = await DuckDBInstance.create(':memory:', {
     temp_directory: path.join(dir, '.tmp'),
-    ...(threads ? { threads: String(threads) } : {})
+    ...limits
   });
   const conn = await instance.connect();
   try {
     // sno, site and year are in the folder names, as in the converter's layout.
     await conn.run(
-      `COPY (${harmonisedRowsSql(rows, seed)}) TO '${path.join(dir, PARQUET_DIR)}'
+      `COPY (${rowsSql}) TO '${path.join(dir, PARQUET_DIR)}'
          (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (sno, site, year), FILENAME_PATTERN 'part-{i}')`
     );
   } finally {
@@ -57,13 +61,13 @@ async function generatedDataset(dir, rows, seed, { log = () => {}, threads } = {
   // Only what attaching needs: the partitions (the converter's catalogue says much more).
   fs.writeFileSync(
     catalogPath,
-    JSON.stringify({ generated: new Date().toISOString(), rows, seed, parquetFiles }, null, 1)
+    JSON.stringify({ generated: new Date().toISOString(), parquetFiles }, null, 1)
   );
   log(
     `  Parquet written in ${((Date.now() - started) / 1000).toFixed(1)} s; writing ${DATABASE_FILE}`
   );
   const t = Date.now();
-  await addHarmonisedDatabase(dir, { threads });
+  await addHarmonisedDatabase(dir, { threads, memoryLimit });
   log(`  ${DATABASE_FILE} written in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   return describe(dir);
 }

@@ -117,13 +117,4 @@ const QUERIES = [
   }
 ];
 
-/** The one-station, one-year, one-parameter question of the scale benchmark (a station's daily series). */
-const STATION_YEAR_QUERY = {
-  name: 'one station, one year, one parameter (daily means)',
-  sql: `SELECT time::DATE AS day, avg(value) AS mean, count(*) AS n FROM harmonised
-         WHERE site_id = 'site-07' AND parameter = 'TEMP'
-           AND time >= TIMESTAMP '2015-01-01' AND time < TIMESTAMP '2016-01-01'
-         GROUP BY ALL ORDER BY day`
-};
-
-module.exports = { generateSql, harmonisedRowsSql, QUERIES, STATION_YEAR_QUERY, SITES };
+module.exports = { generateSql, harmonisedRowsSql, QUERIES };

@@ -17,11 +17,7 @@ const { QUERIES, harmonisedRowsSql } = require('../../../bench/query/queries') a
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { generatedDataset } = require('../../../bench/harness/dataset') as {
-  generatedDataset(
-    dir: string,
-    rows: number,
-    seed: number
-  ): Promise<{ files: string[]; database: string }>;
+  generatedDataset(dir: string, rowsSql: string): Promise<{ files: string[]; database: string }>;
 };
 
 const ROWS = 48_000;
@@ -62,7 +58,7 @@ let dataset: { files: string[]; database: string };
 const reference = new Map<string, unknown[][]>();
 
 beforeAll(async () => {
-  dataset = await generatedDataset(path.join(scratchDir(), 'neo'), ROWS, 42);
+  dataset = await generatedDataset(path.join(scratchDir(), 'neo'), harmonisedRowsSql(ROWS, 42));
   const native = await createNativeEngine();
   try {
     await native.attachHarmonised(dataset);
