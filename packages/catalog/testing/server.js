@@ -649,6 +649,8 @@ function route(req, url, body, origin) {
     }
   }
   let m;
+  if (p === '/redirect')
+    return { status: 302, type: 'text/plain', headers: { Location: params.get('to') }, body: '' };
   if (p === '/datacite/dois') return dataciteList(origin, params);
   if ((m = /^\/datacite\/dois\/(.+)$/.exec(p))) return dataciteRecord(decodeURIComponent(m[1]));
   if ((m = /^\/seanoe\/api\/find-by-id\/(\d+)$/.exec(p))) return seanoeRecord(origin, m[1]);
@@ -755,7 +757,12 @@ function startTestServer({ port = 0, lifetimeMs = 30 * 60_000 } = {}) {
       }
       let body = Buffer.isBuffer(answer.body) ? answer.body : Buffer.from(answer.body);
       if (faults.broken) body = body.subarray(0, Math.floor(body.length / 2));
-      const headers = { ...cors, 'Content-Type': answer.type, 'Accept-Ranges': 'bytes' };
+      const headers = {
+        ...cors,
+        'Content-Type': answer.type,
+        'Accept-Ranges': 'bytes',
+        ...answer.headers
+      };
       const range = req.headers.range && /^bytes=(\d+)-(\d*)$/.exec(req.headers.range);
       if (range && answer.status === 200) {
         const start = Number(range[1]);
