@@ -14,3 +14,5 @@ export * from './erddap';
 export * from './search';
 export * from './snippets';
 export * from './sources';
+export * from './preview';
+export * from './mydata';

@@ -3,7 +3,6 @@
  * parameters. The shared data is searched this way (offline), and remote answers are filtered this
  * way where a service cannot apply part of a query itself.
  */
-import { identifyLicence } from './licence';
 import type {
   BBox,
   DatasetRecord,
@@ -92,7 +91,8 @@ export function facetValues(record: DatasetRecord, key: FacetKey): string[] {
     case 'keyword':
       return record.keywords;
     case 'licence':
-      return [identifyLicence(record.licence)?.short ?? NO_LICENCE];
+      // As the source states it, like the catalogues that count it themselves (Sextant).
+      return [record.licence?.text ?? NO_LICENCE];
     case 'format':
       return record.formats;
   }

@@ -84,7 +84,6 @@ export function sharedRecords(input: SharedDataInput): DatasetRecord[] {
       ...record,
       abstract: section?.description ?? null,
       sno: [d.sno],
-      keywords: [...new Set([d.sno, ...parameters.map(p => p.label ?? p.name)])],
       parameters,
       parametersApproximate: shared,
       timeSpan: d.timeSpan,

@@ -48,6 +48,8 @@ export interface TransportOptions {
    * Null: straight to the service (works only where the service sends CORS headers, or in node).
    */
   proxy?: string | null;
+  /** The hosts (host:port) the proxy forwards to; others are fetched straight. Default: all. */
+  proxyHosts?: string[] | null;
   /** Default 20 s. */
   timeoutMs?: number;
   /** Largest answer read, default 50 MiB. */
@@ -63,6 +65,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxBytes?: number;
+  /** Read only the first bytes (a preview): stop there and keep what was read. */
+  headBytes?: number;
   onProgress?: (received: number, total: number | null) => void;
 }
 
@@ -90,6 +94,7 @@ function seconds(ms: number): string {
 
 export class Transport {
   readonly proxy: string | null;
+  private readonly proxyHosts: string[] | null;
   private readonly fetchImpl: typeof fetch;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
@@ -97,15 +102,27 @@ export class Transport {
   constructor(options: TransportOptions = {}) {
     this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
     this.proxy = options.proxy ?? null;
+    this.proxyHosts = options.proxyHosts?.map(h => h.toLowerCase()) ?? null;
     this.timeoutMs = options.timeoutMs ?? 20_000;
     this.maxBytes = options.maxBytes ?? 50 * 1024 * 1024;
   }
 
   /** The address actually fetched for a service address. */
   address(url: string): string {
-    if (!this.proxy) return url;
-    const sep = this.proxy.includes('?') ? '&' : '?';
-    return `${this.proxy}${sep}url=${encodeURIComponent(url)}`;
+    if (!this.proxied(url)) return url;
+    const sep = this.proxy!.includes('?') ? '&' : '?';
+    return `${this.proxy!}${sep}url=${encodeURIComponent(url)}`;
+  }
+
+  /** Does this address go through the proxy? */
+  proxied(url: string): boolean {
+    if (!this.proxy) return false;
+    if (!this.proxyHosts) return true;
+    try {
+      return this.proxyHosts.includes(new URL(url).host.toLowerCase());
+    } catch {
+      return false;
+    }
   }
 
   /** The answer's bytes; throws SourceError for anything but a 2xx answer read in full. */
@@ -190,7 +207,7 @@ export class Transport {
         if (controller.signal.aborted) throw stopped();
         throw fail(
           'unreachable',
-          this.proxy
+          this.proxied(url)
             ? `The VRE's proxy could not be reached for ${options.source} (${url}): ${(e as Error).message}`
             : `${options.source} could not be reached (${url}): it is offline, or it refused this page's ` +
                 `cross-origin request (no CORS headers); the VRE's proxy avoids the latter`
@@ -250,6 +267,16 @@ export class Transport {
             );
           }
           if (step.done) break;
+          if (
+            options.headBytes !== undefined &&
+            received + step.value.length >= options.headBytes
+          ) {
+            chunks.push(step.value.subarray(0, options.headBytes - received));
+            received = options.headBytes;
+            await reader.cancel().catch(() => undefined);
+            options.onProgress?.(received, total);
+            break;
+          }
           received += step.value.length;
           if (received > maxBytes) {
             await reader.cancel().catch(() => undefined);
@@ -259,7 +286,7 @@ export class Transport {
           options.onProgress?.(received, total);
         }
       }
-      if (total !== null && received < total) {
+      if (total !== null && received < total && options.headBytes === undefined) {
         throw fail(
           'unreachable',
           `The answer of ${options.source} was cut off: ${received} of ${total} bytes (${url})`

@@ -236,7 +236,7 @@ describe('SEANOE (DataCite search, SEANOE files)', () => {
     expect(ids(r)).toEqual(['10.17882/102656', '10.17882/47248', '10.17882/85178']);
     expect(r.facets.find(f => f.key === 'licence')!.buckets).toEqual(
       expect.arrayContaining([
-        { value: 'CC BY-SA 2.0', count: 1 },
+        { value: 'Creative Commons Attribution Share Alike 2.0 Generic', count: 1 },
         { value: 'No licence stated', count: 1 }
       ])
     );

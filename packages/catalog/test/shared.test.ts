@@ -104,7 +104,7 @@ describe('the shared data as a catalogue', () => {
     ]);
     // Licences are counted within the chosen SNO.
     expect(all.facets.find(f => f.key === 'licence')!.buckets).toEqual([
-      { value: 'CC BY-SA 2.0', count: 2 }
+      { value: 'CC-BY-SA 2.0', count: 2 }
     ]);
     const channel = await source.search(q({ text: 'phytoplankton', bbox: CHANNEL }));
     expect(ids(channel)).toEqual(['PHYTOBS-Pelagos']);

@@ -22,3 +22,4 @@ export {
 export { readCoastHfCsv } from './readers/coasthf';
 export { decodeBytes, parseNumber, parseDate, repairMojibake } from './text';
 export * from './fixtures';
+export * from './assemble';

@@ -1,0 +1,124 @@
+/**
+ * A harmonised dataset assembled in memory from files the readers have read: the Parquet
+ * partitions (sno=/site=/year=), the Arrow file and the catalogue, as paths and bytes. Browser-safe:
+ * the data browser writes them through the contents service, as the CLI writes them to disk.
+ */
+import { buildCatalog, type Catalog, type CatalogDataFile, type DatasetInput } from './catalog';
+import type { FileReport, SourceInfo } from './report';
+import { ObservationColumns } from './schema';
+import { toArrowIPC, toParquet, type Provenance } from './writers';
+
+/** One source file as read: its bytes' identity, the reader's report and what it read. */
+export interface ReadSource {
+  name: string;
+  sha256: string;
+  bytes: number;
+  report: FileReport;
+  source: SourceInfo;
+  observations: ObservationColumns;
+}
+
+export interface HarmonisedOutput {
+  /** Paths relative to the dataset folder, with forward slashes. */
+  files: { path: string; bytes: Uint8Array }[];
+  catalog: Catalog;
+}
+
+export interface AssembleOptions {
+  formats?: ('parquet' | 'arrow')[];
+  now?: Date;
+  onPartition?: (path: string, done: number, total: number) => void;
+}
+
+/** Partition values must be safe single path segments. */
+const segment = (v: string): string => v.replace(/[\\/=%:*?"<>|\s]+/g, '_') || '_';
+
+export function assembleHarmonised(
+  read: ReadSource[],
+  options: AssembleOptions = {}
+): HarmonisedOutput {
+  const formats = options.formats ?? ['parquet', 'arrow'];
+  const all = new ObservationColumns();
+  for (const r of read) all.append(r.observations);
+  const provenanceOf = (names: Set<string>): Provenance => ({
+    sourceFiles: read
+      .filter(r => names.has(r.name))
+      .map(r => ({
+        name: r.name,
+        sha256: r.sha256,
+        doi: r.source.doi,
+        licence: r.source.licence,
+        dataset: r.report.dataset
+      }))
+  });
+  const files: HarmonisedOutput['files'] = [];
+  const parquetFiles: CatalogDataFile[] = [];
+  if (formats.includes('parquet')) {
+    const parts = new Map<string, number[]>();
+    const sno = all.column('sno');
+    const site = all.column('site_id');
+    const time = all.column('time');
+    for (let i = 0; i < all.length; i++) {
+      const key = `${sno[i]}\u0000${site[i]}\u0000${new Date(time[i]).getUTCFullYear()}`;
+      let a = parts.get(key);
+      if (!a) parts.set(key, (a = []));
+      a.push(i);
+    }
+    let done = 0;
+    for (const [key, idx] of [...parts].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const [s, siteId, year] = key.split('\u0000');
+      const path = `parquet/sno=${segment(s)}/site=${segment(siteId)}/year=${year}/part-0.parquet`;
+      const part = all.select(idx);
+      files.push({
+        path,
+        bytes: toParquet(part, provenanceOf(new Set(part.column('source_file'))))
+      });
+      parquetFiles.push({ path, sno: s, siteId, year: Number(year), rowCount: idx.length });
+      options.onPartition?.(path, ++done, parts.size);
+    }
+  }
+  let arrowFile: string | null = null;
+  if (formats.includes('arrow')) {
+    arrowFile = 'observations.arrow';
+    files.push({
+      path: arrowFile,
+      bytes: toArrowIPC(all, provenanceOf(new Set(read.map(r => r.name))))
+    });
+  }
+  const datasets = new Map<string, DatasetInput>();
+  for (const r of read) {
+    const id = r.report.dataset;
+    let d = datasets.get(id);
+    if (!d) {
+      const s = r.source;
+      datasets.set(
+        id,
+        (d = {
+          id,
+          sno: s.sno,
+          title: s.title,
+          doi: s.doi,
+          licence: s.licence,
+          citation: s.citation,
+          sourceFiles: []
+        })
+      );
+    }
+    d.sourceFiles.push({
+      name: r.name,
+      sha256: r.sha256,
+      bytes: r.bytes,
+      format: r.report.format,
+      rowsRead: r.report.rowsRead,
+      valuesWritten: r.report.valuesWritten,
+      valuesRejected: r.report.valuesRejected
+    });
+  }
+  const catalog = buildCatalog(
+    all,
+    [...datasets.values()],
+    { parquetFiles, arrowFile },
+    options.now
+  );
+  return { files, catalog };
+}
