@@ -5,7 +5,7 @@
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
-import type { Catalog } from '@odatis-vre/sno';
+import type { Catalog } from '@odatis-vre/harmonised';
 
 export interface SharedData {
   catalog(): Promise<Catalog>;

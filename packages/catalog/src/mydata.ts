@@ -10,14 +10,15 @@
  *   <my-data>/v<stamp>/sources/<file>                the files as downloaded
  *   <my-data>/v<stamp>/parquet/sno=…/site=…/year=…/part-0.parquet
  */
+import type { Catalog } from '@odatis-vre/harmonised';
 import {
   assembleHarmonised,
+  formatIssue,
+  IngestError,
   readSnoFile,
-  type Catalog,
   type FileReport,
   type ReadSource
 } from '@odatis-vre/sno';
-import { formatIssue, IngestError } from '@odatis-vre/sno';
 
 /** The user's files, as the data browser can reach them (contents service, or a folder in tests). */
 export interface DataStore {
@@ -191,13 +192,17 @@ export async function addToMyData(
   }
   progress(0.75, 'Writing Parquet partitions');
   const next = `v${Date.now().toString(36)}`;
-  const output = assembleHarmonised(read, { formats: ['parquet'] });
+  const parts: [string, Uint8Array][] = [];
+  const assembled = assembleHarmonised(read, {
+    formats: ['parquet'],
+    write: (path, bytes) => parts.push([path, bytes])
+  });
   const catalog: Catalog = {
-    ...output.catalog,
-    parquetFiles: output.catalog.parquetFiles.map(f => ({ ...f, path: `${next}/${f.path}` }))
+    ...assembled,
+    parquetFiles: assembled.parquetFiles.map(f => ({ ...f, path: `${next}/${f.path}` }))
   };
   const files: [string, Uint8Array][] = [
-    ...output.files.map(f => [f.path, f.bytes] as [string, Uint8Array]),
+    ...parts,
     ...entries.map(e => [`sources/${e.entry.file}`, e.bytes] as [string, Uint8Array]),
     ['report.json', json({ files: read.map(r => r.report) })],
     ['provenance.json', json(entries.map(e => e.entry))]

@@ -3,7 +3,7 @@
  * parameters, taxa, spans, row counts) and the shared-data README (titles, DOIs, licences,
  * citation requirements). Searched in memory: it answers offline.
  */
-import type { Catalog, CatalogDataset } from '@odatis-vre/sno';
+import type { Catalog, CatalogDataset } from '@odatis-vre/harmonised';
 import { parseDataSources, type DataSource } from '@odatis-vre/vre/lib/datasources';
 import { defaultTextOf, searchLocally } from './local';
 import {

@@ -5,7 +5,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import type { Catalog } from '@odatis-vre/sno';
+import type { Catalog } from '@odatis-vre/harmonised';
 import { convertFiles } from '@odatis-vre/sno/node';
 import {
   citation,

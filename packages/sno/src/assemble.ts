@@ -3,7 +3,14 @@
  * partitions (sno=/site=/year=), the Arrow file and the catalogue, as paths and bytes. Browser-safe:
  * the data browser writes them through the contents service, as the CLI writes them to disk.
  */
-import { buildCatalog, type Catalog, type CatalogDataFile, type DatasetInput } from './catalog';
+import {
+  ARROW_FILE,
+  partitionPath,
+  type Catalog,
+  type CatalogDataFile,
+  type DatasetInput
+} from '@odatis-vre/harmonised';
+import { buildCatalog } from './catalog';
 import type { FileReport, SourceInfo } from './report';
 import { ObservationColumns } from './schema';
 import { toArrowIPC, toParquet, type Provenance } from './writers';
@@ -18,25 +25,19 @@ export interface ReadSource {
   observations: ObservationColumns;
 }
 
-export interface HarmonisedOutput {
-  /** Paths relative to the dataset folder, with forward slashes. */
-  files: { path: string; bytes: Uint8Array }[];
-  catalog: Catalog;
-}
-
 export interface AssembleOptions {
+  /** Receives each file (path relative to the dataset folder, forward slashes) as it is made. */
+  write: (path: string, bytes: Uint8Array) => void;
   formats?: ('parquet' | 'arrow')[];
   now?: Date;
   onPartition?: (path: string, done: number, total: number) => void;
 }
 
-/** Partition values must be safe single path segments. */
-const segment = (v: string): string => v.replace(/[\\/=%:*?"<>|\s]+/g, '_') || '_';
-
-export function assembleHarmonised(
-  read: ReadSource[],
-  options: AssembleOptions = {}
-): HarmonisedOutput {
+/**
+ * Writes the partitions and the Arrow file of the files read through `options.write`, and returns
+ * the catalogue (which the caller writes: it decides when the dataset is complete).
+ */
+export function assembleHarmonised(read: ReadSource[], options: AssembleOptions): Catalog {
   const formats = options.formats ?? ['parquet', 'arrow'];
   const all = new ObservationColumns();
   for (const r of read) all.append(r.observations);
@@ -51,7 +52,6 @@ export function assembleHarmonised(
         dataset: r.report.dataset
       }))
   });
-  const files: HarmonisedOutput['files'] = [];
   const parquetFiles: CatalogDataFile[] = [];
   if (formats.includes('parquet')) {
     const parts = new Map<string, number[]>();
@@ -67,23 +67,17 @@ export function assembleHarmonised(
     let done = 0;
     for (const [key, idx] of [...parts].sort((a, b) => a[0].localeCompare(b[0]))) {
       const [s, siteId, year] = key.split('\u0000');
-      const path = `parquet/sno=${segment(s)}/site=${segment(siteId)}/year=${year}/part-0.parquet`;
+      const path = partitionPath({ sno: s, site: siteId, year: Number(year) });
       const part = all.select(idx);
-      files.push({
-        path,
-        bytes: toParquet(part, provenanceOf(new Set(part.column('source_file'))))
-      });
+      options.write(path, toParquet(part, provenanceOf(new Set(part.column('source_file')))));
       parquetFiles.push({ path, sno: s, siteId, year: Number(year), rowCount: idx.length });
       options.onPartition?.(path, ++done, parts.size);
     }
   }
   let arrowFile: string | null = null;
   if (formats.includes('arrow')) {
-    arrowFile = 'observations.arrow';
-    files.push({
-      path: arrowFile,
-      bytes: toArrowIPC(all, provenanceOf(new Set(read.map(r => r.name))))
-    });
+    arrowFile = ARROW_FILE;
+    options.write(arrowFile, toArrowIPC(all, provenanceOf(new Set(read.map(r => r.name)))));
   }
   const datasets = new Map<string, DatasetInput>();
   for (const r of read) {
@@ -114,11 +108,5 @@ export function assembleHarmonised(
       valuesRejected: r.report.valuesRejected
     });
   }
-  const catalog = buildCatalog(
-    all,
-    [...datasets.values()],
-    { parquetFiles, arrowFile },
-    options.now
-  );
-  return { files, catalog };
+  return buildCatalog(all, [...datasets.values()], { parquetFiles, arrowFile }, options.now);
 }
