@@ -185,8 +185,7 @@ describe('the proxy’s bounds', () => {
     const proxy = createProxy({
       hosts: [new URL(upstream.url).host],
       timeoutMs: 300,
-      maxBytes: 1000,
-      maxConcurrent: 2
+      maxBytes: 1000
     });
     server = http.createServer((req, res) => proxy.handle(req, res));
     await new Promise(r => server.listen(0, '127.0.0.1', r));
@@ -215,9 +214,15 @@ describe('the proxy’s bounds', () => {
   });
 
   it('forwards a bounded number of requests at once', async () => {
+    const proxy = createProxy({ hosts: [new URL(upstream.url).host], maxConcurrent: 2 });
+    const busy = http.createServer((req, res) => proxy.handle(req, res));
+    await new Promise(r => busy.listen(0, '127.0.0.1', r));
     // A small answer (ERDDAP's 404 "no matching results") that takes a while.
-    const slow = at(`${upstream.url}/slow/250/erddap/search/advanced.json?searchFor=nothing`);
+    const slow = `http://127.0.0.1:${busy.address().port}/odatis-vre/proxy?url=${encodeURIComponent(
+      `${upstream.url}/slow/1000/erddap/search/advanced.json?searchFor=nothing`
+    )}`;
     const statuses = await Promise.all([1, 2, 3].map(() => fetch(slow).then(r => r.status)));
+    busy.close();
     expect(statuses.sort()).toEqual([404, 404, 503]);
   });
 });

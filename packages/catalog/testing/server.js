@@ -783,6 +783,8 @@ function startTestServer({ port = 0, lifetimeMs = 30 * 60_000 } = {}) {
       res.end(req.method === 'HEAD' ? undefined : body);
     });
   });
+  // Longer than any client's idle keep-alive: a client never reuses a socket the server just closed.
+  server.keepAliveTimeout = 65_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
