@@ -19,20 +19,10 @@ import {
   type DatasetRecord,
   type Preview
 } from '@odatis-vre/catalog';
-import { bytesText, sourceName, spanText } from './format';
+import { el, recordBadges } from './dom';
+import { bytesText, spanText } from './format';
 
 const VEGA_LITE = 'application/vnd.vegalite.v5+json';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 /** A link only when it is a web address (never javascript: or data:). */
 function safeLink(url: string, text: string): HTMLElement {
@@ -192,18 +182,8 @@ export class DatasetView extends Panel {
     const root = this.body.node;
     const header = el('header', 'odatis-DatasetView-header');
     header.appendChild(el('h2', 'odatis-DatasetView-title', plainText(r.title)));
-    const badges = el('div', 'odatis-DataBrowser-badges');
-    badges.appendChild(
-      el('span', `odatis-DataBrowser-badge odatis-mod-${r.source}`, sourceName(r.source, t))
-    );
+    const badges = recordBadges(r, t);
     const licence = identifyLicence(r.licence);
-    const lb = el(
-      'span',
-      'odatis-DataBrowser-badge odatis-DataBrowser-licence',
-      licence ? licence.short : t.__('no licence stated')
-    );
-    if (licence?.obligations.includes('share-alike')) lb.classList.add('odatis-mod-shareAlike');
-    badges.appendChild(lb);
     if (r.doi) {
       const doi = el('span', 'odatis-DataBrowser-badge odatis-DatasetView-doi');
       doi.appendChild(safeLink(`https://doi.org/${r.doi}`, `DOI ${r.doi}`));

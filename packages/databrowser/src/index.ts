@@ -5,3 +5,4 @@ export * from './panel';
 export * from './datasetview';
 export * from './format';
 export * from './tokens';
+export * from './dom';

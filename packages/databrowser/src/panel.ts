@@ -8,27 +8,16 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Panel, PanelLayout, Widget } from '@lumino/widgets';
 import {
   FACET_KEYS,
-  identifyLicence,
   plainText,
   widen,
   type DatasetRecord,
   type FacetKey,
   type Parameter
 } from '@odatis-vre/catalog';
+import { el, recordBadges } from './dom';
 import { facetName, sourceName, spanText, wideningText } from './format';
 import { StationMap, type MapStation } from './map';
 import type { DataBrowserModel } from './model';
-
-function el<K extends keyof HTMLElementTagNameMap>(
-  tag: K,
-  className?: string,
-  text?: string
-): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  if (className) e.className = className;
-  if (text !== undefined) e.textContent = text;
-  return e;
-}
 
 export class DataBrowserPanel extends Panel {
   constructor(options: DataBrowserPanel.IOptions) {
@@ -394,25 +383,7 @@ export class DataBrowserPanel extends Panel {
     const card = el('article', 'odatis-DataBrowser-card');
     card.dataset.source = r.source;
     card.dataset.id = r.id;
-    const badges = el('div', 'odatis-DataBrowser-badges');
-    badges.appendChild(
-      el(
-        'span',
-        `odatis-DataBrowser-badge odatis-mod-${r.source}`,
-        sourceName(r.source, this.trans)
-      )
-    );
-    const licence = identifyLicence(r.licence);
-    const lb = el(
-      'span',
-      'odatis-DataBrowser-badge odatis-DataBrowser-licence',
-      licence ? licence.short : this.trans.__('no licence stated')
-    );
-    if (licence?.obligations.includes('share-alike')) lb.classList.add('odatis-mod-shareAlike');
-    if (licence && !licence.open) lb.classList.add('odatis-mod-restricted');
-    if (!licence) lb.classList.add('odatis-mod-unknown');
-    lb.title = licence ? licence.statement : this.trans.__('The record states no licence');
-    badges.appendChild(lb);
+    const badges = recordBadges(r, this.trans);
     const span = spanText(r.timeSpan, this.trans);
     if (span) badges.appendChild(el('span', 'odatis-DataBrowser-span', span));
     const title = el('button', 'odatis-DataBrowser-cardTitle', plainText(r.title));
