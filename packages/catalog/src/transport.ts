@@ -200,7 +200,8 @@ export class Transport {
           body: options.body,
           headers: options.headers,
           signal: controller.signal,
-          credentials: 'omit',
+          // The VRE's proxy is this origin (a Jupyter server wants its session); a service gets no cookie.
+          credentials: this.proxied(url) ? 'same-origin' : 'omit',
           redirect: 'follow'
         });
       } catch (e) {
