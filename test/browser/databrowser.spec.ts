@@ -177,8 +177,8 @@ test.describe('the ODATIS data browser', () => {
   test('opens a dataset in the SQL workspace and inserts (then replaces) a %%sql cell', async ({
     page
   }, testInfo) => {
-    // DuckDB-WASM starts and attaches the shared data in the SQL workspace: slow on a busy machine.
-    test.setTimeout(300_000);
+    // DuckDB-WASM starts and attaches the shared data in the SQL workspace: minutes on a busy machine.
+    test.setTimeout(480_000);
     await openVre(page);
     await useTestCatalogues(page);
     await search(page, 'Gravelines');
