@@ -1,13 +1,13 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
-import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
+import { PathExt } from '@jupyterlab/coreutils';
 import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { ILauncher } from '@jupyterlab/launcher';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { LabIcon } from '@jupyterlab/ui-components';
-import { createBrowserQueryEngine, type FileFormat, type QueryEngine } from '@odatis-vre/query';
+import type { FileFormat, QueryEngine } from '@odatis-vre/query';
+import { IHarmonisedDataset, IQueryEngine } from '@odatis-vre/services';
 import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
 import type { Table } from 'apache-arrow';
 import sqlSvg from '../style/sql.svg';
@@ -54,46 +54,6 @@ function formatOf(path: string): FileFormat {
   return ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.arrow' ? 'arrow' : 'parquet';
 }
 
-/** The query engine of the session: one DuckDB-WASM worker, the harmonised data attached as a view. */
-function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<QueryEngine> {
-  return (async () => {
-    // The bundler emits the worker, DuckDB-WASM's and parquet-wasm's files with this extension: no CDN.
-    const engine = createBrowserQueryEngine({
-      createWorker: () =>
-        new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
-      bundles: {
-        mvp: {
-          mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href
-        },
-        eh: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href }
-      },
-      parquetWasm: PARQUET_WASM
-    });
-    try {
-      const model = await app.serviceManager.contents.get(
-        PathExt.join(harmonisedPath, 'catalog.json'),
-        {
-          type: 'file',
-          format: 'text',
-          content: true
-        }
-      );
-      const catalog = JSON.parse(String(model.content)) as { parquetFiles: { path: string }[] };
-      const base = URLExt.join(PageConfig.getBaseUrl(), 'files', harmonisedPath);
-      const files = catalog.parquetFiles.map(
-        f => new URL(URLExt.join(base, f.path), window.location.href).href
-      );
-      await engine.attachHarmonised({ files, name: 'harmonised' });
-    } catch (reason) {
-      console.warn(
-        `The harmonised dataset (${harmonisedPath}/catalog.json) could not be attached:`,
-        reason
-      );
-    }
-    return engine;
-  })();
-}
-
 /** Opens .parquet, .arrow and .csv files in a SQL workspace, as a table named after the file. */
 class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
   constructor(
@@ -133,20 +93,23 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description:
     'SQL workspace: DuckDB-WASM over the harmonised data and files, with grid, charts and exports.',
   autoStart: true,
-  requires: [IEditorServices, ISettingRegistry],
+  requires: [IEditorServices, IQueryEngine, IHarmonisedDataset],
   optional: [ILauncher, ICommandPalette, IStateDB],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
-    settingRegistry: ISettingRegistry,
+    queryEngine: QueryEngine,
+    harmonised: IHarmonisedDataset,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     state: IStateDB | null
   ) => {
-    const settings = await settingRegistry.load(PLUGIN_ID);
-    let engine: Promise<QueryEngine> | null = null;
+    // The workspace starts once the shared data is attached (or could not be: the data services say why).
     const getEngine = () =>
-      (engine ??= sessionEngine(app, settings.get('harmonisedPath').composite as string));
+      harmonised.attach().then(
+        () => queryEngine,
+        () => queryEngine
+      );
     const make = (sql: string) =>
       new SqlWorkspace({
         engine: getEngine(),
