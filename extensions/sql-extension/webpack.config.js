@@ -1,4 +1,4 @@
-// Merged by @jupyterlab/builder into the prebuilt extension's webpack configuration.
+// Merged by @jupyter/builder into the prebuilt extension's rspack configuration.
 const path = require('path');
 
 // apache-arrow ships CommonJS and ES-module builds: code compiled to CommonJS (our libraries) and ES
@@ -10,5 +10,7 @@ module.exports = {
     alias: {
       'apache-arrow$': path.join(path.dirname(require.resolve('apache-arrow')), 'Arrow.dom.mjs')
     }
-  }
+  },
+  // The parquet-wasm binary (for Parquet exports) is large on purpose.
+  ignoreWarnings: [{ message: /asset size limit|entrypoint size limit/ }]
 };

@@ -1,12 +1,12 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
-import { PathExt } from '@jupyterlab/coreutils';
 import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IStateDB } from '@jupyterlab/statedb';
 import { LabIcon } from '@jupyterlab/ui-components';
-import type { FileFormat, QueryEngine } from '@odatis-vre/query';
+import { FILE_EXTENSIONS, guessFormat } from '@odatis-vre/harmonised';
+import type { QueryEngine } from '@odatis-vre/query';
 import { IHarmonisedDataset, IQueryEngine } from '@odatis-vre/services';
 import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
 import type { Table } from 'apache-arrow';
@@ -49,11 +49,6 @@ function base64ToBytes(text: string): Uint8Array {
   return bytes;
 }
 
-function formatOf(path: string): FileFormat {
-  const ext = PathExt.extname(path.replace(/\.gz$/i, '')).toLowerCase();
-  return ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.arrow' ? 'arrow' : 'parquet';
-}
-
 /** Opens .parquet, .arrow and .csv files in a SQL workspace, as a table named after the file. */
 class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
   constructor(
@@ -77,7 +72,7 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
           context.contentsModel?.format === 'text'
             ? new TextEncoder().encode(text)
             : base64ToBytes(text);
-        await engine.registerFile(table, { buffer: bytes }, { format: formatOf(context.path) });
+        await engine.registerFile(table, { buffer: bytes }, { format: guessFormat(context.path) });
         await content.refreshSchema();
         await content.run();
       })
@@ -132,7 +127,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.docRegistry.addFileType({
       name: 'parquet',
       displayName: 'Parquet',
-      extensions: ['.parquet'],
+      extensions: [...FILE_EXTENSIONS.parquet],
       mimeTypes: ['application/vnd.apache.parquet'],
       fileFormat: 'base64',
       contentType: 'file',
@@ -141,7 +136,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.docRegistry.addFileType({
       name: 'arrow',
       displayName: 'Arrow IPC',
-      extensions: ['.arrow', '.arrows', '.feather'],
+      extensions: [...FILE_EXTENSIONS.arrow],
       mimeTypes: ['application/vnd.apache.arrow.file'],
       fileFormat: 'base64',
       contentType: 'file',

@@ -3,7 +3,7 @@
  * as a file of its own file system; in the browser the files live in the Jupyter contents instead, so the
  * kernel loads each one into the engine as a table named after its path and points the query at it.
  */
-import { QUERYABLE_FILE } from '@odatis-vre/services';
+import { isQueryableFile } from '@odatis-vre/services';
 
 export interface FileReference {
   /** The path as written. */
@@ -21,7 +21,7 @@ export function fileReferences(sql: string): FileReference[] {
   for (const match of masked.matchAll(pattern)) {
     const quoted = match[2];
     const path = (match[3] ?? match[4]).replace(quoted[0] === "'" ? /''/g : /""/g, quoted[0]);
-    if (!QUERYABLE_FILE.test(path)) continue;
+    if (!isQueryableFile(path)) continue;
     const start = match.index! + match[0].length - quoted.length;
     found.push({ path, start, end: start + quoted.length });
   }

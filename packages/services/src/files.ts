@@ -2,7 +2,8 @@
  * Files of the contents service made queryable by path: a notebook or a query names `shared/x.parquet`
  * or `results/y.csv`, and the engine gets a relation of that name holding the file.
  */
-import { guessFormat, type QueryEngine } from '@odatis-vre/query';
+import { parseDataFileName } from '@odatis-vre/harmonised';
+import type { QueryEngine } from '@odatis-vre/query';
 import { messageOf } from './harmonised';
 
 /** A file as the contents service gives it. */
@@ -23,8 +24,11 @@ export interface QueryableFilesOptions {
   lastModified(path: string): Promise<string | null>;
 }
 
-/** File extensions the engine reads (see `guessFormat`). */
-export const QUERYABLE_FILE = /\.(parquet|arrow|arrows|feather|ipc|csv|tsv)$/i;
+/** Whether the engine can load a file by its name: Parquet, Arrow or CSV (not gzipped: DuckDB-WASM reads it from memory). */
+export function isQueryableFile(path: string): boolean {
+  const { format, gzip } = parseDataFileName(path);
+  return format !== null && !gzip;
+}
 
 export class QueryableFiles {
   constructor(private readonly options: QueryableFilesOptions) {}
@@ -34,7 +38,7 @@ export class QueryableFiles {
    * `SELECT * FROM "shared/x.parquet"`). A file already loaded is loaded again only if it changed.
    */
   async register(path: string): Promise<string> {
-    if (!QUERYABLE_FILE.test(path)) {
+    if (!isQueryableFile(path)) {
       throw new Error(
         `${path}: expected a .parquet, .arrow or .csv file, found "${path.split('/').pop()}"`
       );
@@ -51,7 +55,7 @@ export class QueryableFiles {
       await this.options.engine.registerFile(
         path,
         { buffer: file.bytes },
-        { format: guessFormat(path) }
+        { format: parseDataFileName(path).format! }
       );
     } catch (reason) {
       throw new Error(`${path} could not be loaded by the query engine: ${messageOf(reason)}`);

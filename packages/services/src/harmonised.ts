@@ -4,7 +4,7 @@
  */
 import { Signal } from '@lumino/signaling';
 import type { AttachedDataset, QueryEngine } from '@odatis-vre/query';
-import type { Catalog } from '@odatis-vre/sno';
+import { CATALOG_FILE, HARMONISED_VIEW, type Catalog } from '@odatis-vre/harmonised';
 import type { HarmonisedStatus, IHarmonisedDataset } from './tokens';
 import { joinPath } from './paths';
 
@@ -29,7 +29,7 @@ export class HarmonisedDataset implements IHarmonisedDataset {
 
   constructor(private readonly options: HarmonisedDatasetOptions) {
     this.path = options.path.replace(/^\/+|\/+$/g, '');
-    this.name = options.name ?? 'harmonised';
+    this.name = options.name ?? HARMONISED_VIEW;
   }
 
   get status(): HarmonisedStatus {
@@ -56,7 +56,7 @@ export class HarmonisedDataset implements IHarmonisedDataset {
 
   private async attachOnce(): Promise<AttachedDataset> {
     this.setStatus({ state: 'attaching' });
-    const catalogPath = joinPath(this.path, 'catalog.json');
+    const catalogPath = joinPath(this.path, CATALOG_FILE);
     try {
       let text: string;
       try {

@@ -5,7 +5,7 @@
 import { Token } from '@lumino/coreutils';
 import type { ISignal } from '@lumino/signaling';
 import type { AttachedDataset, QueryEngine } from '@odatis-vre/query';
-import type { Catalog } from '@odatis-vre/sno';
+import type { Catalog } from '@odatis-vre/harmonised';
 
 /**
  * The query engine of the session: one DuckDB-WASM Web Worker. Its worker starts on the first query, so

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { convertFiles } from '@odatis-vre/sno/node';
-import type { Catalog } from '@odatis-vre/sno';
+import type { Catalog } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
 import { createWasmEngine } from '@odatis-vre/query/lib/node';
 import { HarmonisedDataset, QueryableFiles, joinPath, type HarmonisedStatus } from '../src';
