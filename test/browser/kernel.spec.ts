@@ -239,16 +239,13 @@ test.describe('the NEO kernel', () => {
     await expect(page.locator('.odatis-vre-HarmonisedStatus')).toContainText('values', {
       timeout: 240_000
     });
-    await expect
-      .poll(
-        async () => {
-          await setSourceAndFocusEnd(page, '%%sql\nSELECT * FROM harm');
-          await page.keyboard.press('Tab');
-          await page.waitForTimeout(1500);
-          return cell(page, 0).locator('.cm-content').innerText();
-        },
-        { timeout: 120_000 }
-      )
-      .toContain('FROM harmonised');
+    // SQL completion, asked of the kernel as JupyterLab's completer asks it (complete_request).
+    const reply = await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+      const code = '%%sql\nSELECT * FROM harm';
+      return (await kernel.requestComplete({ code, cursor_pos: code.length })).content;
+    });
+    expect(reply).toMatchObject({ status: 'ok', matches: ['harmonised'], cursor_start: 20 });
   });
 });
