@@ -239,13 +239,18 @@ test.describe('the NEO kernel', () => {
     await expect(page.locator('.odatis-vre-HarmonisedStatus')).toContainText('values', {
       timeout: 240_000
     });
-    // SQL completion, asked of the kernel as JupyterLab's completer asks it (complete_request).
-    const reply = await page.evaluate(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-      const code = '%%sql\nSELECT * FROM harm';
-      return (await kernel.requestComplete({ code, cursor_pos: code.length })).content;
-    });
-    expect(reply).toMatchObject({ status: 'ok', matches: ['harmonised'], cursor_start: 20 });
+    // SQL completion, asked of the kernel as JupyterLab's completer asks it (complete_request). It
+    // answers at once from the last table list, which the kernel refreshes once the data is attached.
+    const complete = () =>
+      page.evaluate(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        const code = '%%sql\nSELECT * FROM harm';
+        return (await kernel.requestComplete({ code, cursor_pos: code.length })).content;
+      });
+    await expect
+      .poll(async () => (await complete()).matches, { timeout: 60_000 })
+      .toEqual(['harmonised']);
+    expect(await complete()).toMatchObject({ status: 'ok', cursor_start: 20 });
   });
 });
