@@ -17,7 +17,7 @@ async function buildPage() {
   const { queryWebpackConfig } = require('../../packages/query/lib/webpack');
   const out = path.join(CACHE, 'page');
   const config = queryWebpackConfig(
-    path.join(__dirname, '..', '..', 'extensions', 'sql-extension')
+    path.join(__dirname, '..', '..', 'extensions', 'services-extension')
   );
   // The worker's parquet-wasm (the query package's version) and the wasm file the page names must match.
   config.resolve.alias['parquet-wasm/esm/parquet_wasm_bg.wasm$'] = path.join(
