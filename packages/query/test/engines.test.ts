@@ -249,9 +249,8 @@ describe.each(engines)('%s', (_label, create) => {
       }
     );
     setTimeout(() => controller.abort(), 300);
-    const started = Date.now();
     await expect(slow).rejects.toBeInstanceOf(QueryCancelledError);
-    expect(Date.now() - started).toBeLessThan(20000);
+    // The connection is free again: were DuckDB still scanning 10^11 rows, this would wait for hours.
     expect((await engine.query('SELECT 7 AS seven')).table.getChild('seven')!.get(0)).toBe(7);
   });
 });
