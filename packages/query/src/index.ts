@@ -4,11 +4,14 @@
  */
 export * from './engine';
 export * from './errors';
+export * from './export';
+export { formatArrowValue } from './format';
 export * from './harmonised';
 export {
   DuckDBWasmCore,
   type CoreEnvironment,
   type CoreQueryResult,
+  type ExportChunks,
   type ParquetDecoder
 } from './wasm-core';
 export {

@@ -12,7 +12,12 @@ import { createQueryWorkerApi, type QueryWorkerApi } from '../worker-api';
 import { createNodeWasmCore, nodeWasmBundles } from './wasm';
 
 export { NativeQueryEngine, createNativeEngine } from './native';
-export { createNodeWasmCore, nodeWasmBundles, nodeParquetDecoder } from './wasm';
+export {
+  createNodeWasmCore,
+  nodeWasmBundles,
+  nodeParquetDecoder,
+  nodeParquetEncoder
+} from './wasm';
 export { installSyncXMLHttpRequest, SyncXMLHttpRequest } from './sync-http';
 
 /** DuckDB-WASM in this thread: simplest, for CLI and benchmarks. A cancel is heard between query steps. */
