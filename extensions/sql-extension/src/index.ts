@@ -8,7 +8,14 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { Contents } from '@jupyterlab/services';
 import { LabIcon } from '@jupyterlab/ui-components';
-import { createBrowserQueryEngine, type FileFormat, type QueryEngine } from '@odatis-vre/query';
+import {
+  CATALOG_FILE,
+  FILE_EXTENSIONS,
+  HARMONISED_VIEW,
+  guessFormat,
+  type Catalog
+} from '@odatis-vre/harmonised';
+import { createBrowserQueryEngine, type QueryEngine } from '@odatis-vre/query';
 import {
   ChartKind,
   ExportFormat,
@@ -41,11 +48,6 @@ ORDER BY n DESC;
 
 const PARQUET_WASM = new URL('parquet-wasm/esm/parquet_wasm_bg.wasm', import.meta.url).href;
 
-function formatOf(path: string): FileFormat {
-  const ext = PathExt.extname(path.replace(/\.gz$/i, '')).toLowerCase();
-  return ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.arrow' ? 'arrow' : 'parquet';
-}
-
 /** The query engine of the session: one DuckDB-WASM worker, the harmonised data attached as a view. */
 function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<QueryEngine> {
   return (async () => {
@@ -63,22 +65,22 @@ function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<Qu
     });
     try {
       const model = await app.serviceManager.contents.get(
-        PathExt.join(harmonisedPath, 'catalog.json'),
+        PathExt.join(harmonisedPath, CATALOG_FILE),
         {
           type: 'file',
           format: 'text',
           content: true
         }
       );
-      const catalog = JSON.parse(String(model.content)) as { parquetFiles: { path: string }[] };
+      const catalog = JSON.parse(String(model.content)) as Catalog;
       const base = URLExt.join(PageConfig.getBaseUrl(), 'files', harmonisedPath);
       const files = catalog.parquetFiles.map(
         f => new URL(URLExt.join(base, f.path), window.location.href).href
       );
-      await engine.attachHarmonised({ files, name: 'harmonised' });
+      await engine.attachHarmonised({ files, name: HARMONISED_VIEW });
     } catch (reason) {
       console.warn(
-        `The harmonised dataset (${harmonisedPath}/catalog.json) could not be attached:`,
+        `The harmonised dataset (${harmonisedPath}/${CATALOG_FILE}) could not be attached:`,
         reason
       );
     }
@@ -107,7 +109,7 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
         // The engine fetches the file in its worker: nothing of it is decoded on the page.
         const url = await this.contents.getDownloadUrl(context.path);
         const source = { url: new URL(url, window.location.href).href };
-        await engine.registerFile(table, source, { format: formatOf(context.path) });
+        await engine.registerFile(table, source, { format: guessFormat(context.path) });
         await content.refreshSchema();
         await content.run();
       })
@@ -158,7 +160,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.docRegistry.addFileType({
       name: 'parquet',
       displayName: 'Parquet',
-      extensions: ['.parquet'],
+      extensions: [...FILE_EXTENSIONS.parquet],
       mimeTypes: ['application/vnd.apache.parquet'],
       fileFormat: 'base64',
       contentType: 'file',
@@ -167,7 +169,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.docRegistry.addFileType({
       name: 'arrow',
       displayName: 'Arrow IPC',
-      extensions: ['.arrow', '.arrows', '.feather'],
+      extensions: [...FILE_EXTENSIONS.arrow],
       mimeTypes: ['application/vnd.apache.arrow.file'],
       fileFormat: 'base64',
       contentType: 'file',

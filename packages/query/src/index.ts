@@ -6,7 +6,6 @@ export * from './engine';
 export * from './errors';
 export * from './export';
 export { formatArrowValue } from './format';
-export * from './harmonised';
 export {
   DuckDBWasmCore,
   type CoreEnvironment,

@@ -16,6 +16,7 @@ import {
 } from '@lumino/datagrid';
 import { Message } from '@lumino/messaging';
 import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
+import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
 import {
   EXPORT_FORMATS,
   type ExportFormat,
@@ -455,7 +456,7 @@ export class SqlWorkspace extends BoxPanel {
       dialect: PostgreSQL,
       schema,
       // Columns of the harmonised view complete without a table prefix: it is what most queries read.
-      defaultTable: schema.harmonised ? 'harmonised' : undefined,
+      defaultTable: schema[HARMONISED_VIEW] ? HARMONISED_VIEW : undefined,
       upperCaseKeywords: true
     });
   }
