@@ -2,6 +2,7 @@ import { PathExt } from '@jupyterlab/coreutils';
 import { Contents } from '@jupyterlab/services';
 import { BrowserStorageDrive } from '@jupyterlite/services';
 import { Signal } from '@lumino/signaling';
+import { inertType } from './mimetypes';
 import {
   ContentsPathError,
   encodeContentsPath,
@@ -69,13 +70,26 @@ export class MountedBrowserDrive extends BrowserStorageDrive {
     return this.withAccess(await super.get(encodeContentsPath(target), options));
   }
 
+  /**
+   * The file's URL: the server's /files/ URL for the site's files (served sandboxed), a blob: URL for the
+   * browser storage's, typed so that no document in it can run script (see inertType).
+   */
   async getDownloadUrl(path: string): Promise<string> {
     const target = this.checked(() => normalizeContentsPath(path), 'download');
     const stored = await this.storedBlobFile(target);
+    let blob: Blob;
     if (stored) {
-      return URL.createObjectURL(stored[BLOB]!);
+      blob = stored[BLOB]!;
+    } else {
+      const url = await super.getDownloadUrl(encodeContentsPath(target));
+      if (!url.startsWith('blob:')) {
+        return url;
+      }
+      blob = await (await fetch(url)).blob();
+      URL.revokeObjectURL(url);
     }
-    return super.getDownloadUrl(encodeContentsPath(target));
+    const type = inertType(blob.type);
+    return URL.createObjectURL(type === blob.type ? blob : new Blob([blob], { type }));
   }
 
   async newUntitled(options?: Contents.ICreateOptions): Promise<Contents.IModel> {
