@@ -89,7 +89,13 @@ function bundleHost(configFile) {
   });
 }
 
-async function buildAll({ skip = false, log = console.log } = {}) {
+/**
+ * @param {object} [options]
+ * @param {boolean} [options.skip] serve the site as it is if there is one
+ * @param {(line: string) => void} [options.log]
+ * @param {{name: string, source: string}[]} [options.readOnlyMounts] more read-only folders of the site
+ */
+async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] } = {}) {
   const siteDir = path.join(appDir, 'site');
   if (!fs.existsSync(path.join(root, 'node_modules', '@jupyter', 'builder'))) {
     throw new Error('Dependencies are not installed: run `npm ci` first.');
@@ -164,7 +170,8 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     mounts: [
       { name: 'shared', source: sharedData, readOnly: true },
       { name: 'shared/harmonised', source: harmonised, readOnly: true },
-      { name: 'examples', source: path.join(root, 'examples'), readOnly: true }
+      { name: 'examples', source: path.join(root, 'examples'), readOnly: true },
+      ...readOnlyMounts.map(m => ({ ...m, readOnly: true }))
     ],
     // app.version is the JupyterLab version, as in a stock JupyterLab.
     pageConfig: { appVersion: require('@jupyterlab/application/package.json').version }

@@ -32,7 +32,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `node scripts/start.js --port ${port}`,
+    // test/fixtures/untrusted holds hostile files (an SVG with a script…) served read-only, like shared/.
+    command: `node scripts/start.js --port ${port} --read-only-mount untrusted=test/fixtures/untrusted`,
     cwd: root,
     url: `http://127.0.0.1:${port}/lab/`,
     timeout: 20 * 60_000,
