@@ -66,6 +66,32 @@ async function convertSharedData(outDir) {
   );
 }
 
+/**
+ * The conversion report as the site serves it (shared/harmonised/report.json): the dataset is ".", a
+ * source file is named by its path in the site (shared/…). The build machine's folders never reach a page.
+ * Returns null when the report is already so.
+ */
+function servedReport(report) {
+  const sitePath = file => {
+    if (!path.isAbsolute(file)) return file;
+    const rel = path.relative(sharedData, file);
+    return rel.startsWith('..') || path.isAbsolute(rel)
+      ? path.basename(file)
+      : ['shared', ...rel.split(path.sep)].join('/');
+  };
+  const files = (report.files || []).map(f => (f.path ? { ...f, path: sitePath(f.path) } : f));
+  const changed = report.outDir !== '.' || files.some((f, i) => f.path !== report.files[i].path);
+  return changed ? { ...report, outDir: '.', files } : null;
+}
+
+/** Rewrites <dataset>/report.json with the paths the site serves (see servedReport). */
+function relativiseReport(datasetDir) {
+  const file = path.join(datasetDir, 'report.json');
+  if (!fs.existsSync(file)) return;
+  const served = servedReport(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (served) fs.writeFileSync(file, JSON.stringify(served, null, 1));
+}
+
 /** Runs rspack on a configuration file (an array of configurations); rejects with its errors. */
 function bundleHost(configFile) {
   const started = Date.now();
@@ -158,6 +184,7 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
     log('• harmonised dataset of the shared data (@odatis-vre/sno)');
     await convertSharedData(harmonised);
   }
+  relativiseReport(harmonised);
 
   log(
     '• site (host, prebuilt extensions, shared/ sample data and its harmonised dataset, examples/)'
@@ -179,7 +206,7 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
   return { siteDir };
 }
 
-module.exports = { buildAll };
+module.exports = { buildAll, servedReport };
 
 if (require.main === module) {
   buildAll().catch(error => {

@@ -63,6 +63,19 @@ test.describe('security of the embedded VRE', () => {
     const data = await page.request.get('/files/shared/README.md');
     expect(data.headers()['content-security-policy']).toMatch(/^sandbox;/);
     expect(data.headers()['x-content-type-options']).toBe('nosniff');
+    // The served conversion report names files as the site does, never by the build machine's folders.
+    const report = await (await page.request.get('/files/shared/harmonised/report.json')).json();
+    const strings = (value: unknown): string[] =>
+      typeof value === 'string'
+        ? [value]
+        : value && typeof value === 'object'
+          ? Object.values(value).flatMap(strings)
+          : [];
+    const absolute = /^(\/|[A-Za-z]:\\)[^/\\\s]+[/\\]/;
+    expect(strings(report).filter(text => absolute.test(text))).toEqual([]);
+    expect(report.outDir).toBe('.');
+    expect(report.files.length).toBeGreaterThan(0);
+    for (const file of report.files) expect(file.path).toMatch(/^shared\/[^/]+\/[^/]+$/);
     // A script injected into the page (as an XSS would) is refused by the policy. (On a page of its
     // own: the test's page must report no policy violation.)
     await openVre(page);

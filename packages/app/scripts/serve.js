@@ -10,6 +10,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const { pipeline } = require('stream');
+const { siteProxy, POLICY: PROXY_POLICY } = require('./proxy');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -41,6 +42,8 @@ const TYPES = {
  * because Vega compiles its expressions with `Function` (charts of the SQL workspace and of notebook
  * outputs); 'wasm-unsafe-eval' lets WebAssembly (parquet-wasm, DuckDB-WASM) compile. Workers get their
  * own policy from their script's response, which carries none: the kernel worker evaluates user code.
+ * connect-src allows https: because the data browser fetches catalogues that send CORS headers and are
+ * not in the proxy's allow-list straight from the page (see @odatis-vre/catalog's Transport).
  */
 const APP_POLICY = [
   "default-src 'self'",
@@ -48,7 +51,7 @@ const APP_POLICY = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
-  "connect-src 'self' data: blob:",
+  "connect-src 'self' data: blob: https:",
   "media-src 'self' data: blob:",
   "worker-src 'self' blob:",
   "frame-src 'self' blob: data:",
@@ -258,19 +261,36 @@ function labPage(siteDir) {
 }
 
 /**
- * The request handler: `routes` (e.g. a proxy) are tried before the site's files and pages.
- * `siteDir` must be a real path (see serveSite).
+ * The data browser's proxy (./proxy.js) as a route. It takes GET, HEAD and a catalogue-search POST;
+ * whatever it answers, its own errors included, is data for the page's scripts and never a page of
+ * this origin: sandboxed like the data files.
+ */
+function proxyRoute(proxy) {
+  return async (req, res) => {
+    if (!proxy.handles(req)) return false;
+    res.setHeader('Content-Security-Policy', PROXY_POLICY);
+    proxy.handle(req, res);
+    return true;
+  };
+}
+
+/**
+ * The request handler: `routes` (e.g. the proxy) are tried first, with any method; then, for GET and
+ * HEAD only, the site's files and pages. `siteDir` must be a real path (see serveSite).
  */
 function createHandler(siteDir, { routes = [] } = {}) {
-  const all = [...routes, staticFiles(siteDir), labPage(siteDir)];
+  const site = [staticFiles(siteDir), labPage(siteDir)];
   return async (req, res) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     try {
+      const request = parseRequestPath(req.url);
+      for (const route of routes) {
+        if (await route(req, res, request)) return;
+      }
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         throw new HttpError(405, `${req.method} is not served here.`);
       }
-      const request = parseRequestPath(req.url);
-      for (const route of all) {
+      for (const route of site) {
         if (await route(req, res, request)) return;
       }
       if (process.env.ODATIS_VRE_LOG_404) console.error(`404 ${req.url}`);
@@ -288,12 +308,16 @@ function createHandler(siteDir, { routes = [] } = {}) {
   };
 }
 
-/** Serves `siteDir` on host:port (port 0 = any free port); tries the next ports if busy. */
+/**
+ * Serves `siteDir` on host:port (port 0 = any free port); tries the next ports if busy. The data
+ * browser's proxy (configured by the site's extensions and ODATIS_VRE_PROXY_HOSTS) comes before `routes`.
+ */
 function serveSite(siteDir, { host = '127.0.0.1', port = 8686, tries = 20, routes = [] } = {}) {
   const root = fs.realpathSync(path.resolve(siteDir));
+  const all = [proxyRoute(siteProxy(root)), ...routes];
   return new Promise((resolve, reject) => {
     const attempt = (p, left) => {
-      const server = http.createServer(createHandler(root, { routes }));
+      const server = http.createServer(createHandler(root, { routes: all }));
       server.once('error', err => {
         if (err.code === 'EADDRINUSE' && left > 0 && p !== 0) attempt(p + 1, left - 1);
         else reject(err);
@@ -320,5 +344,6 @@ module.exports = {
   sendText,
   HttpError,
   APP_POLICY,
-  DATA_POLICY
+  DATA_POLICY,
+  PROXY_POLICY
 };
