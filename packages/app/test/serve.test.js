@@ -8,6 +8,7 @@ const { SeededRandom } = require('@odatis-vre/niche');
 const {
   APP_POLICY,
   DATA_POLICY,
+  isInside,
   parseRange,
   parseRequestPath,
   serveSite
@@ -136,7 +137,13 @@ describe('the static server of the embedded VRE', () => {
     expect(emptyRange.status).toBe(416);
   });
 
-  it('unit: parseRange and parseRequestPath', () => {
+  it('unit: parseRange, parseRequestPath and isInside (by path segments, not string prefix)', () => {
+    expect(isInside('/srv/site', '/srv/site')).toBe(true);
+    expect(isInside('/srv/site', '/srv/site/files/x.csv')).toBe(true);
+    expect(isInside('/srv/site', '/srv/site-private/secret.txt')).toBe(false);
+    expect(isInside('/srv/site', '/srv/sitefiles')).toBe(false);
+    expect(isInside('/srv/site', '/srv')).toBe(false);
+    expect(isInside('/srv/site', '/srv/site/..hidden')).toBe(true);
     expect(parseRange(undefined, 10)).toBeNull();
     expect(parseRange('bytes=2-4', 10)).toEqual({ start: 2, end: 4 });
     expect(parseRange('bytes=-3', 10)).toEqual({ start: 7, end: 9 });
