@@ -72,6 +72,32 @@ async function convertSharedData(outDir) {
   );
 }
 
+/**
+ * The conversion report as the site serves it (shared/harmonised/report.json): the dataset is ".", a
+ * source file is named by its path in the site (shared/…). The build machine's folders never reach a page.
+ * Returns null when the report is already so.
+ */
+function servedReport(report) {
+  const sitePath = file => {
+    if (!path.isAbsolute(file)) return file;
+    const rel = path.relative(sharedData, file);
+    return rel.startsWith('..') || path.isAbsolute(rel)
+      ? path.basename(file)
+      : ['shared', ...rel.split(path.sep)].join('/');
+  };
+  const files = (report.files || []).map(f => (f.path ? { ...f, path: sitePath(f.path) } : f));
+  const changed = report.outDir !== '.' || files.some((f, i) => f.path !== report.files[i].path);
+  return changed ? { ...report, outDir: '.', files } : null;
+}
+
+/** Rewrites <dataset>/report.json with the paths the site serves (see servedReport). */
+function relativiseReport(datasetDir) {
+  const file = path.join(datasetDir, 'report.json');
+  if (!fs.existsSync(file)) return;
+  const served = servedReport(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (served) fs.writeFileSync(file, JSON.stringify(served, null, 1));
+}
+
 /** Runs rspack on a configuration file (an array of configurations); rejects with its errors. */
 function bundleHost(configFile) {
   const started = Date.now();
@@ -95,7 +121,13 @@ function bundleHost(configFile) {
   });
 }
 
-async function buildAll({ skip = false, log = console.log } = {}) {
+/**
+ * @param {object} [options]
+ * @param {boolean} [options.skip] serve the site as it is if there is one
+ * @param {(line: string) => void} [options.log]
+ * @param {{name: string, source: string}[]} [options.readOnlyMounts] more read-only folders of the site
+ */
+async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] } = {}) {
   const siteDir = path.join(appDir, 'site');
   if (!fs.existsSync(path.join(root, 'node_modules', '@jupyter', 'builder'))) {
     throw new Error('Dependencies are not installed: run `npm ci` first.');
@@ -159,6 +191,7 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     log('• harmonised dataset of the shared data (@odatis-vre/sno)');
     await convertSharedData(harmonised);
   }
+  relativiseReport(harmonised);
 
   log(
     '• site (host, prebuilt extensions, shared/ sample data and its harmonised dataset, examples/)'
@@ -171,7 +204,8 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     mounts: [
       { name: 'shared', source: sharedData, readOnly: true },
       { name: 'shared/harmonised', source: harmonised, readOnly: true },
-      { name: 'examples', source: path.join(root, 'examples'), readOnly: true }
+      { name: 'examples', source: path.join(root, 'examples'), readOnly: true },
+      ...readOnlyMounts.map(m => ({ ...m, readOnly: true }))
     ],
     // app.version is the JupyterLab version, as in a stock JupyterLab.
     pageConfig: { appVersion: require('@jupyterlab/application/package.json').version }
@@ -179,7 +213,7 @@ async function buildAll({ skip = false, log = console.log } = {}) {
   return { siteDir };
 }
 
-module.exports = { buildAll };
+module.exports = { buildAll, servedReport };
 
 if (require.main === module) {
   buildAll().catch(error => {

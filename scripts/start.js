@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: builds what is missing or stale, assembles the embedded VRE site and serves it.
-// Options: --port N (default 8686, or $PORT), --host H (default 127.0.0.1), --build-only, --no-build.
+// Options: --port N (default 8686, or $PORT), --host H (default 127.0.0.1), --build-only, --no-build,
+// --read-only-mount NAME=FOLDER (repeatable: FOLDER is served read-only as NAME/, like shared/).
 const path = require('path');
 const { buildAll } = require('./build');
 const { serveSite } = require('../packages/app/scripts/serve');
@@ -10,8 +11,22 @@ function option(name, fallback) {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+function readOnlyMounts() {
+  return process.argv
+    .map((arg, i) => (arg === '--read-only-mount' ? process.argv[i + 1] : null))
+    .filter(Boolean)
+    .map(spec => {
+      const match = /^([^=/][^=]*)=(.+)$/.exec(spec);
+      if (!match) throw new Error(`--read-only-mount wants NAME=FOLDER, got "${spec}"`);
+      return { name: match[1], source: path.resolve(match[2]) };
+    });
+}
+
 async function main() {
-  const { siteDir } = await buildAll({ skip: process.argv.includes('--no-build') });
+  const { siteDir } = await buildAll({
+    skip: process.argv.includes('--no-build'),
+    readOnlyMounts: readOnlyMounts()
+  });
   if (process.argv.includes('--build-only')) return;
   const { url } = await serveSite(siteDir, {
     host: option('--host', process.env.HOST || '127.0.0.1'),

@@ -41,7 +41,8 @@ export default defineConfig({
       reuseExistingServer: false
     },
     {
-      command: `node scripts/start.js --port ${port}`,
+      // test/fixtures/untrusted holds hostile files (an SVG with a script…) served read-only, like shared/.
+      command: `node scripts/start.js --port ${port} --read-only-mount untrusted=test/fixtures/untrusted`,
       cwd: root,
       url: `http://127.0.0.1:${port}/lab/`,
       // The data browser's proxy may forward to the catalogue test server.

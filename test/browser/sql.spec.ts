@@ -36,6 +36,10 @@ async function run(page: Page): Promise<void> {
 }
 
 test.describe('the SQL workspace', () => {
+  // DuckDB-WASM and the harmonised dataset take minutes to start on a busy machine (newWorkspace waits
+  // 180 s for them): the tests get the time their own waits allow.
+  test.describe.configure({ timeout: 600_000 });
+
   test('queries the converted shared data, cancels, charts and exports', async ({
     page
   }, testInfo) => {

@@ -4,9 +4,22 @@ import * as path from 'path';
 
 /**
  * The browser tests' `test`: every test also checks that the page fetched nothing from outside
- * this machine (the VRE must work offline: no CDN, no news feed, no telemetry).
+ * this machine (the VRE must work offline: no CDN, no news feed, no telemetry), and that the
+ * application's security policy refused nothing.
  */
-export const test = base.extend<{ noExternalRequests: void }>({
+export const test = base.extend<{ noExternalRequests: void; noPolicyViolations: void }>({
+  // The application's Content-Security-Policy must not get in the way of anything the tests do.
+  noPolicyViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on('console', message => {
+        if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use();
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true }
+  ],
   noExternalRequests: [
     async ({ page }, use) => {
       const external: string[] = [];

@@ -4,12 +4,18 @@ import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { ILauncher } from '@jupyterlab/launcher';
 import { IStateDB } from '@jupyterlab/statedb';
+import { Contents } from '@jupyterlab/services';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { FILE_EXTENSIONS, guessFormat } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
 import { IHarmonisedDataset, IQueryEngine } from '@odatis-vre/services';
-import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
-import type { Table } from 'apache-arrow';
+import {
+  ChartKind,
+  ExportFormat,
+  SqlWorkspace,
+  tableNameForFile,
+  UnloadedFileModelFactory
+} from '@odatis-vre/sql';
 import sqlSvg from '../style/sql.svg';
 
 const PLUGIN_ID = '@odatis-vre/sql-extension:plugin';
@@ -33,27 +39,12 @@ GROUP BY ALL
 ORDER BY n DESC;
 `;
 
-const PARQUET_WASM = new URL('parquet-wasm/esm/parquet_wasm_bg.wasm', import.meta.url).href;
-
-/** Parquet bytes of a result, written by parquet-wasm (bundled with this extension). */
-async function writeParquet(table: Table): Promise<Uint8Array> {
-  const [parquet, arrow] = await Promise.all([import('parquet-wasm/esm'), import('apache-arrow')]);
-  await parquet.default({ module_or_path: PARQUET_WASM });
-  return parquet.writeParquet(parquet.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')));
-}
-
-function base64ToBytes(text: string): Uint8Array {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** Opens .parquet, .arrow and .csv files in a SQL workspace, as a table named after the file. */
 class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
   constructor(
     options: DocumentRegistry.IWidgetFactoryOptions,
-    private readonly workspace: (sql: string) => SqlWorkspace
+    private readonly workspace: (sql: string) => SqlWorkspace,
+    private readonly contents: Contents.IManager
   ) {
     super(options);
   }
@@ -66,13 +57,10 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
     void context.ready
       .then(async () => {
         const engine = await content.engineReady;
-        // The base64 model factory asks for base64; a drive may still answer text files as text.
-        const text = context.model.toString();
-        const bytes =
-          context.contentsModel?.format === 'text'
-            ? new TextEncoder().encode(text)
-            : base64ToBytes(text);
-        await engine.registerFile(table, { buffer: bytes }, { format: guessFormat(context.path) });
+        // The engine fetches the file in its worker: nothing of it is decoded on the page.
+        const url = await this.contents.getDownloadUrl(context.path);
+        const source = { url: new URL(url, window.location.href).href };
+        await engine.registerFile(table, source, { format: guessFormat(context.path) });
         await content.refreshSchema();
         await content.run();
       })
@@ -111,7 +99,6 @@ const plugin: JupyterFrontEndPlugin<void> = {
         editorFactory: editorServices.factoryService,
         contents: app.serviceManager.contents,
         state,
-        writeParquet,
         sql
       });
 
@@ -148,11 +135,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         label: 'SQL workspace',
         fileTypes: ['parquet', 'arrow', 'csv'],
         defaultFor: ['parquet', 'arrow'],
-        modelName: 'base64',
+        modelName: UnloadedFileModelFactory.NAME,
         readOnly: true
       },
-      make
+      make,
+      app.serviceManager.contents
     );
+    app.docRegistry.addModelFactory(new UnloadedFileModelFactory());
     factory.widgetCreated.connect((_, widget) => void tracker.add(widget));
     app.docRegistry.addWidgetFactory(factory);
 

@@ -15,6 +15,8 @@ const https = require('https');
 const path = require('path');
 
 const ROUTE = '/odatis-vre/proxy';
+/** The policy of every answer of the proxy: data for the page's scripts, never a page of this origin. */
+const POLICY = "sandbox; default-src 'none'";
 /** The only POST the proxy forwards: GeoNetwork 4's search (an Elasticsearch body). */
 const POST_PATHS = [/\/api\/search\/records\/_search$/];
 const FORWARDED_REQUEST_HEADERS = ['accept', 'range', 'content-type'];
@@ -133,7 +135,7 @@ function createProxy(options) {
       }
       const out = {
         // What the proxy serves is data for the page's scripts, never a page of this origin.
-        'Content-Security-Policy': "sandbox; default-src 'none'",
+        'Content-Security-Policy': POLICY,
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-store',
         'X-Odatis-Proxy-Upstream': target.href
@@ -314,4 +316,4 @@ function siteProxy(siteDir, env = process.env) {
   });
 }
 
-module.exports = { createProxy, siteProxy, hostsIn, ROUTE };
+module.exports = { createProxy, siteProxy, hostsIn, ROUTE, POLICY };

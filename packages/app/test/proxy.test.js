@@ -226,3 +226,96 @@ describe('the proxy’s bounds', () => {
     expect(statuses.sort()).toEqual([404, 404, 503]);
   });
 });
+
+describe('the proxy behind the embedded server’s hardening', () => {
+  let dir;
+  let site;
+  let base;
+  let hostile;
+  let hostileUrl;
+  const streaming = new Set();
+
+  beforeAll(async () => {
+    // A service that answers active content (HTML and SVG with scripts) and an endless stream.
+    hostile = http.createServer((req, res) => {
+      if (req.url === '/page.html') {
+        res.writeHead(200, { 'Content-Type': 'text/html' });
+        res.end('<html><script>localStorage.setItem("pwned", "yes")</script></html>');
+      } else if (req.url === '/image.svg') {
+        res.writeHead(200, { 'Content-Type': 'image/svg+xml' });
+        res.end('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+      } else if (req.url === '/endless') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        streaming.add(res);
+        res.on('close', () => streaming.delete(res));
+        const timer = setInterval(() => res.write('x'.repeat(16 * 1024)), 5);
+        res.on('close', () => clearInterval(timer));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise(r => hostile.listen(0, '127.0.0.1', r));
+    hostileUrl = `http://127.0.0.1:${hostile.address().port}`;
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-proxy-hardened-'));
+    fs.mkdirSync(path.join(dir, 'lab'));
+    fs.writeFileSync(path.join(dir, 'lab', 'index.html'), '<html>lab</html>');
+    process.env.ODATIS_VRE_PROXY_HOSTS = new URL(hostileUrl).host;
+    site = await serveSite(dir, { port: 0 });
+    delete process.env.ODATIS_VRE_PROXY_HOSTS;
+    base = site.url.replace(/lab\/$/, '');
+  });
+
+  afterAll(async () => {
+    site.server.close();
+    site.server.closeAllConnections();
+    hostile.close();
+    hostile.closeAllConnections();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const proxied = address => `${base}odatis-vre/proxy?url=${encodeURIComponent(address)}`;
+
+  it('serves a service’s HTML or SVG sandboxed, never as a page of the VRE', async () => {
+    for (const file of ['page.html', 'image.svg']) {
+      const response = await fetch(proxied(`${hostileUrl}/${file}`));
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain('<script>');
+      expect(response.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+  });
+
+  it('sandboxes the proxy’s own answers too, and turns malformed requests into a 4xx', async () => {
+    const answers = [
+      [`${base}odatis-vre/proxy`, 200],
+      [proxied('https://example.org/'), 403],
+      [`${base}odatis-vre/proxy?url=%`, 400],
+      [`${base}odatis-vre/proxy?url=%E0%A4%A`, 400],
+      [`${base}odatis-vre/proxy?url=${encodeURIComponent('http://[::1')}`, 400]
+    ];
+    for (const [url, status] of answers) {
+      const response = await fetch(url);
+      expect([url, response.status]).toEqual([url, status]);
+      expect(response.headers.get('content-security-policy')).toBe("sandbox; default-src 'none'");
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    // Malformed paths never reach the proxy: the server's path reading answers them.
+    for (const bad of ['odatis-vre/proxy%', 'odatis-vre%2Fproxy?url=x', 'odatis-vre/%/proxy']) {
+      expect((await fetch(base + bad)).status).toBe(400);
+    }
+    expect((await fetch(`${base}lab/`)).status).toBe(200);
+  });
+
+  it('closes the service’s stream when the page goes away', async () => {
+    const controller = new AbortController();
+    const response = await fetch(proxied(`${hostileUrl}/endless`), { signal: controller.signal });
+    const reader = response.body.getReader();
+    await reader.read();
+    expect(streaming.size).toBe(1);
+    controller.abort();
+    const deadline = Date.now() + 10_000;
+    while (streaming.size > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 50));
+    expect(streaming.size).toBe(0);
+    expect((await fetch(`${base}lab/`)).status).toBe(200);
+  });
+});

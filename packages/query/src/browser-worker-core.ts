@@ -6,6 +6,7 @@
  */
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
+import type { ParquetEncoder } from './export';
 import { DuckDBWasmCore, type ParquetDecoder } from './wasm-core';
 import { RANGE_READS, type QueryWorkerInit } from './worker-api';
 
@@ -26,6 +27,40 @@ export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWa
       return parquet.readParquet(bytes).intoIPCStream();
     }
   };
+  // Streamed: parquet-wasm's writer flushes each row group as it fills, so memory holds about one.
+  const encoder: ParquetEncoder = {
+    async *encode(ipcStreams) {
+      const input = ipcStreams[Symbol.asyncIterator]();
+      const batches = new ReadableStream({
+        async pull(controller) {
+          const next = await input.next();
+          if (next.done) {
+            controller.close();
+            return;
+          }
+          const table = parquet.Table.fromIPCStream(next.value);
+          try {
+            for (const batch of table.recordBatches()) controller.enqueue(batch);
+          } finally {
+            table.free();
+          }
+        },
+        async cancel() {
+          await input.return?.();
+        }
+      });
+      const reader = (await parquet.transformParquetStream(batches)).getReader();
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          yield value as Uint8Array;
+        }
+      } finally {
+        await reader.cancel().catch(() => undefined);
+      }
+    }
+  };
   // Typings of the 'blocking' subpath are the node build's; under a bundler it resolves to the browser build.
   const runtime = (duckdb as unknown as { BROWSER_RUNTIME: DuckDBRuntime }).BROWSER_RUNTIME;
   const bindings = await duckdb.createDuckDB(
@@ -42,5 +77,5 @@ export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWa
     query: { castDecimalToDouble: true },
     filesystem: { ...(init.filesystem ?? RANGE_READS) }
   });
-  return new DuckDBWasmCore(bindings, { parquet: decoder });
+  return new DuckDBWasmCore(bindings, { parquet: decoder, parquetEncoder: encoder });
 }

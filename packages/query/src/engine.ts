@@ -5,6 +5,7 @@
  */
 import type { FileFormat } from '@odatis-vre/harmonised';
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
+import type { ExportOptions, ExportStream } from './export';
 
 /** Which engine answers. */
 export type EngineKind = 'duckdb-wasm' | 'duckdb-wasm-worker' | 'duckdb-native';
@@ -121,6 +122,11 @@ export interface QueryEngine {
   query(sql: string, options?: QueryOptions): Promise<QueryResult>;
   /** Run SQL whose result may be large; batches arrive as they are produced. */
   stream(sql: string, options?: StreamOptions): QueryStream;
+  /**
+   * Write the result of `sql` as a CSV, Arrow IPC or Parquet file. The bytes are made inside the engine
+   * (the worker, in the browser) from the streamed result, and arrive a few megabytes at a time.
+   */
+  exportQuery(sql: string, options: ExportOptions): ExportStream;
   /**
    * Make a file queryable as the view (or, for Arrow, table) `name`. Parquet from a URL is read with
    * Range requests. Registered files survive an engine restart.

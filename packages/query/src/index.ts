@@ -4,10 +4,13 @@
  */
 export * from './engine';
 export * from './errors';
+export * from './export';
+export { formatArrowValue } from './format';
 export {
   DuckDBWasmCore,
   type CoreEnvironment,
   type CoreQueryResult,
+  type ExportChunks,
   type ParquetDecoder
 } from './wasm-core';
 export {

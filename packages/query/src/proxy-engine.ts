@@ -23,6 +23,7 @@ import type {
   TableInfo
 } from './engine';
 import { EngineCrashedError, QueryCancelledError, QueryError, reviveError } from './errors';
+import { createExportStream, type ExportOptions, type ExportStream } from './export';
 import { createQueryStream, now } from './stream';
 import type { QueryWorkerApi, QueryWorkerInit } from './worker-api';
 
@@ -121,6 +122,43 @@ export class ProxyQueryEngine implements QueryEngine {
     };
     return createQueryStream(
       setSchema => batches.call(this, setSchema),
+      async () => {
+        ended = true;
+        await this.cancelQuietly(id);
+      }
+    );
+  }
+
+  exportQuery(sql: string, options: ExportOptions): ExportStream {
+    const id = this.newId('e');
+    const maxBytes = options.bytesPerTransfer ?? 4 * 1024 * 1024;
+    const signal = options.signal;
+    let rows = 0;
+    // Set once the worker has nothing more for this export, or it was told to stop.
+    let ended = false;
+    const chunks = async function* (this: ProxyQueryEngine): AsyncGenerator<Uint8Array> {
+      try {
+        await this.cancellable(id, sql, signal, api => api.openExport(id, sql, options.format));
+        for (;;) {
+          const hop = await this.cancellable(id, sql, signal, api =>
+            api.nextExportChunks(id, maxBytes)
+          );
+          if (hop === null) {
+            ended = true;
+            return;
+          }
+          rows = hop.rows;
+          yield* hop.chunks;
+        }
+      } finally {
+        if (!ended) {
+          await this.cancelQuietly(id);
+        }
+      }
+    };
+    return createExportStream(
+      () => chunks.call(this),
+      () => rows,
       async () => {
         ended = true;
         await this.cancelQuietly(id);

@@ -6,6 +6,46 @@ export function now(): number {
   return typeof performance !== 'undefined' ? performance.now() : Date.now();
 }
 
+/** What every engine's stream shares: an async iterable with its elapsed time and a cancel. */
+export interface Cancellable<T> extends AsyncIterable<T> {
+  /** Milliseconds since the stream was opened. */
+  readonly elapsedMs: number;
+  /** Stop the engine's work and end the iteration; safe to call more than once. */
+  cancel(): Promise<void>;
+}
+
+/**
+ * `properties` (getters kept) made into a Cancellable over `produce()`: `stop` asks the engine to stop
+ * what has not finished, then the generator is returned (which runs its `finally`).
+ */
+export function cancellable<T, P extends object>(
+  produce: () => AsyncGenerator<T>,
+  stop: () => void | Promise<void>,
+  properties: P
+): P & Cancellable<T> {
+  const started = now();
+  let finished = false;
+  const iterator = (async function* () {
+    try {
+      yield* produce();
+    } finally {
+      finished = true;
+    }
+  })();
+  return Object.defineProperties(properties, {
+    elapsedMs: { get: () => now() - started },
+    cancel: {
+      value: async () => {
+        if (!finished) {
+          await stop();
+          await iterator.return(undefined);
+        }
+      }
+    },
+    [Symbol.asyncIterator]: { value: () => iterator }
+  }) as P & Cancellable<T>;
+}
+
 /**
  * A `QueryStream` around an engine's batch generator. What every engine shares lives here: the schema
  * promise, the row count, the elapsed time and cancel. `produce` announces the schema with `setSchema`
@@ -16,9 +56,7 @@ export function createQueryStream(
   produce: (setSchema: (schema: Schema) => void) => AsyncGenerator<RecordBatch>,
   stop: () => void | Promise<void>
 ): QueryStream {
-  const started = now();
   let rows = 0;
-  let finished = false;
   let resolveSchema!: (s: Schema) => void;
   let rejectSchema!: (e: unknown) => void;
   const schema = new Promise<Schema>((resolve, reject) => {
@@ -35,25 +73,12 @@ export function createQueryStream(
     } catch (e) {
       rejectSchema(e);
       throw e;
-    } finally {
-      finished = true;
     }
   };
-  const iterator = counted();
-  return {
+  return cancellable(counted, stop, {
     schema,
     get rows() {
       return rows;
-    },
-    get elapsedMs() {
-      return now() - started;
-    },
-    async cancel() {
-      if (!finished) {
-        await stop();
-        await iterator.return(undefined);
-      }
-    },
-    [Symbol.asyncIterator]: () => iterator
-  };
+    }
+  });
 }

@@ -7,7 +7,7 @@
  * comlink layer can move it across the boundary without copying Arrow objects.
  */
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import { tableFromIPC } from 'apache-arrow';
+import { RecordBatch, RecordBatchReader, tableFromIPC } from 'apache-arrow';
 import type {
   AttachedDataset,
   FileFormat,
@@ -23,6 +23,7 @@ import {
 } from '@odatis-vre/harmonised';
 import { INTERNAL_PREFIX, LIST_TABLES_SQL, quoteIdentifier, quoteLiteral } from './engine';
 import { harmonisedSelectList, utcWithoutIcu } from './relation';
+import { countRows, encodeResult, type ExportFormat, type ParquetEncoder } from './export';
 import {
   EngineCrashedError,
   QueryCancelledError,
@@ -41,6 +42,8 @@ export interface ParquetDecoder {
 /** What the host (browser worker, node) provides to the core. */
 export interface CoreEnvironment {
   parquet: ParquetDecoder;
+  /** Writes Parquet exports; without it, a Parquet export is refused. */
+  parquetEncoder?: ParquetEncoder;
   /** Read a local file (node only). */
   readPath?(path: string): Promise<Uint8Array>;
   /** Fetch a whole file (CSV, Arrow) by URL. Default: global fetch. */
@@ -86,6 +89,20 @@ interface Running {
   sql: string;
 }
 
+/** An export being written: its bytes, the rows read so far, whether its bytes have all been taken. */
+interface Export {
+  chunks: AsyncGenerator<Uint8Array>;
+  counter: { rows: number };
+  done: boolean;
+}
+
+/** What `nextExportChunks` hands over: the next bytes of the file, and the result rows written so far. */
+export interface ExportChunks {
+  /** One chunk with a buffer of its own (the writers' chunks may share theirs), ready to transfer. */
+  chunks: Uint8Array[];
+  rows: number;
+}
+
 interface Registration {
   name: string;
   source: FileSource;
@@ -98,6 +115,7 @@ export class DuckDBWasmCore {
   private readonly streams = new Map<string, Running>();
   /** Streams that reached their end: the next `nextBatches` answers null once. */
   private readonly ended = new Set<string>();
+  private readonly exports = new Map<string, Export>();
   private fatal: string | null = null;
   private seq = 0;
 
@@ -195,8 +213,88 @@ export class DuckDBWasmCore {
     this.close(id, this.streams);
   }
 
+  /**
+   * Start writing the result of `sql` as a file of `format` (the query runs as a stream); its bytes
+   * are taken with `nextExportChunks`.
+   */
+  async openExport(id: string, sql: string, format: ExportFormat): Promise<void> {
+    if (this.exports.has(id)) {
+      throw new QueryError(`An export with id '${id}' is already running.`);
+    }
+    if (format === 'parquet' && !this.env.parquetEncoder) {
+      throw new QueryError('This engine cannot write Parquet files.', sql);
+    }
+    const header = await this.openStream(id, sql);
+    const reader = RecordBatchReader.from([header]);
+    reader.open();
+    const counter = { rows: 0 };
+    const batches = async function* (this: DuckDBWasmCore): AsyncGenerator<RecordBatch> {
+      for (;;) {
+        const chunks = await this.nextBatches(id, 16);
+        if (chunks === null) return;
+        yield* RecordBatchReader.from([header, ...chunks]);
+      }
+    };
+    const source = { schema: reader.schema, batches: countRows(batches.call(this), counter) };
+    this.exports.set(id, {
+      chunks: encodeResult(format, source, this.env.parquetEncoder),
+      counter,
+      done: false
+    });
+  }
+
+  /** About `maxBytes` more of an export's file (at least one chunk), or null once all were taken. */
+  async nextExportChunks(id: string, maxBytes: number): Promise<ExportChunks | null> {
+    const run = this.exports.get(id);
+    if (!run || run.done) {
+      this.exports.delete(id);
+      if (run) return null;
+      throw new QueryError(`No export '${id}': it was closed, cancelled or never opened.`);
+    }
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      while (size < maxBytes) {
+        const next = await run.chunks.next();
+        if (next.done) {
+          run.done = true;
+          break;
+        }
+        chunks.push(next.value);
+        size += next.value.byteLength;
+      }
+    } catch (e) {
+      this.closeExport(id);
+      throw e instanceof QueryError
+        ? e
+        : new QueryError(`Export failed: ${(e as Error)?.message ?? e}`);
+    }
+    if (run.done && chunks.length === 0) {
+      this.exports.delete(id);
+      return null;
+    }
+    const joined = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      joined.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return { chunks: [joined], rows: run.counter.rows };
+  }
+
+  /** Stop an export and release its query. */
+  closeExport(id: string): void {
+    const run = this.exports.get(id);
+    this.exports.delete(id);
+    void run?.chunks.return(undefined).catch(() => undefined);
+    this.closeStream(id);
+  }
+
   /** Cancel a running query or stream. Returns false if nothing with that id runs. */
   cancel(id: string): boolean {
+    if (this.exports.has(id)) {
+      this.closeExport(id);
+    }
     const run = this.running.get(id) ?? this.streams.get(id);
     if (!run) {
       return false;
@@ -436,7 +534,8 @@ export class DuckDBWasmCore {
   private async parquetAsArrow(source: FileSource): Promise<Uint8Array> {
     const where = 'url' in source ? source.url : 'path' in source ? source.path : 'buffer';
     try {
-      return 'url' in source
+      // Range requests need an HTTP server; a blob: URL (a file of the browser's storage) is read whole.
+      return 'url' in source && !source.url.startsWith('blob:')
         ? await this.env.parquet.fromUrl(source.url)
         : await this.env.parquet.fromBuffer(await this.bytesOf(source));
     } catch (e) {

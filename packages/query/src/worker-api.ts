@@ -11,7 +11,8 @@ import type {
   HarmonisedDataset,
   TableInfo
 } from './engine';
-import type { CoreQueryResult, DuckDBWasmCore } from './wasm-core';
+import type { ExportFormat } from './export';
+import type { CoreQueryResult, DuckDBWasmCore, ExportChunks } from './wasm-core';
 
 /** URLs of the DuckDB-WASM files, served by the application's own build (never a CDN). */
 export interface DuckDBWasmBundles {
@@ -61,6 +62,9 @@ export interface QueryWorkerApi {
   openStream(id: string, sql: string): Promise<Uint8Array>;
   nextBatches(id: string, maxMessages: number): Promise<Uint8Array[] | null>;
   closeStream(id: string): Promise<void>;
+  openExport(id: string, sql: string, format: ExportFormat): Promise<void>;
+  nextExportChunks(id: string, maxBytes: number): Promise<ExportChunks | null>;
+  closeExport(id: string): Promise<void>;
   cancel(id: string): Promise<boolean>;
   registerFile(name: string, source: FileSource, format?: FileFormat): Promise<void>;
   attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset>;
@@ -101,6 +105,14 @@ export function createQueryWorkerApi(
     },
     async closeStream(id) {
       ready().closeStream(id);
+    },
+    openExport: (id, sql, format) => ready().openExport(id, sql, format),
+    async nextExportChunks(id, maxBytes) {
+      const hop = await ready().nextExportChunks(id, maxBytes);
+      return hop ? transfer(hop, buffers(hop.chunks)) : null;
+    },
+    async closeExport(id) {
+      ready().closeExport(id);
     },
     async cancel(id) {
       return ready().cancel(id);

@@ -4,9 +4,18 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { tableFromArrays, tableToIPC, Float64, Int32, type Table } from 'apache-arrow';
+import {
+  tableFromArrays,
+  tableFromIPC,
+  tableToIPC,
+  Float64,
+  Int32,
+  type Table
+} from 'apache-arrow';
 import { HARMONISED_RELATION } from '@odatis-vre/harmonised';
+import { readParquet } from 'parquet-wasm/node';
 import type { QueryEngine } from '../src/engine';
+import type { ExportFormat } from '../src/export';
 import { QueryCancelledError, QueryError } from '../src/errors';
 import {
   createNativeEngine,
@@ -238,6 +247,96 @@ describe.each(engines)('%s', (_label, create) => {
     }
     expect(rows).toBeLessThan(10000000);
     expect((await engine.query('SELECT 1 AS one')).rows).toBe(1);
+  });
+
+  it('exports a result as CSV, Arrow and Parquet files, made from the streamed result', async () => {
+    const sql = `SELECT i::INTEGER AS i, i * 0.25 AS v, 'site, "' || (i % 7) || '"' AS label,
+                        TIMESTAMP '2020-01-01' + to_minutes(i) AS t
+                   FROM range(120000) r(i) ORDER BY i`;
+    const expected = (await engine.query(sql)).table;
+    const file = async (format: ExportFormat) => {
+      const stream = engine.exportQuery(sql, { format, bytesPerTransfer: 256 * 1024 });
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      const bytes = new Uint8Array(Buffer.concat(chunks));
+      expect([format, stream.rows, stream.bytes]).toEqual([format, 120000, bytes.length]);
+      return bytes;
+    };
+
+    const csv = await file('csv');
+    const lines = new TextDecoder().decode(csv).split('\r\n');
+    expect(lines.slice(0, 3)).toEqual([
+      'i,v,label,t',
+      '0,0,"site, ""0""",2020-01-01',
+      '1,0.25,"site, ""1""",2020-01-01T00:01:00Z'
+    ]);
+    expect(lines.length).toBe(120002); // header, rows, the empty string after the last CRLF
+    expect(lines[120000]).toBe('119999,29999.75,"site, ""5""",2020-03-24T07:59:00Z');
+    // DuckDB reads the file back to the same values.
+    await engine.registerFile('csv_back', { buffer: csv }, { format: 'csv' });
+    const back = (
+      await engine.query(
+        `SELECT count(*)::INTEGER AS n, sum(i)::DOUBLE AS si, sum(v) AS sv,
+                count(DISTINCT label)::INTEGER AS labels FROM csv_back`
+      )
+    ).table
+      .get(0)!
+      .toJSON();
+    expect(back).toEqual({ n: 120000, si: 7199940000, sv: 1799985000, labels: 7 });
+
+    const fromArrow = tableFromIPC(await file('arrow'));
+    expect(fromArrow.numRows).toBe(120000);
+    expect(fromArrow.schema.fields.map(f => f.name)).toEqual(['i', 'v', 'label', 't']);
+    for (const row of [0, 1, 65535, 119999]) {
+      expect(fromArrow.get(row)!.toJSON()).toEqual(expected.get(row)!.toJSON());
+    }
+
+    const fromParquet = tableFromIPC(readParquet(await file('parquet')).intoIPCStream());
+    expect(fromParquet.numRows).toBe(120000);
+    for (const row of [0, 1, 65535, 119999]) {
+      const got = fromParquet.get(row)!.toJSON();
+      const want = expected.get(row)!.toJSON();
+      expect([got.i, got.v, got.label]).toEqual([want.i, want.v, want.label]);
+    }
+  });
+
+  it('exports an empty result with its columns, and stops an export when cancelled', async () => {
+    const collect = async (stream: AsyncIterable<Uint8Array>) => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of stream) chunks.push(chunk);
+      return new Uint8Array(Buffer.concat(chunks));
+    };
+    const emptyCsv = await collect(
+      engine.exportQuery('SELECT 1 AS a, 2.5 AS b WHERE false', { format: 'csv' })
+    );
+    expect(new TextDecoder().decode(emptyCsv)).toBe('a,b\r\n');
+    const emptyArrow = tableFromIPC(
+      await collect(engine.exportQuery('SELECT 1 AS a WHERE false', { format: 'arrow' }))
+    );
+    expect([emptyArrow.numRows, emptyArrow.schema.fields.map(f => f.name)]).toEqual([0, ['a']]);
+
+    // A file far too large to finish: the first chunks, then cancel.
+    const huge = engine.exportQuery('SELECT i, i * 2 AS j FROM range(1000000000) t(i)', {
+      format: 'csv',
+      bytesPerTransfer: 64 * 1024
+    });
+    let taken = 0;
+    for await (const chunk of huge) {
+      taken += chunk.byteLength;
+      if (taken > 200_000) await huge.cancel();
+    }
+    expect(huge.rows).toBeLessThan(1000000000);
+    // By signal too, and the engine answers afterwards.
+    const controller = new AbortController();
+    const signalled = collect(
+      engine.exportQuery('SELECT i FROM range(1000000000) t(i)', {
+        format: 'arrow',
+        signal: controller.signal
+      })
+    );
+    setTimeout(() => controller.abort(), 200);
+    await expect(signalled).rejects.toBeInstanceOf(QueryCancelledError);
+    expect((await engine.query('SELECT 3 AS three')).table.getChild('three')!.get(0)).toBe(3);
   });
 
   it('cancels a running query', async () => {

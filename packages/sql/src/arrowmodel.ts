@@ -1,28 +1,9 @@
 import { DataModel } from '@lumino/datagrid';
-import { DataType, Table, Type, Vector } from 'apache-arrow';
+import { formatArrowValue } from '@odatis-vre/query';
+import { Table, Vector } from 'apache-arrow';
 
-/** How a cell of a given Arrow type is shown in the grid. */
-export function formatArrowValue(value: unknown, type: DataType): string {
-  if (value === null || value === undefined) {
-    return '';
-  }
-  switch (type.typeId) {
-    case Type.Timestamp:
-    case Type.Date: {
-      const ms = typeof value === 'bigint' ? Number(value) : (value as number);
-      const iso = new Date(ms).toISOString();
-      return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.replace('.000Z', 'Z');
-    }
-    case Type.Float:
-      return Number.isInteger(value) ? `${value}` : `${+(value as number).toPrecision(12)}`;
-    default:
-      if (typeof value === 'bigint') return value.toString();
-      if (value instanceof Uint8Array) return `<${value.length} bytes>`;
-      if (typeof value === 'object')
-        return JSON.stringify(value, (_k, v) => (typeof v === 'bigint' ? `${v}` : v));
-      return String(value);
-  }
-}
+/** How a cell is shown: as CSV exports write it (one formatting, in @odatis-vre/query). */
+export { formatArrowValue };
 
 /**
  * A data-grid model reading cells straight from an Arrow table's column vectors: no row objects

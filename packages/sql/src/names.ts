@@ -25,3 +25,88 @@ export function freePath(
   }
   return candidate;
 }
+
+/** Names Windows reserves (with any extension): a file so named could not be downloaded there. */
+const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)?$/i;
+
+/**
+ * Why `path` cannot name an exported file, in a sentence, or null if it can. Names are kept portable:
+ * what JupyterLite's storage, a Jupyter server and the user's own computer (after a download) accept.
+ */
+export function exportPathProblem(path: string): string | null {
+  if (path.trim() === '') {
+    return 'The file name is empty.';
+  }
+  if (/[\u0000-\u001f\u007f]/.test(path)) {
+    return 'A file name cannot contain a line break, a tab or another control character.';
+  }
+  if (path.includes('%')) {
+    return 'A file name cannot contain "%": the browser storage reads it as the start of an URL escape.';
+  }
+  const segments = path.replace(/^\/+/, '').split('/');
+  for (const segment of segments) {
+    if (segment === '') {
+      return `"${path}" has an empty folder name (two slashes in a row, or a slash at the end).`;
+    }
+    if (segment === '.' || segment === '..') {
+      return `"${path}" uses "${segment}": give the folder by its name.`;
+    }
+    if (/[\\:*?"<>|]/.test(segment)) {
+      return `"${segment}" contains one of \\ : * ? " < > |, which file names cannot hold on Windows.`;
+    }
+    if (/[. ]$/.test(segment)) {
+      return `"${segment}" ends with a dot or a space, which Windows drops from file names.`;
+    }
+    if (WINDOWS_RESERVED.test(segment)) {
+      return `"${segment}" is a name Windows reserves for a device: choose another one.`;
+    }
+    if (new TextEncoder().encode(segment).length > 255) {
+      return `"${segment.slice(0, 40)}…" is longer than the 255 bytes a file name can have.`;
+    }
+  }
+  return null;
+}
+
+/** Where contents live, as far as choosing names needs it. */
+export interface NamedContents {
+  get(path: string, options?: { content?: boolean }): Promise<{ content: unknown }>;
+  save(path: string, options?: object): Promise<unknown>;
+}
+
+/** A queue for browsers without the Web Locks API (and for node tests). */
+let chain: Promise<unknown> = Promise.resolve();
+
+/** Runs `task` alone: in every tab of this site (Web Locks), or at least in this page. */
+async function exclusively<T>(name: string, task: () => Promise<T>): Promise<T> {
+  const locks = (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
+  if (locks) {
+    return locks.request(name, task);
+  }
+  const run = chain.then(task, task);
+  chain = run.catch(() => undefined);
+  return run;
+}
+
+interface LockManagerLike {
+  request<T>(name: string, task: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * A new path `dir/stem.ext` (or `stem-2.ext`…) for an export, claimed at once with an empty file: the
+ * listing, the choice and the claim happen under one lock, so two exports started together (two
+ * workspaces, a double click, two tabs) never choose the same name.
+ */
+export async function reserveFreePath(
+  contents: NamedContents,
+  dir: string,
+  stem: string,
+  extension: string
+): Promise<string> {
+  return exclusively('odatis-vre:export-names', async () => {
+    const listing = await contents.get(dir, { content: true });
+    const taken = new Set((listing.content as { path: string }[]).map(m => m.path));
+    const path = freePath(dir, stem, extension, taken);
+    await contents.save(path, { type: 'file', format: 'text', content: '' });
+    return path;
+  });
+}

@@ -17,24 +17,18 @@ import {
 import { Message } from '@lumino/messaging';
 import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
-import type { QueryEngine, TableInfo } from '@odatis-vre/query';
+import {
+  EXPORT_FORMATS,
+  type ExportFormat,
+  type QueryEngine,
+  type TableInfo
+} from '@odatis-vre/query';
 import type { Table } from 'apache-arrow';
 import { ArrowDataModel } from './arrowmodel';
 import { ChartKind, chartSpec, suggestCharts, VegaLiteSpec } from './charts';
-import { ExportFormat, tableToArrowFile, tableToCsv } from './export';
 import { addToHistory, HISTORY_KEY, HistoryEntry } from './history';
-import { freePath } from './names';
-
-/** Writes Parquet bytes of a result (provided by the extension, which owns the wasm asset). */
-export type ParquetWriter = (table: Table) => Promise<Uint8Array>;
-
-function toBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  }
-  return btoa(binary);
-}
+import { exportPathProblem, reserveFreePath } from './names';
+import { ChunkedSave } from './save';
 
 /**
  * The SQL workspace: an SQL editor with schema completion, the tables of the query engine,
@@ -47,7 +41,6 @@ export class SqlWorkspace extends BoxPanel {
     this.engineReady = Promise.resolve(options.engine);
     this.contents = options.contents;
     this.state = options.state ?? null;
-    this.writeParquet = options.writeParquet ?? null;
     this.exportDir = options.exportDir ?? '';
 
     this.editorModel = new CodeEditor.Model({ mimeType: 'text/x-sql' });
@@ -71,27 +64,30 @@ export class SqlWorkspace extends BoxPanel {
     this.cancelButton = new ToolbarButton({
       icon: stopIcon,
       label: 'Cancel',
-      tooltip: 'Cancel the running query',
+      tooltip: 'Cancel the running query or export',
       enabled: false,
       onClick: () => this.cancel()
     });
     this.toolbar.addItem('run', this.runButton);
     this.toolbar.addItem('cancel', this.cancelButton);
-    for (const format of ['csv', 'parquet', 'arrow'] as ExportFormat[]) {
-      this.toolbar.addItem(
-        `export-${format}`,
-        new ToolbarButton({
-          icon: downloadIcon,
-          label: format.toUpperCase(),
-          tooltip: `Export the result to the workspace as ${format.toUpperCase()}`,
-          onClick: () =>
+    for (const format of EXPORT_FORMATS) {
+      const button = new ToolbarButton({
+        icon: downloadIcon,
+        label: format.toUpperCase(),
+        tooltip: `Export the result to the workspace as ${format.toUpperCase()}`,
+        onClick: () => {
+          // A second click while an export runs (a double click) does nothing.
+          if (!this.exportController) {
             void this.exportResult(format).catch(reason =>
               this.showError(
                 `Export to ${format.toUpperCase()} failed: ${(reason as Error).message ?? reason}`
               )
-            )
-        })
-      );
+            );
+          }
+        }
+      });
+      this.exportButtons.push(button);
+      this.toolbar.addItem(`export-${format}`, button);
     }
     this.status = new Widget();
     this.status.addClass('odatis-SqlWorkspace-status');
@@ -217,6 +213,7 @@ export class SqlWorkspace extends BoxPanel {
       const engine = await this.engineReady;
       const result = await engine.query(sql, { signal: this.controller.signal });
       this.showTable(result.table);
+      this.resultSql = sql;
       entry.rows = result.rows;
       entry.elapsedMs = result.elapsedMs;
       this.setStatus(
@@ -238,7 +235,7 @@ export class SqlWorkspace extends BoxPanel {
       window.clearInterval(this.ticker);
       this.controller = null;
       this.runButton.enabled = true;
-      this.cancelButton.enabled = false;
+      this.cancelButton.enabled = this.exportController !== null;
       await this.remember(entry);
     }
   }
@@ -249,9 +246,15 @@ export class SqlWorkspace extends BoxPanel {
     this.error.show();
   }
 
-  /** Cancels the running query, if any. */
+  /** Cancels the running query and the running export, if any. */
   cancel(): void {
     this.controller?.abort();
+    this.exportController?.abort();
+  }
+
+  /** Whether an export of the result is being written. */
+  get exporting(): boolean {
+    return this.exportController !== null;
   }
 
   /** Shows a chart of the current result; `kind` defaults to the first chart the result supports. */
@@ -289,10 +292,17 @@ export class SqlWorkspace extends BoxPanel {
     return this.spec;
   }
 
-  /** Writes the current result to the workspace; asks before overwriting. Returns the path written. */
+  /**
+   * Writes the current result to the workspace as a file: a new `query-result.<ext>` (never an existing
+   * file), or `path` (asking before overwriting). The engine makes the file's bytes from the result's
+   * query, in its worker, and they are saved in chunks as they come: the page stays responsive however
+   * large the result. One export at a time per workspace; `cancel()` stops it. Returns the path written,
+   * or null if nothing was (no result, cancelled, not overwritten).
+   */
   async exportResult(format: ExportFormat, path?: string): Promise<string | null> {
     const table = this.table;
-    if (!table) {
+    const sql = this.resultSql;
+    if (!table || !sql) {
       await showDialog({
         title: 'Nothing to export',
         body: 'Run a query first.',
@@ -300,30 +310,75 @@ export class SqlWorkspace extends BoxPanel {
       });
       return null;
     }
-    const extension = format === 'arrow' ? 'arrow' : format;
-    let target = path;
-    if (!target) {
-      const listing = await this.contents.get(this.exportDir, { content: true });
-      const taken = new Set((listing.content as Contents.IModel[]).map(m => m.path));
-      target = freePath(this.exportDir, 'query-result', extension, taken);
-    } else if (await this.exists(target)) {
-      const answer = await showDialog({
-        title: 'Overwrite file?',
-        body: `"${target}" already exists. Replace it with the query result?`,
-        buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Overwrite' })]
-      });
-      if (!answer.button.accept) return null;
+    if (this.exportController) {
+      throw new Error('An export of this result is already running: wait for it or cancel it.');
     }
-    let model: Partial<Contents.IModel>;
-    if (format === 'csv') {
-      model = { type: 'file', format: 'text', content: tableToCsv(table) };
-    } else {
-      const bytes = format === 'arrow' ? tableToArrowFile(table) : await this.parquetBytes(table);
-      model = { type: 'file', format: 'base64', content: toBase64(bytes) };
+    const problem = path === undefined ? null : exportPathProblem(path);
+    if (problem) {
+      throw new Error(problem);
     }
-    await this.contents.save(target, model);
-    this.setStatus(`Exported ${table.numRows.toLocaleString('en')} rows to ${target}`);
-    return target;
+    const controller = new AbortController();
+    this.startExport(controller);
+    const label = format.toUpperCase();
+    let target: string | null = null;
+    let reserved = false;
+    try {
+      if (path === undefined) {
+        target = await reserveFreePath(this.contents, this.exportDir, 'query-result', format);
+        reserved = true;
+      } else if (await this.exists(path)) {
+        const answer = await showDialog({
+          title: 'Overwrite file?',
+          body: `"${path}" already exists. Replace it with the query result?`,
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Overwrite' })]
+        });
+        if (!answer.button.accept) return null;
+      }
+      target ??= path!;
+      const engine = await this.engineReady;
+      const stream = engine.exportQuery(sql, { format, signal: controller.signal });
+      const file = new ChunkedSave(this.contents, target);
+      const total = table.numRows;
+      this.setStatus(`Exporting ${label}…`);
+      for await (const chunk of stream) {
+        await file.write(chunk);
+        const percent = total > 0 ? Math.floor((100 * stream.rows) / total) : 100;
+        this.setStatus(
+          `Exporting ${label}… ${stream.rows.toLocaleString('en')} of ` +
+            `${total.toLocaleString('en')} rows (${percent} %)`
+        );
+      }
+      await file.close();
+      this.setStatus(`Exported ${stream.rows.toLocaleString('en')} rows to ${target}`);
+      const written = target;
+      reserved = false;
+      return written;
+    } catch (reason) {
+      if (reason instanceof Error && reason.name === 'QueryCancelledError') {
+        this.setStatus('Export cancelled');
+        return null;
+      }
+      this.setStatus('Export failed');
+      throw reason;
+    } finally {
+      // A name reserved for an export that did not finish is given back.
+      if (reserved && target) {
+        await this.contents.delete(target).catch(() => undefined);
+      }
+      this.endExport();
+    }
+  }
+
+  private startExport(controller: AbortController): void {
+    this.exportController = controller;
+    for (const button of this.exportButtons) button.enabled = false;
+    this.cancelButton.enabled = true;
+  }
+
+  private endExport(): void {
+    this.exportController = null;
+    for (const button of this.exportButtons) button.enabled = true;
+    this.cancelButton.enabled = this.controller !== null;
   }
 
   /** Lists the engine's tables and columns, and feeds them to completion. */
@@ -471,13 +526,6 @@ export class SqlWorkspace extends BoxPanel {
     this.chartHandle = result;
   }
 
-  private async parquetBytes(table: Table): Promise<Uint8Array> {
-    if (!this.writeParquet) {
-      throw new Error('Parquet export is not available in this session');
-    }
-    return this.writeParquet(table);
-  }
-
   private async exists(path: string): Promise<boolean> {
     try {
       await this.contents.get(path, { content: false });
@@ -531,11 +579,11 @@ export class SqlWorkspace extends BoxPanel {
 
   private readonly contents: Contents.IManager;
   private readonly state: IStateDB | null;
-  private readonly writeParquet: ParquetWriter | null;
   private readonly exportDir: string;
   private readonly editorModel: CodeEditor.Model;
   private readonly toolbar: Toolbar;
   private readonly runButton: ToolbarButton;
+  private readonly exportButtons: ToolbarButton[] = [];
   private readonly cancelButton: ToolbarButton;
   private readonly status: Widget;
   private readonly schemaList: Widget;
@@ -549,6 +597,9 @@ export class SqlWorkspace extends BoxPanel {
   private readonly history: Widget;
   private readonly tabs: TabPanel;
   private controller: AbortController | null = null;
+  private exportController: AbortController | null = null;
+  /** The SQL of the result shown: what an export runs again, in the engine. */
+  private resultSql: string | null = null;
   private ticker = 0;
   private table: Table | null = null;
   private tables: TableInfo[] = [];
@@ -566,7 +617,6 @@ export namespace SqlWorkspace {
     editorFactory: IEditorFactoryService;
     contents: Contents.IManager;
     state?: IStateDB | null;
-    writeParquet?: ParquetWriter;
     /** Initial SQL. */
     sql?: string;
     /** Folder where exports go (default: the root). */

@@ -7,3 +7,6 @@ if (typeof globalThis.DragEvent === 'undefined') {
 }
 // jsdom does not implement canvas; the datagrid's text renderer probes it once on import.
 HTMLCanvasElement.prototype.getContext = () => null;
+// jsdom's base64 is written in JavaScript and takes seconds per megabyte: take node's.
+const { atob, btoa } = require('buffer');
+Object.assign(globalThis, { atob, btoa });

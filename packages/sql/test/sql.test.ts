@@ -9,12 +9,13 @@ import {
   Utf8,
   vectorFromArray
 } from 'apache-arrow';
+import { encodeResult } from '@odatis-vre/query';
 import Papa from 'papaparse';
 import { addToHistory, HISTORY_LIMIT } from '../src/history';
-import { freePath, tableNameForFile } from '../src/names';
+import { exportPathProblem, freePath, reserveFreePath, tableNameForFile } from '../src/names';
+import { CHUNK_BYTES, ChunkedSave } from '../src/save';
 import { ArrowDataModel, formatArrowValue } from '../src/arrowmodel';
 import { chartSpec, chartValues, suggestCharts } from '../src/charts';
-import { tableToArrowFile, tableToCsv } from '../src/export';
 // The workspace widget itself (JupyterLab, ES modules) is tested in the browser: test/browser/sql.spec.ts.
 
 const DAY = 86_400_000;
@@ -85,10 +86,20 @@ describe('ArrowDataModel', () => {
   });
 });
 
-describe('exports', () => {
-  it('writes RFC 4180 CSV that parses back to the same cells', () => {
-    const table = harmonisedResult();
-    const csv = tableToCsv(table);
+describe('exported files (made by @odatis-vre/query, as the grid shows the cells)', () => {
+  const bytesOf = async (format: 'csv' | 'arrow', table: Table) => {
+    const chunks: Uint8Array[] = [];
+    const batches = (async function* () {
+      yield* table.batches;
+    })();
+    for await (const chunk of encodeResult(format, { schema: table.schema, batches })) {
+      chunks.push(chunk);
+    }
+    return new Uint8Array(Buffer.concat(chunks));
+  };
+
+  it('writes RFC 4180 CSV that parses back to the same cells', async () => {
+    const csv = new TextDecoder().decode(await bytesOf('csv', harmonisedResult()));
     const parsed = Papa.parse<string[]>(csv.trimEnd(), { newline: '\r\n' }).data;
     expect(parsed[0]).toEqual(['site_id', 'time', 'parameter', 'value', 'depth', 'note']);
     expect(parsed.slice(1)).toEqual([
@@ -99,9 +110,9 @@ describe('exports', () => {
     ]);
   });
 
-  it('writes Arrow IPC files that read back identical', () => {
+  it('writes Arrow IPC files that read back identical', async () => {
     const table = harmonisedResult();
-    const back = tableFromIPC(tableToArrowFile(table));
+    const back = tableFromIPC(await bytesOf('arrow', table));
     expect(back.schema.fields.map(f => `${f.name}:${f.type}`)).toEqual(
       table.schema.fields.map(f => `${f.name}:${f.type}`)
     );
@@ -174,5 +185,120 @@ describe('history and names', () => {
     expect(freePath('out', 'result', 'csv', new Set(['out/result.csv', 'out/result-2.csv']))).toBe(
       'out/result-3.csv'
     );
+  });
+});
+
+/** A contents manager in memory, slow enough (a tick per call) for two callers to interleave. */
+function memoryContents() {
+  const files = new Map<string, { content: string; chunk?: number }[]>();
+  const tick = () => new Promise(resolve => setTimeout(resolve, 1));
+  return {
+    files,
+    async get(path: string) {
+      await tick();
+      const prefix = path ? `${path}/` : '';
+      return {
+        content: [...files.keys()].filter(p => p.startsWith(prefix)).map(p => ({ path: p }))
+      };
+    },
+    async save(path: string, options: { content?: string; chunk?: number } = {}) {
+      await tick();
+      const saves = options.chunk && options.chunk !== 1 ? (files.get(path) ?? []) : [];
+      saves.push({ content: options.content ?? '', chunk: options.chunk });
+      files.set(path, saves);
+      return {};
+    }
+  };
+}
+
+describe('export names', () => {
+  it.each([
+    ['', 'empty'],
+    ['50%.csv', '"%"'],
+    ['two\nlines.csv', 'line break'],
+    ['a//b.csv', 'empty folder name'],
+    ['../up.csv', 'give the folder by its name'],
+    ['what?.csv', 'cannot hold on Windows'],
+    ['back\\slash.csv', 'cannot hold on Windows'],
+    ['dot.', 'ends with a dot'],
+    ['CON', 'Windows reserves'],
+    ['out/nul.csv', 'Windows reserves'],
+    [`${'x'.repeat(300)}.csv`, 'longer than the 255 bytes']
+  ])('refuses %j with a message (%s)', (path, words) => {
+    expect(exportPathProblem(path)).toContain(words);
+  });
+
+  it.each(['result.csv', 'out/result 2024.parquet', '/mine/été.arrow', 'console.csv'])(
+    'accepts %j',
+    path => expect(exportPathProblem(path)).toBeNull()
+  );
+
+  it('never gives the same free name to two exports started together', async () => {
+    const contents = memoryContents();
+    const paths = await Promise.all(
+      Array.from({ length: 5 }, () => reserveFreePath(contents, 'out', 'query-result', 'csv'))
+    );
+    expect(paths).toEqual([
+      'out/query-result.csv',
+      'out/query-result-2.csv',
+      'out/query-result-3.csv',
+      'out/query-result-4.csv',
+      'out/query-result-5.csv'
+    ]);
+    // Each name is claimed at once with an empty file.
+    expect([...contents.files.keys()].sort()).toEqual([...paths].sort());
+  });
+});
+
+describe('chunked saves', () => {
+  const bytes = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 7) % 256);
+  const decode = (content: string) => Buffer.from(content, 'base64');
+
+  it('saves a small file in one plain request', async () => {
+    const contents = memoryContents();
+    const file = new ChunkedSave(contents, 'a.bin');
+    await file.write(bytes(1000));
+    await file.close();
+    const saves = contents.files.get('a.bin')!;
+    expect(saves.map(s => s.chunk)).toEqual([undefined]);
+    expect(decode(saves[0].content)).toEqual(Buffer.from(bytes(1000)));
+  });
+
+  it('saves a large file in 1 MiB chunks numbered 1, 2, … -1, whatever the writes', async () => {
+    const contents = memoryContents();
+    const file = new ChunkedSave(contents, 'b.bin');
+    const all = bytes(3 * CHUNK_BYTES + 12345);
+    // Writes of odd sizes, one of them exactly a chunk.
+    for (const [start, end] of [
+      [0, 1000],
+      [1000, 1000 + CHUNK_BYTES],
+      [1000 + CHUNK_BYTES, 2 * CHUNK_BYTES + 5],
+      [2 * CHUNK_BYTES + 5, all.length]
+    ]) {
+      await file.write(all.subarray(start, end));
+    }
+    await file.close();
+    const saves = contents.files.get('b.bin')!;
+    expect(saves.map(s => s.chunk)).toEqual([1, 2, 3, -1]);
+    expect(saves.slice(0, 3).map(s => decode(s.content).length)).toEqual([
+      CHUNK_BYTES,
+      CHUNK_BYTES,
+      CHUNK_BYTES
+    ]);
+    expect(Buffer.concat(saves.map(s => decode(s.content))).equals(Buffer.from(all))).toBe(true);
+    expect(file.bytes).toBe(all.length);
+  });
+
+  it('saves a file of exactly one chunk in one request, and of two as 1 and -1', async () => {
+    const contents = memoryContents();
+    const one = new ChunkedSave(contents, 'one.bin');
+    await one.write(bytes(CHUNK_BYTES));
+    await one.close();
+    expect(contents.files.get('one.bin')!.map(s => s.chunk)).toEqual([undefined]);
+    const two = new ChunkedSave(contents, 'two.bin');
+    await two.write(bytes(CHUNK_BYTES));
+    await two.write(bytes(CHUNK_BYTES));
+    await two.close();
+    expect(contents.files.get('two.bin')!.map(s => s.chunk)).toEqual([1, -1]);
   });
 });

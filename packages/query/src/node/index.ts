@@ -19,7 +19,12 @@ export {
   type DatabaseWriteOptions,
   type WrittenDatabase
 } from './database';
-export { createNodeWasmCore, nodeWasmBundles, nodeParquetDecoder } from './wasm';
+export {
+  createNodeWasmCore,
+  nodeWasmBundles,
+  nodeParquetDecoder,
+  nodeParquetEncoder
+} from './wasm';
 export { installSyncXMLHttpRequest, SyncXMLHttpRequest } from './sync-http';
 
 /** DuckDB-WASM in this thread: simplest, for CLI and benchmarks. A cancel is heard between query steps. */

@@ -61,6 +61,8 @@ import { INTERNAL_PREFIX, LIST_TABLES_SQL, quoteIdentifier, quoteLiteral } from 
 import { harmonisedSelectList, utcWithIcu } from '../relation';
 import { QueryCancelledError, QueryError, isCancellation } from '../errors';
 import { createQueryStream } from '../stream';
+import { exportFromStream, type ExportOptions, type ExportStream } from '../export';
+import { nodeParquetEncoder } from './wasm';
 
 type NodeApi = typeof import('@duckdb/node-api');
 
@@ -238,9 +240,13 @@ export class NativeQueryEngine implements QueryEngine {
         for (;;) {
           const chunk = await result.fetchChunk();
           if (!chunk || chunk.rowCount === 0) {
-            return;
+            break;
           }
           yield recordBatchOf(this.api, s.schema, s.types, chunk);
+        }
+        // An interrupted stream ends like a finished one: it must not pass for a complete result.
+        if (options.signal?.aborted) {
+          throw new QueryCancelledError('Query cancelled.', sql);
         }
       } catch (e) {
         throw this.toError(e, sql, options.signal);
@@ -250,6 +256,14 @@ export class NativeQueryEngine implements QueryEngine {
       }
     };
     return createQueryStream(setSchema => batches.call(this, setSchema), onAbort);
+  }
+
+  exportQuery(sql: string, options: ExportOptions): ExportStream {
+    return exportFromStream(
+      this.stream(sql, { signal: options.signal }),
+      options.format,
+      nodeParquetEncoder
+    );
   }
 
   async registerFile(

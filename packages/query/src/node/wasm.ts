@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
-import { readParquet, ParquetFile } from 'parquet-wasm/node';
+import { RecordBatch, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { readParquet, writeParquet, ParquetFile, Table as WasmTable } from 'parquet-wasm/node';
+import type { ParquetEncoder } from '../export';
 import { DuckDBWasmCore, type CoreEnvironment, type ParquetDecoder } from '../wasm-core';
 import type { DuckDBWasmBundles, QueryWorkerInit } from '../worker-api';
 import { installSyncXMLHttpRequest } from './sync-http';
@@ -36,10 +38,24 @@ export const nodeParquetDecoder: ParquetDecoder = {
   }
 };
 
+/**
+ * Arrow → Parquet with parquet-wasm's node build. That build has no streaming writer, so the batches are
+ * gathered and written at the end: for node tools, where memory is not a browser tab's.
+ */
+export const nodeParquetEncoder: ParquetEncoder = {
+  async *encode(ipcStreams) {
+    const batches: RecordBatch[] = [];
+    for await (const ipc of ipcStreams) batches.push(...tableFromIPC(ipc).batches);
+    const table = WasmTable.fromIPCStream(tableToIPC(new Table(batches), 'stream'));
+    yield writeParquet(table);
+  }
+};
+
 let downloads: Promise<string> | null = null;
 
 export const nodeEnvironment: CoreEnvironment = {
   parquet: nodeParquetDecoder,
+  parquetEncoder: nodeParquetEncoder,
   readPath: async file => new Uint8Array(await readFile(file)),
   // DuckDB-WASM's node runtime reads local files only: a database URL is downloaded first (tests, CLI).
   async attachable(location) {
