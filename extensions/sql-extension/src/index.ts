@@ -8,6 +8,7 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { createBrowserQueryEngine, type FileFormat, type QueryEngine } from '@odatis-vre/query';
+import { DEPLOYMENT_PAGE_CONFIG_KEY, folderSetting, parseDeployment } from '@odatis-vre/vre';
 import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
 import type { Table } from 'apache-arrow';
 import sqlSvg from '../style/sql.svg';
@@ -144,9 +145,22 @@ const plugin: JupyterFrontEndPlugin<void> = {
     state: IStateDB | null
   ) => {
     const settings = await settingRegistry.load(PLUGIN_ID);
+    // On a Jupyter server, the deployment says where the harmonised dataset is (a malformed value
+    // is reported by the vre-extension).
+    let deployed: string | undefined;
+    try {
+      deployed = parseDeployment(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY)).harmonisedPath;
+    } catch {
+      deployed = undefined;
+    }
+    const harmonisedPath = () =>
+      folderSetting(
+        settings.user.harmonisedPath,
+        deployed,
+        settings.default('harmonisedPath') as string
+      );
     let engine: Promise<QueryEngine> | null = null;
-    const getEngine = () =>
-      (engine ??= sessionEngine(app, settings.get('harmonisedPath').composite as string));
+    const getEngine = () => (engine ??= sessionEngine(app, harmonisedPath()));
     const make = (sql: string) =>
       new SqlWorkspace({
         engine: getEngine(),
