@@ -1,4 +1,4 @@
-import { execute, expect, listedFiles, openVre, snapshot, test } from './vre';
+import { execute, expect, listedFiles, openVre, snapshot, test, waitForVre } from './vre';
 import type { Page } from '@playwright/test';
 
 const workspace = (page: Page) => page.locator('.odatis-SqlWorkspace:visible');
@@ -156,9 +156,7 @@ test.describe('the SQL workspace', () => {
     // JupyterLab saves its state database to the workspace (browser storage) after a short debounce.
     await page.waitForTimeout(2000);
     await page.reload();
-    await expect(page.locator('body')).toHaveAttribute('data-odatis-vre-ready', 'true', {
-      timeout: 90_000
-    });
+    await waitForVre(page);
     await page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' }).first().click();
     await workspace(page).locator('.lm-TabBar-tab', { hasText: 'History' }).click();
     await expect(workspace(page).locator('.odatis-SqlWorkspace-historyItem').first()).toContainText(
