@@ -7,7 +7,14 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { LabIcon } from '@jupyterlab/ui-components';
-import { createBrowserQueryEngine, type FileFormat, type QueryEngine } from '@odatis-vre/query';
+import {
+  CATALOG_FILE,
+  FILE_EXTENSIONS,
+  HARMONISED_VIEW,
+  guessFormat,
+  type Catalog
+} from '@odatis-vre/harmonised';
+import { createBrowserQueryEngine, type QueryEngine } from '@odatis-vre/query';
 import { DEPLOYMENT_PAGE_CONFIG_KEY, folderSetting, parseDeployment } from '@odatis-vre/vre';
 import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
 import type { Table } from 'apache-arrow';
@@ -50,11 +57,6 @@ function base64ToBytes(text: string): Uint8Array {
   return bytes;
 }
 
-function formatOf(path: string): FileFormat {
-  const ext = PathExt.extname(path.replace(/\.gz$/i, '')).toLowerCase();
-  return ext === '.csv' || ext === '.tsv' ? 'csv' : ext === '.arrow' ? 'arrow' : 'parquet';
-}
-
 /** The query engine of the session: one DuckDB-WASM worker, the harmonised data attached as a view. */
 function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<QueryEngine> {
   return (async () => {
@@ -72,22 +74,22 @@ function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<Qu
     });
     try {
       const model = await app.serviceManager.contents.get(
-        PathExt.join(harmonisedPath, 'catalog.json'),
+        PathExt.join(harmonisedPath, CATALOG_FILE),
         {
           type: 'file',
           format: 'text',
           content: true
         }
       );
-      const catalog = JSON.parse(String(model.content)) as { parquetFiles: { path: string }[] };
+      const catalog = JSON.parse(String(model.content)) as Catalog;
       const base = URLExt.join(PageConfig.getBaseUrl(), 'files', harmonisedPath);
       const files = catalog.parquetFiles.map(
         f => new URL(URLExt.join(base, f.path), window.location.href).href
       );
-      await engine.attachHarmonised({ files, name: 'harmonised' });
+      await engine.attachHarmonised({ files, name: HARMONISED_VIEW });
     } catch (reason) {
       console.warn(
-        `The harmonised dataset (${harmonisedPath}/catalog.json) could not be attached:`,
+        `The harmonised dataset (${harmonisedPath}/${CATALOG_FILE}) could not be attached:`,
         reason
       );
     }
@@ -118,7 +120,7 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
           context.contentsModel?.format === 'text'
             ? new TextEncoder().encode(text)
             : base64ToBytes(text);
-        await engine.registerFile(table, { buffer: bytes }, { format: formatOf(context.path) });
+        await engine.registerFile(table, { buffer: bytes }, { format: guessFormat(context.path) });
         await content.refreshSchema();
         await content.run();
       })
@@ -183,7 +185,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.docRegistry.addFileType({
       name: 'parquet',
       displayName: 'Parquet',
-      extensions: ['.parquet'],
+      extensions: [...FILE_EXTENSIONS.parquet],
       mimeTypes: ['application/vnd.apache.parquet'],
       fileFormat: 'base64',
       contentType: 'file',
@@ -192,7 +194,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     app.docRegistry.addFileType({
       name: 'arrow',
       displayName: 'Arrow IPC',
-      extensions: ['.arrow', '.arrows', '.feather'],
+      extensions: [...FILE_EXTENSIONS.arrow],
       mimeTypes: ['application/vnd.apache.arrow.file'],
       fileFormat: 'base64',
       contentType: 'file',

@@ -41,7 +41,7 @@ export type {
   CorrectedSeasonalKendallResult,
   CentroidTrend
 } from './trend';
-export { pivotHarmonised, HARMONISED_COLUMNS } from './pivot';
+export { pivotHarmonised, PIVOT_COLUMNS } from './pivot';
 export type { NicheInput, PivotOptions } from './pivot';
 export { simulateGaussianCommunity } from './simulate';
 export type { GaussianCommunity, GaussianCommunityOptions } from './simulate';

@@ -1,12 +1,13 @@
+import { HARMONISED_VIEW, type ColumnName } from '@odatis-vre/harmonised';
 import type { Table } from 'apache-arrow';
 import { NicheInputError } from './errors';
 import { DataTable, makeTable } from './table';
 
 /**
- * Columns of the harmonised long format (defined in `@odatis-vre/sno`) that the pivot reads. Other columns
+ * Columns of the harmonised long format (`@odatis-vre/harmonised`) that the pivot reads. Other columns
  * (site_name, latitude, longitude, aphia_id, unit, source_*) are carried in the source table and ignored here.
  */
-export const HARMONISED_COLUMNS = [
+export const PIVOT_COLUMNS = [
   'site_id',
   'time',
   'depth',
@@ -14,7 +15,7 @@ export const HARMONISED_COLUMNS = [
   'taxon',
   'value',
   'quality'
-] as const;
+] as const satisfies readonly ColumnName[];
 
 export interface PivotOptions {
   /** SeaDataNet L20 flags kept. Default: 0 no QC, 1 good, 2 probably good, 5 changed, 8 interpolated. */
@@ -55,13 +56,13 @@ export interface NicheInput {
 
 type Cell = string | number | bigint | Date | null | undefined;
 
-function columnOf(table: Table, name: string): { get(i: number): Cell } {
+function columnOf(table: Table, name: ColumnName): { get(i: number): Cell } {
   const v = table.getChild(name);
   if (!v) {
     throw new NicheInputError('shape', `harmonised table has no column "${name}"`, {
-      table: 'harmonised',
+      table: HARMONISED_VIEW,
       column: name,
-      expected: HARMONISED_COLUMNS.join(', '),
+      expected: PIVOT_COLUMNS.join(', '),
       found: table.schema.fields.map(f => f.name).join(', ')
     });
   }
@@ -164,7 +165,7 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
       'empty',
       `the harmonised table has ${taxa.length} taxa and ${variables.length} environmental parameters after filtering`,
       {
-        table: 'harmonised',
+        table: HARMONISED_VIEW,
         expected: '≥ 1 taxon and ≥ 1 parameter',
         found: `${taxa.length} taxa, ${variables.length} parameters`
       }
@@ -193,7 +194,7 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
       'empty',
       'no sample has both taxon counts and every environmental parameter',
       {
-        table: 'harmonised',
+        table: HARMONISED_VIEW,
         expected: '≥ 1 complete sample',
         found: `0 of ${samples.size} samples`
       }

@@ -3,13 +3,14 @@
  * know which engine answered: DuckDB-WASM in a browser Web Worker, DuckDB-WASM in node, or native DuckDB.
  * Results are Apache Arrow tables or record batches, never row-by-row JavaScript objects.
  */
+import type { FileFormat } from '@odatis-vre/harmonised';
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 
 /** Which engine answers. */
 export type EngineKind = 'duckdb-wasm' | 'duckdb-wasm-worker' | 'duckdb-native';
 
-/** Formats that `registerFile` understands. */
-export type FileFormat = 'parquet' | 'csv' | 'arrow';
+/** Formats that `registerFile` understands (guessed from a name by `guessFormat` of `@odatis-vre/harmonised`). */
+export type { FileFormat };
 
 /** Where a file's bytes come from. */
 export type FileSource =
@@ -81,7 +82,7 @@ export interface HarmonisedDataset {
    * URLs cannot be listed, so the caller passes the list (e.g. from a manifest).
    */
   files: string[];
-  /** Name of the view to create (default `harmonised`). */
+  /** Name of the view to create (default `HARMONISED_VIEW`, `harmonised`). */
   name?: string;
 }
 
@@ -120,23 +121,6 @@ export interface QueryEngine {
   onEvent(listener: (event: EngineEvent) => void): () => void;
   /** Release the engine (terminates a worker). */
   close(): Promise<void>;
-}
-
-/** Guess a format from a URL or path. */
-export function guessFormat(location: string): FileFormat {
-  const clean = location.split(/[?#]/)[0].toLowerCase();
-  if (clean.endsWith('.csv') || clean.endsWith('.tsv') || clean.endsWith('.csv.gz')) {
-    return 'csv';
-  }
-  if (
-    clean.endsWith('.arrow') ||
-    clean.endsWith('.arrows') ||
-    clean.endsWith('.feather') ||
-    clean.endsWith('.ipc')
-  ) {
-    return 'arrow';
-  }
-  return 'parquet';
 }
 
 /** Quote an SQL identifier. */

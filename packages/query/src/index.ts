@@ -4,7 +4,6 @@
  */
 export * from './engine';
 export * from './errors';
-export * from './harmonised';
 export {
   DuckDBWasmCore,
   type CoreEnvironment,

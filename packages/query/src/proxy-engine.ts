@@ -4,6 +4,7 @@
  * survive the worker: the list of registrations to replay after a restart, the cancel escalation and the
  * crash detection, so that a dying worker never leaves a promise hanging or the page frozen.
  */
+import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
 import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type {
@@ -172,11 +173,12 @@ export class ProxyQueryEngine implements QueryEngine {
     const key =
       entry.kind === 'file'
         ? `file:${entry.name}`
-        : `harmonised:${entry.dataset.name ?? 'harmonised'}`;
+        : `harmonised:${entry.dataset.name ?? HARMONISED_VIEW}`;
     const index = this.registered.findIndex(
       r =>
-        (r.kind === 'file' ? `file:${r.name}` : `harmonised:${r.dataset.name ?? 'harmonised'}`) ===
-        key
+        (r.kind === 'file'
+          ? `file:${r.name}`
+          : `harmonised:${r.dataset.name ?? HARMONISED_VIEW}`) === key
     );
     if (index >= 0) {
       this.registered.splice(index, 1);

@@ -15,7 +15,8 @@ import type {
   HarmonisedDataset,
   TableInfo
 } from './engine';
-import { guessFormat, quoteIdentifier, quoteLiteral } from './engine';
+import { HARMONISED_VIEW, guessFormat, harmonisedPartitionOf } from '@odatis-vre/harmonised';
+import { quoteIdentifier, quoteLiteral } from './engine';
 import {
   EngineCrashedError,
   QueryCancelledError,
@@ -23,7 +24,6 @@ import {
   isCancellation,
   isFatalWasmError
 } from './errors';
-import { harmonisedPartitionOf } from './harmonised';
 
 /** Turns Parquet into Arrow IPC stream bytes (DuckDB-WASM from npm cannot load its parquet extension offline). */
 export interface ParquetDecoder {
@@ -228,7 +228,7 @@ export class DuckDBWasmCore {
    * `site` and `year` appended.
    */
   async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
-    const name = dataset.name ?? 'harmonised';
+    const name = dataset.name ?? HARMONISED_VIEW;
     if (dataset.files.length === 0) {
       throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
     }

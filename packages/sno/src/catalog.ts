@@ -1,100 +1,21 @@
 /**
- * catalog.json: what a converted directory holds, read offline by the data browser panel and the
- * analysis templates without opening any Parquet file.
+ * Builds catalog.json (its types are the contract's, `@odatis-vre/harmonised`): what a converted
+ * directory holds, summarised from its rows.
  */
+import {
+  CATALOG_VERSION,
+  COLUMNS,
+  SCHEMA_VERSION,
+  type Catalog,
+  type CatalogDataFile,
+  type CatalogParameter,
+  type CatalogSite,
+  type CatalogTaxon,
+  type DatasetInput,
+  type TimeSpan
+} from '@odatis-vre/harmonised';
 import type { ObservationColumns } from './schema';
-import { SCHEMA_VERSION, COLUMNS } from './schema';
 import { parameterTerm } from './vocabulary';
-
-export interface TimeSpan {
-  /** ISO 8601 UTC instants. */
-  start: string;
-  end: string;
-}
-
-export interface CatalogSourceFile {
-  name: string;
-  sha256: string;
-  bytes: number;
-  format: string;
-  rowsRead: number;
-  valuesWritten: number;
-  valuesRejected: number;
-}
-
-export interface DatasetInput {
-  id: string;
-  sno: string;
-  title: string;
-  doi: string | null;
-  licence: string | null;
-  citation: string | null;
-  sourceFiles: CatalogSourceFile[];
-}
-
-/** A dataset as the catalogue lists it: what the converter says of it, and what its rows hold. */
-export interface CatalogDataset extends DatasetInput {
-  rowCount: number;
-  timeSpan: TimeSpan | null;
-  sites: string[];
-}
-
-export interface CatalogSite {
-  siteId: string;
-  siteName: string | null;
-  sno: string[];
-  latitude: number | null;
-  longitude: number | null;
-  rowCount: number;
-  timeSpan: TimeSpan | null;
-}
-
-export interface CatalogParameter {
-  parameter: string;
-  label: string | null;
-  p01: string | null;
-  p02: string | null;
-  units: string[];
-  rowCount: number;
-  timeSpan: TimeSpan | null;
-  sites: string[];
-}
-
-export interface CatalogTaxon {
-  taxon: string;
-  aphiaId: number | null;
-  units: string[];
-  rowCount: number;
-  timeSpan: TimeSpan | null;
-  sites: string[];
-}
-
-export interface CatalogDataFile {
-  /** Path relative to the catalogue, with forward slashes. */
-  path: string;
-  sno: string;
-  siteId: string;
-  year: number;
-  rowCount: number;
-}
-
-export interface Catalog {
-  catalogVersion: 1;
-  schemaVersion: string;
-  generated: string;
-  /** Columns of the harmonised schema, in order (the first 18 are the frozen contract). */
-  columns: readonly string[];
-  rowCount: number;
-  timeSpan: TimeSpan | null;
-  datasets: CatalogDataset[];
-  sites: CatalogSite[];
-  parameters: CatalogParameter[];
-  taxa: CatalogTaxon[];
-  /** Hive-partitioned Parquet files (sno=/site=/year=). */
-  parquetFiles: CatalogDataFile[];
-  /** The whole dataset as one Arrow IPC file, when written. */
-  arrowFile: string | null;
-}
 
 class Span {
   min = Infinity;
@@ -248,7 +169,7 @@ export function buildCatalog(
     (a: T, b: T) =>
       key(a).localeCompare(key(b));
   return {
-    catalogVersion: 1,
+    catalogVersion: CATALOG_VERSION,
     schemaVersion: SCHEMA_VERSION,
     generated: generated.toISOString(),
     columns: COLUMNS,

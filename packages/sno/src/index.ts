@@ -1,6 +1,7 @@
 /**
- * @odatis-vre/sno — browser-safe entry (no fs): schema, readers, writers, catalogue, native-layout
- * fixture writers and the synthetic ground-truth generator. Node file I/O lives in ./node.
+ * @odatis-vre/sno — browser-safe entry (no fs): the Arrow schema, readers, writers, catalogue and the
+ * synthetic ground-truth generator. The contract itself (column names, layout, catalogue types) is
+ * `@odatis-vre/harmonised`. Node file I/O lives in ./node; writers of native layouts for tests in ./testing.
  */
 export * from './schema';
 export * from './vocabulary';
@@ -9,7 +10,7 @@ export * from './report';
 export * from './detect';
 export * from './catalog';
 export * from './writers';
-export * from './native';
+export type { NativeFile, ExpectedValue } from './native';
 export * from './synth';
 export { readPelagosWideExport, PHYTOBS_SOURCE } from './readers/pelagos';
 export { readQuadrigeExport, foldQuadrigeHeader } from './readers/quadrige';
@@ -21,4 +22,3 @@ export {
 } from './readers/somlit';
 export { readCoastHfCsv } from './readers/coasthf';
 export { decodeBytes, parseNumber, parseDate, repairMojibake } from './text';
-export * from './fixtures';

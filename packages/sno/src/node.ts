@@ -9,12 +9,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  buildCatalog,
+  ARROW_FILE,
+  CATALOG_FILE,
+  REPORT_FILE,
+  partitionPath,
   type Catalog,
   type CatalogDataFile,
   type CatalogSourceFile,
   type DatasetInput
-} from './catalog';
+} from '@odatis-vre/harmonised';
+import { buildCatalog } from './catalog';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
 import type { FileReport, SourceInfo } from './report';
@@ -74,9 +78,6 @@ const loaded = new WeakMap<FileResult, ObservationColumns>();
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
-
-/** Partition values must be safe single path segments. */
-const segment = (v: string): string => v.replace(/[\\/=%:*?"<>|\s]+/g, '_') || '_';
 
 /** Read and check native files, without writing anything. */
 export function readFiles(
@@ -213,7 +214,7 @@ export function convertFiles(
   }
   if (fs.existsSync(out)) {
     const entries = fs.readdirSync(out);
-    if (entries.length && !entries.includes('catalog.json')) {
+    if (entries.length && !entries.includes(CATALOG_FILE)) {
       throw new Error(
         `${outDir}: exists and is not a converted dataset (no catalog.json); refusing to replace it`
       );
@@ -285,7 +286,7 @@ export function convertFiles(
       let k = 0;
       for (const [key, idx] of [...parts].sort((a, b) => a[0].localeCompare(b[0]))) {
         const [s, siteId, year] = key.split('\u0000');
-        const rel = `parquet/sno=${segment(s)}/site=${segment(siteId)}/year=${year}/part-0.parquet`;
+        const rel = partitionPath({ sno: s, site: siteId, year: Number(year) });
         const part = all.select(idx);
         const names = new Set(part.column('source_file'));
         fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
@@ -303,7 +304,7 @@ export function convertFiles(
     }
     let arrowFile: string | null = null;
     if (formats.includes('arrow')) {
-      arrowFile = 'observations.arrow';
+      arrowFile = ARROW_FILE;
       fs.writeFileSync(
         path.join(staging, arrowFile),
         toArrowIPC(all, provenanceOf(new Set(ok.map(f => f.name))))
@@ -345,7 +346,7 @@ export function convertFiles(
       { parquetFiles, arrowFile },
       options.now
     );
-    fs.writeFileSync(path.join(staging, 'catalog.json'), JSON.stringify(catalog, null, 1));
+    fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
     const report: ConvertReport = {
       outDir: out,
       written: true,
@@ -353,7 +354,7 @@ export function convertFiles(
       totals,
       catalog: null
     };
-    fs.writeFileSync(path.join(staging, 'report.json'), JSON.stringify(report, null, 1));
+    fs.writeFileSync(path.join(staging, REPORT_FILE), JSON.stringify(report, null, 1));
 
     // Swap into place: the old output stays intact until the new one is complete.
     let old: string | null = null;

@@ -1,6 +1,7 @@
 /** Per-file conversion report and the bookkeeping every reader shares. */
 import { shown, type IngestIssue } from './errors';
-import { ObservationColumns, type Observation } from './schema';
+import type { Observation } from '@odatis-vre/harmonised';
+import { ObservationColumns } from './schema';
 import { isBlank, parseNumber } from './text';
 
 export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';

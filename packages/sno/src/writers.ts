@@ -5,7 +5,8 @@
  */
 import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
-import { SCHEMA_VERSION, type ObservationColumns } from './schema';
+import { SCHEMA_VERSION } from '@odatis-vre/harmonised';
+import type { ObservationColumns } from './schema';
 
 /** Provenance of the source files behind a table, kept in file metadata. */
 export interface Provenance {

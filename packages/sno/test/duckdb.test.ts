@@ -6,13 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { tableFromIPC } from 'apache-arrow';
-import {
-  coastHfFixture,
-  generateSynthetic,
-  rephyFixture,
-  somlitFixture,
-  tableToObservations
-} from '../src';
+import { generateSynthetic, tableToObservations } from '../src';
+import { coastHfFixture, rephyFixture, somlitFixture } from '../src/testing';
 import { convertFiles } from '../src/node';
 import { scratch } from './helpers';
 

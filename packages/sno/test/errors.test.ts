@@ -6,16 +6,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import {
-  IngestError,
-  coastHfFixture,
-  generateSynthetic,
-  mulberry32,
-  readSnoFile,
-  rephyFixture,
-  somlitFixture,
-  type IngestIssue
-} from '../src';
+import { IngestError, generateSynthetic, mulberry32, readSnoFile, type IngestIssue } from '../src';
+import { coastHfFixture, rephyFixture, somlitFixture } from '../src/testing';
 import { convertFiles } from '../src/node';
 import { scratch, sha, sharedFiles } from './helpers';
 

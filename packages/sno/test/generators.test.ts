@@ -4,16 +4,14 @@
  * the same line, number, unit, flag, time, site, parameter and taxon.
  */
 import {
-  coastHfFixture,
   detectFormat,
   decodeBytes,
   generateSynthetic,
   readSnoFile,
-  rephyFixture,
-  somlitFixture,
   SYNTH_TAXA,
   type NativeFile
 } from '../src';
+import { coastHfFixture, rephyFixture, somlitFixture } from '../src/testing';
 
 function checkRoundTrip(f: NativeFile): void {
   const r = readSnoFile(f.name, f.bytes);

@@ -8,13 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
-import {
-  canonicalUnit,
-  lookupParameter,
-  readParquet,
-  tableToObservations,
-  type Observation
-} from '../src';
+import type { Observation } from '@odatis-vre/harmonised';
+import { canonicalUnit, lookupParameter, readParquet, tableToObservations } from '../src';
 import { convertFiles, type ConvertReport } from '../src/node';
 import { scratch, sha, sharedFiles } from './helpers';
 

@@ -1,9 +1,9 @@
+import { parseDataFileName } from '@odatis-vre/harmonised';
+
 /** A SQL table name for a file, from its file name: `SEANOE Hydro.csv.gz` → `seanoe_hydro`. */
 export function tableNameForFile(path: string): string {
-  const base = path.split('/').pop() ?? path;
-  const stem = base.replace(/(\.(csv|tsv|parquet|arrow|arrows|feather|ipc))?(\.gz)?$/i, '');
-  const name = stem
-    .normalize('NFKD')
+  const name = parseDataFileName(path)
+    .stem.normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9_]+/g, '_')

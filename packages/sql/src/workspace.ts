@@ -16,6 +16,7 @@ import {
 } from '@lumino/datagrid';
 import { Message } from '@lumino/messaging';
 import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
+import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
 import type { QueryEngine, TableInfo } from '@odatis-vre/query';
 import type { Table } from 'apache-arrow';
 import { ArrowDataModel } from './arrowmodel';
@@ -400,7 +401,7 @@ export class SqlWorkspace extends BoxPanel {
       dialect: PostgreSQL,
       schema,
       // Columns of the harmonised view complete without a table prefix: it is what most queries read.
-      defaultTable: schema.harmonised ? 'harmonised' : undefined,
+      defaultTable: schema[HARMONISED_VIEW] ? HARMONISED_VIEW : undefined,
       upperCaseKeywords: true
     });
   }

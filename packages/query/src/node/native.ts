@@ -50,7 +50,8 @@ import type {
   StreamOptions,
   TableInfo
 } from '../engine';
-import { guessFormat, quoteIdentifier, quoteLiteral } from '../engine';
+import { HARMONISED_PARTITION_TYPES, HARMONISED_VIEW, guessFormat } from '@odatis-vre/harmonised';
+import { quoteIdentifier, quoteLiteral } from '../engine';
 import { QueryCancelledError, QueryError, isCancellation } from '../errors';
 import { createQueryStream } from '../stream';
 
@@ -276,14 +277,17 @@ export class NativeQueryEngine implements QueryEngine {
   }
 
   async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
-    const name = dataset.name ?? 'harmonised';
+    const name = dataset.name ?? HARMONISED_VIEW;
     if (dataset.files.length === 0) {
       throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
     }
     const files = dataset.files.map(quoteLiteral).join(', ');
+    const hiveTypes = Object.entries(HARMONISED_PARTITION_TYPES)
+      .map(([key, type]) => `${quoteLiteral(key)}: ${type}`)
+      .join(', ');
     await this.run(
       `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM read_parquet([${files}], ` +
-        `hive_partitioning = true, union_by_name = true, hive_types = {'sno': VARCHAR, 'site': VARCHAR, 'year': INTEGER})`
+        `hive_partitioning = true, union_by_name = true, hive_types = {${hiveTypes}})`
     );
     const { table } = await this.query(
       `SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(name)}`

@@ -3,14 +3,8 @@
  * SOMLIT fixture, write Parquet and Arrow, read the Parquet back, build a catalogue.
  */
 import init from 'parquet-wasm';
-import {
-  buildCatalog,
-  readParquet,
-  readSnoFile,
-  somlitFixture,
-  toArrowIPC,
-  toParquet
-} from '../../src';
+import { buildCatalog, readParquet, readSnoFile, toArrowIPC, toParquet } from '../../src';
+import { somlitFixture } from '../../src/testing';
 
 const scope = self as unknown as {
   onmessage: (e: MessageEvent) => void;

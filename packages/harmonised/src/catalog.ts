@@ -1,0 +1,96 @@
+/**
+ * catalog.json: what a converted dataset holds, read offline by the data browser, the SQL workspace and
+ * the analysis templates without opening any Parquet file. Written by `@odatis-vre/sno` (`buildCatalog`).
+ */
+
+export const CATALOG_VERSION = 1;
+
+export interface TimeSpan {
+  /** ISO 8601 UTC instants. */
+  start: string;
+  end: string;
+}
+
+export interface CatalogSourceFile {
+  name: string;
+  sha256: string;
+  bytes: number;
+  format: string;
+  rowsRead: number;
+  valuesWritten: number;
+  valuesRejected: number;
+}
+
+export interface DatasetInput {
+  id: string;
+  sno: string;
+  title: string;
+  doi: string | null;
+  licence: string | null;
+  citation: string | null;
+  sourceFiles: CatalogSourceFile[];
+}
+
+/** A dataset as the catalogue lists it: what the converter says of it, and what its rows hold. */
+export interface CatalogDataset extends DatasetInput {
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  sites: string[];
+}
+
+export interface CatalogSite {
+  siteId: string;
+  siteName: string | null;
+  sno: string[];
+  latitude: number | null;
+  longitude: number | null;
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+}
+
+export interface CatalogParameter {
+  parameter: string;
+  label: string | null;
+  p01: string | null;
+  p02: string | null;
+  units: string[];
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  sites: string[];
+}
+
+export interface CatalogTaxon {
+  taxon: string;
+  aphiaId: number | null;
+  units: string[];
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  sites: string[];
+}
+
+export interface CatalogDataFile {
+  /** Path relative to the catalogue, with forward slashes (see `partitionPath`). */
+  path: string;
+  sno: string;
+  siteId: string;
+  year: number;
+  rowCount: number;
+}
+
+export interface Catalog {
+  catalogVersion: typeof CATALOG_VERSION;
+  schemaVersion: string;
+  generated: string;
+  /** Columns of the harmonised schema, in order (the first 18 are the frozen contract). */
+  columns: readonly string[];
+  rowCount: number;
+  timeSpan: TimeSpan | null;
+  datasets: CatalogDataset[];
+  sites: CatalogSite[];
+  parameters: CatalogParameter[];
+  taxa: CatalogTaxon[];
+  /** Hive-partitioned Parquet files (sno=/site=/year=). */
+  parquetFiles: CatalogDataFile[];
+  /** The whole dataset as one Arrow IPC file, when written. */
+  arrowFile: string | null;
+}

@@ -1,0 +1,9 @@
+/**
+ * @odatis-vre/harmonised — the harmonised dataset's contract, defined once: its columns (names, kinds,
+ * documentation), its storage layout (hive partitions sno=/site=/year=, catalogue and report files), the
+ * catalogue's types, and the guess of a data file's format from its name. Browser-safe, no dependencies.
+ */
+export * from './columns';
+export * from './layout';
+export * from './catalog';
+export * from './formats';

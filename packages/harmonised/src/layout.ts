@@ -1,0 +1,68 @@
+/**
+ * How a converted harmonised dataset lies on disk (or behind URLs):
+ *   <dataset>/catalog.json          what it holds (see catalog.ts)
+ *   <dataset>/report.json           what the conversion read, wrote and rejected
+ *   <dataset>/observations.arrow    every row, one Arrow IPC file
+ *   <dataset>/parquet/sno=<sno>/site=<site_id>/year=<yyyy>/part-0.parquet
+ * Writers build paths with `partitionPath`; readers take the partition keys back with `harmonisedPartitionOf`.
+ */
+
+export const CATALOG_FILE = 'catalog.json';
+export const REPORT_FILE = 'report.json';
+export const ARROW_FILE = 'observations.arrow';
+export const PARQUET_DIR = 'parquet';
+
+/** Name of the view (or table) a query engine gives the attached dataset by default. */
+export const HARMONISED_VIEW = 'harmonised';
+
+/** Hive partition keys of a harmonised dataset, outermost first. */
+export const HARMONISED_PARTITIONS = ['sno', 'site', 'year'] as const;
+
+/** DuckDB types of the partition columns (so `site` stays text even when a site id looks like a number). */
+export const HARMONISED_PARTITION_TYPES: Readonly<
+  Record<(typeof HARMONISED_PARTITIONS)[number], string>
+> = { sno: 'VARCHAR', site: 'VARCHAR', year: 'INTEGER' };
+
+export interface HarmonisedPartition {
+  sno: string;
+  site: string;
+  year: number;
+}
+
+/** A partition value as one safe path segment: no separators, no `=`, `%`, spaces or reserved characters. */
+export function partitionSegment(value: string): string {
+  return value.replace(/[\\/=%:*?"<>|\s]+/g, '_') || '_';
+}
+
+/** Path of a partition's Parquet file, relative to the dataset folder, with forward slashes. */
+export function partitionPath(p: HarmonisedPartition): string {
+  return (
+    `${PARQUET_DIR}/sno=${partitionSegment(p.sno)}/site=${partitionSegment(p.site)}` +
+    `/year=${p.year}/part-0.parquet`
+  );
+}
+
+/**
+ * Read `sno=/site=/year=` from a file URL or path. Returns an error value naming the file and what is
+ * missing rather than guessing.
+ */
+export function harmonisedPartitionOf(file: string): HarmonisedPartition | { error: string } {
+  const found: Record<string, string> = {};
+  for (const segment of file.split(/[?#]/)[0].split('/')) {
+    const eq = segment.indexOf('=');
+    if (eq > 0) {
+      found[segment.slice(0, eq)] = decodeURIComponent(segment.slice(eq + 1));
+    }
+  }
+  const missing = HARMONISED_PARTITIONS.filter(k => found[k] === undefined);
+  if (missing.length > 0) {
+    return {
+      error: `${file}: expected a path with sno=<SNO>/site=<SITE>/year=<YYYY>/, found no ${missing.join(', ')}=`
+    };
+  }
+  const year = Number(found.year);
+  if (!Number.isInteger(year)) {
+    return { error: `${file}: expected year=<integer>, found year=${found.year}` };
+  }
+  return { sno: found.sno, site: found.site, year };
+}

@@ -1,0 +1,109 @@
+/** The contract: its parts agree with each other, and the layout and format guesses are the ones written. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  COLUMNS,
+  COLUMN_DOCS,
+  COLUMN_KINDS,
+  CORE_COLUMNS,
+  REQUIRED_COLUMNS,
+  FILE_EXTENSIONS,
+  guessFormat,
+  harmonisedPartitionOf,
+  parseDataFileName,
+  partitionPath,
+  partitionSegment
+} from '../src';
+
+describe('columns', () => {
+  it('the frozen core columns open the schema, in order, and every column has a kind and a text', () => {
+    expect(COLUMNS.slice(0, CORE_COLUMNS.length)).toEqual([...CORE_COLUMNS]);
+    expect(Object.keys(COLUMN_KINDS)).toEqual(COLUMNS);
+    for (const c of COLUMNS) expect(COLUMN_DOCS[c].length).toBeGreaterThan(10);
+    for (const c of REQUIRED_COLUMNS) expect(COLUMNS).toContain(c);
+    expect(COLUMN_KINDS.time).toBe('timestamp');
+    expect(COLUMN_KINDS.value).toBe('float64');
+  });
+});
+
+describe('layout', () => {
+  it('a partition path reads back as the partition it was written for', () => {
+    const rel = partitionPath({ sno: 'COAST-HF', site: 'wimereux-point-c', year: 2021 });
+    expect(rel).toBe('parquet/sno=COAST-HF/site=wimereux-point-c/year=2021/part-0.parquet');
+    expect(harmonisedPartitionOf(`https://host/files/shared/harmonised/${rel}?x=1`)).toEqual({
+      sno: 'COAST-HF',
+      site: 'wimereux-point-c',
+      year: 2021
+    });
+  });
+
+  it('partition values become single safe segments', () => {
+    expect(partitionSegment('a/b=c d%e')).toBe('a_b_c_d_e');
+    expect(partitionSegment('')).toBe('_');
+    const rel = partitionPath({ sno: 'X', site: 'odd/site name', year: 1999 });
+    expect(rel.split('/')).toHaveLength(5);
+    expect(harmonisedPartitionOf(rel)).toEqual({ sno: 'X', site: 'odd_site_name', year: 1999 });
+  });
+
+  it('a path without the partitions is an error naming the file and what is missing', () => {
+    expect(harmonisedPartitionOf('data/sno=X/part-0.parquet')).toEqual({
+      error:
+        'data/sno=X/part-0.parquet: expected a path with sno=<SNO>/site=<SITE>/year=<YYYY>/, found no site, year='
+    });
+    expect(harmonisedPartitionOf('sno=X/site=y/year=20x1/p.parquet')).toEqual({
+      error: 'sno=X/site=y/year=20x1/p.parquet: expected year=<integer>, found year=20x1'
+    });
+  });
+});
+
+describe('guessFormat', () => {
+  it('knows every listed extension, in any case, gzip or not, behind a query string', () => {
+    for (const [format, exts] of Object.entries(FILE_EXTENSIONS))
+      for (const ext of exts) {
+        expect(guessFormat(`dir/file${ext}`)).toBe(format);
+        expect(guessFormat(`dir/FILE${ext.toUpperCase()}.gz`)).toBe(format);
+        expect(guessFormat(`https://h/x/file${ext}?v=2#top`)).toBe(format);
+      }
+  });
+
+  it('settles the cases on which the two former guesses disagreed', () => {
+    // One said Parquet for a gzipped TSV, the other Parquet for Feather and Arrow streams.
+    expect(guessFormat('a.tsv.gz')).toBe('csv');
+    expect(guessFormat('a.feather')).toBe('arrow');
+    expect(guessFormat('a.arrows')).toBe('arrow');
+    expect(guessFormat('a.ipc')).toBe('arrow');
+    // A name that says nothing is taken for Parquet, the dataset's own format.
+    expect(guessFormat('part-0')).toBe('parquet');
+    expect(guessFormat('a.csv/part-0')).toBe('parquet');
+  });
+
+  it('parses a name into stem, format and compression', () => {
+    expect(parseDataFileName('shared/g/SEANOE Hydro.csv.gz')).toEqual({
+      stem: 'SEANOE Hydro',
+      format: 'csv',
+      gzip: true
+    });
+    expect(parseDataFileName('notes.json')).toEqual({
+      stem: 'notes.json',
+      format: null,
+      gzip: false
+    });
+    expect(parseDataFileName('x.gz')).toEqual({ stem: 'x', format: null, gzip: true });
+    // In a path, "#" and "?" are characters of the name; in a URL they end it.
+    expect(parseDataFileName('runs/a#1.csv').stem).toBe('a#1');
+    expect(parseDataFileName('https://h/a.csv#1')).toEqual({
+      stem: 'a',
+      format: 'csv',
+      gzip: false
+    });
+  });
+});
+
+test('browser-safe: the package imports nothing', () => {
+  const src = path.resolve(__dirname, '../src');
+  for (const f of fs.readdirSync(src)) {
+    const text = fs.readFileSync(path.join(src, f), 'utf8');
+    const imports = [...text.matchAll(/from '([^']+)'/g)].map(m => m[1]);
+    expect(imports.filter(i => !i.startsWith('./'))).toEqual([]);
+  }
+});
