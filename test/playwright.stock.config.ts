@@ -25,6 +25,9 @@ const root = path.resolve(__dirname, '..');
 
 export default defineConfig({
   ...embedded,
+  // Every file the SQL workspace reads is a round trip to the Python server (the harmonised
+  // dataset's 96 Parquet files, a few range requests each): slower than the embedded static server.
+  timeout: 300_000,
   outputDir: path.join(root, 'test-results', 'playwright-stock'),
   reporter: [
     ['list'],

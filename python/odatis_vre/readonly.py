@@ -104,11 +104,13 @@ class ReadOnlyFoldersGuard:
         return super().save(model, path)
 
     def new(self, model=None, path=""):
-        self._refuse_inside(path, "create")
+        # An upload or a save as: the user saves a file there.
+        self._refuse_inside(path, "save")
         return super().new(model, path)
 
     def new_untitled(self, path="", type="", ext=""):
-        self._refuse_inside(path, "create a file in")
+        what = "create a folder in" if type == "directory" else "create a file in"
+        self._refuse_inside(path, what)
         return super().new_untitled(path=path, type=type, ext=ext)
 
     def copy(self, from_path, to_path=None):

@@ -77,7 +77,8 @@ def test_save_into_shared_is_refused_with_a_message_and_writes_nothing(manager, 
 def test_every_kind_of_change_inside_shared_is_refused(manager, tmp_path):
     before = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*"))
     assert "create a file in" in refusal(lambda: manager.new_untitled("shared/phytobs", type="file"))
-    assert "create" in refusal(lambda: manager.new(text_model("x"), "shared/new.txt"))
+    assert "create a folder in" in refusal(lambda: manager.new_untitled("shared", type="directory"))
+    assert 'save "shared/new.txt"' in refusal(lambda: manager.new(text_model("x"), "shared/new.txt"))
     assert "copy into" in refusal(lambda: manager.copy("mine.txt", "shared"))
     assert "copy into" in refusal(lambda: manager.copy("shared/README.md"))
     assert "delete" in refusal(lambda: manager.delete("shared/phytobs/counts.csv"))
