@@ -75,9 +75,9 @@ export async function waitForVre(page: Page): Promise<void> {
  * (the browser's storage does in the embedded VRE, but each test has a fresh one): on a server each
  * test gets a workspace of its own, so that it starts from the launcher as a new user would.
  */
-function labUrl(testInfo: TestInfo | undefined): string {
+function labUrl(): string {
   if (TARGET === 'embedded') return '/lab/';
-  const workspace = `test-${testInfo?.testId ?? Date.now().toString(36)}`;
+  const workspace = `test-${test.info().testId}`;
   return `/lab/workspaces/${workspace}?token=${process.env.ODATIS_VRE_STOCK_TOKEN}`;
 }
 
@@ -85,7 +85,7 @@ function labUrl(testInfo: TestInfo | undefined): string {
 export async function openVre(page: Page): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', error => errors.push(error.message));
-  await page.goto(labUrl(test.info()));
+  await page.goto(labUrl());
   await waitForVre(page);
   await expect(page.locator('.jp-Launcher')).toBeVisible();
   expect(errors, 'uncaught errors during start-up').toEqual([]);
