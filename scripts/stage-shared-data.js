@@ -60,6 +60,9 @@ function stageSharedData({ out, from, synthetic = false }) {
   if (!fs.existsSync(CLI) || !fs.existsSync(path.join(root, 'packages', 'cli', 'lib'))) {
     throw new Error('The odatis-vre CLI is not built: run `npm ci` and `npm run build:lib` first.');
   }
+  if (!synthetic && (!from || !fs.existsSync(from))) {
+    throw new Error(`The shared data to stage is missing: ${from} does not exist.`);
+  }
   removeStaged(out);
   if (synthetic) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-vre-synth-'));
@@ -73,9 +76,6 @@ function stageSharedData({ out, from, synthetic = false }) {
       fs.rmSync(work, { recursive: true, force: true });
     }
   } else {
-    if (!from || !fs.existsSync(from)) {
-      throw new Error(`The shared data to stage is missing: ${from} does not exist.`);
-    }
     fs.cpSync(from, out, { recursive: true, dereference: true });
   }
   const natives = fs
