@@ -34,6 +34,11 @@ test.describe('the SQL workspace', () => {
   test('queries the converted shared data, cancels, charts and exports', async ({
     page
   }, testInfo) => {
+    const wasm: string[] = [];
+    page.on('request', request => {
+      const { pathname } = new URL(request.url());
+      if (pathname.endsWith('.wasm')) wasm.push(pathname);
+    });
     await openVre(page);
     await expect(page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' })).toBeVisible();
     await newWorkspace(
@@ -43,6 +48,11 @@ test.describe('the SQL workspace', () => {
     await run(page);
     // Gravelines temperature: 2,292 values from the real SEANOE file (counted by the ingestion tests).
     await expect(status(page)).toHaveText(/^2,292 rows in \d+\.\d\d s$/);
+    // DuckDB-WASM came from a prebuilt extension's own static folder (a stock JupyterLab serves it
+    // from share/jupyter/labextensions/), never from a CDN.
+    expect(wasm.length).toBeGreaterThan(0);
+    for (const file of wasm)
+      expect(file).toMatch(/\/extensions\/@odatis-vre\/[^/]+\/static\/[^/]+\.wasm$/);
     const grid = workspace(page).locator('.odatis-SqlWorkspace-grid');
     await expect(grid).toBeVisible();
     const first = await page.evaluate(() => {
