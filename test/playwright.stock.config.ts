@@ -27,7 +27,8 @@ export default defineConfig({
   ...embedded,
   // Every file the SQL workspace reads is a round trip to the Python server (the harmonised
   // dataset's 96 Parquet files, a few range requests each): slower than the embedded static server.
-  timeout: 300_000,
+  // The long SQL workspace test took 4–5 min on a 2-core machine at load average 20–30.
+  timeout: 600_000,
   outputDir: path.join(root, 'test-results', 'playwright-stock'),
   reporter: [
     ['list'],
