@@ -6,6 +6,7 @@ import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { DEPLOYMENT_PAGE_CONFIG_KEY, deploymentOrNone, folderSetting } from '@odatis-vre/vre';
 import {
   previewRecord,
   remoteSources,
@@ -82,9 +83,13 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     const settings = await settingRegistry.load(PLUGIN_ID);
     const setting = <T>(key: string) => settings.get(key).composite as T;
+    // On a Jupyter server, the deployment says where the shared data and its harmonised dataset are.
+    const deployment = deploymentOrNone(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY));
+    const folder = (key: 'sharedDataPath' | 'harmonisedPath') =>
+      folderSetting(settings.user[key], deployment[key], settings.default(key) as string);
     const paths = () => ({
-      shared: setting<string>('sharedDataPath'),
-      harmonised: setting<string>('harmonisedPath')
+      shared: folder('sharedDataPath'),
+      harmonised: folder('harmonisedPath')
     });
     const shared: SharedData = contentsSharedData(app, paths);
     const proxy = await discoverProxy();

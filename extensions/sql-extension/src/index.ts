@@ -15,7 +15,7 @@ import {
   type Catalog
 } from '@odatis-vre/harmonised';
 import { createBrowserQueryEngine, type QueryEngine } from '@odatis-vre/query';
-import { DEPLOYMENT_PAGE_CONFIG_KEY, folderSetting, parseDeployment } from '@odatis-vre/vre';
+import { DEPLOYMENT_PAGE_CONFIG_KEY, deploymentOrNone, folderSetting } from '@odatis-vre/vre';
 import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
 import type { Table } from 'apache-arrow';
 import sqlSvg from '../style/sql.svg';
@@ -147,18 +147,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
     state: IStateDB | null
   ) => {
     const settings = await settingRegistry.load(PLUGIN_ID);
-    // On a Jupyter server, the deployment says where the harmonised dataset is (a malformed value
-    // is reported by the vre-extension).
-    let deployed: string | undefined;
-    try {
-      deployed = parseDeployment(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY)).harmonisedPath;
-    } catch {
-      deployed = undefined;
-    }
+    // On a Jupyter server, the deployment says where the harmonised dataset is.
+    const deployment = deploymentOrNone(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY));
     const harmonisedPath = () =>
       folderSetting(
         settings.user.harmonisedPath,
-        deployed,
+        deployment.harmonisedPath,
         settings.default('harmonisedPath') as string
       );
     let engine: Promise<QueryEngine> | null = null;

@@ -64,6 +64,18 @@ export function parseDeployment(raw: string | undefined | null): Deployment {
 }
 
 /**
+ * The deployment for an extension that is not the one reporting problems: a malformed value is
+ * no deployment setting here (the vre-extension shows the error once).
+ */
+export function deploymentOrNone(raw: string | undefined | null): Deployment {
+  try {
+    return parseDeployment(raw);
+  } catch {
+    return {};
+  }
+}
+
+/**
  * A folder setting: what the user set in the settings editor, else what the deployment set on the
  * server, else the setting's default.
  */

@@ -1,4 +1,4 @@
-import { folderSetting, parseDeployment } from '../src/deployment';
+import { deploymentOrNone, folderSetting, parseDeployment } from '../src/deployment';
 
 describe('parseDeployment', () => {
   it('reads what the odatis_vre server extension publishes', () => {
@@ -35,6 +35,13 @@ describe('parseDeployment', () => {
     expect(() => parseDeployment('{"readOnlyPaths": "shared"}')).toThrow(
       /readOnlyPaths" should be a list of paths, found "shared"/
     );
+  });
+});
+
+describe('deploymentOrNone', () => {
+  it('is the deployment, or none when the value is malformed', () => {
+    expect(deploymentOrNone('{"harmonisedPath": "h"}')).toEqual({ harmonisedPath: 'h' });
+    expect(deploymentOrNone('{"harmonisedPath": ')).toEqual({});
   });
 });
 
