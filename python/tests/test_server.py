@@ -20,7 +20,13 @@ from pathlib import Path
 import pytest
 
 TOKEN = "odatis-vre-test-token"
-EXTENSIONS = ["@odatis-vre/vre-extension", "@odatis-vre/sql-extension"]
+REPO = Path(__file__).resolve().parents[2]
+#: Every JupyterLab extension of the repository: the wheel carries them all.
+EXTENSIONS = sorted(
+    package["name"]
+    for package in (json.loads(p.read_text()) for p in REPO.glob("extensions/*/package.json"))
+    if (package.get("jupyterlab") or {}).get("extension")
+)
 
 
 def jupyter(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -110,6 +116,7 @@ def request(url: str, method: str = "GET", body: dict | None = None, token: str 
 
 
 def test_labextension_list_shows_the_prebuilt_extensions_enabled_and_ok():
+    assert {"@odatis-vre/vre-extension", "@odatis-vre/sql-extension"} <= set(EXTENSIONS), EXTENSIONS
     listing = jupyter("labextension", "list")
     assert listing.returncode == 0, listing.stderr
     output = plain(listing.stdout + listing.stderr)
