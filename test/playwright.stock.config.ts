@@ -29,9 +29,10 @@ export default defineConfig({
   // dataset's 96 Parquet files, a few range requests each): slower than the embedded static server.
   // The long SQL workspace test took 4–5 min on a 2-core machine at load average 20–30.
   timeout: 600_000,
-  // The data browser reaches the catalogues through the VRE's allow-listed proxy, which only the
-  // embedded server has so far; its tests join here with the proxy in the odatis_vre server extension.
-  testIgnore: ['**/databrowser.spec.ts'],
+  // Lean: the NEO kernel's long tests (interrupts, completion) test the kernel, not the server; the
+  // stock route runs neo-notebook.spec.ts on the same kernel instead. The data browser reaches the
+  // catalogues through the VRE's allow-listed proxy, which only the embedded server has so far.
+  testIgnore: ['**/kernel.spec.ts', '**/databrowser.spec.ts'],
   outputDir: path.join(root, 'test-results', 'playwright-stock'),
   reporter: [
     ['list'],

@@ -35,8 +35,11 @@ export { expect };
 export type Target = 'embedded' | 'stock';
 export const TARGET: Target = process.env.ODATIS_VRE_TARGET === 'stock' ? 'stock' : 'embedded';
 
-/** The kernel the launcher offers: in-browser JavaScript, or the server's ipykernel. */
-export const KERNEL = TARGET === 'stock' ? 'Python 3 (ipykernel)' : 'JavaScript (Web Worker)';
+/** The in-browser NEO kernel's display name (both targets offer it). */
+export const NEO_KERNEL = 'NEO (SQL + JavaScript)';
+
+/** The kernel of the plain notebook tests: the in-browser NEO kernel, or the server's ipykernel. */
+export const KERNEL = TARGET === 'stock' ? 'Python 3 (ipykernel)' : NEO_KERNEL;
 
 /** Screenshots of each step, kept as artifacts in test/artifacts/ (test/artifacts/stock/ for stock). */
 export const ARTIFACTS = path.resolve(
