@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as path from 'path';
-import embedded from './playwright.config';
+import embedded, { catalogueServer, PROXY_HOSTS } from './playwright.config';
 
 /**
  * The same browser tests against a stock JupyterLab 4.6.4 with the odatis-vre wheel installed
@@ -30,9 +30,9 @@ export default defineConfig({
   // The long SQL workspace test took 4–5 min on a 2-core machine at load average 20–30.
   timeout: 600_000,
   // Lean: the NEO kernel's long tests (interrupts, completion) test the kernel, not the server; the
-  // stock route runs neo-notebook.spec.ts on the same kernel instead. The data browser reaches the
-  // catalogues through the VRE's allow-listed proxy, which only the embedded server has so far.
-  testIgnore: ['**/kernel.spec.ts', '**/databrowser.spec.ts'],
+  // stock route runs neo-notebook.spec.ts on the same kernel instead. Specs skip on stock what does
+  // not depend on the server (test.skip(TARGET === 'stock', …)).
+  testIgnore: ['**/kernel.spec.ts'],
   outputDir: path.join(root, 'test-results', 'playwright-stock'),
   reporter: [
     ['list'],
@@ -40,15 +40,20 @@ export default defineConfig({
   ],
   use: { ...embedded.use, baseURL: `http://127.0.0.1:${port}` },
   projects: [{ name: 'stock-jupyterlab', use: { browserName: 'chromium' } }],
-  webServer: {
-    command: `node test/stock/server.js --port ${port}`,
-    cwd: root,
-    url: `http://127.0.0.1:${port}/api/status`,
-    // A fresh venv and pip install take minutes on a busy 2-core machine.
-    timeout: 20 * 60_000,
-    reuseExistingServer: false,
-    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-    stdout: 'pipe',
-    stderr: 'pipe'
-  }
+  webServer: [
+    catalogueServer,
+    {
+      command: `node test/stock/server.js --port ${port}`,
+      cwd: root,
+      url: `http://127.0.0.1:${port}/api/status`,
+      // A fresh venv and pip install take minutes on a busy 2-core machine.
+      timeout: 20 * 60_000,
+      reuseExistingServer: false,
+      // The data browser's proxy (odatis_vre server extension) may forward to the catalogue test server.
+      env: { ...process.env, ODATIS_VRE_PROXY_HOSTS: PROXY_HOSTS } as Record<string, string>,
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
+      stdout: 'pipe',
+      stderr: 'pipe'
+    }
+  ]
 });

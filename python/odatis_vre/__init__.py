@@ -6,6 +6,7 @@ The server extension is one module per concern, wired together by :mod:`odatis_v
 - :mod:`odatis_vre.deployment` — where the shared data, its harmonised dataset and the examples live,
   published to the frontend (page config) and over REST;
 - :mod:`odatis_vre.readonly` — the contents-manager guard that keeps the shared folder read-only.
+- :mod:`odatis_vre.proxy` — the data browser's allow-listed proxy to the ODATIS catalogues.
 """
 
 from importlib.metadata import PackageNotFoundError, version

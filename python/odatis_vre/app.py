@@ -7,21 +7,22 @@ Configure it like any Jupyter application, e.g. in `jupyter_server_config.py`:
     c.OdatisVreApp.read_only_dirs = ["shared", "examples"]
 
 or on the command line: `jupyter lab --OdatisVreApp.shared_data_dir=data/odatis`.
-Each concern is its own module; a new one (the data browser's proxy, a server query engine) adds
-its handlers in :meth:`OdatisVreApp.initialize_handlers`.
+Each concern is its own module (the deployment's settings, the read-only guard, the data browser's
+proxy); a new one adds its handlers in :meth:`OdatisVreApp.initialize_handlers`.
 """
 
 from __future__ import annotations
 
+from jupyter_core.paths import jupyter_path
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import List, Unicode, default
 
-from . import __version__, deployment, readonly
+from . import __version__, deployment, proxy, readonly
 
 
 class OdatisVreApp(ExtensionApp):
     name = "odatis_vre"
-    description = "ODATIS VRE: the deployment's shared data settings and its read-only guard."
+    description = "ODATIS VRE: the deployment's shared data settings, its read-only guard and the data browser's proxy."
     # Serves no page of its own: JupyterLab (or Notebook) stays the application.
     load_other_extensions = True
 
@@ -45,6 +46,12 @@ class OdatisVreApp(ExtensionApp):
         help="Folders, relative to the server root, that no one may change through the server: "
         "saves, uploads, new files, moves and deletes inside them are refused. "
         "Default: [<shared_data_dir>]; [] turns the guard off.",
+    ).tag(config=True)
+
+    proxy_hosts = List(
+        Unicode(),
+        help="Hosts (`name` or `name:port`) the data browser's proxy may forward to, besides the "
+        "catalogues the installed extensions configure by default and ODATIS_VRE_PROXY_HOSTS.",
     ).tag(config=True)
 
     @default("harmonised_dir")
@@ -83,3 +90,8 @@ class OdatisVreApp(ExtensionApp):
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(deployment.handlers(self._settings))
+        allow = proxy.Proxy.for_server(jupyter_path("labextensions"), self.proxy_hosts)
+        self.log.info(
+            "odatis_vre: the data browser's proxy forwards to %s", ", ".join(allow.hosts) or "no host"
+        )
+        self.handlers.extend(proxy.handlers(allow))

@@ -7,20 +7,13 @@ phase, test/stock/run.js, does it), since what is tested is what `pip install` p
 from __future__ import annotations
 
 import json
-import os
 import re
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from pathlib import Path
 
 import pytest
+from conftest import REPO, jupyter_lab, request
 
-TOKEN = "odatis-vre-test-token"
-REPO = Path(__file__).resolve().parents[2]
 #: Every JupyterLab extension of the repository: the wheel carries them all.
 EXTENSIONS = sorted(
     package["name"]
@@ -44,75 +37,15 @@ def plain(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def installed_from_the_wheel():
-    config = Path(sys.prefix, "etc", "jupyter", "jupyter_server_config.d", "odatis_vre.json")
-    if not config.is_file():
-        pytest.fail(
-            f"odatis-vre is not installed from its wheel in {sys.prefix} ({config} is missing): "
-            "run these tests through `npm run test:stock`, which builds and installs the wheel."
-        )
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A `jupyter lab` on a free port, configured the way a deployment would: a config file."""
+    """A `jupyter lab` whose deployment puts the shared data in data/odatis, the examples in lessons/."""
     root = tmp_path_factory.mktemp("root")
     (root / "data" / "odatis" / "phytobs").mkdir(parents=True)
     (root / "data" / "odatis" / "phytobs" / "counts.csv").write_text("date;value\n")
-    config_dir = tmp_path_factory.mktemp("config")
-    (config_dir / "jupyter_server_config.json").write_text(
-        json.dumps({"OdatisVreApp": {"shared_data_dir": "data/odatis", "examples_dir": "lessons"}})
-    )
-    port = free_port()
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(config_dir)}
-    process = subprocess.Popen(
-        [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-            "--ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
-            f"--ServerApp.root_dir={root}", "--allow-root",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"jupyter lab did not start:\n{process.stdout.read()}")
-            time.sleep(0.3)
-    yield url, root
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
-def request(url: str, method: str = "GET", body: dict | None = None, token: str | None = TOKEN):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"token {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(url, data=data, method=method, headers=headers)
-    try:
-        with urllib.request.urlopen(req, timeout=30) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
+    config = {"OdatisVreApp": {"shared_data_dir": "data/odatis", "examples_dir": "lessons"}}
+    with jupyter_lab(root, tmp_path_factory.mktemp("config"), config) as url:
+        yield url, root
 
 
 def test_labextension_list_shows_the_prebuilt_extensions_enabled_and_ok():
