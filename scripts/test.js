@@ -123,8 +123,24 @@ if (only === undefined || only === '--browser') {
   );
 }
 
-if (only === undefined || only === '--browser' || only === '--stock') {
+/** The stock route needs python3 with venv; a machine without it skips it, CI never does. */
+function stockRoute() {
+  const { pythonVenvMissing } = require('../test/stock/env');
+  const missing = pythonVenvMissing();
+  if (!missing) return true;
+  const message = `The stock-JupyterLab tests need python3 with venv (Debian: apt-get install -y python3-venv): ${missing}`;
+  if (process.env.CI || only === '--stock') {
+    console.error(`\n${message}`);
+    crashed = true;
+  } else {
+    console.warn(`\n=== stock JupyterLab: skipped ===\n${message}`);
+  }
+  return false;
+}
+
+if ((only === undefined || only === '--browser' || only === '--stock') && stockRoute()) {
   // The stock-JupyterLab route: venv + wheel once, then pytest and the browser tests use them.
+  const started = Date.now();
   if (run('stock JupyterLab: venv, odatis-vre wheel, pip install', 'test/stock/env.js', []) !== 0) {
     console.error(
       '\nThe stock JupyterLab environment could not be prepared: its tests did not run.'
@@ -152,6 +168,7 @@ if (only === undefined || only === '--browser' || only === '--stock') {
       { ...process.env, ODATIS_VRE_STOCK_PREPARED: '1' }
     );
   }
+  console.log(`(stock JupyterLab, all steps: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
 if (crashed) {

@@ -19,7 +19,31 @@ TOKEN = "odatis-vre-test-token"
 REPO = Path(__file__).resolve().parents[2]
 
 
+def _port_range() -> list[int]:
+    """ODATIS_VRE_PYTEST_PORTS (`8743-8745`): the ports these tests may serve on, on a machine shared
+    by several people; unset, the system picks free ones."""
+    spec = os.environ.get("ODATIS_VRE_PYTEST_PORTS", "").strip()
+    if not spec:
+        return []
+    low, _, high = spec.partition("-")
+    return list(range(int(low), int(high or low) + 1))
+
+
+_PORTS = _port_range()
+
+
 def free_port() -> int:
+    """A port nothing listens on: the next free one of ODATIS_VRE_PYTEST_PORTS, or one the system picks."""
+    while _PORTS:
+        port = _PORTS.pop(0)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    if os.environ.get("ODATIS_VRE_PYTEST_PORTS"):
+        pytest.fail(f"No free port left in ODATIS_VRE_PYTEST_PORTS={os.environ['ODATIS_VRE_PYTEST_PORTS']}")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -104,3 +128,49 @@ def request(
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+#: Limits of the proxy of the `lab` server, small enough for the catalogue test server to exceed.
+PROXY_MAX_BYTES = 100_000
+PROXY_TIMEOUT_MS = 3_000
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    """The catalogue test server (packages/catalog/testing/server.js), on a free loopback port."""
+    port = free_port()
+    process = subprocess.Popen(
+        ["node", str(REPO / "packages" / "catalog" / "testing" / "server.js"), str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    with running(process):
+        wait_for(f"{url}/datacite/dois", process, "the catalogue test server")
+        yield url
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, catalogue):
+    """One `jupyter lab` for the tests of the installed wheel, configured as a deployment would: the
+    shared data in data/odatis, the examples in lessons/; its proxy may also forward to the catalogue
+    server and to a closed port."""
+    root = tmp_path_factory.mktemp("root")
+    (root / "data" / "odatis" / "phytobs").mkdir(parents=True)
+    (root / "data" / "odatis" / "phytobs" / "counts.csv").write_text("date;value\n")
+    closed = f"127.0.0.1:{free_port()}"
+    env = {
+        "ODATIS_VRE_PROXY_HOSTS": f"{catalogue.removeprefix('http://')}, {closed}",
+        "ODATIS_VRE_PROXY_MAX_BYTES": str(PROXY_MAX_BYTES),
+        "ODATIS_VRE_PROXY_TIMEOUT_MS": str(PROXY_TIMEOUT_MS),
+    }
+    config = {
+        "OdatisVreApp": {
+            "shared_data_dir": "data/odatis",
+            "examples_dir": "lessons",
+            "proxy_hosts": ["data.example.org"],
+        }
+    }
+    with jupyter_lab(root, tmp_path_factory.mktemp("config"), config, env) as url:
+        yield {"url": url, "root": root, "proxy": f"{url}/odatis-vre/proxy", "closed": closed}

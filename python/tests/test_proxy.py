@@ -7,50 +7,16 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
+import urllib.error
 import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
-import pytest
-from conftest import REPO, TOKEN, free_port, jupyter_lab, request, running, wait_for
+from conftest import PROXY_MAX_BYTES, PROXY_TIMEOUT_MS, TOKEN, request
 
-MAX_BYTES = 100_000
-TIMEOUT_MS = 3_000
 SEARCH = "/geonetwork/srv/api/search/records/_search"
-#: 209 406 bytes, more than MAX_BYTES (a real PHYTOBS file, served as SEANOE's data file).
+#: 209 406 bytes, more than the proxy's PROXY_MAX_BYTES (a real PHYTOBS file, served as SEANOE's data file).
 BIG_FILE = "/seanoe/data/00734/85178/data/1.csv"
-
-
-@pytest.fixture(scope="module")
-def catalogue():
-    """The catalogue test server, on a free loopback port."""
-    port = free_port()
-    process = subprocess.Popen(
-        ["node", str(REPO / "packages" / "catalog" / "testing" / "server.js"), str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    with running(process):
-        wait_for(f"{url}/datacite/dois", process, "the catalogue test server")
-        yield url
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory, catalogue):
-    """A `jupyter lab` whose proxy may forward to the catalogue server and to a closed port."""
-    closed = f"127.0.0.1:{free_port()}"
-    env = {
-        "ODATIS_VRE_PROXY_HOSTS": f"{catalogue.removeprefix('http://')}, {closed}",
-        "ODATIS_VRE_PROXY_MAX_BYTES": str(MAX_BYTES),
-        "ODATIS_VRE_PROXY_TIMEOUT_MS": str(TIMEOUT_MS),
-    }
-    config = {"OdatisVreApp": {"proxy_hosts": ["data.example.org"]}}
-    root = tmp_path_factory.mktemp("root")
-    with jupyter_lab(root, tmp_path_factory.mktemp("config"), config, env) as url:
-        yield {"url": url, "proxy": f"{url}/odatis-vre/proxy", "closed": closed}
 
 
 def via(lab, address: str) -> str:
@@ -91,8 +57,8 @@ def test_it_says_what_it_allows(lab, catalogue):
     assert catalogue.removeprefix("http://") in described["hosts"]
     assert lab["closed"] in described["hosts"]
     assert "data.example.org" in described["hosts"]
-    assert described["maxBytes"] == MAX_BYTES
-    assert described["timeoutMs"] == TIMEOUT_MS
+    assert described["maxBytes"] == PROXY_MAX_BYTES
+    assert described["timeoutMs"] == PROXY_TIMEOUT_MS
     status, headers, body = fetch(lab["proxy"], "POST", b"{}", {"Content-Type": "application/json"})
     assert proxy_error(status, headers, body)[:2] == (405, "bad-request")
 
@@ -226,7 +192,7 @@ def test_redirects_are_followed_to_allowed_hosts_only_and_at_most_three_times(la
 def test_size_and_time_are_bounded(lab, catalogue):
     status, error, message = proxy_error(*fetch(via(lab, f"{catalogue}{BIG_FILE}")))
     assert (status, error) == (413, "too-large")
-    assert f"more than the proxy's {MAX_BYTES}" in message
+    assert f"more than the proxy's {PROXY_MAX_BYTES}" in message
     status, error, message = proxy_error(*fetch(via(lab, f"{catalogue}/slow/6000/datacite/dois")))
     assert (status, error) == (504, "timeout")
     assert "did not answer within 3 s" in message

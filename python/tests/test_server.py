@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import REPO, jupyter_lab, request
+from conftest import REPO, request
 
 #: Every JupyterLab extension of the repository: the wheel carries them all.
 EXTENSIONS = sorted(
@@ -38,14 +38,8 @@ def plain(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A `jupyter lab` whose deployment puts the shared data in data/odatis, the examples in lessons/."""
-    root = tmp_path_factory.mktemp("root")
-    (root / "data" / "odatis" / "phytobs").mkdir(parents=True)
-    (root / "data" / "odatis" / "phytobs" / "counts.csv").write_text("date;value\n")
-    config = {"OdatisVreApp": {"shared_data_dir": "data/odatis", "examples_dir": "lessons"}}
-    with jupyter_lab(root, tmp_path_factory.mktemp("config"), config) as url:
-        yield url, root
+def server(lab):
+    return lab["url"], lab["root"]
 
 
 def test_labextension_list_shows_the_prebuilt_extensions_enabled_and_ok():

@@ -7,12 +7,13 @@ import {
   outputOf,
   tableRows
 } from './neo';
+import { newWorkspace, run, status, workspace } from './sql-workspace';
 import { execute, expect, openVre, snapshot, test } from './vre';
 
 /**
- * A workshop notebook saved with the NEO kernel, as a trainer hands it out: it opens on the in-browser
+ * The data services of a session, as a workshop uses them. A workshop notebook saved with the NEO kernel, as a trainer hands it out: it opens on the in-browser
  * kernel and runs over the shared harmonised data, on a stock JupyterLab with the odatis-vre wheel
- * (shared/ read-only on the server) as in the embedded VRE.
+ * (shared/ read-only on the server) as in the embedded VRE. Then the SQL workspace queries the same engine.
  */
 const NOTEBOOK = 'neo-check.ipynb';
 const SQL_CELL = '%%sql\nSELECT site_id, count(*) AS n FROM harmonised GROUP BY 1 ORDER BY 1';
@@ -35,10 +36,15 @@ function workshopNotebook(): object {
   };
 }
 
-test('a NEO notebook runs %%sql and an OMI over the shared harmonised data', async ({
+test('a NEO notebook runs %%sql and an OMI over the shared harmonised data, then a SQL workspace', async ({
   page
 }, testInfo) => {
   test.setTimeout(600_000);
+  const wasm: string[] = [];
+  page.on('request', request => {
+    const { pathname } = new URL(request.url());
+    if (pathname.endsWith('.wasm')) wasm.push(pathname);
+  });
   await openVre(page);
   // Saved through the server's contents API (the browser's drive in the embedded VRE), like an upload.
   await page.evaluate(
@@ -70,4 +76,22 @@ test('a NEO notebook runs %%sql and an OMI over the shared harmonised data', asy
   await expectOmiOutput(outputOf(page, 1));
   await outputOf(page, 1).locator('.neo-table').scrollIntoViewIfNeeded();
   await snapshot(page, testInfo, '32-neo-notebook-omi');
+
+  // The SQL workspace, on the same session engine: Gravelines temperature, 2,292 values of the real
+  // SEANOE file (counted by the ingestion tests).
+  await execute(page, 'launcher:create');
+  await newWorkspace(
+    page,
+    "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA' ORDER BY time"
+  );
+  await run(page);
+  await expect(status(page)).toHaveText(/^2,292 rows in \d+\.\d\d s$/);
+  await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
+  await snapshot(page, testInfo, '33-neo-sql-workspace');
+  // DuckDB-WASM came from a prebuilt extension's own static folder (a stock JupyterLab serves it from
+  // share/jupyter/labextensions/), never from a CDN.
+  expect(wasm.length).toBeGreaterThan(0);
+  for (const file of wasm) {
+    expect(file).toMatch(/\/extensions\/@odatis-vre\/[^/]+\/static\/[^/]+\.wasm$/);
+  }
 });

@@ -1,36 +1,11 @@
-import { execute, expect, listedFiles, openVre, snapshot, test, waitForVre } from './vre';
-import type { Page } from '@playwright/test';
-
-const workspace = (page: Page) => page.locator('.odatis-SqlWorkspace:visible');
-const status = (page: Page) => workspace(page).locator('.odatis-SqlWorkspace-status');
-
-async function newWorkspace(page: Page, sql: string): Promise<void> {
-  const card = page.locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' });
-  if (await card.count()) {
-    await card.click();
-  } else {
-    await execute(page, 'odatis-vre:sql-new');
-  }
-  await expect(workspace(page)).toBeVisible();
-  // The harmonised dataset of the shared data is there out of the box, with its columns.
-  await expect(
-    workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
-  ).toBeVisible({
-    timeout: 180_000
-  });
-  const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press('Escape'); // close any completion the typing opened
-}
-
-async function run(page: Page): Promise<void> {
-  await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Run' }).click();
-}
+import { execute, expect, listedFiles, openVre, snapshot, TARGET, test, waitForVre } from './vre';
+import { newWorkspace, run, status, workspace } from './sql-workspace';
 
 test.describe('the SQL workspace', () => {
+  // The workspace's features do not depend on the server; on a stock JupyterLab, neo-notebook.spec.ts
+  // runs a query in a SQL workspace on the server's shared data (DuckDB-WASM from the labextension).
+  test.skip(TARGET === 'stock', 'embedded only: see neo-notebook.spec.ts for the stock route');
+
   test('queries the converted shared data, cancels, charts and exports', async ({
     page
   }, testInfo) => {

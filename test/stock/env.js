@@ -2,7 +2,7 @@
 // The Python side of the stock-JupyterLab tests: a virtual environment with a stock JupyterLab
 // (test/stock/requirements.txt), the odatis-vre wheel built from this checkout and installed into it
 // the way a user would (`pip install` of the wheel is the whole install). Prints what each step cost.
-// The environment lives in node_modules/.cache/odatis-vre/stock-venv and is reused while
+// The environment lives in .cache/stock-venv (git-ignored; it survives `npm ci`) and is reused while
 // requirements.txt is unchanged; the wheel is rebuilt and reinstalled every time.
 const fs = require('fs');
 const path = require('path');
@@ -10,7 +10,7 @@ const { spawnSync } = require('child_process');
 const { buildWheel } = require('../../scripts/build-python');
 
 const root = path.resolve(__dirname, '..', '..');
-const VENV = path.join(root, 'node_modules', '.cache', 'odatis-vre', 'stock-venv');
+const VENV = path.join(root, '.cache', 'stock-venv');
 const REQUIREMENTS = path.join(__dirname, 'requirements.txt');
 const LOCAL_INDEXES = ['/opt/pypi/simple', '/opt/pypi-more/simple'];
 
@@ -30,6 +30,19 @@ function indexOptions() {
     `file://${local[0]}`,
     ...local.slice(1).flatMap(dir => ['--extra-index-url', `file://${dir}`])
   ];
+}
+
+/**
+ * Why this machine cannot make the environment (no python3, or Debian's python3 without its venv and
+ * ensurepip modules, i.e. without the python3-venv package), or null when it can.
+ */
+function pythonVenvMissing() {
+  const check = spawnSync('python3', ['-c', 'import venv, ensurepip'], { encoding: 'utf8' });
+  if (check.error) return `python3 is not installed (${check.error.message})`;
+  if (check.status !== 0) {
+    return `python3 cannot create a virtual environment: ${(check.stderr || '').trim().split('\n').pop()}`;
+  }
+  return null;
 }
 
 function run(command, args, what) {
@@ -89,7 +102,7 @@ function prepareEnvironment({ log = console.log } = {}) {
   return { python: bin('python'), jupyter: bin('jupyter'), wheel, timings };
 }
 
-module.exports = { prepareEnvironment, VENV };
+module.exports = { prepareEnvironment, pythonVenvMissing, VENV };
 
 if (require.main === module) {
   try {
