@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import http.server
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -20,7 +23,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def _port_range() -> list[int]:
-    """ODATIS_VRE_PYTEST_PORTS (`8743-8745`): the ports these tests may serve on, on a machine shared
+    """ODATIS_VRE_PYTEST_PORTS (`8743-8746`: four): the ports these tests may serve on, on a machine shared
     by several people; unset, the system picks free ones."""
     spec = os.environ.get("ODATIS_VRE_PYTEST_PORTS", "").strip()
     if not spec:
@@ -151,8 +154,45 @@ def catalogue():
         yield url
 
 
+class _Streamer(http.server.BaseHTTPRequestHandler):
+    """`GET /chunked/<n>`: n bytes of CSV-ish text, chunked, with no Content-Length up front."""
+
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self):  # noqa: N802 - the http.server spelling
+        match = re.fullmatch(r"/chunked/(\d+)", self.path)
+        if not match:
+            self.send_error(404)
+            return
+        remaining = int(match.group(1))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        line = b"2024-01-01,12.5\n" * 1024
+        while remaining > 0:
+            chunk = line[: min(len(line), remaining)]
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+            remaining -= len(chunk)
+        self.wfile.write(b"0\r\n\r\n")
+
+    def log_message(self, *args):
+        pass
+
+
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory, catalogue):
+def streamer():
+    """A service that streams its answers chunked, without saying their length first."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), _Streamer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory, catalogue, streamer):
     """One `jupyter lab` for the tests of the installed wheel, configured as a deployment would: the
     shared data in data/odatis, the examples in lessons/; its proxy may also forward to the catalogue
     server and to a closed port."""
@@ -161,7 +201,9 @@ def lab(tmp_path_factory, catalogue):
     (root / "data" / "odatis" / "phytobs" / "counts.csv").write_text("date;value\n")
     closed = f"127.0.0.1:{free_port()}"
     env = {
-        "ODATIS_VRE_PROXY_HOSTS": f"{catalogue.removeprefix('http://')}, {closed}",
+        "ODATIS_VRE_PROXY_HOSTS": ",".join(
+            [catalogue.removeprefix("http://"), streamer.removeprefix("http://"), closed]
+        ),
         "ODATIS_VRE_PROXY_MAX_BYTES": str(PROXY_MAX_BYTES),
         "ODATIS_VRE_PROXY_TIMEOUT_MS": str(PROXY_TIMEOUT_MS),
     }

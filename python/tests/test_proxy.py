@@ -5,6 +5,7 @@ stand-ins with faults on demand). Same contract as the embedded server's (packag
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import urllib.error
@@ -12,6 +13,7 @@ import urllib.parse
 import urllib.request
 from http.cookiejar import CookieJar
 
+import pytest
 from conftest import PROXY_MAX_BYTES, PROXY_TIMEOUT_MS, TOKEN, request
 
 SEARCH = "/geonetwork/srv/api/search/records/_search"
@@ -200,3 +202,20 @@ def test_size_and_time_are_bounded(lab, catalogue):
     assert (status, error) == (502, "unreachable")
     assert message.startswith(f"{lab['closed']} could not be reached")
 
+
+def test_an_answer_past_the_bound_while_streaming_is_cut_not_shortened(lab, streamer):
+    """No Content-Length up front: the proxy streams, and past the bound it ends the connection
+    before the last chunk, so the client sees an incomplete answer, never a silently short one."""
+    status, headers, body = fetch(via(lab, f"{streamer}/chunked/50000"))
+    assert status == 200
+    assert len(body) == 50_000
+    assert headers["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    req = urllib.request.Request(
+        via(lab, f"{streamer}/chunked/{PROXY_MAX_BYTES * 3}"),
+        headers={"Authorization": f"token {TOKEN}"},
+    )
+    with urllib.request.urlopen(req, timeout=60) as response:
+        assert response.status == 200
+        with pytest.raises(http.client.IncompleteRead) as cut:
+            response.read()
+    assert len(cut.value.partial) <= PROXY_MAX_BYTES
