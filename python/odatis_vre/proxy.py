@@ -124,6 +124,7 @@ class Proxy:
     max_concurrent: int = 16
     max_redirects: int = 3
     active: int = field(default=0, compare=False)
+    _client: httpclient.AsyncHTTPClient | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def create(cls, hosts: Iterable[str], **limits) -> Proxy:
@@ -158,6 +159,17 @@ class Proxy:
             and not parts.password
             and host_of(url) in self.hosts
         )
+
+    def http_client(self) -> httpclient.AsyncHTTPClient:
+        """The proxy's own HTTP client (not the process-wide shared one, whose body limit and
+        connection count other extensions set), created on the server's event loop."""
+        if self._client is None:
+            self._client = httpclient.AsyncHTTPClient(
+                force_instance=True,
+                max_clients=self.max_concurrent,
+                max_body_size=self.max_bytes + 1,
+            )
+        return self._client
 
     def describe(self) -> dict:
         return {"hosts": list(self.hosts), "maxBytes": self.max_bytes, "timeoutMs": self.timeout_ms}
@@ -392,9 +404,8 @@ class ProxyHandler(APIHandler):
             streaming_callback=on_chunk,
             allow_nonstandard_methods=True,
         )
-        client = httpclient.AsyncHTTPClient(max_body_size=proxy.max_bytes + 1)
         try:
-            await client.fetch(request, raise_error=False)
+            await proxy.http_client().fetch(request, raise_error=False)
         except Exception as error:  # noqa: BLE001 - the network's failures, in the page's terms
             if refusals:
                 raise refusals[0] from None
