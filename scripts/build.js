@@ -48,6 +48,32 @@ function extensionDirs() {
     .filter(p => (require(path.join(p, 'package.json')).jupyterlab || {}).extension);
 }
 
+/**
+ * Builds each prebuilt extension of extensions/ whose sources (or the workspace libraries it
+ * bundles) changed since its dist/ was built; returns the dist/ folders. TypeScript must be built.
+ */
+function buildPrebuiltExtensions({ log = console.log } = {}) {
+  const prebuilt = [];
+  for (const dir of extensionDirs()) {
+    const dist = path.join(dir, 'dist', 'package.json');
+    // The extension's own sources and those of the workspace libraries it bundles.
+    const libraries = Object.keys(require(path.join(dir, 'package.json')).dependencies || {})
+      .filter(name => name.startsWith('@odatis-vre/'))
+      .map(name => path.join(root, 'packages', name.split('/')[1]));
+    const deps = [
+      dir,
+      path.join(root, 'package-lock.json'),
+      ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
+    ];
+    if (stale(dist, deps)) {
+      log(`• prebuilt extension ${path.relative(root, dir)} (@jupyter/builder, rspack)`);
+      run(process.execPath, [path.join(root, 'scripts', 'build-labextension.js'), dir], dir);
+    }
+    prebuilt.push(path.join(dir, 'dist'));
+  }
+  return prebuilt;
+}
+
 /** Converts every native file of the shared data into the harmonised Parquet/Arrow dataset. */
 async function convertSharedData(outDir) {
   const { convertFiles } = require('@odatis-vre/sno/node');
@@ -143,24 +169,7 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
   log('• TypeScript packages (tsc -b)');
   run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b']);
 
-  const prebuilt = [];
-  for (const dir of extensionDirs()) {
-    const dist = path.join(dir, 'dist', 'package.json');
-    // The extension's own sources and those of the workspace libraries it bundles.
-    const libraries = Object.keys(require(path.join(dir, 'package.json')).dependencies || {})
-      .filter(name => name.startsWith('@odatis-vre/'))
-      .map(name => path.join(root, 'packages', name.split('/')[1]));
-    const deps = [
-      dir,
-      path.join(root, 'package-lock.json'),
-      ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
-    ];
-    if (stale(dist, deps)) {
-      log(`• prebuilt extension ${path.relative(root, dir)} (@jupyter/builder, rspack)`);
-      run(process.execPath, [path.join(root, 'scripts', 'build-labextension.js'), dir], dir);
-    }
-    prebuilt.push(path.join(dir, 'dist'));
-  }
+  const prebuilt = buildPrebuiltExtensions({ log });
 
   const bundle = path.join(appDir, 'build', 'bundle.js');
   const hostInputs = ['lib', 'templates', 'scripts/host.js', 'rspack.config.js', 'package.json']
@@ -213,7 +222,7 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
   return { siteDir };
 }
 
-module.exports = { buildAll, servedReport };
+module.exports = { buildAll, buildPrebuiltExtensions, run, servedReport };
 
 if (require.main === module) {
   buildAll().catch(error => {

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: unit tests (jest, every package) then browser tests (Playwright driving Debian's
-// Chromium against `npm start`). Prints one closing line: "N passed, N failed".
-// Options: --unit (unit tests only), --browser (browser tests only); other arguments go to both runners.
+// `npm test`: unit tests (jest, every package), browser tests (Playwright driving Debian's Chromium
+// against `npm start`), then the stock-JupyterLab route: the odatis-vre wheel built and installed in a
+// venv with JupyterLab 4.6.4 (test/stock/env.js), its Python tests (pytest), and the browser tests again
+// against `jupyter lab` (test/playwright.stock.config.ts). Prints one closing line: "N passed, N failed".
+// Options: --unit (unit tests only), --browser (both browser phases), --stock (the stock route only);
+// other arguments go to jest and Playwright.
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -9,15 +12,23 @@ const { spawnSync } = require('child_process');
 const root = path.resolve(__dirname, '..');
 const results = path.join(root, 'test-results');
 const args = process.argv.slice(2);
-const only = args.find(a => a === '--unit' || a === '--browser');
+const only = args.find(a => a === '--unit' || a === '--browser' || a === '--stock');
 const extra = args.filter(a => a !== only);
 
-function run(label, command, commandArgs) {
+function run(
+  label,
+  command,
+  commandArgs,
+  { env = process.env, executable = process.execPath } = {}
+) {
   console.log(`\n=== ${label} ===`);
-  const result = spawnSync(process.execPath, [command, ...commandArgs], {
+  const started = Date.now();
+  const result = spawnSync(executable, [command, ...commandArgs], {
     cwd: root,
-    stdio: 'inherit'
+    stdio: 'inherit',
+    env
   });
+  console.log(`(${label}: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   return result.status;
 }
 
@@ -57,7 +68,7 @@ if (run('build (tsc -b)', require.resolve('typescript/bin/tsc'), ['-b']) !== 0) 
   process.exit(1);
 }
 
-if (only !== '--browser') {
+if (only === undefined || only === '--unit') {
   const unitFile = path.join(results, 'unit.json');
   const status = run('unit tests (jest)', require.resolve('jest/bin/jest'), [
     '--json',
@@ -75,20 +86,89 @@ if (only !== '--browser') {
     !unit || (status !== 0 && unit.numFailedTests === 0 && !unit.numRuntimeErrorTestSuites);
 }
 
-if (only !== '--unit') {
+/** Counts of a pytest JUnit XML report (its first <testsuite> element). */
+function junitCounts(xml) {
+  const suite = /<testsuite\b([^>]*)>/.exec(xml);
+  if (!suite) return null;
+  const attr = name => Number((new RegExp(`\\b${name}="(\\d+)"`).exec(suite[1]) || [])[1] || 0);
+  const failed = attr('failures') + attr('errors');
+  const skipped = attr('skipped');
+  return { passed: attr('tests') - failed - skipped, failed, skipped };
+}
+
+function browserPhase(label, config, reportFile, env = process.env) {
   const status = run(
-    'browser tests (Playwright, Chromium)',
+    label,
     require.resolve('@playwright/test/cli'),
-    ['test', '-c', 'test/playwright.config.ts', ...extra]
+    ['test', '-c', config, ...extra],
+    { env }
   );
-  const report = readJson(path.join(results, 'browser.json'));
+  const report = readJson(path.join(results, reportFile));
   if (report) {
     const counts = browserCounts(report);
     Object.keys(totals).forEach(k => (totals[k] += counts[k]));
-    console.log(`browser: ${counts.passed} passed, ${counts.failed} failed`);
+    console.log(
+      `${label}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`
+    );
     if ((report.errors || []).length) crashed = true;
   }
   crashed ||= !report || (status !== 0 && browserCounts(report).failed === 0);
+}
+
+if (only === undefined || only === '--browser') {
+  browserPhase(
+    'browser tests, embedded (Playwright, Chromium)',
+    'test/playwright.config.ts',
+    'browser.json'
+  );
+}
+
+/** The stock route needs python3 with venv; a machine without it skips it, CI never does. */
+function stockRoute() {
+  const { pythonVenvMissing } = require('../test/stock/env');
+  const missing = pythonVenvMissing();
+  if (!missing) return true;
+  const message = `The stock-JupyterLab tests need python3 with venv (Debian: apt-get install -y python3-venv): ${missing}`;
+  if (process.env.CI || only === '--stock') {
+    console.error(`\n${message}`);
+    crashed = true;
+  } else {
+    console.warn(`\n=== stock JupyterLab: skipped ===\n${message}`);
+  }
+  return false;
+}
+
+if ((only === undefined || only === '--browser' || only === '--stock') && stockRoute()) {
+  // The stock-JupyterLab route: venv + wheel once, then pytest and the browser tests use them.
+  const started = Date.now();
+  if (run('stock JupyterLab: venv, odatis-vre wheel, pip install', 'test/stock/env.js', []) !== 0) {
+    console.error(
+      '\nThe stock JupyterLab environment could not be prepared: its tests did not run.'
+    );
+    crashed = true;
+  } else {
+    const { VENV } = require('../test/stock/env');
+    const junit = path.join(results, 'python.xml');
+    const status = run(
+      'stock JupyterLab: server extension tests (pytest)',
+      '-m',
+      ['pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`, 'python/tests'],
+      { executable: path.join(VENV, 'bin', 'python') }
+    );
+    const counts = fs.existsSync(junit) ? junitCounts(fs.readFileSync(junit, 'utf8')) : null;
+    if (counts) {
+      Object.keys(totals).forEach(k => (totals[k] += counts[k]));
+      console.log(`python: ${counts.passed} passed, ${counts.failed} failed`);
+    }
+    crashed ||= !counts || (status !== 0 && counts.failed === 0);
+    browserPhase(
+      'browser tests, stock JupyterLab (Playwright, Chromium)',
+      'test/playwright.stock.config.ts',
+      'browser-stock.json',
+      { ...process.env, ODATIS_VRE_STOCK_PREPARED: '1' }
+    );
+  }
+  console.log(`(stock JupyterLab, all steps: ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
 
 if (crashed) {

@@ -13,6 +13,16 @@ const port = Number(process.env.ODATIS_VRE_TEST_PORT || 8787);
 const cataloguePort = port + 1;
 const root = path.resolve(__dirname, '..');
 
+/** The catalogue test server, for the data browser's tests (the stock config starts it too). */
+export const catalogueServer = {
+  command: `node packages/catalog/testing/server.js ${cataloguePort}`,
+  cwd: root,
+  url: `http://127.0.0.1:${cataloguePort}/datacite/dois`,
+  reuseExistingServer: false
+};
+/** What the data browser's proxy must allow besides the real catalogues: the test server. */
+export const PROXY_HOSTS = `127.0.0.1:${cataloguePort}`;
+
 export default defineConfig({
   testDir: 'browser',
   outputDir: path.join(root, 'test-results', 'playwright'),
@@ -34,22 +44,14 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: [
-    {
-      command: `node packages/catalog/testing/server.js ${cataloguePort}`,
-      cwd: root,
-      url: `http://127.0.0.1:${cataloguePort}/datacite/dois`,
-      reuseExistingServer: false
-    },
+    catalogueServer,
     {
       // test/fixtures/untrusted holds hostile files (an SVG with a script…) served read-only, like shared/.
       command: `node scripts/start.js --port ${port} --read-only-mount untrusted=test/fixtures/untrusted`,
       cwd: root,
       url: `http://127.0.0.1:${port}/lab/`,
       // The data browser's proxy may forward to the catalogue test server.
-      env: { ...process.env, ODATIS_VRE_PROXY_HOSTS: `127.0.0.1:${cataloguePort}` } as Record<
-        string,
-        string
-      >,
+      env: { ...process.env, ODATIS_VRE_PROXY_HOSTS: PROXY_HOSTS } as Record<string, string>,
       timeout: 20 * 60_000,
       reuseExistingServer: false,
       stdout: 'pipe',

@@ -1,54 +1,15 @@
-import * as fs from 'fs';
-import * as path from 'path';
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
+import {
+  cell,
+  expectOmiOutput,
+  harmonisedCatalog,
+  newNeoNotebook,
+  OMI_CELL,
+  outputOf,
+  runCell,
+  tableRows
+} from './neo';
 import { execute, expect, openVre, snapshot, test, waitForKernelIdle } from './vre';
-
-/** The harmonised dataset the embedded VRE serves as shared/harmonised (built by `npm start`). */
-const HARMONISED = path.resolve(__dirname, '..', '..', 'packages', 'app', 'data', 'harmonised');
-const SITE = 'gravelines-canal-amenee';
-const PARAMETERS = ['TEMP', 'PSAL', 'NH4', 'CHLA'];
-const TAXA = ['Guinardia delicatula', 'Paralia sulcata', 'Chaetoceros', 'Cryptophyceae'];
-const OMI_QUERY =
-  `SELECT * FROM harmonised WHERE site_id = '${SITE}' AND (parameter IN (${PARAMETERS.map(p => `'${p}'`).join(', ')}) ` +
-  `OR taxon IN (${TAXA.map(t => `'${t}'`).join(', ')}))`;
-
-const notebook = (page: Page) => page.locator('.jp-NotebookPanel:visible');
-const cell = (page: Page, index: number) =>
-  notebook(page).locator('.jp-Notebook .jp-Cell').nth(index);
-const outputOf = (page: Page, index: number) => cell(page, index).locator('.jp-OutputArea-output');
-
-/** Opens a new notebook on the NEO kernel from the launcher's NEO workshop section. */
-async function newNeoNotebook(page: Page): Promise<void> {
-  const section = page.locator('.jp-Launcher-section', {
-    has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'NEO workshop' })
-  });
-  await section.locator('.jp-LauncherCard', { hasText: 'NEO notebook' }).click();
-  await expect(notebook(page)).toBeVisible();
-  await waitForKernelIdle(page);
-  await expect(notebook(page).locator('.jp-KernelName')).toHaveText('NEO (SQL + JavaScript)');
-}
-
-/** Puts code in the cell at `index` and runs it; resolves when its prompt shows an execution count. */
-async function runCell(page: Page, index: number, code: string): Promise<Locator> {
-  await page.evaluate(
-    ([i, source]) => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const panel = (window as any).jupyterapp.shell.currentWidget;
-      const nb = panel.content;
-      while (nb.widgets.length <= i) {
-        nb.model.sharedModel.insertCell(nb.widgets.length, { cell_type: 'code', source: '' });
-      }
-      nb.activeCellIndex = i;
-      nb.activeCell.model.sharedModel.setSource(source);
-    },
-    [index, code] as const
-  );
-  await execute(page, 'notebook:run-cell');
-  await expect(cell(page, index).locator('.jp-InputPrompt')).toHaveText(/^\[\d+\]:$/, {
-    timeout: 90_000
-  });
-  return outputOf(page, index);
-}
 
 /** Replaces the first cell's text and puts the cursor at its end, in edit mode. */
 async function setSourceAndFocusEnd(page: Page, source: string): Promise<void> {
@@ -60,28 +21,6 @@ async function setSourceAndFocusEnd(page: Page, source: string): Promise<void> {
   }, source);
   await cell(page, 0).locator('.cm-content').click();
   await page.keyboard.press('Control+End');
-}
-
-/** OMI of the same pivot in node, with @odatis-vre/niche on the same Parquet files the browser reads. */
-async function referenceNicheParameters(): Promise<{ species: string[]; omi: number[] }> {
-  /* eslint-disable @typescript-eslint/no-require-imports */
-  const { createWasmEngine } = require('@odatis-vre/query/lib/node');
-  const niche = require('@odatis-vre/niche');
-  /* eslint-enable @typescript-eslint/no-require-imports */
-  const catalog = JSON.parse(fs.readFileSync(path.join(HARMONISED, 'catalog.json'), 'utf8'));
-  const engine = createWasmEngine();
-  try {
-    await engine.attachHarmonised({
-      files: catalog.parquetFiles.map((f: { path: string }) => path.join(HARMONISED, f.path))
-    });
-    const { table } = await engine.query(OMI_QUERY);
-    const pivot = niche.pivotHarmonised(table, { parameters: PARAMETERS });
-    const pca = niche.environmentalPca(pivot.environment, { nf: PARAMETERS.length });
-    const params = niche.nicheParameters(niche.omiAnalysis(pca, pivot.abundance));
-    return { species: [...params.species], omi: Array.from(params.omi as Float64Array) };
-  } finally {
-    await engine.close();
-  }
 }
 
 test.describe('the NEO kernel', () => {
@@ -99,16 +38,12 @@ test.describe('the NEO kernel', () => {
       '%%sql\nSELECT site_id, count(*) FROM harmonised GROUP BY 1 ORDER BY 1'
     );
     await page.keyboard.press('Shift+Enter');
-    const catalog = JSON.parse(fs.readFileSync(path.join(HARMONISED, 'catalog.json'), 'utf8'));
-    const sites = catalog.sites as { siteId: string; rowCount: number }[];
+    const sites = harmonisedCatalog().sites;
     const table = outputOf(page, 0).locator('.neo-table');
     await expect(table).toBeVisible({ timeout: 240_000 });
     await expect(table.locator('.neo-shape')).toHaveText(`${sites.length} rows × 2 columns`);
     await expect(table.locator('tbody tr')).toHaveCount(sites.length);
-    const shown = await table
-      .locator('tbody tr')
-      .evaluateAll(rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.textContent)));
-    expect(shown).toEqual(
+    expect(await tableRows(table)).toEqual(
       [...sites]
         .sort((a, b) => a.siteId.localeCompare(b.siteId))
         .map(s => [s.siteId, String(s.rowCount)])
@@ -134,31 +69,8 @@ test.describe('the NEO kernel', () => {
     await snapshot(page, testInfo, '23-neo-vega-chart');
 
     // One OMI on a small pivot: the numbers of @odatis-vre/niche on the same data.
-    const omi = await runCell(
-      page,
-      3,
-      [
-        `const long = await neo.sql(\`${OMI_QUERY}\`);`,
-        `const pivot = neo.pivot(long, { parameters: ${JSON.stringify(PARAMETERS)} });`,
-        'const omi = neo.omi(pivot);',
-        'const params = neo.nicheParams(omi);',
-        'console.log(JSON.stringify({ species: params.species, omi: Array.from(params.omi) }));',
-        'params'
-      ].join('\n')
-    );
-    const reference = await referenceNicheParameters();
-    await expect(omi.first()).toContainText('"species"', { timeout: 60_000 });
-    const printed = JSON.parse((await omi.first().innerText()).trim());
-    expect(printed.species).toEqual(reference.species);
-    expect(printed.omi).toEqual(reference.omi);
-    const omiTable = omi.locator('.neo-table');
-    await expect(omiTable.locator('.neo-shape')).toHaveText(
-      `${reference.species.length} rows × 8 columns`
-    );
-    const omiColumn = await omiTable
-      .locator('tbody tr')
-      .evaluateAll(rows => rows.map(r => r.querySelectorAll('td')[2].textContent));
-    expect(omiColumn).toEqual(reference.omi.map(x => String(Number(x.toPrecision(7)))));
+    const omi = await runCell(page, 3, OMI_CELL);
+    const reference = await expectOmiOutput(omi);
     await runCell(page, 4, 'neo.plot.omi(omi)');
     const omiChart = outputOf(page, 4).locator('.vega-embed svg.marks');
     await expect(omiChart).toContainText(reference.species[0]);

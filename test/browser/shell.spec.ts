@@ -3,10 +3,13 @@ import * as path from 'path';
 import {
   execute,
   expect,
+  KERNEL,
+  NEO_KERNEL,
   listedFiles,
   openFolder,
   openVre,
   snapshot,
+  TARGET,
   test,
   waitForKernelIdle
 } from './vre';
@@ -27,7 +30,13 @@ function sortNames(names: string[]): string[] {
   return [...names].sort((a, b) => a.localeCompare(b));
 }
 
-test.describe('the embedded VRE shell', () => {
+/** A cell whose value is 84, in the language of the target's kernel. */
+const CELL = {
+  embedded: 'const squares = [1, 2, 3].map(x => x * 14);\nsquares.reduce((a, b) => a + b)',
+  stock: 'squares = [x * 14 for x in [1, 2, 3]]\nsum(squares)'
+}[TARGET];
+
+test.describe('the VRE shell', () => {
   test('starts JupyterLab with the NEO workshop launcher section', async ({ page }, testInfo) => {
     await openVre(page);
     const section = page.locator('.jp-Launcher-section', {
@@ -41,33 +50,29 @@ test.describe('the embedded VRE shell', () => {
       'SQL workspace',
       'About ODATIS VRE'
     ]);
-    // The notebook section offers the in-browser NEO kernel.
-    await expect(
-      page.locator('.jp-Launcher-section', {
-        has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' })
-      })
-    ).toContainText('NEO (SQL + JavaScript)');
+    // The notebook section offers the in-browser NEO kernel (beside the server's Python kernel on a server).
+    const notebookSection = page.locator('.jp-Launcher-section', {
+      has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' })
+    });
+    await expect(notebookSection).toContainText(NEO_KERNEL);
+    await expect(notebookSection).toContainText(KERNEL);
     await snapshot(page, testInfo, '01-launcher');
   });
 
-  test('creates a notebook from the launcher and runs a cell on the in-browser kernel', async ({
+  test('creates a notebook from the launcher and runs a cell on its kernel', async ({
     page
   }, testInfo) => {
     await openVre(page);
     const notebookSection = page.locator('.jp-Launcher-section', {
       has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' })
     });
-    await notebookSection
-      .locator('.jp-LauncherCard', { hasText: 'NEO (SQL + JavaScript)' })
-      .click();
+    await notebookSection.locator('.jp-LauncherCard', { hasText: KERNEL }).click();
     const panel = page.locator('.jp-NotebookPanel:visible');
     await expect(panel).toBeVisible();
     await expect(page.locator('.jp-DirListing-item', { hasText: 'Untitled.ipynb' })).toBeVisible();
     await waitForKernelIdle(page);
     await panel.locator('.jp-Cell .cm-content').first().click();
-    await page.keyboard.type(
-      'const squares = [1, 2, 3].map(x => x * 14);\nsquares.reduce((a, b) => a + b)'
-    );
+    await page.keyboard.type(CELL);
     await page.keyboard.press('Shift+Enter');
     const output = panel.locator('.jp-Cell').first().locator('.jp-OutputArea-output');
     await expect(output).toHaveText('84');
@@ -153,15 +158,26 @@ test.describe('the embedded VRE shell', () => {
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog).toContainText('About ODATIS VRE');
     await expect(dialog.locator('.odatis-vre-AboutVersions')).toContainText('ODATIS VRE');
-    await expect(dialog.locator('.odatis-vre-AboutVersions')).toContainText(
-      '@odatis-vre/vre-extension'
-    );
+    // Each prebuilt extension with the version of its package (a stock JupyterLab's page config
+    // lists none: the dialog reads them from the served package.json).
+    for (const name of ['vre-extension', 'sql-extension']) {
+      const { version } = JSON.parse(
+        fs.readFileSync(
+          path.join(__dirname, '..', '..', 'extensions', name, 'package.json'),
+          'utf8'
+        )
+      );
+      await expect(
+        dialog.locator('.odatis-vre-AboutVersions tr', { hasText: `@odatis-vre/${name}` })
+      ).toHaveText(new RegExp(`@odatis-vre/${name}\\s*${version.replace(/\./g, '\\.')}`));
+    }
     const data = dialog.locator('.odatis-vre-AboutData');
     await expect(data.locator('tbody tr')).toHaveCount(2);
     await expect(data).toContainText('CC-BY-SA 2.0');
     await expect(data.locator('a[href="https://doi.org/10.17882/85178"]')).toBeVisible();
     await expect(data.locator('a[href="https://doi.org/10.17882/102656"]')).toBeVisible();
-    await expect(dialog).toContainText('NEO (SQL + JavaScript)');
+    await expect(dialog).toContainText(NEO_KERNEL);
+    await expect(dialog).toContainText(KERNEL);
     await snapshot(page, testInfo, '05-about-dialog');
     await dialog.locator('button', { hasText: 'Close' }).click();
     await expect(dialog).toHaveCount(0);
@@ -175,6 +191,11 @@ test.describe('the embedded VRE shell', () => {
   test('opens a copy of the getting-started notebook from the NEO workshop section and runs it', async ({
     page
   }, testInfo) => {
+    test.skip(
+      TARGET === 'stock',
+      'The getting-started notebook runs on the in-browser JavaScript kernel, which a stock ' +
+        'JupyterLab lacks until the NEO kernel (issue #9) registers in it'
+    );
     await openVre(page);
     await page.locator('.jp-LauncherCard', { hasText: 'Getting started' }).click();
     const panel = page.locator('.jp-NotebookPanel:visible');

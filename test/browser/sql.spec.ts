@@ -1,41 +1,10 @@
-import { execute, expect, listedFiles, openVre, snapshot, test } from './vre';
-import type { Page } from '@playwright/test';
-
-const workspace = (page: Page) => page.locator('.odatis-SqlWorkspace:visible');
-const status = (page: Page) => workspace(page).locator('.odatis-SqlWorkspace-status');
-
-async function newWorkspace(page: Page, sql: string): Promise<void> {
-  const card = page.locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' });
-  if (await card.count()) {
-    await card.click();
-  } else {
-    await execute(page, 'odatis-vre:sql-new');
-  }
-  await expect(workspace(page)).toBeVisible();
-  const opened = Date.now();
-  // The harmonised dataset of the shared data is there out of the box, with its columns.
-  await expect(
-    workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
-  ).toBeVisible({
-    timeout: 180_000
-  });
-  // Printed, never asserted: the first workspace of a page waits for the engine and the attach.
-  console.log(
-    `harmonised listed ${((Date.now() - opened) / 1000).toFixed(1)} s after the workspace opened`
-  );
-  const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press('Escape'); // close any completion the typing opened
-}
-
-async function run(page: Page): Promise<void> {
-  await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Run' }).click();
-}
+import { execute, expect, listedFiles, openVre, snapshot, TARGET, test, waitForVre } from './vre';
+import { newWorkspace, run, status, workspace } from './sql-workspace';
 
 test.describe('the SQL workspace', () => {
+  // The workspace's features do not depend on the server; on a stock JupyterLab, neo-notebook.spec.ts
+  // runs a query in a SQL workspace on the server's shared data (DuckDB-WASM from the labextension).
+  test.skip(TARGET === 'stock', 'embedded only: see neo-notebook.spec.ts for the stock route');
   // DuckDB-WASM and the harmonised dataset take minutes to start on a busy machine (newWorkspace waits
   // 180 s for them): the tests get the time their own waits allow.
   test.describe.configure({ timeout: 600_000 });
@@ -43,8 +12,11 @@ test.describe('the SQL workspace', () => {
   test('queries the converted shared data, cancels, charts and exports', async ({
     page
   }, testInfo) => {
-    // Several minutes on a shared, loaded machine (the default 120 s ran out while scrolling the result).
-    test.setTimeout(300_000);
+    const wasm: string[] = [];
+    page.on('request', request => {
+      const { pathname } = new URL(request.url());
+      if (pathname.endsWith('.wasm')) wasm.push(pathname);
+    });
     await openVre(page);
     await expect(page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' })).toBeVisible();
     await newWorkspace(
@@ -54,6 +26,11 @@ test.describe('the SQL workspace', () => {
     await run(page);
     // Gravelines temperature: 2,292 values from the real SEANOE file (counted by the ingestion tests).
     await expect(status(page)).toHaveText(/^2,292 rows in \d+\.\d\d s$/);
+    // DuckDB-WASM came from a prebuilt extension's own static folder (a stock JupyterLab serves it
+    // from share/jupyter/labextensions/), never from a CDN.
+    expect(wasm.length).toBeGreaterThan(0);
+    for (const file of wasm)
+      expect(file).toMatch(/\/extensions\/@odatis-vre\/[^/]+\/static\/[^/]+\.wasm$/);
     const grid = workspace(page).locator('.odatis-SqlWorkspace-grid');
     await expect(grid).toBeVisible();
     const first = await page.evaluate(() => {
@@ -167,9 +144,7 @@ test.describe('the SQL workspace', () => {
     // JupyterLab saves its state database to the workspace (browser storage) after a short debounce.
     await page.waitForTimeout(2000);
     await page.reload();
-    await expect(page.locator('body')).toHaveAttribute('data-odatis-vre-ready', 'true', {
-      timeout: 90_000
-    });
+    await waitForVre(page);
     await page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' }).first().click();
     await workspace(page).locator('.lm-TabBar-tab', { hasText: 'History' }).click();
     await expect(workspace(page).locator('.odatis-SqlWorkspace-historyItem').first()).toContainText(

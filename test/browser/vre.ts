@@ -41,8 +41,26 @@ export const test = base.extend<{ noExternalRequests: void; noPolicyViolations: 
 
 export { expect };
 
-/** Screenshots of each step, kept as artifacts in test/artifacts/. */
-export const ARTIFACTS = path.resolve(__dirname, '..', 'artifacts');
+/**
+ * Where the specs run: `embedded` is `npm start` (test/playwright.config.ts); `stock` is a stock
+ * JupyterLab with the odatis-vre wheel (test/playwright.stock.config.ts sets ODATIS_VRE_TARGET).
+ */
+export type Target = 'embedded' | 'stock';
+export const TARGET: Target = process.env.ODATIS_VRE_TARGET === 'stock' ? 'stock' : 'embedded';
+
+/** The in-browser NEO kernel's display name (both targets offer it). */
+export const NEO_KERNEL = 'NEO (SQL + JavaScript)';
+
+/** The kernel of the plain notebook tests: the in-browser NEO kernel, or the server's ipykernel. */
+export const KERNEL = TARGET === 'stock' ? 'Python 3 (ipykernel)' : NEO_KERNEL;
+
+/** Screenshots of each step, kept as artifacts in test/artifacts/ (test/artifacts/stock/ for stock). */
+export const ARTIFACTS = path.resolve(
+  __dirname,
+  '..',
+  'artifacts',
+  ...(TARGET === 'stock' ? ['stock'] : [])
+);
 
 export async function snapshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
@@ -51,15 +69,40 @@ export async function snapshot(page: Page, testInfo: TestInfo, name: string): Pr
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
+/** Waits until JupyterLab has started and restored its layout (after a load or a reload). */
+export async function waitForVre(page: Page): Promise<void> {
+  if (TARGET === 'embedded') {
+    await expect(page.locator('body')).toHaveAttribute('data-odatis-vre-ready', 'true', {
+      timeout: 90_000
+    });
+    await expect(page.locator('#odatis-vre-startup-error')).toHaveCount(0);
+    return;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await page.waitForFunction(() => Boolean((window as any).jupyterapp), undefined, {
+    timeout: 90_000
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  await page.evaluate(() => (window as any).jupyterapp.restored);
+}
+
+/**
+ * The page that opens the VRE. A Jupyter server keeps the layout of a workspace across page loads
+ * (the browser's storage does in the embedded VRE, but each test has a fresh one): on a server each
+ * test gets a workspace of its own, so that it starts from the launcher as a new user would.
+ */
+function labUrl(): string {
+  if (TARGET === 'embedded') return '/lab/';
+  const workspace = `test-${test.info().testId}`;
+  return `/lab/workspaces/${workspace}?token=${process.env.ODATIS_VRE_STOCK_TOKEN}`;
+}
+
 /** Opens the VRE and waits until JupyterLab has started and restored its layout. */
 export async function openVre(page: Page): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', error => errors.push(error.message));
-  await page.goto('/lab/');
-  await expect(page.locator('body')).toHaveAttribute('data-odatis-vre-ready', 'true', {
-    timeout: 90_000
-  });
-  await expect(page.locator('#odatis-vre-startup-error')).toHaveCount(0);
+  await page.goto(labUrl());
+  await waitForVre(page);
   await expect(page.locator('.jp-Launcher')).toBeVisible();
   expect(errors, 'uncaught errors during start-up').toEqual([]);
 }

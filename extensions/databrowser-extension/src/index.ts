@@ -1,11 +1,13 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, showErrorMessage } from '@jupyterlab/apputils';
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
 import { INotebookTracker, NotebookActions } from '@jupyterlab/notebook';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { DEPLOYMENT_PAGE_CONFIG_KEY, deploymentOrNone, folderSetting } from '@odatis-vre/vre';
 import {
   previewRecord,
   remoteSources,
@@ -49,11 +51,26 @@ export const databrowserIcon = new LabIcon({
   svgstr: databrowserSvg
 });
 
+/**
+ * Requests to the VRE's proxy, authenticated as JupyterLab's own requests to its server are (token,
+ * and the XSRF cookie's value that a Jupyter server asks of a POST); other addresses are fetched as is.
+ */
+function proxyFetch(proxyUrl: string, settings: ServerConnection.ISettings): typeof fetch {
+  return (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (!url.startsWith(proxyUrl)) return fetch(input, init);
+    // The proxy answers `no-store`: no cache-busting parameter is needed.
+    return ServerConnection.makeRequest(url, { cache: 'default', ...init }, settings);
+  };
+}
+
 /** The VRE's proxy, if the server offers one: its address and the hosts it forwards to. */
-async function discoverProxy(): Promise<{ url: string; hosts: string[] } | null> {
-  const url = URLExt.join(PageConfig.getBaseUrl(), 'odatis-vre/proxy');
+async function discoverProxy(
+  settings: ServerConnection.ISettings
+): Promise<{ url: string; hosts: string[] } | null> {
+  const url = URLExt.join(settings.baseUrl, 'odatis-vre/proxy');
   try {
-    const response = await fetch(url, { credentials: 'same-origin' });
+    const response = await proxyFetch(url, settings)(url);
     if (!response.ok) return null;
     const body = (await response.json()) as { hosts?: unknown };
     return Array.isArray(body.hosts) ? { url, hosts: body.hosts.map(String) } : null;
@@ -82,14 +99,20 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     const settings = await settingRegistry.load(PLUGIN_ID);
     const setting = <T>(key: string) => settings.get(key).composite as T;
+    // On a Jupyter server, the deployment says where the shared data and its harmonised dataset are.
+    const deployment = deploymentOrNone(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY));
+    const folder = (key: 'sharedDataPath' | 'harmonisedPath') =>
+      folderSetting(settings.user[key], deployment[key], settings.default(key) as string);
     const paths = () => ({
-      shared: setting<string>('sharedDataPath'),
-      harmonised: setting<string>('harmonisedPath')
+      shared: folder('sharedDataPath'),
+      harmonised: folder('harmonisedPath')
     });
     const shared: SharedData = contentsSharedData(app, paths);
-    const proxy = await discoverProxy();
+    const serverSettings = app.serviceManager.serverSettings;
+    const proxy = await discoverProxy(serverSettings);
     const transport = () =>
       new Transport({
+        fetch: proxy ? proxyFetch(proxy.url, serverSettings) : undefined,
         proxy: setting<boolean>('useProxy') && proxy ? proxy.url : null,
         proxyHosts: proxy?.hosts ?? null,
         timeoutMs: setting<number>('timeoutSeconds') * 1000

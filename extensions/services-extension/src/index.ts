@@ -13,6 +13,7 @@ import {
   IQueryEngine,
   type HarmonisedStatus
 } from '@odatis-vre/services';
+import { DEPLOYMENT_PAGE_CONFIG_KEY, deploymentOrNone, folderSetting } from '@odatis-vre/vre';
 
 /**
  * The query engine of the session. The bundler emits the query worker and DuckDB-WASM's and parquet-wasm's
@@ -82,9 +83,16 @@ const harmonisedDataset: JupyterFrontEndPlugin<IHarmonisedDataset> = {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     const settings = await settingRegistry.load(HARMONISED_ID);
     const contents = app.serviceManager.contents;
+    // On a Jupyter server, the deployment (odatis_vre server extension) says where the dataset is;
+    // a value the user set still wins.
+    const deployment = deploymentOrNone(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY));
     const dataset = new HarmonisedDataset({
       engine,
-      path: settings.get('harmonisedPath').composite as string,
+      path: folderSetting(
+        settings.user.harmonisedPath,
+        deployment.harmonisedPath,
+        settings.default('harmonisedPath') as string
+      ),
       readText: async path =>
         String((await contents.get(path, { type: 'file', format: 'text', content: true })).content),
       // The database file (or Parquet partitions) is read in place by URL, with HTTP Range requests, from

@@ -1,12 +1,20 @@
 import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { Dialog, ICommandPalette, showDialog, showErrorMessage } from '@jupyterlab/apputils';
-import { PageConfig, PathExt } from '@jupyterlab/coreutils';
+import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
-import { AboutBody, AboutInfo, parseDataSources } from '@odatis-vre/vre';
+import {
+  AboutBody,
+  AboutInfo,
+  Deployment,
+  DEPLOYMENT_PAGE_CONFIG_KEY,
+  folderSetting,
+  parseDataSources,
+  parseDeployment
+} from '@odatis-vre/vre';
 import odatisSvg from '../style/odatis.svg';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -49,16 +57,31 @@ async function readDataSources(app: JupyterFrontEnd, sharedDataPath: string) {
   }
 }
 
-function federatedExtensions(): { name: string; version: string }[] {
+/** Version of a prebuilt extension, read from the package.json the server serves beside it. */
+async function servedVersion(name: string): Promise<string> {
+  const url = URLExt.join(PageConfig.getOption('fullLabextensionsUrl'), name, 'package.json');
   try {
-    const list = JSON.parse(PageConfig.getOption('federated_extensions') || '[]') as {
-      name: string;
-      version?: string;
-    }[];
-    return list.map(e => ({ name: e.name, version: e.version ?? '' }));
+    const response = await fetch(url);
+    return response.ok ? String((await response.json()).version ?? '') : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The prebuilt extensions and their versions: the embedded VRE lists versions in the page config,
+ * a stock JupyterLab does not, so they are read from each extension's package.json.
+ */
+async function federatedExtensions(): Promise<{ name: string; version: string }[]> {
+  let list: { name: string; version?: string }[] = [];
+  try {
+    list = JSON.parse(PageConfig.getOption('federated_extensions') || '[]');
   } catch {
     return [];
   }
+  return Promise.all(
+    list.map(async e => ({ name: e.name, version: e.version ?? (await servedVersion(e.name)) }))
+  );
 }
 
 const plugin: JupyterFrontEndPlugin<void> = {
@@ -78,8 +101,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ) => {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     const settings = await settingRegistry.load(PLUGIN_ID);
-    const sharedDataPath = () => settings.get('sharedDataPath').composite as string;
-    const examplesPath = () => settings.get('examplesPath').composite as string;
+    // On a Jupyter server, the deployment says where its shared data and examples are.
+    let deployment: Deployment = {};
+    try {
+      deployment = parseDeployment(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY));
+    } catch (reason) {
+      void showErrorMessage(trans.__('Invalid ODATIS VRE deployment settings'), reason as Error);
+    }
+    const folder = (key: 'sharedDataPath' | 'examplesPath') =>
+      folderSetting(settings.user[key], deployment[key], settings.default(key) as string);
+    const sharedDataPath = () => folder('sharedDataPath');
+    const examplesPath = () => folder('examplesPath');
     const { commands } = app;
 
     commands.addCommand(CommandIDs.about, {
@@ -94,7 +126,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           appName: 'JupyterLab',
           appVersion: app.version,
           kernels: Object.values(specs).map(spec => spec?.display_name ?? ''),
-          extensions: federatedExtensions(),
+          extensions: await federatedExtensions(),
           sharedDataPath: sharedDataPath(),
           ...(await readDataSources(app, sharedDataPath()))
         };

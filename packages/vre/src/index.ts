@@ -1,2 +1,3 @@
 export * from './about';
 export * from './datasources';
+export * from './deployment';
