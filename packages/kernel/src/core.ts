@@ -329,7 +329,7 @@ export class NeoKernelCore {
     const prefix = match[2] ?? '';
     let tables: TableInfo[] = [];
     try {
-      tables = await this.options.host.listTables();
+      tables = await this.options.host.knownTables();
     } catch {
       // Completion without the engine's schema: keywords only.
     }

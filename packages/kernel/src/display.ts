@@ -29,19 +29,24 @@ export function mimeBundleOf(value: unknown): DisplayData | null {
   if (value === undefined) {
     return null;
   }
+  if (isVegaLite(value)) {
+    // SVG rather than vega-embed's default canvas: sharp at any zoom, and its text can be found and read.
+    return {
+      data: { [VEGALITE_MIME]: jsonSafe(value), 'text/plain': vegaLiteText(value) },
+      metadata: { [VEGALITE_MIME]: { embed_options: { renderer: 'svg' } } }
+    };
+  }
   const data: MimeBundle = isArrowTable(value)
     ? arrowBundle(value)
     : isDataTable(value)
       ? gridBundle(dataTableGrid(value))
-      : isVegaLite(value)
-        ? { [VEGALITE_MIME]: jsonSafe(value), 'text/plain': vegaLiteText(value) }
-        : isMimeBundle(value)
-          ? mimeBundleValues(value)
-          : isColumnRecords(value)
-            ? gridBundle(columnRecordsGrid(value))
-            : isRowRecords(value)
-              ? gridBundle(rowRecordsGrid(value))
-              : { 'text/plain': inspect(value) };
+      : isMimeBundle(value)
+        ? mimeBundleValues(value)
+        : isColumnRecords(value)
+          ? gridBundle(columnRecordsGrid(value))
+          : isRowRecords(value)
+            ? gridBundle(rowRecordsGrid(value))
+            : { 'text/plain': inspect(value) };
   return { data, metadata: {} };
 }
 

@@ -36,6 +36,8 @@ export class SessionHost implements NeoHost {
       const { table } = await this.options.engine.query(pointAtTables(sql, references, names), {
         signal: controller.signal
       });
+      // A query may create or load tables: completion should know them.
+      void this.listTables().catch(() => undefined);
       return tableToIPC(table, 'stream');
     } catch (e) {
       const harmonised = this.options.harmonised?.name ?? 'harmonised';
@@ -52,8 +54,24 @@ export class SessionHost implements NeoHost {
     return this.options.files.register(await this.resolve(path));
   }
 
-  listTables(): Promise<TableInfo[]> {
-    return this.options.engine.listTables();
+  async listTables(): Promise<TableInfo[]> {
+    await this.harmonisedProblem();
+    this.tables = await this.options.engine.listTables();
+    return this.tables;
+  }
+
+  /**
+   * The tables as last listed, at once: completion must answer within JupyterLab's provider timeout
+   * and must not hold the kernel while the engine starts. The list is refreshed in the background.
+   */
+  async knownTables(): Promise<TableInfo[]> {
+    void this.listTables().catch(() => undefined);
+    return this.tables ?? [];
+  }
+
+  /** Attach the shared data and list the tables as the kernel starts: the first query and completion are quicker. */
+  warmUp(): void {
+    void this.listTables().catch(() => undefined);
   }
 
   /** Cancel the queries running for this kernel (Kernel → Interrupt). */
@@ -95,4 +113,5 @@ export class SessionHost implements NeoHost {
   }
 
   private readonly running = new Set<AbortController>();
+  private tables: TableInfo[] | null = null;
 }

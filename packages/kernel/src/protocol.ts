@@ -16,8 +16,10 @@ export interface NeoHost {
   query(sql: string): Promise<Uint8Array>;
   /** Make a file queryable by path (relative to the notebook's folder, or to the root); returns its table name. */
   registerFile(path: string): Promise<string>;
-  /** Tables and views of the engine, with their columns (completion, `neo.tables()`). */
+  /** Tables and views of the engine, with their columns (`neo.tables()`). */
   listTables(): Promise<TableInfo[]>;
+  /** The tables as last listed, without waiting for a busy engine (completion). */
+  knownTables(): Promise<TableInfo[]>;
 }
 
 /** How a cell ended. The result, if any, is published by the page with the execution count. */

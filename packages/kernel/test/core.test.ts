@@ -10,7 +10,7 @@ import type { Table } from 'apache-arrow';
 import { environmentalPca, nicheParameters, omiAnalysis, pivotHarmonised } from '@odatis-vre/niche';
 import type { QueryEngine } from '@odatis-vre/query';
 import { createWasmWorkerEngine } from '@odatis-vre/query/lib/node';
-import type { Catalog } from '@odatis-vre/sno';
+import type { Catalog } from '@odatis-vre/harmonised';
 import { convertFiles } from '@odatis-vre/sno/node';
 import { HarmonisedDataset, QueryableFiles } from '@odatis-vre/services';
 import { NeoKernelCore } from '../src/core';
