@@ -22,3 +22,4 @@ export {
 } from './readers/somlit';
 export { readCoastHfCsv } from './readers/coasthf';
 export { decodeBytes, parseNumber, parseDate, repairMojibake } from './text';
+export * from './assemble';

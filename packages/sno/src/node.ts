@@ -8,22 +8,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  ARROW_FILE,
-  CATALOG_FILE,
-  REPORT_FILE,
-  partitionPath,
-  type Catalog,
-  type CatalogDataFile,
-  type CatalogSourceFile,
-  type DatasetInput
-} from '@odatis-vre/harmonised';
-import { buildCatalog } from './catalog';
+import { CATALOG_FILE, REPORT_FILE, type Catalog } from '@odatis-vre/harmonised';
+import { assembleHarmonised } from './assemble';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
 import type { FileReport, SourceInfo } from './report';
-import { ObservationColumns } from './schema';
-import { toArrowIPC, toParquet, type Provenance } from './writers';
+import type { ObservationColumns } from './schema';
 
 export interface ConvertProgress {
   phase: 'read' | 'write' | 'done';
@@ -254,97 +244,35 @@ export function convertFiles(
     return { outDir: out, written: false, files, totals, catalog: null };
   }
 
-  const all = new ObservationColumns();
-  for (const f of ok) all.append(observationsOf(f));
-  const provenanceOf = (names: Set<string>): Provenance => ({
-    sourceFiles: ok
-      .filter(f => names.has(f.name))
-      .map(f => ({
-        name: f.name,
-        sha256: f.sha256,
-        doi: f.source!.doi,
-        licence: f.source!.licence,
-        dataset: f.report!.dataset
-      }))
-  });
-
   const staging = `${out}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const parquetFiles: CatalogDataFile[] = [];
-    if (formats.includes('parquet')) {
-      const parts = new Map<string, number[]>();
-      const sno = all.column('sno');
-      const site = all.column('site_id');
-      const time = all.column('time');
-      for (let i = 0; i < all.length; i++) {
-        const key = `${sno[i]}\u0000${site[i]}\u0000${new Date(time[i]).getUTCFullYear()}`;
-        let a = parts.get(key);
-        if (!a) parts.set(key, (a = []));
-        a.push(i);
-      }
-      let k = 0;
-      for (const [key, idx] of [...parts].sort((a, b) => a[0].localeCompare(b[0]))) {
-        const [s, siteId, year] = key.split('\u0000');
-        const rel = partitionPath({ sno: s, site: siteId, year: Number(year) });
-        const part = all.select(idx);
-        const names = new Set(part.column('source_file'));
-        fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
-        fs.writeFileSync(path.join(staging, rel), toParquet(part, provenanceOf(names)));
-        parquetFiles.push({ path: rel, sno: s, siteId, year: Number(year), rowCount: idx.length });
-        options.onProgress?.({
-          phase: 'write',
-          file: rel,
-          filesDone: ++k,
-          filesTotal: parts.size,
-          bytesDone: 0,
-          bytesTotal: 0
-        });
-      }
-    }
-    let arrowFile: string | null = null;
-    if (formats.includes('arrow')) {
-      arrowFile = ARROW_FILE;
-      fs.writeFileSync(
-        path.join(staging, arrowFile),
-        toArrowIPC(all, provenanceOf(new Set(ok.map(f => f.name))))
-      );
-    }
-    const byDataset = new Map<string, DatasetInput>();
-    for (const f of ok) {
-      const id = f.report!.dataset;
-      let d = byDataset.get(id);
-      if (!d) {
-        const s = f.source!;
-        byDataset.set(
-          id,
-          (d = {
-            id,
-            sno: s.sno,
-            title: s.title,
-            doi: s.doi,
-            licence: s.licence,
-            citation: s.citation,
-            sourceFiles: []
-          })
-        );
-      }
-      const sf: CatalogSourceFile = {
+    const catalog = assembleHarmonised(
+      ok.map(f => ({
         name: f.name,
         sha256: f.sha256,
         bytes: f.bytes,
-        format: f.report!.format,
-        rowsRead: f.report!.rowsRead,
-        valuesWritten: f.report!.valuesWritten,
-        valuesRejected: f.report!.valuesRejected
-      };
-      d.sourceFiles.push(sf);
-    }
-    const catalog = buildCatalog(
-      all,
-      [...byDataset.values()],
-      { parquetFiles, arrowFile },
-      options.now
+        report: f.report!,
+        source: f.source!,
+        observations: observationsOf(f)
+      })),
+      {
+        formats,
+        now: options.now,
+        write: (rel, bytes) => {
+          fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
+          fs.writeFileSync(path.join(staging, rel), bytes);
+        },
+        onPartition: (rel, done, total) =>
+          options.onProgress?.({
+            phase: 'write',
+            file: rel,
+            filesDone: done,
+            filesTotal: total,
+            bytesDone: 0,
+            bytesTotal: 0
+          })
+      }
     );
     fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
     const report: ConvertReport = {
