@@ -257,7 +257,8 @@ export function environmentTrends(pairing: Pairing, options: { bySite?: boolean 
       if (keys.length < 3) return;
       out.push(
         trendOf(
-          site === null || sites.length === 1 ? variable : `${variable} at ${site}`,
+          `${variable}${pairing.units.environment[j] ? ` (${pairing.units.environment[j]})` : ''}` +
+            (site === null || sites.length === 1 ? '' : ` at ${site}`),
           keys,
           means
         )
