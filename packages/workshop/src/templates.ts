@@ -1,5 +1,5 @@
 /**
- * The four NEO workshop templates and their parameters. Each template is a notebook in
+ * The NEO workshop templates and their parameters. Each template is a notebook in
  * `examples/templates/` whose cell tagged `parameters` (papermill's convention) assigns one `const` per
  * parameter; the launcher's form offers a choice for each, from the catalogue of the harmonised data, and
  * writes the chosen values into that cell (see `notebook.ts`).
@@ -8,7 +8,7 @@ import type { Quantity } from './pairing';
 
 /** Every parameter a template may have, with its meaning (written as a comment above it in the notebook). */
 export const PARAMETER_DOCS = {
-  data: 'Folder of the harmonised dataset (its catalog.json): "shared/harmonised", the shared observations, or "shared/synthetic/harmonised", the synthetic training set',
+  data: 'Folder of the harmonised dataset (its catalog.json): "shared/harmonised", the shared observations, or the folder of a dataset you converted',
   datasets: 'Datasets of the catalogue to use (ids); [] = all',
   sites: 'Stations (site ids of the catalogue); [] = all',
   years: 'First and last year of the biology samples',
@@ -51,7 +51,7 @@ export interface TemplateValues {
 }
 
 export interface TemplateSpec {
-  id: 'omi' | 'witomi' | 'trends' | 'latitude';
+  id: 'omi' | 'witomi' | 'trends';
   /** Notebook file in the templates folder. */
   file: string;
   title: string;
@@ -122,7 +122,7 @@ export const TEMPLATES: readonly TemplateSpec[] = [
       minOccurrences: 150,
       transform: 'log1p',
       grouping: 'decade',
-      permutations: 499,
+      permutations: 99,
       seed: 1,
       alpha: 0.05
     }
@@ -141,31 +141,6 @@ export const TEMPLATES: readonly TemplateSpec[] = [
       minOccurrences: 200,
       transform: 'none',
       variable: 'TEMP'
-    }
-  },
-  {
-    id: 'latitude',
-    file: 'latitudinal-comparison.ipynb',
-    title: 'Latitudinal comparison across stations',
-    description:
-      'Niche centroids and breadths of each taxon at each station against latitude, and the stations as WitOMI subsets of one community niche.',
-    parameters: [...PAIRING, 'variable', 'permutations', 'seed', 'alpha'],
-    defaults: {
-      data: SYNTHETIC_HARMONISED,
-      datasets: [],
-      sites: [],
-      years: [2010, 2019],
-      abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
-      environment: ['TEMP', 'PSAL'],
-      taxa: [],
-      minOccurrences: 50,
-      windowDays: 3,
-      depthLayer: null,
-      transform: 'none',
-      variable: 'TEMP',
-      permutations: 199,
-      seed: 1,
-      alpha: 0.05
     }
   }
 ];
