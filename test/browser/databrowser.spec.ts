@@ -206,7 +206,7 @@ test.describe('the ODATIS data browser', () => {
     await snapshot(page, testInfo, '27-databrowser-open-sql');
 
     // A notebook, then the code cell: a second insert from the same search replaces the first.
-    await execute(page, 'notebook:create-new', { kernelName: 'javascript' });
+    await execute(page, 'notebook:create-new', { kernelName: 'neo' });
     await expect(page.locator('.jp-Notebook:visible')).toBeVisible();
     await execute(page, 'odatis-vre:databrowser-insert-cell', {
       source: 'shared',

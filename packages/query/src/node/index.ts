@@ -12,6 +12,13 @@ import { createQueryWorkerApi, type QueryWorkerApi } from '../worker-api';
 import { createNodeWasmCore, nodeWasmBundles } from './wasm';
 
 export { NativeQueryEngine, createNativeEngine } from './native';
+export {
+  DATABASE_STORAGE_VERSION,
+  addHarmonisedDatabase,
+  writeHarmonisedDatabase,
+  type DatabaseWriteOptions,
+  type WrittenDatabase
+} from './database';
 export { createNodeWasmCore, nodeWasmBundles, nodeParquetDecoder } from './wasm';
 export { installSyncXMLHttpRequest, SyncXMLHttpRequest } from './sync-http';
 
