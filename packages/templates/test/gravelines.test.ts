@@ -17,9 +17,10 @@ import type {
   DataTable,
   OmiPermutationTest,
   OmiResult,
-  PcaResult
+  PcaResult,
+  WitOmiResult
 } from '@odatis-vre/niche';
-import type { Pairing } from '@odatis-vre/workshop';
+import type { Pairing, SampleFactor, SubnicheTest, SubnicheTests } from '@odatis-vre/workshop';
 import { NodeSession, charts, downloadedCsv, type CellRun } from './session';
 import { readCsv, writeTable, type Csv } from './csv';
 
@@ -204,4 +205,125 @@ test('Community niche (OMI) on Gravelines: pairing report, PCA, OMI, niche.param
   ]);
   const citations = String(runs[runs.length - 1].outputs[0]['text/html']);
   expect(citations).toContain('10.17882/102656');
+}, 900_000);
+
+/** R's subtest rows (per subset: each species, then OMI.mean) against one of the template's subniche tests. */
+function checkSubnicheTest(ours: SubnicheTest, file: string): void {
+  const ref = readCsv(path.join(FIXTURES, 'witomi', file), 'species');
+  const subset = ref.text('subset');
+  const [observed, expectation, speciesP, gkP, p] = [
+    'observed',
+    'expectation',
+    'species_p',
+    'gk_p',
+    'p'
+  ].map(c => ref.number(c));
+  const s = ours.species.length / ours.levels.length;
+  expect(ref.rows.length).toBe(ours.levels.length * (s + 1));
+  ref.rows.forEach((species, r) => {
+    const k = ours.levels.indexOf(subset[r]);
+    const what = `${ours.origin} ${subset[r]} ${species}`;
+    close(ours.subsetPValue[k], gkP[r], 1e-12, `${what} G_K p`);
+    if (species === 'OMI.mean') {
+      close(ours.meanObserved[k], observed[r], 1e-9, `${what} observed`);
+      close(ours.meanPValue[k], p[r], 1e-12, `${what} p`);
+      return;
+    }
+    const at = k * s + ours.species.slice(k * s, (k + 1) * s).indexOf(species);
+    expect(ours.species[at]).toBe(species);
+    close(ours.observed[at], observed[r], 1e-9, `${what} observed`);
+    close(ours.expectation[at], expectation[r], 1e-9, `${what} expectation`);
+    if (Number.isNaN(speciesP[r])) expect(ours.speciesPValue[at]).toBeNaN();
+    else expect(ours.speciesPValue[at]).toBe(speciesP[r]);
+    close(ours.pValue[at], p[r], 1e-12, `${what} p`);
+  });
+}
+
+test('Subniches by decade (WitOMI) on Gravelines: G_K, WitOMIG, WitOMIG_K and their tests equal R', async () => {
+  const runs = await session.run('witomi', {});
+  const paired = session.variable<Pairing>('paired');
+  const factor = session.variable<SampleFactor>('factor');
+  expect(factor.levels).toEqual([...new Set(factor.labels)].sort());
+  pinInputs('witomi', paired, { subset: factor.labels });
+  if (WRITE) return;
+
+  checkOmi('witomi', runs);
+  const wit = session.variable<WitOmiResult>('wit');
+  const gk = reference('witomi', 'witomi_G_k.csv');
+  expect(gk.rows).toEqual(wit.levels.map(l => `G_k${l}`));
+  // the axes of G_K take the sign of the OMI axes, compared with R's up to a sign above
+  const li = reference('witomi', 'niche_li.csv');
+  const omi = session.variable<OmiResult>('omi');
+  li.columns.forEach((axis, k) => {
+    const want = li.number(axis);
+    const sign =
+      want.reduce((a, w, j) => a + w * omi.li.values[k * omi.li.nRows + j], 0) < 0 ? -1 : 1;
+    gk.number(gk.columns[k]).forEach((v, l) =>
+      close(sign * column(wit.subsetOrigins, k)[l], v, 1e-9, `G_K ${wit.levels[l]} axis ${k + 1}`)
+    );
+  });
+  for (const [ours, file, col] of [
+    [wit.witomiG, 'witomi_witomig.csv', 'WitOMIG'],
+    [wit.witomiGk, 'witomi_witomig_k.csv', 'WitOMIG_k']
+  ] as const) {
+    const ref = reference('witomi', file);
+    expect(ref.rows).toEqual(ours.species.map((sp, r) => `${sp}${ours.subset[r]}`));
+    for (const [got, name] of [
+      [ours.inertia, 'inertia'],
+      [ours.witomi, col],
+      [ours.tol, 'Tol'],
+      [ours.rtol, 'Rtol']
+    ] as const) {
+      ref.number(name).forEach((v, r) => close(got[r], v, 1e-9, `${ref.rows[r]} ${name}`));
+    }
+  }
+  const tests = session.variable<SubnicheTests>('tests');
+  checkSubnicheTest(tests.refor, 'subniche_refor.csv');
+  checkSubnicheTest(tests.subor, 'subniche_subor.csv');
+  expect(saveFigures('witomi', runs)).toEqual(
+    expect.arrayContaining([
+      'Environmental PCA: correlation circle',
+      'OMI: niche positions of the taxa'
+    ])
+  );
+  expect(saveFigures('witomi', runs).length).toBeGreaterThanOrEqual(4);
+}, 900_000);
+
+test('Trends and centroid shifts on Gravelines: Mann–Kendall and Sen slopes equal R', async () => {
+  const runs = await session.run('trends', {});
+  const paired = session.variable<Pairing>('paired');
+  pinInputs('trends', paired);
+  if (WRITE) return;
+
+  type Line = {
+    name: string;
+    n: number;
+    slope: number;
+    lower: number;
+    upper: number;
+    pValue: number;
+    tau: number;
+  };
+  const compareLines = (ours: readonly Line[], file: string, name: (series: string) => string) => {
+    const ref = readCsv(path.join(FIXTURES, 'trends', file), 'series');
+    expect(ours.map(l => l.name)).toEqual(ref.rows.map(name));
+    const cols = ['n', 'tau_b', 'p_cc', 'slope', 'lower', 'upper'].map(c => ref.number(c));
+    ours.forEach((l, r) => {
+      const what = `${file} ${l.name}`;
+      expect(l.n).toBe(cols[0][r]);
+      close(l.tau, cols[1][r], 1e-10, `${what} tau`);
+      close(l.pValue, cols[2][r], 1e-10, `${what} p`);
+      close(l.slope, cols[3][r], 1e-10, `${what} Sen slope`);
+      close(l.lower, cols[4][r], 1e-10, `${what} lower`);
+      close(l.upper, cols[5][r], 1e-10, `${what} upper`);
+    });
+  };
+  const units = paired.units.environment;
+  compareLines(session.variable<Line[]>('environmentTrends'), 'environment_trends.csv', v => {
+    const j = paired.environment.colNames.indexOf(v);
+    return units[j] ? `${v} (${units[j]})` : v;
+  });
+  compareLines(session.variable<Line[]>('shifts'), 'centroid_trends.csv', t => t);
+
+  expect(saveFigures('trends', runs).length).toBe(2);
 }, 900_000);

@@ -132,7 +132,7 @@ export const TEMPLATES: readonly TemplateSpec[] = [
     file: 'trends-centroid-shift.ipynb',
     title: 'Trends and niche-centroid shift',
     description:
-      'Trends of the environment (Mann–Kendall, Sen slope, seasonal Kendall) and the shift of each taxon’s niche centroid over the years.',
+      'Trends of the environment (Mann–Kendall, Sen slope) and the shift of each taxon’s niche centroid over the years.',
     parameters: [...PAIRING, 'variable'],
     defaults: {
       ...GRAVELINES,
