@@ -7,6 +7,14 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import {
+  fillParameters,
+  freeName,
+  templateById,
+  TEMPLATES,
+  TEMPLATES_FOLDER,
+  type NotebookContent
+} from '@odatis-vre/templates';
+import {
   AboutBody,
   AboutInfo,
   Deployment,
@@ -30,6 +38,7 @@ export namespace CommandIDs {
   export const openSharedData = 'odatis-vre:open-shared-data';
   export const openGettingStarted = 'odatis-vre:open-getting-started';
   export const newNeoNotebook = 'odatis-vre:new-neo-notebook';
+  export const openTemplate = 'odatis-vre:open-template';
 }
 
 /** The NEO kernel's name (registered by @odatis-vre/kernel-extension). */
@@ -172,6 +181,59 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    commands.addCommand(CommandIDs.openTemplate, {
+      label: args => {
+        const spec = templateById(String(args.id));
+        return spec ? trans.__(spec.title) : trans.__('NEO workshop template');
+      },
+      caption: args => {
+        const spec = templateById(String(args.id));
+        return spec
+          ? trans.__('%1 A copy in your folder, run on the NEO kernel.', trans.__(spec.description))
+          : '';
+      },
+      icon: args => (args.isLauncher ? odatisIcon : undefined),
+      execute: async args => {
+        const spec = templateById(String(args.id));
+        if (!spec) {
+          await showErrorMessage(
+            trans.__('Cannot open the template'),
+            trans.__(
+              'There is no NEO workshop template "%1"; the templates are: %2',
+              String(args.id),
+              TEMPLATES.map(t => t.id).join(', ')
+            )
+          );
+          return undefined;
+        }
+        const contents = app.serviceManager.contents;
+        const source = PathExt.join(examplesPath(), TEMPLATES_FOLDER, spec.file);
+        const folder = fileBrowser?.model.path ?? '';
+        try {
+          const template = await contents.get(source, { type: 'notebook', content: true });
+          const listing = await contents.get(folder, { type: 'directory', content: true });
+          const taken = new Set<string>(
+            (listing.content as { name: string }[]).map(entry => entry.name)
+          );
+          const path = PathExt.join(folder, freeName(spec.file, taken));
+          const copy = fillParameters(template.content as NotebookContent, spec, {});
+          await contents.save(path, { type: 'notebook', format: 'json', content: copy });
+          const widget = (await commands.execute('docmanager:open', {
+            path,
+            kernel: { name: NEO_KERNEL }
+          })) as { context?: { sessionContext: { ready: Promise<void> } } } | undefined;
+          if (args.run !== false && widget?.context) {
+            await widget.context.sessionContext.ready;
+            await commands.execute('notebook:run-all-cells');
+          }
+          return path;
+        } catch (reason) {
+          await showErrorMessage(trans.__('Cannot open the template %1', source), reason as Error);
+          return undefined;
+        }
+      }
+    });
+
     const hasNeoKernel = () =>
       Boolean(app.serviceManager.kernelspecs.specs?.kernelspecs[NEO_KERNEL]);
     commands.addCommand(CommandIDs.newNeoNotebook, {
@@ -206,6 +268,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
         rank: 1.5,
         args
       });
+      TEMPLATES.forEach((spec, k) =>
+        launcher.add({
+          command: CommandIDs.openTemplate,
+          category: LAUNCHER_CATEGORY,
+          rank: 1.6 + k / 100,
+          args: { ...args, id: spec.id }
+        })
+      );
       launcher.add({
         command: CommandIDs.openSharedData,
         category: LAUNCHER_CATEGORY,

@@ -105,7 +105,8 @@ export class NeoKernelCore {
     this.neo = createNeo({
       sql: query => this.sql(query),
       registerFile: path => this.options.host.registerFile(path),
-      listTables: () => this.options.host.listTables()
+      listTables: () => this.options.host.listTables(),
+      dataset: folder => this.options.host.dataset(folder)
     });
     this.scope = Object.create(null) as Record<string, unknown>;
     this.scope.neo = this.neo;

@@ -5,7 +5,14 @@
  */
 import { tableToIPC } from 'apache-arrow';
 import { QueryError, type QueryEngine, type TableInfo } from '@odatis-vre/query';
-import { joinPath, type IHarmonisedDataset, type QueryableFiles } from '@odatis-vre/services';
+import { CATALOG_FILE } from '@odatis-vre/harmonised';
+import {
+  joinPath,
+  parseCatalog,
+  type IHarmonisedDataset,
+  type QueryableFiles
+} from '@odatis-vre/services';
+import type { HarmonisedSource } from '@odatis-vre/workshop';
 import type { NeoHost } from './protocol';
 import { fileReferences, pointAtTables } from './sql-files';
 
@@ -72,6 +79,30 @@ export class SessionHost implements NeoHost {
   /** Attach the shared data and list the tables as the kernel starts: the first query and completion are quicker. */
   warmUp(): void {
     void this.listTables().catch(() => undefined);
+  }
+
+  async dataset(folder?: string): Promise<HarmonisedSource> {
+    const shared = this.options.harmonised;
+    let path: string;
+    if (folder === undefined) {
+      if (!shared) {
+        throw new Error('This session has no shared harmonised dataset: give the folder of one');
+      }
+      path = shared.path;
+    } else {
+      path = (await this.resolve(joinPath(folder, CATALOG_FILE))).replace(/\/?[^/]*$/, '');
+    }
+    const catalogPath = joinPath(path, CATALOG_FILE);
+    const catalog = parseCatalog(await this.options.files.readText(catalogPath), catalogPath);
+    if (shared && path === shared.path) {
+      return { folder: path, source: shared.name, catalog };
+    }
+    if (!catalog.arrowFile) {
+      throw new Error(
+        `${catalogPath} lists no Arrow file (arrowFile is null): convert the dataset with the Arrow output to query it by path`
+      );
+    }
+    return { folder: path, source: joinPath(path, catalog.arrowFile), catalog };
   }
 
   /** Cancel the queries running for this kernel (Kernel → Interrupt). */

@@ -28,6 +28,8 @@ import {
   type OmiResult,
   type PcaResult
 } from '@odatis-vre/niche';
+import * as workshop from '@odatis-vre/workshop';
+import type { HarmonisedSource } from '@odatis-vre/workshop';
 import { plot } from './plot';
 
 /** What `neo` needs from the kernel: SQL and files through the page's query engine. */
@@ -35,6 +37,7 @@ export interface NeoServices {
   sql(query: string): Promise<Table>;
   registerFile(path: string): Promise<string>;
   listTables(): Promise<TableInfo[]>;
+  dataset(folder?: string): Promise<HarmonisedSource>;
 }
 
 function isNicheInput(value: unknown): value is NicheInput {
@@ -50,6 +53,7 @@ export function createNeo(services: NeoServices) {
       return services.sql(`SELECT * FROM "${name.replace(/"/g, '""')}"`);
     },
     tables: (): Promise<TableInfo[]> => services.listTables(),
+    dataset: (folder?: string): Promise<HarmonisedSource> => services.dataset(folder),
     pivot: pivotHarmonised,
     pca: environmentalPca,
     omi(
@@ -81,7 +85,8 @@ export function createNeo(services: NeoServices) {
     centroidTrends: nicheCentroidTrends,
     periodOf,
     records: tableToRecords,
-    plot
+    plot,
+    workshop
   };
 }
 
@@ -117,6 +122,24 @@ export const NEO_DOCS: Record<string, Doc> = {
   'neo.tables': {
     signature: 'neo.tables(): Promise<TableInfo[]>',
     doc: 'The tables and views of the engine, with their columns and DuckDB types.'
+  },
+  'neo.dataset': {
+    signature:
+      'neo.dataset(folder?: string): Promise<{ folder: string; source: string; catalog: Catalog }>',
+    doc:
+      "A harmonised dataset by the folder of its catalog.json (default: the session's shared data): its " +
+      'catalogue (datasets with DOI and licence, stations, parameters) and `source`, what SQL reads of it: ' +
+      '`harmonised` for the shared data, else the path of its Arrow file, e.g. ' +
+      "`neo.dataset('my-data/harmonised')`."
+  },
+  'neo.workshop': {
+    signature: 'neo.workshop',
+    doc:
+      "The NEO workshop templates' steps (@odatis-vre/workshop): `pairingQuery` and `pairSamples` (biology and " +
+      'hydrology of different services and dates paired within a window, with a report), figures after the ade4 ' +
+      'and subniche plots (`correlationCircle`, `nichePositions`, `permutationHistogram`, `subsetOrigins`, ' +
+      '`subniches`, `trendLines`, `centroidLatitude`), `subnicheTests` (WitOMI tests), tables with CSV downloads ' +
+      'and `citationTable`.'
   },
   'neo.pivot': {
     signature: 'neo.pivot(table: Table, options?: PivotOptions): NicheInput',

@@ -4,6 +4,7 @@
  * crosses is plain data; Arrow results cross as IPC bytes, transferred, not copied.
  */
 import type { TableInfo } from '@odatis-vre/query';
+import type { HarmonisedSource } from '@odatis-vre/workshop';
 import type { DisplayData, MimeBundle } from './display';
 
 /** What the page lends the worker (exposed with comlink on a MessagePort). */
@@ -20,6 +21,11 @@ export interface NeoHost {
   listTables(): Promise<TableInfo[]>;
   /** The tables as last listed, without waiting for a busy engine (completion). */
   knownTables(): Promise<TableInfo[]>;
+  /**
+   * A harmonised dataset by folder (default: the session's shared data): its catalogue, and what SQL reads of
+   * it (the attached relation, or the dataset's Arrow file by path). For `neo.dataset` and the NEO templates.
+   */
+  dataset(folder?: string): Promise<HarmonisedSource>;
 }
 
 /** How a cell ended. The result, if any, is published by the page with the execution count. */

@@ -361,3 +361,27 @@ test('interrupt stops a waiting cell and a long query; variables survive', async
   // The engine is usable at once.
   expect((await ok('%%sql\nSELECT 40 + 2 AS answer'))['text/plain']).toContain('42');
 });
+
+test('neo.dataset gives the catalogue of the shared data, or of a dataset by folder with its Arrow file', async () => {
+  const shared = await ok(
+    'const shared = await neo.dataset();\n[shared.folder, shared.source, shared.catalog.datasets.length]'
+  );
+  expect(shared['text/plain']).toBe(
+    `[ "shared/harmonised", "harmonised", ${catalog.datasets.length} ]`
+  );
+  fs.cpSync(path.join(root, 'shared', 'harmonised'), path.join(root, 'data', 'copy'), {
+    recursive: true
+  });
+  const copy = await ok(
+    "const copy = await neo.dataset('data/copy');\n" +
+      'const count = async (from) => Number((await neo.sql(`SELECT count(*) AS n FROM ${from}`)).get(0).n);\n' +
+      "const a = await count(`'${copy.source}'`);\n" +
+      'const b = await count(shared.source);\n' +
+      '[copy.folder, copy.source, copy.catalog.sites.map(s => s.siteId), a === b && a > 0]'
+  );
+  expect(copy['text/plain']).toBe(
+    `[ "data/copy", "data/copy/${catalog.arrowFile}", [ "${SITE}" ], true ]`
+  );
+  const missing = await fails("await neo.dataset('data/nowhere')");
+  expect(missing.evalue).toMatch(/There is no file data\/nowhere\/catalog\.json/);
+});

@@ -7,7 +7,7 @@
  * comlink layer can move it across the boundary without copying Arrow objects.
  */
 import type { DuckDBBindings } from '@duckdb/duckdb-wasm/blocking';
-import { RecordBatch, RecordBatchReader, tableFromIPC } from 'apache-arrow';
+import { RecordBatch, RecordBatchReader, tableFromIPC, tableToIPC } from 'apache-arrow';
 import type {
   AttachedDataset,
   FileFormat,
@@ -328,7 +328,9 @@ export class DuckDBWasmCore {
       return;
     }
     const ipc =
-      fmt === 'parquet' ? await this.parquetAsArrow(reg.source) : await this.bytesOf(source);
+      fmt === 'parquet'
+        ? await this.parquetAsArrow(reg.source)
+        : asIpcStream(await this.bytesOf(source));
     await this.replaceWithArrow(name, ipc);
   }
 
@@ -556,6 +558,15 @@ export class DuckDBWasmCore {
       conn.close();
     }
   }
+}
+
+/**
+ * DuckDB-WASM reads the Arrow IPC stream format; an `.arrow` file is usually the IPC file format (it starts with
+ * the magic `ARROW1`), which it would load as nothing: rewritten as a stream.
+ */
+function asIpcStream(bytes: Uint8Array): Uint8Array {
+  const magic = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
+  return magic.every((b, i) => bytes[i] === b) ? tableToIPC(tableFromIPC(bytes), 'stream') : bytes;
 }
 
 /** DuckDB-WASM reports errors as JSON ({exception_type, exception_message}); make them read like DuckDB's. */

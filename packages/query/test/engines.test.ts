@@ -153,6 +153,11 @@ describe.each(engines)('%s', (_label, create) => {
     const { table } = await engine.query('SELECT sum(a)::DOUBLE AS a, sum(b) AS b FROM arrow_t');
     expect(table.getChild('a')!.get(0)).toBe(6);
     expect(table.getChild('b')!.get(0)).toBe(4.5);
+    // the IPC file format of .arrow files (magic ARROW1) loads as well
+    const file = tableToIPC(tableFromArrays({ c: Float64Array.from([1, 2, 4]) }), 'file');
+    await engine.registerFile('arrow_f', { buffer: file }, { format: 'arrow' });
+    const sum = await engine.query('SELECT sum(c) AS c, count(*)::DOUBLE AS n FROM arrow_f');
+    expect([sum.table.getChild('c')!.get(0), sum.table.getChild('n')!.get(0)]).toEqual([7, 3]);
     void Float64;
     void Int32;
   });

@@ -64,5 +64,11 @@ export class QueryableFiles {
     return path;
   }
 
+  /** The text (UTF-8) of a file of the contents, by path from the root: a catalogue, a README. */
+  async readText(path: string): Promise<string> {
+    const file = await this.options.read(path);
+    return new TextDecoder().decode(file.bytes);
+  }
+
   private readonly loaded = new Map<string, string>();
 }

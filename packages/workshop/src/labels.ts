@@ -1,0 +1,184 @@
+/**
+ * Readable ordination plots: a frame with the same units per pixel on both axes (distances in an OMI plane
+ * mean something), and labels placed where they overlap the least (Vega-Lite has no label placement of its own;
+ * ade4 draws them where they fall). Labels go to one of eight positions around their point, chosen greedily,
+ * most important label first, against the labels already placed and every point of the plot.
+ */
+export interface Frame {
+  x: [number, number];
+  y: [number, number];
+  width: number;
+  height: number;
+}
+
+/**
+ * Domains holding the given points with equal scales: `width` pixels for the x range (padded), the height
+ * following the y range, kept within [minHeight, maxHeight] by widening the y domain.
+ */
+export function equalScaleFrame(
+  points: readonly { x: number; y: number }[],
+  options: {
+    width: number;
+    minHeight: number;
+    maxHeight: number;
+    pad?: number;
+    include?: [number, number][];
+  }
+): Frame {
+  const all = [...points, ...(options.include ?? []).map(([x, y]) => ({ x, y }))].filter(
+    p => Number.isFinite(p.x) && Number.isFinite(p.y)
+  );
+  const pad = options.pad ?? 0.12;
+  let [x0, x1] = [Math.min(0, ...all.map(p => p.x)), Math.max(0, ...all.map(p => p.x))];
+  let [y0, y1] = [Math.min(0, ...all.map(p => p.y)), Math.max(0, ...all.map(p => p.y))];
+  const span = Math.max(x1 - x0, y1 - y0, 1e-12);
+  x0 -= pad * span;
+  x1 += pad * span;
+  y0 -= pad * span;
+  y1 += pad * span;
+  const perUnit = options.width / (x1 - x0);
+  let height = (y1 - y0) * perUnit;
+  if (height < options.minHeight || height > options.maxHeight) {
+    height = Math.min(options.maxHeight, Math.max(options.minHeight, height));
+    if (height > (y1 - y0) * perUnit) {
+      const grow = (height / perUnit - (y1 - y0)) / 2;
+      y0 -= grow;
+      y1 += grow;
+    } else {
+      // Taller than allowed: keep equal scales by narrowing the pixels per unit, widening x instead.
+      const units = (y1 - y0) / height;
+      const grow = (options.width * units - (x1 - x0)) / 2;
+      x0 -= grow;
+      x1 += grow;
+    }
+  }
+  return { x: [x0, x1], y: [y0, y1], width: options.width, height: Math.round(height) };
+}
+
+/** Where a label sits around its point: offset in pixels and text anchoring. */
+interface Placement {
+  dx: number;
+  dy: number;
+  align: 'left' | 'right' | 'center';
+  baseline: 'middle' | 'bottom' | 'top';
+}
+
+const PLACEMENTS: Placement[] = [
+  { dx: 6, dy: 0, align: 'left', baseline: 'middle' },
+  { dx: -6, dy: 0, align: 'right', baseline: 'middle' },
+  { dx: 0, dy: -6, align: 'center', baseline: 'bottom' },
+  { dx: 0, dy: 6, align: 'center', baseline: 'top' },
+  { dx: 5, dy: -5, align: 'left', baseline: 'bottom' },
+  { dx: -5, dy: -5, align: 'right', baseline: 'bottom' },
+  { dx: 5, dy: 5, align: 'left', baseline: 'top' },
+  { dx: -5, dy: 5, align: 'right', baseline: 'top' }
+];
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+function boxOf(px: number, py: number, width: number, height: number, p: Placement): Box {
+  const x = px + p.dx;
+  const y = py + p.dy;
+  const x0 = p.align === 'left' ? x : p.align === 'right' ? x - width : x - width / 2;
+  const y0 = p.baseline === 'top' ? y : p.baseline === 'bottom' ? y - height : y - height / 2;
+  return { x0, y0, x1: x0 + width, y1: y0 + height };
+}
+
+function overlap(a: Box, b: Box): number {
+  const w = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+  const h = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+export interface Label {
+  x: number;
+  y: number;
+  text: string;
+  /** Preferred direction of the label from its point, radians in data space (e.g. outward along an arrow). */
+  toward?: number;
+  [key: string]: unknown;
+}
+
+/**
+ * Text layers (one per placement used) for labels in data units, in the given frame; `obstacles` are other
+ * points of the plot, in data units, that labels should not cover. Labels are placed in the order given.
+ */
+export function placedLabelLayers(
+  labels: readonly Label[],
+  frame: Frame,
+  options: {
+    fontSize?: number;
+    obstacles?: readonly { x: number; y: number }[];
+    mark?: Record<string, unknown>;
+    encoding?: Record<string, unknown>;
+  } = {}
+): Record<string, unknown>[] {
+  const fontSize = options.fontSize ?? 11;
+  const px = (x: number) => ((x - frame.x[0]) / (frame.x[1] - frame.x[0])) * frame.width;
+  const py = (y: number) => (1 - (y - frame.y[0]) / (frame.y[1] - frame.y[0])) * frame.height;
+  const placed: Box[] = [];
+  const points: Box[] = [...labels, ...(options.obstacles ?? [])].map(p => ({
+    x0: px(p.x) - 3,
+    y0: py(p.y) - 3,
+    x1: px(p.x) + 3,
+    y1: py(p.y) + 3
+  }));
+  const chosen = labels.map(label => {
+    const width = 0.6 * fontSize * label.text.length + 2;
+    let best = 0;
+    let bestCost = Infinity;
+    PLACEMENTS.forEach((placement, k) => {
+      const box = boxOf(px(label.x), py(label.y), width, fontSize + 1, placement);
+      const outside =
+        Math.max(0, -box.x0) +
+        Math.max(0, box.x1 - frame.width) +
+        Math.max(0, -box.y0) +
+        Math.max(0, box.y1 - frame.height);
+      let cost = outside * fontSize * 4 + k * 0.01;
+      if (label.toward !== undefined) {
+        // 0 when the label lies in the preferred direction, up to 2 × the label's height when opposite.
+        const norm = Math.hypot(placement.dx, placement.dy);
+        const cos =
+          (placement.dx * Math.cos(label.toward) - placement.dy * Math.sin(label.toward)) / norm;
+        cost += (1 - cos) * fontSize * width * 0.25;
+      }
+      for (const b of placed) cost += overlap(box, b);
+      for (const b of points) cost += overlap(box, b) * 0.5;
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = k;
+      }
+    });
+    placed.push(boxOf(px(label.x), py(label.y), width, fontSize + 1, PLACEMENTS[best]));
+    return best;
+  });
+  return PLACEMENTS.flatMap((placement, k) => {
+    const values = labels.filter((_, i) => chosen[i] === k);
+    if (values.length === 0) return [];
+    return [
+      {
+        data: { values },
+        mark: {
+          type: 'text',
+          fontSize,
+          align: placement.align,
+          baseline: placement.baseline,
+          dx: placement.dx,
+          dy: placement.dy,
+          ...options.mark
+        },
+        encoding: {
+          x: { field: 'x', type: 'quantitative' },
+          y: { field: 'y', type: 'quantitative' },
+          text: { field: 'text' },
+          ...options.encoding
+        }
+      }
+    ];
+  });
+}

@@ -1,0 +1,150 @@
+/**
+ * The NEO workshop templates and their parameters. Each template is a notebook in
+ * `examples/templates/` whose cell tagged `parameters` (papermill's convention) assigns one `const` per
+ * parameter; the launcher's form offers a choice for each, from the catalogue of the harmonised data, and
+ * writes the chosen values into that cell (see `notebook.ts`).
+ */
+import type { Quantity } from './pairing';
+
+/** Every parameter a template may have, with its meaning (written as a comment above it in the notebook). */
+export const PARAMETER_DOCS = {
+  data: 'Folder of the harmonised dataset (its catalog.json): "shared/harmonised", the shared observations, or the folder of a dataset you converted',
+  datasets: 'Datasets of the catalogue to use (ids); [] = all',
+  sites: 'Stations (site ids of the catalogue); [] = all',
+  years: 'First and last year of the biology samples',
+  abundance: 'What is counted per taxon: the parameter, and the one unit to keep',
+  environment: 'Environmental variables (parameter codes), in the order of the tables',
+  taxa: 'Taxa to consider; [] = every taxon with at least minOccurrences occurrences',
+  minOccurrences: 'A taxon is kept when it occurs in at least this many paired samples',
+  windowDays:
+    'Pairing window: hydrology of the nearest date within ± this many days of the biology date',
+  depthLayer: 'Depth layer in metres, e.g. { "min": 0, "max": 10 }; null = every depth',
+  transform: 'Counts as they are ("none") or log(x + 1) ("log1p")',
+  grouping:
+    'Subsets of the samples: "decade", "season", "month", "year", "site", or { "periods": [[2000, 2009], [2010, 2019]] }',
+  variable: 'Variable along which niche centroids are compared',
+  permutations: 'Permutations of the tests',
+  seed: 'Seed of the permutations (same seed, same p-values)',
+  alpha: 'Significance level'
+} as const;
+
+export type ParameterName = keyof typeof PARAMETER_DOCS;
+
+/** The values of a template's parameters cell. */
+export interface TemplateValues {
+  data: string;
+  datasets: string[];
+  sites: string[];
+  years: [number, number];
+  abundance: Quantity;
+  environment: string[];
+  taxa: string[];
+  minOccurrences: number;
+  windowDays: number;
+  depthLayer: { min: number; max: number } | null;
+  transform: 'none' | 'log1p';
+  grouping: string | { periods: [number, number][] };
+  variable: string;
+  permutations: number;
+  seed: number;
+  alpha: number;
+}
+
+export interface TemplateSpec {
+  id: 'omi' | 'witomi' | 'trends';
+  /** Notebook file in the templates folder. */
+  file: string;
+  title: string;
+  description: string;
+  /** Parameters of the notebook, in the order of its parameters cell. */
+  parameters: readonly ParameterName[];
+  /** Default values, as in the committed notebook. */
+  defaults: Partial<TemplateValues>;
+}
+
+export const SHARED_HARMONISED = 'shared/harmonised';
+export const SYNTHETIC_HARMONISED = 'shared/synthetic/harmonised';
+
+const PAIRING: readonly ParameterName[] = [
+  'data',
+  'datasets',
+  'sites',
+  'years',
+  'abundance',
+  'environment',
+  'taxa',
+  'minOccurrences',
+  'windowDays',
+  'depthLayer',
+  'transform'
+];
+
+const GRAVELINES = {
+  data: SHARED_HARMONISED,
+  datasets: [],
+  sites: ['gravelines-canal-amenee'],
+  abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
+  taxa: [],
+  windowDays: 3,
+  depthLayer: null
+} satisfies Partial<TemplateValues>;
+
+export const TEMPLATES: readonly TemplateSpec[] = [
+  {
+    id: 'omi',
+    file: 'community-niche-omi.ipynb',
+    title: 'Community niche (OMI)',
+    description:
+      'Environmental PCA, Outlying Mean Index analysis with its permutation test and the niche parameters of every taxon, on one or several stations.',
+    parameters: [...PAIRING, 'permutations', 'seed', 'alpha'],
+    defaults: {
+      ...GRAVELINES,
+      years: [2013, 2022],
+      environment: ['TEMP', 'PSAL', 'NO3', 'NH4'],
+      minOccurrences: 100,
+      transform: 'log1p',
+      permutations: 999,
+      seed: 1,
+      alpha: 0.05
+    }
+  },
+  {
+    id: 'witomi',
+    file: 'subniches-witomi.ipynb',
+    title: 'Subniches by period or season (WitOMI)',
+    description:
+      'Within Outlying Mean Indexes: the niche of each taxon in subsets of the samples (decades, periods, seasons, stations), G_K marginality, subniche parameters and their tests.',
+    parameters: [...PAIRING, 'grouping', 'permutations', 'seed', 'alpha'],
+    defaults: {
+      ...GRAVELINES,
+      years: [2000, 2022],
+      environment: ['TEMP', 'NO3', 'NH4'],
+      minOccurrences: 150,
+      transform: 'log1p',
+      grouping: 'decade',
+      permutations: 99,
+      seed: 1,
+      alpha: 0.05
+    }
+  },
+  {
+    id: 'trends',
+    file: 'trends-centroid-shift.ipynb',
+    title: 'Trends and niche-centroid shift',
+    description:
+      'Trends of the environment (Mann–Kendall, Sen slope) and the shift of each taxon’s niche centroid over the years.',
+    parameters: [...PAIRING, 'variable'],
+    defaults: {
+      ...GRAVELINES,
+      years: [1990, 2022],
+      environment: ['TEMP'],
+      minOccurrences: 200,
+      transform: 'none',
+      variable: 'TEMP'
+    }
+  }
+];
+
+export function templateById(id: string): TemplateSpec | undefined {
+  return TEMPLATES.find(t => t.id === id);
+}

@@ -1,0 +1,188 @@
+/**
+ * The figures on ade4's doubs data (the reference case of the niche library): each Vega-Lite spec is compiled by
+ * vega-lite and drawn to SVG by vega, the versions JupyterLab's renderer uses, and must show what its reference
+ * plot shows: the variables and the unit circle, the taxa by name, the observed value among the simulations,
+ * the subsets and their origins, the slopes. The SVGs are kept in test/artifacts/workshop-figures/ to look at.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Papa from 'papaparse';
+import * as vega from 'vega';
+import { compile } from 'vega-lite';
+import {
+  environmentalPca,
+  omiAnalysis,
+  omiPermutationTest,
+  tableFromRows,
+  witomi,
+  type DataTable
+} from '@odatis-vre/niche';
+import {
+  centroidLatitude,
+  convexHull,
+  correlationCircle,
+  eigenvalues,
+  formatNumber,
+  nichePositions,
+  permutationHistogram,
+  significantTaxa,
+  subniches,
+  subsetOrigins,
+  trendLines,
+  trendOf,
+  type VegaLiteSpec
+} from '../src';
+
+const DOUBS = path.resolve(__dirname, '../../../../shared/reference/niche/doubs');
+const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/workshop-figures');
+
+function table(file: string): DataTable {
+  const rows = Papa.parse<string[]>(fs.readFileSync(path.join(DOUBS, file), 'utf8'), {
+    skipEmptyLines: true
+  }).data;
+  return tableFromRows(
+    rows.slice(1).map(r => r.slice(1).map(Number)),
+    rows[0].slice(1),
+    rows.slice(1).map(r => r[0])
+  );
+}
+
+const env = table('input_env.csv');
+const fish = table('input_Y_used.csv');
+const factor = Papa.parse<string[]>(fs.readFileSync(path.join(DOUBS, 'input_factor.csv'), 'utf8'), {
+  skipEmptyLines: true
+})
+  .data.slice(1)
+  .map(r => (r[1] === '1' ? 'upstream' : 'downstream'));
+const pca = environmentalPca(env, { nf: env.nCols });
+const omi = omiAnalysis(pca, fish, { nf: 2 });
+const rtest = omiPermutationTest(omi, { permutations: 199, seed: 1 });
+
+/** Compiles and draws a spec; the SVG text, also written to the artifacts folder. */
+async function draw(name: string, spec: VegaLiteSpec): Promise<string> {
+  const compiled = compile(spec as never).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  view.finalize();
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  fs.writeFileSync(path.join(ARTIFACTS, `${name}.svg`), svg);
+  return svg;
+}
+
+/** Text drawn in the SVG (labels, titles, axis ticks). */
+function texts(svg: string): string[] {
+  return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(m =>
+    m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+  );
+}
+
+test('correlation circle: every variable labelled, the unit circle, axes with their share of inertia', async () => {
+  const svg = await draw('correlation-circle', correlationCircle(pca));
+  const t = texts(svg);
+  for (const v of env.colNames) expect(t).toContain(v);
+  const share = (100 * pca.eig[0]) / pca.eig.reduce((a, b) => a + b, 0);
+  expect(t).toContain(`PC 1 (${share.toFixed(1)} %)`);
+  // The arrows end on or inside the circle: |co| ≤ 1 for a correlation.
+  for (let j = 0; j < pca.co.nRows; j++) {
+    expect(Math.hypot(pca.co.values[j], pca.co.values[pca.co.nRows + j])).toBeLessThanOrEqual(
+      1 + 1e-12
+    );
+  }
+});
+
+test('niche positions: every taxon labelled, significant ones apart, the variables as arrows', async () => {
+  const significant = significantTaxa(rtest, 0.05);
+  expect(significant.length).toBeGreaterThan(0);
+  const spec = nichePositions(omi, { significant });
+  const svg = await draw('niche-positions', spec);
+  const t = texts(svg);
+  for (const taxon of fish.colNames) expect(t).toContain(taxon);
+  for (const v of env.colNames) expect(t).toContain(v);
+  expect(t).toEqual(expect.arrayContaining(['significant OMI', 'OMI not significant']));
+  const eig = await draw('eigenvalues', eigenvalues(omi));
+  expect(texts(eig)).toContain('Eigenvalues');
+});
+
+test('permutation histogram: the simulations and the observed value with its p-value', async () => {
+  const j = rtest.names.indexOf('OMI.mean');
+  const svg = await draw('permutation-histogram', permutationHistogram(rtest));
+  const label = texts(svg).find(s => s.startsWith('observed'));
+  expect(label).toBe(
+    `observed ${Number(rtest.observed[j].toPrecision(4))}, p = ${Number(rtest.pValue[j].toPrecision(4))}`
+  );
+  const several = await draw(
+    'permutation-histogram-taxa',
+    permutationHistogram(rtest, { names: ['Satr', 'Thth', 'Baba'] })
+  );
+  expect(texts(several)).toEqual(expect.arrayContaining(['Satr', 'Thth', 'Baba']));
+  expect(() => permutationHistogram(rtest, { names: ['Nessie'] })).toThrow(/has no "Nessie"/);
+});
+
+test('WitOMI: subset polygons with their origins G_K, and the subniches of each subset', async () => {
+  const wit = witomi(omi, factor, { levels: ['upstream', 'downstream'] });
+  const svg = await draw('subset-origins', subsetOrigins(omi, wit, factor));
+  expect(texts(svg)).toEqual(expect.arrayContaining(['upstream', 'downstream', 'G']));
+  const panels = await draw(
+    'subniches',
+    subniches(omi, wit, factor, { taxa: ['Satr', 'Baba', 'Lele'] })
+  );
+  const t = texts(panels);
+  expect(t).toEqual(
+    expect.arrayContaining(['upstream (15 samples)', 'downstream (15 samples)', 'Satr', 'Baba'])
+  );
+  // Satr (brown trout) lives upstream only: no subniche downstream.
+  expect(t.filter(s => s === 'Satr')).toHaveLength(2);
+});
+
+test('convex hull: the polygon of the outermost points, counter-clockwise', () => {
+  const square = [
+    { x: 0, y: 0 },
+    { x: 1, y: 0 },
+    { x: 1, y: 1 },
+    { x: 0, y: 1 },
+    { x: 0.5, y: 0.5 },
+    { x: 0.5, y: 0 }
+  ];
+  expect(convexHull(square)).toEqual([
+    { x: 0, y: 0 },
+    { x: 1, y: 0 },
+    { x: 1, y: 1 },
+    { x: 0, y: 1 }
+  ]);
+});
+
+test('trend lines with their Sen slopes, and centroids against latitude', async () => {
+  const years = Array.from({ length: 20 }, (_, i) => 2000 + i);
+  const warming = trendOf(
+    'TEMP',
+    years,
+    years.map((y, i) => 12 + 0.03 * (y - 2000) + 0.2 * Math.sin(i * 1.7))
+  );
+  expect(warming.slope).toBeGreaterThan(0.02);
+  const svg = await draw(
+    'trend-lines',
+    trendLines([warming], { unit: '°C', per: 10, perLabel: 'per decade' })
+  );
+  expect(texts(svg)).toContain(
+    `TEMP: +${formatNumber(warming.slope * 10)} °C per decade (p = ${formatNumber(warming.pValue)})`
+  );
+  const lat = await draw(
+    'centroid-latitude',
+    centroidLatitude(
+      [
+        { taxon: 'A', siteId: 's1', latitude: 50, centroid: 12, breadth: 2 },
+        { taxon: 'A', siteId: 's2', latitude: 43, centroid: 16, breadth: 2.5 },
+        { taxon: 'B', siteId: 's1', latitude: 50, centroid: 9, breadth: 1 }
+      ],
+      {
+        variable: 'TEMP',
+        unit: '°C',
+        stations: [
+          { siteId: 's1', latitude: 50, mean: 11 },
+          { siteId: 's2', latitude: 43, mean: 15 }
+        ]
+      }
+    )
+  );
+  expect(texts(lat)).toEqual(expect.arrayContaining(['latitude (°N)', 'TEMP (°C)', 'A', 'B']));
+});
