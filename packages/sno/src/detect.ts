@@ -60,6 +60,7 @@ export function readSnoFile(file: string, bytes: Uint8Array): ReadResult {
   let ctx;
   try {
     ctx = READERS[format](file, decoded);
+    ctx.finish();
   } catch (e) {
     if (e instanceof IngestError) throw e;
     // Never a crash without context: wrap anything unexpected with the file and format.

@@ -12,7 +12,12 @@ export * from './catalog';
 export * from './writers';
 export type { NativeFile, ExpectedValue } from './native';
 export * from './synth';
-export { readPelagosWideExport, PHYTOBS_SOURCE } from './readers/pelagos';
+export {
+  readPelagosWideExport,
+  PHYTOBS_SOURCE,
+  PELAGOS_METADATA_COLUMNS,
+  PELAGOS_CYTOMETRY_METADATA_COLUMNS
+} from './readers/pelagos';
 export { readQuadrigeExport, foldQuadrigeHeader } from './readers/quadrige';
 export {
   readSomlitExport,

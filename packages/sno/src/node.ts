@@ -21,7 +21,7 @@ import {
 import { buildCatalog } from './catalog';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
-import type { FileReport, SourceInfo } from './report';
+import { invariantHolds, type FileReport, type SourceInfo } from './report';
 import { ObservationColumns } from './schema';
 import { toArrowIPC, toParquet, type Provenance } from './writers';
 
@@ -391,7 +391,19 @@ export function formatFileResult(f: FileResult, maxRejected = 20): string {
   for (const issue of r.rejected.slice(0, maxRejected)) lines.push(`    - ${formatIssue(issue)}`);
   if (r.rejected.length > maxRejected)
     lines.push(`    … ${r.rejected.length - maxRejected} more in report.json`);
+  for (const u of r.unknownColumns)
+    lines.push(
+      `    unknown column "${u.column}" (column ${u.index}): not read, its ${u.cells} non-empty cell(s) rejected`
+    );
   for (const [w, n] of Object.entries(r.warnings)) lines.push(`    note (${n}×): ${w}`);
+  if (!invariantHolds(r))
+    lines.push(
+      `    ✗ cells unaccounted for: ${r.cellsSeen} non-empty value cells seen, ` +
+        `${r.valuesWritten + r.valuesRejected + r.valuesMissing} written, rejected or missing-coded` +
+        (r.unaccounted.first.length
+          ? ` (first at line ${r.unaccounted.first[0].line}; please report this file)`
+          : '')
+    );
   return lines.join('\n');
 }
 

@@ -54,10 +54,31 @@ export interface FileReport {
   rejected: IngestIssue[];
   /** Things changed on the way that a person should know about, with counts. */
   warnings: Record<string, number>;
+  /**
+   * Non-empty cells of the data records outside the columns the format documents as record fields
+   * (site, date, depth, quality flags, labels…), counted apart from the reader's own bookkeeping.
+   * The invariant: cellsSeen = valuesWritten + valuesRejected + valuesMissing (see `invariantHolds`).
+   */
+  cellsSeen: number;
+  /** Records on which that count does not add up (a reader defect; the first 20, with the total). */
+  unaccounted: { records: number; first: { line: number; seen: number; accounted: number }[] };
+  /** Columns the reader does not understand: every non-empty cell of theirs is rejected, never skipped. */
+  unknownColumns: { column: string; index: number; cells: number }[];
 }
 
-/** Shared bookkeeping: readers call value()/missing()/reject(); the invariant
- * valuesRead = valuesWritten + valuesMissing + valuesRejected holds by construction. */
+/** True when every non-empty cell met is written, rejected or a documented missing-value code. */
+export function invariantHolds(r: FileReport): boolean {
+  return (
+    r.cellsSeen === r.valuesWritten + r.valuesRejected + r.valuesMissing &&
+    r.unaccounted.records === 0
+  );
+}
+
+/**
+ * Shared bookkeeping: readers call value()/missing()/reject() (valuesRead is their sum by
+ * construction), and record() at the start of each data record, which counts the record's value
+ * cells independently (cellsSeen): a cell no reader call accounts for breaks the invariant.
+ */
 export class ReadContext {
   readonly out = new ObservationColumns();
   readonly report: FileReport;
@@ -84,7 +105,94 @@ export class ReadContext {
       valuesRejected: 0,
       rejectedByReason: {},
       rejected: [],
-      warnings: {}
+      warnings: {},
+      cellsSeen: 0,
+      unaccounted: { records: 0, first: [] },
+      unknownColumns: []
+    };
+  }
+
+  // --- the cell count, kept apart from value()/missing()/reject() ---
+  private fieldColumn: Uint8Array = new Uint8Array(0);
+  private headerLength = 0;
+  private open: { line: number; seen: number; accountedBefore: number } | null = null;
+
+  /**
+   * Say which columns of the header hold record fields (not values). Every other non-empty cell of a
+   * data record must become a value, a rejection or a missing-value code.
+   */
+  setFieldColumns(header: readonly string[], isField: (index: number) => boolean): void {
+    this.headerLength = header.length;
+    this.fieldColumn = Uint8Array.from(header, (_, i) => (isField(i) ? 1 : 0));
+  }
+
+  /**
+   * A data record begins (counted in rowsRead): count its non-empty value cells. Cells beyond the
+   * header are values no column can own: each non-empty one is rejected here, with its position.
+   */
+  record(cells: readonly string[], line: number): void {
+    this.closeRecord();
+    this.report.rowsRead++;
+    let seen = 0;
+    for (let i = 0; i < cells.length; i++) {
+      if (i < this.headerLength && this.fieldColumn[i]) continue;
+      if (cells[i].trim() !== '') seen++;
+    }
+    this.report.cellsSeen += seen;
+    this.open = { line, seen, accountedBefore: this.accounted() };
+    for (let i = this.headerLength; i < cells.length; i++) {
+      if (cells[i].trim() === '') continue;
+      this.reject({
+        line,
+        column: `#${i + 1}`,
+        expected: `${this.headerLength} fields, as in the header`,
+        found: `${shown(cells[i])} beyond the last column`,
+        reason: 'extra-fields'
+      });
+    }
+  }
+
+  /** Close the last record; called once the reader is done. */
+  finish(): void {
+    this.closeRecord();
+  }
+
+  private accounted(): number {
+    const r = this.report;
+    return r.valuesWritten + r.valuesRejected + r.valuesMissing;
+  }
+
+  private closeRecord(): void {
+    const o = this.open;
+    if (!o) return;
+    this.open = null;
+    const accounted = this.accounted() - o.accountedBefore;
+    if (accounted === o.seen) return;
+    const u = this.report.unaccounted;
+    u.records++;
+    if (u.first.length < 20) u.first.push({ line: o.line, seen: o.seen, accounted });
+  }
+
+  /**
+   * Reject every non-empty cell of a column this reader does not understand, and list the column:
+   * nothing is skipped in silence.
+   */
+  unknownColumn(header: readonly string[], index: number, expected: string): UnknownColumn {
+    const entry = { column: header[index].trim() || `#${index + 1}`, index: index + 1, cells: 0 };
+    this.report.unknownColumns.push(entry);
+    return {
+      cell: (cells, line) => {
+        const raw = (cells[index] ?? '').trim();
+        if (raw === '') return;
+        entry.cells++;
+        this.reject({
+          line,
+          column: entry.column,
+          expected,
+          found: shown(raw),
+          reason: 'unknown-column'
+        });
+      }
     };
   }
 
@@ -156,6 +264,11 @@ export class ReadContext {
     this.reject({ ...where, found: shown(flag), reason: 'unknown-flag' });
     return null;
   }
+}
+
+/** A column of unknown meaning: call `cell` for each data record. */
+export interface UnknownColumn {
+  cell(cells: readonly string[], line: number): void;
 }
 
 /** Where a rejected cell is and what it should have held; what was found is added on rejection. */

@@ -6,7 +6,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { IngestError, generateSynthetic, mulberry32, readSnoFile, type IngestIssue } from '../src';
+import {
+  IngestError,
+  generateSynthetic,
+  invariantHolds,
+  mulberry32,
+  readSnoFile,
+  type IngestIssue
+} from '../src';
 import { coastHfFixture, rephyFixture, somlitFixture } from '../src/testing';
 import { convertFiles } from '../src/node';
 import { scratch, sha, sharedFiles } from './helpers';
@@ -243,6 +250,9 @@ describe('fuzzing: mutated files never crash without context and never lose coun
         const r = readSnoFile(name, Uint8Array.from(b));
         const rep = r.report;
         expect(rep.valuesRead).toBe(rep.valuesWritten + rep.valuesMissing + rep.valuesRejected);
+        // Counted apart: every non-empty value cell of the damaged file is accounted for.
+        if (!invariantHolds(rep))
+          throw new Error(`${name}: cells unaccounted ${JSON.stringify(rep.unaccounted)}`);
         expect(r.observations.length).toBe(rep.valuesWritten);
         for (const i of rep.rejected) expect(i.file).toBe(name);
         reads++;

@@ -113,10 +113,13 @@ describe('shared data: every file converts, values round-trip exactly', () => {
     for (const f of files) expect(sha(f)).toBe(before.get(f));
   });
 
-  test('per file: values read = written + missing + rejected', () => {
+  test('per file: cells seen = values written + missing + rejected', () => {
     for (const f of report.files) {
       const r = f.report!;
       expect(r.valuesRead).toBe(r.valuesWritten + r.valuesMissing + r.valuesRejected);
+      expect(r.cellsSeen).toBe(r.valuesRead);
+      expect(r.unaccounted.records).toBe(0);
+      expect(r.unknownColumns).toEqual([]);
       expect(r.rejected).toHaveLength(r.valuesRejected);
     }
   });

@@ -56,28 +56,50 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
   const cLat = find(/^LATITUDE/);
   const cLon = find(/^LONGITUDE/);
   const cDepth = find(/^(DEPH|DEPTH) \(/);
+  const fields = [cPlatform, cDate, cLat, cLon, cDepth];
   const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
+  const qcOf = new Map<number, number>(); // QC column → the column it qualifies
+  const unknownIndex: number[] = [];
   for (let i = 0; i < header.length; i++) {
-    if (
-      [cPlatform, cDate, cLat, cLon, cDepth].includes(i) ||
-      / QC$/.test(header[i]) ||
-      header[i] === ''
-    )
+    if (fields.includes(i)) continue;
+    if (/ QC$/.test(header[i])) {
+      if (!qcOf.has(i)) unknownIndex.push(i); // a QC column after no parameter or depth
       continue;
+    }
+    if (header[i] === '') {
+      unknownIndex.push(i);
+      continue;
+    }
     const m = /^([A-Z0-9_]+)(?: \((.*)\))?$/.exec(header[i]);
     const name = m ? m[1] : header[i];
     const flag = header[i + 1] === `${name} QC` ? i + 1 : -1;
+    if (flag >= 0) qcOf.set(flag, i);
     params.push({ index: i, flag, name, unit: canonicalUnit(m?.[2] ?? null) });
+  }
+  const depthName = cDepth >= 0 ? /^(\S+)/.exec(header[cDepth])![1] : null;
+  if (depthName && header[cDepth + 1] === `${depthName} QC`) {
+    const k = unknownIndex.indexOf(cDepth + 1);
+    if (k >= 0) unknownIndex.splice(k, 1);
   }
   const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded);
   ctx.report.linesRead = lastRecordLine(records);
+  const valueColumns = new Set([...params.map(p => p.index), ...unknownIndex]);
+  ctx.setFieldColumns(header, i => !valueColumns.has(i));
+  const unknown = unknownIndex.map(i =>
+    ctx.unknownColumn(
+      header,
+      i,
+      'a COAST-HF column: PLATFORM, DATE, position, depth, X (unit) or X QC'
+    )
+  );
   for (const p of params)
     if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r];
     if (ctx.blankRecord(cells)) continue;
-    ctx.report.rowsRead++;
+    ctx.record(cells, line);
+    for (const u of unknown) u.cell(cells, line);
     let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
       rowProblem = fieldCountProblem(

@@ -164,6 +164,9 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
         title: 'REPHY phytoplankton and hydrology (Quadrige export)'
       };
   const ctx = new ReadContext(file, 'quadrige', source, decoded);
+  // One result per row: every other column is a field of the result's record.
+  const setFields = (c: Columns): void => ctx.setFieldColumns(c.header, i => i !== c.value);
+  setFields(cols);
   ctx.report.dataset = known
     ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}`
     : 'REPHY';
@@ -179,13 +182,21 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     // A repeated header has text where dates are; only then pay for the full header check.
     if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
       cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
+      setFields(cols);
       ctx.warn('repeated header rows (blocks)');
       continue;
     }
-    ctx.report.rowsRead++;
+    ctx.record(cells, line);
     const raw = (cells[cols.value] ?? '').trim();
-    // A wrong field count loses a result, or may have: the line stops before the result column.
-    if (cells.length !== cols.header.length && (raw !== '' || cells.length <= cols.value)) {
+    if (cells.length <= cols.value) {
+      // No result cell to read or reject: the line stops before it. Said, counted, never silent.
+      ctx.warn(
+        `lines cut before the result column "${cols.header[cols.value]}" (no result on them)`
+      );
+      continue;
+    }
+    // A wrong field count makes the result's fields untrustworthy: the result is rejected.
+    if (cells.length !== cols.header.length && raw !== '') {
       ctx.reject({
         line,
         ...fieldCountProblem(

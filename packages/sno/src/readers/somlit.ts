@@ -106,9 +106,15 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
   const cDepth = idx('PROF_NUM');
 
   const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
+  const unknownIndex: number[] = [];
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
-    if (SOMLIT_META_COLUMNS.includes(name) || name === '' || /^q[A-Z0-9]/.test(name)) continue;
+    if (SOMLIT_META_COLUMNS.includes(name)) continue;
+    if (name === '' || /^q[A-Z0-9]/.test(name)) {
+      // A quality column belongs to the parameter just before it; any other is not understood.
+      if (name === '' || header[i - 1] !== name.slice(1)) unknownIndex.push(i);
+      continue;
+    }
     const flag = header[i + 1] === `q${name}` ? i + 1 : -1;
     params.push({ index: i, flag, name, unit: units ? canonicalUnit(units[i]) : null });
   }
@@ -130,6 +136,11 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
     : somlitSource(kind);
   const ctx = new ReadContext(file, 'somlit', source, decoded);
   ctx.report.linesRead = lastRecordLine(records);
+  const valueColumns = new Set([...params.map(p => p.index), ...unknownIndex]);
+  ctx.setFieldColumns(header, i => !valueColumns.has(i));
+  const unknown = unknownIndex.map(i =>
+    ctx.unknownColumn(header, i, 'a SOMLIT column: site, date and depth fields, X or its qX')
+  );
   for (const p of params) {
     if (p.flag < 0) ctx.warn(`parameter column without its q column (quality 0): ${p.name}`);
     if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS))
@@ -143,7 +154,8 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       ctx.warn('comment lines ("//") inside the data');
       continue;
     }
-    ctx.report.rowsRead++;
+    ctx.record(cells, line);
+    for (const u of unknown) u.cell(cells, line);
     let rowProblem: RowProblem | null = null;
     // Empty fields after the last column are harmless; only those holding something are extra.
     if (cells.length < header.length || cells.slice(header.length).some(c => c.trim() !== '')) {
