@@ -7,7 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { generateSynthetic, invariantHolds } from '@odatis-vre/sno';
+import {
+  DEFAULT_SITE_REGISTER,
+  generateSynthetic,
+  invariantHolds,
+  parseSiteRegister,
+  type ReadOptions
+} from '@odatis-vre/sno';
 import {
   convertFiles,
   formatFileResult,
@@ -27,7 +33,10 @@ Usage:
       --format <list>     parquet,arrow (default both)
       --json              print the report as JSON instead of text
       --quiet             no progress bar
-  odatis-vre check <files or directories…>
+      --site-register <file.json>
+                          stations of this deployment, added to the built-in register: a JSON
+                          array of {siteId, name, latitude, longitude, aliases, somlitId?}
+  odatis-vre check <files or directories…> [--site-register <file.json>]
       Read and report (format, rows, values, rejections) without writing anything.
   odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 12] [--convert]
       Write the synthetic ground-truth dataset (SOMLIT-layout hydrology, PHYTOBS-layout counts,
@@ -52,6 +61,14 @@ export function expandInputs(inputs: string[]): string[] {
     } else out.push(p); // missing files are reported by convertFiles, with their name
   }
   return out;
+}
+
+/** What the readers are given, from the command's options (a bad register file throws, located). */
+function readOptions(values: { 'site-register'?: string }): ReadOptions {
+  const file = values['site-register'];
+  if (!file) return {};
+  const stations = parseSiteRegister(file, fs.readFileSync(file, 'utf8'));
+  return { sites: DEFAULT_SITE_REGISTER.withStations(stations) };
 }
 
 /** True when a file read has cells its reader did not account for (a reader defect, said loudly). */
@@ -87,7 +104,8 @@ function convertCommand(
       strict: { type: 'boolean', default: false },
       format: { type: 'string' },
       json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false }
+      quiet: { type: 'boolean', default: false },
+      'site-register': { type: 'string' }
     }
   });
   if (!values.out || positionals.length === 0) {
@@ -116,6 +134,7 @@ function convertCommand(
   try {
     report = convertFiles(files, values.out, {
       strict: values.strict,
+      read: readOptions(values),
       formats: formats as ('parquet' | 'arrow')[],
       onProgress: p => {
         if (!bar) return;
@@ -142,12 +161,16 @@ function convertCommand(
 }
 
 function checkCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { 'site-register': { type: 'string' } }
+  });
   if (!positionals.length) {
     err('check: give files or directories\n\n' + USAGE);
     return 2;
   }
-  const results = readFiles(expandInputs(positionals));
+  const results = readFiles(expandInputs(positionals), { read: readOptions(values) });
   for (const f of results) log(formatFileResult(f));
   const failed = results.filter(f => !f.ok).length;
   log(`\n${results.length} file(s), ${failed} failed. Nothing written.`);

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { rephyFixture } from '@odatis-vre/sno/testing';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const bin = path.resolve(__dirname, '../bin/odatis-vre.js');
@@ -104,4 +105,42 @@ test('synth writes native files and truth.json; --convert converts them; same se
       fs.readFileSync(path.join(b, 'native', f)).equals(fs.readFileSync(path.join(a, 'native', f)))
     ).toBe(true);
   }
+});
+
+test('--site-register: a deployment station is found; without it, the station is named as unknown', () => {
+  const dir = tmp();
+  const f = rephyFixture(4, 2);
+  const src = path.join(dir, f.name);
+  fs.writeFileSync(src, f.bytes);
+  const without = run('check', src);
+  expect(without.code).toBe(0);
+  expect(without.stdout).toContain(
+    'unknown station "Antifer ponton pétrolier" (line 2, 12 record(s)), not in the site register: ' +
+      'written as site "antifer-ponton-petrolier" with the file\'s coordinates'
+  );
+  const register = path.join(dir, 'sites.json');
+  fs.writeFileSync(
+    register,
+    JSON.stringify([
+      {
+        siteId: 'antifer',
+        name: 'Antifer',
+        latitude: 49.67,
+        longitude: 0.13,
+        aliases: ['Antifer ponton pétrolier']
+      }
+    ])
+  );
+  const out = path.join(dir, 'out');
+  const r = run('convert', src, '--out', out, '--site-register', register, '--quiet');
+  expect(r.code).toBe(0);
+  expect(r.stdout).not.toContain('unknown station');
+  const cat = JSON.parse(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8'));
+  expect(cat.sites.map((s: { siteId: string }) => s.siteId)).toEqual(['antifer']);
+  fs.writeFileSync(register, '[{"siteId": "Antifer"}]');
+  const bad = run('convert', src, '--out', path.join(dir, 'out2'), '--site-register', register);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain(
+    'sites.json, column "sites[0].siteId": expected an id in lower case'
+  );
 });

@@ -1,6 +1,13 @@
 /** Recognise a native export from its content (never its name) and read it. */
 import { IngestError, shown } from './errors';
-import { FORMAT_LABELS, type FileReport, type FormatId, type SourceInfo } from './report';
+import {
+  FORMAT_LABELS,
+  type FileReport,
+  type FormatId,
+  type ReadContext,
+  type ReadOptions,
+  type SourceInfo
+} from './report';
 import { readCoastHfCsv, isCoastHfHeader } from './readers/coasthf';
 import { readPelagosWideExport } from './readers/pelagos';
 import { isQuadrigeHeader, readQuadrigeExport } from './readers/quadrige';
@@ -41,25 +48,28 @@ export function detectFormat(file: string, decoded: DecodedText): FormatId {
   });
 }
 
-const READERS: Record<FormatId, (file: string, d: DecodedText) => import('./report').ReadContext> =
-  {
-    'pelagos-wide': readPelagosWideExport,
-    quadrige: readQuadrigeExport,
-    somlit: readSomlitExport,
-    'coast-hf': readCoastHfCsv
-  };
+const READERS: Record<FormatId, (file: string, d: DecodedText, o: ReadOptions) => ReadContext> = {
+  'pelagos-wide': readPelagosWideExport,
+  quadrige: readQuadrigeExport,
+  somlit: readSomlitExport,
+  'coast-hf': readCoastHfCsv
+};
 
 /**
  * Read one native export (bytes as published, gzip or not) into harmonised observations.
  * Throws IngestError (file, line, column, expected, found) when the file cannot be read at all;
  * values that cannot be kept are listed in report.rejected.
  */
-export function readSnoFile(file: string, bytes: Uint8Array): ReadResult {
+export function readSnoFile(
+  file: string,
+  bytes: Uint8Array,
+  options: ReadOptions = {}
+): ReadResult {
   const decoded = decodeBytes(file, bytes);
   const format = detectFormat(file, decoded);
   let ctx;
   try {
-    ctx = READERS[format](file, decoded);
+    ctx = READERS[format](file, decoded, options);
     ctx.finish();
   } catch (e) {
     if (e instanceof IngestError) throw e;

@@ -5,6 +5,7 @@
  */
 export * from './schema';
 export * from './vocabulary';
+export * from './sites';
 export * from './errors';
 export * from './report';
 export * from './detect';

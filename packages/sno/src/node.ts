@@ -21,7 +21,7 @@ import {
 import { buildCatalog } from './catalog';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
-import { invariantHolds, type FileReport, type SourceInfo } from './report';
+import { invariantHolds, type FileReport, type ReadOptions, type SourceInfo } from './report';
 import { ObservationColumns } from './schema';
 import { toArrowIPC, toParquet, type Provenance } from './writers';
 
@@ -43,6 +43,8 @@ export interface ConvertOptions {
   onProgress?: (p: ConvertProgress) => void;
   /** Fixed generation time for reproducible catalogues (tests). */
   now?: Date;
+  /** What readers are given: the site register (default: the built-in one). */
+  read?: ReadOptions;
 }
 
 export interface FileResult {
@@ -82,7 +84,7 @@ export function sha256(bytes: Uint8Array): string {
 /** Read and check native files, without writing anything. */
 export function readFiles(
   paths: string[],
-  options: Pick<ConvertOptions, 'onProgress'> = {}
+  options: Pick<ConvertOptions, 'onProgress' | 'read'> = {}
 ): FileResult[] {
   const sizes = paths.map(p => {
     try {
@@ -150,7 +152,7 @@ export function readFiles(
       return;
     }
     try {
-      const r = readSnoFile(name, bytes);
+      const r = readSnoFile(name, bytes, options.read);
       const result: FileResult = {
         path: p,
         name,
@@ -394,6 +396,15 @@ export function formatFileResult(f: FileResult, maxRejected = 20): string {
   for (const u of r.unknownColumns)
     lines.push(
       `    unknown column "${u.column}" (column ${u.index}): not read, its ${u.cells} non-empty cell(s) rejected`
+    );
+  for (const u of r.unknownStations)
+    lines.push(
+      `    unknown station "${u.name}" (line ${u.line}, ${u.records} record(s))` +
+        (u.ambiguous
+          ? `, matching ${u.ambiguous.join(' and ')} equally`
+          : ', not in the site register') +
+        `: written as site "${u.siteId}" ${u.coordinates === 'from-file' ? "with the file's coordinates" : 'WITHOUT coordinates'}` +
+        ' — add it to a site register (--site-register)'
     );
   for (const [w, n] of Object.entries(r.warnings)) lines.push(`    note (${n}×): ${w}`);
   if (!invariantHolds(r))

@@ -2,6 +2,7 @@
 import { shown, type IngestIssue } from './errors';
 import type { Observation } from '@odatis-vre/harmonised';
 import { ObservationColumns } from './schema';
+import { DEFAULT_SITE_REGISTER, slugSiteId, type SiteEntry, type SiteRegister } from './sites';
 import { isBlank, parseNumber } from './text';
 
 export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';
@@ -64,6 +65,44 @@ export interface FileReport {
   unaccounted: { records: number; first: { line: number; seen: number; accounted: number }[] };
   /** Columns the reader does not understand: every non-empty cell of theirs is rejected, never skipped. */
   unknownColumns: { column: string; index: number; cells: number }[];
+  /**
+   * Station names the site register does not know (or knows twice): their rows are written under
+   * an id made from the name, with the file's coordinates if it gives some, else none.
+   */
+  unknownStations: UnknownStation[];
+}
+
+export interface UnknownStation {
+  name: string;
+  /** Line of the first record naming it, and how many records do. */
+  line: number;
+  records: number;
+  /** The id its rows are written under. */
+  siteId: string;
+  coordinates: 'from-file' | 'none';
+  /** Sites the name matched equally well, when it matched several. */
+  ambiguous?: string[];
+}
+
+export interface SiteQuery {
+  line: number;
+  /** Names of the record's site, tried in order. */
+  names: (string | null | undefined)[];
+  /** Name the id of an unknown site is made from (default: the first name). */
+  fallback?: string;
+  /** The record carries its own coordinates. */
+  fileHasCoordinates?: boolean;
+}
+
+export interface Located {
+  site: SiteEntry | undefined;
+  siteId: string;
+}
+
+/** What a reader is given besides the bytes. */
+export interface ReadOptions {
+  /** Stations to recognise (default: the built-in register). */
+  sites?: SiteRegister;
 }
 
 /** True when every non-empty cell met is written, rejected or a documented missing-value code. */
@@ -87,8 +126,10 @@ export class ReadContext {
     file: string,
     format: FormatId,
     readonly source: SourceInfo,
-    decoded: { encoding: 'utf-8' | 'iso-8859-1'; gzip: boolean; bom: boolean }
+    decoded: { encoding: 'utf-8' | 'iso-8859-1'; gzip: boolean; bom: boolean },
+    options: ReadOptions = {}
   ) {
+    this.sites = options.sites ?? DEFAULT_SITE_REGISTER;
     this.report = {
       file,
       format,
@@ -108,8 +149,52 @@ export class ReadContext {
       warnings: {},
       cellsSeen: 0,
       unaccounted: { records: 0, first: [] },
-      unknownColumns: []
+      unknownColumns: [],
+      unknownStations: []
     };
+  }
+
+  readonly sites: SiteRegister;
+  private readonly located = new Map<string, Located & { unknown?: UnknownStation }>();
+
+  /**
+   * The site a record's names designate (the first that matches one site of the register). When
+   * none does, the record is counted under report.unknownStations with the line where the name was
+   * first met, and its rows get an id made from `fallback` (default: the first name).
+   */
+  locate({ line, names, fallback, fileHasCoordinates = false }: SiteQuery): Located {
+    const key = `${names.join('\u0000')}\u0001${fallback ?? ''}`;
+    let found = this.located.get(key);
+    if (!found) {
+      let ambiguous: SiteEntry[] | undefined;
+      for (const n of names) {
+        const m = n ? this.sites.match(n) : {};
+        if (m.site) {
+          found = { site: m.site, siteId: m.site.siteId };
+          break;
+        }
+        ambiguous ??= m.ambiguous;
+      }
+      if (!found) {
+        const name = fallback ?? names.find(n => n) ?? 'unknown';
+        const unknown: UnknownStation = {
+          name: names.find(n => n) ?? name,
+          line,
+          records: 0,
+          siteId: slugSiteId(name),
+          coordinates: 'none',
+          ...(ambiguous ? { ambiguous: ambiguous.map(s => s.siteId) } : {})
+        };
+        this.report.unknownStations.push(unknown);
+        found = { site: undefined, siteId: unknown.siteId, unknown };
+      }
+      this.located.set(key, found);
+    }
+    if (found.unknown) {
+      found.unknown.records++;
+      if (fileHasCoordinates) found.unknown.coordinates = 'from-file';
+    }
+    return found;
   }
 
   // --- the cell count, kept apart from value()/missing()/reject() ---

@@ -25,7 +25,7 @@ import {
   type PelagosTaxonColumn,
   type SomlitRow
 } from './native';
-import { SOMLIT_SITES, type SiteEntry } from './vocabulary';
+import { SOMLIT_SITES, type SiteEntry } from './sites';
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same files on every platform. */
 export function mulberry32(seed: number): () => number {

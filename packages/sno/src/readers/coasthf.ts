@@ -5,7 +5,13 @@
  * Each parameter is followed by its QC column on the OceanSITES/SeaDataNet 0–9 scheme.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
+import {
+  ReadContext,
+  type ReadOptions,
+  fieldCountProblem,
+  type RowProblem,
+  type SourceInfo
+} from '../report';
 import {
   guessSeparator,
   parseIsoInstant,
@@ -14,14 +20,7 @@ import {
   parseRecords,
   type DecodedText
 } from '../text';
-import {
-  COASTHF_TO_L20,
-  canonicalUnit,
-  unitFor,
-  findSite,
-  lookupParameter,
-  slugSiteId
-} from '../vocabulary';
+import { COASTHF_TO_L20, canonicalUnit, unitFor, lookupParameter } from '../vocabulary';
 
 const COASTHF_SOURCE: SourceInfo = {
   sno: 'COAST-HF',
@@ -35,7 +34,11 @@ const COASTHF_SOURCE: SourceInfo = {
 export const isCoastHfHeader = (cells: readonly string[]): boolean =>
   cells.some(c => /^DATE \(/.test(c.trim())) && cells.some(c => / QC$/.test(c.trim()));
 
-export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext {
+export function readCoastHfCsv(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
   const sep = guessSeparator(firstLine);
   const records = parseRecords(file, decoded.text, sep);
@@ -81,7 +84,7 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
     const k = unknownIndex.indexOf(cDepth + 1);
     if (k >= 0) unknownIndex.splice(k, 1);
   }
-  const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded);
+  const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded, options);
   ctx.report.linesRead = lastRecordLine(records);
   const valueColumns = new Set([...params.map(p => p.index), ...unknownIndex]);
   ctx.setFieldColumns(header, i => !valueColumns.has(i));
@@ -119,9 +122,14 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       };
     }
     const platform = (cells[cPlatform] ?? '').trim();
-    const site = findSite(platform);
     const lat = parseNumber(cells[cLat] ?? '');
     const lon = parseNumber(cells[cLon] ?? '');
+    const { site, siteId } = ctx.locate({
+      line,
+      names: [platform],
+      fallback: platform || 'unknown-platform',
+      fileHasCoordinates: lat !== null && lon !== null
+    });
     const depth = cDepth >= 0 ? parseNumber(cells[cDepth] ?? '') : null;
     for (const p of params) {
       const raw = (cells[p.index] ?? '').trim();
@@ -145,7 +153,7 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       const term = lookupParameter(p.name);
       ctx.value({
         sno: 'COAST-HF',
-        site_id: site?.siteId ?? slugSiteId(platform || 'unknown-platform'),
+        site_id: siteId,
         site_name: site?.name ?? (platform || null),
         latitude: lat ?? site?.latitude ?? null,
         longitude: lon ?? site?.longitude ?? null,

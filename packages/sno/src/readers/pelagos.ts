@@ -9,6 +9,7 @@
 import { IngestError, shown } from '../errors';
 import {
   ReadContext,
+  type ReadOptions,
   SYNTH_SOURCE,
   fieldCountProblem,
   type RowProblem,
@@ -28,7 +29,7 @@ import {
   type CsvRecord,
   type DecodedText
 } from '../text';
-import { findSite, parameterTerm, slugSiteId } from '../vocabulary';
+import { parameterTerm } from '../vocabulary';
 
 export const PHYTOBS_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
   sno: 'PHYTOBS',
@@ -146,12 +147,22 @@ interface PelagosLayout {
   method: number;
 }
 
-export function readPelagosWideExport(file: string, decoded: DecodedText): ReadContext {
+export function readPelagosWideExport(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const records = parseRecords(file, decoded.text, ';');
   const layout = pelagosLayout(file, records);
   // Files written by generateSynthetic() say so in their station column: never label them PHYTOBS.
   const synthetic = (records[6]?.cells[layout.station] ?? '').trim() === 'SYNTHETIC';
-  const ctx = new ReadContext(file, 'pelagos-wide', pelagosSource(layout, synthetic), decoded);
+  const ctx = new ReadContext(
+    file,
+    'pelagos-wide',
+    pelagosSource(layout, synthetic),
+    decoded,
+    options
+  );
   ctx.report.linesRead = lastRecordLine(records);
   const fields = new Set(layout.values.map(c => c.index).concat(layout.unknown));
   ctx.setFieldColumns(layout.header, i => !fields.has(i));
@@ -407,16 +418,19 @@ class SampleReader {
     }
     const siteText = this.text(cells, layout.site);
     const datasetText = this.text(cells, layout.dataset);
-    const site = findSite(siteText, datasetText);
+    const { site, siteId } = ctx.locate({
+      line,
+      names: [siteText, datasetText],
+      // The station column names the institution, not the place: only an id of last resort.
+      fallback: siteText ?? datasetText ?? this.text(cells, layout.station) ?? 'unknown'
+    });
     const depthRaw = layout.depth >= 0 ? (cells[layout.depth] ?? '').trim() : '';
     const depth = depthRaw === '' ? null : parseNumber(depthRaw);
     if (depthRaw !== '' && depth === null)
       ctx.warn(`depth not a number, left empty (${header[layout.depth]})`);
     const base = {
       sno: ctx.source.sno,
-      site_id:
-        site?.siteId ??
-        slugSiteId(siteText ?? datasetText ?? this.text(cells, layout.station) ?? 'unknown'),
+      site_id: siteId,
       site_name: site?.name ?? siteText,
       latitude: site?.latitude ?? null,
       longitude: site?.longitude ?? null,

@@ -6,7 +6,7 @@
  * Both header styles fold to the same keys ("passage.date"), so one reader serves both.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, fieldCountProblem, type SourceInfo } from '../report';
+import { ReadContext, type ReadOptions, fieldCountProblem, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -24,10 +24,8 @@ import {
   QUADRIGE_TO_L20,
   canonicalUnit,
   unitFor,
-  findSite,
   lookupParameter,
-  parameterTerm,
-  slugSiteId
+  parameterTerm
 } from '../vocabulary';
 
 /** "Résultat : Code paramètre" and "Resultat...Code.parametre" → "resultat.code.parametre". */
@@ -124,7 +122,11 @@ function columnsOf(header: string[]): Columns {
   };
 }
 
-export function readQuadrigeExport(file: string, decoded: DecodedText): ReadContext {
+export function readQuadrigeExport(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const records = parseRecords(file, decoded.text, ';');
   let start = 0;
   while (start < records.length && isBlank(records[start].cells)) start++;
@@ -163,7 +165,7 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
         dataset: 'REPHY',
         title: 'REPHY phytoplankton and hydrology (Quadrige export)'
       };
-  const ctx = new ReadContext(file, 'quadrige', source, decoded);
+  const ctx = new ReadContext(file, 'quadrige', source, decoded, options);
   // One result per row: every other column is a field of the result's record.
   const setFields = (c: Columns): void => ctx.setFieldColumns(c.header, i => i !== c.value);
   setFields(cols);
@@ -174,7 +176,6 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
 
   // Coordinates missing on some rows are taken from other rows of the same site.
   const coordsBySite = new Map<string, [number, number]>();
-  const siteCache = new Map<string, ReturnType<typeof findSite>>();
 
   for (let r = start + 1; r < records.length; r++) {
     const { cells, line } = records[r];
@@ -285,13 +286,14 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
         );
     }
     const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
-    const siteKey = `${siteName}\u0000${cell(cols.siteCode)}`;
-    let site = siteCache.get(siteKey);
-    if (!siteCache.has(siteKey))
-      siteCache.set(siteKey, (site = findSite(siteName, cell(cols.siteCode))));
-    const siteId = site?.siteId ?? slugSiteId(siteName || 'unknown');
     let lat = parseNumber(cell(cols.lat), webExport);
     let lon = parseNumber(cell(cols.lon), webExport);
+    const { site, siteId } = ctx.locate({
+      line,
+      names: [siteName, cell(cols.siteCode)],
+      fallback: siteName || 'unknown',
+      fileHasCoordinates: lat !== null && lon !== null
+    });
     if (lat !== null && lon !== null) coordsBySite.set(siteId, [lat, lon]);
     else {
       const c = coordsBySite.get(siteId) ?? (site ? [site.latitude, site.longitude] : null);

@@ -6,6 +6,7 @@
 import { IngestError, shown } from '../errors';
 import {
   ReadContext,
+  type ReadOptions,
   SYNTH_SOURCE,
   fieldCountProblem,
   type RowProblem,
@@ -26,10 +27,8 @@ import {
   SOMLIT_TO_L20,
   canonicalUnit,
   unitFor,
-  findSomlitSite,
   lookupParameter,
-  parameterTerm,
-  slugSiteId
+  parameterTerm
 } from '../vocabulary';
 
 export const SOMLIT_MISSING = 999999;
@@ -70,7 +69,11 @@ const somlitSource = (kind: string): SourceInfo => ({
 export const isSomlitHeader = (cells: readonly string[]): boolean =>
   cells[0]?.trim() === 'ID_SITE' && cells.some(c => c.trim() === 'DATE');
 
-export function readSomlitExport(file: string, decoded: DecodedText): ReadContext {
+export function readSomlitExport(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const records = parseRecords(file, decoded.text, ';');
   let h = 0;
   const preamble: string[] = [];
@@ -134,7 +137,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
         title: `Synthetic ${kind} (SOMLIT layout, known truth)`
       }
     : somlitSource(kind);
-  const ctx = new ReadContext(file, 'somlit', source, decoded);
+  const ctx = new ReadContext(file, 'somlit', source, decoded, options);
   ctx.report.linesRead = lastRecordLine(records);
   const valueColumns = new Set([...params.map(p => p.index), ...unknownIndex]);
   ctx.setFieldColumns(header, i => !valueColumns.has(i));
@@ -179,7 +182,6 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       };
     }
     const siteNum = parseNumber(cells[cSite] ?? '');
-    const site = siteNum !== null ? findSomlitSite(siteNum) : undefined;
     const siteName = (cells[cName] ?? '').trim();
     if (!rowProblem && siteNum === null) {
       rowProblem = {
@@ -189,6 +191,12 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
         reason: 'bad-site'
       };
     }
+    // The station number first; a number the register does not know, by the station's name.
+    const numbered = siteNum !== null ? ctx.sites.findSomlit(siteNum) : undefined;
+    const { site, siteId } =
+      numbered || rowProblem
+        ? { site: numbered, siteId: numbered?.siteId ?? '' }
+        : ctx.locate({ line, names: [siteName], fallback: siteName || `somlit-${siteNum}` });
     const depthRaw = (cells[cDepth] ?? '').trim();
     const depthNum = depthRaw === '' ? null : parseNumber(depthRaw);
     const depth = depthNum === SOMLIT_MISSING ? null : depthNum;
@@ -220,7 +228,7 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
       ctx.value({
         sno: source.sno,
-        site_id: site?.siteId ?? slugSiteId(siteName || `somlit-${siteNum}`),
+        site_id: siteId,
         site_name: site?.name ?? (siteName || null),
         latitude: site?.latitude ?? null,
         longitude: site?.longitude ?? null,
