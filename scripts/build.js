@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Builds the embedded VRE: TypeScript packages, prebuilt extensions, the host bundle (webpack,
+// Builds the embedded VRE: TypeScript packages, prebuilt extensions, the host bundle (rspack,
 // only when its inputs changed), then the static site with the shared sample data.
 const fs = require('fs');
 const path = require('path');
@@ -66,9 +66,32 @@ async function convertSharedData(outDir) {
   );
 }
 
+/** Runs rspack on a configuration file (an array of configurations); rejects with its errors. */
+function bundleHost(configFile) {
+  const started = Date.now();
+  const { rspack } = require('@rspack/core');
+  // The configuration writes build/ while it loads: load it only when a build is due.
+  const config = require(configFile);
+  return new Promise((resolve, reject) => {
+    const compiler = rspack(config);
+    compiler.run((error, stats) => {
+      compiler.close(() => {
+        if (error) return reject(error);
+        if (stats.hasErrors()) {
+          const errors = stats.toString({ all: false, errors: true, colors: false });
+          return reject(new Error(`the host bundle has errors:\n${errors}`));
+        }
+        const warnings = stats.toString({ all: false, warnings: true, colors: false }).trim();
+        if (warnings) console.warn(warnings);
+        resolve(Date.now() - started);
+      });
+    });
+  });
+}
+
 async function buildAll({ skip = false, log = console.log } = {}) {
   const siteDir = path.join(appDir, 'site');
-  if (!fs.existsSync(path.join(root, 'node_modules', '@jupyterlab', 'builder'))) {
+  if (!fs.existsSync(path.join(root, 'node_modules', '@jupyter', 'builder'))) {
     throw new Error('Dependencies are not installed: run `npm ci` first.');
   }
   if (!fs.existsSync(sharedData)) {
@@ -95,14 +118,14 @@ async function buildAll({ skip = false, log = console.log } = {}) {
       ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
     ];
     if (stale(dist, deps)) {
-      log(`• prebuilt extension ${path.relative(root, dir)} (@jupyterlab/builder)`);
+      log(`• prebuilt extension ${path.relative(root, dir)} (@jupyter/builder, rspack)`);
       run(process.execPath, [path.join(root, 'scripts', 'build-labextension.js'), dir], dir);
     }
     prebuilt.push(path.join(dir, 'dist'));
   }
 
   const bundle = path.join(appDir, 'build', 'bundle.js');
-  const hostInputs = ['lib', 'templates', 'scripts/host.js', 'webpack.config.js', 'package.json']
+  const hostInputs = ['lib', 'templates', 'scripts/host.js', 'rspack.config.js', 'package.json']
     .map(p => path.join(appDir, p))
     .concat(path.join(root, 'package-lock.json'));
   const mode = process.env.NODE_ENV === 'development' ? 'development' : 'production';
@@ -111,20 +134,10 @@ async function buildAll({ skip = false, log = console.log } = {}) {
     ? JSON.parse(fs.readFileSync(infoFile, 'utf8')).mode
     : null;
   if (builtMode !== mode || stale(bundle, hostInputs)) {
-    log(`• JupyterLab host bundle (webpack, ${mode}; takes a few minutes on 2 cores)`);
-    // Start from an empty folder: webpack does not remove the chunks of an earlier build.
+    log(`• JupyterLab host bundle (rspack, ${mode})`);
+    // Start from an empty folder: the bundler does not remove the chunks of an earlier build.
     fs.rmSync(path.join(appDir, 'build'), { recursive: true, force: true });
-    const ms = run(
-      process.execPath,
-      [
-        require.resolve('webpack-cli/bin/cli.js'),
-        '--config',
-        'webpack.config.js',
-        '--stats',
-        'errors-warnings'
-      ],
-      appDir
-    );
+    const ms = await bundleHost(path.join(appDir, 'rspack.config.js'));
     fs.writeFileSync(infoFile, JSON.stringify({ mode, builtAt: new Date().toISOString() }));
     log(`  built in ${(ms / 1000).toFixed(0)} s`);
   }

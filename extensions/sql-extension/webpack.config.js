@@ -1,4 +1,4 @@
-// Merged by @jupyterlab/builder into the prebuilt extension's webpack configuration.
+// Merged by @jupyter/builder into the prebuilt extension's rspack configuration.
 const path = require('path');
 const { queryWebpackConfig } = require('@odatis-vre/query/lib/webpack');
 
@@ -12,5 +12,14 @@ config.resolve.alias['apache-arrow$'] = path.join(
   path.dirname(require.resolve('apache-arrow')),
   'Arrow.dom.mjs'
 );
+
+// DuckDB-WASM's emscripten glue mentions node's __filename/__dirname and a dynamic require on paths that
+// never run in a browser worker (see @odatis-vre/query's browser-worker-globals); the DuckDB and
+// parquet-wasm binaries are large on purpose. Say so once here instead of printing the minified module.
+config.node = { __filename: 'mock', __dirname: 'mock' };
+config.ignoreWarnings = [
+  { module: /duckdb-browser-blocking/, message: /Critical dependency/ },
+  { message: /asset size limit|entrypoint size limit/ }
+];
 
 module.exports = config;

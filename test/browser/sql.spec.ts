@@ -16,7 +16,7 @@ async function newWorkspace(page: Page, sql: string): Promise<void> {
   await expect(
     workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
   ).toBeVisible({
-    timeout: 60_000
+    timeout: 180_000
   });
   const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
   await editor.click();

@@ -1,4 +1,4 @@
-// Pieces of the host build shared by webpack.config.js and the site assembly.
+// Pieces of the host build shared by rspack.config.js and the site assembly.
 const fs = require('fs');
 const path = require('path');
 

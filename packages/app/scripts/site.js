@@ -126,7 +126,7 @@ ${json}
 /**
  * @param {object} options
  * @param {string} options.siteDir      output folder (emptied)
- * @param {string} options.buildDir     webpack output of the host
+ * @param {string} options.buildDir     bundler output of the host
  * @param {string[]} options.extensions prebuilt extension folders (dist/ of each)
  * @param {{name: string, source: string, readOnly: boolean}[]} options.mounts
  * @param {object} options.pageConfig   extra page-config options
