@@ -76,6 +76,21 @@ const TERMS: ParameterTerm[] = [
     unit: null
   },
   {
+    code: 'individual_abundance',
+    label: 'Abundance of individuals of a taxon (zooplankton, benthos…)',
+    p01: null,
+    p02: null,
+    unit: null
+  },
+  {
+    code: 'taxon_measure',
+    label:
+      'A measurement of a taxon whose quantity the source does not name (no parameter code, unit not a count per volume)',
+    p01: null,
+    p02: null,
+    unit: null
+  },
+  {
     code: 'side_scatter_rel',
     label: 'Mean side scatter relative to reference beads (flow cytometry)',
     p01: null,
@@ -198,6 +213,15 @@ const UNIT_SYNONYMS: Record<string, string> = {
   'cells/ml': 'cells/mL',
   'cell/ml': 'cells/mL',
   'cells.ml-1': 'cells/mL',
+  'ind.m-3': 'ind/m3',
+  'ind/m3': 'ind/m3',
+  'ind.m3': 'ind/m3',
+  'nb.m-3': 'ind/m3',
+  'individus.m-3': 'ind/m3',
+  'ind.l-1': 'ind/L',
+  'ind/l': 'ind/L',
+  'ind.m-2': 'ind/m2',
+  'ind/m2': 'ind/m2',
   ntu: 'NTU',
   fnu: 'FNU',
   m: 'm',
@@ -217,6 +241,13 @@ export function canonicalUnit(written: string | null | undefined): string | null
   return (
     UNIT_SYNONYMS[key] ?? UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ?? w
   );
+}
+
+/** What a canonical unit counts: cells or individuals per volume or area; null for anything else. */
+export function unitKind(unit: string | null): 'cells' | 'individuals' | null {
+  if (unit === 'cells/L' || unit === 'cells/mL') return 'cells';
+  if (unit === 'ind/m3' || unit === 'ind/L' || unit === 'ind/m2') return 'individuals';
+  return null;
 }
 
 /**

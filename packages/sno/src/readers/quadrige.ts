@@ -25,7 +25,9 @@ import {
   canonicalUnit,
   unitFor,
   lookupParameter,
-  parameterTerm
+  parameterTerm,
+  unitKind,
+  type ParameterTerm
 } from '../vocabulary';
 
 /** "Résultat : Code paramètre" and "Resultat...Code.parametre" → "resultat.code.parametre". */
@@ -78,8 +80,10 @@ interface Columns {
   paramCode: number;
   paramLabel: number;
   taxon: number;
+  aphia: number;
   value: number;
   unit: number;
+  unitLabel: number;
   quality: number;
   method: number;
   depth: number;
@@ -108,10 +112,17 @@ function columnsOf(header: string[]): Columns {
     paramCode: find('resultat.code.parametre'),
     paramLabel: find('resultat.libelle.parametre'),
     taxon: find('resultat.nom.du.taxon.referent'),
+    // Extractions name it variously ("Code AphiaID", "Taxon référent : AphiaID"…): the one column
+    // whose name says AphiaID.
+    aphia: keys.findIndex(k => k.includes('aphia')),
     value: find('resultat.valeur.de.la.mesure'),
     unit: find(
       'resultat.symbole.unite.de.mesure.associe.au.quintuplet',
       'resultat.symbole.unite.de.mesure'
+    ),
+    unitLabel: find(
+      'resultat.libelle.unite.de.mesure.associe.au.quintuplet',
+      'resultat.libelle.unite.de.mesure'
     ),
     quality: find('resultat.niveau.de.qualite'),
     method: find('resultat.libelle.methode'),
@@ -157,7 +168,6 @@ export function readQuadrigeExport(
   const siteOfFirstRow =
     records[start + 1]?.cells[cols.siteLabel >= 0 ? cols.siteLabel : cols.siteCode] ?? '';
   const known = KNOWN_SOURCES.find(k => k.match.test(siteOfFirstRow));
-  const hasTaxa = cols.taxon >= 0;
   const source: SourceInfo = known
     ? { ...known.info, dataset: known.dataset, title: known.title }
     : {
@@ -170,7 +180,7 @@ export function readQuadrigeExport(
   const setFields = (c: Columns): void => ctx.setFieldColumns(c.header, i => i !== c.value);
   setFields(cols);
   ctx.report.dataset = known
-    ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}`
+    ? `${known.dataset}-${datasetKind(file, cols, records[start + 1]?.cells ?? [])}`
     : 'REPHY';
   ctx.report.linesRead = lastRecordLine(records);
 
@@ -274,17 +284,10 @@ export function readQuadrigeExport(
     if (quality === null) continue;
     const taxon = cell(cols.taxon);
     const code = cell(cols.paramCode);
-    const term = taxon ? parameterTerm('cell_abundance') : lookupParameter(code);
-    if (!taxon && !term)
-      ctx.warn(`parameter code not in vocabulary, kept as written: ${code || '(empty)'}`);
-    let unit = taxon ? canonicalUnit(cell(cols.unit)) : unitFor(term, cell(cols.unit));
-    if (canonicalUnit(cell(cols.unit)) === null) {
-      unit = taxon ? 'cells/L' : (term?.unit ?? null);
-      if (unit)
-        ctx.warn(
-          `unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`
-        );
-    }
+    const { parameter, term, unit } = taxon
+      ? taxonQuantity(ctx, code, cell(cols.unit), cell(cols.unitLabel))
+      : physicalQuantity(ctx, code, cell(cols.unit));
+    const aphia = cell(cols.aphia);
     const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
     let lat = parseNumber(cell(cols.lat), webExport);
     let lon = parseNumber(cell(cols.lon), webExport);
@@ -308,10 +311,11 @@ export function readQuadrigeExport(
       longitude: lon,
       time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
       depth: depthRaw === '' ? null : parseNumber(depthRaw, webExport),
-      parameter: taxon ? 'cell_abundance' : (term?.code ?? code),
+      parameter,
       p01: term?.p01 ?? null,
       p02: term?.p02 ?? null,
       taxon: taxon || null,
+      aphia_id: /^\d+$/.test(aphia) ? Number(aphia) : null,
       value: v,
       unit,
       quality,
@@ -326,4 +330,56 @@ export function readQuadrigeExport(
     });
   }
   return ctx;
+}
+
+/** What a SEANOE extraction holds: said by its file name, else by its first result's unit. */
+function datasetKind(file: string, cols: Columns, firstRow: string[]): string {
+  const named = /(hydro|phyto|zoo|benthos)/i.exec(file)?.[1];
+  if (named) return named.toLowerCase();
+  if (cols.taxon < 0) return 'hydro';
+  const kind = unitKind(canonicalUnit(firstRow[cols.unit] ?? ''));
+  return kind === 'individuals' ? 'zoo' : kind === 'cells' ? 'phyto' : 'taxa';
+}
+
+interface Quantity {
+  parameter: string;
+  term: ParameterTerm | undefined;
+  unit: string | null;
+}
+
+/**
+ * The quantity of a taxon's result, from the row's own unit and code: a count per volume is an
+ * abundance of cells or of individuals, as its unit says; a code of the vocabulary is that
+ * parameter; anything else is kept as written, and said.
+ */
+function taxonQuantity(ctx: ReadContext, code: string, written: string, label: string): Quantity {
+  const unit = canonicalUnit(written);
+  const kind = unitKind(unit);
+  if (kind) {
+    const parameter = kind === 'cells' ? 'cell_abundance' : 'individual_abundance';
+    return { parameter, term: parameterTerm(parameter), unit };
+  }
+  const term = lookupParameter(code);
+  if (term) return { parameter: term.code, term, unit: unitFor(term, written) };
+  const parameter = code || 'taxon_measure';
+  const what = written ? `"${written}"${label ? ` (${label})` : ''}` : 'no unit';
+  ctx.warn(
+    `taxon results in ${what}, not a count per volume: kept as parameter "${parameter}", unit ${unit ?? 'none'}`
+  );
+  return { parameter, term: parameterTerm(parameter), unit };
+}
+
+/** The quantity of a physico-chemical result: its code through the vocabulary, else as written. */
+function physicalQuantity(ctx: ReadContext, code: string, written: string): Quantity {
+  const term = lookupParameter(code);
+  if (!term) ctx.warn(`parameter code not in vocabulary, kept as written: ${code || '(empty)'}`);
+  let unit = unitFor(term, written);
+  if (canonicalUnit(written) === null) {
+    unit = term?.unit ?? null;
+    if (unit)
+      ctx.warn(
+        `unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`
+      );
+  }
+  return { parameter: term?.code ?? code, term, unit };
 }
