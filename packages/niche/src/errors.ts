@@ -34,4 +34,5 @@ export type NicheInputErrorCode =
   | 'shape'
   | 'empty'
   | 'degenerate'
-  | 'bad-argument';
+  | 'bad-argument'
+  | 'mixed-units';

@@ -1,6 +1,6 @@
 /** Per-file conversion report and the bookkeeping every reader shares. */
 import { shown, type IngestIssue } from './errors';
-import type { Observation } from '@odatis-vre/harmonised';
+import type { Observation, TimeFlag } from '@odatis-vre/harmonised';
 import { ObservationColumns } from './schema';
 import { DEFAULT_SITE_REGISTER, slugSiteId, type SiteEntry, type SiteRegister } from './sites';
 import { isBlank, parseNumber } from './text';
@@ -70,6 +70,8 @@ export interface FileReport {
    * an id made from the name, with the file's coordinates if it gives some, else none.
    */
   unknownStations: UnknownStation[];
+  /** Values written with each `time_flag` (a time whose hour is not to be trusted). */
+  timeFlags: Partial<Record<TimeFlag, number>>;
 }
 
 export interface UnknownStation {
@@ -150,7 +152,8 @@ export class ReadContext {
       cellsSeen: 0,
       unaccounted: { records: 0, first: [] },
       unknownColumns: [],
-      unknownStations: []
+      unknownStations: [],
+      timeFlags: {}
     };
   }
 
@@ -290,6 +293,8 @@ export class ReadContext {
     this.report.valuesRead++;
     this.report.valuesWritten++;
     this.out.pushParts(part, base);
+    const flag = part.time_flag ?? base?.time_flag;
+    if (flag) this.report.timeFlags[flag] = (this.report.timeFlags[flag] ?? 0) + 1;
   }
 
   missing(): void {
@@ -421,6 +426,7 @@ export function observation(
     taxon_user: null,
     taxon_qualifier: null,
     method: null,
+    time_flag: null,
     ...o
   };
 }

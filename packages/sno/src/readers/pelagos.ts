@@ -6,6 +6,7 @@
  * when a station runs both programmes. Every column is classified on its own, whatever the label
  * column's position; one the reader does not know is reported and its cells rejected.
  */
+import { TIME_FLAGS } from '@odatis-vre/harmonised';
 import { IngestError, shown } from '../errors';
 import {
   ReadContext,
@@ -174,7 +175,13 @@ export function readPelagosWideExport(
     )
   );
 
-  const sample = new SampleReader(ctx, layout, unknown);
+  const clock = sampleClock(records, layout);
+  if (clock.twelveHour)
+    ctx.warn(
+      `sampling times look like a 12-hour clock without AM/PM (no hour ≥ 12 among ${clock.timed} timed ` +
+        `samples): time_flag "${TIME_FLAGS.hourUncertain12h}" — pair these samples by date, never by hour`
+    );
+  const sample = new SampleReader(ctx, layout, unknown, clock.twelveHour);
   for (let r = 6; r < records.length; r++) sample.read(records[r]);
   if (sample.repaired)
     ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', sample.repaired);
@@ -378,6 +385,25 @@ function cytometryColumn(raw: string, index: number): ValueColumn | null {
   return null;
 }
 
+/**
+ * Whether the export's times read like a 12-hour clock that lost its AM/PM: times are given, and
+ * none is in the afternoon. Midnight ("0:0") means no time was given.
+ */
+function sampleClock(
+  records: CsvRecord[],
+  layout: PelagosLayout
+): { twelveHour: boolean; timed: number } {
+  if (layout.time < 0) return { twelveHour: false, timed: 0 };
+  let timed = 0;
+  for (let r = 6; r < records.length; r++) {
+    const tod = parseTimeOfDay(records[r].cells[layout.time] ?? '');
+    if (!tod) continue;
+    if (tod >= 12 * 3600_000) return { twelveHour: false, timed: 0 };
+    timed++;
+  }
+  return { twelveHour: timed > 0, timed };
+}
+
 /** Decodes the data rows (one sample each) of a classified export. */
 class SampleReader {
   repaired = 0;
@@ -385,7 +411,8 @@ class SampleReader {
   constructor(
     private readonly ctx: ReadContext,
     private readonly layout: PelagosLayout,
-    private readonly unknown: UnknownColumn[]
+    private readonly unknown: UnknownColumn[],
+    private readonly twelveHourClock: boolean
   ) {}
 
   read({ cells, line }: CsvRecord): void {
@@ -435,6 +462,11 @@ class SampleReader {
       latitude: site?.latitude ?? null,
       longitude: site?.longitude ?? null,
       time: date && tod !== null ? utcMillis(date, tod) : 0,
+      time_flag: !tod
+        ? TIME_FLAGS.dateOnly
+        : this.twelveHourClock
+          ? TIME_FLAGS.hourUncertain12h
+          : null,
       depth,
       source_file: ctx.file,
       source_row: line,

@@ -5,6 +5,7 @@
  * - SEANOE files whose headers went through R's make.names ("Passage...Date"), ISO dates.
  * Both header styles fold to the same keys ("passage.date"), so one reader serves both.
  */
+import { TIME_FLAGS } from '@odatis-vre/harmonised';
 import { IngestError, shown } from '../errors';
 import { ReadContext, type ReadOptions, fieldCountProblem, type SourceInfo } from '../report';
 import {
@@ -310,6 +311,7 @@ export function readQuadrigeExport(
       latitude: lat,
       longitude: lon,
       time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
+      time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
       depth: depthRaw === '' ? null : parseNumber(depthRaw, webExport),
       parameter,
       p01: term?.p01 ?? null,

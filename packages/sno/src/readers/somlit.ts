@@ -3,6 +3,7 @@
  * COEF_MAREE;MAREE;PROF_TEXT;PROF_NUM;X;qX;…", a "//" units line, then data (sometimes after an
  * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
  */
+import { TIME_FLAGS } from '@odatis-vre/harmonised';
 import { IngestError, shown } from '../errors';
 import {
   ReadContext,
@@ -233,6 +234,8 @@ export function readSomlitExport(
         latitude: site?.latitude ?? null,
         longitude: site?.longitude ?? null,
         time: utcMillis(date!, tod!),
+        // SOMLIT writes 00:00:00 when the time is unknown.
+        time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
         depth,
         parameter: term?.code ?? p.name,
         p01: term?.p01 ?? null,
