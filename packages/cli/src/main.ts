@@ -9,9 +9,12 @@ import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import {
   DEFAULT_SITE_REGISTER,
+  checkCsvMapping,
   generateSynthetic,
   invariantHolds,
+  parseCsvMapping,
   parseSiteRegister,
+  type CsvMapping,
   type ReadOptions
 } from '@odatis-vre/sno';
 import {
@@ -26,7 +29,7 @@ export const USAGE = `odatis-vre — harmonise SNO observation exports
 Usage:
   odatis-vre convert <files or directories…> --out <dir> [options]
       Convert native exports (PHYTOBS Pelagos, Quadrige/REPHY/SEANOE, SOMLIT, COAST-HF; gzip ok;
-      format recognised from content) into <dir>: hive-partitioned Parquet
+      format recognised from content) and ERDDAP tabledap responses into <dir>: hive-partitioned Parquet
       (parquet/sno=/site=/year=), observations.arrow, catalog.json and report.json.
       The output directory is replaced atomically; sources are never modified.
       --strict            write nothing if any file fails
@@ -36,7 +39,16 @@ Usage:
       --site-register <file.json>
                           stations of this deployment, added to the built-in register: a JSON
                           array of {siteId, name, latitude, longitude, aliases, somlitId?}
-  odatis-vre check <files or directories…> [--site-register <file.json>]
+      --mapping <file.json>
+                          read files that are no native SNO export as CSV tables through this
+                          column mapping (see packages/sno/README.md), or give it as flags:
+      --map-sno <SNO> --map-time <col> [--map-time-format iso|yyyy-mm-dd|dd/mm/yyyy]
+      [--map-time-of-day <col>] --map-station <col> | --map-station-name <name>
+      [--map-depth <col>] [--map-lat <col>] [--map-lon <col>] [--map-sample <col>]
+      --map-value <col>=<PARAMETER>[:<unit>] (repeat) [--map-ignore <col>] (repeat)
+      [--map-missing <text>] (repeat) [--map-dataset <id>] [--map-decimal-comma]
+      ERDDAP tabledap responses (.csv with its units line, .csvp, .parquet) need no mapping.
+  odatis-vre check <files or directories…> [--site-register <file.json>] [--mapping …]
       Read and report (format, rows, values, rejections) without writing anything.
   odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 12] [--convert]
       Write the synthetic ground-truth dataset (SOMLIT-layout hydrology, PHYTOBS-layout counts,
@@ -63,12 +75,84 @@ export function expandInputs(inputs: string[]): string[] {
   return out;
 }
 
-/** What the readers are given, from the command's options (a bad register file throws, located). */
-function readOptions(values: { 'site-register'?: string }): ReadOptions {
-  const file = values['site-register'];
-  if (!file) return {};
-  const stations = parseSiteRegister(file, fs.readFileSync(file, 'utf8'));
-  return { sites: DEFAULT_SITE_REGISTER.withStations(stations) };
+/** Options shared by convert and check: what the readers are given. */
+const READ_OPTIONS = {
+  'site-register': { type: 'string' },
+  mapping: { type: 'string' },
+  'map-sno': { type: 'string' },
+  'map-dataset': { type: 'string' },
+  'map-time': { type: 'string' },
+  'map-time-format': { type: 'string' },
+  'map-time-of-day': { type: 'string' },
+  'map-station': { type: 'string' },
+  'map-station-name': { type: 'string' },
+  'map-depth': { type: 'string' },
+  'map-lat': { type: 'string' },
+  'map-lon': { type: 'string' },
+  'map-sample': { type: 'string' },
+  'map-value': { type: 'string', multiple: true },
+  'map-ignore': { type: 'string', multiple: true },
+  'map-missing': { type: 'string', multiple: true },
+  'map-decimal-comma': { type: 'boolean' }
+} as const;
+
+type ReadFlags = {
+  [K in keyof typeof READ_OPTIONS]?: (typeof READ_OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof READ_OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
+
+/** What the readers are given, from the command's options (bad files or flags throw, located). */
+function readOptions(values: ReadFlags): ReadOptions {
+  const options: ReadOptions = {};
+  const register = values['site-register'];
+  if (register) {
+    const stations = parseSiteRegister(register, fs.readFileSync(register, 'utf8'));
+    options.sites = DEFAULT_SITE_REGISTER.withStations(stations);
+  }
+  const flags = Object.keys(values).filter(k => k.startsWith('map-'));
+  if (values.mapping && flags.length)
+    throw new Error(
+      `give the mapping as a file (--mapping) or as flags (${flags.map(f => `--${f}`).join(', ')}), not both`
+    );
+  if (values.mapping)
+    options.mapping = parseCsvMapping(values.mapping, fs.readFileSync(values.mapping, 'utf8'));
+  else if (flags.length) options.mapping = mappingFromFlags(values);
+  return options;
+}
+
+/** The mapping the --map-* flags describe; --map-value is "<column>=<PARAMETER>[:<unit>]". */
+function mappingFromFlags(v: ReadFlags): CsvMapping {
+  const values: CsvMapping['values'] = {};
+  for (const spec of v['map-value'] ?? []) {
+    const m = /^(.+?)=([^:]+)(?::(.+))?$/.exec(spec);
+    if (!m)
+      throw new Error(
+        `--map-value expects <column>=<PARAMETER>[:<unit>], e.g. temp=TEMP:degC; found "${spec}"`
+      );
+    values[m[1]] = { parameter: m[2], ...(m[3] ? { unit: m[3] } : {}) };
+  }
+  const optional = <T>(key: string, value: T | undefined) =>
+    value === undefined ? {} : { [key]: value };
+  return checkCsvMapping('the --map-* flags', {
+    ...optional('sno', v['map-sno']),
+    ...optional('dataset', v['map-dataset']),
+    ...optional('time', v['map-time']),
+    ...optional('timeFormat', v['map-time-format']),
+    ...optional('timeOfDay', v['map-time-of-day']),
+    ...optional('station', v['map-station']),
+    ...optional('stationName', v['map-station-name']),
+    ...optional('depth', v['map-depth']),
+    ...optional('latitude', v['map-lat']),
+    ...optional('longitude', v['map-lon']),
+    ...optional('sample', v['map-sample']),
+    ...optional('ignore', v['map-ignore']),
+    ...optional('missing', v['map-missing']),
+    ...optional('decimalComma', v['map-decimal-comma']),
+    values
+  });
 }
 
 /** True when a file read has cells its reader did not account for (a reader defect, said loudly). */
@@ -105,7 +189,7 @@ function convertCommand(
       format: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
-      'site-register': { type: 'string' }
+      ...READ_OPTIONS
     }
   });
   if (!values.out || positionals.length === 0) {
@@ -164,7 +248,7 @@ function checkCommand(argv: string[], log: (s: string) => void, err: (s: string)
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { 'site-register': { type: 'string' } }
+    options: READ_OPTIONS
   });
   if (!positionals.length) {
     err('check: give files or directories\n\n' + USAGE);

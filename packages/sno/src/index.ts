@@ -27,4 +27,8 @@ export {
   SOMLIT_META_COLUMNS
 } from './readers/somlit';
 export { readCoastHfCsv } from './readers/coasthf';
+export { readErddapCsv, readErddapParquet, erddapHeader } from './readers/erddap';
+export { readMappedCsv, parseCsvMapping, checkCsvMapping, type CsvMapping } from './readers/mapped';
+export type { TimeFormat } from './readers/table';
+export { describeBinary, describeText, isParquet } from './content';
 export { decodeBytes, parseNumber, parseDate, repairMojibake } from './text';

@@ -266,7 +266,8 @@ export function convertFiles(
         sha256: f.sha256,
         doi: f.source!.doi,
         licence: f.source!.licence,
-        dataset: f.report!.dataset
+        dataset: f.report!.dataset,
+        mapping: f.source!.mapping
       }))
   });
 
@@ -338,7 +339,8 @@ export function convertFiles(
         format: f.report!.format,
         rowsRead: f.report!.rowsRead,
         valuesWritten: f.report!.valuesWritten,
-        valuesRejected: f.report!.valuesRejected
+        valuesRejected: f.report!.valuesRejected,
+        ...(f.source!.mapping ? { mapping: { ...f.source!.mapping } } : {})
       };
       d.sourceFiles.push(sf);
     }

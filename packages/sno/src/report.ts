@@ -1,17 +1,28 @@
 /** Per-file conversion report and the bookkeeping every reader shares. */
 import { shown, type IngestIssue } from './errors';
 import type { Observation, TimeFlag } from '@odatis-vre/harmonised';
+import type { CsvMapping } from './readers/mapped';
 import { ObservationColumns } from './schema';
 import { DEFAULT_SITE_REGISTER, slugSiteId, type SiteEntry, type SiteRegister } from './sites';
 import { isBlank, parseNumber } from './text';
 
-export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';
+export type FormatId =
+  | 'pelagos-wide'
+  | 'quadrige'
+  | 'somlit'
+  | 'coast-hf'
+  | 'erddap-csv'
+  | 'erddap-parquet'
+  | 'mapped-csv';
 
 export const FORMAT_LABELS: Record<FormatId, string> = {
   'pelagos-wide': 'PHYTOBS Pelagos wide export',
   quadrige: 'Quadrige extraction (REPHY web export or SEANOE make.names long file)',
   somlit: 'SOMLIT export (hydro, piconano or ctd)',
-  'coast-hf': 'COAST-HF CSV with per-parameter QC columns'
+  'coast-hf': 'COAST-HF CSV with per-parameter QC columns',
+  'erddap-csv': 'ERDDAP tabledap .csv response (names, then a units line) or .csvp',
+  'erddap-parquet': 'ERDDAP tabledap .parquet response',
+  'mapped-csv': 'CSV read through a column mapping (--mapping or --map-*)'
 };
 
 /** Where a dataset comes from, written into file metadata and the catalogue. */
@@ -22,6 +33,8 @@ export interface SourceInfo {
   doi: string | null;
   licence: string | null;
   citation: string | null;
+  /** The column mapping a mapped CSV was read with (kept with the provenance). */
+  mapping?: CsvMapping;
 }
 
 /** Data made by generateSynthetic(): its own service code so it never mixes with real series. */
@@ -105,6 +118,10 @@ export interface Located {
 export interface ReadOptions {
   /** Stations to recognise (default: the built-in register). */
   sites?: SiteRegister;
+  /** Read files that are no native SNO export through this column mapping. */
+  mapping?: CsvMapping;
+  /** What the data are, for tables that do not say it (ERDDAP responses): sno, dataset, DOI… */
+  source?: Partial<Omit<SourceInfo, 'mapping'>>;
 }
 
 /** True when every non-empty cell met is written, rejected or a documented missing-value code. */
@@ -243,6 +260,10 @@ export class ReadContext {
   /** Close the last record; called once the reader is done. */
   finish(): void {
     this.closeRecord();
+    // A nameless column with nothing in it (a trailing separator) is no column worth a word.
+    this.report.unknownColumns = this.report.unknownColumns.filter(
+      u => u.cells > 0 || !u.column.startsWith('#')
+    );
   }
 
   private accounted(): number {

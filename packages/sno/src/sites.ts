@@ -4,7 +4,7 @@
  * the register cannot match is listed in the conversion report as an unknown station, never turned
  * in silence into an id without coordinates.
  */
-import { IngestError } from './errors';
+import { IngestError, parseJsonFile } from './errors';
 
 export interface SiteEntry {
   siteId: string;
@@ -293,18 +293,7 @@ export function findSomlitSite(id: number): SiteEntry | undefined {
  * and the field.
  */
 export function parseSiteRegister(file: string, text: string): SiteEntry[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new IngestError({
-      file,
-      line: 0,
-      expected: 'a JSON site register',
-      found: `invalid JSON (${(e as Error).message})`,
-      reason: 'bad-site-register'
-    });
-  }
+  const json = parseJsonFile(file, text, 'a JSON site register', 'bad-site-register');
   const list = Array.isArray(json) ? json : (json as { sites?: unknown })?.sites;
   const fail = (where: string, expected: string, found: unknown): never => {
     throw new IngestError({

@@ -1,6 +1,7 @@
 /** Bytes → text → records, shared by every reader. Browser-safe (TextDecoder, fflate). */
 import Papa from 'papaparse';
 import { gunzipSync } from 'fflate';
+import { describeBinary } from './content';
 import { IngestError, shown } from './errors';
 
 export interface DecodedText {
@@ -39,6 +40,16 @@ export function decodeBytes(file: string, bytes: Uint8Array): DecodedText {
         reason: 'empty-file'
       });
     }
+  }
+  const known = describeBinary(data);
+  if (known) {
+    throw new IngestError({
+      file,
+      line: 1,
+      expected: 'a text (CSV) file',
+      found: known,
+      reason: 'binary-file'
+    });
   }
   // Binary content: NUL bytes or many control characters near the start.
   const head = data.subarray(0, Math.min(data.length, 8192));

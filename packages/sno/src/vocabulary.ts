@@ -160,7 +160,17 @@ const ALIASES: Record<string, string> = {
   DC13: 'DC13',
   FLUO: 'FLUO',
   PAR: 'PAR',
-  DEPH: 'DEPTH'
+  DEPH: 'DEPTH',
+  // CF standard names and plain names, as ERDDAP tables name their variables
+  SEA_WATER_TEMPERATURE: 'TEMP',
+  TEMPERATURE: 'TEMP',
+  SEA_WATER_PRACTICAL_SALINITY: 'PSAL',
+  SEA_WATER_SALINITY: 'PSAL',
+  SALINITY: 'PSAL',
+  MASS_CONCENTRATION_OF_CHLOROPHYLL_A_IN_SEA_WATER: 'CHLA',
+  MOLE_CONCENTRATION_OF_DISSOLVED_MOLECULAR_OXYGEN_IN_SEA_WATER: 'DOXY',
+  SEA_WATER_TURBIDITY: 'TURB',
+  SEA_WATER_PH_REPORTED_ON_TOTAL_SCALE: 'PH'
 };
 
 export function parameterTerm(code: string): ParameterTerm | undefined {
@@ -182,6 +192,10 @@ const UNIT_SYNONYMS: Record<string, string> = {
   '°c': 'degC',
   degc: 'degC',
   degree_celsius: 'degC',
+  degree_c: 'degC',
+  degrees_c: 'degC',
+  degrees_celsius: 'degC',
+  celsius: 'degC',
   'deg c': 'degC',
   c: 'degC',
   psu: 'PSU',
@@ -239,7 +253,11 @@ export function canonicalUnit(written: string | null | undefined): string | null
   if (w === '') return null;
   const key = w.toLowerCase();
   return (
-    UNIT_SYNONYMS[key] ?? UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ?? w
+    UNIT_SYNONYMS[key] ??
+    UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ??
+    // UDUNITS writes products with spaces ("mg m-3"), the sources with dots ("mg.m-3").
+    UNIT_SYNONYMS[key.replace(/\s+/g, '.')] ??
+    w
   );
 }
 

@@ -12,9 +12,18 @@ import {
   invariantHolds,
   mulberry32,
   readSnoFile,
-  type IngestIssue
+  type IngestIssue,
+  type ReadOptions
 } from '../src';
-import { coastHfFixture, rephyFixture, somlitFixture } from '../src/testing';
+import {
+  coastHfFixture,
+  erddapCsvFixture,
+  erddapParquetFixture,
+  mappedCsvFixture,
+  rephyFixture,
+  somlitFixture,
+  type NativeFile
+} from '../src/testing';
 import { convertFiles } from '../src/node';
 import { scratch, sha, sharedFiles } from './helpers';
 
@@ -219,19 +228,23 @@ describe('value-level rejections are counted and listed with line and column', (
 });
 
 describe('fuzzing: mutated files never crash without context and never lose count', () => {
-  const seeds = [
+  const mapped = mappedCsvFixture(5, 8);
+  const seeds: (NativeFile & { options?: ReadOptions })[] = [
     rephyFixture(1, 6),
     somlitFixture('piconano', 2, 6),
     coastHfFixture(3, 12),
     generateSynthetic({ seed: 4, firstYear: 2000, lastYear: 2000, siteCount: 1 }).files[1],
-    { name: 'luc.csv', bytes: new Uint8Array(pelagos), expected: [] }
+    { name: 'luc.csv', bytes: new Uint8Array(pelagos), expected: [] },
+    erddapCsvFixture(6, 12),
+    erddapParquetFixture(7, 12),
+    { ...mapped.file, options: { mapping: mapped.mapping } }
   ];
-  test('300 random mutations: each reads (with the count invariant) or fails with an IngestError', () => {
+  test('500 random mutations: each reads (with the count invariant) or fails with an IngestError', () => {
     const rand = mulberry32(2024);
     const pick = <T>(a: T[]): T => a[Math.floor(rand() * a.length)];
     let errors = 0;
     let reads = 0;
-    for (let k = 0; k < 300; k++) {
+    for (let k = 0; k < 500; k++) {
       const f = pick(seeds);
       const b = Array.from(f.bytes);
       const op = Math.floor(rand() * 5);
@@ -247,7 +260,7 @@ describe('fuzzing: mutated files never crash without context and never lose coun
       else b.splice(at, 0, 0); // NUL byte
       const name = `fuzz-${k}-${f.name}`;
       try {
-        const r = readSnoFile(name, Uint8Array.from(b));
+        const r = readSnoFile(name, Uint8Array.from(b), f.options);
         const rep = r.report;
         expect(rep.valuesRead).toBe(rep.valuesWritten + rep.valuesMissing + rep.valuesRejected);
         // Counted apart: every non-empty value cell of the damaged file is accounted for.
@@ -266,7 +279,7 @@ describe('fuzzing: mutated files never crash without context and never lose coun
         errors++;
       }
     }
-    expect(reads + errors).toBe(300);
+    expect(reads + errors).toBe(500);
   });
 });
 
