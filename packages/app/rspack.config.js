@@ -54,7 +54,10 @@ const persistentCache = name => ({
   }
 });
 
-const host = merge(baseConfig, persistentCache('host'), {
+// No persistent cache for the host: a host rebuilt from rspack's cache registers none of its shared
+// modules ("Shared module @jupyterlab/apputils doesn't exist in shared scope default"), and every
+// prebuilt extension then fails to load. Seen with @rspack/core's ModuleFederationPluginV1.
+const host = merge(baseConfig, {
   mode: production ? 'production' : 'development',
   devtool: production ? false : 'source-map',
   entry: { bundle: path.join(buildDir, 'bootstrap.js') },
