@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import {
   DEFAULT_SITE_REGISTER,
+  SOMLIT_SITES,
   checkCsvMapping,
   generateSynthetic,
   invariantHolds,
@@ -50,7 +51,7 @@ Usage:
       ERDDAP tabledap responses (.csv with its units line, .csvp, .parquet) need no mapping.
   odatis-vre check <files or directories…> [--site-register <file.json>] [--mapping …]
       Read and report (format, rows, values, rejections) without writing anything.
-  odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 12] [--convert]
+  odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 1-12] [--convert]
       Write the synthetic ground-truth dataset (SOMLIT-layout hydrology, PHYTOBS-layout counts,
       truth.json); --convert also converts it into <dir>/converted.
   odatis-vre help
@@ -164,6 +165,7 @@ function printReport(report: ConvertReport, json: boolean, log: (s: string) => v
     log(JSON.stringify({ ...report, catalog: undefined }, null, 1));
     return;
   }
+  for (const s of report.sweptStaging) log(`swept ${s}`);
   for (const f of report.files) log(formatFileResult(f));
   const t = report.totals;
   log(
@@ -175,11 +177,42 @@ function printReport(report: ConvertReport, json: boolean, log: (s: string) => v
   );
 }
 
-function convertCommand(
+/** A conversion stopped by a signal. */
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/**
+ * Run `work` so that SIGINT or SIGTERM stops it cleanly: the signal aborts it (it removes its staging
+ * folder and rejects with Interrupted); a second signal ends the process at once.
+ */
+async function interruptible<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  err: (s: string) => void
+): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    err(`\n${signal}: stopping — nothing will be written, the partial output is removed`);
+    controller.abort(new Interrupted(signal));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+async function convertCommand(
   argv: string[],
   log: (s: string) => void,
   err: (s: string) => void
-): number {
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -216,26 +249,37 @@ function convertCommand(
   bar?.start(100, 0, { phase: 'read ', file: '' });
   let report: ConvertReport;
   try {
-    report = convertFiles(files, values.out, {
-      strict: values.strict,
-      read: readOptions(values),
-      formats: formats as ('parquet' | 'arrow')[],
-      onProgress: p => {
-        if (!bar) return;
-        const pct =
-          p.phase === 'read'
-            ? (70 * p.bytesDone) / Math.max(1, p.bytesTotal)
-            : p.phase === 'write'
-              ? 70 + (30 * p.filesDone) / Math.max(1, p.filesTotal)
-              : 100;
-        bar.update(Math.round(pct), {
-          phase: p.phase === 'read' ? 'read ' : p.phase,
-          file: p.file ?? ''
-        });
-      }
-    });
+    const read = readOptions(values);
+    const out = values.out;
+    report = await interruptible(
+      signal =>
+        convertFiles(files, out, {
+          strict: values.strict,
+          read,
+          signal,
+          formats: formats as ('parquet' | 'arrow')[],
+          onProgress: p => {
+            if (!bar) return;
+            const pct =
+              p.phase === 'read'
+                ? (70 * p.bytesDone) / Math.max(1, p.bytesTotal)
+                : p.phase === 'write'
+                  ? 70 + (30 * p.filesDone) / Math.max(1, p.filesTotal)
+                  : 100;
+            bar.update(Math.round(pct), {
+              phase: p.phase === 'read' ? 'read ' : p.phase,
+              file: p.file ?? ''
+            });
+          }
+        }),
+      err
+    );
   } catch (e) {
     bar?.stop();
+    if (e instanceof Interrupted) {
+      err(`convert ${e.message}: nothing written, the staging folder removed.`);
+      return e.signal === 'SIGINT' ? 130 : 143;
+    }
     err(`convert failed, nothing written: ${(e as Error).message}`);
     return 1;
   }
@@ -244,7 +288,11 @@ function convertCommand(
   return report.totals.filesFailed > 0 || !report.written || unaccounted(report.files) ? 1 : 0;
 }
 
-function checkCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
+async function checkCommand(
+  argv: string[],
+  log: (s: string) => void,
+  err: (s: string) => void
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -254,14 +302,18 @@ function checkCommand(argv: string[], log: (s: string) => void, err: (s: string)
     err('check: give files or directories\n\n' + USAGE);
     return 2;
   }
-  const results = readFiles(expandInputs(positionals), { read: readOptions(values) });
+  const results = await readFiles(expandInputs(positionals), { read: readOptions(values) });
   for (const f of results) log(formatFileResult(f));
   const failed = results.filter(f => !f.ok).length;
   log(`\n${results.length} file(s), ${failed} failed. Nothing written.`);
   return failed || unaccounted(results) ? 1 : 0;
 }
 
-function synthCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
+async function synthCommand(
+  argv: string[],
+  log: (s: string) => void,
+  err: (s: string) => void
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -278,18 +330,23 @@ function synthCommand(argv: string[], log: (s: string) => void, err: (s: string)
   }
   const seed = Number(values.seed);
   const m = /^(\d{4})-(\d{4})$/.exec(values.years ?? '');
-  if (!Number.isInteger(seed) || !m) {
-    err(
-      `synth: --seed expects an integer and --years a range like 1998-2022; found "${values.seed}", "${values.years}"`
-    );
+  const sites = values.sites === undefined ? SOMLIT_SITES.length : Number(values.sites);
+  const usage = (problem: string): number => {
+    err(`synth: ${problem}\n\n${USAGE}`);
     return 2;
-  }
-  const ds = generateSynthetic({
-    seed,
-    firstYear: +m[1],
-    lastYear: +m[2],
-    siteCount: values.sites ? Number(values.sites) : undefined
-  });
+  };
+  if (!/^-?\d+$/.test(values.seed ?? '') || !Number.isSafeInteger(seed))
+    return usage(`--seed expects an integer; found "${values.seed}"`);
+  if (!m) return usage(`--years expects a range like 1998-2022; found "${values.years}"`);
+  if (+m[1] > +m[2])
+    return usage(`--years runs backwards (${m[1]} after ${m[2]}); give the first year first`);
+  if (+m[1] < 1900 || +m[2] > 2100)
+    return usage(`--years expects years between 1900 and 2100; found ${values.years}`);
+  if (!/^\d+$/.test(values.sites ?? '12') || sites < 1 || sites > SOMLIT_SITES.length)
+    return usage(
+      `--sites expects a whole number of SOMLIT sites from 1 to ${SOMLIT_SITES.length}; found "${values.sites}"`
+    );
+  const ds = generateSynthetic({ seed, firstYear: +m[1], lastYear: +m[2], siteCount: sites });
   const dir = values.out;
   const native = path.join(dir, 'native');
   fs.mkdirSync(native, { recursive: true });
@@ -300,7 +357,7 @@ function synthCommand(argv: string[], log: (s: string) => void, err: (s: string)
     `Wrote ${ds.files.length} native files (${values_} values) to ${native} and truth.json (seed ${seed}).`
   );
   if (values.convert) {
-    const report = convertFiles(
+    const report = await convertFiles(
       ds.files.map(f => path.join(native, f.name)),
       path.join(dir, 'converted')
     );
@@ -310,21 +367,21 @@ function synthCommand(argv: string[], log: (s: string) => void, err: (s: string)
   return 0;
 }
 
-/** Run the CLI; returns the exit code. */
-export function main(
+/** Run the CLI; resolves to the exit code. */
+export async function main(
   argv: string[],
   log = (s: string) => console.log(s),
   err = (s: string) => console.error(s)
-): number {
+): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
       case 'convert':
-        return convertCommand(rest, log, err);
+        return await convertCommand(rest, log, err);
       case 'synth':
-        return synthCommand(rest, log, err);
+        return await synthCommand(rest, log, err);
       case 'check':
-        return checkCommand(rest, log, err);
+        return await checkCommand(rest, log, err);
       case undefined:
       case 'help':
       case '--help':

@@ -121,7 +121,7 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
   let expectedEnv: Map<string, number>;
   let hydroSamples: number;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'niche-synth-recovery-'));
     const ds = generateSynthetic({ seed: SEED });
     const native = path.join(dir, 'native');
@@ -133,7 +133,7 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
     });
     fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(ds.truth, null, 1));
 
-    const report = convertFiles(paths, path.join(dir, 'converted'));
+    const report = await convertFiles(paths, path.join(dir, 'converted'));
     expect(report.written).toBe(true);
     expect(report.totals.filesFailed).toBe(0);
     expect(report.totals.valuesRejected).toBe(0);

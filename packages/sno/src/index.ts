@@ -31,4 +31,13 @@ export { readErddapCsv, readErddapParquet, erddapHeader } from './readers/erddap
 export { readMappedCsv, parseCsvMapping, checkCsvMapping, type CsvMapping } from './readers/mapped';
 export type { TimeFormat } from './readers/table';
 export { describeBinary, describeText, isParquet } from './content';
-export { decodeBytes, parseNumber, parseDate, repairMojibake } from './text';
+export {
+  decodeBytes,
+  parseNumber,
+  outOfFloat64,
+  parseDate,
+  repairMojibake,
+  LineGuard,
+  MAX_LINE_BYTES,
+  type TextEncoding
+} from './text';

@@ -4,7 +4,7 @@ import type { Observation, TimeFlag } from '@odatis-vre/harmonised';
 import type { CsvMapping } from './readers/mapped';
 import { ObservationColumns } from './schema';
 import { DEFAULT_SITE_REGISTER, slugSiteId, type SiteEntry, type SiteRegister } from './sites';
-import { isBlank, parseNumber } from './text';
+import { isBlank, outOfFloat64, parseNumber, type TextEncoding } from './text';
 
 export type FormatId =
   | 'pelagos-wide'
@@ -49,7 +49,7 @@ export interface FileReport {
   file: string;
   format: FormatId;
   dataset: string;
-  encoding: 'utf-8' | 'iso-8859-1';
+  encoding: TextEncoding;
   gzip: boolean;
   bom: boolean;
   /** Physical lines in the decompressed file. */
@@ -145,7 +145,7 @@ export class ReadContext {
     file: string,
     format: FormatId,
     readonly source: SourceInfo,
-    decoded: { encoding: 'utf-8' | 'iso-8859-1'; gzip: boolean; bom: boolean },
+    decoded: { encoding: TextEncoding; gzip: boolean; bom: boolean },
     options: ReadOptions = {}
   ) {
     this.sites = options.sites ?? DEFAULT_SITE_REGISTER;
@@ -356,7 +356,50 @@ export class ReadContext {
       return null;
     }
     const v = parseNumber(raw, decimalComma);
-    if (v === null) this.reject({ ...where, found: shown(raw), reason: 'not-a-number' });
+    if (v === null)
+      this.reject(
+        outOfFloat64(raw, decimalComma)
+          ? {
+              ...where,
+              expected: `${where.expected} a float64 can hold (|x| between 1e-308 and 1.8e308, or 0)`,
+              found: shown(raw),
+              reason: 'out-of-range'
+            }
+          : { ...where, found: shown(raw), reason: 'not-a-number' }
+      );
+    return v;
+  }
+
+  /**
+   * A latitude or longitude cell: its number, or null when empty. A cell that holds no coordinate
+   * ("NaN", text, out of range, a missing-value code) is noted, never read as 0 or dropped in silence;
+   * the caller then takes the site register's position.
+   */
+  coordinate(
+    raw: string,
+    axis: 'latitude' | 'longitude',
+    {
+      decimalComma = false,
+      missing
+    }: { decimalComma?: boolean; missing?: ReadonlySet<string> } = {}
+  ): number | null {
+    if (raw === '') return null;
+    const limit = axis === 'latitude' ? 90 : 180;
+    const v = parseNumber(raw, decimalComma);
+    if (v !== null && Math.abs(v) <= limit) return v;
+    this.warn(
+      missing?.has(raw) || v === null
+        ? `${axis} not given (${shown(raw)}): the site register's position is used, if any`
+        : `${axis} out of ±${limit}° (${raw}): the site register's position is used, if any`
+    );
+    return null;
+  }
+
+  /** A depth cell: its number, or null when empty; one that holds no number is noted, not dropped in silence. */
+  depth(raw: string, column: string, decimalComma = false): number | null {
+    if (raw === '') return null;
+    const v = parseNumber(raw, decimalComma);
+    if (v === null) this.warn(`depth not a number, left empty (${column})`);
     return v;
   }
 

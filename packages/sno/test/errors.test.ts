@@ -284,7 +284,7 @@ describe('fuzzing: mutated files never crash without context and never lose coun
 });
 
 describe('atomic writes', () => {
-  test('strict conversion with a failing file writes nothing and leaves the sources as they were', () => {
+  test('strict conversion with a failing file writes nothing and leaves the sources as they were', async () => {
     const dir = scratch('atomic');
     const good = path.join(dir, somlit.name);
     const bad = path.join(dir, 'broken.csv');
@@ -292,7 +292,7 @@ describe('atomic writes', () => {
     fs.writeFileSync(bad, new Uint8Array([0, 1, 2, 3]));
     const before = [sha(good), sha(bad)];
     const out = path.join(dir, 'out');
-    const report = convertFiles([good, bad], out, { strict: true });
+    const report = await convertFiles([good, bad], out, { strict: true });
     expect(report.written).toBe(false);
     expect(report.files[1]).toMatchObject({
       ok: false,
@@ -303,20 +303,20 @@ describe('atomic writes', () => {
     expect([sha(good), sha(bad)]).toEqual(before);
   });
 
-  test('non-strict: the failing file is reported, the others written; refused conversions leave existing output untouched', () => {
+  test('non-strict: the failing file is reported, the others written; refused conversions leave existing output untouched', async () => {
     const dir = scratch('atomic2');
     const good = path.join(dir, somlit.name);
     const bad = path.join(dir, 'empty.csv');
     fs.writeFileSync(good, somlit.bytes);
     fs.writeFileSync(bad, '');
     const out = path.join(dir, 'out');
-    const r1 = convertFiles([good, bad], out);
+    const r1 = await convertFiles([good, bad], out);
     expect(r1.written).toBe(true);
     expect(r1.totals.filesFailed).toBe(1);
     const catalogBefore = fs.readFileSync(path.join(out, 'catalog.json'), 'utf8');
     // A source inside the output directory is refused before anything is touched.
     fs.copyFileSync(good, path.join(out, 'inside.csv'));
-    expect(() => convertFiles([path.join(out, 'inside.csv')], out)).toThrow(
+    await expect(convertFiles([path.join(out, 'inside.csv')], out)).rejects.toThrow(
       /must not lie inside the output directory/
     );
     expect(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8')).toBe(catalogBefore);
@@ -324,11 +324,11 @@ describe('atomic writes', () => {
     const foreign = path.join(dir, 'foreign');
     fs.mkdirSync(foreign);
     fs.writeFileSync(path.join(foreign, 'thesis.tex'), 'precious');
-    expect(() => convertFiles([good], foreign)).toThrow(/not a converted dataset/);
+    await expect(convertFiles([good], foreign)).rejects.toThrow(/not a converted dataset/);
     expect(fs.readFileSync(path.join(foreign, 'thesis.tex'), 'utf8')).toBe('precious');
   });
 
-  test('the same file given twice, or two files with the same name, are refused (no doubled values)', () => {
+  test('the same file given twice, or two files with the same name, are refused (no doubled values)', async () => {
     const dir = scratch('dupes');
     const a = path.join(dir, somlit.name);
     fs.mkdirSync(path.join(dir, 'other'));
@@ -337,7 +337,7 @@ describe('atomic writes', () => {
     fs.writeFileSync(a, somlit.bytes);
     fs.writeFileSync(b, somlitFixture('hydro', 99).bytes);
     fs.writeFileSync(c, somlit.bytes);
-    const r = convertFiles([a, a, b, c], path.join(dir, 'out'));
+    const r = await convertFiles([a, a, b, c], path.join(dir, 'out'));
     expect(r.files.map(f => f.error?.reason ?? 'ok')).toEqual([
       'ok',
       'duplicate-file',

@@ -59,7 +59,7 @@ describe('regression: a Pelagos names row cut before the label column', () => {
     });
   });
 
-  test('the same damage to the synthetic Wimereux export, through convertFiles', () => {
+  test('the same damage to the synthetic Wimereux export, through convertFiles', async () => {
     const wimereux = generateSynthetic({
       seed: 5,
       firstYear: 2010,
@@ -71,7 +71,7 @@ describe('regression: a Pelagos names row cut before the label column', () => {
     const dir = scratch('pelagos-cut');
     const src = path.join(dir, wimereux.name);
     fs.writeFileSync(src, lines.join('\n'));
-    const report = convertFiles([src], path.join(dir, 'out'));
+    const report = await convertFiles([src], path.join(dir, 'out'));
     const file = report.files[0];
     expect(file.ok).toBe(false);
     expect(file.error).toMatchObject({

@@ -92,9 +92,9 @@ describe('shared data: every file converts, values round-trip exactly', () => {
   let arrowRows: Observation[];
   const before = new Map(files.map(f => [f, sha(f)]));
 
-  beforeAll(() => {
+  beforeAll(async () => {
     out = path.join(scratch('shared'), 'out');
-    report = convertFiles(files, out, { now: new Date('2026-01-01T00:00:00Z') });
+    report = await convertFiles(files, out, { now: new Date('2026-01-01T00:00:00Z') });
     parquetRows = [];
     for (const f of report.catalog!.parquetFiles) {
       parquetRows.push(

@@ -218,7 +218,7 @@ describe('a CSV read through a column mapping', () => {
     );
   });
 
-  test('the mapping is stored with the provenance: in the catalogue and in the Parquet metadata', () => {
+  test('the mapping is stored with the provenance: in the catalogue and in the Parquet metadata', async () => {
     const { file, mapping } = mappedCsvFixture(4, 6);
     const dir = scratch('mapped');
     const src = path.join(dir, file.name);
@@ -226,7 +226,9 @@ describe('a CSV read through a column mapping', () => {
     const somlit = somlitFixture('hydro', 1, 2);
     fs.writeFileSync(path.join(dir, somlit.name), somlit.bytes);
     const out = path.join(dir, 'out');
-    const report = convertFiles([src, path.join(dir, somlit.name)], out, { read: { mapping } });
+    const report = await convertFiles([src, path.join(dir, somlit.name)], out, {
+      read: { mapping }
+    });
     expect(report.files.map(f => f.report?.format)).toEqual(['mapped-csv', 'somlit']);
     const sources = report.catalog!.datasets.flatMap(d => d.sourceFiles);
     expect(sources.find(s => s.name === file.name)!.mapping).toEqual(mapping);

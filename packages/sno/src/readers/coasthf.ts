@@ -15,7 +15,6 @@ import {
 import {
   guessSeparator,
   parseIsoInstant,
-  parseNumber,
   lastRecordLine,
   parseRecords,
   type DecodedText
@@ -122,15 +121,15 @@ export function readCoastHfCsv(
       };
     }
     const platform = (cells[cPlatform] ?? '').trim();
-    const lat = parseNumber(cells[cLat] ?? '');
-    const lon = parseNumber(cells[cLon] ?? '');
+    const lat = ctx.coordinate((cells[cLat] ?? '').trim(), 'latitude');
+    const lon = ctx.coordinate((cells[cLon] ?? '').trim(), 'longitude');
     const { site, siteId } = ctx.locate({
       line,
       names: [platform],
       fallback: platform || 'unknown-platform',
       fileHasCoordinates: lat !== null && lon !== null
     });
-    const depth = cDepth >= 0 ? parseNumber(cells[cDepth] ?? '') : null;
+    const depth = cDepth >= 0 ? ctx.depth((cells[cDepth] ?? '').trim(), header[cDepth]) : null;
     for (const p of params) {
       const raw = (cells[p.index] ?? '').trim();
       if (raw === '') continue;

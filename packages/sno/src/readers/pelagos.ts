@@ -22,7 +22,6 @@ import {
   guessSeparator,
   lastRecordLine,
   parseDate,
-  parseNumber,
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
@@ -452,9 +451,7 @@ class SampleReader {
       fallback: siteText ?? datasetText ?? this.text(cells, layout.station) ?? 'unknown'
     });
     const depthRaw = layout.depth >= 0 ? (cells[layout.depth] ?? '').trim() : '';
-    const depth = depthRaw === '' ? null : parseNumber(depthRaw);
-    if (depthRaw !== '' && depth === null)
-      ctx.warn(`depth not a number, left empty (${header[layout.depth]})`);
+    const depth = ctx.depth(depthRaw, header[layout.depth]);
     const base = {
       sno: ctx.source.sno,
       site_id: siteId,

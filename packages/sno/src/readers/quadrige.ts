@@ -290,8 +290,8 @@ export function readQuadrigeExport(
       : physicalQuantity(ctx, code, cell(cols.unit));
     const aphia = cell(cols.aphia);
     const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
-    let lat = parseNumber(cell(cols.lat), webExport);
-    let lon = parseNumber(cell(cols.lon), webExport);
+    let lat = ctx.coordinate(cell(cols.lat), 'latitude', { decimalComma: webExport });
+    let lon = ctx.coordinate(cell(cols.lon), 'longitude', { decimalComma: webExport });
     const { site, siteId } = ctx.locate({
       line,
       names: [siteName, cell(cols.siteCode)],
@@ -312,7 +312,7 @@ export function readQuadrigeExport(
       longitude: lon,
       time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
       time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
-      depth: depthRaw === '' ? null : parseNumber(depthRaw, webExport),
+      depth: ctx.depth(depthRaw, cols.header[cols.depth], webExport),
       parameter,
       p01: term?.p01 ?? null,
       p02: term?.p02 ?? null,

@@ -199,7 +199,7 @@ export function readSomlitExport(
         ? { site: numbered, siteId: numbered?.siteId ?? '' }
         : ctx.locate({ line, names: [siteName], fallback: siteName || `somlit-${siteNum}` });
     const depthRaw = (cells[cDepth] ?? '').trim();
-    const depthNum = depthRaw === '' ? null : parseNumber(depthRaw);
+    const depthNum = ctx.depth(depthRaw, 'PROF_NUM');
     const depth = depthNum === SOMLIT_MISSING ? null : depthNum;
 
     for (const p of params) {

@@ -7,14 +7,7 @@
 import { TIME_FLAGS, type TimeFlag } from '@odatis-vre/harmonised';
 import { shown } from '../errors';
 import { fieldCountProblem, type ReadContext, type RowProblem } from '../report';
-import {
-  parseDate,
-  parseIsoInstant,
-  parseNumber,
-  parseTimeOfDay,
-  utcMillis,
-  type CsvRecord
-} from '../text';
+import { parseDate, parseIsoInstant, parseTimeOfDay, utcMillis, type CsvRecord } from '../text';
 import type { ParameterTerm } from '../vocabulary';
 
 /** A table as a reader met it. */
@@ -74,7 +67,6 @@ export function readColumnTable(ctx: ReadContext, table: ColumnTable, layout: Ta
   const valueColumns = new Set([...layout.values.map(v => v.column), ...layout.unknown]);
   ctx.setFieldColumns(header, i => !valueColumns.has(i));
   const unknown = layout.unknown.map(i => ctx.unknownColumn(header, i, layout.expectedColumn));
-  const position = new Coordinates(ctx, layout);
   for (const { cells, line } of table.records) {
     if (ctx.blankRecord(cells)) continue;
     ctx.record(cells, line);
@@ -87,8 +79,8 @@ export function readColumnTable(ctx: ReadContext, table: ColumnTable, layout: Ta
     if (!rowProblem && 'problem' in when)
       rowProblem = { ...when.problem, column: header[layout.time] };
     const cell = (i: number): string => (i >= 0 ? (cells[i] ?? '').trim() : '');
-    const latitude = position.read(cell(layout.latitude), 'latitude', 90);
-    const longitude = position.read(cell(layout.longitude), 'longitude', 180);
+    const latitude = ctx.coordinate(cell(layout.latitude), 'latitude', layout);
+    const longitude = ctx.coordinate(cell(layout.longitude), 'longitude', layout);
     const name = layout.stationName ?? cell(layout.station);
     const { site, siteId } = ctx.locate({
       line,
@@ -96,7 +88,9 @@ export function readColumnTable(ctx: ReadContext, table: ColumnTable, layout: Ta
       fallback: name || 'unknown',
       fileHasCoordinates: latitude !== null && longitude !== null
     });
-    const depthValue = parseNumber(cell(layout.depth), layout.decimalComma);
+    const depthValue = layout.missing.has(cell(layout.depth))
+      ? null
+      : ctx.depth(cell(layout.depth), header[layout.depth], layout.decimalComma);
     const base = {
       sno: ctx.source.sno,
       site_id: siteId,
@@ -186,24 +180,4 @@ function timeOf(cells: string[], layout: TableLayout): When {
   return tod === 0 && todRaw.replace(/[0:]/g, '') === ''
     ? { time: utcMillis(date, 0), flag: TIME_FLAGS.dateOnly }
     : { time: utcMillis(date, tod) - offset, flag: null };
-}
-
-/** Latitude and longitude cells: a position, or nothing; what is not a position is noted, never 0. */
-class Coordinates {
-  constructor(
-    private readonly ctx: ReadContext,
-    private readonly layout: TableLayout
-  ) {}
-
-  read(raw: string, axis: 'latitude' | 'longitude', limit: number): number | null {
-    if (raw === '') return null;
-    const v = parseNumber(raw, this.layout.decimalComma);
-    if (v !== null && Math.abs(v) <= limit) return v;
-    this.ctx.warn(
-      this.layout.missing.has(raw) || v === null
-        ? `${axis} not given (${shown(raw)}): the site register's position is used, if any`
-        : `${axis} out of ±${limit}° (${raw}): the site register's position is used, if any`
-    );
-    return null;
-  }
 }
