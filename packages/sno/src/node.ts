@@ -290,7 +290,8 @@ export async function convertFiles(
   try {
     fs.mkdirSync(staging, { recursive: true });
     const catalog = await writeDataset(staging, files, options);
-    // report.json is served with the data: paths relative to the dataset, never the machine's.
+    // report.json is served with the data: no path of the converting machine in it. Sources are
+    // named relative to the folder the inputs share (what the user gave), the output is ".".
     const report: ConvertReport = {
       outDir: out,
       written: true,
@@ -299,12 +300,13 @@ export async function convertFiles(
       catalog: null,
       sweptStaging
     };
+    const root = commonFolder(files.map(f => path.resolve(f.path)));
     const shared = {
       ...report,
       outDir: '.',
       files: files.map(f => ({
         ...f,
-        path: path.relative(out, path.resolve(f.path)).split(path.sep).join('/')
+        path: path.relative(root, path.resolve(f.path)).split(path.sep).join('/')
       }))
     };
     fs.writeFileSync(path.join(staging, REPORT_FILE), JSON.stringify(shared, null, 1));
@@ -316,6 +318,14 @@ export async function convertFiles(
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** The deepest folder holding every one of these files. */
+function commonFolder(files: string[]): string {
+  let root = path.dirname(files[0] ?? '.');
+  while (!files.every(f => f.startsWith(root + path.sep)) && path.dirname(root) !== root)
+    root = path.dirname(root);
+  return root;
 }
 
 function totalsOf(files: FileResult[]): ConvertReport['totals'] {

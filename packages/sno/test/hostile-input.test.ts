@@ -160,14 +160,17 @@ describe('the output folder', () => {
     expect(fs.readdirSync(dir)).toEqual([somlit.name]);
   });
 
-  test("report.json names the sources relative to the dataset, never by the machine's paths", async () => {
-    const { out } = setUp('relative');
-    await convertFiles([path.join(out, '..', somlit.name)], out);
+  test("report.json names the sources relative to the inputs' folder, never by the machine's paths", async () => {
+    const { dir, src, out } = setUp('relative');
+    fs.mkdirSync(path.join(dir, 'more'));
+    const other = somlitFixture('ctd', 6, 2);
+    fs.writeFileSync(path.join(dir, 'more', other.name), other.bytes);
+    await convertFiles([src, path.join(dir, 'more', other.name)], out);
     const report = fs.readFileSync(path.join(out, 'report.json'), 'utf8');
     expect(JSON.parse(report)).toMatchObject({
       outDir: '.',
-      files: [{ path: `../${somlit.name}` }]
+      files: [{ path: somlit.name }, { path: `more/${other.name}` }]
     });
-    expect(report).not.toContain(path.dirname(out));
+    expect(report).not.toContain(dir);
   });
 });
