@@ -9,6 +9,8 @@ import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
 const chromium = chromiumExecutable();
 
 const port = Number(process.env.ODATIS_VRE_TEST_PORT || 8787);
+/** The catalogue test server (stand-in for Sextant, SEANOE, ERDDAP), on the next port. */
+const cataloguePort = port + 1;
 const root = path.resolve(__dirname, '..');
 
 export default defineConfig({
@@ -31,13 +33,26 @@ export default defineConfig({
     }
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    command: `node scripts/start.js --port ${port}`,
-    cwd: root,
-    url: `http://127.0.0.1:${port}/lab/`,
-    timeout: 20 * 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe'
-  }
+  webServer: [
+    {
+      command: `node packages/catalog/testing/server.js ${cataloguePort}`,
+      cwd: root,
+      url: `http://127.0.0.1:${cataloguePort}/datacite/dois`,
+      reuseExistingServer: false
+    },
+    {
+      command: `node scripts/start.js --port ${port}`,
+      cwd: root,
+      url: `http://127.0.0.1:${port}/lab/`,
+      // The data browser's proxy may forward to the catalogue test server.
+      env: { ...process.env, ODATIS_VRE_PROXY_HOSTS: `127.0.0.1:${cataloguePort}` } as Record<
+        string,
+        string
+      >,
+      timeout: 20 * 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe'
+    }
+  ]
 });

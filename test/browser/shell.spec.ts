@@ -36,16 +36,17 @@ test.describe('the embedded VRE shell', () => {
     await expect(section).toBeVisible();
     await expect(section.locator('.jp-LauncherCard-label')).toHaveText([
       'Getting started',
+      'NEO notebook',
       'Shared data',
       'SQL workspace',
       'About ODATIS VRE'
     ]);
-    // The notebook section offers the in-browser kernel.
+    // The notebook section offers the in-browser NEO kernel.
     await expect(
       page.locator('.jp-Launcher-section', {
         has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' })
       })
-    ).toContainText('JavaScript (Web Worker)');
+    ).toContainText('NEO (SQL + JavaScript)');
     await snapshot(page, testInfo, '01-launcher');
   });
 
@@ -57,7 +58,7 @@ test.describe('the embedded VRE shell', () => {
       has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'Notebook' })
     });
     await notebookSection
-      .locator('.jp-LauncherCard', { hasText: 'JavaScript (Web Worker)' })
+      .locator('.jp-LauncherCard', { hasText: 'NEO (SQL + JavaScript)' })
       .click();
     const panel = page.locator('.jp-NotebookPanel:visible');
     await expect(panel).toBeVisible();
@@ -160,7 +161,7 @@ test.describe('the embedded VRE shell', () => {
     await expect(data).toContainText('CC-BY-SA 2.0');
     await expect(data.locator('a[href="https://doi.org/10.17882/85178"]')).toBeVisible();
     await expect(data.locator('a[href="https://doi.org/10.17882/102656"]')).toBeVisible();
-    await expect(dialog).toContainText('JavaScript (Web Worker)');
+    await expect(dialog).toContainText('NEO (SQL + JavaScript)');
     await snapshot(page, testInfo, '05-about-dialog');
     await dialog.locator('button', { hasText: 'Close' }).click();
     await expect(dialog).toHaveCount(0);
@@ -182,12 +183,29 @@ test.describe('the embedded VRE shell', () => {
     ).toBeVisible();
     await waitForKernelIdle(page);
     await execute(page, 'notebook:run-all-cells');
-    const outputs = panel.locator('.jp-OutputArea-output');
-    await expect(outputs).toHaveCount(2);
-    await expect(outputs.nth(0)).toHaveText(/^1997: 0 years of SOMLIT\n2007: 10 years/);
-    await expect(outputs.nth(0)).toContainText('2027: 30 years of SOMLIT');
-    await expect(outputs.nth(1)).toContainText('## phytobs/');
-    await expect(outputs.nth(1)).toContainText('## gravelines/');
+    const cells = panel.locator('.jp-Notebook .jp-Cell');
+    // A real query on the shared data: one row per service and site of the harmonised catalogue.
+    const catalog = await page.evaluate(async () =>
+      (await fetch('/files/shared/harmonised/catalog.json')).json()
+    );
+    const overview = cells.nth(1).locator('.neo-table');
+    await expect(overview.locator('.neo-shape')).toHaveText(
+      `${catalog.sites.length} rows × 7 columns`,
+      { timeout: 120_000 }
+    );
+    // A chart of the Gravelines temperature, drawn as SVG by JupyterLab's Vega-Lite renderer.
+    await expect(cells.nth(4).locator('.vega-embed svg.marks')).toContainText(
+      'Gravelines intake canal: water temperature',
+      { timeout: 60_000 }
+    );
+    // One OMI on a small pivot: niche parameters of the four taxa, and their plot.
+    const omi = cells.nth(6).locator('.jp-OutputArea-output');
+    await expect(omi.first()).toContainText('samples with every variable', { timeout: 60_000 });
+    await expect(omi.locator('.neo-shape')).toHaveText('4 rows × 8 columns');
+    await expect(cells.nth(7).locator('.vega-embed svg.marks')).toContainText('Paralia sulcata', {
+      timeout: 60_000
+    });
+    await cells.nth(7).scrollIntoViewIfNeeded();
     await snapshot(page, testInfo, '07-getting-started');
 
     // The copy is the user's own: writable, and saved with its outputs.
@@ -200,6 +218,6 @@ test.describe('the embedded VRE shell', () => {
       const cells = model.content.cells as { outputs?: unknown[] }[];
       return { writable: model.writable, outputs: cells.map(c => (c.outputs ?? []).length) };
     });
-    expect(saved).toEqual({ writable: true, outputs: [0, 1, 0, 1] });
+    expect(saved).toEqual({ writable: true, outputs: [0, 1, 0, 1, 1, 0, 2, 1, 0] });
   });
 });

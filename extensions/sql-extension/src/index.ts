@@ -1,20 +1,13 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
-import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';
 import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { ILauncher } from '@jupyterlab/launcher';
-import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { IStateDB } from '@jupyterlab/statedb';
 import { LabIcon } from '@jupyterlab/ui-components';
-import {
-  CATALOG_FILE,
-  FILE_EXTENSIONS,
-  HARMONISED_VIEW,
-  guessFormat,
-  type Catalog
-} from '@odatis-vre/harmonised';
-import { createBrowserQueryEngine, type QueryEngine } from '@odatis-vre/query';
+import { FILE_EXTENSIONS, guessFormat } from '@odatis-vre/harmonised';
+import type { QueryEngine } from '@odatis-vre/query';
+import { IHarmonisedDataset, IQueryEngine } from '@odatis-vre/services';
 import { ChartKind, ExportFormat, SqlWorkspace, tableNameForFile } from '@odatis-vre/sql';
 import type { Table } from 'apache-arrow';
 import sqlSvg from '../style/sql.svg';
@@ -56,46 +49,6 @@ function base64ToBytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** The query engine of the session: one DuckDB-WASM worker, the harmonised data attached as a view. */
-function sessionEngine(app: JupyterFrontEnd, harmonisedPath: string): Promise<QueryEngine> {
-  return (async () => {
-    // The bundler emits the worker, DuckDB-WASM's and parquet-wasm's files with this extension: no CDN.
-    const engine = createBrowserQueryEngine({
-      createWorker: () =>
-        new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
-      bundles: {
-        mvp: {
-          mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href
-        },
-        eh: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href }
-      },
-      parquetWasm: PARQUET_WASM
-    });
-    try {
-      const model = await app.serviceManager.contents.get(
-        PathExt.join(harmonisedPath, CATALOG_FILE),
-        {
-          type: 'file',
-          format: 'text',
-          content: true
-        }
-      );
-      const catalog = JSON.parse(String(model.content)) as Catalog;
-      const base = URLExt.join(PageConfig.getBaseUrl(), 'files', harmonisedPath);
-      const files = catalog.parquetFiles.map(
-        f => new URL(URLExt.join(base, f.path), window.location.href).href
-      );
-      await engine.attachHarmonised({ files, name: HARMONISED_VIEW });
-    } catch (reason) {
-      console.warn(
-        `The harmonised dataset (${harmonisedPath}/${CATALOG_FILE}) could not be attached:`,
-        reason
-      );
-    }
-    return engine;
-  })();
-}
-
 /** Opens .parquet, .arrow and .csv files in a SQL workspace, as a table named after the file. */
 class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
   constructor(
@@ -135,20 +88,23 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description:
     'SQL workspace: DuckDB-WASM over the harmonised data and files, with grid, charts and exports.',
   autoStart: true,
-  requires: [IEditorServices, ISettingRegistry],
+  requires: [IEditorServices, IQueryEngine, IHarmonisedDataset],
   optional: [ILauncher, ICommandPalette, IStateDB],
-  activate: async (
+  activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
-    settingRegistry: ISettingRegistry,
+    queryEngine: QueryEngine,
+    harmonised: IHarmonisedDataset,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     state: IStateDB | null
   ) => {
-    const settings = await settingRegistry.load(PLUGIN_ID);
-    let engine: Promise<QueryEngine> | null = null;
+    // The workspace starts once the shared data is attached (or could not be: the data services say why).
     const getEngine = () =>
-      (engine ??= sessionEngine(app, settings.get('harmonisedPath').composite as string));
+      harmonised.attach().then(
+        () => queryEngine,
+        () => queryEngine
+      );
     const make = (sql: string) =>
       new SqlWorkspace({
         engine: getEngine(),

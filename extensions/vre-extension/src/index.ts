@@ -21,7 +21,11 @@ export namespace CommandIDs {
   export const about = 'odatis-vre:about';
   export const openSharedData = 'odatis-vre:open-shared-data';
   export const openGettingStarted = 'odatis-vre:open-getting-started';
+  export const newNeoNotebook = 'odatis-vre:new-neo-notebook';
 }
+
+/** The NEO kernel's name (registered by @odatis-vre/kernel-extension). */
+const NEO_KERNEL = 'neo';
 
 export const odatisIcon = new LabIcon({ name: 'odatis-vre:logo', svgstr: odatisSvg });
 
@@ -136,12 +140,38 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    const hasNeoKernel = () =>
+      Boolean(app.serviceManager.kernelspecs.specs?.kernelspecs[NEO_KERNEL]);
+    commands.addCommand(CommandIDs.newNeoNotebook, {
+      label: args => (args.isLauncher ? trans.__('NEO notebook') : trans.__('New NEO Notebook')),
+      caption: trans.__(
+        'A notebook on the NEO kernel: SQL on the shared data, JavaScript or TypeScript, niche analyses and charts'
+      ),
+      icon: args => (args.isLauncher ? odatisIcon : undefined),
+      isEnabled: hasNeoKernel,
+      execute: () =>
+        commands.execute('notebook:create-new', {
+          kernelName: NEO_KERNEL,
+          cwd: fileBrowser?.model.path ?? ''
+        })
+    });
+    // The launcher asks isEnabled when it draws: draw again once the kernel has registered its spec.
+    app.serviceManager.kernelspecs.specsChanged.connect(() =>
+      commands.notifyCommandChanged(CommandIDs.newNeoNotebook)
+    );
+
     if (launcher) {
       const args = { isLauncher: true };
       launcher.add({
         command: CommandIDs.openGettingStarted,
         category: LAUNCHER_CATEGORY,
         rank: 1,
+        args
+      });
+      launcher.add({
+        command: CommandIDs.newNeoNotebook,
+        category: LAUNCHER_CATEGORY,
+        rank: 1.5,
         args
       });
       launcher.add({
@@ -155,9 +185,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
     if (palette) {
       const category = trans.__('ODATIS VRE');
-      [CommandIDs.about, CommandIDs.openSharedData, CommandIDs.openGettingStarted].forEach(
-        command => palette.addItem({ command, category })
-      );
+      [
+        CommandIDs.about,
+        CommandIDs.openSharedData,
+        CommandIDs.openGettingStarted,
+        CommandIDs.newNeoNotebook
+      ].forEach(command => palette.addItem({ command, category }));
     }
   }
 };

@@ -4,6 +4,7 @@
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
+const { siteProxy } = require('./proxy');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -48,7 +49,9 @@ function resolveFile(siteDir, urlPath) {
 }
 
 function handler(siteDir) {
+  const proxy = siteProxy(siteDir);
   return (req, res) => {
+    if (proxy.handles(req)) return proxy.handle(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;

@@ -183,7 +183,7 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
     fullLabextensionsUrl: url('/extensions'),
     fullMathjaxUrl: '',
     federated_extensions: entries,
-    defaultKernelName: 'javascript',
+    defaultKernelName: 'neo',
     contentsAllJsonFile: 'all.json',
     readOnlyMounts: readOnly,
     exposeAppInBrowser: 'true',

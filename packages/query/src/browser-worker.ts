@@ -2,46 +2,15 @@
  * Entry of the browser query worker. The application starts it with
  * `new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url))`; its bundler bundles
  * DuckDB-WASM's browser blocking build into it. The engine core (DuckDBWasmCore) runs here, exposed with
- * comlink; the wasm files come from the URLs given to `init`.
+ * comlink; the wasm files come from the URLs given to `init`. The core is imported on `init` (see
+ * browser-worker-core.ts for why), so this entry itself imports nothing but comlink.
  */
 import './browser-worker-globals';
-import * as duckdb from '@duckdb/duckdb-wasm/blocking';
-import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import type * as Comlink from 'comlink';
-import { DuckDBWasmCore, type ParquetDecoder } from './wasm-core';
 import { exposeQueryWorker } from './worker-api';
 
 declare const self: Comlink.Endpoint;
 
-exposeQueryWorker(self, async init => {
-  // parquet-wasm is an ES module: loaded with import(), which the bundler resolves into the worker bundle.
-  const parquet = await import('parquet-wasm/esm');
-  await parquet.default({ module_or_path: init.parquetWasm });
-  const decoder: ParquetDecoder = {
-    async fromUrl(url) {
-      const file = await parquet.ParquetFile.fromUrl(url);
-      try {
-        return (await file.read()).intoIPCStream();
-      } finally {
-        file.free();
-      }
-    },
-    async fromBuffer(bytes) {
-      return parquet.readParquet(bytes).intoIPCStream();
-    }
-  };
-  // Typings of the 'blocking' subpath are the node build's; under a bundler it resolves to the browser build.
-  const runtime = (duckdb as unknown as { BROWSER_RUNTIME: DuckDBRuntime }).BROWSER_RUNTIME;
-  const bindings = await duckdb.createDuckDB(
-    {
-      mvp: { mainModule: init.bundles.mvp.mainModule, mainWorker: '' },
-      eh: init.bundles.eh && { mainModule: init.bundles.eh.mainModule, mainWorker: '' }
-    },
-    new duckdb.VoidLogger(),
-    runtime
-  );
-  await bindings.instantiate(() => undefined);
-  // Decimals as doubles: the same Arrow types as the native engine gives, and plain numbers in JavaScript.
-  bindings.open({ query: { castDecimalToDouble: true } });
-  return new DuckDBWasmCore(bindings, { parquet: decoder });
-});
+exposeQueryWorker(self, async init =>
+  (await import('./browser-worker-core.js')).createBrowserCore(init)
+);

@@ -41,3 +41,4 @@ export {
   MAX_LINE_BYTES,
   type TextEncoding
 } from './text';
+export { assembleHarmonised, type AssembleOptions, type ReadSource } from './assemble';

@@ -8,24 +8,14 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  ARROW_FILE,
-  CATALOG_FILE,
-  REPORT_FILE,
-  partitionPath,
-  type Catalog,
-  type CatalogDataFile,
-  type CatalogSourceFile,
-  type DatasetInput
-} from '@odatis-vre/harmonised';
-import { buildCatalog } from './catalog';
+import { CATALOG_FILE, REPORT_FILE, type Catalog } from '@odatis-vre/harmonised';
+import { assembleHarmonised, checkpoint } from './assemble';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
 import { checkOutput, siblingPath, swapInto, sweepStale } from './output';
 import { invariantHolds, type FileReport, type ReadOptions, type SourceInfo } from './report';
-import { ObservationColumns } from './schema';
+import type { ObservationColumns } from './schema';
 import { LineGuard, isGzip } from './text';
-import { toArrowIPC, toParquet, type Provenance } from './writers';
 
 export interface ConvertProgress {
   phase: 'read' | 'write' | 'done';
@@ -88,12 +78,6 @@ const loaded = new WeakMap<FileResult, ObservationColumns>();
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** Let the event loop run (signal handlers among others), then stop if asked to. */
-async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
-  await new Promise<void>(resolve => setImmediate(resolve));
-  signal?.throwIfAborted();
 }
 
 const CHUNK = 1 << 20;
@@ -354,108 +338,38 @@ async function writeDataset(
   files: FileResult[],
   options: ConvertOptions
 ): Promise<Catalog> {
-  const formats = options.formats ?? ['parquet', 'arrow'];
-  const ok = files.filter(f => f.ok);
-  const all = new ObservationColumns();
-  for (const f of ok) all.append(observationsOf(f));
-  const provenanceOf = (names: Set<string>): Provenance => ({
-    sourceFiles: ok
-      .filter(f => names.has(f.name))
+  const catalog = await assembleHarmonised(
+    files
+      .filter(f => f.ok)
       .map(f => ({
         name: f.name,
         sha256: f.sha256,
-        doi: f.source!.doi,
-        licence: f.source!.licence,
-        dataset: f.report!.dataset,
-        mapping: f.source!.mapping
-      }))
-  });
-  const parquetFiles: CatalogDataFile[] = [];
-  if (formats.includes('parquet')) {
-    const parts = partitions(all);
-    let k = 0;
-    for (const [key, idx] of parts) {
-      await checkpoint(options.signal);
-      const [s, siteId, year] = key.split('\u0000');
-      const rel = partitionPath({ sno: s, site: siteId, year: Number(year) });
-      const part = all.select(idx);
-      const names = new Set(part.column('source_file'));
-      fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
-      fs.writeFileSync(path.join(staging, rel), toParquet(part, provenanceOf(names)));
-      parquetFiles.push({ path: rel, sno: s, siteId, year: Number(year), rowCount: idx.length });
-      options.onProgress?.({
-        phase: 'write',
-        file: rel,
-        filesDone: ++k,
-        filesTotal: parts.length,
-        bytesDone: 0,
-        bytesTotal: 0
-      });
+        bytes: f.bytes,
+        report: f.report!,
+        source: f.source!,
+        observations: observationsOf(f)
+      })),
+    {
+      formats: options.formats,
+      now: options.now,
+      signal: options.signal,
+      write: (rel, bytes) => {
+        fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
+        fs.writeFileSync(path.join(staging, rel), bytes);
+      },
+      onPartition: (rel, done, total) =>
+        options.onProgress?.({
+          phase: 'write',
+          file: rel,
+          filesDone: done,
+          filesTotal: total,
+          bytesDone: 0,
+          bytesTotal: 0
+        })
     }
-  }
-  let arrowFile: string | null = null;
-  if (formats.includes('arrow')) {
-    await checkpoint(options.signal);
-    arrowFile = ARROW_FILE;
-    fs.writeFileSync(
-      path.join(staging, arrowFile),
-      toArrowIPC(all, provenanceOf(new Set(ok.map(f => f.name))))
-    );
-  }
-  const catalog = buildCatalog(all, datasetsOf(ok), { parquetFiles, arrowFile }, options.now);
+  );
   fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
   return catalog;
-}
-
-/** Row indices of each sno × site × year partition, in key order. */
-function partitions(all: ObservationColumns): [string, number[]][] {
-  const parts = new Map<string, number[]>();
-  const sno = all.column('sno');
-  const site = all.column('site_id');
-  const time = all.column('time');
-  for (let i = 0; i < all.length; i++) {
-    const key = `${sno[i]}\u0000${site[i]}\u0000${new Date(time[i]).getUTCFullYear()}`;
-    let a = parts.get(key);
-    if (!a) parts.set(key, (a = []));
-    a.push(i);
-  }
-  return [...parts].sort((a, b) => a[0].localeCompare(b[0]));
-}
-
-/** The catalogue's datasets: what the converter says of each, with its source files. */
-function datasetsOf(ok: FileResult[]): DatasetInput[] {
-  const byDataset = new Map<string, DatasetInput>();
-  for (const f of ok) {
-    const id = f.report!.dataset;
-    let d = byDataset.get(id);
-    if (!d) {
-      const s = f.source!;
-      byDataset.set(
-        id,
-        (d = {
-          id,
-          sno: s.sno,
-          title: s.title,
-          doi: s.doi,
-          licence: s.licence,
-          citation: s.citation,
-          sourceFiles: []
-        })
-      );
-    }
-    const sf: CatalogSourceFile = {
-      name: f.name,
-      sha256: f.sha256,
-      bytes: f.bytes,
-      format: f.report!.format,
-      rowsRead: f.report!.rowsRead,
-      valuesWritten: f.report!.valuesWritten,
-      valuesRejected: f.report!.valuesRejected,
-      ...(f.source!.mapping ? { mapping: { ...f.source!.mapping } } : {})
-    };
-    d.sourceFiles.push(sf);
-  }
-  return [...byDataset.values()];
 }
 
 /** One line per problem, for terminals and logs. */

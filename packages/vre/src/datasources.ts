@@ -16,6 +16,8 @@ export interface DataSource {
   licence: string | null;
   /** The citation requirement, e.g. `cite the DOI and keep share-alike`, or null. */
   citation: string | null;
+  /** The section's text (Markdown) below its heading: layout, sites, spans. */
+  description: string;
 }
 
 const SECTION = /^##\s+([^\s/]+)\/\s*[—–-]\s*(.+?)\s*$/;
@@ -37,7 +39,8 @@ export function parseDataSources(markdown: string): DataSource[] {
       title: current.title.replace(/,?\s*(SEANOE\s+)?DOI\s+10\.\S+/i, '').trim(),
       dois: [...new Set(body.match(DOI) ?? [])],
       licence: licence ? licence[1].trim() : null,
-      citation: citation ? citation[1].trim() : null
+      citation: citation ? citation[1].trim() : null,
+      description: current.lines.join('\n').trim()
     });
   };
   for (const line of markdown.split(/\r?\n/)) {

@@ -18,6 +18,8 @@ describe('parseDataSources', () => {
     expect(phytobs.dois).toEqual(['10.17882/85178']);
     expect(phytobs.licence).toBe('CC-BY-SA 2.0');
     expect(phytobs.citation).toBe('cite the DOI and keep share-alike');
+    expect(phytobs.description).toContain('PELAGOS_Wimereux_SOMLIT_phyto_pointC.csv');
+    expect(phytobs.description).not.toContain('## gravelines/');
     expect(gravelines.title).toBe('Gravelines power-plant monitoring (IGA)');
     expect(gravelines.dois).toEqual(['10.17882/102656']);
     expect(gravelines.licence).toBeNull();
@@ -33,7 +35,8 @@ describe('parseDataSources', () => {
         title: 'Sea surface temperature',
         dois: ['10.1234/abc.5'],
         licence: 'CC0 1.0',
-        citation: null
+        citation: null,
+        description: 'License: CC0 1.0.'
       }
     ]);
   });

@@ -1,0 +1,141 @@
+/**
+ * "Add to my data" in JupyterLab: download through the transport (the VRE's proxy), then
+ * @odatis-vre/catalog's addToMyData writes the user's own harmonised dataset through the contents
+ * service. Parquet is written by parquet-wasm, whose binary ships with this extension.
+ */
+import type { JupyterFrontEnd } from '@jupyterlab/application';
+import {
+  addToMyData as addFiles,
+  reportLine,
+  tabularFile,
+  type DatasetRecord,
+  type DataStore,
+  type SearchQuery,
+  type Transport
+} from '@odatis-vre/catalog';
+import initParquet from 'parquet-wasm';
+
+function toBase64(bytes: Uint8Array): string {
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The user's files through the contents service (the browser drive, or a Jupyter server). */
+export function contentsStore(app: JupyterFrontEnd): DataStore {
+  const contents = app.serviceManager.contents;
+  const exists = async (path: string) => {
+    try {
+      await contents.get(path, { content: false });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const remove = async (path: string): Promise<void> => {
+    try {
+      // The browser drive removes a folder with all it holds; a Jupyter server may refuse a non-empty one.
+      await contents.delete(path);
+    } catch {
+      const model = await contents.get(path, { content: true });
+      for (const child of (model.content ?? []) as { path: string }[]) await remove(child.path);
+      await contents.delete(path);
+    }
+  };
+  return {
+    async read(path) {
+      let model;
+      try {
+        model = await contents.get(path, { type: 'file', format: 'base64', content: true });
+      } catch {
+        return null;
+      }
+      return model.format === 'base64'
+        ? fromBase64(String(model.content).replace(/\s+/g, ''))
+        : new TextEncoder().encode(String(model.content));
+    },
+    async write(path, bytes) {
+      await contents.save(path, { type: 'file', format: 'base64', content: toBase64(bytes) });
+    },
+    async mkdir(path) {
+      // Saving a folder that exists leaves it and its files as they are (drive and Jupyter server).
+      await contents.save(path, { type: 'directory' });
+    },
+    exists,
+    remove
+  };
+}
+
+/** Why a record cannot be added, or null when it can. */
+export function canAddToMyData(record: DatasetRecord): string | null {
+  if (record.shared) return 'Already in the shared data: query it as it is.';
+  if (tabularFile(record)) return null;
+  if (record.erddap)
+    return 'ERDDAP subsets need the ingestion package’s tabledap reader, not yet in this VRE.';
+  return 'This record offers no table file the ingestion readers can take.';
+}
+
+let parquetReady: Promise<unknown> | null = null;
+
+export async function addToMyData(
+  app: JupyterFrontEnd,
+  record: DatasetRecord,
+  options: {
+    transport: Transport;
+    sharedFile: (name: string) => Promise<Uint8Array>;
+    myDataPath: string;
+    query: SearchQuery;
+    progress: (fraction: number | null, text: string) => void;
+  }
+): Promise<string> {
+  const why = canAddToMyData(record);
+  if (why) throw new Error(why);
+  const file = tabularFile(record)!;
+  const { progress } = options;
+  progress(0, `Downloading ${file.name}`);
+  const bytes = await options.transport.bytes(file.url!, {
+    source: record.source === 'seanoe' ? 'SEANOE' : record.source,
+    onProgress: (received, total) =>
+      progress(
+        total ? (0.5 * received) / total : null,
+        `Downloading ${file.name}: ${received.toLocaleString('en')} bytes`
+      )
+  });
+  parquetReady ??= initParquet();
+  await parquetReady;
+  const report = await addFiles(
+    contentsStore(app),
+    options.myDataPath,
+    [
+      {
+        name: file.name,
+        url: file.url!,
+        bytes,
+        retrieved: new Date().toISOString(),
+        doi: record.doi,
+        licence: record.licence?.text ?? null,
+        citation: record.preferredCitation,
+        record: {
+          source: record.source,
+          id: record.id,
+          title: record.title,
+          landingPage: record.landingPage
+        }
+      }
+    ],
+    progress
+  );
+  return [
+    `${report.folder}: ${report.catalog.rowCount.toLocaleString('en')} values in ${report.catalog.datasets.length} dataset${report.catalog.datasets.length === 1 ? '' : 's'}`,
+    ...report.files.map(reportLine),
+    ...report.notes
+  ].join('\n');
+}

@@ -1,0 +1,1 @@
+import '@odatis-vre/databrowser/style/index.css';

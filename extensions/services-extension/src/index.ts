@@ -1,0 +1,134 @@
+import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Notification } from '@jupyterlab/apputils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { IStatusBar } from '@jupyterlab/statusbar';
+import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
+import { Signal } from '@lumino/signaling';
+import { Widget } from '@lumino/widgets';
+import { createBrowserQueryEngine, type QueryEngine } from '@odatis-vre/query';
+import {
+  HarmonisedDataset,
+  IHarmonisedDataset,
+  IQueryEngine,
+  type HarmonisedStatus
+} from '@odatis-vre/services';
+
+/**
+ * The query engine of the session. The bundler emits the query worker and DuckDB-WASM's and parquet-wasm's
+ * files with this extension (no CDN); the worker starts on the first query.
+ */
+const queryEngine: JupyterFrontEndPlugin<QueryEngine> = {
+  id: '@odatis-vre/services-extension:query-engine',
+  description: 'Provides the DuckDB-WASM query engine of the session.',
+  autoStart: true,
+  provides: IQueryEngine,
+  optional: [ITranslator],
+  activate: (_app: JupyterFrontEnd, translator: ITranslator | null) => {
+    const trans = (translator ?? nullTranslator).load('odatis_vre');
+    const engine = createBrowserQueryEngine({
+      createWorker: () =>
+        new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
+      bundles: {
+        mvp: {
+          mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href
+        },
+        eh: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href }
+      },
+      parquetWasm: new URL('parquet-wasm/esm/parquet_wasm_bg.wasm', import.meta.url).href
+    });
+    // A crashed or out-of-memory engine restarts by itself; whoever was using it should know why.
+    engine.onEvent(event =>
+      Notification.warning(trans.__('Query engine: %1', event.message), { autoClose: 10_000 })
+    );
+    return engine;
+  }
+};
+
+const HARMONISED_ID = '@odatis-vre/services-extension:harmonised-dataset';
+
+/** Status bar text of the harmonised dataset. */
+function describe(status: HarmonisedStatus, trans: TranslationBundle): string {
+  switch (status.state) {
+    case 'idle':
+      return '';
+    case 'attaching':
+      return trans.__('Harmonised data: loading…');
+    case 'attached':
+      return trans.__('Harmonised data: %1 values', status.attached.rows.toLocaleString());
+    case 'failed':
+      return trans.__('Harmonised data: not available');
+  }
+}
+
+/**
+ * The harmonised dataset of the shared data, attached to the session's engine when something first asks
+ * for it. A failure is shown to the user (notification with a retry, and the status bar), never only logged.
+ */
+const harmonisedDataset: JupyterFrontEndPlugin<IHarmonisedDataset> = {
+  id: HARMONISED_ID,
+  description: 'Provides the harmonised dataset of the shared data, attached to the query engine.',
+  autoStart: true,
+  provides: IHarmonisedDataset,
+  requires: [IQueryEngine, ISettingRegistry],
+  optional: [IStatusBar, ITranslator],
+  activate: async (
+    app: JupyterFrontEnd,
+    engine: QueryEngine,
+    settingRegistry: ISettingRegistry,
+    statusBar: IStatusBar | null,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load('odatis_vre');
+    const settings = await settingRegistry.load(HARMONISED_ID);
+    const contents = app.serviceManager.contents;
+    const dataset = new HarmonisedDataset({
+      engine,
+      path: settings.get('harmonisedPath').composite as string,
+      readText: async path =>
+        String((await contents.get(path, { type: 'file', format: 'text', content: true })).content),
+      // Parquet partitions are read by URL, with HTTP Range requests, from the Jupyter server's /files/.
+      locate: path =>
+        new URL(URLExt.join(PageConfig.getBaseUrl(), 'files', path), window.location.href).href
+    });
+
+    const retry = () => void dataset.attach().catch(() => undefined);
+    dataset.statusChanged.connect((_, status) => {
+      if (status.state === 'failed') {
+        Notification.error(status.message, {
+          autoClose: false,
+          actions: [{ label: trans.__('Try again'), callback: retry }]
+        });
+      }
+    });
+
+    if (statusBar) {
+      const item = new Widget();
+      item.addClass('odatis-vre-HarmonisedStatus');
+      const activeStateChanged = new Signal<Widget, void>(item);
+      const show = (status: HarmonisedStatus) => {
+        item.node.textContent = describe(status, trans);
+        item.node.dataset.state = status.state;
+        item.node.title = status.state === 'failed' ? status.message : dataset.path;
+      };
+      show(dataset.status);
+      dataset.statusChanged.connect((_, status) => {
+        show(status);
+        activeStateChanged.emit();
+      });
+      item.node.addEventListener('click', () => {
+        if (dataset.status.state === 'failed') retry();
+      });
+      statusBar.registerStatusItem(HARMONISED_ID, {
+        item,
+        align: 'left',
+        rank: 50,
+        isActive: () => dataset.status.state !== 'idle',
+        activeStateChanged
+      });
+    }
+    return dataset;
+  }
+};
+
+export default [queryEngine, harmonisedDataset];

@@ -1,0 +1,245 @@
+/**
+ * "Add to my data": files downloaded from a catalogue go through the ingestion readers into the
+ * user's own harmonised dataset, with their provenance (source URL, DOI, licence, retrieval time)
+ * and the per-file report. Each addition writes a new version folder whole, then the dataset's
+ * catalog.json — the one file that says which version is the dataset — and only then removes the
+ * previous version: a failure at any step leaves the previous dataset as it was.
+ *
+ *   <my-data>/catalog.json                          parquetFiles point into the current version
+ *   <my-data>/v<stamp>/report.json  provenance.json
+ *   <my-data>/v<stamp>/sources/<file>                the files as downloaded
+ *   <my-data>/v<stamp>/parquet/sno=…/site=…/year=…/part-0.parquet
+ */
+import type { Catalog } from '@odatis-vre/harmonised';
+import {
+  assembleHarmonised,
+  formatIssue,
+  IngestError,
+  readSnoFile,
+  type FileReport,
+  type ReadSource
+} from '@odatis-vre/sno';
+
+/** The user's files, as the data browser can reach them (contents service, or a folder in tests). */
+export interface DataStore {
+  /** Bytes of a file, or null when there is none. */
+  read(path: string): Promise<Uint8Array | null>;
+  /** Writes a file (its folder exists). */
+  write(path: string, bytes: Uint8Array): Promise<void>;
+  /** Makes a folder (its parent exists); a folder already there is fine. */
+  mkdir(path: string): Promise<void>;
+  exists(path: string): Promise<boolean>;
+  /** Removes a file or a folder and all it holds. */
+  remove(path: string): Promise<void>;
+}
+
+/** A file as retrieved from a catalogue. */
+export interface Retrieved {
+  name: string;
+  url: string;
+  bytes: Uint8Array;
+  /** When it was downloaded (ISO). */
+  retrieved: string;
+  doi: string | null;
+  licence: string | null;
+  citation: string | null;
+  record: { source: string; id: string; title: string; landingPage: string | null };
+}
+
+/** One line of provenance.json. */
+export interface ProvenanceEntry {
+  file: string;
+  sha256: string;
+  bytes: number;
+  url: string;
+  retrieved: string;
+  doi: string | null;
+  licence: string | null;
+  citation: string | null;
+  record: Retrieved['record'];
+}
+
+export interface MyDataReport {
+  folder: string;
+  added: string[];
+  files: FileReport[];
+  catalog: Catalog;
+  notes: string[];
+}
+
+export type MyDataProgress = (fraction: number | null, text: string) => void;
+
+const te = new TextEncoder();
+const json = (value: unknown) => te.encode(`${JSON.stringify(value, null, 1)}\n`);
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
+  return Array.from(new Uint8Array(digest), b => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A plain file name (no folders, nothing a path could abuse). */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[^A-Za-z0-9._+-]+/g, '_').replace(/^\.+/, '');
+  return clean || 'download';
+}
+
+/** The report of one file in a line, as the CLI prints it. */
+export function reportLine(r: FileReport): string {
+  return (
+    `${r.file} [${r.format}, ${r.dataset}]: ${r.rowsRead} rows read, ${r.valuesWritten} values written, ` +
+    `${r.valuesMissing} missing-coded, ${r.valuesRejected} rejected` +
+    Object.entries(r.rejectedByReason)
+      .map(([reason, n]) => ` (${n} × ${reason})`)
+      .join('')
+  );
+}
+
+/**
+ * Adds files to the user's dataset folder `dir`. Throws (and writes nothing) when a file cannot be
+ * read by the ingestion readers, or when the folder holds a different file of the same name.
+ */
+export async function addToMyData(
+  store: DataStore,
+  dir: string,
+  added: Retrieved[],
+  progress: MyDataProgress = () => undefined
+): Promise<MyDataReport> {
+  const folder = dir.replace(/\/+$/, '');
+  const catalogPath = `${folder}/catalog.json`;
+  const current = await store.read(catalogPath);
+  let version: string | null = null;
+  const previous: ProvenanceEntry[] = [];
+  if (current) {
+    const catalog = JSON.parse(new TextDecoder().decode(current)) as Catalog;
+    version = /^(v[0-9a-z]+)\//.exec(catalog.parquetFiles[0]?.path ?? '')?.[1] ?? null;
+    const provenance = version ? await store.read(`${folder}/${version}/provenance.json`) : null;
+    if (!provenance) {
+      throw new Error(
+        `${folder} holds a dataset that "Add to my data" did not make (no provenance); choose another folder`
+      );
+    }
+    previous.push(...(JSON.parse(new TextDecoder().decode(provenance)) as ProvenanceEntry[]));
+  }
+
+  // Every source file: those already there (as downloaded) and the new ones.
+  const entries: { entry: ProvenanceEntry; bytes: Uint8Array; fresh: boolean }[] = [];
+  for (const p of previous) {
+    const bytes = await store.read(`${folder}/${version}/sources/${p.file}`);
+    if (!bytes)
+      throw new Error(
+        `${folder}/${version}/sources/${p.file} is missing: the dataset cannot be rebuilt`
+      );
+    entries.push({ entry: p, bytes, fresh: false });
+  }
+  const names: string[] = [];
+  for (const f of added) {
+    const file = safeFileName(f.name);
+    const sha256 = await sha256Hex(f.bytes);
+    const twin = entries.find(e => e.entry.file === file);
+    if (twin && twin.entry.sha256 === sha256) continue;
+    if (twin) {
+      throw new Error(
+        `${folder} already holds another file named ${file} (from ${twin.entry.url}); nothing was added`
+      );
+    }
+    entries.push({
+      entry: {
+        file,
+        sha256,
+        bytes: f.bytes.length,
+        url: f.url,
+        retrieved: f.retrieved,
+        doi: f.doi,
+        licence: f.licence,
+        citation: f.citation,
+        record: f.record
+      },
+      bytes: f.bytes,
+      fresh: true
+    });
+    names.push(file);
+  }
+  if (!names.length)
+    throw new Error(`Already in ${folder}: ${added.map(f => safeFileName(f.name)).join(', ')}`);
+
+  // Read everything through the ingestion readers; one unreadable file and nothing is written.
+  const read: ReadSource[] = [];
+  let k = 0;
+  for (const { entry, bytes } of entries) {
+    progress(0.5 + (0.2 * k++) / entries.length, `Reading ${entry.file}`);
+    let r;
+    try {
+      r = readSnoFile(entry.file, bytes);
+    } catch (e) {
+      const why = e instanceof IngestError ? formatIssue(e.issue) : (e as Error).message;
+      throw new Error(`The ingestion readers cannot read ${entry.file}: ${why}`);
+    }
+    read.push({
+      name: entry.file,
+      sha256: entry.sha256,
+      bytes: entry.bytes,
+      report: r.report,
+      // What the catalogue says of its own file completes what the reader knows of the format.
+      source: {
+        ...r.source,
+        doi: r.source.doi ?? entry.doi,
+        licence: r.source.licence ?? entry.licence,
+        citation: r.source.citation ?? entry.citation
+      },
+      observations: r.observations
+    });
+  }
+  progress(0.75, 'Writing Parquet partitions');
+  const next = `v${Date.now().toString(36)}`;
+  const parts: [string, Uint8Array][] = [];
+  const assembled = await assembleHarmonised(read, {
+    formats: ['parquet'],
+    write: (path, bytes) => {
+      parts.push([path, bytes]);
+    }
+  });
+  const catalog: Catalog = {
+    ...assembled,
+    parquetFiles: assembled.parquetFiles.map(f => ({ ...f, path: `${next}/${f.path}` }))
+  };
+  const files: [string, Uint8Array][] = [
+    ...parts,
+    ...entries.map(e => [`sources/${e.entry.file}`, e.bytes] as [string, Uint8Array]),
+    ['report.json', json({ files: read.map(r => r.report) })],
+    ['provenance.json', json(entries.map(e => e.entry))]
+  ];
+  // Folders first, parents before children.
+  const folders = new Set<string>([folder, `${folder}/${next}`]);
+  for (const [path] of files) {
+    const parts = path.split('/').slice(0, -1);
+    for (let i = 1; i <= parts.length; i++)
+      folders.add(`${folder}/${next}/${parts.slice(0, i).join('/')}`);
+  }
+  try {
+    for (const f of [...folders].sort((a, b) => a.split('/').length - b.split('/').length))
+      await store.mkdir(f);
+    for (let i = 0; i < files.length; i++) {
+      progress(0.8 + (0.15 * i) / files.length, `Writing ${files[i][0]}`);
+      await store.write(`${folder}/${next}/${files[i][0]}`, files[i][1]);
+    }
+    // The commit: from here on the dataset is the new version.
+    await store.write(catalogPath, json(catalog));
+  } catch (e) {
+    await store.remove(`${folder}/${next}`).catch(() => undefined);
+    throw new Error(`Nothing was added to ${folder}: ${(e as Error).message}`);
+  }
+  const notes: string[] = [];
+  if (version) {
+    progress(0.97, `Removing the previous version ${version}`);
+    try {
+      await store.remove(`${folder}/${version}`);
+    } catch (e) {
+      notes.push(
+        `The previous version ${folder}/${version} could not be removed (${(e as Error).message}); it is no longer used.`
+      );
+    }
+  }
+  progress(1, 'Done');
+  return { folder, added: names, files: read.map(r => r.report), catalog, notes };
+}

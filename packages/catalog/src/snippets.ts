@@ -1,0 +1,96 @@
+/**
+ * Code for a dataset found in the browser: the SQL that opens it in the SQL workspace, and the
+ * notebook cell (a `%%sql` cell of the NEO kernel) that queries it with the search's own filters
+ * (stations in the map area, years, parameters).
+ */
+import { citation } from './citation';
+import { tabledapUrl } from './erddap';
+import { identifyLicence } from './licence';
+import { inBBox, yearBounds } from './local';
+import type { DatasetRecord, SearchQuery, Station } from './types';
+
+export interface CodeOptions {
+  query: SearchQuery;
+  /** The view of the harmonised dataset in the engine; default `harmonised`. */
+  table?: string;
+  /** The address the engine reads a remote file through (the VRE's proxy, as an absolute URL). */
+  fetchable?: (url: string) => string;
+}
+
+export function sqlString(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The record's stations inside the query's map area (all of them without one). */
+export function stationsInArea(record: DatasetRecord, query: SearchQuery): Station[] {
+  const bbox = query.bbox;
+  return bbox
+    ? record.stations.filter(s => inBBox(bbox, s.latitude, s.longitude))
+    : record.stations;
+}
+
+function header(record: DatasetRecord): string[] {
+  const licence = identifyLicence(record.licence);
+  return [
+    `-- ${record.title.replace(/\s+/g, ' ')}`,
+    `-- ${citation(record, 'text').replace(/\s+/g, ' ')}`,
+    licence
+      ? `-- Licence: ${licence.short}${licence.obligations.includes('share-alike') ? ' (share-alike)' : ''}`
+      : '-- Licence: none stated'
+  ];
+}
+
+function sharedSql(record: DatasetRecord, options: CodeOptions): string {
+  const q = options.query;
+  const where = [`dataset = ${sqlString(record.shared!.datasetId)}`];
+  const stations = stationsInArea(record, q);
+  if (q.bbox && stations.length < record.stations.length) {
+    where.push(`site_id IN (${stations.map(s => sqlString(s.id)).join(', ')})`);
+  }
+  const { start, end } = yearBounds(q.years);
+  if (start) where.push(`time >= TIMESTAMP ${sqlString(start.slice(0, 10))}`);
+  if (end) where.push(`time < TIMESTAMP ${sqlString(`${q.years.to! + 1}-01-01`)}`);
+  const params = q.parameters.filter(p => record.parameters.some(x => x.name === p));
+  if (params.length) where.push(`parameter IN (${params.map(sqlString).join(', ')})`);
+  return [
+    ...header(record),
+    'SELECT time, site_id, site_name, parameter, taxon, value, unit, quality',
+    `FROM ${options.table ?? 'harmonised'}`,
+    `WHERE ${where.join('\n  AND ')}`,
+    'ORDER BY time;'
+  ].join('\n');
+}
+
+function remoteCsvSql(record: DatasetRecord, url: string, options: CodeOptions): string {
+  const address = options.fetchable ? options.fetchable(url) : url;
+  return [...header(record), `SELECT * FROM read_csv(${sqlString(address)})`, 'LIMIT 1000;'].join(
+    '\n'
+  );
+}
+
+/** SQL that reads the dataset, or null when the browser has no tabular access to it. */
+export function sqlFor(record: DatasetRecord, options: CodeOptions): string | null {
+  if (record.shared) return sharedSql(record, options);
+  if (record.erddap && record.erddap.protocol === 'tabledap') {
+    const q = options.query;
+    const { start, end } = yearBounds(q.years);
+    const variables = record.parameters.map(p => p.name);
+    const url = tabledapUrl(record.erddap, {
+      // .csvp puts units in the column names, so the file is one header line and rows.
+      format: 'csvp',
+      variables,
+      time: start || end ? { start, end } : null,
+      bbox: q.bbox
+    });
+    return remoteCsvSql(record, url, options);
+  }
+  const csv = record.files.find(f => f.url && /\.(csv|tsv)(\.gz)?$/i.test(f.name));
+  if (csv) return remoteCsvSql(record, csv.url!, options);
+  return null;
+}
+
+/** The source of a `%%sql` notebook cell for the NEO kernel, or null (see sqlFor). */
+export function sqlCell(record: DatasetRecord, options: CodeOptions): string | null {
+  const sql = sqlFor(record, options);
+  return sql === null ? null : `%%sql\n${sql}`;
+}

@@ -1,0 +1,415 @@
+/**
+ * The NEO kernel's core: runs cells, keeps their variables, formats their outputs and errors, completes
+ * and documents names. It runs in the kernel's Web Worker (and in node for the tests); SQL and files go
+ * through the page's `NeoHost`, outputs through `emit`.
+ */
+import { tableFromIPC, type Table } from 'apache-arrow';
+import type { TableInfo } from '@odatis-vre/query';
+import { CellSyntaxError, compileCell, parseSqlCell, SCOPE } from './cell';
+import { isArrowTable, mimeBundleOf } from './display';
+import { inspect } from './inspect';
+import { createNeo, NEO_DOCS, type Neo } from './neo';
+import type {
+  CompleteReply,
+  ExecuteOutcome,
+  InspectReply,
+  IsCompleteReply,
+  KernelOutput,
+  NeoHost
+} from './protocol';
+
+export interface NeoKernelCoreOptions {
+  host: NeoHost;
+  emit(output: KernelOutput): void;
+}
+
+/** The running cell was stopped by the user (Kernel → Interrupt). */
+export class KernelInterrupt extends Error {
+  override readonly name = 'KeyboardInterrupt';
+  constructor() {
+    super('the cell was interrupted');
+  }
+}
+
+type AsyncCell = (scope: Record<string, unknown>) => Promise<unknown>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...args: string[]
+) => AsyncCell;
+
+const cellUrl = (count: number) => `neo-cell-${count}.js`;
+const FRAME = /neo-cell-(\d+)\.js:(\d+):(\d+)/;
+const RED = '\u001b[0;31m';
+const RESET = '\u001b[0m';
+
+const JS_KEYWORDS = [
+  'await',
+  'async',
+  'break',
+  'class',
+  'const',
+  'continue',
+  'else',
+  'false',
+  'for',
+  'function',
+  'if',
+  'let',
+  'new',
+  'null',
+  'return',
+  'throw',
+  'true',
+  'try',
+  'typeof',
+  'undefined',
+  'while'
+];
+
+const SQL_KEYWORDS = [
+  'SELECT',
+  'FROM',
+  'WHERE',
+  'GROUP BY',
+  'ORDER BY',
+  'HAVING',
+  'LIMIT',
+  'JOIN',
+  'LEFT JOIN',
+  'ON',
+  'AS',
+  'AND',
+  'OR',
+  'NOT',
+  'IN',
+  'BETWEEN',
+  'LIKE',
+  'IS NULL',
+  'DISTINCT',
+  'COUNT',
+  'AVG',
+  'MIN',
+  'MAX',
+  'SUM',
+  'WITH',
+  'CASE',
+  'WHEN',
+  'THEN',
+  'ELSE',
+  'END',
+  'DESC',
+  'ASC'
+];
+
+export class NeoKernelCore {
+  constructor(private readonly options: NeoKernelCoreOptions) {
+    this.neo = createNeo({
+      sql: query => this.sql(query),
+      registerFile: path => this.options.host.registerFile(path),
+      listTables: () => this.options.host.listTables()
+    });
+    this.scope = Object.create(null) as Record<string, unknown>;
+    this.scope.neo = this.neo;
+    this.scope.display = (...values: unknown[]) => values.forEach(v => this.display(v));
+    this.scope.console = this.console();
+  }
+
+  /** The variables of the session: what cells declared, plus `neo`, `display` and `console`. */
+  readonly scope: Record<string, unknown>;
+  readonly neo: Neo;
+
+  async execute(code: string, executionCount: number): Promise<ExecuteOutcome> {
+    this.sources.set(executionCount, { lines: code.split('\n'), cellColumn: () => null });
+    let stop!: (reason: Error) => void;
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    this.stopRunning = stop;
+    try {
+      const value = await Promise.race([this.run(code, executionCount), stopped]);
+      return { status: 'ok', result: mimeBundleOf(value) };
+    } catch (e) {
+      return this.errorOutcome(e, executionCount);
+    } finally {
+      this.stopRunning = null;
+    }
+  }
+
+  /** Stop the running cell if it is waiting (a query, a timer, a fetch). */
+  interrupt(): void {
+    this.stopRunning?.(new KernelInterrupt());
+  }
+
+  async complete(code: string, cursor: number): Promise<CompleteReply> {
+    const sqlCell = parseSqlCell(code.slice(0, cursor).includes('\n') ? code : code + '\n');
+    const before = code.slice(0, cursor);
+    if (sqlCell && before.includes('\n')) {
+      return this.completeSql(before, cursor);
+    }
+    const match = /((?:[A-Za-z_$][\w$]*\.)*)([A-Za-z_$][\w$]*)?$/.exec(before)!;
+    const path = match[1] ? match[1].slice(0, -1).split('.') : [];
+    const prefix = match[2] ?? '';
+    let names: string[];
+    if (path.length > 0) {
+      const target = this.resolve(path);
+      names = target === undefined || target === null ? [] : propertyNames(target);
+    } else {
+      names = [...Object.keys(this.scope), ...propertyNames(globalThis), ...JS_KEYWORDS];
+    }
+    const matches = [...new Set(names)]
+      .filter(n => n.startsWith(prefix) && !n.startsWith('__'))
+      .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    return {
+      matches,
+      cursor_start: cursor - prefix.length,
+      cursor_end: cursor,
+      metadata: {}
+    };
+  }
+
+  async inspect(code: string, cursor: number, _detailLevel = 0): Promise<InspectReply> {
+    const name = dottedNameAt(code, cursor);
+    if (!name) {
+      return { found: false, data: {}, metadata: {} };
+    }
+    const doc = NEO_DOCS[name];
+    if (doc) {
+      return {
+        found: true,
+        data: {
+          'text/markdown': `\`\`\`ts\n${doc.signature}\n\`\`\`\n\n${doc.doc}`,
+          'text/plain': `${doc.signature}\n\n${doc.doc}`
+        },
+        metadata: {}
+      };
+    }
+    const value = this.resolve(name.split('.'));
+    if (value === undefined && !(name in this.scope)) {
+      return { found: false, data: {}, metadata: {} };
+    }
+    return { found: true, data: { 'text/plain': describeValue(name, value) }, metadata: {} };
+  }
+
+  async isComplete(code: string): Promise<IsCompleteReply> {
+    if (parseSqlCell(code)) {
+      return { status: 'complete' };
+    }
+    try {
+      compileCell(code);
+      return { status: 'complete' };
+    } catch (e) {
+      if (e instanceof CellSyntaxError && /Unexpected token|Unterminated/.test(e.message)) {
+        const lines = code.split('\n');
+        const atEnd =
+          e.line > lines.length || (e.line === lines.length && e.column > lines[e.line - 1].length);
+        return atEnd ? { status: 'incomplete', indent: '  ' } : { status: 'invalid' };
+      }
+      return { status: 'invalid' };
+    }
+  }
+
+  // ---- running cells ----
+
+  private async run(code: string, executionCount: number): Promise<unknown> {
+    const sqlCell = parseSqlCell(code);
+    if (sqlCell) {
+      // The magic line stays as an empty line: DuckDB's "LINE n" is then the cell's line n.
+      const table = await this.sql('\n' + sqlCell.sql);
+      if (sqlCell.variable) {
+        this.scope[sqlCell.variable] = table;
+      }
+      return table;
+    }
+    const cell = compileCell(code);
+    this.sources.get(executionCount)!.cellColumn = cell.cellColumn;
+    for (const name of cell.declared) {
+      if (!(name in this.scope)) {
+        this.scope[name] = undefined;
+      }
+    }
+    const run = new AsyncFunction(SCOPE, `${cell.body}\n//# sourceURL=${cellUrl(executionCount)}`);
+    let value = await run(this.scope);
+    if (value !== null && typeof (value as PromiseLike<unknown>)?.then === 'function') {
+      value = await value;
+    }
+    return value;
+  }
+
+  private async sql(query: string): Promise<Table> {
+    const ipc = await this.options.host.query(query);
+    return tableFromIPC(ipc);
+  }
+
+  private display(value: unknown): void {
+    const bundle = mimeBundleOf(value);
+    if (bundle) {
+      this.options.emit({ type: 'display_data', ...bundle });
+    }
+  }
+
+  private console(): Pick<Console, 'log' | 'info' | 'debug' | 'warn' | 'error' | 'dir' | 'table'> {
+    const write =
+      (name: 'stdout' | 'stderr') =>
+      (...args: unknown[]) =>
+        this.options.emit({
+          type: 'stream',
+          name,
+          text: args.map(a => (typeof a === 'string' ? a : inspect(a))).join(' ') + '\n'
+        });
+    return {
+      log: write('stdout'),
+      info: write('stdout'),
+      debug: write('stdout'),
+      dir: write('stdout'),
+      warn: write('stderr'),
+      error: write('stderr'),
+      table: (data: unknown) => this.display(data)
+    };
+  }
+
+  // ---- errors ----
+
+  private errorOutcome(e: unknown, executionCount: number): ExecuteOutcome {
+    const error =
+      e instanceof Error
+        ? e
+        : Object.assign(new Error(typeof e === 'string' ? e : inspect(e)), { name: 'Error' });
+    const ename = error.name || 'Error';
+    const evalue = error.message;
+    const traceback = [`${RED}${ename}${RESET}: ${evalue}`];
+    if (error instanceof CellSyntaxError) {
+      traceback.push(...this.pointAt(executionCount, error.line, error.column, 'line'));
+    } else if (!(error instanceof KernelInterrupt)) {
+      traceback.push(...this.cellFrames(error.stack ?? ''));
+    }
+    return { status: 'error', ename, evalue, traceback };
+  }
+
+  /** The frames of a stack that are in cells, as `cell [n], line l` with the line's code. */
+  private cellFrames(stack: string): string[] {
+    const offset = this.lineOffset();
+    const out: string[] = [];
+    for (const line of stack.split('\n')) {
+      const match = FRAME.exec(line);
+      if (!match) continue;
+      const count = Number(match[1]);
+      const cellLine = Number(match[2]) - offset;
+      const where = out.length === 0 ? 'line' : 'called from line';
+      const column = this.sources.get(count)?.cellColumn(cellLine, Number(match[3])) ?? null;
+      out.push(...this.pointAt(count, cellLine, column, where));
+    }
+    return out;
+  }
+
+  private pointAt(count: number, line: number, column: number | null, where: string): string[] {
+    const source = this.sources.get(count)?.lines[line - 1];
+    const head = `  ${where} ${line} of cell [${count}]`;
+    if (source === undefined) {
+      return [head];
+    }
+    const caret = column === null ? [] : [`    ${' '.repeat(Math.max(0, column - 1))}^`];
+    return [`${head}:`, `    ${source}`, ...caret];
+  }
+
+  /** Lines that the function wrapper adds before a cell's first line, as the engine counts them. */
+  private lineOffset(): number {
+    if (this.offset === null) {
+      // `new Function` wraps a body as `new AsyncFunction` does; an Error made there names its line.
+      const probe = new Function(SCOPE, `return new Error();\n//# sourceURL=${cellUrl(0)}`) as (
+        scope: unknown
+      ) => Error;
+      const match = FRAME.exec(probe(null).stack ?? '');
+      this.offset = match ? Number(match[2]) - 1 : 2;
+    }
+    return this.offset;
+  }
+
+  // ---- SQL completion ----
+
+  private async completeSql(before: string, cursor: number): Promise<CompleteReply> {
+    const match = /(?:"?([\w$/.-]+)"?\.)?"?([\w$]*)$/.exec(before)!;
+    const qualifier = match[1];
+    const prefix = match[2] ?? '';
+    let tables: TableInfo[] = [];
+    try {
+      tables = await this.options.host.knownTables();
+    } catch {
+      // Completion without the engine's schema: keywords only.
+    }
+    let names: string[];
+    if (qualifier) {
+      names = tables.find(t => t.name === qualifier)?.columns.map(c => c.name) ?? [];
+    } else {
+      names = [
+        ...tables.map(t => t.name),
+        ...tables.flatMap(t => t.columns.map(c => c.name)),
+        ...SQL_KEYWORDS
+      ];
+    }
+    const lower = prefix.toLowerCase();
+    const matches = [...new Set(names)].filter(n => n.toLowerCase().startsWith(lower));
+    return { matches, cursor_start: cursor - prefix.length, cursor_end: cursor, metadata: {} };
+  }
+
+  // ---- names ----
+
+  private resolve(path: string[]): unknown {
+    let value: unknown = path[0] in this.scope ? this.scope[path[0]] : undefined;
+    if (value === undefined && path[0] in globalThis) {
+      value = (globalThis as Record<string, unknown>)[path[0]];
+    }
+    for (const key of path.slice(1)) {
+      if (value === null || value === undefined) return undefined;
+      value = (value as Record<string, unknown>)[key];
+    }
+    return value;
+  }
+
+  /** Each cell's lines, and how its compiled columns map back (for tracebacks). */
+  private readonly sources = new Map<
+    number,
+    { lines: string[]; cellColumn: (line: number, column: number) => number | null }
+  >();
+  private stopRunning: ((reason: Error) => void) | null = null;
+  private offset: number | null = null;
+}
+
+/** Own and inherited property names, without those every object has. */
+function propertyNames(value: unknown): string[] {
+  const names = new Set<string>();
+  let current: unknown =
+    typeof value === 'object' || typeof value === 'function' ? value : Object(value);
+  while (current && current !== Object.prototype && current !== Function.prototype) {
+    for (const name of Object.getOwnPropertyNames(current)) {
+      if (name !== 'constructor') names.add(name);
+    }
+    current = Object.getPrototypeOf(current);
+  }
+  return [...names];
+}
+
+/** Scope names first, then globals, keywords last (completion order). */
+function rank(name: string): number {
+  return /^[a-z]/.test(name) ? 0 : 1;
+}
+
+/** The dotted name (`neo.plot.line`) around a cursor. */
+function dottedNameAt(code: string, cursor: number): string | null {
+  let start = cursor;
+  while (start > 0 && /[\w$.]/.test(code[start - 1])) start--;
+  let end = cursor;
+  while (end < code.length && /[\w$]/.test(code[end])) end++;
+  const name = code.slice(start, end).replace(/^\.+|\.+$/g, '');
+  return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) ? name : null;
+}
+
+function describeValue(name: string, value: unknown): string {
+  if (isArrowTable(value)) {
+    const columns = value.schema.fields.map(f => `  ${f.name}: ${String(f.type)}`).join('\n');
+    return `${name}: Arrow table, ${value.numRows} rows\n${columns}`;
+  }
+  const type =
+    value === null
+      ? 'null'
+      : typeof value === 'object'
+        ? (value.constructor?.name ?? 'Object')
+        : typeof value;
+  return `${name}: ${type}\n${inspect(value)}`;
+}

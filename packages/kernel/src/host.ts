@@ -1,0 +1,117 @@
+/**
+ * The page's side of the NEO kernel: what a kernel's worker may ask of the session's services. It runs
+ * `%%sql` and `neo.sql` on the session's one query engine (the SQL workspace's), so a notebook sees the
+ * same harmonised data and files, and results cross to the worker as Arrow IPC bytes.
+ */
+import { tableToIPC } from 'apache-arrow';
+import { QueryError, type QueryEngine, type TableInfo } from '@odatis-vre/query';
+import { joinPath, type IHarmonisedDataset, type QueryableFiles } from '@odatis-vre/services';
+import type { NeoHost } from './protocol';
+import { fileReferences, pointAtTables } from './sql-files';
+
+export interface SessionHostOptions {
+  engine: QueryEngine;
+  /** The harmonised dataset of the session, attached before the first query (null: none). */
+  harmonised: IHarmonisedDataset | null;
+  files: QueryableFiles;
+  /** Folder of the notebook, relative to the root: relative paths are looked up there first. */
+  location: string;
+  /** Whether a file exists, by path from the root. */
+  exists(path: string): Promise<boolean>;
+}
+
+export class SessionHost implements NeoHost {
+  constructor(private readonly options: SessionHostOptions) {}
+
+  async query(sql: string): Promise<Uint8Array> {
+    const unavailable = await this.harmonisedProblem();
+    const references = fileReferences(sql);
+    const names: string[] = [];
+    for (const reference of references) {
+      names.push(await this.registerFile(reference.path));
+    }
+    const controller = new AbortController();
+    this.running.add(controller);
+    try {
+      const { table } = await this.options.engine.query(pointAtTables(sql, references, names), {
+        signal: controller.signal
+      });
+      // A query may create or load tables: completion should know them.
+      void this.listTables().catch(() => undefined);
+      return tableToIPC(table, 'stream');
+    } catch (e) {
+      const harmonised = this.options.harmonised?.name ?? 'harmonised';
+      if (unavailable && e instanceof QueryError && e.message.includes(harmonised)) {
+        throw new QueryError(`${e.message}\n\n${unavailable}`, e.sql);
+      }
+      throw e;
+    } finally {
+      this.running.delete(controller);
+    }
+  }
+
+  async registerFile(path: string): Promise<string> {
+    return this.options.files.register(await this.resolve(path));
+  }
+
+  async listTables(): Promise<TableInfo[]> {
+    await this.harmonisedProblem();
+    this.tables = await this.options.engine.listTables();
+    return this.tables;
+  }
+
+  /**
+   * The tables as last listed, at once: completion must answer within JupyterLab's provider timeout
+   * and must not hold the kernel while the engine starts. The list is refreshed in the background.
+   */
+  async knownTables(): Promise<TableInfo[]> {
+    void this.listTables().catch(() => undefined);
+    return this.tables ?? [];
+  }
+
+  /** Attach the shared data and list the tables as the kernel starts: the first query and completion are quicker. */
+  warmUp(): void {
+    void this.listTables().catch(() => undefined);
+  }
+
+  /** Cancel the queries running for this kernel (Kernel → Interrupt). */
+  cancel(): void {
+    for (const controller of this.running) {
+      controller.abort();
+    }
+  }
+
+  /** A path as the user wrote it → a path from the root: the notebook's folder first, then the root. */
+  async resolve(path: string): Promise<string> {
+    if (path.startsWith('/')) {
+      return joinPath(path);
+    }
+    const candidates = [...new Set([joinPath(this.options.location, path), joinPath(path)])];
+    for (const candidate of candidates) {
+      if (await this.options.exists(candidate)) {
+        return candidate;
+      }
+    }
+    throw new Error(
+      candidates.length > 1
+        ? `There is no file ${path}: neither ${candidates[0]} (beside the notebook) nor ${candidates[1]} (from the root) exists`
+        : `There is no file ${candidates[0]}`
+    );
+  }
+
+  /** Attach the harmonised dataset if it is not; a failure is a sentence to add to an error about it. */
+  private async harmonisedProblem(): Promise<string | null> {
+    if (!this.options.harmonised) {
+      return null;
+    }
+    try {
+      await this.options.harmonised.attach();
+      return null;
+    } catch (e) {
+      return (e as Error).message;
+    }
+  }
+
+  private readonly running = new Set<AbortController>();
+  private tables: TableInfo[] | null = null;
+}

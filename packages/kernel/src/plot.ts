@@ -1,0 +1,168 @@
+/**
+ * `neo.plot.*`: Vega-Lite specifications of query results and niche analyses. A cell whose value is one
+ * is drawn by JupyterLab's own Vega-Lite renderer; the spec is plain JSON, kept in the notebook.
+ * Line, climatology and scatter charts are the SQL workspace's (`@odatis-vre/sql` charts).
+ */
+import type { Table } from 'apache-arrow';
+import {
+  chartSpec,
+  chartValues,
+  suggestCharts,
+  type ChartFields,
+  type ChartKind,
+  type VegaLiteSpec
+} from '@odatis-vre/sql/lib/charts';
+import { isArrowTable, isDataTable, type DataTableLike } from './display';
+
+/** JupyterLab's renderer draws Vega-Lite 5; our specs use nothing newer. */
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
+const WIDTH = 560;
+const HEIGHT = 320;
+
+export interface PlotOptions extends ChartFields {
+  title?: string;
+  width?: number;
+  height?: number;
+}
+
+function forNotebook(spec: VegaLiteSpec, options: PlotOptions): VegaLiteSpec {
+  return {
+    ...spec,
+    $schema: SCHEMA,
+    width: options.width ?? WIDTH,
+    height: options.height ?? HEIGHT,
+    ...(options.title ? { title: options.title } : {})
+  };
+}
+
+function requireTable(value: unknown, what: string): Table {
+  if (!isArrowTable(value)) {
+    throw new TypeError(
+      `${what} expects an Arrow table (a %%sql result or neo.sql(...)), found ${describe(value)}`
+    );
+  }
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
+}
+
+/** A chart of a table, with the columns the SQL workspace would pick for whatever is not given. */
+function chart(kind: ChartKind, table: unknown, options: PlotOptions = {}): VegaLiteSpec {
+  const t = requireTable(table, `neo.plot.${kind}`);
+  const suggested = suggestCharts(t).find(c => c.kind === kind)?.fields ?? {};
+  const fields: ChartFields = {
+    time: options.time ?? suggested.time,
+    x: options.x ?? suggested.x,
+    y: options.y ?? suggested.y,
+    color: options.color ?? suggested.color
+  };
+  if (kind === 'line' && options.x && !options.time) {
+    fields.time = options.x;
+  }
+  return forNotebook(chartSpec(t, kind, fields), options);
+}
+
+function columnNames(t: Table): string[] {
+  return t.schema.fields.map(f => f.name);
+}
+
+/** Bars: one category column and one value column (e.g. `SELECT site_id, count(*) AS n ...`). */
+function bar(table: unknown, options: PlotOptions = {}): VegaLiteSpec {
+  const t = requireTable(table, 'neo.plot.bar');
+  const names = columnNames(t);
+  const x = options.x ?? names[0];
+  const y = options.y ?? names[1];
+  if (!x || !y) {
+    throw new Error(
+      `neo.plot.bar needs a category and a value column; the table has ${names.join(', ') || 'none'}`
+    );
+  }
+  const fields = [x, y, ...(options.color ? [options.color] : [])];
+  return forNotebook(
+    {
+      title: `${y} by ${x}`,
+      data: { values: chartValues(t, fields) },
+      mark: { type: 'bar', tooltip: true },
+      encoding: {
+        x: { field: x, type: 'nominal', title: x, sort: '-y' },
+        y: { field: y, type: 'quantitative', title: y },
+        ...(options.color ? { color: { field: options.color, type: 'nominal' } } : {})
+      }
+    },
+    options
+  );
+}
+
+/** What `omiAnalysis` returns that the OMI plot reads. */
+interface OmiLike {
+  li: DataTableLike;
+  co: DataTableLike;
+}
+
+/** Species positions (li) on the first two OMI axes, labelled, with the variables (co) as arrows. */
+function omi(result: unknown, options: PlotOptions = {}): VegaLiteSpec {
+  const r = result as OmiLike;
+  if (!r || !isDataTable(r.li) || !isDataTable(r.co) || r.li.nCols < 2) {
+    throw new TypeError(
+      'neo.plot.omi expects the result of neo.omi(...) with at least two axes (nf ≥ 2)'
+    );
+  }
+  const species = Array.from({ length: r.li.nRows }, (_, i) => ({
+    species: r.li.rowNames[i],
+    axis1: r.li.values[i],
+    axis2: r.li.values[r.li.nRows + i]
+  }));
+  const variables = Array.from({ length: r.co.nRows }, (_, i) => ({
+    variable: r.co.rowNames[i],
+    axis1: r.co.values[i],
+    axis2: r.co.values[r.co.nRows + i],
+    origin: 0
+  }));
+  const x = { field: 'axis1', type: 'quantitative', title: 'OMI axis 1' };
+  const y = { field: 'axis2', type: 'quantitative', title: 'OMI axis 2' };
+  return forNotebook(
+    {
+      title: 'OMI: species niche positions and environmental variables',
+      layer: [
+        {
+          data: { values: variables },
+          mark: { type: 'rule', color: '#c0392b' },
+          encoding: {
+            x: { field: 'origin', type: 'quantitative' },
+            y: { field: 'origin', type: 'quantitative' },
+            x2: { field: 'axis1' },
+            y2: { field: 'axis2' }
+          }
+        },
+        {
+          data: { values: variables },
+          mark: { type: 'text', color: '#c0392b', dy: -8 },
+          encoding: { x, y, text: { field: 'variable' } }
+        },
+        {
+          data: { values: species },
+          mark: { type: 'point', filled: true, tooltip: true },
+          encoding: { x, y }
+        },
+        {
+          data: { values: species },
+          mark: { type: 'text', align: 'left', dx: 5 },
+          encoding: { x, y, text: { field: 'species' } }
+        }
+      ]
+    },
+    options
+  );
+}
+
+export const plot = {
+  line: (table: unknown, options?: PlotOptions) => chart('line', table, options),
+  climatology: (table: unknown, options?: PlotOptions) => chart('climatology', table, options),
+  scatter: (table: unknown, options?: PlotOptions) => chart('scatter', table, options),
+  bar,
+  omi
+};

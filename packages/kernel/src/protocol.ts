@@ -1,0 +1,72 @@
+/**
+ * The boundary of the NEO kernel: the worker runs the cells; the page holds the session's services
+ * (query engine, harmonised dataset, files) and lends them to the worker as a `NeoHost`. Everything that
+ * crosses is plain data; Arrow results cross as IPC bytes, transferred, not copied.
+ */
+import type { TableInfo } from '@odatis-vre/query';
+import type { DisplayData, MimeBundle } from './display';
+
+/** What the page lends the worker (exposed with comlink on a MessagePort). */
+export interface NeoHost {
+  /**
+   * Run SQL on the session's query engine. `.parquet`, `.arrow` and `.csv` files named by path in FROM or
+   * JOIN are loaded first. Resolves with the result as Arrow IPC stream bytes; rejects with DuckDB's
+   * message (a `QueryError`), or a `QueryCancelledError` when the kernel is interrupted.
+   */
+  query(sql: string): Promise<Uint8Array>;
+  /** Make a file queryable by path (relative to the notebook's folder, or to the root); returns its table name. */
+  registerFile(path: string): Promise<string>;
+  /** Tables and views of the engine, with their columns (`neo.tables()`). */
+  listTables(): Promise<TableInfo[]>;
+  /** The tables as last listed, without waiting for a busy engine (completion). */
+  knownTables(): Promise<TableInfo[]>;
+}
+
+/** How a cell ended. The result, if any, is published by the page with the execution count. */
+export type ExecuteOutcome =
+  | { status: 'ok'; result: DisplayData | null }
+  | { status: 'error'; ename: string; evalue: string; traceback: string[] };
+
+/** Output produced while a cell runs, posted by the worker as it comes. */
+export type KernelOutput =
+  | { type: 'stream'; name: 'stdout' | 'stderr'; text: string }
+  | { type: 'display_data'; data: MimeBundle; metadata: Record<string, unknown> };
+
+export interface CompleteReply {
+  matches: string[];
+  cursor_start: number;
+  cursor_end: number;
+  metadata: Record<string, unknown>;
+}
+
+export interface InspectReply {
+  found: boolean;
+  data: MimeBundle;
+  metadata: Record<string, unknown>;
+}
+
+export interface IsCompleteReply {
+  status: 'complete' | 'incomplete' | 'invalid' | 'unknown';
+  indent?: string;
+}
+
+/** The worker's side, as the page calls it (comlink). */
+export interface NeoWorkerApi {
+  /** Start the kernel core with the page's host (a comlink-wrapped MessagePort). */
+  start(hostPort: unknown): Promise<void>;
+  execute(code: string, executionCount: number): Promise<ExecuteOutcome>;
+  complete(code: string, cursor: number): Promise<CompleteReply>;
+  inspect(code: string, cursor: number, detailLevel: number): Promise<InspectReply>;
+  isComplete(code: string): Promise<IsCompleteReply>;
+  /** Stop the running cell if it is waiting (a query, a timer, a fetch). A busy loop cannot hear this. */
+  interrupt(): Promise<void>;
+}
+
+/** Messages the worker posts besides comlink's: outputs of the running cell. */
+export interface WorkerOutputMessage {
+  neoOutput: KernelOutput;
+}
+
+export function isWorkerOutputMessage(data: unknown): data is WorkerOutputMessage {
+  return typeof data === 'object' && data !== null && 'neoOutput' in data;
+}

@@ -1,0 +1,29 @@
+/**
+ * The kernel core behind the worker boundary: `worker.ts` loads this module once the worker has started
+ * (it imports apache-arrow, which the extension shares with the page through module federation: a worker's
+ * entry cannot consume a shared module synchronously, a module loaded with import() can).
+ */
+import { wrap } from 'comlink';
+import { NeoKernelCore } from './core';
+import type { NeoHost, NeoWorkerApi, WorkerOutputMessage } from './protocol';
+
+export function createWorkerApi(post: (message: WorkerOutputMessage) => void): NeoWorkerApi {
+  let core: NeoKernelCore | null = null;
+  const ready = (): NeoKernelCore => {
+    if (!core) {
+      throw new Error('The NEO kernel worker was used before start().');
+    }
+    return core;
+  };
+  return {
+    async start(hostPort) {
+      const host = wrap<NeoHost>(hostPort as MessagePort) as unknown as NeoHost;
+      core = new NeoKernelCore({ host, emit: output => post({ neoOutput: output }) });
+    },
+    execute: async (code, executionCount) => ready().execute(code, executionCount),
+    complete: async (code, cursor) => ready().complete(code, cursor),
+    inspect: async (code, cursor, detailLevel) => ready().inspect(code, cursor, detailLevel),
+    isComplete: async code => ready().isComplete(code),
+    interrupt: async () => ready().interrupt()
+  };
+}

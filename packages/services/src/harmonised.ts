@@ -1,0 +1,125 @@
+/**
+ * The harmonised dataset of the session: reads its catalogue through the contents service, attaches its
+ * Parquet partitions to the query engine, and tells everyone how that went (status and signal).
+ */
+import { Signal } from '@lumino/signaling';
+import type { AttachedDataset, QueryEngine } from '@odatis-vre/query';
+import { CATALOG_FILE, HARMONISED_VIEW, type Catalog } from '@odatis-vre/harmonised';
+import type { HarmonisedStatus, IHarmonisedDataset } from './tokens';
+import { joinPath } from './paths';
+
+export interface HarmonisedDatasetOptions {
+  engine: QueryEngine;
+  /** Folder of the dataset, relative to the file browser root. */
+  path: string;
+  /** Relation name in the engine. Default `harmonised`. */
+  name?: string;
+  /** The text of a file, by path from the root (the contents service in JupyterLab). */
+  readText(path: string): Promise<string>;
+  /**
+   * Where the engine reads a file from: an http(s) URL in the browser (Parquet is read with Range
+   * requests), a local path in node.
+   */
+  locate(path: string): string;
+}
+
+export class HarmonisedDataset implements IHarmonisedDataset {
+  readonly path: string;
+  readonly name: string;
+
+  constructor(private readonly options: HarmonisedDatasetOptions) {
+    this.path = options.path.replace(/^\/+|\/+$/g, '');
+    this.name = options.name ?? HARMONISED_VIEW;
+  }
+
+  get status(): HarmonisedStatus {
+    return this._status;
+  }
+
+  get statusChanged(): Signal<this, HarmonisedStatus> {
+    return this._statusChanged;
+  }
+
+  get catalog(): Catalog | null {
+    return this._catalog;
+  }
+
+  attach(): Promise<AttachedDataset> {
+    if (this._status.state === 'attached') {
+      return Promise.resolve(this._status.attached);
+    }
+    this.attempt ??= this.attachOnce().finally(() => {
+      this.attempt = null;
+    });
+    return this.attempt;
+  }
+
+  private async attachOnce(): Promise<AttachedDataset> {
+    this.setStatus({ state: 'attaching' });
+    const catalogPath = joinPath(this.path, CATALOG_FILE);
+    try {
+      let text: string;
+      try {
+        text = await this.options.readText(catalogPath);
+      } catch (reason) {
+        throw new Error(
+          `${catalogPath} could not be read (${messageOf(reason)}). ` +
+            'Check the "Harmonised dataset folder" setting of the ODATIS VRE data services.'
+        );
+      }
+      const catalog = parseCatalog(text, catalogPath);
+      const files = catalog.parquetFiles.map(f => this.options.locate(joinPath(this.path, f.path)));
+      let attached: AttachedDataset;
+      try {
+        attached = await this.options.engine.attachHarmonised({ files, name: this.name });
+      } catch (reason) {
+        throw new Error(
+          `the query engine could not load the Parquet files listed in ${catalogPath}: ${messageOf(reason)}`
+        );
+      }
+      this._catalog = catalog;
+      this.setStatus({ state: 'attached', attached, catalog });
+      return attached;
+    } catch (reason) {
+      const message = `The harmonised dataset (${this.path}) is not available: ${messageOf(reason)}`;
+      this.setStatus({ state: 'failed', message });
+      throw new Error(message);
+    }
+  }
+
+  private setStatus(status: HarmonisedStatus): void {
+    this._status = status;
+    this._statusChanged.emit(status);
+  }
+
+  private _status: HarmonisedStatus = { state: 'idle' };
+  private readonly _statusChanged = new Signal<this, HarmonisedStatus>(this);
+  private _catalog: Catalog | null = null;
+  private attempt: Promise<AttachedDataset> | null = null;
+}
+
+/** The catalogue, checked for what the attach needs; the error names the file and what is wrong. */
+export function parseCatalog(text: string, file: string): Catalog {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (reason) {
+    throw new Error(`${file} is not JSON (${messageOf(reason)})`);
+  }
+  const files = (value as Partial<Catalog>)?.parquetFiles;
+  if (!Array.isArray(files)) {
+    throw new Error(`${file}: expected a "parquetFiles" list, found ${typeof files}`);
+  }
+  if (files.length === 0) {
+    throw new Error(`${file} lists no Parquet file ("parquetFiles" is empty)`);
+  }
+  const bad = files.findIndex(f => typeof f?.path !== 'string');
+  if (bad >= 0) {
+    throw new Error(`${file}: parquetFiles[${bad}] has no "path"`);
+  }
+  return value as Catalog;
+}
+
+export function messageOf(reason: unknown): string {
+  return (reason as { message?: string })?.message ?? String(reason);
+}

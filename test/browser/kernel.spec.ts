@@ -1,0 +1,261 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import type { Locator, Page } from '@playwright/test';
+import { execute, expect, openVre, snapshot, test, waitForKernelIdle } from './vre';
+
+/** The harmonised dataset the embedded VRE serves as shared/harmonised (built by `npm start`). */
+const HARMONISED = path.resolve(__dirname, '..', '..', 'packages', 'app', 'data', 'harmonised');
+const SITE = 'gravelines-canal-amenee';
+const PARAMETERS = ['TEMP', 'PSAL', 'NH4', 'CHLA'];
+/** The pivot's quantities, explicit: phytoplankton cells per litre, the four variables. */
+const PIVOT = {
+  abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
+  environment: PARAMETERS
+};
+const TAXA = ['Guinardia delicatula', 'Paralia sulcata', 'Chaetoceros', 'Cryptophyceae'];
+const OMI_QUERY =
+  `SELECT * FROM harmonised WHERE site_id = '${SITE}' AND (parameter IN (${PARAMETERS.map(p => `'${p}'`).join(', ')}) ` +
+  `OR taxon IN (${TAXA.map(t => `'${t}'`).join(', ')}))`;
+
+const notebook = (page: Page) => page.locator('.jp-NotebookPanel:visible');
+const cell = (page: Page, index: number) =>
+  notebook(page).locator('.jp-Notebook .jp-Cell').nth(index);
+const outputOf = (page: Page, index: number) => cell(page, index).locator('.jp-OutputArea-output');
+
+/** Opens a new notebook on the NEO kernel from the launcher's NEO workshop section. */
+async function newNeoNotebook(page: Page): Promise<void> {
+  const section = page.locator('.jp-Launcher-section', {
+    has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'NEO workshop' })
+  });
+  await section.locator('.jp-LauncherCard', { hasText: 'NEO notebook' }).click();
+  await expect(notebook(page)).toBeVisible();
+  await waitForKernelIdle(page);
+  await expect(notebook(page).locator('.jp-KernelName')).toHaveText('NEO (SQL + JavaScript)');
+}
+
+/** Puts code in the cell at `index` and runs it; resolves when its prompt shows an execution count. */
+async function runCell(page: Page, index: number, code: string): Promise<Locator> {
+  await page.evaluate(
+    ([i, source]) => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const panel = (window as any).jupyterapp.shell.currentWidget;
+      const nb = panel.content;
+      while (nb.widgets.length <= i) {
+        nb.model.sharedModel.insertCell(nb.widgets.length, { cell_type: 'code', source: '' });
+      }
+      nb.activeCellIndex = i;
+      nb.activeCell.model.sharedModel.setSource(source);
+    },
+    [index, code] as const
+  );
+  await execute(page, 'notebook:run-cell');
+  await expect(cell(page, index).locator('.jp-InputPrompt')).toHaveText(/^\[\d+\]:$/, {
+    timeout: 90_000
+  });
+  return outputOf(page, index);
+}
+
+/** Replaces the first cell's text and puts the cursor at its end, in edit mode. */
+async function setSourceAndFocusEnd(page: Page, source: string): Promise<void> {
+  await page.evaluate(text => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const nb = (window as any).jupyterapp.shell.currentWidget.content;
+    nb.activeCellIndex = 0;
+    nb.activeCell.model.sharedModel.setSource(text);
+  }, source);
+  await cell(page, 0).locator('.cm-content').click();
+  await page.keyboard.press('Control+End');
+}
+
+/** OMI of the same pivot in node, with @odatis-vre/niche on the same Parquet files the browser reads. */
+async function referenceNicheParameters(): Promise<{ species: string[]; omi: number[] }> {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { createWasmEngine } = require('@odatis-vre/query/lib/node');
+  const niche = require('@odatis-vre/niche');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const catalog = JSON.parse(fs.readFileSync(path.join(HARMONISED, 'catalog.json'), 'utf8'));
+  const engine = createWasmEngine();
+  try {
+    await engine.attachHarmonised({
+      files: catalog.parquetFiles.map((f: { path: string }) => path.join(HARMONISED, f.path))
+    });
+    const { table } = await engine.query(OMI_QUERY);
+    const pivot = niche.pivotHarmonised(table, PIVOT);
+    const pca = niche.environmentalPca(pivot.environment, { nf: PARAMETERS.length });
+    const params = niche.nicheParameters(niche.omiAnalysis(pca, pivot.abundance));
+    return { species: [...params.species], omi: Array.from(params.omi as Float64Array) };
+  } finally {
+    await engine.close();
+  }
+}
+
+test.describe('the NEO kernel', () => {
+  test('queries the harmonised data, charts it, runs an OMI, interrupts and restarts', async ({
+    page
+  }, testInfo) => {
+    test.setTimeout(600_000);
+    await openVre(page);
+    await newNeoNotebook(page);
+    await snapshot(page, testInfo, '21-neo-notebook');
+
+    // A newcomer types the query of the issue.
+    await cell(page, 0).locator('.cm-content').click();
+    await page.keyboard.type(
+      '%%sql\nSELECT site_id, count(*) FROM harmonised GROUP BY 1 ORDER BY 1'
+    );
+    await page.keyboard.press('Shift+Enter');
+    const catalog = JSON.parse(fs.readFileSync(path.join(HARMONISED, 'catalog.json'), 'utf8'));
+    const sites = catalog.sites as { siteId: string; rowCount: number }[];
+    const table = outputOf(page, 0).locator('.neo-table');
+    await expect(table).toBeVisible({ timeout: 240_000 });
+    await expect(table.locator('.neo-shape')).toHaveText(`${sites.length} rows × 2 columns`);
+    await expect(table.locator('tbody tr')).toHaveCount(sites.length);
+    const shown = await table
+      .locator('tbody tr')
+      .evaluateAll(rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.textContent)));
+    expect(shown).toEqual(
+      [...sites]
+        .sort((a, b) => a.siteId.localeCompare(b.siteId))
+        .map(s => [s.siteId, String(s.rowCount)])
+    );
+    await expect(table.locator('thead')).toContainText('bigint');
+    await snapshot(page, testInfo, '22-neo-sql-table');
+
+    // The same counts kept in a variable, then drawn by JupyterLab's Vega-Lite renderer as SVG.
+    await runCell(
+      page,
+      1,
+      '%%sql counts\nSELECT site_id, count(*) AS n FROM harmonised GROUP BY 1 ORDER BY 1'
+    );
+    const chart = await runCell(page, 2, 'neo.plot.bar(counts, { title: "Values per site" })');
+    const svg = chart.locator('.vega-embed svg.marks');
+    await expect(svg).toBeVisible({ timeout: 60_000 });
+    await expect(svg.locator('.mark-rect path')).toHaveCount(sites.length);
+    await expect(svg).toContainText('Values per site');
+    for (const site of sites) {
+      await expect(svg).toContainText(site.siteId);
+    }
+    await svg.scrollIntoViewIfNeeded();
+    await snapshot(page, testInfo, '23-neo-vega-chart');
+
+    // One OMI on a small pivot: the numbers of @odatis-vre/niche on the same data.
+    const omi = await runCell(
+      page,
+      3,
+      [
+        `const long = await neo.sql(\`${OMI_QUERY}\`);`,
+        `const pivot = neo.pivot(long, ${JSON.stringify(PIVOT)});`,
+        'const omi = neo.omi(pivot);',
+        'const params = neo.nicheParams(omi);',
+        'console.log(JSON.stringify({ species: params.species, omi: Array.from(params.omi) }));',
+        'params'
+      ].join('\n')
+    );
+    const reference = await referenceNicheParameters();
+    await expect(omi.first()).toContainText('"species"', { timeout: 60_000 });
+    const printed = JSON.parse((await omi.first().innerText()).trim());
+    expect(printed.species).toEqual(reference.species);
+    expect(printed.omi).toEqual(reference.omi);
+    const omiTable = omi.locator('.neo-table');
+    await expect(omiTable.locator('.neo-shape')).toHaveText(
+      `${reference.species.length} rows × 8 columns`
+    );
+    const omiColumn = await omiTable
+      .locator('tbody tr')
+      .evaluateAll(rows => rows.map(r => r.querySelectorAll('td')[2].textContent));
+    expect(omiColumn).toEqual(reference.omi.map(x => String(Number(x.toPrecision(7)))));
+    await runCell(page, 4, 'neo.plot.omi(omi)');
+    const omiChart = outputOf(page, 4).locator('.vega-embed svg.marks');
+    await expect(omiChart).toContainText(reference.species[0]);
+    await omiChart.scrollIntoViewIfNeeded();
+    await snapshot(page, testInfo, '24-neo-omi');
+
+    // A long query is cancelled in DuckDB; the kernel keeps its variables.
+    const longQuery = runCell(
+      page,
+      5,
+      '%%sql\nSELECT sum(a.range * b.range) FROM range(300000) a CROSS JOIN range(300000) b'
+    );
+    await expect(cell(page, 5).locator('.jp-InputPrompt')).toHaveText('[*]:');
+    await page.waitForTimeout(1500);
+    await execute(page, 'kernelmenu:interrupt');
+    await longQuery;
+    await expect(outputOf(page, 5)).toContainText('KeyboardInterrupt');
+    await expect(await runCell(page, 6, 'counts.numRows')).toHaveText(String(sites.length));
+
+    // A busy loop cannot hear the interrupt: the worker is replaced and the cell says so.
+    const loop = runCell(page, 7, 'let spins = 0;\nwhile (true) { spins++; }');
+    await expect(cell(page, 7).locator('.jp-InputPrompt')).toHaveText('[*]:');
+    await page.waitForTimeout(1000);
+    await execute(page, 'kernelmenu:interrupt');
+    await loop;
+    await expect(outputOf(page, 7)).toContainText(
+      'the cell did not stop when interrupted (a loop that never waits), so the kernel was restarted'
+    );
+    await outputOf(page, 7).scrollIntoViewIfNeeded();
+    await snapshot(page, testInfo, '25-neo-interrupt');
+    await expect(await runCell(page, 8, 'typeof counts')).toHaveText('undefined');
+    await expect(await runCell(page, 9, '%%sql\nSELECT 6 * 7 AS answer')).toContainText('42');
+
+    // Restart from the Kernel menu: a fresh worker, no variables, and it runs cells.
+    await runCell(page, 10, 'const beforeRestart = 1;');
+    await page.locator('.lm-MenuBar-itemLabel', { hasText: 'Kernel' }).click();
+    await page
+      .locator('.lm-Menu-itemLabel', { hasText: /^Restart Kernel…$/ })
+      .first()
+      .click();
+    await page.locator('.jp-Dialog button', { hasText: 'Restart' }).click();
+    await waitForKernelIdle(page);
+    await expect(await runCell(page, 11, 'typeof beforeRestart')).toHaveText('undefined');
+    await expect(
+      await runCell(page, 12, '(await neo.tables()).some(t => t.name === "harmonised")')
+    ).toHaveText('true');
+    await snapshot(page, testInfo, '26-neo-restart');
+  });
+
+  test('completes neo members and SQL names, and shows neo documentation on Shift+Tab', async ({
+    page
+  }, testInfo) => {
+    test.setTimeout(300_000);
+    await openVre(page);
+    await newNeoNotebook(page);
+    await cell(page, 0).locator('.cm-content').click();
+    await page.keyboard.type('neo.plot.');
+    await page.keyboard.press('Tab');
+    const completer = page.locator('.jp-Completer');
+    await expect(completer).toBeVisible();
+    await expect(completer.locator('.jp-Completer-item')).toHaveText([
+      /bar/,
+      /climatology/,
+      /line/,
+      /omi/,
+      /scatter/
+    ]);
+    await snapshot(page, testInfo, '27-neo-completion');
+    await page.keyboard.press('Escape');
+    await setSourceAndFocusEnd(page, 'neo.sql');
+    await page.keyboard.press('Shift+Tab');
+    const tooltip = page.locator('.jp-Tooltip');
+    await expect(tooltip).toContainText('neo.sql(query: string): Promise<Table>');
+    await snapshot(page, testInfo, '28-neo-inspection');
+    await page.keyboard.press('Escape');
+
+    // The kernel attached the shared data as it started; SQL completion knows its table.
+    await expect(page.locator('.odatis-vre-HarmonisedStatus')).toContainText('values', {
+      timeout: 240_000
+    });
+    // SQL completion, asked of the kernel as JupyterLab's completer asks it (complete_request). It
+    // answers at once from the last table list, which the kernel refreshes once the data is attached.
+    const complete = () =>
+      page.evaluate(async () => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const kernel = (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        const code = '%%sql\nSELECT * FROM harm';
+        return (await kernel.requestComplete({ code, cursor_pos: code.length })).content;
+      });
+    await expect
+      .poll(async () => (await complete()).matches, { timeout: 60_000 })
+      .toEqual(['harmonised']);
+    expect(await complete()).toMatchObject({ status: 'ok', cursor_start: 20 });
+  });
+});
