@@ -279,6 +279,40 @@ test('an OMI on a small pivot gives the numbers of @odatis-vre/niche', async () 
   expect(spec.layer[2].data.values.map(v => v.species)).toEqual([...params.species]);
 });
 
+test('neo.pivot takes its quantities explicitly; when they are missing or ambiguous it lists what is there', async () => {
+  await ok(
+    `const gravelines = await neo.sql("SELECT * FROM harmonised WHERE site_id = '${SITE}'");`
+  );
+  const { table: counted } = await engine.query(
+    `SELECT count(*)::INTEGER AS n FROM harmonised WHERE site_id = '${SITE}' AND taxon IS NOT NULL`
+  );
+  const taxonRows = Number(counted.getChild('n')!.get(0));
+  const none = await fails('neo.pivot(gravelines, { environment: ["TEMP"] })');
+  expect(none.ename).toBe('NicheInputError');
+  expect(none.evalue).toBe(
+    "pivotHarmonised: abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; " +
+      `the table's rows with a taxon hold cell_abundance [cells/L] (${taxonRows} rows))`
+  );
+  // Turbidity is published in two units at Gravelines: never averaged together.
+  const turbidity = await fails(
+    'neo.pivot(gravelines, { abundance: { parameter: "cell_abundance", unit: "cells/L" }, environment: ["TEMP", "TURB"] })'
+  );
+  expect(turbidity.evalue).toMatch(
+    /^parameter "TURB" has values in 2 units: (NTU \(\d+ rows\), FNU \(\d+ rows\)|FNU \(\d+ rows\), NTU \(\d+ rows\)); choose one with \{ parameter: 'TURB', unit: '(NTU|FNU)' \}/
+  );
+  const chosen = await ok(
+    [
+      'const p = neo.pivot(gravelines, {',
+      '  abundance: { parameter: "cell_abundance", unit: "cells/L" },',
+      '  environment: ["TEMP", { parameter: "TURB", unit: "NTU" }],',
+      '  keepSamplesWithoutTaxa: true',
+      '});',
+      'JSON.stringify(p.units)'
+    ].join('\n')
+  );
+  expect(chosen['text/plain']).toBe('{"abundance":"cells/L","environment":["degC","NTU"]}');
+});
+
 test('neo.plot specs are drawn by the Vega-Lite renderer, with JSON-safe data', async () => {
   const data = await ok(
     '%%sql counts\nSELECT parameter, count(*) AS n FROM harmonised WHERE taxon IS NULL GROUP BY 1 ORDER BY 2 DESC'

@@ -35,4 +35,5 @@ export type NicheInputErrorCode =
   | 'empty'
   | 'degenerate'
   | 'bad-argument'
-  | 'mixed-units';
+  | 'mixed-units'
+  | 'not-present';

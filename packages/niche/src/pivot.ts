@@ -130,11 +130,13 @@ function text(v: Cell): string | null {
  *   (listed in `dropped.absentTaxa`).
  */
 export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput {
-  const abundance = checkedQuantity(options?.abundance, 'abundance');
+  const abundance = checkedQuantity(table, options?.abundance, 'abundance');
   if (!Array.isArray(options.environment)) {
+    const found = presentQuantities(table, 'environment');
     throw new NicheInputError(
       'bad-argument',
-      'pivotHarmonised: give the environmental parameters',
+      `pivotHarmonised: give the environmental parameters (environment: ['TEMP', 'PSAL'] or { parameter, unit }); ` +
+        `the table's rows without a taxon hold ${found}`,
       {
         column: 'environment',
         expected: "a list of parameter codes or { parameter, unit }, e.g. ['TEMP', 'PSAL']",
@@ -143,7 +145,7 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
     );
   }
   const environment = options.environment.map((q, k) =>
-    checkedQuantity(typeof q === 'string' ? { parameter: q } : q, `environment[${k}]`)
+    checkedQuantity(table, typeof q === 'string' ? { parameter: q } : q, `environment[${k}]`)
   );
   const variables = environment.map(q => q.parameter);
   const accepted = new Set(options.acceptedQuality ?? [0, 1, 2, 5, 8]);
@@ -222,25 +224,41 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
       } else smp.env.set(pa, { sum: v, n: 1 });
     }
   }
-  const unitOf = (key: string, label: string): string | null => {
+  const unitOf = (key: string, q: PivotQuantity, role: Role): string | null => {
     const found = [...(units.get(key) ?? [])];
+    const label =
+      role === 'abundance' ? `abundance "${q.parameter}"` : `parameter "${q.parameter}"`;
     if (found.length > 1) {
+      const list = found.map(([u, n]) => `${u ?? '(no unit)'} (${n} rows)`).join(', ');
       throw new NicheInputError(
         'mixed-units',
-        `${label} has values in ${found.length} units; choose one with { parameter, unit }`,
+        `${label} has values in ${found.length} units: ${list}; choose one with ` +
+          `{ parameter: '${q.parameter}', unit: '${found[0][0] ?? ''}' } — values in different units are never added`,
+        { table: HARMONISED_VIEW, column: 'unit', expected: `one unit for ${label}`, found: list }
+      );
+    }
+    if (found.length === 0) {
+      const wanted = q.unit !== undefined ? `${q.parameter} [${q.unit}]` : q.parameter;
+      const where = role === 'abundance' ? 'rows with a taxon' : 'rows without a taxon';
+      const left = leftOut(dropped);
+      throw new NicheInputError(
+        'not-present',
+        `${label}: no ${where} of ${wanted} ${left ? `kept (${left})` : 'in the table'}; ` +
+          `the table's ${where} hold ${presentQuantities(table, role)}` +
+          uncertainHint(dropped.uncertainTime),
         {
           table: HARMONISED_VIEW,
-          column: 'unit',
-          expected: `one unit for ${label}`,
-          found: found.map(([u, n]) => `${u ?? '(no unit)'} (${n} rows)`).join(', ')
+          column: 'parameter',
+          expected: `${where} of ${wanted}`,
+          found: presentQuantities(table, role) + uncertainHint(dropped.uncertainTime)
         }
       );
     }
-    return found[0]?.[0] ?? null;
+    return found[0][0];
   };
   const resultUnits = {
-    abundance: unitOf(ABUNDANCE, `abundance "${abundance.parameter}"`),
-    environment: variables.map(p => unitOf(p, `parameter "${p}"`))
+    abundance: unitOf(ABUNDANCE, abundance, 'abundance'),
+    environment: environment.map(q => unitOf(q.parameter, q, 'environment'))
   };
   let taxa = options.taxa ? [...options.taxa] : [...taxaSeen].sort();
   if (variables.length === 0 || taxa.length === 0) {
@@ -321,18 +339,69 @@ const DAY = 86_400_000;
 /** Key of the abundance quantity among the environmental parameters' (no parameter code has it). */
 const ABUNDANCE = '\u0000abundance';
 
-function checkedQuantity(q: PivotQuantity | undefined, where: string): PivotQuantity {
+function checkedQuantity(table: Table, q: PivotQuantity | undefined, where: string): PivotQuantity {
   if (!q || typeof q.parameter !== 'string' || q.parameter === '') {
-    throw new NicheInputError('bad-argument', `pivotHarmonised: ${where} needs a parameter code`, {
-      column: where,
-      expected:
-        where === 'abundance'
-          ? "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)"
-          : 'a parameter code or { parameter, unit }',
-      found: JSON.stringify(q) ?? 'nothing'
-    });
+    const role: Role = where === 'abundance' ? 'abundance' : 'environment';
+    const hint =
+      role === 'abundance'
+        ? "say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; the table's rows with a taxon hold"
+        : "the table's rows without a taxon hold";
+    throw new NicheInputError(
+      'bad-argument',
+      `pivotHarmonised: ${where} needs a parameter code (${hint} ${presentQuantities(table, role)})`,
+      {
+        column: where,
+        expected:
+          where === 'abundance'
+            ? "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)"
+            : 'a parameter code or { parameter, unit }',
+        found: JSON.stringify(q) ?? 'nothing'
+      }
+    );
   }
   return q;
+}
+
+/** The abundance is read from rows with a taxon, the environment from rows without one. */
+type Role = 'abundance' | 'environment';
+
+/**
+ * What the table holds for a role, to say in an error: each parameter with its unit and row count,
+ * most rows first, e.g. `cell_abundance [cells/L] (37417 rows), biovolume [um3/L] (80 rows)`.
+ */
+function presentQuantities(table: Table, role: Role): string {
+  const parameter = table.getChild('parameter');
+  const taxon = table.getChild('taxon');
+  const unit = table.getChild('unit');
+  if (!parameter || !taxon) return 'nothing readable (no parameter or taxon column)';
+  const counts = new Map<string, number>();
+  for (let r = 0; r < table.numRows; r++) {
+    const pa = text(parameter.get(r) as Cell);
+    if (pa === null || (text(taxon.get(r) as Cell) !== null) !== (role === 'abundance')) continue;
+    const u = unit ? text(unit.get(r) as Cell) : null;
+    const key = `${pa} [${u ?? 'no unit'}]`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  if (counts.size === 0) return 'no rows';
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.slice(0, 12).map(([k, n]) => `${k} (${n} rows)`);
+  if (sorted.length > 12) shown.push(`… ${sorted.length - 12} more`);
+  return shown.join(', ');
+}
+
+/** Rows the filters left out, said when a quantity ends with no row. */
+function leftOut(d: {
+  rejectedQuality: number;
+  missingValue: number;
+  otherUnit: number;
+  uncertainTime: number;
+}): string {
+  const parts: string[] = [];
+  if (d.otherUnit) parts.push(`${d.otherUnit} rows in another unit`);
+  if (d.rejectedQuality) parts.push(`${d.rejectedQuality} with a rejected quality flag`);
+  if (d.missingValue) parts.push(`${d.missingValue} without a value`);
+  if (d.uncertainTime) parts.push(`${d.uncertainTime} with an uncertain hour`);
+  return parts.length ? `left out of all quantities asked for: ${parts.join(', ')}` : '';
 }
 
 function uncertainHint(n: number): string {

@@ -305,6 +305,46 @@ describe('the pivot takes its quantities explicitly (issue #8, finding 5)', () =
     expect(Array.from(out.abundance.values)).toEqual([300, 0, 1000, 1001]);
   });
 
+  test('an ambiguous or absent quantity is an error that lists what the table holds', () => {
+    const rows = toArrow(cytometry('cells/L'));
+    // No abundance said: the taxon rows' parameters and units are listed, never guessed.
+    expect(() =>
+      pivotHarmonised(rows, { environment: ['TEMP'] } as unknown as Parameters<
+        typeof pivotHarmonised
+      >[1])
+    ).toThrow(
+      "abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; " +
+        "the table's rows with a taxon hold cell_abundance [cells/mL] (3 rows), side_scatter_rel [1] (2 rows), cell_abundance [cells/L] (1 rows))"
+    );
+    // Two units of one parameter: both in the message, with the way to choose.
+    expect(() =>
+      pivotHarmonised(rows, { abundance: { parameter: 'cell_abundance' }, environment: ['TEMP'] })
+    ).toThrow(
+      'abundance "cell_abundance" has values in 2 units: cells/mL (3 rows), cells/L (1 rows); ' +
+        "choose one with { parameter: 'cell_abundance', unit: 'cells/mL' } — values in different units are never added"
+    );
+    // A parameter or a unit the table does not have.
+    expect(() =>
+      pivotHarmonised(rows, { abundance: { parameter: 'abundance' }, environment: ['TEMP'] })
+    ).toThrow(
+      expect.objectContaining({
+        code: 'not-present',
+        message:
+          'abundance "abundance": no rows with a taxon of abundance in the table; the table\'s rows with a taxon hold ' +
+          'cell_abundance [cells/mL] (3 rows), side_scatter_rel [1] (2 rows), cell_abundance [cells/L] (1 rows)'
+      })
+    );
+    expect(() =>
+      pivotHarmonised(rows, {
+        abundance: { parameter: 'cell_abundance', unit: 'cells/mL' },
+        environment: [{ parameter: 'TEMP', unit: 'K' }]
+      })
+    ).toThrow(
+      'parameter "TEMP": no rows without a taxon of TEMP [K] kept (left out of all quantities asked for: ' +
+        "3 rows in another unit); the table's rows without a taxon hold beads_value [no unit] (2 rows), TEMP [degC] (2 rows)"
+    );
+  });
+
   test('no quantity, no pivot: the parameters must be named', () => {
     const rows = toArrow(cytometry());
     expect(() =>
