@@ -71,9 +71,9 @@ async function timeDuckDB(con, files, outDir) {
   return { seconds: Number(process.hrtime.bigint() - t0) / 1e9, rows };
 }
 
-function timeOurs(files, outDir) {
+async function timeOurs(files, outDir) {
   const t0 = process.hrtime.bigint();
-  const report = convertFiles(files, outDir, { formats: ['parquet'] });
+  const report = await convertFiles(files, outDir, { formats: ['parquet'] });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   if (report.totals.filesFailed)
     throw new Error('conversion failed: ' + JSON.stringify(report.files.filter(f => !f.ok)));
@@ -122,7 +122,7 @@ async function main() {
     for (let i = 0; i < repeat + 1; i++) {
       const dOut = fs.mkdtempSync(path.join(tmp, 'duck-'));
       const d = await timeDuckDB(con, files, dOut);
-      const o = timeOurs(files, path.join(fs.mkdtempSync(path.join(tmp, 'ours-')), 'out'));
+      const o = await timeOurs(files, path.join(fs.mkdtempSync(path.join(tmp, 'ours-')), 'out'));
       const rd = timeOursReadOnly(files);
       if (i === 0) continue; // warm-up
       if (!best.read || rd.seconds < best.read.seconds) best.read = rd;

@@ -32,6 +32,11 @@ export function harmonisedCatalog(): HarmonisedCatalog {
 
 export const OMI_SITE = 'gravelines-canal-amenee';
 export const OMI_PARAMETERS = ['TEMP', 'PSAL', 'NH4', 'CHLA'];
+/** The pivot's quantities, explicit: phytoplankton cells per litre, the four variables. */
+export const OMI_PIVOT = {
+  abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
+  environment: OMI_PARAMETERS
+};
 const OMI_TAXA = ['Guinardia delicatula', 'Paralia sulcata', 'Chaetoceros', 'Cryptophyceae'];
 /** A small OMI of the workshop: four parameters and four taxa at Gravelines. */
 export const OMI_QUERY =
@@ -41,7 +46,7 @@ export const OMI_QUERY =
 /** NEO kernel code that runs {@link OMI_QUERY}'s OMI, prints its numbers as JSON and shows its table. */
 export const OMI_CELL = [
   `const long = await neo.sql(\`${OMI_QUERY}\`);`,
-  `const pivot = neo.pivot(long, { parameters: ${JSON.stringify(OMI_PARAMETERS)} });`,
+  `const pivot = neo.pivot(long, ${JSON.stringify(OMI_PIVOT)});`,
   'const omi = neo.omi(pivot);',
   'const params = neo.nicheParams(omi);',
   'console.log(JSON.stringify({ species: params.species, omi: Array.from(params.omi) }));',
@@ -61,7 +66,7 @@ export async function referenceNicheParameters(): Promise<{ species: string[]; o
       files: catalog.parquetFiles.map(f => path.join(HARMONISED, f.path))
     });
     const { table } = await engine.query(OMI_QUERY);
-    const pivot = niche.pivotHarmonised(table, { parameters: OMI_PARAMETERS });
+    const pivot = niche.pivotHarmonised(table, OMI_PIVOT);
     const pca = niche.environmentalPca(pivot.environment, { nf: OMI_PARAMETERS.length });
     const params = niche.nicheParameters(niche.omiAnalysis(pca, pivot.abundance));
     return { species: [...params.species], omi: Array.from(params.omi as Float64Array) };

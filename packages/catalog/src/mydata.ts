@@ -193,9 +193,11 @@ export async function addToMyData(
   progress(0.75, 'Writing Parquet partitions');
   const next = `v${Date.now().toString(36)}`;
   const parts: [string, Uint8Array][] = [];
-  const assembled = assembleHarmonised(read, {
+  const assembled = await assembleHarmonised(read, {
     formats: ['parquet'],
-    write: (path, bytes) => parts.push([path, bytes])
+    write: (path, bytes) => {
+      parts.push([path, bytes]);
+    }
   });
   const catalog: Catalog = {
     ...assembled,

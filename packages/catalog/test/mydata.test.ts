@@ -154,7 +154,7 @@ describe('add to my data', () => {
     await expect(
       addToMyData(store, 'my-data', [retrieved('filter.json', filter, 'x')])
     ).rejects.toThrow(
-      /^The ingestion readers cannot read filter\.json: filter\.json, line 1: expected one of/
+      /^The ingestion readers cannot read filter\.json: filter\.json, line 1: expected a data table, one of: .*, found a JSON document: an object with key\(s\) "parameters", "station"/
     );
     expect(listing(path.join(root, 'my-data'))).toEqual(before);
 

@@ -28,7 +28,7 @@ const SHARED = path.resolve(__dirname, '../../../../shared/data');
 let source: SharedDataSource;
 let catalog: Catalog;
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!fs.existsSync(SHARED)) {
     throw new Error(
       `The shared data is missing: expected ${SHARED} (../shared beside the repository)`
@@ -43,7 +43,7 @@ beforeAll(() => {
     });
   walk(SHARED);
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-catalog-'));
-  const report = convertFiles(files.sort(), path.join(out, 'harmonised'), { formats: [] });
+  const report = await convertFiles(files.sort(), path.join(out, 'harmonised'), { formats: [] });
   catalog = report.catalog!;
   fs.rmSync(out, { recursive: true, force: true });
   source = new SharedDataSource({

@@ -10,4 +10,6 @@ try {
   }
   throw e;
 }
-process.exitCode = cli.main(process.argv.slice(2));
+cli.main(process.argv.slice(2)).then(code => {
+  process.exitCode = code;
+});

@@ -7,7 +7,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
-import { generateSynthetic } from '@odatis-vre/sno';
+import {
+  DEFAULT_SITE_REGISTER,
+  SOMLIT_SITES,
+  checkCsvMapping,
+  generateSynthetic,
+  invariantHolds,
+  parseCsvMapping,
+  parseSiteRegister,
+  type CsvMapping,
+  type ReadOptions
+} from '@odatis-vre/sno';
 import {
   convertFiles,
   formatFileResult,
@@ -20,16 +30,28 @@ export const USAGE = `odatis-vre — harmonise SNO observation exports
 Usage:
   odatis-vre convert <files or directories…> --out <dir> [options]
       Convert native exports (PHYTOBS Pelagos, Quadrige/REPHY/SEANOE, SOMLIT, COAST-HF; gzip ok;
-      format recognised from content) into <dir>: hive-partitioned Parquet
+      format recognised from content) and ERDDAP tabledap responses into <dir>: hive-partitioned Parquet
       (parquet/sno=/site=/year=), observations.arrow, catalog.json and report.json.
       The output directory is replaced atomically; sources are never modified.
       --strict            write nothing if any file fails
       --format <list>     parquet,arrow (default both)
       --json              print the report as JSON instead of text
       --quiet             no progress bar
-  odatis-vre check <files or directories…>
+      --site-register <file.json>
+                          stations of this deployment, added to the built-in register: a JSON
+                          array of {siteId, name, latitude, longitude, aliases, somlitId?}
+      --mapping <file.json>
+                          read files that are no native SNO export as CSV tables through this
+                          column mapping (see packages/sno/README.md), or give it as flags:
+      --map-sno <SNO> --map-time <col> [--map-time-format iso|yyyy-mm-dd|dd/mm/yyyy]
+      [--map-time-of-day <col>] --map-station <col> | --map-station-name <name>
+      [--map-depth <col>] [--map-lat <col>] [--map-lon <col>] [--map-sample <col>]
+      --map-value <col>=<PARAMETER>[:<unit>] (repeat) [--map-ignore <col>] (repeat)
+      [--map-missing <text>] (repeat) [--map-dataset <id>] [--map-decimal-comma]
+      ERDDAP tabledap responses (.csv with its units line, .csvp, .parquet) need no mapping.
+  odatis-vre check <files or directories…> [--site-register <file.json>] [--mapping …]
       Read and report (format, rows, values, rejections) without writing anything.
-  odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 12] [--convert]
+  odatis-vre synth --out <dir> [--seed N] [--years 1998-2022] [--sites 1-12] [--convert]
       Write the synthetic ground-truth dataset (SOMLIT-layout hydrology, PHYTOBS-layout counts,
       truth.json); --convert also converts it into <dir>/converted.
   odatis-vre help
@@ -54,11 +76,96 @@ export function expandInputs(inputs: string[]): string[] {
   return out;
 }
 
+/** Options shared by convert and check: what the readers are given. */
+const READ_OPTIONS = {
+  'site-register': { type: 'string' },
+  mapping: { type: 'string' },
+  'map-sno': { type: 'string' },
+  'map-dataset': { type: 'string' },
+  'map-time': { type: 'string' },
+  'map-time-format': { type: 'string' },
+  'map-time-of-day': { type: 'string' },
+  'map-station': { type: 'string' },
+  'map-station-name': { type: 'string' },
+  'map-depth': { type: 'string' },
+  'map-lat': { type: 'string' },
+  'map-lon': { type: 'string' },
+  'map-sample': { type: 'string' },
+  'map-value': { type: 'string', multiple: true },
+  'map-ignore': { type: 'string', multiple: true },
+  'map-missing': { type: 'string', multiple: true },
+  'map-decimal-comma': { type: 'boolean' }
+} as const;
+
+type ReadFlags = {
+  [K in keyof typeof READ_OPTIONS]?: (typeof READ_OPTIONS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof READ_OPTIONS)[K]['type'] extends 'boolean'
+      ? boolean
+      : string;
+};
+
+/** What the readers are given, from the command's options (bad files or flags throw, located). */
+function readOptions(values: ReadFlags): ReadOptions {
+  const options: ReadOptions = {};
+  const register = values['site-register'];
+  if (register) {
+    const stations = parseSiteRegister(register, fs.readFileSync(register, 'utf8'));
+    options.sites = DEFAULT_SITE_REGISTER.withStations(stations);
+  }
+  const flags = Object.keys(values).filter(k => k.startsWith('map-'));
+  if (values.mapping && flags.length)
+    throw new Error(
+      `give the mapping as a file (--mapping) or as flags (${flags.map(f => `--${f}`).join(', ')}), not both`
+    );
+  if (values.mapping)
+    options.mapping = parseCsvMapping(values.mapping, fs.readFileSync(values.mapping, 'utf8'));
+  else if (flags.length) options.mapping = mappingFromFlags(values);
+  return options;
+}
+
+/** The mapping the --map-* flags describe; --map-value is "<column>=<PARAMETER>[:<unit>]". */
+function mappingFromFlags(v: ReadFlags): CsvMapping {
+  const values: CsvMapping['values'] = {};
+  for (const spec of v['map-value'] ?? []) {
+    const m = /^(.+?)=([^:]+)(?::(.+))?$/.exec(spec);
+    if (!m)
+      throw new Error(
+        `--map-value expects <column>=<PARAMETER>[:<unit>], e.g. temp=TEMP:degC; found "${spec}"`
+      );
+    values[m[1]] = { parameter: m[2], ...(m[3] ? { unit: m[3] } : {}) };
+  }
+  const optional = <T>(key: string, value: T | undefined) =>
+    value === undefined ? {} : { [key]: value };
+  return checkCsvMapping('the --map-* flags', {
+    ...optional('sno', v['map-sno']),
+    ...optional('dataset', v['map-dataset']),
+    ...optional('time', v['map-time']),
+    ...optional('timeFormat', v['map-time-format']),
+    ...optional('timeOfDay', v['map-time-of-day']),
+    ...optional('station', v['map-station']),
+    ...optional('stationName', v['map-station-name']),
+    ...optional('depth', v['map-depth']),
+    ...optional('latitude', v['map-lat']),
+    ...optional('longitude', v['map-lon']),
+    ...optional('sample', v['map-sample']),
+    ...optional('ignore', v['map-ignore']),
+    ...optional('missing', v['map-missing']),
+    ...optional('decimalComma', v['map-decimal-comma']),
+    values
+  });
+}
+
+/** True when a file read has cells its reader did not account for (a reader defect, said loudly). */
+const unaccounted = (files: ConvertReport['files']): boolean =>
+  files.some(f => f.ok && !invariantHolds(f.report!));
+
 function printReport(report: ConvertReport, json: boolean, log: (s: string) => void): void {
   if (json) {
     log(JSON.stringify({ ...report, catalog: undefined }, null, 1));
     return;
   }
+  for (const s of report.sweptStaging) log(`swept ${s}`);
   for (const f of report.files) log(formatFileResult(f));
   const t = report.totals;
   log(
@@ -70,11 +177,42 @@ function printReport(report: ConvertReport, json: boolean, log: (s: string) => v
   );
 }
 
-function convertCommand(
+/** A conversion stopped by a signal. */
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}
+
+/**
+ * Run `work` so that SIGINT or SIGTERM stops it cleanly: the signal aborts it (it removes its staging
+ * folder and rejects with Interrupted); a second signal ends the process at once.
+ */
+async function interruptible<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  err: (s: string) => void
+): Promise<T> {
+  const controller = new AbortController();
+  const stop = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(signal === 'SIGINT' ? 130 : 143);
+    err(`\n${signal}: stopping — nothing will be written, the partial output is removed`);
+    controller.abort(new Interrupted(signal));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+async function convertCommand(
   argv: string[],
   log: (s: string) => void,
   err: (s: string) => void
-): number {
+): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -83,7 +221,8 @@ function convertCommand(
       strict: { type: 'boolean', default: false },
       format: { type: 'string' },
       json: { type: 'boolean', default: false },
-      quiet: { type: 'boolean', default: false }
+      quiet: { type: 'boolean', default: false },
+      ...READ_OPTIONS
     }
   });
   if (!values.out || positionals.length === 0) {
@@ -110,47 +249,71 @@ function convertCommand(
   bar?.start(100, 0, { phase: 'read ', file: '' });
   let report: ConvertReport;
   try {
-    report = convertFiles(files, values.out, {
-      strict: values.strict,
-      formats: formats as ('parquet' | 'arrow')[],
-      onProgress: p => {
-        if (!bar) return;
-        const pct =
-          p.phase === 'read'
-            ? (70 * p.bytesDone) / Math.max(1, p.bytesTotal)
-            : p.phase === 'write'
-              ? 70 + (30 * p.filesDone) / Math.max(1, p.filesTotal)
-              : 100;
-        bar.update(Math.round(pct), {
-          phase: p.phase === 'read' ? 'read ' : p.phase,
-          file: p.file ?? ''
-        });
-      }
-    });
+    const read = readOptions(values);
+    const out = values.out;
+    report = await interruptible(
+      signal =>
+        convertFiles(files, out, {
+          strict: values.strict,
+          read,
+          signal,
+          formats: formats as ('parquet' | 'arrow')[],
+          onProgress: p => {
+            if (!bar) return;
+            const pct =
+              p.phase === 'read'
+                ? (70 * p.bytesDone) / Math.max(1, p.bytesTotal)
+                : p.phase === 'write'
+                  ? 70 + (30 * p.filesDone) / Math.max(1, p.filesTotal)
+                  : 100;
+            bar.update(Math.round(pct), {
+              phase: p.phase === 'read' ? 'read ' : p.phase,
+              file: p.file ?? ''
+            });
+          }
+        }),
+      err
+    );
   } catch (e) {
     bar?.stop();
+    if (e instanceof Interrupted) {
+      err(`convert ${e.message}: nothing written, the staging folder removed.`);
+      return e.signal === 'SIGINT' ? 130 : 143;
+    }
     err(`convert failed, nothing written: ${(e as Error).message}`);
     return 1;
   }
   bar?.stop();
   printReport(report, values.json, log);
-  return report.totals.filesFailed > 0 || !report.written ? 1 : 0;
+  return report.totals.filesFailed > 0 || !report.written || unaccounted(report.files) ? 1 : 0;
 }
 
-function checkCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true, options: {} });
+async function checkCommand(
+  argv: string[],
+  log: (s: string) => void,
+  err: (s: string) => void
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: READ_OPTIONS
+  });
   if (!positionals.length) {
     err('check: give files or directories\n\n' + USAGE);
     return 2;
   }
-  const results = readFiles(expandInputs(positionals));
+  const results = await readFiles(expandInputs(positionals), { read: readOptions(values) });
   for (const f of results) log(formatFileResult(f));
   const failed = results.filter(f => !f.ok).length;
   log(`\n${results.length} file(s), ${failed} failed. Nothing written.`);
-  return failed ? 1 : 0;
+  return failed || unaccounted(results) ? 1 : 0;
 }
 
-function synthCommand(argv: string[], log: (s: string) => void, err: (s: string) => void): number {
+async function synthCommand(
+  argv: string[],
+  log: (s: string) => void,
+  err: (s: string) => void
+): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -167,18 +330,23 @@ function synthCommand(argv: string[], log: (s: string) => void, err: (s: string)
   }
   const seed = Number(values.seed);
   const m = /^(\d{4})-(\d{4})$/.exec(values.years ?? '');
-  if (!Number.isInteger(seed) || !m) {
-    err(
-      `synth: --seed expects an integer and --years a range like 1998-2022; found "${values.seed}", "${values.years}"`
-    );
+  const sites = values.sites === undefined ? SOMLIT_SITES.length : Number(values.sites);
+  const usage = (problem: string): number => {
+    err(`synth: ${problem}\n\n${USAGE}`);
     return 2;
-  }
-  const ds = generateSynthetic({
-    seed,
-    firstYear: +m[1],
-    lastYear: +m[2],
-    siteCount: values.sites ? Number(values.sites) : undefined
-  });
+  };
+  if (!/^-?\d+$/.test(values.seed ?? '') || !Number.isSafeInteger(seed))
+    return usage(`--seed expects an integer; found "${values.seed}"`);
+  if (!m) return usage(`--years expects a range like 1998-2022; found "${values.years}"`);
+  if (+m[1] > +m[2])
+    return usage(`--years runs backwards (${m[1]} after ${m[2]}); give the first year first`);
+  if (+m[1] < 1900 || +m[2] > 2100)
+    return usage(`--years expects years between 1900 and 2100; found ${values.years}`);
+  if (!/^\d+$/.test(values.sites ?? '12') || sites < 1 || sites > SOMLIT_SITES.length)
+    return usage(
+      `--sites expects a whole number of SOMLIT sites from 1 to ${SOMLIT_SITES.length}; found "${values.sites}"`
+    );
+  const ds = generateSynthetic({ seed, firstYear: +m[1], lastYear: +m[2], siteCount: sites });
   const dir = values.out;
   const native = path.join(dir, 'native');
   fs.mkdirSync(native, { recursive: true });
@@ -189,7 +357,7 @@ function synthCommand(argv: string[], log: (s: string) => void, err: (s: string)
     `Wrote ${ds.files.length} native files (${values_} values) to ${native} and truth.json (seed ${seed}).`
   );
   if (values.convert) {
-    const report = convertFiles(
+    const report = await convertFiles(
       ds.files.map(f => path.join(native, f.name)),
       path.join(dir, 'converted')
     );
@@ -199,21 +367,21 @@ function synthCommand(argv: string[], log: (s: string) => void, err: (s: string)
   return 0;
 }
 
-/** Run the CLI; returns the exit code. */
-export function main(
+/** Run the CLI; resolves to the exit code. */
+export async function main(
   argv: string[],
   log = (s: string) => console.log(s),
   err = (s: string) => console.error(s)
-): number {
+): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
       case 'convert':
-        return convertCommand(rest, log, err);
+        return await convertCommand(rest, log, err);
       case 'synth':
-        return synthCommand(rest, log, err);
+        return await synthCommand(rest, log, err);
       case 'check':
-        return checkCommand(rest, log, err);
+        return await checkCommand(rest, log, err);
       case undefined:
       case 'help':
       case '--help':

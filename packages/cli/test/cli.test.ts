@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { mappedCsvFixture, rephyFixture } from '@odatis-vre/sno/testing';
 
 const repoRoot = path.resolve(__dirname, '../../..');
 const bin = path.resolve(__dirname, '../bin/odatis-vre.js');
@@ -104,4 +105,107 @@ test('synth writes native files and truth.json; --convert converts them; same se
       fs.readFileSync(path.join(b, 'native', f)).equals(fs.readFileSync(path.join(a, 'native', f)))
     ).toBe(true);
   }
+});
+
+test('--site-register: a deployment station is found; without it, the station is named as unknown', () => {
+  const dir = tmp();
+  const f = rephyFixture(4, 2);
+  const src = path.join(dir, f.name);
+  fs.writeFileSync(src, f.bytes);
+  const without = run('check', src);
+  expect(without.code).toBe(0);
+  expect(without.stdout).toContain(
+    'unknown station "Antifer ponton pétrolier" (line 2, 12 record(s)), not in the site register: ' +
+      'written as site "antifer-ponton-petrolier" with the file\'s coordinates'
+  );
+  const register = path.join(dir, 'sites.json');
+  fs.writeFileSync(
+    register,
+    JSON.stringify([
+      {
+        siteId: 'antifer',
+        name: 'Antifer',
+        latitude: 49.67,
+        longitude: 0.13,
+        aliases: ['Antifer ponton pétrolier']
+      }
+    ])
+  );
+  const out = path.join(dir, 'out');
+  const r = run('convert', src, '--out', out, '--site-register', register, '--quiet');
+  expect(r.code).toBe(0);
+  expect(r.stdout).not.toContain('unknown station');
+  const cat = JSON.parse(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8'));
+  expect(cat.sites.map((s: { siteId: string }) => s.siteId)).toEqual(['antifer']);
+  fs.writeFileSync(register, '[{"siteId": "Antifer"}]');
+  const bad = run('convert', src, '--out', path.join(dir, 'out2'), '--site-register', register);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain(
+    'sites.json, column "sites[0].siteId": expected an id in lower case'
+  );
+});
+
+test('a CSV read through a mapping given as flags or as a file; a JSON file is said to be JSON', () => {
+  const dir = tmp();
+  const { file, mapping } = mappedCsvFixture(2, 6);
+  const src = path.join(dir, file.name);
+  fs.writeFileSync(src, file.bytes);
+  fs.writeFileSync(path.join(dir, 'filter.json'), '{"station": "Point B", "fields": ["TEMP"]}');
+  const flags = [
+    ...['--map-sno', 'SEANOE', '--map-dataset', 'SEANOE-demo-hydro', '--map-decimal-comma'],
+    ...['--map-time', 'date', '--map-time-format', 'dd/mm/yyyy', '--map-time-of-day', 'heure'],
+    ...[
+      '--map-station',
+      'lieu',
+      '--map-depth',
+      'prof',
+      '--map-missing',
+      'NA',
+      '--map-ignore',
+      'remarque'
+    ],
+    ...['--map-value', 'temperature=TEMP:°C', '--map-value', 'salinite=PSAL']
+  ];
+  const out = path.join(dir, 'out');
+  const r = run('convert', src, path.join(dir, 'filter.json'), '--out', out, '--quiet', ...flags);
+  const missing = (new TextDecoder().decode(file.bytes).match(/;NA;/g) ?? []).length;
+  const read = file.expected.length + missing;
+  expect(r.stdout).toContain(
+    `✓ ${file.name} [mapped-csv, SEANOE-demo-hydro, utf-8]: 6 rows read, ${read} values read, ${file.expected.length} written, ${missing} missing-coded, 0 rejected`
+  );
+  expect(r.stdout).toContain(
+    '✗ filter.json, line 1: expected a data table, one of: PHYTOBS Pelagos wide export;'
+  );
+  expect(r.stdout).toContain('found a JSON document: an object with key(s) "station", "fields"');
+  expect(r.code).toBe(1); // one file failed
+  const cat = JSON.parse(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8'));
+  expect(cat.datasets[0].sourceFiles[0].mapping).toMatchObject({
+    sno: 'SEANOE',
+    values: { temperature: { parameter: 'TEMP', unit: '°C' }, salinite: { parameter: 'PSAL' } }
+  });
+
+  const mappingFile = path.join(dir, 'mapping.json');
+  fs.writeFileSync(mappingFile, JSON.stringify(mapping));
+  const viaFile = run('check', src, '--mapping', mappingFile);
+  expect(viaFile.code).toBe(0);
+  expect(viaFile.stdout).toContain(`${file.expected.length} written`);
+  const both = run('check', src, '--mapping', mappingFile, '--map-sno', 'X');
+  expect(both.code).toBe(2);
+  expect(both.stderr).toContain(
+    'give the mapping as a file (--mapping) or as flags (--map-sno), not both'
+  );
+  const bad = run(
+    'check',
+    src,
+    '--map-sno',
+    'X',
+    '--map-time',
+    'date',
+    '--map-station',
+    'lieu',
+    '--map-value',
+    'temperature'
+  );
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('--map-value expects <column>=<PARAMETER>[:<unit>]');
 });

@@ -19,6 +19,8 @@ export interface CatalogSourceFile {
   rowsRead: number;
   valuesWritten: number;
   valuesRejected: number;
+  /** The column mapping a CSV was read through, as given (absent for formats read as published). */
+  mapping?: Record<string, unknown>;
 }
 
 export interface DatasetInput {

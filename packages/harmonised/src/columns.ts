@@ -44,7 +44,9 @@ export const COLUMN_DOCS = {
     'Taxon name as written by the producer (Pelagos taxon_user row; the Val_* column name for cytometry).',
   taxon_qualifier:
     'Stage, form, sex or size class distinguishing columns of the same taxon (e.g. "form: <=20µm").',
-  method: 'Analytical method as written in the source, when given.'
+  method: 'Analytical method as written in the source, when given.',
+  time_flag:
+    'Null when the time of day is as the source wrote it; "date-only" when the source gives no time (time is midnight UTC of the sampling day); "hour-uncertain-12h" when the file\'s hours look like a 12-hour clock that lost its AM/PM (the hour may be 12 h early). Never pair samples by the hour of a flagged time.'
 } as const;
 
 export type ColumnName = keyof typeof COLUMN_DOCS;
@@ -105,7 +107,8 @@ export const COLUMN_KINDS: Readonly<Record<ColumnName, ColumnKind>> = {
   source_column_index: 'int32',
   taxon_user: 'text',
   taxon_qualifier: 'text',
-  method: 'text'
+  method: 'text',
+  time_flag: 'text'
 };
 
 /** Columns that always hold a value; every other column may be null. */
@@ -147,4 +150,15 @@ export interface Observation {
   taxon_user: string | null;
   taxon_qualifier: string | null;
   method: string | null;
+  time_flag: TimeFlag | null;
 }
+
+/** Values of `time_flag`: why the hour of a time cannot be trusted (see COLUMN_DOCS.time_flag). */
+export const TIME_FLAGS = {
+  /** The source gives no time of day: `time` is midnight UTC of the sampling day. */
+  dateOnly: 'date-only',
+  /** The file's hours look like a 12-hour clock without AM/PM: the hour may be 12 h early. */
+  hourUncertain12h: 'hour-uncertain-12h'
+} as const;
+
+export type TimeFlag = (typeof TIME_FLAGS)[keyof typeof TIME_FLAGS];

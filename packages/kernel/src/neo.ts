@@ -142,11 +142,15 @@ export const NEO_DOCS: Record<string, Doc> = {
       'and `citationTable`.'
   },
   'neo.pivot': {
-    signature: 'neo.pivot(table: Table, options?: PivotOptions): NicheInput',
+    signature: 'neo.pivot(table: Table, options: PivotOptions): NicheInput',
     doc:
       'Pivots the harmonised long table into the samples × taxa (`abundance`) and samples × variables ' +
-      '(`environment`) tables of a niche analysis. A sample is (site_id, time, depth). Options: ' +
-      '`parameters`, `taxa`, `acceptedQuality`, `keepSamplesWithoutTaxa`. `dropped` counts what was left out.'
+      '(`environment`) tables of a niche analysis. What is counted is explicit: `abundance: { parameter, ' +
+      "unit }` (e.g. `{ parameter: 'cell_abundance', unit: 'cells/L' }`) is summed per taxon, `environment` " +
+      "lists the variables (codes, or `{ parameter, unit }`, e.g. `['TEMP', 'PSAL']`). Other parameters are " +
+      'never read; a parameter in several units without a chosen unit is an error that lists them. A sample ' +
+      "is (site_id, time, depth), or its UTC date with `pairBy: 'day'`. Options: `taxa`, `acceptedQuality`, " +
+      '`keepSamplesWithoutTaxa`. `units` gives the unit of each column, `dropped` counts what was left out.'
   },
   'neo.pca': {
     signature: 'neo.pca(environment: DataTable, options?: { nf?: number }): PcaResult',

@@ -20,6 +20,11 @@ import type { ExecuteOutcome, KernelOutput } from '../src/protocol';
 
 const GRAVELINES = path.resolve(__dirname, '../../../../shared/data/gravelines');
 const SITE = 'gravelines-canal-amenee';
+/** The pivot's quantities, explicit: phytoplankton cells per litre, four variables. */
+const PIVOT = {
+  abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
+  environment: ['TEMP', 'PSAL', 'NH4', 'CHLA']
+};
 
 let root: string;
 let engine: QueryEngine;
@@ -31,7 +36,7 @@ let count = 0;
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-kernel-'));
-  convertFiles(
+  await convertFiles(
     fs.readdirSync(GRAVELINES).map(f => path.join(GRAVELINES, f)),
     path.join(root, 'shared', 'harmonised')
   );
@@ -252,13 +257,13 @@ test('an OMI on a small pivot gives the numbers of @odatis-vre/niche', async () 
   const data = await ok(
     [
       `const long = await neo.sql(\`${query}\`);`,
-      'const pivot = neo.pivot(long, { parameters: ["TEMP", "PSAL", "NH4", "CHLA"] });',
+      `const pivot = neo.pivot(long, ${JSON.stringify(PIVOT)});`,
       'const omi = neo.omi(pivot);',
       'neo.nicheParams(omi)'
     ].join('\n')
   );
   const { table } = await engine.query(query);
-  const pivot = pivotHarmonised(table as Table, { parameters: ['TEMP', 'PSAL', 'NH4', 'CHLA'] });
+  const pivot = pivotHarmonised(table as Table, PIVOT);
   const omi = omiAnalysis(environmentalPca(pivot.environment, { nf: 4 }), pivot.abundance);
   const params = nicheParameters(omi);
   const kernelOmi = (await ok('Array.from(neo.nicheParams(omi).omi)'))['text/plain'];
@@ -272,6 +277,40 @@ test('an OMI on a small pivot gives the numbers of @odatis-vre/niche', async () 
   const plot = await ok('neo.plot.omi(omi)');
   const spec = plot[VEGALITE_MIME] as { layer: { data: { values: { species?: string }[] } }[] };
   expect(spec.layer[2].data.values.map(v => v.species)).toEqual([...params.species]);
+});
+
+test('neo.pivot takes its quantities explicitly; when they are missing or ambiguous it lists what is there', async () => {
+  await ok(
+    `const gravelines = await neo.sql("SELECT * FROM harmonised WHERE site_id = '${SITE}'");`
+  );
+  const { table: counted } = await engine.query(
+    `SELECT count(*)::INTEGER AS n FROM harmonised WHERE site_id = '${SITE}' AND taxon IS NOT NULL`
+  );
+  const taxonRows = Number(counted.getChild('n')!.get(0));
+  const none = await fails('neo.pivot(gravelines, { environment: ["TEMP"] })');
+  expect(none.ename).toBe('NicheInputError');
+  expect(none.evalue).toBe(
+    "pivotHarmonised: abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; " +
+      `the table's rows with a taxon hold cell_abundance [cells/L] (${taxonRows} rows))`
+  );
+  // Turbidity is published in two units at Gravelines: never averaged together.
+  const turbidity = await fails(
+    'neo.pivot(gravelines, { abundance: { parameter: "cell_abundance", unit: "cells/L" }, environment: ["TEMP", "TURB"] })'
+  );
+  expect(turbidity.evalue).toMatch(
+    /^parameter "TURB" has values in 2 units: (NTU \(\d+ rows\), FNU \(\d+ rows\)|FNU \(\d+ rows\), NTU \(\d+ rows\)); choose one with \{ parameter: 'TURB', unit: '(NTU|FNU)' \}/
+  );
+  const chosen = await ok(
+    [
+      'const p = neo.pivot(gravelines, {',
+      '  abundance: { parameter: "cell_abundance", unit: "cells/L" },',
+      '  environment: ["TEMP", { parameter: "TURB", unit: "NTU" }],',
+      '  keepSamplesWithoutTaxa: true',
+      '});',
+      'JSON.stringify(p.units)'
+    ].join('\n')
+  );
+  expect(chosen['text/plain']).toBe('{"abundance":"cells/L","environment":["degC","NTU"]}');
 });
 
 test('neo.plot specs are drawn by the Vega-Lite renderer, with JSON-safe data', async () => {

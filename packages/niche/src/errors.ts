@@ -34,4 +34,6 @@ export type NicheInputErrorCode =
   | 'shape'
   | 'empty'
   | 'degenerate'
-  | 'bad-argument';
+  | 'bad-argument'
+  | 'mixed-units'
+  | 'not-present';

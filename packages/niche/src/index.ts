@@ -42,7 +42,7 @@ export type {
   CentroidTrend
 } from './trend';
 export { pivotHarmonised, PIVOT_COLUMNS } from './pivot';
-export type { NicheInput, PivotOptions } from './pivot';
+export type { NicheInput, PivotOptions, PivotQuantity } from './pivot';
 export { simulateGaussianCommunity } from './simulate';
 export type { GaussianCommunity, GaussianCommunityOptions } from './simulate';
 export { SeededRandom } from './random';

@@ -4,8 +4,8 @@ import { NicheInputError } from './errors';
 import { DataTable, makeTable } from './table';
 
 /**
- * Columns of the harmonised long format (`@odatis-vre/harmonised`) that the pivot reads. Other columns
- * (site_name, latitude, longitude, aphia_id, unit, source_*) are carried in the source table and ignored here.
+ * Columns of the harmonised long format (`@odatis-vre/harmonised`) that the pivot needs; it also reads
+ * `time_flag` when the table has it. Other columns are carried in the source table and ignored here.
  */
 export const PIVOT_COLUMNS = [
   'site_id',
@@ -14,14 +14,33 @@ export const PIVOT_COLUMNS = [
   'parameter',
   'taxon',
   'value',
-  'quality'
+  'quality',
+  'unit'
 ] as const satisfies readonly ColumnName[];
 
+/** A quantity of the long format: a parameter code, and the unit its values must be in. */
+export interface PivotQuantity {
+  parameter: string;
+  /**
+   * The unit to keep (rows of the parameter in other units are left out and counted). Without it,
+   * the parameter's rows must all be in one unit: the pivot refuses to add or average across units.
+   */
+  unit?: string;
+}
+
 export interface PivotOptions {
+  /**
+   * What is counted per taxon, e.g. `{ parameter: 'cell_abundance', unit: 'cells/L' }`. Rows of other
+   * parameters (a cytometry scatter signal, a biomass) never enter the counts, even when they carry a taxon.
+   */
+  abundance: PivotQuantity;
+  /**
+   * The environmental variables, in column order: a parameter code or `{ parameter, unit }`. Only these
+   * become columns of the environment (and only rows without a taxon).
+   */
+  environment: readonly (string | PivotQuantity)[];
   /** SeaDataNet L20 flags kept. Default: 0 no QC, 1 good, 2 probably good, 5 changed, 8 interpolated. */
   acceptedQuality?: readonly number[];
-  /** Environmental parameters (vocabulary codes) to keep, in this column order. Default: all, sorted. */
-  parameters?: readonly string[];
   /** Taxa to keep, in this column order. Default: all, sorted. */
   taxa?: readonly string[];
   /**
@@ -29,6 +48,13 @@ export interface PivotOptions {
    * a sample with nothing found reports no taxon line). Default false: such samples are dropped and counted.
    */
   keepSamplesWithoutTaxa?: boolean;
+  /**
+   * How rows pair into samples: by `instant` (site, time, depth; the default) or by `day` (site, UTC date,
+   * depth), as when counts and hydrology of one station come from two services. By instant, rows whose
+   * `time_flag` says their hour is not to be trusted are left out and counted: no sample is ever paired
+   * by an uncertain hour.
+   */
+  pairBy?: 'instant' | 'day';
 }
 
 /** Samples × species and samples × variables tables ready for {@link environmentalPca} and {@link omiAnalysis}. */
@@ -39,12 +65,18 @@ export interface NicheInput {
   abundance: DataTable;
   /** Mean of the accepted values of each parameter in each sample. */
   environment: DataTable;
+  /** The unit of each quantity: `abundance`, then each environmental parameter. */
+  units: { abundance: string | null; environment: (string | null)[] };
   /** What the pivot left out, so nothing disappears silently. */
   dropped: {
     /** Rows with a quality flag outside `acceptedQuality`. */
     rejectedQuality: number;
     /** Rows with a missing or non-finite value. */
     missingValue: number;
+    /** Rows of a requested parameter in another unit than the one asked for. */
+    otherUnit: number;
+    /** Rows left out because their hour is uncertain (`time_flag`) and samples pair by instant. */
+    uncertainTime: number;
     /** Samples with taxa but lacking one of the environmental parameters. */
     samplesMissingEnvironment: number;
     /** Samples with environment but no taxon row (no community sampled). */
@@ -85,15 +117,39 @@ function text(v: Cell): string | null {
 /**
  * Pivots the harmonised long format into the two wide tables of a niche analysis.
  *
- * - A sample is the key (site_id, time, depth); a missing depth is its own key value.
- * - Rows with a non-empty `taxon` are counts: summed per (sample, taxon).
- * - Other rows with a `parameter` are the environment: averaged per (sample, parameter).
+ * - Counts are the rows with a taxon and the `abundance` parameter, summed per (sample, taxon); the
+ *   environment is the rows without a taxon of the `environment` parameters, averaged per (sample, parameter).
+ *   Every other row is not asked for and is not read.
+ * - Each quantity is in one unit: the one asked for (other units left out and counted), or the only one
+ *   present; a parameter found in several units without a choice is an error, never a sum across units.
+ * - A sample is (site_id, time, depth), or (site_id, UTC date, depth) with `pairBy: 'day'`; a missing depth is
+ *   its own key value. Rows whose hour is uncertain (`time_flag`) never pair by instant.
  * - Rows with a missing value or a rejected quality flag are skipped (and counted in `dropped`).
  * - A sample is kept when it has at least one taxon row (or `keepSamplesWithoutTaxa`) and every
- *   environmental parameter; absent taxa in a kept sample count 0. Taxa left with no positive count are removed (listed in `dropped.absentTaxa`).
+ *   environmental parameter; absent taxa in a kept sample count 0. Taxa left with no positive count are removed
+ *   (listed in `dropped.absentTaxa`).
  */
-export function pivotHarmonised(table: Table, options: PivotOptions = {}): NicheInput {
+export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput {
+  const abundance = checkedQuantity(table, options?.abundance, 'abundance');
+  if (!Array.isArray(options.environment)) {
+    const found = presentQuantities(table, 'environment');
+    throw new NicheInputError(
+      'bad-argument',
+      `pivotHarmonised: give the environmental parameters (environment: ['TEMP', 'PSAL'] or { parameter, unit }); ` +
+        `the table's rows without a taxon hold ${found}`,
+      {
+        column: 'environment',
+        expected: "a list of parameter codes or { parameter, unit }, e.g. ['TEMP', 'PSAL']",
+        found: String(options.environment)
+      }
+    );
+  }
+  const environment = options.environment.map((q, k) =>
+    checkedQuantity(table, typeof q === 'string' ? { parameter: q } : q, `environment[${k}]`)
+  );
+  const variables = environment.map(q => q.parameter);
   const accepted = new Set(options.acceptedQuality ?? [0, 1, 2, 5, 8]);
+  const byDay = options.pairBy === 'day';
   const site = columnOf(table, 'site_id');
   const time = columnOf(table, 'time');
   const depth = columnOf(table, 'depth');
@@ -101,8 +157,12 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
   const taxon = columnOf(table, 'taxon');
   const value = columnOf(table, 'value');
   const quality = columnOf(table, 'quality');
-  const wantParams = options.parameters ? new Set(options.parameters) : null;
+  const unit = columnOf(table, 'unit');
+  // Tables written before the flag existed have no time_flag column: their hours are taken as written.
+  const timeFlag = table.getChild('time_flag') as { get(i: number): Cell } | null;
   const wantTaxa = options.taxa ? new Set(options.taxa) : null;
+  const wanted = new Map<string, PivotQuantity>(environment.map(q => [q.parameter, q]));
+  const units = new Map<string, Map<string | null, number>>();
 
   interface Sample {
     site: string;
@@ -113,52 +173,93 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
   }
   const samples = new Map<string, Sample>();
   const taxaSeen = new Set<string>();
-  const paramsSeen = new Set<string>();
-  let rejectedQuality = 0;
-  let missingValue = 0;
+  const dropped = { rejectedQuality: 0, missingValue: 0, otherUnit: 0, uncertainTime: 0 };
   for (let r = 0; r < table.numRows; r++) {
     const tx = text(taxon.get(r));
     const pa = text(parameter.get(r));
-    if (tx === null && pa === null) continue;
-    if (
-      tx !== null
-        ? wantTaxa !== null && !wantTaxa.has(tx)
-        : wantParams !== null && !wantParams.has(pa as string)
-    )
+    if (pa === null) continue;
+    const q = tx !== null ? (pa === abundance.parameter ? abundance : null) : wanted.get(pa);
+    if (!q || (tx !== null && wantTaxa !== null && !wantTaxa.has(tx))) continue;
+    const u = text(unit.get(r));
+    if (q.unit !== undefined && u !== q.unit) {
+      dropped.otherUnit++;
       continue;
-    const q = num(quality.get(r));
-    if (!accepted.has(q)) {
-      rejectedQuality++;
+    }
+    if (!accepted.has(num(quality.get(r)))) {
+      dropped.rejectedQuality++;
       continue;
     }
     const v = num(value.get(r));
     if (!Number.isFinite(v)) {
-      missingValue++;
+      dropped.missingValue++;
       continue;
     }
+    if (!byDay && timeFlag && text(timeFlag.get(r)) !== null) {
+      dropped.uncertainTime++;
+      continue;
+    }
+    const key = tx !== null ? ABUNDANCE : pa;
+    let seen = units.get(key);
+    if (!seen) units.set(key, (seen = new Map()));
+    seen.set(u, (seen.get(u) ?? 0) + 1);
+
     const s = text(site.get(r)) ?? '';
-    const t = num(time.get(r));
+    let t = num(time.get(r));
+    if (byDay && !Number.isNaN(t)) t -= ((t % DAY) + DAY) % DAY;
     const d = num(depth.get(r));
-    const key = `${s}|${Number.isNaN(t) ? 'NA' : new Date(t).toISOString()}|${Number.isNaN(d) ? 'NA' : d}`;
-    let smp = samples.get(key);
+    const sampleKey = `${s}|${Number.isNaN(t) ? 'NA' : new Date(t).toISOString()}|${Number.isNaN(d) ? 'NA' : d}`;
+    let smp = samples.get(sampleKey);
     if (!smp) {
       smp = { site: s, time: t, depth: d, counts: new Map(), env: new Map() };
-      samples.set(key, smp);
+      samples.set(sampleKey, smp);
     }
     if (tx !== null) {
       taxaSeen.add(tx);
       smp.counts.set(tx, (smp.counts.get(tx) ?? 0) + v);
     } else {
-      const name = pa as string;
-      paramsSeen.add(name);
-      const e = smp.env.get(name);
+      const e = smp.env.get(pa);
       if (e) {
         e.sum += v;
         e.n++;
-      } else smp.env.set(name, { sum: v, n: 1 });
+      } else smp.env.set(pa, { sum: v, n: 1 });
     }
   }
-  const variables = options.parameters ? [...options.parameters] : [...paramsSeen].sort();
+  const unitOf = (key: string, q: PivotQuantity, role: Role): string | null => {
+    const found = [...(units.get(key) ?? [])];
+    const label =
+      role === 'abundance' ? `abundance "${q.parameter}"` : `parameter "${q.parameter}"`;
+    if (found.length > 1) {
+      const list = found.map(([u, n]) => `${u ?? '(no unit)'} (${n} rows)`).join(', ');
+      throw new NicheInputError(
+        'mixed-units',
+        `${label} has values in ${found.length} units: ${list}; choose one with ` +
+          `{ parameter: '${q.parameter}', unit: '${found[0][0] ?? ''}' } — values in different units are never added`,
+        { table: HARMONISED_VIEW, column: 'unit', expected: `one unit for ${label}`, found: list }
+      );
+    }
+    if (found.length === 0) {
+      const wanted = q.unit !== undefined ? `${q.parameter} [${q.unit}]` : q.parameter;
+      const where = role === 'abundance' ? 'rows with a taxon' : 'rows without a taxon';
+      const left = leftOut(dropped);
+      throw new NicheInputError(
+        'not-present',
+        `${label}: no ${where} of ${wanted} ${left ? `kept (${left})` : 'in the table'}; ` +
+          `the table's ${where} hold ${presentQuantities(table, role)}` +
+          uncertainHint(dropped.uncertainTime),
+        {
+          table: HARMONISED_VIEW,
+          column: 'parameter',
+          expected: `${where} of ${wanted}`,
+          found: presentQuantities(table, role) + uncertainHint(dropped.uncertainTime)
+        }
+      );
+    }
+    return found[0][0];
+  };
+  const resultUnits = {
+    abundance: unitOf(ABUNDANCE, abundance, 'abundance'),
+    environment: environment.map(q => unitOf(q.parameter, q, 'environment'))
+  };
   let taxa = options.taxa ? [...options.taxa] : [...taxaSeen].sort();
   if (variables.length === 0 || taxa.length === 0) {
     throw new NicheInputError(
@@ -167,7 +268,9 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
       {
         table: HARMONISED_VIEW,
         expected: '≥ 1 taxon and ≥ 1 parameter',
-        found: `${taxa.length} taxa, ${variables.length} parameters`
+        found:
+          `${taxa.length} taxa, ${variables.length} parameters` +
+          uncertainHint(dropped.uncertainTime)
       }
     );
   }
@@ -196,7 +299,7 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
       {
         table: HARMONISED_VIEW,
         expected: '≥ 1 complete sample',
-        found: `0 of ${samples.size} samples`
+        found: `0 of ${samples.size} samples` + uncertainHint(dropped.uncertainTime)
       }
     );
   }
@@ -227,12 +330,82 @@ export function pivotHarmonised(table: Table, options: PivotOptions = {}): Niche
     },
     abundance: makeTable(y, n, taxa.length, rowNames, taxa),
     environment: makeTable(x, n, variables.length, rowNames, variables),
-    dropped: {
-      rejectedQuality,
-      missingValue,
-      samplesMissingEnvironment,
-      samplesWithoutTaxa,
-      absentTaxa
-    }
+    units: resultUnits,
+    dropped: { ...dropped, samplesMissingEnvironment, samplesWithoutTaxa, absentTaxa }
   };
+}
+
+const DAY = 86_400_000;
+/** Key of the abundance quantity among the environmental parameters' (no parameter code has it). */
+const ABUNDANCE = '\u0000abundance';
+
+function checkedQuantity(table: Table, q: PivotQuantity | undefined, where: string): PivotQuantity {
+  if (!q || typeof q.parameter !== 'string' || q.parameter === '') {
+    const role: Role = where === 'abundance' ? 'abundance' : 'environment';
+    const hint =
+      role === 'abundance'
+        ? "say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; the table's rows with a taxon hold"
+        : "the table's rows without a taxon hold";
+    throw new NicheInputError(
+      'bad-argument',
+      `pivotHarmonised: ${where} needs a parameter code (${hint} ${presentQuantities(table, role)})`,
+      {
+        column: where,
+        expected:
+          where === 'abundance'
+            ? "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)"
+            : 'a parameter code or { parameter, unit }',
+        found: JSON.stringify(q) ?? 'nothing'
+      }
+    );
+  }
+  return q;
+}
+
+/** The abundance is read from rows with a taxon, the environment from rows without one. */
+type Role = 'abundance' | 'environment';
+
+/**
+ * What the table holds for a role, to say in an error: each parameter with its unit and row count,
+ * most rows first, e.g. `cell_abundance [cells/L] (37417 rows), biovolume [um3/L] (80 rows)`.
+ */
+function presentQuantities(table: Table, role: Role): string {
+  const parameter = table.getChild('parameter');
+  const taxon = table.getChild('taxon');
+  const unit = table.getChild('unit');
+  if (!parameter || !taxon) return 'nothing readable (no parameter or taxon column)';
+  const counts = new Map<string, number>();
+  for (let r = 0; r < table.numRows; r++) {
+    const pa = text(parameter.get(r) as Cell);
+    if (pa === null || (text(taxon.get(r) as Cell) !== null) !== (role === 'abundance')) continue;
+    const u = unit ? text(unit.get(r) as Cell) : null;
+    const key = `${pa} [${u ?? 'no unit'}]`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  if (counts.size === 0) return 'no rows';
+  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const shown = sorted.slice(0, 12).map(([k, n]) => `${k} (${n} rows)`);
+  if (sorted.length > 12) shown.push(`… ${sorted.length - 12} more`);
+  return shown.join(', ');
+}
+
+/** Rows the filters left out, said when a quantity ends with no row. */
+function leftOut(d: {
+  rejectedQuality: number;
+  missingValue: number;
+  otherUnit: number;
+  uncertainTime: number;
+}): string {
+  const parts: string[] = [];
+  if (d.otherUnit) parts.push(`${d.otherUnit} rows in another unit`);
+  if (d.rejectedQuality) parts.push(`${d.rejectedQuality} with a rejected quality flag`);
+  if (d.missingValue) parts.push(`${d.missingValue} without a value`);
+  if (d.uncertainTime) parts.push(`${d.uncertainTime} with an uncertain hour`);
+  return parts.length ? `left out of all quantities asked for: ${parts.join(', ')}` : '';
+}
+
+function uncertainHint(n: number): string {
+  return n
+    ? ` (${n} rows left out because their hour is uncertain, time_flag: pair by day with pairBy: 'day')`
+    : '';
 }

@@ -19,6 +19,8 @@ interface LongRow {
   taxon: string | null;
   value: number | null;
   quality: number;
+  unit?: string | null;
+  time_flag?: string | null;
 }
 
 function toArrow(rows: LongRow[]): Table {
@@ -56,7 +58,11 @@ function toArrow(rows: LongRow[]): Table {
       new Float64()
     ),
     unit: vectorFromArray(
-      rows.map(() => null),
+      rows.map(r => r.unit ?? null),
+      new Utf8()
+    ),
+    time_flag: vectorFromArray(
+      rows.map(r => r.time_flag ?? null),
       new Utf8()
     ),
     quality: vectorFromArray(
@@ -67,8 +73,10 @@ function toArrow(rows: LongRow[]): Table {
 }
 
 // doubs as a long table: site k sampled at 2000-01-01 + k days, depth 0
+const COUNT = 'fish_count';
 const env = refTable('doubs', 'input_env.csv');
 const Y = refTable('doubs', 'input_Y_used.csv');
+const ALL = { abundance: { parameter: COUNT }, environment: env.colNames };
 const day = 86400000;
 const t0 = Date.UTC(2000, 0, 1);
 function doubsLong(): LongRow[] {
@@ -89,8 +97,8 @@ function doubsLong(): LongRow[] {
       const c = Y.values[j * Y.nRows + i];
       if (c === 0) return; // absences are not reported in a long table
       // split every count in two rows (e.g. two size classes): the pivot sums them
-      rows.push({ ...base, parameter: null, taxon: tx, value: c - 0.5, quality: 1 });
-      rows.push({ ...base, parameter: null, taxon: tx, value: 0.5, quality: 2 });
+      rows.push({ ...base, parameter: COUNT, taxon: tx, value: c - 0.5, quality: 1 });
+      rows.push({ ...base, parameter: COUNT, taxon: tx, value: 0.5, quality: 2 });
     });
   }
   return rows;
@@ -112,7 +120,7 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
     site: 'S01',
     time: t0,
     depth: 0,
-    parameter: null,
+    parameter: COUNT,
     taxon: 'Satr',
     value: null,
     quality: 9
@@ -121,7 +129,7 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
     site: 'S02',
     time: t0 + day,
     depth: 0,
-    parameter: null,
+    parameter: COUNT,
     taxon: 'Cogo',
     value: NaN,
     quality: 1
@@ -130,7 +138,7 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
     site: 'S99',
     time: t0,
     depth: 0,
-    parameter: null,
+    parameter: COUNT,
     taxon: 'Satr',
     value: 3,
     quality: 1
@@ -148,7 +156,7 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
     site: 'S97',
     time: t0,
     depth: 0,
-    parameter: null,
+    parameter: COUNT,
     taxon: 'Ghost',
     value: 0,
     quality: 1
@@ -161,7 +169,11 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
   rows.push({ ...rows[phRow], value: v + 0.1 });
   rows.reverse(); // row order must not matter
 
-  const out = pivotHarmonised(toArrow(rows), { keepSamplesWithoutTaxa: true }); // doubs site 8 has no fish
+  const out = pivotHarmonised(toArrow(rows), {
+    abundance: { parameter: COUNT },
+    environment: [...env.colNames].sort(),
+    keepSamplesWithoutTaxa: true // doubs site 8 has no fish
+  });
   expect(out.abundance.nRows).toBe(30);
   expect(out.samples.siteId[0]).toBe('S01');
   expect(out.samples.time[4]).toBe(t0 + 4 * day);
@@ -171,6 +183,8 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
   expect(out.dropped).toEqual({
     rejectedQuality: 2, // flag 4, and the flag-9 (missing) row: quality is checked first
     missingValue: 1,
+    otherUnit: 0,
+    uncertainTime: 0,
     samplesMissingEnvironment: 3, // S99, S97 (taxa, no environment) and S98 (incomplete environment)
     samplesWithoutTaxa: 0,
     absentTaxa: ['Ghost']
@@ -210,7 +224,11 @@ test('pivot of the long format gives back the wide tables and the same OMI analy
 
 test('pivot options: parameter subset, quality flags, missing columns', () => {
   const rows = doubsLong();
-  const out = pivotHarmonised(toArrow(rows), { parameters: ['pH', 'alt'], acceptedQuality: [1] });
+  const out = pivotHarmonised(toArrow(rows), {
+    abundance: { parameter: COUNT },
+    environment: ['pH', 'alt'],
+    acceptedQuality: [1]
+  });
   expect([...out.environment.colNames]).toEqual(['pH', 'alt']);
   // by default the fishless site 8 (no taxon row) is dropped and counted
   expect(out.abundance.nRows).toBe(29);
@@ -222,6 +240,169 @@ test('pivot options: parameter subset, quality flags, missing columns', () => {
     Y.values[Y.colNames.indexOf('Satr') * 30 + 1] - 0.5
   );
   const noQuality = new Table({ site_id: vectorFromArray(['a'], new Utf8()) });
-  expect(() => pivotHarmonised(noQuality)).toThrow(NicheInputError);
-  expect(() => pivotHarmonised(noQuality)).toThrow(/no column "time"/);
+  expect(() => pivotHarmonised(noQuality, ALL)).toThrow(NicheInputError);
+  expect(() => pivotHarmonised(noQuality, ALL)).toThrow(/no column "time"/);
+});
+
+describe('the pivot takes its quantities explicitly (issue #8, finding 5)', () => {
+  /** Two samples at one site: cytometry counts, their scatter signal, beads, temperature. */
+  function cytometry(countUnit2 = 'cells/mL'): LongRow[] {
+    const rows: LongRow[] = [];
+    [0, 1].forEach(k => {
+      const base = { site: 'estacade', time: t0 + k * day, depth: 1, quality: 0 };
+      rows.push({
+        ...base,
+        parameter: 'cell_abundance',
+        taxon: 'Synechococcus',
+        value: 1000 + k,
+        unit: 'cells/mL'
+      });
+      rows.push({
+        ...base,
+        parameter: 'cell_abundance',
+        taxon: 'Picoeukaryotes',
+        value: 300 + k,
+        unit: k ? countUnit2 : 'cells/mL'
+      });
+      rows.push({
+        ...base,
+        parameter: 'side_scatter_rel',
+        taxon: 'Synechococcus',
+        value: 0.8,
+        unit: '1'
+      });
+      rows.push({ ...base, parameter: 'beads_value', taxon: null, value: 0.95, unit: null });
+      rows.push({ ...base, parameter: 'TEMP', taxon: null, value: 12 + k, unit: 'degC' });
+    });
+    return rows;
+  }
+
+  test('a scatter signal with a taxon is no abundance; beads are no environment unless asked', () => {
+    const out = pivotHarmonised(toArrow(cytometry()), {
+      abundance: { parameter: 'cell_abundance' },
+      environment: ['TEMP']
+    });
+    expect([...out.abundance.colNames]).toEqual(['Picoeukaryotes', 'Synechococcus']);
+    expect(Array.from(out.abundance.values)).toEqual([300, 301, 1000, 1001]);
+    expect([...out.environment.colNames]).toEqual(['TEMP']);
+    expect(out.units).toEqual({ abundance: 'cells/mL', environment: ['degC'] });
+  });
+
+  test('values of one parameter in two units are refused, unless a unit is chosen', () => {
+    const rows = toArrow(cytometry('cells/L'));
+    const ask = { abundance: { parameter: 'cell_abundance' }, environment: ['TEMP'] };
+    expect(() => pivotHarmonised(rows, ask)).toThrow(
+      expect.objectContaining({
+        code: 'mixed-units',
+        found: 'cells/mL (3 rows), cells/L (1 rows)'
+      })
+    );
+    const out = pivotHarmonised(rows, {
+      ...ask,
+      abundance: { parameter: 'cell_abundance', unit: 'cells/mL' }
+    });
+    expect(out.dropped.otherUnit).toBe(1);
+    expect(Array.from(out.abundance.values)).toEqual([300, 0, 1000, 1001]);
+  });
+
+  test('an ambiguous or absent quantity is an error that lists what the table holds', () => {
+    const rows = toArrow(cytometry('cells/L'));
+    // No abundance said: the taxon rows' parameters and units are listed, never guessed.
+    expect(() =>
+      pivotHarmonised(rows, { environment: ['TEMP'] } as unknown as Parameters<
+        typeof pivotHarmonised
+      >[1])
+    ).toThrow(
+      "abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; " +
+        "the table's rows with a taxon hold cell_abundance [cells/mL] (3 rows), side_scatter_rel [1] (2 rows), cell_abundance [cells/L] (1 rows))"
+    );
+    // Two units of one parameter: both in the message, with the way to choose.
+    expect(() =>
+      pivotHarmonised(rows, { abundance: { parameter: 'cell_abundance' }, environment: ['TEMP'] })
+    ).toThrow(
+      'abundance "cell_abundance" has values in 2 units: cells/mL (3 rows), cells/L (1 rows); ' +
+        "choose one with { parameter: 'cell_abundance', unit: 'cells/mL' } — values in different units are never added"
+    );
+    // A parameter or a unit the table does not have.
+    expect(() =>
+      pivotHarmonised(rows, { abundance: { parameter: 'abundance' }, environment: ['TEMP'] })
+    ).toThrow(
+      expect.objectContaining({
+        code: 'not-present',
+        message:
+          'abundance "abundance": no rows with a taxon of abundance in the table; the table\'s rows with a taxon hold ' +
+          'cell_abundance [cells/mL] (3 rows), side_scatter_rel [1] (2 rows), cell_abundance [cells/L] (1 rows)'
+      })
+    );
+    expect(() =>
+      pivotHarmonised(rows, {
+        abundance: { parameter: 'cell_abundance', unit: 'cells/mL' },
+        environment: [{ parameter: 'TEMP', unit: 'K' }]
+      })
+    ).toThrow(
+      'parameter "TEMP": no rows without a taxon of TEMP [K] kept (left out of all quantities asked for: ' +
+        "3 rows in another unit); the table's rows without a taxon hold beads_value [no unit] (2 rows), TEMP [degC] (2 rows)"
+    );
+  });
+
+  test('no quantity, no pivot: the parameters must be named', () => {
+    const rows = toArrow(cytometry());
+    expect(() =>
+      pivotHarmonised(rows, { environment: ['TEMP'] } as unknown as Parameters<
+        typeof pivotHarmonised
+      >[1])
+    ).toThrow(/abundance needs a parameter code/);
+    expect(() =>
+      pivotHarmonised(rows, { abundance: { parameter: 'cell_abundance' } } as unknown as Parameters<
+        typeof pivotHarmonised
+      >[1])
+    ).toThrow(/give the environmental parameters/);
+  });
+});
+
+describe('samples never pair by an uncertain hour (issue #8, finding 4)', () => {
+  /** Counts at a 12-hour-clock hour (flagged), temperature the same day at 14:00 from another service. */
+  const rows: LongRow[] = [0, 1].flatMap(k => [
+    {
+      site: 'wimereux',
+      time: t0 + k * day + 9 * 3600_000,
+      depth: 1,
+      parameter: 'cell_abundance',
+      taxon: 'Skeletonema',
+      value: 100 * (k + 1),
+      quality: 0,
+      unit: 'cells/L',
+      time_flag: 'hour-uncertain-12h'
+    },
+    {
+      site: 'wimereux',
+      time: t0 + k * day + 14 * 3600_000,
+      depth: 1,
+      parameter: 'TEMP',
+      taxon: null,
+      value: 10 + k,
+      quality: 1,
+      unit: 'degC'
+    }
+  ]);
+  const ask = { abundance: { parameter: 'cell_abundance' }, environment: ['TEMP'] };
+
+  test('by instant, the flagged rows are left out and counted, and the error says how to pair', () => {
+    expect(() => pivotHarmonised(toArrow(rows), ask)).toThrow(
+      expect.objectContaining({
+        found: expect.stringContaining('2 rows left out because their hour is uncertain')
+      })
+    );
+  });
+
+  test('by day, they pair with the same day of the other service', () => {
+    const out = pivotHarmonised(toArrow(rows), { ...ask, pairBy: 'day' });
+    expect(out.abundance.rowNames).toEqual([
+      'wimereux|2000-01-01T00:00:00.000Z|1',
+      'wimereux|2000-01-02T00:00:00.000Z|1'
+    ]);
+    expect(Array.from(out.abundance.values)).toEqual([100, 200]);
+    expect(Array.from(out.environment.values)).toEqual([10, 11]);
+    expect(out.dropped.uncertainTime).toBe(0);
+  });
 });

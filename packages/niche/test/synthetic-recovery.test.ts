@@ -33,6 +33,11 @@ import {
 } from '../src';
 
 const SEED = 1;
+/** Counts of cells per litre against temperature and salinity, as the synthetic files write them. */
+const PIVOT = {
+  abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
+  environment: ['PSAL', 'TEMP']
+};
 
 /**
  * Counting noise of one count cell (synth.ts): y = 100·Poisson(λ/100) cells/L, and about 3 % of cells are
@@ -116,7 +121,7 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
   let expectedEnv: Map<string, number>;
   let hydroSamples: number;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'niche-synth-recovery-'));
     const ds = generateSynthetic({ seed: SEED });
     const native = path.join(dir, 'native');
@@ -128,7 +133,7 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
     });
     fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(ds.truth, null, 1));
 
-    const report = convertFiles(paths, path.join(dir, 'converted'));
+    const report = await convertFiles(paths, path.join(dir, 'converted'));
     expect(report.written).toBe(true);
     expect(report.totals.filesFailed).toBe(0);
     expect(report.totals.valuesRejected).toBe(0);
@@ -136,7 +141,7 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
     // From here on only what is on disk is used: the Arrow IPC file and truth.json.
     const table = tableFromIPC(fs.readFileSync(path.join(dir, 'converted', 'observations.arrow')));
     truth = JSON.parse(fs.readFileSync(path.join(dir, 'truth.json'), 'utf8')) as SynthTruth;
-    input = pivotHarmonised(table);
+    input = pivotHarmonised(table, PIVOT);
     // The same dataset as the hive-partitioned Parquet files (one per SNO × site × year).
     const parquetDir = path.join(dir, 'converted', 'parquet');
     const parts = fs
@@ -144,7 +149,10 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
       .filter(f => f.endsWith('.parquet'))
       .sort()
       .map(f => readParquet(fs.readFileSync(path.join(parquetDir, f))));
-    fromParquet = pivotHarmonised(parts.reduce((a, b) => a.concat(b)));
+    fromParquet = pivotHarmonised(
+      parts.reduce((a, b) => a.concat(b)),
+      PIVOT
+    );
 
     // What the generator wrote, keyed like the pivot's rows, for the pivot checks.
     expectedCells = new Map();

@@ -17,9 +17,9 @@ const SOURCE = path.join(SHARED, 'phytobs', 'PELAGOS_Arcachon_Bouee13.csv');
 let root: string;
 let engine: QueryEngine;
 
-beforeAll(() => {
+beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-services-'));
-  convertFiles([SOURCE], path.join(root, 'shared', 'harmonised'));
+  await convertFiles([SOURCE], path.join(root, 'shared', 'harmonised'));
   fs.copyFileSync(SOURCE, path.join(root, 'arcachon.csv'));
   engine = createWasmEngine();
 });

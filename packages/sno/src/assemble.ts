@@ -1,13 +1,16 @@
 /**
- * A harmonised dataset assembled in memory from files the readers have read: the Parquet
- * partitions (sno=/site=/year=), the Arrow file and the catalogue, as paths and bytes. Browser-safe:
- * the data browser writes them through the contents service, as the CLI writes them to disk.
+ * A harmonised dataset assembled from files the readers have read: the Parquet partitions
+ * (sno=/site=/year=), the Arrow file and the catalogue, as paths and bytes, each with the provenance
+ * of its sources (the column mapping of a mapped CSV included). The one writing path: the CLI's
+ * convertFiles writes them to a staging folder on disk, the data browser's "Add to my data" through
+ * the contents service. Browser-safe.
  */
 import {
   ARROW_FILE,
   partitionPath,
   type Catalog,
   type CatalogDataFile,
+  type CatalogSourceFile,
   type DatasetInput
 } from '@odatis-vre/harmonised';
 import { buildCatalog } from './catalog';
@@ -27,17 +30,34 @@ export interface ReadSource {
 
 export interface AssembleOptions {
   /** Receives each file (path relative to the dataset folder, forward slashes) as it is made. */
-  write: (path: string, bytes: Uint8Array) => void;
+  write: (path: string, bytes: Uint8Array) => void | Promise<void>;
   formats?: ('parquet' | 'arrow')[];
   now?: Date;
   onPartition?: (path: string, done: number, total: number) => void;
+  /**
+   * Stops the assembly between partitions (a signal, a cancel button): it rejects with the signal's
+   * reason and writes nothing more; what was written is the caller's to remove.
+   */
+  signal?: AbortSignal;
+}
+
+/**
+ * Let pending events run (a signal handler, a cancel click), then stop if asked to. Browser-safe:
+ * a timer, not setImmediate.
+ */
+export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+  await new Promise<void>(resolve => setTimeout(resolve, 0));
+  signal?.throwIfAborted();
 }
 
 /**
  * Writes the partitions and the Arrow file of the files read through `options.write`, and returns
  * the catalogue (which the caller writes: it decides when the dataset is complete).
  */
-export function assembleHarmonised(read: ReadSource[], options: AssembleOptions): Catalog {
+export async function assembleHarmonised(
+  read: ReadSource[],
+  options: AssembleOptions
+): Promise<Catalog> {
   const formats = options.formats ?? ['parquet', 'arrow'];
   const all = new ObservationColumns();
   for (const r of read) all.append(r.observations);
@@ -49,43 +69,57 @@ export function assembleHarmonised(read: ReadSource[], options: AssembleOptions)
         sha256: r.sha256,
         doi: r.source.doi,
         licence: r.source.licence,
-        dataset: r.report.dataset
+        dataset: r.report.dataset,
+        mapping: r.source.mapping
       }))
   });
   const parquetFiles: CatalogDataFile[] = [];
   if (formats.includes('parquet')) {
-    const parts = new Map<string, number[]>();
-    const sno = all.column('sno');
-    const site = all.column('site_id');
-    const time = all.column('time');
-    for (let i = 0; i < all.length; i++) {
-      const key = `${sno[i]}\u0000${site[i]}\u0000${new Date(time[i]).getUTCFullYear()}`;
-      let a = parts.get(key);
-      if (!a) parts.set(key, (a = []));
-      a.push(i);
-    }
+    const parts = partitions(all);
     let done = 0;
-    for (const [key, idx] of [...parts].sort((a, b) => a[0].localeCompare(b[0]))) {
+    for (const [key, idx] of parts) {
+      await checkpoint(options.signal);
       const [s, siteId, year] = key.split('\u0000');
       const path = partitionPath({ sno: s, site: siteId, year: Number(year) });
       const part = all.select(idx);
-      options.write(path, toParquet(part, provenanceOf(new Set(part.column('source_file')))));
+      await options.write(path, toParquet(part, provenanceOf(new Set(part.column('source_file')))));
       parquetFiles.push({ path, sno: s, siteId, year: Number(year), rowCount: idx.length });
-      options.onPartition?.(path, ++done, parts.size);
+      options.onPartition?.(path, ++done, parts.length);
     }
   }
   let arrowFile: string | null = null;
   if (formats.includes('arrow')) {
+    await checkpoint(options.signal);
     arrowFile = ARROW_FILE;
-    options.write(arrowFile, toArrowIPC(all, provenanceOf(new Set(read.map(r => r.name)))));
+    await options.write(arrowFile, toArrowIPC(all, provenanceOf(new Set(read.map(r => r.name)))));
   }
-  const datasets = new Map<string, DatasetInput>();
+  return buildCatalog(all, datasetsOf(read), { parquetFiles, arrowFile }, options.now);
+}
+
+/** Row indices of each sno × site × year partition, in key order. */
+function partitions(all: ObservationColumns): [string, number[]][] {
+  const parts = new Map<string, number[]>();
+  const sno = all.column('sno');
+  const site = all.column('site_id');
+  const time = all.column('time');
+  for (let i = 0; i < all.length; i++) {
+    const key = `${sno[i]}\u0000${site[i]}\u0000${new Date(time[i]).getUTCFullYear()}`;
+    let a = parts.get(key);
+    if (!a) parts.set(key, (a = []));
+    a.push(i);
+  }
+  return [...parts].sort((a, b) => a[0].localeCompare(b[0]));
+}
+
+/** The catalogue's datasets: what the readers say of each, with its source files. */
+function datasetsOf(read: ReadSource[]): DatasetInput[] {
+  const byDataset = new Map<string, DatasetInput>();
   for (const r of read) {
     const id = r.report.dataset;
-    let d = datasets.get(id);
+    let d = byDataset.get(id);
     if (!d) {
       const s = r.source;
-      datasets.set(
+      byDataset.set(
         id,
         (d = {
           id,
@@ -98,15 +132,17 @@ export function assembleHarmonised(read: ReadSource[], options: AssembleOptions)
         })
       );
     }
-    d.sourceFiles.push({
+    const sf: CatalogSourceFile = {
       name: r.name,
       sha256: r.sha256,
       bytes: r.bytes,
       format: r.report.format,
       rowsRead: r.report.rowsRead,
       valuesWritten: r.report.valuesWritten,
-      valuesRejected: r.report.valuesRejected
-    });
+      valuesRejected: r.report.valuesRejected,
+      ...(r.source.mapping ? { mapping: { ...r.source.mapping } } : {})
+    };
+    d.sourceFiles.push(sf);
   }
-  return buildCatalog(all, [...datasets.values()], { parquetFiles, arrowFile }, options.now);
+  return [...byDataset.values()];
 }

@@ -1,10 +1,20 @@
-/** Recognise a native export from its content (never its name) and read it. */
+/** Recognise a file's format from its content (never its name) and read it. */
 import { IngestError, shown } from './errors';
-import { FORMAT_LABELS, type FileReport, type FormatId, type SourceInfo } from './report';
+import {
+  FORMAT_LABELS,
+  type FileReport,
+  type FormatId,
+  type ReadContext,
+  type ReadOptions,
+  type SourceInfo
+} from './report';
 import { readCoastHfCsv, isCoastHfHeader } from './readers/coasthf';
 import { readPelagosWideExport } from './readers/pelagos';
 import { isQuadrigeHeader, readQuadrigeExport } from './readers/quadrige';
 import { readSomlitExport } from './readers/somlit';
+import { describeText, isParquet } from './content';
+import { erddapHeader, readErddapCsv, readErddapParquet } from './readers/erddap';
+import { readMappedCsv } from './readers/mapped';
 import { decodeBytes, type DecodedText } from './text';
 import type { ObservationColumns } from './schema';
 
@@ -14,8 +24,12 @@ export interface ReadResult {
   observations: ObservationColumns;
 }
 
-/** Which format a decoded text is, judged from its first lines. */
-export function detectFormat(file: string, decoded: DecodedText): FormatId {
+/** Which format a decoded text is, judged from its first lines (and the options: a mapping). */
+export function detectFormat(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): TextFormatId {
   const lines = decoded.text.split(/\r?\n/, 12);
   const first = lines[0] ?? '';
   const anySep = (l: string): string[] =>
@@ -32,34 +46,55 @@ export function detectFormat(file: string, decoded: DecodedText): FormatId {
   const firstNonBlank = lines.find(l => l.replace(/[;,\s]/g, '') !== '') ?? '';
   if (isQuadrigeHeader(anySep(firstNonBlank))) return 'quadrige';
   if (isCoastHfHeader(anySep(first))) return 'coast-hf';
+  // Not a native export: it may be no table at all; else the user's mapping says how to read it,
+  // or an ERDDAP response says it itself.
+  const notData = describeText(decoded.text);
+  if (!notData && options.mapping) return 'mapped-csv';
+  if (!notData && erddapHeader(lines)) return 'erddap-csv';
   throw new IngestError({
     file,
     line: 1,
-    expected: `one of: ${Object.values(FORMAT_LABELS).join('; ')}`,
-    found: shown(first, 120),
-    reason: 'unknown-format'
+    expected: `a data table, one of: ${Object.values(FORMAT_LABELS).join('; ')}`,
+    found: notData ?? shown(first, 120),
+    reason: notData ? 'not-data' : 'unknown-format'
   });
 }
 
-const READERS: Record<FormatId, (file: string, d: DecodedText) => import('./report').ReadContext> =
+/** Formats read from text (every one but Parquet). */
+type TextFormatId = Exclude<FormatId, 'erddap-parquet'>;
+
+const READERS: Record<TextFormatId, (file: string, d: DecodedText, o: ReadOptions) => ReadContext> =
   {
     'pelagos-wide': readPelagosWideExport,
     quadrige: readQuadrigeExport,
     somlit: readSomlitExport,
-    'coast-hf': readCoastHfCsv
+    'coast-hf': readCoastHfCsv,
+    'erddap-csv': readErddapCsv,
+    'mapped-csv': readMappedCsv
   };
 
 /**
- * Read one native export (bytes as published, gzip or not) into harmonised observations.
+ * Read one file (bytes as published, gzip or not) into harmonised observations: a native SNO
+ * export, an ERDDAP tabledap response (.csv, .csvp, .parquet), or, with a mapping, any CSV.
  * Throws IngestError (file, line, column, expected, found) when the file cannot be read at all;
  * values that cannot be kept are listed in report.rejected.
  */
-export function readSnoFile(file: string, bytes: Uint8Array): ReadResult {
-  const decoded = decodeBytes(file, bytes);
-  const format = detectFormat(file, decoded);
-  let ctx;
+export function readSnoFile(
+  file: string,
+  bytes: Uint8Array,
+  options: ReadOptions = {}
+): ReadResult {
+  let ctx: ReadContext;
+  let format: FormatId = 'erddap-parquet';
   try {
-    ctx = READERS[format](file, decoded);
+    if (isParquet(bytes)) ctx = readErddapParquet(file, bytes, options);
+    else {
+      const decoded = decodeBytes(file, bytes);
+      const textFormat = detectFormat(file, decoded, options);
+      format = textFormat;
+      ctx = READERS[textFormat](file, decoded, options);
+    }
+    ctx.finish();
   } catch (e) {
     if (e instanceof IngestError) throw e;
     // Never a crash without context: wrap anything unexpected with the file and format.

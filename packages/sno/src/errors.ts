@@ -38,3 +38,23 @@ export function shown(text: string, max = 60): string {
   const t = text.length > max ? text.slice(0, max) + '…' : text;
   return JSON.stringify(t);
 }
+
+/** JSON of a file the user wrote (a site register, a mapping); invalid JSON is a located error. */
+export function parseJsonFile(
+  file: string,
+  text: string,
+  expected: string,
+  reason: string
+): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new IngestError({
+      file,
+      line: 0,
+      expected,
+      found: `invalid JSON (${(e as Error).message})`,
+      reason
+    });
+  }
+}

@@ -13,7 +13,7 @@ import {
   type SomlitRow
 } from './native';
 import { mulberry32 } from './synth';
-import { SOMLIT_SITES } from './vocabulary';
+import { SOMLIT_SITES } from './sites';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 

@@ -5,6 +5,7 @@
  */
 export * from './schema';
 export * from './vocabulary';
+export * from './sites';
 export * from './errors';
 export * from './report';
 export * from './detect';
@@ -12,7 +13,12 @@ export * from './catalog';
 export * from './writers';
 export type { NativeFile, ExpectedValue } from './native';
 export * from './synth';
-export { readPelagosWideExport, PHYTOBS_SOURCE } from './readers/pelagos';
+export {
+  readPelagosWideExport,
+  PHYTOBS_SOURCE,
+  PELAGOS_METADATA_COLUMNS,
+  PELAGOS_CYTOMETRY_METADATA_COLUMNS
+} from './readers/pelagos';
 export { readQuadrigeExport, foldQuadrigeHeader } from './readers/quadrige';
 export {
   readSomlitExport,
@@ -21,5 +27,18 @@ export {
   SOMLIT_META_COLUMNS
 } from './readers/somlit';
 export { readCoastHfCsv } from './readers/coasthf';
-export { decodeBytes, parseNumber, parseDate, repairMojibake } from './text';
-export * from './assemble';
+export { readErddapCsv, readErddapParquet, erddapHeader } from './readers/erddap';
+export { readMappedCsv, parseCsvMapping, checkCsvMapping, type CsvMapping } from './readers/mapped';
+export type { TimeFormat } from './readers/table';
+export { describeBinary, describeText, isParquet } from './content';
+export {
+  decodeBytes,
+  parseNumber,
+  outOfFloat64,
+  parseDate,
+  repairMojibake,
+  LineGuard,
+  MAX_LINE_BYTES,
+  type TextEncoding
+} from './text';
+export { assembleHarmonised, type AssembleOptions, type ReadSource } from './assemble';

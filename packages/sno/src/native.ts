@@ -3,6 +3,7 @@
  * used as test fixtures for formats with no real file at hand and by the synthetic generator.
  * Each returns the bytes and the list of values it wrote, so a reader can be checked against them.
  */
+import { PELAGOS_METADATA_COLUMNS } from './readers/pelagos';
 
 /** A value a native file holds, where, and what the harmonised row must say. */
 export interface ExpectedValue {
@@ -52,42 +53,6 @@ const hms = (t: number): string => {
 
 // ---------------------------------------------------------------------------------------------
 // PHYTOBS Pelagos wide export
-
-/** The 32 metadata columns of a Pelagos phytoplankton-count export, in order. */
-export const PELAGOS_METADATA_COLUMNS = [
-  'station*',
-  "site d'echantillonnage*",
-  'jeu de donnees*',
-  'sample_name*',
-  'sampling_resp*',
-  'sampling_date(dd/mm/yyyy)*',
-  'sampling_time (hh:mm)',
-  'sampling_depth_min',
-  'sampling_depth_max',
-  'sampling_volume',
-  'tide',
-  'tide_coefficient',
-  'sampling_device*',
-  'bottle_model',
-  'bottle_volume (liter)',
-  'pump_model',
-  'pump_flow (L per min)',
-  'net_length (m)',
-  'net_type',
-  'net_area (m2)',
-  'net_mesh (µm)',
-  'net_direction',
-  'analysis_method*',
-  'analysis_resp*',
-  'analysis_date (dd/mm/yyyy)*',
-  'preservation',
-  'volume_analysed(ml)',
-  'filtration_mesh',
-  'sample_fraction',
-  'fractioning_method',
-  'fixing_method',
-  'volume_sedimentation_chamber(ml)'
-];
 
 export interface PelagosTaxonColumn {
   name: string;

@@ -1,19 +1,21 @@
 /**
- * Node-only entry: convert native files on disk into a harmonised directory
+ * Node-only entry: convert files on disk into a harmonised directory
  *   <out>/catalog.json, <out>/report.json, <out>/observations.arrow,
  *   <out>/parquet/sno=<sno>/site=<site_id>/year=<yyyy>/part-0.parquet
- * Writes are atomic: everything is staged in a sibling directory and renamed into place, so a
- * failed conversion leaves no partial output. Source files are only ever read.
+ * Writes are atomic (see output.ts): a failed or interrupted conversion leaves no partial output and
+ * the previous dataset intact. Sources are only ever read, in bounded chunks.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CATALOG_FILE, REPORT_FILE, type Catalog } from '@odatis-vre/harmonised';
-import { assembleHarmonised } from './assemble';
+import { assembleHarmonised, checkpoint } from './assemble';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
-import type { FileReport, SourceInfo } from './report';
+import { checkOutput, siblingPath, swapInto, sweepStale } from './output';
+import { invariantHolds, type FileReport, type ReadOptions, type SourceInfo } from './report';
 import type { ObservationColumns } from './schema';
+import { LineGuard, isGzip } from './text';
 
 export interface ConvertProgress {
   phase: 'read' | 'write' | 'done';
@@ -33,6 +35,13 @@ export interface ConvertOptions {
   onProgress?: (p: ConvertProgress) => void;
   /** Fixed generation time for reproducible catalogues (tests). */
   now?: Date;
+  /** What readers are given: the site register, a column mapping. */
+  read?: ReadOptions;
+  /**
+   * Stop the conversion (a signal, a cancel button): it stops between files and between written
+   * partitions, removes its staging folder and rejects with the signal's reason. Nothing is written.
+   */
+  signal?: AbortSignal;
 }
 
 export interface FileResult {
@@ -61,6 +70,8 @@ export interface ConvertReport {
     filesFailed: number;
   };
   catalog: Catalog | null;
+  /** Folders of earlier interrupted runs this run swept (what was done with each). */
+  sweptStaging: string[];
 }
 
 const loaded = new WeakMap<FileResult, ObservationColumns>();
@@ -69,11 +80,39 @@ export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** Read and check native files, without writing anything. */
-export function readFiles(
+const CHUNK = 1 << 20;
+
+/**
+ * A file's bytes, read 1 MiB at a time: a line longer than MAX_LINE_BYTES stops the reading there
+ * (a located IngestError), so a file of one 200 MB line is never taken in whole.
+ */
+async function readSource(file: string, name: string): Promise<Uint8Array> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const guard = new LineGuard(name);
+    const chunks: Buffer[] = [];
+    let gzip: boolean | null = null;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(CHUNK);
+      const { bytesRead } = await handle.read(chunk, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const data = chunk.subarray(0, bytesRead);
+      // A gzip stream is watched once decompressed, by the reader.
+      gzip ??= isGzip(data);
+      if (!gzip) guard.feed(data);
+      chunks.push(data);
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Read and check files, without writing anything. */
+export async function readFiles(
   paths: string[],
-  options: Pick<ConvertOptions, 'onProgress'> = {}
-): FileResult[] {
+  options: Pick<ConvertOptions, 'onProgress' | 'read' | 'signal'> = {}
+): Promise<FileResult[]> {
   const sizes = paths.map(p => {
     try {
       return fs.statSync(p).size;
@@ -84,7 +123,8 @@ export function readFiles(
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   let bytesDone = 0;
   const results: FileResult[] = [];
-  paths.forEach((p, k) => {
+  for (const [k, p] of paths.entries()) {
+    await checkpoint(options.signal);
     const name = path.basename(p);
     options.onProgress?.({
       phase: 'read',
@@ -94,79 +134,9 @@ export function readFiles(
       bytesDone,
       bytesTotal
     });
-    let bytes: Uint8Array;
-    try {
-      bytes = fs.readFileSync(p);
-    } catch (e) {
-      results.push({
-        path: p,
-        name,
-        bytes: 0,
-        sha256: '',
-        ok: false,
-        error: {
-          file: name,
-          line: 0,
-          expected: 'a readable file',
-          found: (e as Error).message,
-          reason: 'unreadable'
-        }
-      });
-      return;
-    }
-    const digest = sha256(bytes);
-    // The file name is the provenance key (source_file): the same name twice would be ambiguous,
-    // the same content twice would double every value.
-    const twin = results.find(r => r.name === name || (r.sha256 === digest && r.ok));
-    if (twin) {
-      const same = twin.sha256 === digest;
-      results.push({
-        path: p,
-        name,
-        bytes: bytes.length,
-        sha256: digest,
-        ok: false,
-        error: {
-          file: name,
-          line: 0,
-          expected: same ? 'each file once' : 'distinct file names',
-          found: same
-            ? `the same content as ${twin.path}`
-            : `another file named ${name} (${twin.path})`,
-          reason: same ? 'duplicate-file' : 'duplicate-name'
-        }
-      });
-      bytesDone += sizes[k];
-      return;
-    }
-    try {
-      const r = readSnoFile(name, bytes);
-      const result: FileResult = {
-        path: p,
-        name,
-        bytes: bytes.length,
-        sha256: digest,
-        ok: true,
-        report: r.report,
-        source: r.source
-      };
-      loaded.set(result, r.observations);
-      results.push(result);
-    } catch (e) {
-      const issue =
-        e instanceof IngestError
-          ? e.issue
-          : {
-              file: name,
-              line: 0,
-              expected: 'a convertible file',
-              found: String((e as Error)?.message ?? e),
-              reason: 'internal-error'
-            };
-      results.push({ path: p, name, bytes: bytes.length, sha256: digest, ok: false, error: issue });
-    }
+    results.push(await readOne(p, name, sizes[k], results, options.read));
     bytesDone += sizes[k];
-  });
+  }
   options.onProgress?.({
     phase: 'read',
     file: null,
@@ -178,6 +148,84 @@ export function readFiles(
   return results;
 }
 
+async function readOne(
+  p: string,
+  name: string,
+  size: number,
+  earlier: FileResult[],
+  read: ReadOptions | undefined
+): Promise<FileResult> {
+  const failed = (issue: IngestIssue, bytes = size, sha = ''): FileResult => ({
+    path: p,
+    name,
+    bytes,
+    sha256: sha,
+    ok: false,
+    error: issue
+  });
+  let bytes: Uint8Array;
+  try {
+    bytes = await readSource(p, name);
+  } catch (e) {
+    if (e instanceof IngestError) return failed(e.issue);
+    return failed({
+      file: name,
+      line: 0,
+      expected: 'a readable file',
+      found: (e as Error).message,
+      reason: 'unreadable'
+    });
+  }
+  const digest = sha256(bytes);
+  // The file name is the provenance key (source_file): the same name twice would be ambiguous,
+  // the same content twice would double every value.
+  const twin = earlier.find(r => r.name === name || (r.sha256 === digest && r.ok));
+  if (twin) {
+    const same = twin.sha256 === digest;
+    return failed(
+      {
+        file: name,
+        line: 0,
+        expected: same ? 'each file once' : 'distinct file names',
+        found: same
+          ? `the same content as ${twin.path}`
+          : `another file named ${name} (${twin.path})`,
+        reason: same ? 'duplicate-file' : 'duplicate-name'
+      },
+      bytes.length,
+      digest
+    );
+  }
+  try {
+    const r = readSnoFile(name, bytes, read);
+    const result: FileResult = {
+      path: p,
+      name,
+      bytes: bytes.length,
+      sha256: digest,
+      ok: true,
+      report: r.report,
+      source: r.source
+    };
+    loaded.set(result, r.observations);
+    return result;
+  } catch (e) {
+    return failed(
+      e instanceof IngestError
+        ? e.issue
+        : {
+            file: name,
+            line: 0,
+            expected: 'a convertible file',
+            found: String((e as Error)?.message ?? e),
+            reason: 'internal-error'
+          },
+      bytes.length,
+      digest
+    );
+  }
+}
+
 /** The observations read from a file by readFiles (kept beside the JSON-able result). */
 export function observationsOf(r: FileResult): ObservationColumns {
   const obs = loaded.get(r);
@@ -186,15 +234,14 @@ export function observationsOf(r: FileResult): ObservationColumns {
 }
 
 /**
- * Convert native SNO exports into one harmonised dataset in outDir (replaced atomically).
+ * Convert files into one harmonised dataset in outDir (replaced atomically, see output.ts).
  * Returns a per-file report: rows read, values written, values rejected with reason and line.
  */
-export function convertFiles(
+export async function convertFiles(
   paths: string[],
   outDir: string,
   options: ConvertOptions = {}
-): ConvertReport {
-  const formats = options.formats ?? ['parquet', 'arrow'];
+): Promise<ConvertReport> {
   const out = path.resolve(outDir);
   for (const p of paths) {
     const abs = path.resolve(p);
@@ -202,33 +249,13 @@ export function convertFiles(
       throw new Error(`${p}: source files must not lie inside the output directory ${outDir}`);
     }
   }
-  if (fs.existsSync(out)) {
-    const entries = fs.readdirSync(out);
-    if (entries.length && !entries.includes(CATALOG_FILE)) {
-      throw new Error(
-        `${outDir}: exists and is not a converted dataset (no catalog.json); refusing to replace it`
-      );
-    }
-  }
+  // Sweep first: a dataset an interrupted run had set aside is put back, then checked like any other.
+  const sweptStaging = sweepStale(out);
+  checkOutput(out, outDir);
 
-  const files = readFiles(paths, options);
-  const failed = files.filter(f => !f.ok);
+  const files = await readFiles(paths, options);
   const ok = files.filter(f => f.ok);
-  const totals = {
-    rowsRead: 0,
-    valuesRead: 0,
-    valuesWritten: 0,
-    valuesMissing: 0,
-    valuesRejected: 0,
-    filesFailed: failed.length
-  };
-  for (const f of ok) {
-    totals.rowsRead += f.report!.rowsRead;
-    totals.valuesRead += f.report!.valuesRead;
-    totals.valuesWritten += f.report!.valuesWritten;
-    totals.valuesMissing += f.report!.valuesMissing;
-    totals.valuesRejected += f.report!.valuesRejected;
-  }
+  const totals = totalsOf(files);
   // The last progress event, whether or not anything is written.
   const done = (): void =>
     options.onProgress?.({
@@ -239,16 +266,82 @@ export function convertFiles(
       bytesDone: 0,
       bytesTotal: 0
     });
-  if (!ok.length || (options.strict && failed.length)) {
+  if (!ok.length || (options.strict && totals.filesFailed)) {
     done();
-    return { outDir: out, written: false, files, totals, catalog: null };
+    return { outDir: out, written: false, files, totals, catalog: null, sweptStaging };
   }
-
-  const staging = `${out}.staging-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const staging = siblingPath(out, 'staging');
   try {
     fs.mkdirSync(staging, { recursive: true });
-    const catalog = assembleHarmonised(
-      ok.map(f => ({
+    const catalog = await writeDataset(staging, files, options);
+    // report.json is served with the data: no path of the converting machine in it. Sources are
+    // named relative to the folder the inputs share (what the user gave), the output is ".".
+    const report: ConvertReport = {
+      outDir: out,
+      written: true,
+      files,
+      totals,
+      catalog: null,
+      sweptStaging
+    };
+    const root = commonFolder(files.map(f => path.resolve(f.path)));
+    const shared = {
+      ...report,
+      outDir: '.',
+      files: files.map(f => ({
+        ...f,
+        path: path.relative(root, path.resolve(f.path)).split(path.sep).join('/')
+      }))
+    };
+    fs.writeFileSync(path.join(staging, REPORT_FILE), JSON.stringify(shared, null, 1));
+    options.signal?.throwIfAborted();
+    swapInto(staging, out);
+    done();
+    return { ...report, catalog };
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** The deepest folder holding every one of these files. */
+function commonFolder(files: string[]): string {
+  let root = path.dirname(files[0] ?? '.');
+  while (!files.every(f => f.startsWith(root + path.sep)) && path.dirname(root) !== root)
+    root = path.dirname(root);
+  return root;
+}
+
+function totalsOf(files: FileResult[]): ConvertReport['totals'] {
+  const totals = {
+    rowsRead: 0,
+    valuesRead: 0,
+    valuesWritten: 0,
+    valuesMissing: 0,
+    valuesRejected: 0,
+    filesFailed: files.filter(f => !f.ok).length
+  };
+  for (const f of files) {
+    if (!f.ok) continue;
+    totals.rowsRead += f.report!.rowsRead;
+    totals.valuesRead += f.report!.valuesRead;
+    totals.valuesWritten += f.report!.valuesWritten;
+    totals.valuesMissing += f.report!.valuesMissing;
+    totals.valuesRejected += f.report!.valuesRejected;
+  }
+  return totals;
+}
+
+/** Write the partitions, the Arrow file and the catalogue of the files read into `staging`. */
+async function writeDataset(
+  staging: string,
+  files: FileResult[],
+  options: ConvertOptions
+): Promise<Catalog> {
+  const catalog = await assembleHarmonised(
+    files
+      .filter(f => f.ok)
+      .map(f => ({
         name: f.name,
         sha256: f.sha256,
         bytes: f.bytes,
@@ -256,53 +349,27 @@ export function convertFiles(
         source: f.source!,
         observations: observationsOf(f)
       })),
-      {
-        formats,
-        now: options.now,
-        write: (rel, bytes) => {
-          fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
-          fs.writeFileSync(path.join(staging, rel), bytes);
-        },
-        onPartition: (rel, done, total) =>
-          options.onProgress?.({
-            phase: 'write',
-            file: rel,
-            filesDone: done,
-            filesTotal: total,
-            bytesDone: 0,
-            bytesTotal: 0
-          })
-      }
-    );
-    fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
-    const report: ConvertReport = {
-      outDir: out,
-      written: true,
-      files,
-      totals,
-      catalog: null
-    };
-    fs.writeFileSync(path.join(staging, REPORT_FILE), JSON.stringify(report, null, 1));
-
-    // Swap into place: the old output stays intact until the new one is complete.
-    let old: string | null = null;
-    if (fs.existsSync(out)) {
-      old = `${out}.old-${process.pid}-${randomBytes(4).toString('hex')}`;
-      fs.renameSync(out, old);
+    {
+      formats: options.formats,
+      now: options.now,
+      signal: options.signal,
+      write: (rel, bytes) => {
+        fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
+        fs.writeFileSync(path.join(staging, rel), bytes);
+      },
+      onPartition: (rel, done, total) =>
+        options.onProgress?.({
+          phase: 'write',
+          file: rel,
+          filesDone: done,
+          filesTotal: total,
+          bytesDone: 0,
+          bytesTotal: 0
+        })
     }
-    try {
-      fs.renameSync(staging, out);
-    } catch (e) {
-      if (old) fs.renameSync(old, out);
-      throw e;
-    }
-    if (old) fs.rmSync(old, { recursive: true, force: true });
-    done();
-    return { ...report, catalog };
-  } catch (e) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw e;
-  }
+  );
+  fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
+  return catalog;
 }
 
 /** One line per problem, for terminals and logs. */
@@ -319,7 +386,28 @@ export function formatFileResult(f: FileResult, maxRejected = 20): string {
   for (const issue of r.rejected.slice(0, maxRejected)) lines.push(`    - ${formatIssue(issue)}`);
   if (r.rejected.length > maxRejected)
     lines.push(`    … ${r.rejected.length - maxRejected} more in report.json`);
+  for (const u of r.unknownColumns)
+    lines.push(
+      `    unknown column "${u.column}" (column ${u.index}): not read, its ${u.cells} non-empty cell(s) rejected`
+    );
+  for (const u of r.unknownStations)
+    lines.push(
+      `    unknown station "${u.name}" (line ${u.line}, ${u.records} record(s))` +
+        (u.ambiguous
+          ? `, matching ${u.ambiguous.join(' and ')} equally`
+          : ', not in the site register') +
+        `: written as site "${u.siteId}" ${u.coordinates === 'from-file' ? "with the file's coordinates" : 'WITHOUT coordinates'}` +
+        ' — add it to a site register (--site-register)'
+    );
   for (const [w, n] of Object.entries(r.warnings)) lines.push(`    note (${n}×): ${w}`);
+  if (!invariantHolds(r))
+    lines.push(
+      `    ✗ cells unaccounted for: ${r.cellsSeen} non-empty value cells seen, ` +
+        `${r.valuesWritten + r.valuesRejected + r.valuesMissing} written, rejected or missing-coded` +
+        (r.unaccounted.first.length
+          ? ` (first at line ${r.unaccounted.first[0].line}; please report this file)`
+          : '')
+    );
   return lines.join('\n');
 }
 

@@ -1,16 +1,28 @@
 /** Per-file conversion report and the bookkeeping every reader shares. */
 import { shown, type IngestIssue } from './errors';
-import type { Observation } from '@odatis-vre/harmonised';
+import type { Observation, TimeFlag } from '@odatis-vre/harmonised';
+import type { CsvMapping } from './readers/mapped';
 import { ObservationColumns } from './schema';
-import { isBlank, parseNumber } from './text';
+import { DEFAULT_SITE_REGISTER, slugSiteId, type SiteEntry, type SiteRegister } from './sites';
+import { isBlank, outOfFloat64, parseNumber, type TextEncoding } from './text';
 
-export type FormatId = 'pelagos-wide' | 'quadrige' | 'somlit' | 'coast-hf';
+export type FormatId =
+  | 'pelagos-wide'
+  | 'quadrige'
+  | 'somlit'
+  | 'coast-hf'
+  | 'erddap-csv'
+  | 'erddap-parquet'
+  | 'mapped-csv';
 
 export const FORMAT_LABELS: Record<FormatId, string> = {
   'pelagos-wide': 'PHYTOBS Pelagos wide export',
   quadrige: 'Quadrige extraction (REPHY web export or SEANOE make.names long file)',
   somlit: 'SOMLIT export (hydro, piconano or ctd)',
-  'coast-hf': 'COAST-HF CSV with per-parameter QC columns'
+  'coast-hf': 'COAST-HF CSV with per-parameter QC columns',
+  'erddap-csv': 'ERDDAP tabledap .csv response (names, then a units line) or .csvp',
+  'erddap-parquet': 'ERDDAP tabledap .parquet response',
+  'mapped-csv': 'CSV read through a column mapping (--mapping or --map-*)'
 };
 
 /** Where a dataset comes from, written into file metadata and the catalogue. */
@@ -21,6 +33,8 @@ export interface SourceInfo {
   doi: string | null;
   licence: string | null;
   citation: string | null;
+  /** The column mapping a mapped CSV was read with (kept with the provenance). */
+  mapping?: CsvMapping;
 }
 
 /** Data made by generateSynthetic(): its own service code so it never mixes with real series. */
@@ -35,7 +49,7 @@ export interface FileReport {
   file: string;
   format: FormatId;
   dataset: string;
-  encoding: 'utf-8' | 'iso-8859-1';
+  encoding: TextEncoding;
   gzip: boolean;
   bom: boolean;
   /** Physical lines in the decompressed file. */
@@ -54,10 +68,75 @@ export interface FileReport {
   rejected: IngestIssue[];
   /** Things changed on the way that a person should know about, with counts. */
   warnings: Record<string, number>;
+  /**
+   * Non-empty cells of the data records outside the columns the format documents as record fields
+   * (site, date, depth, quality flags, labels…), counted apart from the reader's own bookkeeping.
+   * The invariant: cellsSeen = valuesWritten + valuesRejected + valuesMissing (see `invariantHolds`).
+   */
+  cellsSeen: number;
+  /** Records on which that count does not add up (a reader defect; the first 20, with the total). */
+  unaccounted: { records: number; first: { line: number; seen: number; accounted: number }[] };
+  /** Columns the reader does not understand: every non-empty cell of theirs is rejected, never skipped. */
+  unknownColumns: { column: string; index: number; cells: number }[];
+  /**
+   * Station names the site register does not know (or knows twice): their rows are written under
+   * an id made from the name, with the file's coordinates if it gives some, else none.
+   */
+  unknownStations: UnknownStation[];
+  /** Values written with each `time_flag` (a time whose hour is not to be trusted). */
+  timeFlags: Partial<Record<TimeFlag, number>>;
 }
 
-/** Shared bookkeeping: readers call value()/missing()/reject(); the invariant
- * valuesRead = valuesWritten + valuesMissing + valuesRejected holds by construction. */
+export interface UnknownStation {
+  name: string;
+  /** Line of the first record naming it, and how many records do. */
+  line: number;
+  records: number;
+  /** The id its rows are written under. */
+  siteId: string;
+  coordinates: 'from-file' | 'none';
+  /** Sites the name matched equally well, when it matched several. */
+  ambiguous?: string[];
+}
+
+export interface SiteQuery {
+  line: number;
+  /** Names of the record's site, tried in order. */
+  names: (string | null | undefined)[];
+  /** Name the id of an unknown site is made from (default: the first name). */
+  fallback?: string;
+  /** The record carries its own coordinates. */
+  fileHasCoordinates?: boolean;
+}
+
+export interface Located {
+  site: SiteEntry | undefined;
+  siteId: string;
+}
+
+/** What a reader is given besides the bytes. */
+export interface ReadOptions {
+  /** Stations to recognise (default: the built-in register). */
+  sites?: SiteRegister;
+  /** Read files that are no native SNO export through this column mapping. */
+  mapping?: CsvMapping;
+  /** What the data are, for tables that do not say it (ERDDAP responses): sno, dataset, DOI… */
+  source?: Partial<Omit<SourceInfo, 'mapping'>>;
+}
+
+/** True when every non-empty cell met is written, rejected or a documented missing-value code. */
+export function invariantHolds(r: FileReport): boolean {
+  return (
+    r.cellsSeen === r.valuesWritten + r.valuesRejected + r.valuesMissing &&
+    r.unaccounted.records === 0
+  );
+}
+
+/**
+ * Shared bookkeeping: readers call value()/missing()/reject() (valuesRead is their sum by
+ * construction), and record() at the start of each data record, which counts the record's value
+ * cells independently (cellsSeen): a cell no reader call accounts for breaks the invariant.
+ */
 export class ReadContext {
   readonly out = new ObservationColumns();
   readonly report: FileReport;
@@ -66,8 +145,10 @@ export class ReadContext {
     file: string,
     format: FormatId,
     readonly source: SourceInfo,
-    decoded: { encoding: 'utf-8' | 'iso-8859-1'; gzip: boolean; bom: boolean }
+    decoded: { encoding: TextEncoding; gzip: boolean; bom: boolean },
+    options: ReadOptions = {}
   ) {
+    this.sites = options.sites ?? DEFAULT_SITE_REGISTER;
     this.report = {
       file,
       format,
@@ -84,7 +165,143 @@ export class ReadContext {
       valuesRejected: 0,
       rejectedByReason: {},
       rejected: [],
-      warnings: {}
+      warnings: {},
+      cellsSeen: 0,
+      unaccounted: { records: 0, first: [] },
+      unknownColumns: [],
+      unknownStations: [],
+      timeFlags: {}
+    };
+  }
+
+  readonly sites: SiteRegister;
+  private readonly located = new Map<string, Located & { unknown?: UnknownStation }>();
+
+  /**
+   * The site a record's names designate (the first that matches one site of the register). When
+   * none does, the record is counted under report.unknownStations with the line where the name was
+   * first met, and its rows get an id made from `fallback` (default: the first name).
+   */
+  locate({ line, names, fallback, fileHasCoordinates = false }: SiteQuery): Located {
+    const key = `${names.join('\u0000')}\u0001${fallback ?? ''}`;
+    let found = this.located.get(key);
+    if (!found) {
+      let ambiguous: SiteEntry[] | undefined;
+      for (const n of names) {
+        const m = n ? this.sites.match(n) : {};
+        if (m.site) {
+          found = { site: m.site, siteId: m.site.siteId };
+          break;
+        }
+        ambiguous ??= m.ambiguous;
+      }
+      if (!found) {
+        const name = fallback ?? names.find(n => n) ?? 'unknown';
+        const unknown: UnknownStation = {
+          name: names.find(n => n) ?? name,
+          line,
+          records: 0,
+          siteId: slugSiteId(name),
+          coordinates: 'none',
+          ...(ambiguous ? { ambiguous: ambiguous.map(s => s.siteId) } : {})
+        };
+        this.report.unknownStations.push(unknown);
+        found = { site: undefined, siteId: unknown.siteId, unknown };
+      }
+      this.located.set(key, found);
+    }
+    if (found.unknown) {
+      found.unknown.records++;
+      if (fileHasCoordinates) found.unknown.coordinates = 'from-file';
+    }
+    return found;
+  }
+
+  // --- the cell count, kept apart from value()/missing()/reject() ---
+  private fieldColumn: Uint8Array = new Uint8Array(0);
+  private headerLength = 0;
+  private open: { line: number; seen: number; accountedBefore: number } | null = null;
+
+  /**
+   * Say which columns of the header hold record fields (not values). Every other non-empty cell of a
+   * data record must become a value, a rejection or a missing-value code.
+   */
+  setFieldColumns(header: readonly string[], isField: (index: number) => boolean): void {
+    this.headerLength = header.length;
+    this.fieldColumn = Uint8Array.from(header, (_, i) => (isField(i) ? 1 : 0));
+  }
+
+  /**
+   * A data record begins (counted in rowsRead): count its non-empty value cells. Cells beyond the
+   * header are values no column can own: each non-empty one is rejected here, with its position.
+   */
+  record(cells: readonly string[], line: number): void {
+    this.closeRecord();
+    this.report.rowsRead++;
+    let seen = 0;
+    for (let i = 0; i < cells.length; i++) {
+      if (i < this.headerLength && this.fieldColumn[i]) continue;
+      if (cells[i].trim() !== '') seen++;
+    }
+    this.report.cellsSeen += seen;
+    this.open = { line, seen, accountedBefore: this.accounted() };
+    for (let i = this.headerLength; i < cells.length; i++) {
+      if (cells[i].trim() === '') continue;
+      this.reject({
+        line,
+        column: `#${i + 1}`,
+        expected: `${this.headerLength} fields, as in the header`,
+        found: `${shown(cells[i])} beyond the last column`,
+        reason: 'extra-fields'
+      });
+    }
+  }
+
+  /** Close the last record; called once the reader is done. */
+  finish(): void {
+    this.closeRecord();
+    // A nameless column with nothing in it (a trailing separator) is no column worth a word.
+    this.report.unknownColumns = this.report.unknownColumns.filter(
+      u => u.cells > 0 || !u.column.startsWith('#')
+    );
+  }
+
+  private accounted(): number {
+    const r = this.report;
+    return r.valuesWritten + r.valuesRejected + r.valuesMissing;
+  }
+
+  private closeRecord(): void {
+    const o = this.open;
+    if (!o) return;
+    this.open = null;
+    const accounted = this.accounted() - o.accountedBefore;
+    if (accounted === o.seen) return;
+    const u = this.report.unaccounted;
+    u.records++;
+    if (u.first.length < 20) u.first.push({ line: o.line, seen: o.seen, accounted });
+  }
+
+  /**
+   * Reject every non-empty cell of a column this reader does not understand, and list the column:
+   * nothing is skipped in silence.
+   */
+  unknownColumn(header: readonly string[], index: number, expected: string): UnknownColumn {
+    const entry = { column: header[index].trim() || `#${index + 1}`, index: index + 1, cells: 0 };
+    this.report.unknownColumns.push(entry);
+    return {
+      cell: (cells, line) => {
+        const raw = (cells[index] ?? '').trim();
+        if (raw === '') return;
+        entry.cells++;
+        this.reject({
+          line,
+          column: entry.column,
+          expected,
+          found: shown(raw),
+          reason: 'unknown-column'
+        });
+      }
     };
   }
 
@@ -97,6 +314,8 @@ export class ReadContext {
     this.report.valuesRead++;
     this.report.valuesWritten++;
     this.out.pushParts(part, base);
+    const flag = part.time_flag ?? base?.time_flag;
+    if (flag) this.report.timeFlags[flag] = (this.report.timeFlags[flag] ?? 0) + 1;
   }
 
   missing(): void {
@@ -137,7 +356,50 @@ export class ReadContext {
       return null;
     }
     const v = parseNumber(raw, decimalComma);
-    if (v === null) this.reject({ ...where, found: shown(raw), reason: 'not-a-number' });
+    if (v === null)
+      this.reject(
+        outOfFloat64(raw, decimalComma)
+          ? {
+              ...where,
+              expected: `${where.expected} a float64 can hold (|x| between 1e-308 and 1.8e308, or 0)`,
+              found: shown(raw),
+              reason: 'out-of-range'
+            }
+          : { ...where, found: shown(raw), reason: 'not-a-number' }
+      );
+    return v;
+  }
+
+  /**
+   * A latitude or longitude cell: its number, or null when empty. A cell that holds no coordinate
+   * ("NaN", text, out of range, a missing-value code) is noted, never read as 0 or dropped in silence;
+   * the caller then takes the site register's position.
+   */
+  coordinate(
+    raw: string,
+    axis: 'latitude' | 'longitude',
+    {
+      decimalComma = false,
+      missing
+    }: { decimalComma?: boolean; missing?: ReadonlySet<string> } = {}
+  ): number | null {
+    if (raw === '') return null;
+    const limit = axis === 'latitude' ? 90 : 180;
+    const v = parseNumber(raw, decimalComma);
+    if (v !== null && Math.abs(v) <= limit) return v;
+    this.warn(
+      missing?.has(raw) || v === null
+        ? `${axis} not given (${shown(raw)}): the site register's position is used, if any`
+        : `${axis} out of ±${limit}° (${raw}): the site register's position is used, if any`
+    );
+    return null;
+  }
+
+  /** A depth cell: its number, or null when empty; one that holds no number is noted, not dropped in silence. */
+  depth(raw: string, column: string, decimalComma = false): number | null {
+    if (raw === '') return null;
+    const v = parseNumber(raw, decimalComma);
+    if (v === null) this.warn(`depth not a number, left empty (${column})`);
     return v;
   }
 
@@ -156,6 +418,11 @@ export class ReadContext {
     this.reject({ ...where, found: shown(flag), reason: 'unknown-flag' });
     return null;
   }
+}
+
+/** A column of unknown meaning: call `cell` for each data record. */
+export interface UnknownColumn {
+  cell(cells: readonly string[], line: number): void;
 }
 
 /** Where a rejected cell is and what it should have held; what was found is added on rejection. */
@@ -223,6 +490,7 @@ export function observation(
     taxon_user: null,
     taxon_qualifier: null,
     method: null,
+    time_flag: null,
     ...o
   };
 }

@@ -25,7 +25,7 @@ import {
   type PelagosTaxonColumn,
   type SomlitRow
 } from './native';
-import { SOMLIT_SITES, type SiteEntry } from './vocabulary';
+import { SOMLIT_SITES, type SiteEntry } from './sites';
 
 /** Deterministic PRNG (mulberry32): the same seed gives the same files on every platform. */
 export function mulberry32(seed: number): () => number {
@@ -250,7 +250,8 @@ export function generateSynthetic(options: SynthOptions): SynthDataset {
     for (let y = firstYear; y <= lastYear; y++) {
       for (let m = 0; m < 12; m++) {
         for (const day of [5, 20]) {
-          const time = Date.UTC(y, m, day, 10, 0, 0);
+          // Morning and afternoon samples, as a tide-bound sampling gives (and a 24-hour clock shows).
+          const time = Date.UTC(y, m, day, day === 5 ? 10 : 14, 0, 0);
           const doy = (time - Date.UTC(y, 0, 1)) / 86400000 + 1;
           const T = round2(
             site.meanT +

@@ -5,3 +5,4 @@
  */
 export * from './native';
 export * from './fixtures';
+export * from './table-fixtures';

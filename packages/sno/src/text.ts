@@ -1,46 +1,186 @@
 /** Bytes → text → records, shared by every reader. Browser-safe (TextDecoder, fflate). */
 import Papa from 'papaparse';
-import { gunzipSync } from 'fflate';
+import { Gunzip } from 'fflate';
+import { describeBinary } from './content';
 import { IngestError, shown } from './errors';
+
+/** How a text file is encoded: the encodings met in the sources (Excel saves "Unicode text" as UTF-16). */
+export type TextEncoding = 'utf-8' | 'iso-8859-1' | 'utf-16le' | 'utf-16be';
 
 export interface DecodedText {
   text: string;
-  encoding: 'utf-8' | 'iso-8859-1';
+  encoding: TextEncoding;
   gzip: boolean;
   bom: boolean;
 }
 
-const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+export const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
-/** Decompress if gzip, reject empty and binary content, decode UTF-8 or ISO-8859-1. */
-export function decodeBytes(file: string, bytes: Uint8Array): DecodedText {
-  let data = bytes;
+/** Longest line a reader accepts: ample for the widest export (a few kB), small enough for memory. */
+export const MAX_LINE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Watches line lengths over the bytes of a file, chunk by chunk, and stops at the first line longer
+ * than the limit with a located error: a file of one 200 MB line is refused after 4 MB, never parsed.
+ */
+export class LineGuard {
+  private line = 1;
+  private length = 0;
+  private offset = 0;
+  private lineStart = 0;
+
+  constructor(
+    readonly file: string,
+    readonly limit = MAX_LINE_BYTES
+  ) {}
+
+  feed(chunk: Uint8Array): void {
+    for (let start = 0; ;) {
+      const nl = chunk.indexOf(10, start);
+      this.length += (nl < 0 ? chunk.length : nl) - start;
+      if (this.length > this.limit) {
+        throw new IngestError({
+          file: this.file,
+          line: this.line,
+          expected: `lines of at most ${this.limit} bytes (a data record)`,
+          found: `a longer line, from byte ${this.lineStart} of the file`,
+          reason: 'line-too-long'
+        });
+      }
+      if (nl < 0) break;
+      this.line++;
+      this.length = 0;
+      start = nl + 1;
+      this.lineStart = this.offset + start;
+    }
+    this.offset += chunk.length;
+  }
+}
+
+/** Gunzip in chunks, each watched by the guard, so a compressed single-line bomb stops early. */
+function gunzipGuarded(file: string, bytes: Uint8Array, guard: LineGuard): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const gunzip = new Gunzip(chunk => {
+    guard.feed(chunk);
+    chunks.push(chunk);
+    total += chunk.length;
+  });
+  try {
+    // Small slices of compressed input: even at deflate's best ratio (~1000:1) each gives at most a
+    // few MB of text before the guard sees it.
+    const SLICE = 4096;
+    for (let at = 0; at < bytes.length; at += SLICE)
+      gunzip.push(bytes.subarray(at, at + SLICE), at + SLICE >= bytes.length);
+  } catch (e) {
+    if (e instanceof IngestError) throw e;
+    throw new IngestError({
+      file,
+      line: 0,
+      expected: 'a complete gzip stream',
+      found: `a corrupt or truncated gzip file (${(e as Error).message})`,
+      reason: 'bad-gzip'
+    });
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * UTF-16 text, by its byte-order mark, or without one by its pattern: in text of Latin letters and
+ * digits every other byte is 0.
+ */
+function utf16Of(data: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return 'utf-16le';
+  if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) return 'utf-16be';
+  const n = Math.min(data.length, 1024) & ~1;
+  if (n < 8) return null;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (data[i] === 0 && data[i + 1] !== 0) evenZeros++;
+    if (data[i + 1] === 0 && data[i] !== 0) oddZeros++;
+  }
+  if (oddZeros > 0.9 * (n / 2)) return 'utf-16le';
+  if (evenZeros > 0.9 * (n / 2)) return 'utf-16be';
+  return null;
+}
+
+/**
+ * Decompress if gzip, refuse over-long lines and binary content (saying what it looks like), decode
+ * UTF-16 (with or without byte-order mark), UTF-8 or else ISO-8859-1.
+ */
+export function decodeBytes(
+  file: string,
+  bytes: Uint8Array,
+  guard = new LineGuard(file)
+): DecodedText {
   const gz = isGzip(bytes);
-  if (gz) {
+  let data = bytes;
+  if (gz) data = gunzipGuarded(file, bytes, guard);
+  else guard.feed(bytes);
+  const utf16 = utf16Of(data);
+  if (!utf16) refuseBinary(file, data);
+  const utf16Bom = (data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff);
+  const utf8Bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
+  const bomLength = utf16 ? (utf16Bom ? 2 : 0) : utf8Bom ? 3 : 0;
+  const body = data.subarray(bomLength);
+  let decoded: DecodedText;
+  if (utf16)
+    decoded = {
+      text: new TextDecoder(utf16).decode(body),
+      encoding: utf16,
+      gzip: gz,
+      bom: bomLength > 0
+    };
+  else {
     try {
-      data = gunzipSync(bytes);
-    } catch (e) {
-      throw new IngestError({
-        file,
-        line: 0,
-        expected: 'a complete gzip stream',
-        found: `a corrupt or truncated gzip file (${(e as Error).message})`,
-        reason: 'bad-gzip'
-      });
+      decoded = {
+        text: new TextDecoder('utf-8', { fatal: true }).decode(body),
+        encoding: 'utf-8',
+        gzip: gz,
+        bom: bomLength > 0
+      };
+    } catch {
+      // Quadrige web exports are ISO-8859-1; every byte sequence is valid there.
+      decoded = {
+        text: new TextDecoder('latin1').decode(body),
+        encoding: 'iso-8859-1',
+        gzip: gz,
+        bom: bomLength > 0
+      };
     }
   }
-  if (data.length === 0 || /^[\s;,]*$/.test(new TextDecoder().decode(data.subarray(0, 4096)))) {
-    if (data.length < 4096 || new TextDecoder().decode(data).trim().replace(/[;,]/g, '') === '') {
-      throw new IngestError({
-        file,
-        line: 1,
-        expected: 'a header line and data',
-        found: data.length === 0 ? 'an empty file' : 'only blank lines and separators',
-        reason: 'empty-file'
-      });
-    }
+  if (!/[^\s;,]/.test(decoded.text)) {
+    throw new IngestError({
+      file,
+      line: 1,
+      expected: 'a header line and data',
+      found: data.length === 0 ? 'an empty file' : 'only blank lines and separators',
+      reason: 'empty-file'
+    });
   }
-  // Binary content: NUL bytes or many control characters near the start.
+  return decoded;
+}
+
+/** Binary content is no table: say what it is when its signature is known, else where it shows. */
+function refuseBinary(file: string, data: Uint8Array): void {
+  const known = describeBinary(data);
+  if (known) {
+    throw new IngestError({
+      file,
+      line: 1,
+      expected: 'a text (CSV) file',
+      found: known,
+      reason: 'binary-file'
+    });
+  }
+  // NUL bytes or many control characters near the start.
   const head = data.subarray(0, Math.min(data.length, 8192));
   let control = 0;
   for (let i = 0; i < head.length; i++) {
@@ -65,19 +205,6 @@ export function decodeBytes(file: string, bytes: Uint8Array): DecodedText {
       found: `binary content (${control} control bytes in the first ${head.length})`,
       reason: 'binary-file'
     });
-  }
-  const bom = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf;
-  const body = bom ? data.subarray(3) : data;
-  try {
-    return {
-      text: new TextDecoder('utf-8', { fatal: true }).decode(body),
-      encoding: 'utf-8',
-      gzip: gz,
-      bom
-    };
-  } catch {
-    // Quadrige web exports are ISO-8859-1; every byte sequence is valid there.
-    return { text: new TextDecoder('latin1').decode(body), encoding: 'iso-8859-1', gzip: gz, bom };
   }
 }
 
@@ -174,13 +301,27 @@ export function describeSeparator(s: string): string {
   return s === '\t' ? 'tab' : `"${s}"`;
 }
 
-/** Number as written: "12.5", "12,5" (decimal comma), "-0.3", "1e-3". Null when not a number. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Number as written: "12.5", "12,5" (decimal comma), "-0.3", "1e-3". Null when not a number, and
+ * when a float64 cannot hold it: "1e400" is no Infinity, "1e-400" (a non-zero number) no 0.
+ */
 export function parseNumber(raw: string, decimalComma = false): number | null {
   let s = raw.trim();
   if (decimalComma) s = s.replace(',', '.');
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) return null;
+  if (!NUMBER.test(s)) return null;
   const v = Number(s);
-  return Number.isFinite(v) ? v : null;
+  if (!Number.isFinite(v)) return null;
+  if (v === 0 && /[1-9]/.test(s.split(/[eE]/)[0])) return null;
+  return v;
+}
+
+/** True for a number written correctly that a float64 cannot hold (overflow, or underflow to 0). */
+export function outOfFloat64(raw: string, decimalComma = false): boolean {
+  let s = raw.trim();
+  if (decimalComma) s = s.replace(',', '.');
+  return NUMBER.test(s) && parseNumber(raw, decimalComma) === null;
 }
 
 const daysIn = (y: number, m: number): number => new Date(Date.UTC(y, m, 0)).getUTCDate();

@@ -1,6 +1,6 @@
 /**
- * Controlled vocabularies: parameters (with SeaDataNet P01/P02 where known), units, quality-flag
- * schemes mapped onto SeaDataNet L20, and the site register.
+ * Controlled vocabularies: parameters (with SeaDataNet P01/P02 where known), units and quality-flag
+ * schemes mapped onto SeaDataNet L20. The site register is in sites.ts.
  */
 
 export interface ParameterTerm {
@@ -76,6 +76,21 @@ const TERMS: ParameterTerm[] = [
     unit: null
   },
   {
+    code: 'individual_abundance',
+    label: 'Abundance of individuals of a taxon (zooplankton, benthos…)',
+    p01: null,
+    p02: null,
+    unit: null
+  },
+  {
+    code: 'taxon_measure',
+    label:
+      'A measurement of a taxon whose quantity the source does not name (no parameter code, unit not a count per volume)',
+    p01: null,
+    p02: null,
+    unit: null
+  },
+  {
     code: 'side_scatter_rel',
     label: 'Mean side scatter relative to reference beads (flow cytometry)',
     p01: null,
@@ -145,7 +160,17 @@ const ALIASES: Record<string, string> = {
   DC13: 'DC13',
   FLUO: 'FLUO',
   PAR: 'PAR',
-  DEPH: 'DEPTH'
+  DEPH: 'DEPTH',
+  // CF standard names and plain names, as ERDDAP tables name their variables
+  SEA_WATER_TEMPERATURE: 'TEMP',
+  TEMPERATURE: 'TEMP',
+  SEA_WATER_PRACTICAL_SALINITY: 'PSAL',
+  SEA_WATER_SALINITY: 'PSAL',
+  SALINITY: 'PSAL',
+  MASS_CONCENTRATION_OF_CHLOROPHYLL_A_IN_SEA_WATER: 'CHLA',
+  MOLE_CONCENTRATION_OF_DISSOLVED_MOLECULAR_OXYGEN_IN_SEA_WATER: 'DOXY',
+  SEA_WATER_TURBIDITY: 'TURB',
+  SEA_WATER_PH_REPORTED_ON_TOTAL_SCALE: 'PH'
 };
 
 export function parameterTerm(code: string): ParameterTerm | undefined {
@@ -167,6 +192,10 @@ const UNIT_SYNONYMS: Record<string, string> = {
   '°c': 'degC',
   degc: 'degC',
   degree_celsius: 'degC',
+  degree_c: 'degC',
+  degrees_c: 'degC',
+  degrees_celsius: 'degC',
+  celsius: 'degC',
   'deg c': 'degC',
   c: 'degC',
   psu: 'PSU',
@@ -198,6 +227,15 @@ const UNIT_SYNONYMS: Record<string, string> = {
   'cells/ml': 'cells/mL',
   'cell/ml': 'cells/mL',
   'cells.ml-1': 'cells/mL',
+  'ind.m-3': 'ind/m3',
+  'ind/m3': 'ind/m3',
+  'ind.m3': 'ind/m3',
+  'nb.m-3': 'ind/m3',
+  'individus.m-3': 'ind/m3',
+  'ind.l-1': 'ind/L',
+  'ind/l': 'ind/L',
+  'ind.m-2': 'ind/m2',
+  'ind/m2': 'ind/m2',
   ntu: 'NTU',
   fnu: 'FNU',
   m: 'm',
@@ -215,8 +253,19 @@ export function canonicalUnit(written: string | null | undefined): string | null
   if (w === '') return null;
   const key = w.toLowerCase();
   return (
-    UNIT_SYNONYMS[key] ?? UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ?? w
+    UNIT_SYNONYMS[key] ??
+    UNIT_SYNONYMS[key.normalize('NFD').replace(/[\u0300-\u036f]/g, '')] ??
+    // UDUNITS writes products with spaces ("mg m-3"), the sources with dots ("mg.m-3").
+    UNIT_SYNONYMS[key.replace(/\s+/g, '.')] ??
+    w
   );
+}
+
+/** What a canonical unit counts: cells or individuals per volume or area; null for anything else. */
+export function unitKind(unit: string | null): 'cells' | 'individuals' | null {
+  if (unit === 'cells/L' || unit === 'cells/mL') return 'cells';
+  if (unit === 'ind/m3' || unit === 'ind/L' || unit === 'ind/m2') return 'individuals';
+  return null;
 }
 
 /**
@@ -293,174 +342,3 @@ export const QUADRIGE_TO_L20: Record<string, number> = {
   'non qualifie': 0,
   '': 0
 };
-
-// ---------------------------------------------------------------------------------------------
-// Sites
-
-export interface SiteEntry {
-  siteId: string;
-  name: string;
-  latitude: number;
-  longitude: number;
-  /** SOMLIT ID_SITE when the site is a SOMLIT station. */
-  somlitId?: number;
-  /** Names under which the sources write this site (compared case- and accent-insensitively). */
-  aliases: string[];
-}
-
-// Coordinates are those of the station descriptions (SOMLIT, Pelagos, Quadrige), rounded to
-// about 0.01° (1 km): good for maps and latitudinal gradients, not for navigation.
-export const SITES: SiteEntry[] = [
-  {
-    siteId: 'wimereux-point-c',
-    name: 'Wimereux Point C',
-    latitude: 50.68,
-    longitude: 1.52,
-    somlitId: 1,
-    aliases: ['SOMLIT-WX-C', 'Wimereux-SOMLIT-phyto-pointC', 'Point C', 'Wimereux']
-  },
-  {
-    siteId: 'roscoff-astan',
-    name: 'Roscoff Astan',
-    latitude: 48.78,
-    longitude: -3.94,
-    somlitId: 3,
-    aliases: ['Astan', 'Roscoff']
-  },
-  {
-    siteId: 'roscoff-estacade',
-    name: 'Roscoff Estacade',
-    latitude: 48.73,
-    longitude: -3.98,
-    aliases: ['SOMLIT-Estacade', 'Estacade']
-  },
-  {
-    siteId: 'brest-portzic',
-    name: 'Brest Portzic',
-    latitude: 48.36,
-    longitude: -4.55,
-    somlitId: 5,
-    aliases: ['Portzic', 'Brest']
-  },
-  {
-    siteId: 'arcachon-eyrac',
-    name: 'Arcachon Eyrac',
-    latitude: 44.67,
-    longitude: -1.16,
-    somlitId: 6,
-    aliases: ['Eyrac']
-  },
-  {
-    siteId: 'arcachon-bouee-13',
-    name: 'Arcachon Bouée 13',
-    latitude: 44.63,
-    longitude: -1.24,
-    aliases: ['SOMLIT - Bouée13', 'Arcachon - Bouée 13', 'Bouée 13', 'Bouee 13']
-  },
-  {
-    siteId: 'gironde-pk86',
-    name: 'Gironde pk 86',
-    latitude: 45.52,
-    longitude: -0.95,
-    somlitId: 7,
-    aliases: ['Gironde', 'pk 86', 'pk86']
-  },
-  {
-    siteId: 'banyuls-sola',
-    name: 'Banyuls Sola',
-    latitude: 42.49,
-    longitude: 3.15,
-    somlitId: 10,
-    aliases: ['Sola', 'Banyuls']
-  },
-  {
-    siteId: 'marseille-frioul',
-    name: 'Marseille Frioul',
-    latitude: 43.24,
-    longitude: 5.29,
-    somlitId: 11,
-    aliases: ['Frioul', 'Marseille']
-  },
-  {
-    siteId: 'villefranche-point-b',
-    name: 'Villefranche Point B',
-    latitude: 43.69,
-    longitude: 7.32,
-    somlitId: 12,
-    aliases: ['Point B', 'Villefranche']
-  },
-  {
-    siteId: 'luc-sur-mer',
-    name: 'Luc-sur-Mer',
-    latitude: 49.33,
-    longitude: -0.33,
-    somlitId: 17,
-    aliases: ['Luc', 'Luc sur Mer', 'PHYTO-UNICAEN-LUC']
-  },
-  {
-    siteId: 'la-rochelle-antioche',
-    name: 'La Rochelle Antioche',
-    latitude: 46.08,
-    longitude: -1.31,
-    somlitId: 18,
-    aliases: ['SOMLIT-Antioche', 'Antioche', 'LaRochelle-SOMLIT-Antioche']
-  },
-  {
-    siteId: 'dinard-bizeux',
-    name: 'Dinard Bizeux',
-    latitude: 48.63,
-    longitude: -2.03,
-    somlitId: 19,
-    aliases: ['Bizeux', 'Dinard']
-  },
-  {
-    siteId: 'sete',
-    name: 'Sète',
-    latitude: 43.38,
-    longitude: 3.66,
-    somlitId: 22,
-    aliases: ['Sete']
-  },
-  {
-    siteId: 'gravelines-canal-amenee',
-    name: 'Gravelines Canal Amenée',
-    latitude: 51.02219,
-    longitude: 2.15003,
-    aliases: ['Canal Amenee', 'Canal Amenée']
-  }
-];
-
-/** The 12 SOMLIT coastal stations, north to south order is not implied. */
-export const SOMLIT_SITES: SiteEntry[] = SITES.filter(s => s.somlitId !== undefined);
-
-const fold = (s: string): string =>
-  s
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-
-const ALIAS_INDEX = new Map<string, SiteEntry>();
-for (const s of SITES) {
-  for (const a of [s.name, s.siteId, ...s.aliases]) ALIAS_INDEX.set(fold(a), s);
-}
-
-/** Find a site by one of its names; exact alias first, then the first alias contained in the text. */
-export function findSite(...names: (string | null | undefined)[]): SiteEntry | undefined {
-  for (const n of names) {
-    if (!n) continue;
-    const hit = ALIAS_INDEX.get(fold(n));
-    if (hit) return hit;
-  }
-  return undefined;
-}
-
-export function findSomlitSite(id: number): SiteEntry | undefined {
-  return SITES.find(s => s.somlitId === id);
-}
-
-/** Stable identifier for a site not in the register. */
-export function slugSiteId(name: string): string {
-  return fold(name).replace(/ /g, '-') || 'unknown-site';
-}

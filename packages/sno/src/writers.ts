@@ -16,6 +16,8 @@ export interface Provenance {
     doi: string | null;
     licence: string | null;
     dataset: string;
+    /** The column mapping a CSV was read through. */
+    mapping?: unknown;
   }[];
 }
 

@@ -25,7 +25,7 @@ test('DuckDB reads the hive-partitioned Parquet: same rows, sums, times and part
     return p;
   });
   const out = path.join(dir, 'out');
-  const report = convertFiles(files, out);
+  const report = await convertFiles(files, out);
   expect(report.totals.filesFailed).toBe(0);
   const ours = tableToObservations(
     tableFromIPC(fs.readFileSync(path.join(out, 'observations.arrow')))

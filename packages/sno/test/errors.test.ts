@@ -6,8 +6,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { IngestError, generateSynthetic, mulberry32, readSnoFile, type IngestIssue } from '../src';
-import { coastHfFixture, rephyFixture, somlitFixture } from '../src/testing';
+import {
+  IngestError,
+  generateSynthetic,
+  invariantHolds,
+  mulberry32,
+  readSnoFile,
+  type IngestIssue,
+  type ReadOptions
+} from '../src';
+import {
+  coastHfFixture,
+  erddapCsvFixture,
+  erddapParquetFixture,
+  mappedCsvFixture,
+  rephyFixture,
+  somlitFixture,
+  type NativeFile
+} from '../src/testing';
 import { convertFiles } from '../src/node';
 import { scratch, sha, sharedFiles } from './helpers';
 
@@ -212,19 +228,23 @@ describe('value-level rejections are counted and listed with line and column', (
 });
 
 describe('fuzzing: mutated files never crash without context and never lose count', () => {
-  const seeds = [
+  const mapped = mappedCsvFixture(5, 8);
+  const seeds: (NativeFile & { options?: ReadOptions })[] = [
     rephyFixture(1, 6),
     somlitFixture('piconano', 2, 6),
     coastHfFixture(3, 12),
     generateSynthetic({ seed: 4, firstYear: 2000, lastYear: 2000, siteCount: 1 }).files[1],
-    { name: 'luc.csv', bytes: new Uint8Array(pelagos), expected: [] }
+    { name: 'luc.csv', bytes: new Uint8Array(pelagos), expected: [] },
+    erddapCsvFixture(6, 12),
+    erddapParquetFixture(7, 12),
+    { ...mapped.file, options: { mapping: mapped.mapping } }
   ];
-  test('300 random mutations: each reads (with the count invariant) or fails with an IngestError', () => {
+  test('500 random mutations: each reads (with the count invariant) or fails with an IngestError', () => {
     const rand = mulberry32(2024);
     const pick = <T>(a: T[]): T => a[Math.floor(rand() * a.length)];
     let errors = 0;
     let reads = 0;
-    for (let k = 0; k < 300; k++) {
+    for (let k = 0; k < 500; k++) {
       const f = pick(seeds);
       const b = Array.from(f.bytes);
       const op = Math.floor(rand() * 5);
@@ -240,9 +260,12 @@ describe('fuzzing: mutated files never crash without context and never lose coun
       else b.splice(at, 0, 0); // NUL byte
       const name = `fuzz-${k}-${f.name}`;
       try {
-        const r = readSnoFile(name, Uint8Array.from(b));
+        const r = readSnoFile(name, Uint8Array.from(b), f.options);
         const rep = r.report;
         expect(rep.valuesRead).toBe(rep.valuesWritten + rep.valuesMissing + rep.valuesRejected);
+        // Counted apart: every non-empty value cell of the damaged file is accounted for.
+        if (!invariantHolds(rep))
+          throw new Error(`${name}: cells unaccounted ${JSON.stringify(rep.unaccounted)}`);
         expect(r.observations.length).toBe(rep.valuesWritten);
         for (const i of rep.rejected) expect(i.file).toBe(name);
         reads++;
@@ -256,12 +279,12 @@ describe('fuzzing: mutated files never crash without context and never lose coun
         errors++;
       }
     }
-    expect(reads + errors).toBe(300);
+    expect(reads + errors).toBe(500);
   });
 });
 
 describe('atomic writes', () => {
-  test('strict conversion with a failing file writes nothing and leaves the sources as they were', () => {
+  test('strict conversion with a failing file writes nothing and leaves the sources as they were', async () => {
     const dir = scratch('atomic');
     const good = path.join(dir, somlit.name);
     const bad = path.join(dir, 'broken.csv');
@@ -269,7 +292,7 @@ describe('atomic writes', () => {
     fs.writeFileSync(bad, new Uint8Array([0, 1, 2, 3]));
     const before = [sha(good), sha(bad)];
     const out = path.join(dir, 'out');
-    const report = convertFiles([good, bad], out, { strict: true });
+    const report = await convertFiles([good, bad], out, { strict: true });
     expect(report.written).toBe(false);
     expect(report.files[1]).toMatchObject({
       ok: false,
@@ -280,20 +303,20 @@ describe('atomic writes', () => {
     expect([sha(good), sha(bad)]).toEqual(before);
   });
 
-  test('non-strict: the failing file is reported, the others written; refused conversions leave existing output untouched', () => {
+  test('non-strict: the failing file is reported, the others written; refused conversions leave existing output untouched', async () => {
     const dir = scratch('atomic2');
     const good = path.join(dir, somlit.name);
     const bad = path.join(dir, 'empty.csv');
     fs.writeFileSync(good, somlit.bytes);
     fs.writeFileSync(bad, '');
     const out = path.join(dir, 'out');
-    const r1 = convertFiles([good, bad], out);
+    const r1 = await convertFiles([good, bad], out);
     expect(r1.written).toBe(true);
     expect(r1.totals.filesFailed).toBe(1);
     const catalogBefore = fs.readFileSync(path.join(out, 'catalog.json'), 'utf8');
     // A source inside the output directory is refused before anything is touched.
     fs.copyFileSync(good, path.join(out, 'inside.csv'));
-    expect(() => convertFiles([path.join(out, 'inside.csv')], out)).toThrow(
+    await expect(convertFiles([path.join(out, 'inside.csv')], out)).rejects.toThrow(
       /must not lie inside the output directory/
     );
     expect(fs.readFileSync(path.join(out, 'catalog.json'), 'utf8')).toBe(catalogBefore);
@@ -301,11 +324,11 @@ describe('atomic writes', () => {
     const foreign = path.join(dir, 'foreign');
     fs.mkdirSync(foreign);
     fs.writeFileSync(path.join(foreign, 'thesis.tex'), 'precious');
-    expect(() => convertFiles([good], foreign)).toThrow(/not a converted dataset/);
+    await expect(convertFiles([good], foreign)).rejects.toThrow(/not a converted dataset/);
     expect(fs.readFileSync(path.join(foreign, 'thesis.tex'), 'utf8')).toBe('precious');
   });
 
-  test('the same file given twice, or two files with the same name, are refused (no doubled values)', () => {
+  test('the same file given twice, or two files with the same name, are refused (no doubled values)', async () => {
     const dir = scratch('dupes');
     const a = path.join(dir, somlit.name);
     fs.mkdirSync(path.join(dir, 'other'));
@@ -314,7 +337,7 @@ describe('atomic writes', () => {
     fs.writeFileSync(a, somlit.bytes);
     fs.writeFileSync(b, somlitFixture('hydro', 99).bytes);
     fs.writeFileSync(c, somlit.bytes);
-    const r = convertFiles([a, a, b, c], path.join(dir, 'out'));
+    const r = await convertFiles([a, a, b, c], path.join(dir, 'out'));
     expect(r.files.map(f => f.error?.reason ?? 'ok')).toEqual([
       'ok',
       'duplicate-file',

@@ -5,7 +5,14 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { IngestError, generateSynthetic, mulberry32, readSnoFile, type IngestIssue } from '../src';
+import {
+  IngestError,
+  generateSynthetic,
+  invariantHolds,
+  mulberry32,
+  readSnoFile,
+  type IngestIssue
+} from '../src';
 import { convertFiles } from '../src/node';
 import { scratch, sharedFiles } from './helpers';
 
@@ -52,7 +59,7 @@ describe('regression: a Pelagos names row cut before the label column', () => {
     });
   });
 
-  test('the same damage to the synthetic Wimereux export, through convertFiles', () => {
+  test('the same damage to the synthetic Wimereux export, through convertFiles', async () => {
     const wimereux = generateSynthetic({
       seed: 5,
       firstYear: 2010,
@@ -64,7 +71,7 @@ describe('regression: a Pelagos names row cut before the label column', () => {
     const dir = scratch('pelagos-cut');
     const src = path.join(dir, wimereux.name);
     fs.writeFileSync(src, lines.join('\n'));
-    const report = convertFiles([src], path.join(dir, 'out'));
+    const report = await convertFiles([src], path.join(dir, 'out'));
     const file = report.files[0];
     expect(file.ok).toBe(false);
     expect(file.error).toMatchObject({
@@ -136,6 +143,8 @@ describe('fuzzing Pelagos exports with line-level damage', () => {
       try {
         const rep = readSnoFile(name, bytes).report;
         expect(rep.valuesRead).toBe(rep.valuesWritten + rep.valuesMissing + rep.valuesRejected);
+        if (!invariantHolds(rep))
+          throw new Error(`${name}: cells unaccounted ${JSON.stringify(rep.unaccounted)}`);
         // One expect per file, not per rejection: a damaged row rejects dozens of values.
         const unlocated = rep.rejected.filter(i => i.file !== name || i.line < 1 || !i.column);
         expect(unlocated).toEqual([]);

@@ -92,9 +92,9 @@ describe('shared data: every file converts, values round-trip exactly', () => {
   let arrowRows: Observation[];
   const before = new Map(files.map(f => [f, sha(f)]));
 
-  beforeAll(() => {
+  beforeAll(async () => {
     out = path.join(scratch('shared'), 'out');
-    report = convertFiles(files, out, { now: new Date('2026-01-01T00:00:00Z') });
+    report = await convertFiles(files, out, { now: new Date('2026-01-01T00:00:00Z') });
     parquetRows = [];
     for (const f of report.catalog!.parquetFiles) {
       parquetRows.push(
@@ -113,10 +113,13 @@ describe('shared data: every file converts, values round-trip exactly', () => {
     for (const f of files) expect(sha(f)).toBe(before.get(f));
   });
 
-  test('per file: values read = written + missing + rejected', () => {
+  test('per file: cells seen = values written + missing + rejected', () => {
     for (const f of report.files) {
       const r = f.report!;
       expect(r.valuesRead).toBe(r.valuesWritten + r.valuesMissing + r.valuesRejected);
+      expect(r.cellsSeen).toBe(r.valuesRead);
+      expect(r.unaccounted.records).toBe(0);
+      expect(r.unknownColumns).toEqual([]);
       expect(r.rejected).toHaveLength(r.valuesRejected);
     }
   });

@@ -5,23 +5,21 @@
  * Each parameter is followed by its QC column on the OceanSITES/SeaDataNet 0–9 scheme.
  */
 import { IngestError, shown } from '../errors';
-import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
+import {
+  ReadContext,
+  type ReadOptions,
+  fieldCountProblem,
+  type RowProblem,
+  type SourceInfo
+} from '../report';
 import {
   guessSeparator,
   parseIsoInstant,
-  parseNumber,
   lastRecordLine,
   parseRecords,
   type DecodedText
 } from '../text';
-import {
-  COASTHF_TO_L20,
-  canonicalUnit,
-  unitFor,
-  findSite,
-  lookupParameter,
-  slugSiteId
-} from '../vocabulary';
+import { COASTHF_TO_L20, canonicalUnit, unitFor, lookupParameter } from '../vocabulary';
 
 const COASTHF_SOURCE: SourceInfo = {
   sno: 'COAST-HF',
@@ -35,7 +33,11 @@ const COASTHF_SOURCE: SourceInfo = {
 export const isCoastHfHeader = (cells: readonly string[]): boolean =>
   cells.some(c => /^DATE \(/.test(c.trim())) && cells.some(c => / QC$/.test(c.trim()));
 
-export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext {
+export function readCoastHfCsv(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
   const sep = guessSeparator(firstLine);
   const records = parseRecords(file, decoded.text, sep);
@@ -56,28 +58,50 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
   const cLat = find(/^LATITUDE/);
   const cLon = find(/^LONGITUDE/);
   const cDepth = find(/^(DEPH|DEPTH) \(/);
+  const fields = [cPlatform, cDate, cLat, cLon, cDepth];
   const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
+  const qcOf = new Map<number, number>(); // QC column → the column it qualifies
+  const unknownIndex: number[] = [];
   for (let i = 0; i < header.length; i++) {
-    if (
-      [cPlatform, cDate, cLat, cLon, cDepth].includes(i) ||
-      / QC$/.test(header[i]) ||
-      header[i] === ''
-    )
+    if (fields.includes(i)) continue;
+    if (/ QC$/.test(header[i])) {
+      if (!qcOf.has(i)) unknownIndex.push(i); // a QC column after no parameter or depth
       continue;
+    }
+    if (header[i] === '') {
+      unknownIndex.push(i);
+      continue;
+    }
     const m = /^([A-Z0-9_]+)(?: \((.*)\))?$/.exec(header[i]);
     const name = m ? m[1] : header[i];
     const flag = header[i + 1] === `${name} QC` ? i + 1 : -1;
+    if (flag >= 0) qcOf.set(flag, i);
     params.push({ index: i, flag, name, unit: canonicalUnit(m?.[2] ?? null) });
   }
-  const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded);
+  const depthName = cDepth >= 0 ? /^(\S+)/.exec(header[cDepth])![1] : null;
+  if (depthName && header[cDepth + 1] === `${depthName} QC`) {
+    const k = unknownIndex.indexOf(cDepth + 1);
+    if (k >= 0) unknownIndex.splice(k, 1);
+  }
+  const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded, options);
   ctx.report.linesRead = lastRecordLine(records);
+  const valueColumns = new Set([...params.map(p => p.index), ...unknownIndex]);
+  ctx.setFieldColumns(header, i => !valueColumns.has(i));
+  const unknown = unknownIndex.map(i =>
+    ctx.unknownColumn(
+      header,
+      i,
+      'a COAST-HF column: PLATFORM, DATE, position, depth, X (unit) or X QC'
+    )
+  );
   for (const p of params)
     if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 
   for (let r = 1; r < records.length; r++) {
     const { cells, line } = records[r];
     if (ctx.blankRecord(cells)) continue;
-    ctx.report.rowsRead++;
+    ctx.record(cells, line);
+    for (const u of unknown) u.cell(cells, line);
     let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
       rowProblem = fieldCountProblem(
@@ -97,10 +121,15 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       };
     }
     const platform = (cells[cPlatform] ?? '').trim();
-    const site = findSite(platform);
-    const lat = parseNumber(cells[cLat] ?? '');
-    const lon = parseNumber(cells[cLon] ?? '');
-    const depth = cDepth >= 0 ? parseNumber(cells[cDepth] ?? '') : null;
+    const lat = ctx.coordinate((cells[cLat] ?? '').trim(), 'latitude');
+    const lon = ctx.coordinate((cells[cLon] ?? '').trim(), 'longitude');
+    const { site, siteId } = ctx.locate({
+      line,
+      names: [platform],
+      fallback: platform || 'unknown-platform',
+      fileHasCoordinates: lat !== null && lon !== null
+    });
+    const depth = cDepth >= 0 ? ctx.depth((cells[cDepth] ?? '').trim(), header[cDepth]) : null;
     for (const p of params) {
       const raw = (cells[p.index] ?? '').trim();
       if (raw === '') continue;
@@ -123,7 +152,7 @@ export function readCoastHfCsv(file: string, decoded: DecodedText): ReadContext 
       const term = lookupParameter(p.name);
       ctx.value({
         sno: 'COAST-HF',
-        site_id: site?.siteId ?? slugSiteId(platform || 'unknown-platform'),
+        site_id: siteId,
         site_name: site?.name ?? (platform || null),
         latitude: lat ?? site?.latitude ?? null,
         longitude: lon ?? site?.longitude ?? null,

@@ -1,25 +1,35 @@
 /**
  * PHYTOBS Pelagos "wide" export: six header rows (column names, then taxon_user, aphiaID, stage,
- * form, sex in the label column), one row per sample, one column per taxon (cells per litre).
- * Empty cell = not recorded; 0 = counted zero. The flow-cytometry variant (PICONANO) puts the
- * label column last and its measurement columns (Val_*) before it.
+ * form, sex in the label column), one row per sample. Columns after the label column are taxa (cells
+ * per litre; empty = not recorded, 0 = counted zero). Flow-cytometry measurements (Val_*, valbeads*)
+ * stand before the label column: alone in the PICONANO export (label column last), or beside taxa
+ * when a station runs both programmes. Every column is classified on its own, whatever the label
+ * column's position; one the reader does not know is reported and its cells rejected.
  */
+import { TIME_FLAGS } from '@odatis-vre/harmonised';
 import { IngestError, shown } from '../errors';
-import { ReadContext, fieldCountProblem, type RowProblem, type SourceInfo } from '../report';
+import {
+  ReadContext,
+  type ReadOptions,
+  SYNTH_SOURCE,
+  fieldCountProblem,
+  type RowProblem,
+  type SourceInfo,
+  type UnknownColumn
+} from '../report';
 import {
   describeSeparator,
   guessSeparator,
-  parseDate,
-  parseNumber,
   lastRecordLine,
+  parseDate,
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
   utcMillis,
+  type CsvRecord,
   type DecodedText
 } from '../text';
-import { findSite, parameterTerm, slugSiteId } from '../vocabulary';
-import { SYNTH_SOURCE } from '../report';
+import { parameterTerm } from '../vocabulary';
 
 export const PHYTOBS_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
   sno: 'PHYTOBS',
@@ -27,6 +37,57 @@ export const PHYTOBS_SOURCE: Omit<SourceInfo, 'dataset' | 'title'> = {
   licence: 'CC-BY-SA 2.0',
   citation: 'PHYTOBS network, Pelagos database export, https://doi.org/10.17882/85178'
 };
+
+/** The 32 metadata columns of a Pelagos phytoplankton-count export, in order. */
+export const PELAGOS_METADATA_COLUMNS = [
+  'station*',
+  "site d'echantillonnage*",
+  'jeu de donnees*',
+  'sample_name*',
+  'sampling_resp*',
+  'sampling_date(dd/mm/yyyy)*',
+  'sampling_time (hh:mm)',
+  'sampling_depth_min',
+  'sampling_depth_max',
+  'sampling_volume',
+  'tide',
+  'tide_coefficient',
+  'sampling_device*',
+  'bottle_model',
+  'bottle_volume (liter)',
+  'pump_model',
+  'pump_flow (L per min)',
+  'net_length (m)',
+  'net_type',
+  'net_area (m2)',
+  'net_mesh (µm)',
+  'net_direction',
+  'analysis_method*',
+  'analysis_resp*',
+  'analysis_date (dd/mm/yyyy)*',
+  'preservation',
+  'volume_analysed(ml)',
+  'filtration_mesh',
+  'sample_fraction',
+  'fractioning_method',
+  'fixing_method',
+  'volume_sedimentation_chamber(ml)'
+];
+
+/** Metadata columns of the flow-cytometry (PICONANO) export, in place of the counting ones. */
+export const PELAGOS_CYTOMETRY_METADATA_COLUMNS = [
+  'rawdatafile',
+  'cytometer',
+  'analysissoftware',
+  'analysissoftwareversion',
+  'fixativemethod',
+  'fixativefinalconcentration',
+  'storagecondition',
+  'otherproduct',
+  'flashfrozen',
+  'beadsreferences',
+  'beadssize'
+];
 
 const LABELS = ['taxon_user', 'aphiaID', 'stage', 'form', 'sex'] as const;
 
@@ -50,6 +111,12 @@ const CYTOMETRY_SUFFIX: Record<string, string> = {
   FL_Orange: 'fluorescence_orange_rel'
 };
 
+/** A metadata column name as compared: no trailing "*", no case. */
+const foldName = (h: string): string => h.trim().replace(/\*$/, '').toLowerCase();
+const KNOWN_METADATA = new Set(
+  [...PELAGOS_METADATA_COLUMNS, ...PELAGOS_CYTOMETRY_METADATA_COLUMNS].map(foldName)
+);
+
 interface ValueColumn {
   index: number;
   header: string;
@@ -61,8 +128,90 @@ interface ValueColumn {
   qualifier: string | null;
 }
 
-export function readPelagosWideExport(file: string, decoded: DecodedText): ReadContext {
+/** What the six header rows say: where each field is, and what every other column holds. */
+interface PelagosLayout {
+  header: string[];
+  labelCol: number;
+  values: ValueColumn[];
+  /** Columns neither metadata, label nor values: reported, their cells rejected. */
+  unknown: number[];
+  taxa: boolean;
+  cytometry: boolean;
+  station: number;
+  site: number;
+  dataset: number;
+  sample: number;
+  date: number;
+  time: number;
+  depth: number;
+  method: number;
+}
+
+export function readPelagosWideExport(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const records = parseRecords(file, decoded.text, ';');
+  const layout = pelagosLayout(file, records);
+  // Files written by generateSynthetic() say so in their station column: never label them PHYTOBS.
+  const synthetic = (records[6]?.cells[layout.station] ?? '').trim() === 'SYNTHETIC';
+  const ctx = new ReadContext(
+    file,
+    'pelagos-wide',
+    pelagosSource(layout, synthetic),
+    decoded,
+    options
+  );
+  ctx.report.linesRead = lastRecordLine(records);
+  const fields = new Set(layout.values.map(c => c.index).concat(layout.unknown));
+  ctx.setFieldColumns(layout.header, i => !fields.has(i));
+  const unknown = layout.unknown.map(i =>
+    ctx.unknownColumn(
+      layout.header,
+      i,
+      'a known Pelagos column: sampling metadata, Val_* or valbeads* before taxon_pelagos, a named taxon after it'
+    )
+  );
+
+  const clock = sampleClock(records, layout);
+  if (clock.twelveHour)
+    ctx.warn(
+      `sampling times look like a 12-hour clock without AM/PM (no hour ≥ 12 among ${clock.timed} timed ` +
+        `samples): time_flag "${TIME_FLAGS.hourUncertain12h}" — pair these samples by date, never by hour`
+    );
+  const sample = new SampleReader(ctx, layout, unknown, clock.twelveHour);
+  for (let r = 6; r < records.length; r++) sample.read(records[r]);
+  if (sample.repaired)
+    ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', sample.repaired);
+  if (!layout.values.length) ctx.warn('no value columns found');
+  return ctx;
+}
+
+function pelagosSource(layout: PelagosLayout, synthetic: boolean): SourceInfo {
+  if (synthetic)
+    return {
+      ...SYNTH_SOURCE,
+      dataset: 'SYNTH-phytoplankton',
+      title: 'Synthetic phytoplankton counts (PHYTOBS layout, known truth)'
+    };
+  const [dataset, title] =
+    layout.cytometry && !layout.taxa
+      ? [
+          'PHYTOBS-PICONANO-cytometry',
+          'PHYTOBS / SOMLIT pico- and nanoplankton flow cytometry (Pelagos export)'
+        ]
+      : layout.cytometry
+        ? [
+            'PHYTOBS-Pelagos-counts-and-cytometry',
+            'PHYTOBS microphytoplankton counts and flow cytometry (Pelagos export)'
+          ]
+        : ['PHYTOBS-Pelagos', 'PHYTOBS microphytoplankton counts (Pelagos export)'];
+  return { ...PHYTOBS_SOURCE, dataset, title };
+}
+
+/** Check the six header rows and classify every column. */
+function pelagosLayout(file: string, records: CsvRecord[]): PelagosLayout {
   const header = records[0].cells.map(repairMojibake);
   if (header.length < 2) {
     const sep = guessSeparator(records[0].cells[0] ?? '');
@@ -83,7 +232,57 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       reason: 'truncated-header'
     });
   }
-  // The label column holds taxon_user/aphiaID/stage/form/sex on rows 2–6.
+  const labelCol = findLabelColumn(file, header, records);
+  const col = (prefix: string): number => header.findIndex(h => h.startsWith(prefix));
+  const layout: PelagosLayout = {
+    header,
+    labelCol,
+    values: [],
+    unknown: [],
+    taxa: false,
+    cytometry: false,
+    station: col('station'),
+    site: col("site d'echantillonnage"),
+    dataset: col('jeu de donnees'),
+    sample: col('sample_name'),
+    date: col('sampling_date'),
+    time: col('sampling_time'),
+    depth: col('sampling_depth_min'),
+    method: col('analysis_method')
+  };
+  for (const [name, c] of [
+    ['sampling_date(dd/mm/yyyy)*', layout.date],
+    ["site d'echantillonnage*", layout.site]
+  ] as const) {
+    if (c < 0) {
+      throw new IngestError({
+        file,
+        line: 1,
+        column: name,
+        expected: `a column "${name}"`,
+        found: 'no such column',
+        reason: 'bad-header'
+      });
+    }
+  }
+  const meta = (k: number, i: number): string =>
+    repairMojibake((records[1 + k].cells[i] ?? '').trim());
+  for (let i = 0; i < header.length; i++) {
+    if (i === labelCol) continue;
+    const column = i > labelCol ? taxonColumn(header, i, meta) : cytometryColumn(header[i], i);
+    if (column) {
+      layout.values.push(column);
+      if (i > labelCol) layout.taxa = true;
+      else layout.cytometry = true;
+    } else if (i > labelCol || !KNOWN_METADATA.has(foldName(header[i]))) {
+      layout.unknown.push(i);
+    }
+  }
+  return layout;
+}
+
+/** The label column holds taxon_user/aphiaID/stage/form/sex on rows 2–6. */
+function findLabelColumn(file: string, header: string[], records: CsvRecord[]): number {
   let labelCol = header.indexOf('taxon_pelagos');
   if (labelCol < 0) labelCol = records[1].cells.findIndex(c => c.trim() === 'taxon_user');
   if (labelCol < 0) {
@@ -120,167 +319,159 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       reason: 'truncated-header'
     });
   }
-  const cytometry =
-    labelCol === header.length - 1 || header.slice(labelCol + 1).every(h => h.trim() === '');
-  // Files written by generateSynthetic() say so in their station column: never label them PHYTOBS.
-  const synthetic =
-    (records[6]?.cells[header.findIndex(h => h.startsWith('station'))] ?? '').trim() ===
-    'SYNTHETIC';
-  const source: SourceInfo = synthetic
-    ? {
-        ...SYNTH_SOURCE,
-        dataset: 'SYNTH-phytoplankton',
-        title: 'Synthetic phytoplankton counts (PHYTOBS layout, known truth)'
-      }
-    : {
-        ...PHYTOBS_SOURCE,
-        dataset: cytometry ? 'PHYTOBS-PICONANO-cytometry' : 'PHYTOBS-Pelagos',
-        title: cytometry
-          ? 'PHYTOBS / SOMLIT pico- and nanoplankton flow cytometry (Pelagos export)'
-          : 'PHYTOBS microphytoplankton counts (Pelagos export)'
-      };
-  const ctx = new ReadContext(file, 'pelagos-wide', source, decoded);
-  ctx.report.linesRead = lastRecordLine(records);
+  return labelCol;
+}
 
-  const col = (prefix: string): number => header.findIndex(h => h.startsWith(prefix));
-  const cStation = col('station');
-  const cSite = col("site d'echantillonnage");
-  const cDataset = col('jeu de donnees');
-  const cSample = col('sample_name');
-  const cDate = col('sampling_date');
-  const cTime = col('sampling_time');
-  const cDepth = col('sampling_depth_min');
-  const cMethod = col('analysis_method');
-  for (const [name, c] of [
-    ['sampling_date(dd/mm/yyyy)*', cDate],
-    ["site d'echantillonnage*", cSite]
-  ] as const) {
-    if (c < 0) {
-      throw new IngestError({
-        file,
-        line: 1,
-        column: name,
-        expected: `a column "${name}"`,
-        found: 'no such column',
-        reason: 'bad-header'
-      });
-    }
-  }
-
-  const columns: ValueColumn[] = [];
-  const meta = (k: number, i: number): string =>
-    repairMojibake((records[1 + k].cells[i] ?? '').trim());
-  if (!cytometry) {
-    for (let i = labelCol + 1; i < header.length; i++) {
-      const aphia = meta(1, i);
-      const qualifier = [
-        ['stage', meta(2, i)],
-        ['form', meta(3, i)],
-        ['sex', meta(4, i)]
-      ]
-        .filter(([, v]) => v !== '')
-        .map(([k, v]) => `${k}: ${v}`)
-        .join('; ');
-      columns.push({
-        index: i,
-        // A taxon column whose name was blanked is still named, by its number, in rejections.
-        header: header[i].trim() ? header[i] : `#${i + 1}`,
-        parameter: 'cell_abundance',
-        unit: 'cells/L',
-        taxon: header[i].trim() || meta(0, i) || null,
-        taxonUser: meta(0, i) || null,
-        aphiaId: /^\d+$/.test(aphia) ? Number(aphia) : null,
-        qualifier: qualifier || null
-      });
-    }
-  } else {
-    for (let i = 0; i < labelCol; i++) {
-      const h = header[i].trim();
-      const m = /^Val_([A-Za-z]+)(?:_(SSC|FL_Red|FL_Green|FL_Orange))?$/.exec(h);
-      if (m) {
-        columns.push({
-          index: i,
-          header: h,
-          parameter: m[2] ? CYTOMETRY_SUFFIX[m[2]] : 'cell_abundance',
-          unit: m[2] ? '1' : 'cells/mL',
-          taxon: CYTOMETRY_GROUPS[m[1]] ?? m[1],
-          taxonUser: h,
-          aphiaId: null,
-          qualifier: null
-        });
-      } else if (/^valbeads/i.test(h)) {
-        columns.push({
-          index: i,
-          header: h,
-          parameter: 'beads_value',
-          unit: null,
-          taxon: null,
-          taxonUser: null,
-          aphiaId: null,
-          qualifier: h.replace(/^valbeads/i, 'beads: ') || null
-        });
-      }
-    }
-  }
-
-  let repaired = 0;
-  const text = (cells: string[], i: number): string | null => {
-    if (i < 0) return null;
-    const raw = (cells[i] ?? '').trim();
-    const fixed = repairMojibake(raw);
-    if (fixed !== raw) repaired++;
-    return fixed === '' ? null : fixed;
+/** A column after the label column: a taxon, named on line 1 or by its taxon_user; else unknown. */
+function taxonColumn(
+  header: string[],
+  i: number,
+  meta: (k: number, i: number) => string
+): ValueColumn | null {
+  const name = header[i].trim();
+  const user = meta(0, i);
+  if (!name && !user) return null;
+  const aphia = meta(1, i);
+  const qualifier = [
+    ['stage', meta(2, i)],
+    ['form', meta(3, i)],
+    ['sex', meta(4, i)]
+  ]
+    .filter(([, v]) => v !== '')
+    .map(([k, v]) => `${k}: ${v}`)
+    .join('; ');
+  return {
+    index: i,
+    // A taxon column whose name was blanked is still named, by its number, in rejections.
+    header: name ? header[i] : `#${i + 1}`,
+    parameter: 'cell_abundance',
+    unit: 'cells/L',
+    taxon: name || user,
+    taxonUser: user || null,
+    aphiaId: /^\d+$/.test(aphia) ? Number(aphia) : null,
+    qualifier: qualifier || null
   };
+}
 
+/** A column before the label column: a cytometry measurement (Val_*, valbeads*), else null. */
+function cytometryColumn(raw: string, index: number): ValueColumn | null {
+  const h = raw.trim();
+  const m = /^Val_([A-Za-z]+)(?:_(SSC|FL_Red|FL_Green|FL_Orange))?$/.exec(h);
+  if (m) {
+    return {
+      index,
+      header: h,
+      parameter: m[2] ? CYTOMETRY_SUFFIX[m[2]] : 'cell_abundance',
+      unit: m[2] ? '1' : 'cells/mL',
+      taxon: CYTOMETRY_GROUPS[m[1]] ?? m[1],
+      taxonUser: h,
+      aphiaId: null,
+      qualifier: null
+    };
+  }
+  if (/^valbeads/i.test(h)) {
+    return {
+      index,
+      header: h,
+      parameter: 'beads_value',
+      unit: null,
+      taxon: null,
+      taxonUser: null,
+      aphiaId: null,
+      qualifier: h.replace(/^valbeads/i, 'beads: ') || null
+    };
+  }
+  return null;
+}
+
+/**
+ * Whether the export's times read like a 12-hour clock that lost its AM/PM: times are given, and
+ * none is in the afternoon. Midnight ("0:0") means no time was given.
+ */
+function sampleClock(
+  records: CsvRecord[],
+  layout: PelagosLayout
+): { twelveHour: boolean; timed: number } {
+  if (layout.time < 0) return { twelveHour: false, timed: 0 };
+  let timed = 0;
   for (let r = 6; r < records.length; r++) {
-    const { cells, line } = records[r];
-    if (ctx.blankRecord(cells)) continue;
-    ctx.report.rowsRead++;
+    const tod = parseTimeOfDay(records[r].cells[layout.time] ?? '');
+    if (!tod) continue;
+    if (tod >= 12 * 3600_000) return { twelveHour: false, timed: 0 };
+    timed++;
+  }
+  return { twelveHour: timed > 0, timed };
+}
+
+/** Decodes the data rows (one sample each) of a classified export. */
+class SampleReader {
+  repaired = 0;
+
+  constructor(
+    private readonly ctx: ReadContext,
+    private readonly layout: PelagosLayout,
+    private readonly unknown: UnknownColumn[],
+    private readonly twelveHourClock: boolean
+  ) {}
+
+  read({ cells, line }: CsvRecord): void {
+    const { ctx, layout } = this;
+    if (ctx.blankRecord(cells)) return;
+    ctx.record(cells, line);
+    for (const u of this.unknown) u.cell(cells, line);
+    const { header } = layout;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
     let rowProblem: RowProblem | null = null;
     if (cells.length !== header.length) {
       rowProblem = fieldCountProblem(cells.length, header, `${header.length} ";"-separated fields`);
     }
-    const date = parseDate(cells[cDate] ?? '');
-    const tod = cTime >= 0 ? parseTimeOfDay(cells[cTime] ?? '') : 0;
+    const date = parseDate(cells[layout.date] ?? '');
+    const tod = layout.time >= 0 ? parseTimeOfDay(cells[layout.time] ?? '') : 0;
     if (!rowProblem && !date) {
       rowProblem = {
-        column: header[cDate],
+        column: header[layout.date],
         expected: 'a calendar date dd/mm/yyyy',
-        found: shown(cells[cDate] ?? ''),
+        found: shown(cells[layout.date] ?? ''),
         reason: 'bad-date'
       };
     } else if (!rowProblem && tod === null) {
       rowProblem = {
-        column: header[cTime],
+        column: header[layout.time],
         expected: 'a time of day h:m',
-        found: shown(cells[cTime] ?? ''),
+        found: shown(cells[layout.time] ?? ''),
         reason: 'bad-time'
       };
     }
-    const siteText = text(cells, cSite);
-    const datasetText = text(cells, cDataset);
-    const site = findSite(siteText, datasetText);
-    const depthRaw = cDepth >= 0 ? (cells[cDepth] ?? '').trim() : '';
-    const depth = depthRaw === '' ? null : parseNumber(depthRaw);
-    if (depthRaw !== '' && depth === null)
-      ctx.warn(`depth not a number, left empty (${header[cDepth]})`);
+    const siteText = this.text(cells, layout.site);
+    const datasetText = this.text(cells, layout.dataset);
+    const { site, siteId } = ctx.locate({
+      line,
+      names: [siteText, datasetText],
+      // The station column names the institution, not the place: only an id of last resort.
+      fallback: siteText ?? datasetText ?? this.text(cells, layout.station) ?? 'unknown'
+    });
+    const depthRaw = layout.depth >= 0 ? (cells[layout.depth] ?? '').trim() : '';
+    const depth = ctx.depth(depthRaw, header[layout.depth]);
     const base = {
-      sno: source.sno,
-      site_id:
-        site?.siteId ?? slugSiteId(siteText ?? datasetText ?? text(cells, cStation) ?? 'unknown'),
+      sno: ctx.source.sno,
+      site_id: siteId,
       site_name: site?.name ?? siteText,
       latitude: site?.latitude ?? null,
       longitude: site?.longitude ?? null,
       time: date && tod !== null ? utcMillis(date, tod) : 0,
+      time_flag: !tod
+        ? TIME_FLAGS.dateOnly
+        : this.twelveHourClock
+          ? TIME_FLAGS.hourUncertain12h
+          : null,
       depth,
-      source_file: file,
+      source_file: ctx.file,
       source_row: line,
-      dataset: source.dataset,
-      sample_id: text(cells, cSample),
-      method: text(cells, cMethod)
+      dataset: ctx.source.dataset,
+      sample_id: this.text(cells, layout.sample),
+      method: this.text(cells, layout.method)
     };
-    for (const c of columns) {
+    for (const c of layout.values) {
       const raw = (cells[c.index] ?? '').trim();
       if (raw === '') continue; // not recorded
       const v = ctx.number(raw, { line, column: c.header, expected: 'a number' }, { rowProblem });
@@ -315,8 +506,12 @@ export function readPelagosWideExport(file: string, decoded: DecodedText): ReadC
       );
     }
   }
-  if (repaired)
-    ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', repaired);
-  if (!columns.length) ctx.warn('no value columns found');
-  return ctx;
+
+  private text(cells: string[], i: number): string | null {
+    if (i < 0) return null;
+    const raw = (cells[i] ?? '').trim();
+    const fixed = repairMojibake(raw);
+    if (fixed !== raw) this.repaired++;
+    return fixed === '' ? null : fixed;
+  }
 }

@@ -5,8 +5,9 @@
  * - SEANOE files whose headers went through R's make.names ("Passage...Date"), ISO dates.
  * Both header styles fold to the same keys ("passage.date"), so one reader serves both.
  */
+import { TIME_FLAGS } from '@odatis-vre/harmonised';
 import { IngestError, shown } from '../errors';
-import { ReadContext, fieldCountProblem, type SourceInfo } from '../report';
+import { ReadContext, type ReadOptions, fieldCountProblem, type SourceInfo } from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -24,10 +25,10 @@ import {
   QUADRIGE_TO_L20,
   canonicalUnit,
   unitFor,
-  findSite,
   lookupParameter,
   parameterTerm,
-  slugSiteId
+  unitKind,
+  type ParameterTerm
 } from '../vocabulary';
 
 /** "Résultat : Code paramètre" and "Resultat...Code.parametre" → "resultat.code.parametre". */
@@ -80,8 +81,10 @@ interface Columns {
   paramCode: number;
   paramLabel: number;
   taxon: number;
+  aphia: number;
   value: number;
   unit: number;
+  unitLabel: number;
   quality: number;
   method: number;
   depth: number;
@@ -110,10 +113,17 @@ function columnsOf(header: string[]): Columns {
     paramCode: find('resultat.code.parametre'),
     paramLabel: find('resultat.libelle.parametre'),
     taxon: find('resultat.nom.du.taxon.referent'),
+    // Extractions name it variously ("Code AphiaID", "Taxon référent : AphiaID"…): the one column
+    // whose name says AphiaID.
+    aphia: keys.findIndex(k => k.includes('aphia')),
     value: find('resultat.valeur.de.la.mesure'),
     unit: find(
       'resultat.symbole.unite.de.mesure.associe.au.quintuplet',
       'resultat.symbole.unite.de.mesure'
+    ),
+    unitLabel: find(
+      'resultat.libelle.unite.de.mesure.associe.au.quintuplet',
+      'resultat.libelle.unite.de.mesure'
     ),
     quality: find('resultat.niveau.de.qualite'),
     method: find('resultat.libelle.methode'),
@@ -124,7 +134,11 @@ function columnsOf(header: string[]): Columns {
   };
 }
 
-export function readQuadrigeExport(file: string, decoded: DecodedText): ReadContext {
+export function readQuadrigeExport(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const records = parseRecords(file, decoded.text, ';');
   let start = 0;
   while (start < records.length && isBlank(records[start].cells)) start++;
@@ -155,7 +169,6 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
   const siteOfFirstRow =
     records[start + 1]?.cells[cols.siteLabel >= 0 ? cols.siteLabel : cols.siteCode] ?? '';
   const known = KNOWN_SOURCES.find(k => k.match.test(siteOfFirstRow));
-  const hasTaxa = cols.taxon >= 0;
   const source: SourceInfo = known
     ? { ...known.info, dataset: known.dataset, title: known.title }
     : {
@@ -163,15 +176,17 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
         dataset: 'REPHY',
         title: 'REPHY phytoplankton and hydrology (Quadrige export)'
       };
-  const ctx = new ReadContext(file, 'quadrige', source, decoded);
+  const ctx = new ReadContext(file, 'quadrige', source, decoded, options);
+  // One result per row: every other column is a field of the result's record.
+  const setFields = (c: Columns): void => ctx.setFieldColumns(c.header, i => i !== c.value);
+  setFields(cols);
   ctx.report.dataset = known
-    ? `${known.dataset}-${hasTaxa && cols.paramCode < 0 ? 'phyto' : 'hydro'}`
+    ? `${known.dataset}-${datasetKind(file, cols, records[start + 1]?.cells ?? [])}`
     : 'REPHY';
   ctx.report.linesRead = lastRecordLine(records);
 
   // Coordinates missing on some rows are taken from other rows of the same site.
   const coordsBySite = new Map<string, [number, number]>();
-  const siteCache = new Map<string, ReturnType<typeof findSite>>();
 
   for (let r = start + 1; r < records.length; r++) {
     const { cells, line } = records[r];
@@ -179,13 +194,21 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     // A repeated header has text where dates are; only then pay for the full header check.
     if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
       cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
+      setFields(cols);
       ctx.warn('repeated header rows (blocks)');
       continue;
     }
-    ctx.report.rowsRead++;
+    ctx.record(cells, line);
     const raw = (cells[cols.value] ?? '').trim();
-    // A wrong field count loses a result, or may have: the line stops before the result column.
-    if (cells.length !== cols.header.length && (raw !== '' || cells.length <= cols.value)) {
+    if (cells.length <= cols.value) {
+      // No result cell to read or reject: the line stops before it. Said, counted, never silent.
+      ctx.warn(
+        `lines cut before the result column "${cols.header[cols.value]}" (no result on them)`
+      );
+      continue;
+    }
+    // A wrong field count makes the result's fields untrustworthy: the result is rejected.
+    if (cells.length !== cols.header.length && raw !== '') {
       ctx.reject({
         line,
         ...fieldCountProblem(
@@ -262,25 +285,19 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     if (quality === null) continue;
     const taxon = cell(cols.taxon);
     const code = cell(cols.paramCode);
-    const term = taxon ? parameterTerm('cell_abundance') : lookupParameter(code);
-    if (!taxon && !term)
-      ctx.warn(`parameter code not in vocabulary, kept as written: ${code || '(empty)'}`);
-    let unit = taxon ? canonicalUnit(cell(cols.unit)) : unitFor(term, cell(cols.unit));
-    if (canonicalUnit(cell(cols.unit)) === null) {
-      unit = taxon ? 'cells/L' : (term?.unit ?? null);
-      if (unit)
-        ctx.warn(
-          `unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`
-        );
-    }
+    const { parameter, term, unit } = taxon
+      ? taxonQuantity(ctx, code, cell(cols.unit), cell(cols.unitLabel))
+      : physicalQuantity(ctx, code, cell(cols.unit));
+    const aphia = cell(cols.aphia);
     const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
-    const siteKey = `${siteName}\u0000${cell(cols.siteCode)}`;
-    let site = siteCache.get(siteKey);
-    if (!siteCache.has(siteKey))
-      siteCache.set(siteKey, (site = findSite(siteName, cell(cols.siteCode))));
-    const siteId = site?.siteId ?? slugSiteId(siteName || 'unknown');
-    let lat = parseNumber(cell(cols.lat), webExport);
-    let lon = parseNumber(cell(cols.lon), webExport);
+    let lat = ctx.coordinate(cell(cols.lat), 'latitude', { decimalComma: webExport });
+    let lon = ctx.coordinate(cell(cols.lon), 'longitude', { decimalComma: webExport });
+    const { site, siteId } = ctx.locate({
+      line,
+      names: [siteName, cell(cols.siteCode)],
+      fallback: siteName || 'unknown',
+      fileHasCoordinates: lat !== null && lon !== null
+    });
     if (lat !== null && lon !== null) coordsBySite.set(siteId, [lat, lon]);
     else {
       const c = coordsBySite.get(siteId) ?? (site ? [site.latitude, site.longitude] : null);
@@ -294,11 +311,13 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
       latitude: lat,
       longitude: lon,
       time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
-      depth: depthRaw === '' ? null : parseNumber(depthRaw, webExport),
-      parameter: taxon ? 'cell_abundance' : (term?.code ?? code),
+      time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
+      depth: ctx.depth(depthRaw, cols.header[cols.depth], webExport),
+      parameter,
       p01: term?.p01 ?? null,
       p02: term?.p02 ?? null,
       taxon: taxon || null,
+      aphia_id: /^\d+$/.test(aphia) ? Number(aphia) : null,
       value: v,
       unit,
       quality,
@@ -313,4 +332,56 @@ export function readQuadrigeExport(file: string, decoded: DecodedText): ReadCont
     });
   }
   return ctx;
+}
+
+/** What a SEANOE extraction holds: said by its file name, else by its first result's unit. */
+function datasetKind(file: string, cols: Columns, firstRow: string[]): string {
+  const named = /(hydro|phyto|zoo|benthos)/i.exec(file)?.[1];
+  if (named) return named.toLowerCase();
+  if (cols.taxon < 0) return 'hydro';
+  const kind = unitKind(canonicalUnit(firstRow[cols.unit] ?? ''));
+  return kind === 'individuals' ? 'zoo' : kind === 'cells' ? 'phyto' : 'taxa';
+}
+
+interface Quantity {
+  parameter: string;
+  term: ParameterTerm | undefined;
+  unit: string | null;
+}
+
+/**
+ * The quantity of a taxon's result, from the row's own unit and code: a count per volume is an
+ * abundance of cells or of individuals, as its unit says; a code of the vocabulary is that
+ * parameter; anything else is kept as written, and said.
+ */
+function taxonQuantity(ctx: ReadContext, code: string, written: string, label: string): Quantity {
+  const unit = canonicalUnit(written);
+  const kind = unitKind(unit);
+  if (kind) {
+    const parameter = kind === 'cells' ? 'cell_abundance' : 'individual_abundance';
+    return { parameter, term: parameterTerm(parameter), unit };
+  }
+  const term = lookupParameter(code);
+  if (term) return { parameter: term.code, term, unit: unitFor(term, written) };
+  const parameter = code || 'taxon_measure';
+  const what = written ? `"${written}"${label ? ` (${label})` : ''}` : 'no unit';
+  ctx.warn(
+    `taxon results in ${what}, not a count per volume: kept as parameter "${parameter}", unit ${unit ?? 'none'}`
+  );
+  return { parameter, term: parameterTerm(parameter), unit };
+}
+
+/** The quantity of a physico-chemical result: its code through the vocabulary, else as written. */
+function physicalQuantity(ctx: ReadContext, code: string, written: string): Quantity {
+  const term = lookupParameter(code);
+  if (!term) ctx.warn(`parameter code not in vocabulary, kept as written: ${code || '(empty)'}`);
+  let unit = unitFor(term, written);
+  if (canonicalUnit(written) === null) {
+    unit = term?.unit ?? null;
+    if (unit)
+      ctx.warn(
+        `unit missing in source, taken from the parameter vocabulary (${term?.code}: ${unit})`
+      );
+  }
+  return { parameter: term?.code ?? code, term, unit };
 }

@@ -3,9 +3,11 @@
  * COEF_MAREE;MAREE;PROF_TEXT;PROF_NUM;X;qX;…", a "//" units line, then data (sometimes after an
  * empty ";;;" line). 999999 = missing value. qX codes are SOMLIT's 0–9 scheme, mapped to L20.
  */
+import { TIME_FLAGS } from '@odatis-vre/harmonised';
 import { IngestError, shown } from '../errors';
 import {
   ReadContext,
+  type ReadOptions,
   SYNTH_SOURCE,
   fieldCountProblem,
   type RowProblem,
@@ -26,10 +28,8 @@ import {
   SOMLIT_TO_L20,
   canonicalUnit,
   unitFor,
-  findSomlitSite,
   lookupParameter,
-  parameterTerm,
-  slugSiteId
+  parameterTerm
 } from '../vocabulary';
 
 export const SOMLIT_MISSING = 999999;
@@ -70,7 +70,11 @@ const somlitSource = (kind: string): SourceInfo => ({
 export const isSomlitHeader = (cells: readonly string[]): boolean =>
   cells[0]?.trim() === 'ID_SITE' && cells.some(c => c.trim() === 'DATE');
 
-export function readSomlitExport(file: string, decoded: DecodedText): ReadContext {
+export function readSomlitExport(
+  file: string,
+  decoded: DecodedText,
+  options: ReadOptions = {}
+): ReadContext {
   const records = parseRecords(file, decoded.text, ';');
   let h = 0;
   const preamble: string[] = [];
@@ -106,9 +110,15 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
   const cDepth = idx('PROF_NUM');
 
   const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
+  const unknownIndex: number[] = [];
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
-    if (SOMLIT_META_COLUMNS.includes(name) || name === '' || /^q[A-Z0-9]/.test(name)) continue;
+    if (SOMLIT_META_COLUMNS.includes(name)) continue;
+    if (name === '' || /^q[A-Z0-9]/.test(name)) {
+      // A quality column belongs to the parameter just before it; any other is not understood.
+      if (name === '' || header[i - 1] !== name.slice(1)) unknownIndex.push(i);
+      continue;
+    }
     const flag = header[i + 1] === `q${name}` ? i + 1 : -1;
     params.push({ index: i, flag, name, unit: units ? canonicalUnit(units[i]) : null });
   }
@@ -128,8 +138,13 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
         title: `Synthetic ${kind} (SOMLIT layout, known truth)`
       }
     : somlitSource(kind);
-  const ctx = new ReadContext(file, 'somlit', source, decoded);
+  const ctx = new ReadContext(file, 'somlit', source, decoded, options);
   ctx.report.linesRead = lastRecordLine(records);
+  const valueColumns = new Set([...params.map(p => p.index), ...unknownIndex]);
+  ctx.setFieldColumns(header, i => !valueColumns.has(i));
+  const unknown = unknownIndex.map(i =>
+    ctx.unknownColumn(header, i, 'a SOMLIT column: site, date and depth fields, X or its qX')
+  );
   for (const p of params) {
     if (p.flag < 0) ctx.warn(`parameter column without its q column (quality 0): ${p.name}`);
     if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS))
@@ -143,7 +158,8 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       ctx.warn('comment lines ("//") inside the data');
       continue;
     }
-    ctx.report.rowsRead++;
+    ctx.record(cells, line);
+    for (const u of unknown) u.cell(cells, line);
     let rowProblem: RowProblem | null = null;
     // Empty fields after the last column are harmless; only those holding something are extra.
     if (cells.length < header.length || cells.slice(header.length).some(c => c.trim() !== '')) {
@@ -167,7 +183,6 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       };
     }
     const siteNum = parseNumber(cells[cSite] ?? '');
-    const site = siteNum !== null ? findSomlitSite(siteNum) : undefined;
     const siteName = (cells[cName] ?? '').trim();
     if (!rowProblem && siteNum === null) {
       rowProblem = {
@@ -177,8 +192,14 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
         reason: 'bad-site'
       };
     }
+    // The station number first; a number the register does not know, by the station's name.
+    const numbered = siteNum !== null ? ctx.sites.findSomlit(siteNum) : undefined;
+    const { site, siteId } =
+      numbered || rowProblem
+        ? { site: numbered, siteId: numbered?.siteId ?? '' }
+        : ctx.locate({ line, names: [siteName], fallback: siteName || `somlit-${siteNum}` });
     const depthRaw = (cells[cDepth] ?? '').trim();
-    const depthNum = depthRaw === '' ? null : parseNumber(depthRaw);
+    const depthNum = ctx.depth(depthRaw, 'PROF_NUM');
     const depth = depthNum === SOMLIT_MISSING ? null : depthNum;
 
     for (const p of params) {
@@ -208,11 +229,13 @@ export function readSomlitExport(file: string, decoded: DecodedText): ReadContex
       const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
       ctx.value({
         sno: source.sno,
-        site_id: site?.siteId ?? slugSiteId(siteName || `somlit-${siteNum}`),
+        site_id: siteId,
         site_name: site?.name ?? (siteName || null),
         latitude: site?.latitude ?? null,
         longitude: site?.longitude ?? null,
         time: utcMillis(date!, tod!),
+        // SOMLIT writes 00:00:00 when the time is unknown.
+        time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
         depth,
         parameter: term?.code ?? p.name,
         p01: term?.p01 ?? null,
