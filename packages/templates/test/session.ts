@@ -50,7 +50,7 @@ export class NodeSession {
         `The shared sample data is missing: expected ${gravelines} (../shared beside the repository)`
       );
     }
-    convertFiles(
+    await convertFiles(
       fs.readdirSync(gravelines).map(f => path.join(gravelines, f)),
       path.join(this.root, 'shared', 'harmonised')
     );
@@ -65,7 +65,7 @@ export class NodeSession {
       path.join(this.root, 'shared', 'synthetic', 'truth.json'),
       JSON.stringify(synthetic.truth)
     );
-    convertFiles(files, path.join(this.root, 'shared', 'synthetic', 'harmonised'));
+    await convertFiles(files, path.join(this.root, 'shared', 'synthetic', 'harmonised'));
     this.truth = synthetic.truth;
 
     this.engine = createWasmWorkerEngine();

@@ -36,7 +36,7 @@ beforeAll(async () => {
     );
   }
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'workshop-pairing-'));
-  const report = convertFiles(
+  const report = await convertFiles(
     fs.readdirSync(GRAVELINES).map(f => path.join(GRAVELINES, f)),
     path.join(dir, 'gravelines')
   );
@@ -202,7 +202,7 @@ test('pairingQuery selects every row the pairing uses', async () => {
   );
 });
 
-test('the synthetic ground truth: each paired sample holds the generated hydrology and counts', () => {
+test('the synthetic ground truth: each paired sample holds the generated hydrology and counts', async () => {
   const ds = generateSynthetic({ seed: 1, siteCount: 3, firstYear: 2010, lastYear: 2013 });
   const native = path.join(dir, 'synthetic-native');
   fs.mkdirSync(native);
@@ -210,7 +210,7 @@ test('the synthetic ground truth: each paired sample holds the generated hydrolo
     fs.writeFileSync(path.join(native, f.name), f.bytes);
     return path.join(native, f.name);
   });
-  convertFiles(files, path.join(dir, 'synthetic'));
+  await convertFiles(files, path.join(dir, 'synthetic'));
   const table = tableFromIPC(fs.readFileSync(path.join(dir, 'synthetic', 'observations.arrow')));
   const p = pairSamples(table, {
     abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
