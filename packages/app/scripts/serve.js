@@ -5,6 +5,7 @@ const fs = require('fs');
 const http = require('http');
 const path = require('path');
 const { siteProxy } = require('./proxy');
+const { startQueryServer } = require('./query-server');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -48,10 +49,11 @@ function resolveFile(siteDir, urlPath) {
   return null;
 }
 
-function handler(siteDir) {
+function handler(siteDir, queryServer) {
   const proxy = siteProxy(siteDir);
   return (req, res) => {
     if (proxy.handles(req)) return proxy.handle(req, res);
+    if (queryServer?.handles(req)) return void queryServer.handle(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -96,12 +98,21 @@ function handler(siteDir) {
   };
 }
 
-/** Serves `siteDir` on host:port (port 0 = any free port); tries the next ports if busy. */
-function serveSite(siteDir, { host = '127.0.0.1', port = 8686, tries = 20 } = {}) {
+/**
+ * Serves `siteDir` on host:port (port 0 = any free port); tries the next ports if busy. The server engine
+ * (native DuckDB over the shared data, `/odatis-vre/query/`) is served too unless `queryServer` is false or
+ * ODATIS_VRE_QUERY_SERVER=0; `queryServer` is that engine (or null) once started.
+ */
+async function serveSite(
+  siteDir,
+  { host = '127.0.0.1', port = 8686, tries = 20, queryServer: wanted = true } = {}
+) {
   siteDir = path.resolve(siteDir);
+  const queryServer = wanted ? await startQueryServer(siteDir) : null;
   return new Promise((resolve, reject) => {
     const attempt = (p, left) => {
-      const server = http.createServer(handler(siteDir));
+      const server = http.createServer(handler(siteDir, queryServer));
+      server.once('close', () => void queryServer?.close());
       server.once('error', err => {
         if (err.code === 'EADDRINUSE' && left > 0 && p !== 0) attempt(p + 1, left - 1);
         else reject(err);
@@ -110,6 +121,7 @@ function serveSite(siteDir, { host = '127.0.0.1', port = 8686, tries = 20 } = {}
         const { port: actual } = server.address();
         resolve({
           server,
+          queryServer,
           url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}/lab/`
         });
       });
