@@ -42,7 +42,9 @@ test.describe('the SQL workspace', () => {
     );
     await run(page);
     // Gravelines temperature: 2,292 values from the real SEANOE file (counted by the ingestion tests).
-    await expect(status(page)).toHaveText(/^2,292 rows in \d+\.\d\d s$/);
+    await expect(status(page)).toHaveText(
+      /^2,292 rows in \d+\.\d\d s · DuckDB-WASM in this browser$/
+    );
     const grid = workspace(page).locator('.odatis-SqlWorkspace-grid');
     await expect(grid).toBeVisible();
     const first = await page.evaluate(() => {

@@ -20,7 +20,7 @@ export interface EngineChoiceOptions {
   browser(): QueryEngine;
   /** `auto` takes the server from this many rows of the harmonised dataset (default 5 M). */
   serverMinRows?: number;
-  /** How long to wait for the server's answer (default 3 s). */
+  /** How long to wait for the server's answer (default 10 s: a busy server also serves the page's files). */
   timeoutMs?: number;
 }
 
@@ -39,7 +39,7 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
   }
   let info: ServerInfo;
   try {
-    info = await server.info(AbortSignal.timeout(options.timeoutMs ?? 3000));
+    info = await server.info(AbortSignal.timeout(options.timeoutMs ?? 10_000));
   } catch (e) {
     const why = `no server engine answers here (${(e as Error)?.message ?? e})`;
     return {
