@@ -11,6 +11,7 @@ export default tseslint.config(
       '**/*.mjs',
       '**/*.cjs',
       '**/test-results/**',
+      '**/.cache/**',
       'packages/app/build/**'
     ]
   },

@@ -64,6 +64,12 @@ async function convertSharedData(outDir) {
   console.log(
     `  ${files.length} files, ${valuesWritten} values written, ${valuesRejected} rejected (see ${path.relative(root, outDir)}/report.json)`
   );
+  // The same rows in DuckDB's own storage: what the SQL workspace attaches (range reads, nothing copied).
+  const { addHarmonisedDatabase } = require('@odatis-vre/query/lib/node');
+  const database = await addHarmonisedDatabase(outDir);
+  console.log(
+    `  ${path.basename(database.file)}: ${database.rows} rows, ${(database.bytes / 1e6).toFixed(1)} MB`
+  );
 }
 
 /** Runs rspack on a configuration file (an array of configurations); rejects with its errors. */
@@ -146,7 +152,8 @@ async function buildAll({ skip = false, log = console.log } = {}) {
   if (
     stale(path.join(harmonised, 'catalog.json'), [
       sharedData,
-      path.join(root, 'packages', 'sno', 'lib')
+      path.join(root, 'packages', 'sno', 'lib'),
+      path.join(root, 'packages', 'query', 'lib', 'node', 'database.js')
     ])
   ) {
     log('• harmonised dataset of the shared data (@odatis-vre/sno)');

@@ -1,6 +1,7 @@
 /**
- * The NEO query set and the generated harmonised long table (deterministic: integer hashing of the row
- * number with a seed, so DuckDB-WASM and native DuckDB build the very same table).
+ * The NEO query set and a generated harmonised dataset (deterministic: integer hashing of the row number
+ * with a seed, so every engine builds the very same rows). The rows have the columns and types of the
+ * harmonised relation (`HARMONISED_RELATION` of @odatis-vre/harmonised): what `attachHarmonised` shows.
  */
 const SITES = 20;
 // 35 years from 1990; sample days are spread over them (7919 is prime to 12775) whatever the row count.
@@ -19,46 +20,64 @@ const PARAMETERS = [
   'ABUNDANCE',
   'ABUNDANCE'
 ];
-const TAXA = Array.from({ length: 40 }, (_, k) => `Taxon ${String(k).padStart(2, '0')}`);
+const UNITS = [
+  'degC',
+  'PSU',
+  'umol/kg',
+  '1',
+  'umol/l',
+  'umol/l',
+  'umol/l',
+  'mg/m3',
+  'NTU',
+  'umol/l',
+  'cells/l',
+  'cells/l'
+];
 
-function enumOf(values) {
-  return `ENUM (${[...new Set(values)].map(v => `'${v}'`).join(', ')})`;
-}
+const list = values => `[${values.map(v => `'${v}'`).join(', ')}]`;
 
-/** SQL statements that create the table `harmonised` with `rows` rows. */
-function generateSql(rows, seed) {
-  const sites = Array.from({ length: SITES }, (_, s) => `site-${String(s).padStart(2, '0')}`);
+/**
+ * A SELECT of `rows` harmonised rows (all the relation's columns, in order). Stations 0-11 are SOMLIT,
+ * 12-19 PHYTOBS; every station has the 12 parameters; parameters 10 and 11 are taxon counts.
+ */
+function harmonisedRowsSql(rows, seed) {
   // u(k): a uniform number in [0, 1) from the row number i, the seed and a stream k (Knuth multiplicative hash).
   const u = k => `((((i + ${seed} + ${k} * 7919) * 2654435761) % 4294967296) / 4294967296.0)`;
-  return [
-    `CREATE TYPE sno_t AS ${enumOf(['SOMLIT', 'PHYTOBS'])}`,
-    `CREATE TYPE site_t AS ${enumOf(sites)}`,
-    `CREATE TYPE param_t AS ${enumOf(PARAMETERS)}`,
-    `CREATE TYPE taxon_t AS ${enumOf(TAXA)}`,
-    `CREATE TYPE unit_t AS ${enumOf(['degC', 'PSU', 'umol/kg', '1', 'umol/l', 'mg/m3', 'NTU', 'cells/l'])}`,
-    `CREATE TABLE harmonised AS
-     SELECT CASE WHEN s < 12 THEN 'SOMLIT' ELSE 'PHYTOBS' END::sno_t AS sno,
-            ('site-' || lpad(s::VARCHAR, 2, '0'))::site_t AS site_id,
-            ('site-' || lpad(s::VARCHAR, 2, '0'))::site_t AS site_name,
-            43.0 + s * 0.4 AS latitude, -4.5 + s * 0.5 AS longitude,
-            (TIMESTAMP '1990-01-01' + to_days(d::INTEGER) + to_hours((i % 12)::INTEGER))::TIMESTAMP_MS AS time,
-            CASE WHEN k < 10 THEN round(${u(1)} * 20, 1) ELSE 0.5 END AS depth,
-            (${JSON.stringify(PARAMETERS).replace(/"/g, "'")})[k + 1]::param_t AS parameter,
-            (${JSON.stringify(PARAMETERS).replace(/"/g, "'")})[k + 1]::param_t AS p01,
-            NULL::param_t AS p02,
-            CASE WHEN k >= 10 THEN ('Taxon ' || lpad(((i * 31 + ${seed}) % 40)::VARCHAR, 2, '0'))::taxon_t END AS taxon,
-            CASE WHEN k >= 10 THEN (100000 + (i * 31 + ${seed}) % 40)::INTEGER END AS aphia_id,
-            CASE WHEN k = 0 THEN 14 + 5 * sin(2 * pi() * (d % 365) / 365.0) + 2 * ${u(2)}
+  const site = `('site-' || lpad(s::VARCHAR, 2, '0'))`;
+  const time = `(TIMESTAMP '1990-01-01' + to_days(d::INTEGER) + to_hours((i % 12)::INTEGER))`;
+  return `
+    SELECT CASE WHEN s < 12 THEN 'SOMLIT' ELSE 'PHYTOBS' END AS sno,
+           ${site} AS site_id, 'Station ' || s AS site_name,
+           (43.0 + s * 0.4)::DOUBLE AS latitude, (-4.5 + s * 0.5)::DOUBLE AS longitude,
+           ${time} AS time,
+           (CASE WHEN k < 10 THEN round(${u(1)} * 20, 1) ELSE 0.5 END)::DOUBLE AS depth,
+           ${list(PARAMETERS)}[k + 1] AS parameter,
+           ${list(PARAMETERS)}[k + 1] AS p01,
+           NULL::VARCHAR AS p02,
+           CASE WHEN k >= 10 THEN 'Taxon ' || lpad(((i * 31 + ${seed}) % 40)::VARCHAR, 2, '0') END AS taxon,
+           CASE WHEN k >= 10 THEN (100000 + (i * 31 + ${seed}) % 40)::INTEGER END AS aphia_id,
+           (CASE WHEN k = 0 THEN 14 + 5 * sin(2 * pi() * (d % 365) / 365.0) + 2 * ${u(2)}
                  WHEN k >= 10 THEN floor(${u(3)} * 1000)
-                 ELSE k * 3 + 4 * ${u(4)} END AS value,
-            (['degC', 'PSU', 'umol/kg', '1', 'umol/l', 'umol/l', 'umol/l', 'mg/m3', 'NTU', 'umol/l', 'cells/l', 'cells/l'])[k + 1]::unit_t AS unit,
-            (CASE WHEN ${u(5)} < 0.95 THEN 1 WHEN ${u(5)} < 0.98 THEN 2 ELSE 4 END)::UTINYINT AS quality,
-            NULL::VARCHAR AS source_flag,
-            NULL::VARCHAR AS source_file,
-            (i % 100000)::INTEGER AS source_row
-       FROM (SELECT i, i % ${SITES} AS s, (i // ${SITES}) % 12 AS k, ((i // ${SITES * 12}) * 7919) % ${DAYS} AS d
-               FROM range(${rows}) t(i))`
-  ];
+                 ELSE k * 3 + 4 * ${u(4)} END)::DOUBLE AS value,
+           ${list(UNITS)}[k + 1] AS unit,
+           (CASE WHEN ${u(5)} < 0.95 THEN 1 WHEN ${u(5)} < 0.98 THEN 2 ELSE 4 END)::INTEGER AS quality,
+           NULL::VARCHAR AS source_flag,
+           'generated-' || s || '.csv' AS source_file,
+           (i // ${SITES})::INTEGER AS source_row,
+           CASE WHEN s < 12 THEN 'SOMLIT-hydro' ELSE 'PHYTOBS-Pelagos' END AS dataset,
+           NULL::VARCHAR AS sample_id, ${list(PARAMETERS)}[k + 1] AS source_column,
+           (k + 1)::INTEGER AS source_column_index, NULL::VARCHAR AS taxon_user,
+           NULL::VARCHAR AS taxon_qualifier, NULL::VARCHAR AS method,
+           ${site} AS site, year(${time})::INTEGER AS year
+      FROM (SELECT i, i % ${SITES} AS s, (i // ${SITES}) % 12 AS k,
+                   ((i // ${SITES * 12}) * 7919) % ${DAYS} AS d
+              FROM range(${rows}) t(i))`;
+}
+
+/** SQL statements that create the table `harmonised` with `rows` rows, in engine memory. */
+function generateSql(rows, seed) {
+  return [`CREATE TABLE harmonised AS ${harmonisedRowsSql(rows, seed)}`];
 }
 
 /** The NEO query set. */
@@ -98,4 +117,4 @@ const QUERIES = [
   }
 ];
 
-module.exports = { generateSql, QUERIES };
+module.exports = { generateSql, harmonisedRowsSql, QUERIES };

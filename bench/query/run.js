@@ -1,81 +1,328 @@
 /**
- * Query benchmark: the NEO query set on a generated harmonised long table, DuckDB-WASM (node) against
- * native DuckDB (@duckdb/node-api) in the same run. Prints times, ratios and memory; asserts nothing.
+ * Query benchmark: the NEO query set on a generated harmonised dataset, DuckDB-WASM in headless Chromium
+ * (the SQL workspace's own worker) against native DuckDB (@duckdb/node-api) in this process, in one run.
+ * Prints times, ratios, memory and what was read over HTTP; asserts nothing.
  *
- *   npm run build && node bench/query/run.js
- *   BENCH_QUERY_ROWS=1000000 node bench/query/run.js      (smaller run; default 10 000 000 rows)
- *   BENCH_QUERY_SEED=7 ...                                (another deterministic table; default 42)
+ *   npm run bench:query                        10 000 000 rows (BENCH_QUERY_ROWS for another size)
+ *   BENCH_QUERY_SEED=7 BENCH_QUERY_REPEATS=5 ...  another deterministic dataset; more repeats (default 3)
+ *   BENCH_PORT=8770 ...                        serve the page on that port (default: any free port)
+ *   BENCH_QUERY_THREADED=0 ...                 skip the threaded DuckDB-WASM build
+ *
+ * Two situations, each with the data the same for both engines:
+ * - files: the dataset as the converter writes it (Parquet partitions and harmonised.duckdb) under
+ *   bench/.cache; the browser attaches the database file over HTTP from the VRE's own server (range
+ *   requests), native DuckDB attaches the same file from disk. Both through `attachHarmonised`.
+ * - memory: the same rows created by SQL inside each engine (a plain in-memory table).
+ * Native DuckDB runs with 1 thread (like for like with DuckDB-WASM's single-threaded build) and with all
+ * cores; each query runs alternately in every engine so that load on a shared machine hits them alike.
+ * Wall time is what a user waits; CPU time (the Chromium renderer's and this process's, from /proc and
+ * process.cpuUsage) is the work done, steadier than wall time when other programs share the cores.
  */
-const { execFileSync } = require('node:child_process');
+const os = require('node:os');
 const path = require('node:path');
+const { createNativeEngine } = require('../../packages/query/lib/node');
+const { QUERIES, generateSql, harmonisedRowsSql } = require('./queries');
+const { generatedDataset } = require('../harness/dataset');
+const {
+  CACHE,
+  browserMemory,
+  buildPage,
+  launch,
+  openBench,
+  rendererCpuMs,
+  servePage
+} = require('../harness/browser');
 
 const rows = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
 const seed = Number(process.env.BENCH_QUERY_SEED ?? 42);
+const repeats = Number(process.env.BENCH_QUERY_REPEATS ?? 3);
+const port = Number(process.env.BENCH_PORT ?? 0);
+const threaded = process.env.BENCH_QUERY_THREADED !== '0';
 const TARGET = 2;
 
-function runEngine(kind) {
-  const stdout = execFileSync(
-    process.execPath,
-    [path.join(__dirname, 'engine-run.js'), kind, String(rows), String(seed)],
-    {
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-      stdio: ['ignore', 'pipe', 'inherit']
-    }
-  );
-  return JSON.parse(stdout.trim().split('\n').pop());
-}
-
 const mb = b => `${(b / 1048576).toFixed(0)} MB`;
-const ms = t => `${t.toFixed(1)} ms`;
+const ms = t => `${t.toFixed(0)} ms`;
+const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const log = (...a) => console.log(...a);
 
-console.log(`Harmonised long table: ${rows.toLocaleString('en')} rows, seed ${seed}`);
-const native = runEngine('duckdb-native');
-const wasm = runEngine('duckdb-wasm');
-console.log(
-  `native DuckDB ${native.version} (${native.threads} threads) | DuckDB-WASM ${wasm.version} (${wasm.threads} thread)`
-);
-console.log(
-  `generate table: native ${ms(native.generateMs)}, wasm ${ms(wasm.generateMs)}, ratio ${(wasm.generateMs / native.generateMs).toFixed(2)}`
-);
-console.log('');
-const header = ['query', 'result rows', 'native', 'wasm', 'wasm/native', `<= ${TARGET}?`];
-console.log([...header, 'engine only: native', 'wasm', 'wasm/native', 'same result'].join(' | '));
-for (let i = 0; i < native.queries.length; i++) {
-  const n = native.queries[i];
-  const w = wasm.queries[i];
-  const ratio = w.medianMs / n.medianMs;
-  const same =
-    n.rows === w.rows &&
-    Math.abs(n.checksum - w.checksum) <= 1e-6 * Math.max(1, Math.abs(n.checksum));
-  console.log(
-    [
-      n.name,
-      n.rows,
-      ms(n.medianMs),
-      ms(w.medianMs),
-      ratio.toFixed(2),
-      ratio <= TARGET ? 'yes' : 'no',
-      ms(n.engineMs),
-      ms(w.engineMs),
-      (w.engineMs / n.engineMs).toFixed(2),
-      same ? 'yes' : `NO (${n.checksum} vs ${w.checksum})`
-    ].join(' | ')
+/** A number that summarises a result, to check that the engines answered the same. */
+function checksum(table) {
+  let sum = table.numRows;
+  for (const field of table.schema.fields) {
+    if (!/Float|Int|Decimal/.test(String(field.type))) continue;
+    const column = table.getChild(field.name);
+    for (let i = 0; i < table.numRows; i++) {
+      const v = column.get(i);
+      if (v !== null) sum += Number(v);
+    }
+  }
+  return sum;
+}
+
+/** A native engine measured in this process: wall and CPU time of each query. */
+async function nativeRunner(threads) {
+  const engine = await createNativeEngine(threads ? { threads: String(threads) } : {});
+  const setting = await engine.query(`SELECT current_setting('threads')::INTEGER AS t`);
+  return {
+    label: `native ${setting.table.getChild('t').get(0)}t`,
+    threads: Number(setting.table.getChild('t').get(0)),
+    engine,
+    async run(sql) {
+      const cpu = process.cpuUsage();
+      const r = await engine.query(sql);
+      const used = process.cpuUsage(cpu);
+      return {
+        wallMs: r.elapsedMs,
+        cpuMs: (used.user + used.system) / 1000,
+        rows: r.rows,
+        checksum: checksum(r.table)
+      };
+    },
+    close: () => engine.close()
+  };
+}
+
+/** DuckDB-WASM in a page: wall time as the page sees it, CPU time of the renderer process. */
+function browserRunner(label, page, threads) {
+  return {
+    label,
+    threads,
+    async run(sql) {
+      const before = rendererCpuMs();
+      const r = await page.evaluate(s => window.odatisBench.query(s), sql);
+      return { ...r, wallMs: r.elapsedMs, cpuMs: rendererCpuMs() - before };
+    }
+  };
+}
+
+/** Every query, warm-up then `repeats` rounds in which each runner runs it once, in turn. */
+async function measure(runners) {
+  const out = [];
+  for (const q of QUERIES) {
+    const times = runners.map(() => ({ wall: [], cpu: [], last: null }));
+    for (const [k, r] of runners.entries()) times[k].last = await r.run(q.sql);
+    for (let i = 0; i < repeats; i++) {
+      for (const [k, r] of runners.entries()) {
+        const m = await r.run(q.sql);
+        times[k].wall.push(m.wallMs);
+        times[k].cpu.push(m.cpuMs);
+        times[k].last = m;
+      }
+    }
+    out.push({
+      query: q.name,
+      results: times.map(t => ({
+        wallMs: median(t.wall),
+        cpuMs: median(t.cpu),
+        rows: t.last.rows,
+        checksum: t.last.checksum
+      }))
+    });
+  }
+  return out;
+}
+
+function same(a, b) {
+  return (
+    a.rows === b.rows &&
+    Math.abs(a.checksum - b.checksum) <= 1e-6 * Math.max(1, Math.abs(a.checksum))
   );
 }
-console.log('');
-console.log('memory: process RSS at end / peak RSS / DuckDB-reported buffer memory');
-for (const r of [native, wasm]) {
-  console.log(
-    `  ${r.engine}: ${mb(r.rssBytes)} / ${mb(r.maxRssBytes)} / ${mb(r.duckdbMemoryBytes)}`
+
+/** One table: every runner's median wall and CPU time, and each browser runner against `reference`. */
+function report(title, runners, measured, reference = 0) {
+  log(`\n${title}`);
+  const names = runners.map(r => r.label);
+  log(
+    ['query', 'rows', ...names.map(n => `${n} wall / cpu`), 'ratios (wall, cpu)', 'same'].join(
+      ' | '
+    )
+  );
+  for (const m of measured) {
+    const ref = m.results[reference];
+    const ratios = m.results
+      .map((r, k) => [k, r])
+      .filter(([k]) => runners[k].browser)
+      .map(
+        ([k, r]) =>
+          `${runners[k].label}/${names[reference]}: ${(r.wallMs / ref.wallMs).toFixed(2)}` +
+          `${r.wallMs / ref.wallMs <= TARGET ? '' : ' (> 2)'}, ${(r.cpuMs / ref.cpuMs).toFixed(2)}`
+      );
+    const agree = m.results.every(r => same(r, ref));
+    log(
+      [
+        m.query,
+        ref.rows,
+        ...m.results.map(r => `${ms(r.wallMs)} / ${ms(r.cpuMs)}`),
+        ratios.join('; '),
+        agree ? 'yes' : `NO (${m.results.map(r => `${r.rows}:${r.checksum}`).join(' vs ')})`
+      ].join(' | ')
+    );
+  }
+}
+
+async function main() {
+  log(
+    `NEO query benchmark: ${rows.toLocaleString('en')} harmonised rows, seed ${seed}, ` +
+      `median of ${repeats} after a warm-up; ${os.cpus().length} cores, load ${os
+        .loadavg()
+        .map(l => l.toFixed(1))
+        .join(' ')}`
+  );
+  const dataset = await generatedDataset(
+    path.join(CACHE, `query-${rows}-${seed}`),
+    harmonisedRowsSql(rows, seed),
+    { log }
+  );
+  log(
+    `dataset: ${dataset.files.length} Parquet partitions ${mb(dataset.parquetBytes)}, ` +
+      `harmonised.duckdb ${mb(dataset.databaseBytes)}`
+  );
+  const pageDir = await buildPage();
+  const server = await servePage({ pageDir, data: { dataset: dataset.dir }, port });
+  const browser = await launch();
+  const natives = [await nativeRunner(1), await nativeRunner(0)];
+  try {
+    // --- files: the database file over HTTP (browser) and from disk (native) ---
+    const page = await openBench(browser, server.base);
+    const version = await page.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
+    const url = f => `${server.base}/data/dataset/${path.relative(dataset.dir, f)}`;
+    server.requests.length = 0;
+    const cpu0 = rendererCpuMs();
+    const t0 = performance.now();
+    const attached = await page.evaluate(d => window.odatisBench.attachHarmonised(d), {
+      files: dataset.files.map(url),
+      database: url(dataset.database)
+    });
+    const attachMs = performance.now() - t0;
+    const attachCpu = rendererCpuMs() - cpu0;
+    for (const n of natives) await n.engine.attachHarmonised(dataset);
+    const wasm = browserRunner(`DuckDB-WASM 1t`, page, 1);
+    wasm.browser = true;
+    const runners = [natives[0], natives[1], wasm];
+    log(
+      `\nengines: native DuckDB ${await natives[0].engine.version()} (${natives[0].threads} thread, then ` +
+        `${natives[1].threads} threads) | DuckDB-WASM ${version} (1 thread, eh build, our worker)`
+    );
+    log(
+      `files: browser attached ${attached.rows.toLocaleString('en')} rows from ${attached.source} ` +
+        `in ${ms(attachMs)} (renderer CPU ${ms(attachCpu)})`
+    );
+    const fromFiles = await measure(runners);
+    report(
+      'FILES (harmonised.duckdb: over HTTP range requests in Chromium, from disk natively)',
+      runners,
+      fromFiles
+    );
+    report('  same runs against native with all threads', runners, fromFiles, 1);
+    const dbRequests = server.requests.filter(r => r.url.endsWith('harmonised.duckdb'));
+    const served = dbRequests.reduce((s, r) => s + r.bytes, 0);
+    const duckMemory = await page.evaluate(() =>
+      window.odatisBench.rows(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`)
+    );
+    const renderer = browserMemory().filter(p => p.type === 'renderer');
+    log(
+      `  HTTP: ${dbRequests.length} requests for harmonised.duckdb (${dbRequests.filter(r => r.range).length} ranged), ` +
+        `${mb(served)} served of a ${mb(dataset.databaseBytes)} file, over attach and all queries`
+    );
+    log(
+      `  memory: DuckDB-WASM buffer memory ${mb(duckMemory[0].b)} (target <= 400 MB for 10 M rows); ` +
+        `largest renderer process: now ${mb(Math.max(...renderer.map(p => p.rss)) * 1024)}, ` +
+        `peak ${mb(Math.max(...renderer.map(p => p.hwm)) * 1024)}`
+    );
+    await page.close();
+
+    // --- memory: the same rows created inside each engine ---
+    const page2 = await openBench(browser, server.base);
+    await page2.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
+    const wasmMem = browserRunner(`DuckDB-WASM 1t`, page2, 1);
+    wasmMem.browser = true;
+    const memoryNatives = [await nativeRunner(1), await nativeRunner(0)];
+    const t1 = performance.now();
+    for (const sql of generateSql(rows, seed))
+      await page2.evaluate(s => window.odatisBench.query(s), sql);
+    const generateWasm = performance.now() - t1;
+    const t2 = performance.now();
+    for (const sql of generateSql(rows, seed)) await memoryNatives[0].engine.query(sql);
+    const generateNative = performance.now() - t2;
+    for (const sql of generateSql(rows, seed)) await memoryNatives[1].engine.query(sql);
+    const memRunners = [memoryNatives[0], memoryNatives[1], wasmMem];
+    const fromMemory = await measure(memRunners);
+    report('MEMORY (the rows created by SQL in each engine)', memRunners, fromMemory);
+    report('  same runs against native with all threads', memRunners, fromMemory, 1);
+    const memDuck = await page2.evaluate(() =>
+      window.odatisBench.rows(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`)
+    );
+    log(
+      `  create the table: native 1t ${ms(generateNative)}, DuckDB-WASM ${ms(generateWasm)}; ` +
+        `DuckDB-WASM buffer memory ${mb(memDuck[0].b)}`
+    );
+    for (const n of memoryNatives) await n.close();
+    await page2.close();
+
+    if (threaded) await threadedSection(browser, natives[1]);
+  } finally {
+    for (const n of natives) await n.close();
+    await browser.close();
+    await server.close();
+  }
+  log(
+    '\n(wall: SQL sent to Arrow table received in JavaScript; native DuckDB has no Arrow output in node, so' +
+      ' its wall time includes a JavaScript conversion. cpu: the renderer process (worker, page) for' +
+      ' DuckDB-WASM, this process for native. The machine may be shared: compare ratios of one run.)'
   );
 }
-console.log(
-  '(median of 3 runs after one warm-up. First ratio: SQL to Arrow table in JavaScript, what a'
-);
-console.log(
-  ' client sees; native DuckDB has no Arrow output in node, so its time includes a JavaScript'
-);
-console.log(
-  ' conversion. "engine only": the query materialised inside DuckDB, CREATE TEMP TABLE ... AS.)'
-);
+
+/**
+ * DuckDB-WASM's threaded build (coi) needs a cross-origin isolated page (COOP/COEP) and DuckDB's own
+ * asynchronous worker. Measured on the memory situation against native DuckDB with the same threads.
+ */
+async function threadedSection(browser, nativeAll) {
+  const pageDir = path.join(CACHE, 'page');
+  const server = await servePage({ pageDir, isolated: true, port: 0 });
+  const threads = nativeAll.threads;
+  const small = Math.min(rows, 2_000_000);
+  try {
+    const runners = [];
+    const pages = [];
+    for (const [kind, n] of [
+      ['eh', 1],
+      ['coi', 1],
+      ['coi', threads]
+    ]) {
+      const page = await openBench(browser, server.base);
+      pages.push(page);
+      const isolated = await page.evaluate(() => window.odatisBench.crossOriginIsolated());
+      await page.evaluate(a => window.odatisBench.start(a), { kind, threads: n });
+      for (const sql of generateSql(small, seed))
+        await page.evaluate(s => window.odatisBench.query(s), sql);
+      const r = browserRunner(`async ${kind} ${n}t`, page, n);
+      r.browser = true;
+      r.isolated = isolated;
+      runners.push(r);
+    }
+    const native = await nativeRunner(threads);
+    for (const sql of generateSql(small, seed)) await native.engine.query(sql);
+    const all = [native, ...runners];
+    const measured = await measure(all);
+    report(
+      `THREADED DuckDB-WASM (DuckDB's own async worker; cross-origin isolated page: ${runners[0].isolated}; ` +
+        `${small.toLocaleString('en')} rows in memory) against native ${threads} threads`,
+      all,
+      measured
+    );
+    log(
+      '  (the coi build reading an attached database file over HTTP with more than one thread stops the' +
+        ' page in Chromium: the threaded build is measured on data in memory only)'
+    );
+    await native.close();
+    for (const p of pages) await p.close();
+  } finally {
+    await server.close();
+  }
+}
+
+main().catch(e => {
+  console.error(e);
+  process.exit(1);
+});

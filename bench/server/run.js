@@ -13,6 +13,7 @@ const path = require('node:path');
 const { QueryServer, createNativeEngine } = require('../../packages/query/lib/node');
 const { ServerQueryEngine } = require('../../packages/query/lib');
 const { generatedDataset } = require('../harness/dataset');
+const { harmonisedRowsSql } = require('../query/queries');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -40,7 +41,9 @@ async function drain(stream) {
 async function main() {
   const dir = path.join(__dirname, '..', '.cache', `query-${ROWS}-42`);
   console.log(`dataset: ${ROWS.toLocaleString('en')} generated rows in ${dir}`);
-  const dataset = await generatedDataset(dir, ROWS, 42, { log: m => console.log(`  ${m}`) });
+  const dataset = await generatedDataset(dir, harmonisedRowsSql(ROWS, 42), {
+    log: m => console.log(`  ${m}`)
+  });
   console.log(
     `  Parquet: ${(dataset.parquetBytes / 1e6).toFixed(0)} MB (${(dataset.parquetBytes / ROWS).toFixed(1)} B/row); ` +
       `DuckDB file: ${(dataset.databaseBytes / 1e6).toFixed(0)} MB (${(dataset.databaseBytes / ROWS).toFixed(1)} B/row)`

@@ -137,7 +137,8 @@ const harmonisedDataset: JupyterFrontEndPlugin<IHarmonisedDataset> = {
       path: settings.get('harmonisedPath').composite as string,
       readText: async path =>
         String((await contents.get(path, { type: 'file', format: 'text', content: true })).content),
-      // Parquet partitions are read by URL, with HTTP Range requests, from the Jupyter server's /files/.
+      // The database file (or Parquet partitions) is read in place by URL, with HTTP Range requests, from
+      // the Jupyter server's /files/.
       locate: path =>
         new URL(URLExt.join(PageConfig.getBaseUrl(), 'files', path), window.location.href).href
     });

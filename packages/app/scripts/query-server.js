@@ -22,11 +22,8 @@ function harmonisedDatasetOf(folder) {
   const catalogFile = path.join(folder, 'catalog.json');
   if (!fs.existsSync(catalogFile)) return null;
   const catalog = JSON.parse(fs.readFileSync(catalogFile, 'utf8'));
-  const at = rel => path.join(folder, ...rel.split('/'));
-  return {
-    files: catalog.parquetFiles.map(f => at(f.path)),
-    database: catalog.databaseFile ? at(catalog.databaseFile) : null
-  };
+  const { harmonisedLocations } = require('@odatis-vre/harmonised');
+  return harmonisedLocations(catalog, folder);
 }
 
 /**

@@ -93,4 +93,6 @@ export interface Catalog {
   parquetFiles: CatalogDataFile[];
   /** The whole dataset as one Arrow IPC file, when written. */
   arrowFile: string | null;
+  /** The whole dataset as one DuckDB database file (`DATABASE_FILE`), when written; older catalogues lack it. */
+  databaseFile?: string | null;
 }

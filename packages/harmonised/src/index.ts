@@ -7,3 +7,4 @@ export * from './columns';
 export * from './layout';
 export * from './catalog';
 export * from './formats';
+export * from './relation';

@@ -4,6 +4,7 @@
  *   <dataset>/report.json           what the conversion read, wrote and rejected
  *   <dataset>/observations.arrow    every row, one Arrow IPC file
  *   <dataset>/parquet/sno=<sno>/site=<site_id>/year=<yyyy>/part-0.parquet
+ *   <dataset>/harmonised.duckdb     every row, one DuckDB database file (see relation.ts), when written
  * Writers build paths with `partitionPath`; readers take the partition keys back with `harmonisedPartitionOf`.
  */
 
@@ -11,6 +12,14 @@ export const CATALOG_FILE = 'catalog.json';
 export const REPORT_FILE = 'report.json';
 export const ARROW_FILE = 'observations.arrow';
 export const PARQUET_DIR = 'parquet';
+/**
+ * The whole dataset in DuckDB's own storage: table `harmonised` in the columns and types of
+ * `HARMONISED_RELATION`, rows in `DATABASE_ORDER`. Query engines attach it read-only, and DuckDB-WASM reads
+ * it by HTTP range requests, only the blocks a query needs.
+ */
+export const DATABASE_FILE = 'harmonised.duckdb';
+/** The table inside the database file. */
+export const DATABASE_TABLE = 'harmonised';
 
 /** Name of the view (or table) a query engine gives the attached dataset by default. */
 export const HARMONISED_VIEW = 'harmonised';

@@ -8,6 +8,11 @@ import {
   CORE_COLUMNS,
   REQUIRED_COLUMNS,
   FILE_EXTENSIONS,
+  DATABASE_FILE,
+  DATABASE_ORDER,
+  HARMONISED_RELATION,
+  harmonisedLocations,
+  type Catalog,
   guessFormat,
   harmonisedPartitionOf,
   parseDataFileName,
@@ -23,6 +28,37 @@ describe('columns', () => {
     for (const c of REQUIRED_COLUMNS) expect(COLUMNS).toContain(c);
     expect(COLUMN_KINDS.time).toBe('timestamp');
     expect(COLUMN_KINDS.value).toBe('float64');
+  });
+});
+
+describe('relation', () => {
+  it('shows every column in schema order, then site and year, time as a UTC TIMESTAMP', () => {
+    expect(HARMONISED_RELATION.map(c => c.name)).toEqual([...COLUMNS, 'site', 'year']);
+    const types = Object.fromEntries(HARMONISED_RELATION.map(c => [c.name, c.type]));
+    expect(types).toMatchObject({
+      sno: 'VARCHAR',
+      time: 'TIMESTAMP',
+      value: 'DOUBLE',
+      quality: 'INTEGER',
+      site: 'VARCHAR',
+      year: 'INTEGER'
+    });
+    for (const c of DATABASE_ORDER) expect(COLUMNS).toContain(c);
+  });
+
+  it('locates the Parquet partitions and the database file of a catalogue, under a URL or a path', () => {
+    const catalog = {
+      parquetFiles: [{ path: partitionPath({ sno: 'IGA', site: 'gravelines', year: 2020 }) }],
+      databaseFile: DATABASE_FILE
+    } as unknown as Catalog;
+    expect(harmonisedLocations(catalog, 'http://h/files/shared/harmonised')).toEqual({
+      files: [
+        'http://h/files/shared/harmonised/parquet/sno=IGA/site=gravelines/year=2020/part-0.parquet'
+      ],
+      database: 'http://h/files/shared/harmonised/harmonised.duckdb'
+    });
+    const older = { ...catalog, databaseFile: undefined };
+    expect(harmonisedLocations(older, '/data/h/').database).toBeNull();
   });
 });
 

@@ -7,7 +7,7 @@
 import * as duckdb from '@duckdb/duckdb-wasm/blocking';
 import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import { DuckDBWasmCore, type ParquetDecoder } from './wasm-core';
-import type { QueryWorkerInit } from './worker-api';
+import { RANGE_READS, type QueryWorkerInit } from './worker-api';
 
 export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWasmCore> {
   // parquet-wasm is an ES module: loaded with import(), which the bundler resolves into the worker bundle.
@@ -38,6 +38,9 @@ export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWa
   );
   await bindings.instantiate(() => undefined);
   // Decimals as doubles: the same Arrow types as the native engine gives, and plain numbers in JavaScript.
-  bindings.open({ query: { castDecimalToDouble: true } });
+  bindings.open({
+    query: { castDecimalToDouble: true },
+    filesystem: { ...(init.filesystem ?? RANGE_READS) }
+  });
   return new DuckDBWasmCore(bindings, { parquet: decoder });
 }

@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import type { QueryEngine } from './engine';
 import { ProxyQueryEngine } from './proxy-engine';
-import type { DuckDBWasmBundles, QueryWorkerApi } from './worker-api';
+import type { DuckDBWasmBundles, HttpReadOptions, QueryWorkerApi } from './worker-api';
 
 /** The part of a DOM `Worker` the engine uses (the package is compiled without DOM typings). */
 export interface QueryWorkerHandle extends Comlink.Endpoint {
@@ -25,13 +25,19 @@ export interface BrowserEngineOptions {
   bundles: DuckDBWasmBundles;
   /** URL of parquet-wasm's esm/parquet_wasm_bg.wasm served by the application. */
   parquetWasm: string;
+  /** How DuckDB-WASM reads http(s) files (see `HttpReadOptions`). */
+  filesystem?: HttpReadOptions;
   cancelGraceMs?: number;
 }
 
 export function createBrowserQueryEngine(options: BrowserEngineOptions): QueryEngine {
   return new ProxyQueryEngine({
     kind: 'duckdb-wasm-worker',
-    init: { bundles: options.bundles, parquetWasm: options.parquetWasm },
+    init: {
+      bundles: options.bundles,
+      parquetWasm: options.parquetWasm,
+      filesystem: options.filesystem
+    },
     cancelGraceMs: options.cancelGraceMs,
     connect: () => {
       const worker = options.createWorker();

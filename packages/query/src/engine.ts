@@ -87,13 +87,23 @@ export interface TableInfo {
   columns: ColumnInfo[];
 }
 
-/** A harmonised dataset: Parquet files laid out as hive partitions `sno=/site=/year=`. */
+/**
+ * A converted harmonised dataset (`harmonisedLocations(catalog, folder)` of `@odatis-vre/harmonised` gives
+ * both lists from its catalogue): Parquet files laid out as hive partitions `sno=/site=/year=`, and the
+ * same rows as one DuckDB database file when the converter wrote it.
+ */
 export interface HarmonisedDataset {
   /**
    * File URLs (http(s)) or paths, each ending in `.../sno=<SNO>/site=<SITE>/year=<YYYY>/<name>.parquet`.
    * URLs cannot be listed, so the caller passes the list (e.g. from a manifest).
    */
   files: string[];
+  /**
+   * URL or path of the dataset's DuckDB database file (`DATABASE_FILE`). When given, the engines attach it
+   * read-only and read only the blocks a query needs (HTTP range requests in the browser) instead of the
+   * Parquet files.
+   */
+  database?: string | null;
   /** Name of the view to create (default `HARMONISED_VIEW`, `harmonised`). */
   name?: string;
 }
@@ -101,8 +111,11 @@ export interface HarmonisedDataset {
 /** What `attachHarmonised` made. */
 export interface AttachedDataset {
   name: string;
+  /** Parquet files behind the view (0 when it reads the database file). */
   files: number;
   rows: number;
+  /** What the view reads: the attached database file, or the Parquet files. */
+  source: 'database' | 'parquet';
 }
 
 /** Something happened to the engine itself (for a status bar or a log). */
@@ -125,7 +138,10 @@ export interface QueryEngine {
    * Range requests. Registered files survive an engine restart.
    */
   registerFile(name: string, source: FileSource, options?: RegisterOptions): Promise<void>;
-  /** Attach the harmonised dataset as one view with the partition columns `sno`, `site`, `year`. */
+  /**
+   * Attach the harmonised dataset as one view with the columns of `HARMONISED_RELATION` (the schema's,
+   * then `site` and `year`), the same in every engine. Never a full copy where the database file is given.
+   */
   attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset>;
   /** Tables and views with their columns and types. */
   listTables(): Promise<TableInfo[]>;
@@ -134,6 +150,25 @@ export interface QueryEngine {
   /** Release the engine (terminates a worker). */
   close(): Promise<void>;
 }
+
+/** Prefix of the names the engines use for their own relations and attached databases (hidden from users). */
+export const INTERNAL_PREFIX = '__odatis_';
+
+/**
+ * Tables and views for `listTables` (schema, name, kind, column, type, nullable), in column order; internal
+ * ones (DuckDB's, and the engines' own `__odatis_` relations and databases) are left out.
+ */
+export const LIST_TABLES_SQL = `
+  SELECT t.schema_name AS schema, t.table_name AS name, t.kind,
+         c.column_name AS column, c.data_type AS type, c.is_nullable AS nullable
+    FROM (SELECT database_name, schema_name, table_name, 'table' AS kind FROM duckdb_tables() WHERE NOT internal
+          UNION ALL
+          SELECT database_name, schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal) t
+    JOIN duckdb_columns() c
+      ON c.database_name = t.database_name AND c.schema_name = t.schema_name AND c.table_name = t.table_name
+   WHERE NOT starts_with(t.table_name, '${INTERNAL_PREFIX}')
+     AND NOT starts_with(t.database_name, '${INTERNAL_PREFIX}')
+   ORDER BY t.database_name, t.schema_name, t.table_name, c.column_index`;
 
 /** Quote an SQL identifier. */
 export function quoteIdentifier(name: string): string {

@@ -11,9 +11,11 @@ export {
   type ParquetDecoder
 } from './wasm-core';
 export {
+  RANGE_READS,
   createQueryWorkerApi,
   exposeQueryWorker,
   type DuckDBWasmBundles,
+  type HttpReadOptions,
   type QueryWorkerApi,
   type QueryWorkerInit
 } from './worker-api';

@@ -122,17 +122,7 @@ export class ServerQueryEngine implements QueryEngine {
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
-      let response: Response;
-      try {
-        response = await this.fetch(this.base + `queries/${id}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...this.options.headers?.() },
-          body: JSON.stringify({ sql }),
-          signal: controller.signal
-        });
-      } catch (e) {
-        throw this.failure(e, sql, controller.signal);
-      }
+      const response = await this.post(id, sql, controller.signal);
       if (!response.ok || !response.body) {
         throw await this.errorOfResponse(response, sql);
       }
@@ -153,6 +143,28 @@ export class ServerQueryEngine implements QueryEngine {
       state.reading = false;
       state.finished();
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /**
+   * POST the query. A kept-alive connection the server has just closed fails at once with a reset: that
+   * request never reached the server, and it is sent again once on a new connection, as browsers do.
+   */
+  private async post(id: string, sql: string, signal: AbortSignal): Promise<Response> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.fetch(this.base + `queries/${id}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', ...this.options.headers?.() },
+          body: JSON.stringify({ sql }),
+          signal
+        });
+      } catch (e) {
+        const code = (e as { cause?: { code?: string } })?.cause?.code;
+        if (attempt > 0 || signal.aborted || (code !== 'ECONNRESET' && code !== 'UND_ERR_SOCKET')) {
+          throw this.failure(e, sql, signal);
+        }
+      }
     }
   }
 
@@ -190,7 +202,7 @@ export class ServerQueryEngine implements QueryEngine {
       files: relation.source === 'database' ? 0 : dataset.files.length,
       rows: relation.rows,
       source: relation.source
-    } as AttachedDataset;
+    };
   }
 
   async listTables(): Promise<TableInfo[]> {
@@ -264,6 +276,9 @@ export class ServerQueryEngine implements QueryEngine {
   }
 }
 
+/** An error's message, with its cause's (fetch says only "fetch failed"; the cause says why). */
 function messageOf(e: unknown): string {
-  return (e as Error)?.message ?? String(e);
+  const cause = (e as { cause?: { message?: string; code?: string } })?.cause;
+  const message = (e as Error)?.message ?? String(e);
+  return cause ? `${message} (${cause.code ?? cause.message ?? String(cause)})` : message;
 }

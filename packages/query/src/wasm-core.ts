@@ -15,8 +15,14 @@ import type {
   HarmonisedDataset,
   TableInfo
 } from './engine';
-import { HARMONISED_VIEW, guessFormat, harmonisedPartitionOf } from '@odatis-vre/harmonised';
-import { quoteIdentifier, quoteLiteral } from './engine';
+import {
+  DATABASE_TABLE,
+  HARMONISED_VIEW,
+  guessFormat,
+  harmonisedPartitionOf
+} from '@odatis-vre/harmonised';
+import { INTERNAL_PREFIX, LIST_TABLES_SQL, quoteIdentifier, quoteLiteral } from './engine';
+import { harmonisedSelectList, utcWithoutIcu } from './relation';
 import {
   EngineCrashedError,
   QueryCancelledError,
@@ -39,6 +45,11 @@ export interface CoreEnvironment {
   readPath?(path: string): Promise<Uint8Array>;
   /** Fetch a whole file (CSV, Arrow) by URL. Default: global fetch. */
   fetchBytes?(url: string): Promise<Uint8Array>;
+  /**
+   * What to ATTACH for a database file's URL or path, where DuckDB-WASM cannot read it as given (node's
+   * runtime reads no http). Default: the location itself (a browser reads http by range requests).
+   */
+  attachable?(location: string): Promise<string>;
 }
 
 /** A finished query as it crosses the boundary: the Arrow IPC stream split in messages. */
@@ -224,55 +235,46 @@ export class DuckDBWasmCore {
   }
 
   /**
-   * Load the harmonised dataset as one table with the partition columns `sno` (if the files lack it),
-   * `site` and `year` appended.
+   * Attach the harmonised dataset as the view `name` (columns of `HARMONISED_RELATION`). With a database
+   * file, the view reads it in place (by HTTP range requests in a browser): nothing is copied. Without one,
+   * the Parquet partitions are decoded with parquet-wasm (DuckDB-WASM from npm has no Parquet reader) into a
+   * compressed in-memory database, about 7 times smaller than a plain table, and the view reads that.
    */
   async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
     const name = dataset.name ?? HARMONISED_VIEW;
-    if (dataset.files.length === 0) {
-      throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
-    }
-    const target = quoteIdentifier(name);
-    const staging = `__odatis_staging_${this.seq++}`;
+    const alias = quoteIdentifier(`${INTERNAL_PREFIX}db_${name}`);
+    const table = `${alias}.${quoteIdentifier(DATABASE_TABLE)}`;
     await this.dropRelation(name);
-    let first = true;
-    for (const file of dataset.files) {
-      const partition = harmonisedPartitionOf(file);
-      if ('error' in partition) {
-        throw new QueryError(partition.error);
+    await this.exec(`DETACH DATABASE IF EXISTS ${alias}`);
+    let what: string;
+    if (dataset.database) {
+      const location = this.env.attachable
+        ? await this.env.attachable(dataset.database)
+        : dataset.database;
+      await this.exec(`ATTACH ${quoteLiteral(location)} AS ${alias} (READ_ONLY)`);
+      what = dataset.database;
+    } else {
+      if (dataset.files.length === 0) {
+        throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
       }
-      const source: FileSource = /^https?:\/\//.test(file) ? { url: file } : { path: file };
-      await this.replaceWithArrow(staging, await this.parquetAsArrow(source));
-      const columns = new Set(this.columnsOf(staging));
-      const extra = [
-        columns.has('sno') ? '' : `, ${quoteLiteral(partition.sno)} AS sno`,
-        columns.has('site') ? '' : `, ${quoteLiteral(partition.site)} AS site`,
-        columns.has('year') ? '' : `, ${partition.year}::INTEGER AS year`
-      ].join('');
-      const select = `SELECT *${extra} FROM ${quoteIdentifier(staging)}`;
-      await this.exec(
-        first ? `CREATE TABLE ${target} AS ${select}` : `INSERT INTO ${target} BY NAME ${select}`
-      );
-      first = false;
+      await this.exec(`ATTACH ':memory:' AS ${alias} (COMPRESS)`);
+      await this.loadPartitions(dataset.files, table);
+      what = `the Parquet files of ${name}`;
     }
-    await this.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(staging)}`);
-    const rows = await this.scalar(`SELECT count(*)::DOUBLE FROM ${target}`);
-    return { name, files: dataset.files.length, rows };
+    const select = harmonisedSelectList(this.columnTypes(table), utcWithoutIcu, what);
+    await this.exec(`CREATE VIEW ${quoteIdentifier(name)} AS SELECT ${select} FROM ${table}`);
+    const rows = await this.scalar(`SELECT count(*)::DOUBLE FROM ${quoteIdentifier(name)}`);
+    return {
+      name,
+      files: dataset.database ? 0 : dataset.files.length,
+      rows,
+      source: dataset.database ? 'database' : 'parquet'
+    };
   }
 
   /** Tables and views of the catalog (without DuckDB's internal schemas). */
   async listTables(): Promise<TableInfo[]> {
-    const { ipc } = await this.query(
-      `list-${this.seq++}`,
-      `SELECT t.schema_name AS schema, t.table_name AS name, t.kind,
-              c.column_name AS column, c.data_type AS type, c.is_nullable AS nullable
-         FROM (SELECT schema_name, table_name, 'table' AS kind FROM duckdb_tables() WHERE NOT internal
-               UNION ALL
-               SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal) t
-         JOIN duckdb_columns() c ON c.schema_name = t.schema_name AND c.table_name = t.table_name
-        WHERE t.table_name NOT LIKE '__odatis_%'
-        ORDER BY t.schema_name, t.table_name, c.column_index`
-    );
+    const { ipc } = await this.query(`list-${this.seq++}`, LIST_TABLES_SQL);
     return tablesFromRows(ipc);
   }
 
@@ -352,8 +354,10 @@ export class DuckDBWasmCore {
   /** Drop a table or a view of that name, whichever exists (DuckDB refuses DROP VIEW on a table). */
   private async dropRelation(name: string): Promise<void> {
     const kind = await this.scalar(
-      `SELECT coalesce((SELECT 1 FROM duckdb_tables() WHERE table_name = ${quoteLiteral(name)} AND schema_name = 'main'),
-                       (SELECT 2 FROM duckdb_views() WHERE view_name = ${quoteLiteral(name)} AND schema_name = 'main'), 0)`
+      `SELECT coalesce((SELECT 1 FROM duckdb_tables() WHERE table_name = ${quoteLiteral(name)}
+                          AND schema_name = 'main' AND database_name = current_database()),
+                       (SELECT 2 FROM duckdb_views() WHERE view_name = ${quoteLiteral(name)}
+                          AND schema_name = 'main' AND database_name = current_database()), 0)`
     );
     if (kind === 1) {
       await this.exec(`DROP TABLE ${quoteIdentifier(name)}`);
@@ -371,15 +375,37 @@ export class DuckDBWasmCore {
     return Number(firstValue(ipc));
   }
 
-  private columnsOf(table: string): string[] {
+  /** Decode each Parquet partition and append it to `table`, with the partition keys its path gives. */
+  private async loadPartitions(files: string[], table: string): Promise<void> {
+    const staging = `${INTERNAL_PREFIX}staging_${this.seq++}`;
+    let first = true;
+    for (const file of files) {
+      const partition = harmonisedPartitionOf(file);
+      if ('error' in partition) {
+        throw new QueryError(partition.error);
+      }
+      const source: FileSource = /^https?:\/\//.test(file) ? { url: file } : { path: file };
+      await this.replaceWithArrow(staging, await this.parquetAsArrow(source));
+      const select = harmonisedSelectList(this.columnTypes(staging), utcWithoutIcu, file, {
+        sno: partition.sno,
+        site: partition.site,
+        year: partition.year
+      });
+      const rows = `SELECT ${select} FROM ${quoteIdentifier(staging)}`;
+      await this.exec(first ? `CREATE TABLE ${table} AS ${rows}` : `INSERT INTO ${table} ${rows}`);
+      first = false;
+    }
+    await this.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(staging)}`);
+  }
+
+  /** Columns of a table or view (name → DuckDB type), in order; `relation` as written in SQL. */
+  private columnTypes(relation: string): Map<string, string> {
     const conn = this.db.connect();
     try {
-      return conn
-        .query(
-          `SELECT column_name FROM duckdb_columns() WHERE table_name = ${quoteLiteral(table)} ORDER BY column_index`
-        )
-        .getChild('column_name')!
-        .toArray() as string[];
+      const described = conn.query(`DESCRIBE SELECT * FROM ${relation}`);
+      const names = described.getChild('column_name')!.toArray() as string[];
+      const types = described.getChild('column_type')!.toArray() as string[];
+      return new Map(names.map((n, i) => [n, types[i]]));
     } finally {
       conn.close();
     }

@@ -4,10 +4,16 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { tableFromArrays, tableToIPC, Float64, Int32 } from 'apache-arrow';
+import { tableFromArrays, tableToIPC, Float64, Int32, type Table } from 'apache-arrow';
+import { HARMONISED_RELATION } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '../src/engine';
 import { QueryCancelledError, QueryError } from '../src/errors';
-import { createNativeEngine, createWasmEngine, createWasmWorkerEngine } from '../src/node';
+import {
+  createNativeEngine,
+  createWasmEngine,
+  createWasmWorkerEngine,
+  writeHarmonisedDatabase
+} from '../src/node';
 import {
   duckdbWrite,
   scratchDir,
@@ -19,6 +25,16 @@ import {
 const dir = scratchDir();
 let server: RangeServer;
 let harmonisedFiles: string[];
+let harmonisedDatabase: string;
+
+/** Rows as plain objects (bigint and timestamps as numbers), to compare results across engines. */
+function rowsOf(table: Table): Record<string, unknown>[] {
+  return table
+    .toArray()
+    .map(row =>
+      JSON.parse(JSON.stringify(row.toJSON(), (_k, v) => (typeof v === 'bigint' ? Number(v) : v)))
+    );
+}
 
 beforeAll(async () => {
   await duckdbWrite(
@@ -29,6 +45,8 @@ beforeAll(async () => {
     `COPY (SELECT i AS id, i * i AS sq FROM range(10) t(i)) TO '${dir}/small.csv' (HEADER)`
   );
   harmonisedFiles = await writeHarmonised(path.join(dir, 'harmonised'));
+  harmonisedDatabase = path.join(dir, 'harmonised', 'harmonised.duckdb');
+  await writeHarmonisedDatabase(harmonisedFiles, harmonisedDatabase);
   server = await startRangeServer(dir);
 });
 
@@ -132,7 +150,12 @@ describe.each(engines)('%s', (_label, create) => {
 
   it('attaches the harmonised dataset with its hive partitions', async () => {
     const attached = await engine.attachHarmonised({ files: harmonisedFiles });
-    expect(attached).toEqual({ name: 'harmonised', files: 6, rows: 3 * 2 * 2 * 50 });
+    expect(attached).toEqual({
+      name: 'harmonised',
+      files: 6,
+      rows: 3 * 2 * 2 * 50,
+      source: 'parquet'
+    });
     const { table } = await engine.query(
       `SELECT sno, site, year, count(*)::DOUBLE AS n, avg(value) AS mean
          FROM harmonised WHERE parameter = 'TEMP' GROUP BY ALL ORDER BY sno, site, year`
@@ -146,13 +169,40 @@ describe.each(engines)('%s', (_label, create) => {
       n: 50,
       mean: 2000 + 24.5
     });
+    // The contract's columns and types, whatever the files hold (quality is UTINYINT in the fixture).
     const tables = await engine.listTables();
+    expect(tables.filter(t => t.name === 'harmonised')).toHaveLength(1);
     const harmonised = tables.find(t => t.name === 'harmonised')!;
-    const types = Object.fromEntries(harmonised.columns.map(c => [c.name, c.type]));
-    expect(types.value).toBe('DOUBLE');
-    expect(types.year).toBe('INTEGER');
-    expect(types.time).toMatch(/^TIMESTAMP/);
-    expect(types.quality).toBe('UTINYINT');
+    expect(harmonised.kind).toBe('view');
+    expect(harmonised.columns.map(c => ({ name: c.name, type: c.type }))).toEqual(
+      HARMONISED_RELATION.map(c => ({ name: c.name, type: c.type }))
+    );
+  });
+
+  it('attaches the database file instead, by path and by URL, with the same rows', async () => {
+    const sql = `SELECT sno, site_id, site, year, parameter, time, value, quality FROM harmonised
+                  ORDER BY sno, site_id, parameter, time`;
+    await engine.attachHarmonised({ files: harmonisedFiles });
+    const fromParquet = (await engine.query(sql)).table;
+    // month() of the UTC timestamps: the same in every engine (DuckDB-WASM has no time zone support).
+    const months = `SELECT month(time) AS m, count(*)::DOUBLE AS n FROM harmonised GROUP BY m ORDER BY m`;
+    const monthsFromParquet = rowsOf((await engine.query(months)).table);
+    for (const database of [harmonisedDatabase, server.url('harmonised/harmonised.duckdb')]) {
+      server.log.length = 0;
+      const attached = await engine.attachHarmonised({ files: harmonisedFiles, database });
+      expect(attached).toEqual({ name: 'harmonised', files: 0, rows: 600, source: 'database' });
+      expect(rowsOf((await engine.query(sql)).table)).toEqual(rowsOf(fromParquet));
+      expect(rowsOf((await engine.query(months)).table)).toEqual(monthsFromParquet);
+      const tables = await engine.listTables();
+      expect(tables.filter(t => t.name === 'harmonised')).toHaveLength(1);
+      expect(tables.find(t => t.name === 'harmonised')!.columns.map(c => c.type)).toEqual(
+        HARMONISED_RELATION.map(c => c.type)
+      );
+    }
+    expect(monthsFromParquet).toEqual([
+      { m: 1, n: 372 },
+      { m: 2, n: 228 }
+    ]);
   });
 
   it('streams large results in record batches', async () => {

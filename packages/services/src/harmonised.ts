@@ -1,10 +1,16 @@
 /**
  * The harmonised dataset of the session: reads its catalogue through the contents service, attaches its
- * Parquet partitions to the query engine, and tells everyone how that went (status and signal).
+ * database file (or, without one, its Parquet partitions) to the query engine, and tells everyone how that
+ * went (status and signal).
  */
 import { Signal } from '@lumino/signaling';
 import type { AttachedDataset, QueryEngine } from '@odatis-vre/query';
-import { CATALOG_FILE, HARMONISED_VIEW, type Catalog } from '@odatis-vre/harmonised';
+import {
+  CATALOG_FILE,
+  HARMONISED_VIEW,
+  harmonisedLocations,
+  type Catalog
+} from '@odatis-vre/harmonised';
 import type { HarmonisedStatus, IHarmonisedDataset } from './tokens';
 import { joinPath } from './paths';
 
@@ -17,7 +23,7 @@ export interface HarmonisedDatasetOptions {
   /** The text of a file, by path from the root (the contents service in JupyterLab). */
   readText(path: string): Promise<string>;
   /**
-   * Where the engine reads a file from: an http(s) URL in the browser (Parquet is read with Range
+   * Where the engine reads a file or folder from: an http(s) URL in the browser (files are read with Range
    * requests), a local path in node.
    */
   locate(path: string): string;
@@ -68,13 +74,18 @@ export class HarmonisedDataset implements IHarmonisedDataset {
         );
       }
       const catalog = parseCatalog(text, catalogPath);
-      const files = catalog.parquetFiles.map(f => this.options.locate(joinPath(this.path, f.path)));
+      // The database file when the converter wrote one (read in place, by range requests in the browser),
+      // else the Parquet partitions.
+      const locations = harmonisedLocations(catalog, this.options.locate(this.path));
       let attached: AttachedDataset;
       try {
-        attached = await this.options.engine.attachHarmonised({ files, name: this.name });
+        attached = await this.options.engine.attachHarmonised({ ...locations, name: this.name });
       } catch (reason) {
+        const what = locations.database
+          ? `the database file ${joinPath(this.path, catalog.databaseFile!)}`
+          : 'the Parquet files';
         throw new Error(
-          `the query engine could not load the Parquet files listed in ${catalogPath}: ${messageOf(reason)}`
+          `the query engine could not load ${what} listed in ${catalogPath}: ${messageOf(reason)}`
         );
       }
       this._catalog = catalog;

@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { convertFiles } from '@odatis-vre/sno/node';
-import type { Catalog } from '@odatis-vre/harmonised';
+import { DATABASE_FILE, type Catalog } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
-import { createWasmEngine } from '@odatis-vre/query/lib/node';
+import { addHarmonisedDatabase, createWasmEngine } from '@odatis-vre/query/lib/node';
 import { HarmonisedDataset, QueryableFiles, joinPath, type HarmonisedStatus } from '../src';
 
 const SHARED = path.resolve(__dirname, '../../../../shared/data');
@@ -52,7 +52,8 @@ test('attaches the harmonised dataset once, with its catalogue, and reports each
   expect(a).toEqual({
     name: 'harmonised',
     files: catalog.parquetFiles.length,
-    rows: catalog.rowCount
+    rows: catalog.rowCount,
+    source: 'parquet'
   });
   expect(await count('SELECT count(*) FROM harmonised')).toBe(catalog.rowCount);
   expect(await dataset.attach()).toBe(a);
@@ -91,6 +92,50 @@ test('a dataset that cannot be attached says which file and why, and can be trie
   expect(dataset.status.state).toBe('attached');
   expect(attached.rows).toBe((JSON.parse(catalog) as Catalog).rowCount);
   expect(await count('SELECT count(*) FROM other')).toBe(attached.rows);
+});
+
+test('attaches the database file read in place when the converter wrote one, with the same rows', async () => {
+  fs.cpSync(path.join(root, 'shared', 'harmonised'), path.join(root, 'withdb'), {
+    recursive: true
+  });
+  const written = await addHarmonisedDatabase(path.join(root, 'withdb'));
+  const dataset = new HarmonisedDataset({
+    engine,
+    path: 'withdb',
+    name: 'fromdb',
+    readText,
+    locate
+  });
+  const attached = await dataset.attach();
+  const catalog = JSON.parse(await readText('withdb/catalog.json')) as Catalog;
+  expect(catalog.databaseFile).toBe(DATABASE_FILE);
+  expect(attached).toEqual({
+    name: 'fromdb',
+    files: 0,
+    rows: catalog.rowCount,
+    source: 'database'
+  });
+  expect(written.rows).toBe(catalog.rowCount);
+  // The same values as the Parquet partitions give, column by column.
+  await new HarmonisedDataset({
+    engine,
+    path: 'shared/harmonised',
+    name: 'fromparquet',
+    readText,
+    locate
+  }).attach();
+  expect(
+    await count(`SELECT count(*) FROM (SELECT * FROM fromdb EXCEPT ALL SELECT * FROM fromparquet)`)
+  ).toBe(0);
+  expect(await count('SELECT count(*) FROM fromdb')).toBe(catalog.rowCount);
+
+  // A catalogue naming a database file that is not there: the error names the file.
+  fs.mkdirSync(path.join(root, 'nodb'));
+  fs.writeFileSync(path.join(root, 'nodb', 'catalog.json'), JSON.stringify(catalog));
+  const missing = new HarmonisedDataset({ engine, path: 'nodb', name: 'gone', readText, locate });
+  await expect(missing.attach()).rejects.toThrow(
+    `The harmonised dataset (nodb) is not available: the query engine could not load the database file nodb/${DATABASE_FILE} listed in nodb/catalog.json`
+  );
 });
 
 test('files become queryable by path, and are loaded again only when they change', async () => {

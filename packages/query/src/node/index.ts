@@ -13,6 +13,13 @@ import { createNodeWasmCore, nodeWasmBundles } from './wasm';
 
 export { NativeQueryEngine, createNativeEngine } from './native';
 export { QueryServer, type QueryServerOptions, type ReadableFolder } from './server';
+export {
+  DATABASE_STORAGE_VERSION,
+  addHarmonisedDatabase,
+  writeHarmonisedDatabase,
+  type DatabaseWriteOptions,
+  type WrittenDatabase
+} from './database';
 export { createNodeWasmCore, nodeWasmBundles, nodeParquetDecoder } from './wasm';
 export { installSyncXMLHttpRequest, SyncXMLHttpRequest } from './sync-http';
 

@@ -50,8 +50,15 @@ import type {
   StreamOptions,
   TableInfo
 } from '../engine';
-import { HARMONISED_PARTITION_TYPES, HARMONISED_VIEW, guessFormat } from '@odatis-vre/harmonised';
-import { quoteIdentifier, quoteLiteral } from '../engine';
+import {
+  DATABASE_FILE,
+  DATABASE_TABLE,
+  HARMONISED_PARTITION_TYPES,
+  HARMONISED_VIEW,
+  guessFormat
+} from '@odatis-vre/harmonised';
+import { INTERNAL_PREFIX, LIST_TABLES_SQL, quoteIdentifier, quoteLiteral } from '../engine';
+import { harmonisedSelectList, utcWithIcu } from '../relation';
 import { QueryCancelledError, QueryError, isCancellation } from '../errors';
 import { createQueryStream } from '../stream';
 
@@ -260,18 +267,7 @@ export class NativeQueryEngine implements QueryEngine {
         `${name}: the native engine reads Parquet and CSV; load Arrow files with the DuckDB-WASM engine.`
       );
     }
-    // Native DuckDB reads URLs with its httpfs extension, which cannot be installed offline: download instead.
-    let file: string;
-    if ('path' in source) {
-      file = source.path;
-    } else {
-      const bytes =
-        'buffer' in source
-          ? source.buffer
-          : new Uint8Array(await (await fetchOk(source.url)).arrayBuffer());
-      file = path.join(await this.scratch(), `${this.seq++}-${name}.${format}`);
-      await writeFile(file, bytes);
-    }
+    const file = await this.localFile(source, `${name}.${format}`);
     const reader = format === 'csv' ? 'read_csv' : 'read_parquet';
     await this.run(
       `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM ${reader}(${quoteLiteral(file)})`
@@ -280,31 +276,51 @@ export class NativeQueryEngine implements QueryEngine {
 
   async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
     const name = dataset.name ?? HARMONISED_VIEW;
-    if (dataset.files.length === 0) {
-      throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
+    const view = quoteIdentifier(name);
+    const alias = quoteIdentifier(`${INTERNAL_PREFIX}db_${name}`);
+    await this.run(`DROP VIEW IF EXISTS ${view}`);
+    await this.run(`DETACH DATABASE IF EXISTS ${alias}`);
+    let from: string;
+    let what: string;
+    if (dataset.database) {
+      const location = dataset.database;
+      const source: FileSource = /^https?:\/\//.test(location)
+        ? { url: location }
+        : { path: location };
+      const file = await this.localFile(source, DATABASE_FILE);
+      await this.run(`ATTACH ${quoteLiteral(file)} AS ${alias} (READ_ONLY)`);
+      from = `${alias}.${quoteIdentifier(DATABASE_TABLE)}`;
+      what = location;
+    } else {
+      if (dataset.files.length === 0) {
+        throw new QueryError(`attachHarmonised(${name}): the file list is empty.`);
+      }
+      const hiveTypes = Object.entries(HARMONISED_PARTITION_TYPES)
+        .map(([key, type]) => `${quoteLiteral(key)}: ${type}`)
+        .join(', ');
+      from =
+        `read_parquet([${dataset.files.map(quoteLiteral).join(', ')}], ` +
+        `hive_partitioning = true, union_by_name = true, hive_types = {${hiveTypes}})`;
+      what = `the Parquet files of ${name}`;
     }
-    const files = dataset.files.map(quoteLiteral).join(', ');
-    const hiveTypes = Object.entries(HARMONISED_PARTITION_TYPES)
-      .map(([key, type]) => `${quoteLiteral(key)}: ${type}`)
-      .join(', ');
+    const described = await this.main.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
+    const columns = new Map(
+      (described.getRows() as [string, string][]).map(([column, type]) => [column, type])
+    );
     await this.run(
-      `CREATE OR REPLACE VIEW ${quoteIdentifier(name)} AS SELECT * FROM read_parquet([${files}], ` +
-        `hive_partitioning = true, union_by_name = true, hive_types = {${hiveTypes}})`
+      `CREATE VIEW ${view} AS SELECT ${harmonisedSelectList(columns, utcWithIcu, what)} FROM ${from}`
     );
-    const { table } = await this.query(
-      `SELECT count(*)::DOUBLE AS n FROM ${quoteIdentifier(name)}`
-    );
-    return { name, files: dataset.files.length, rows: Number(table.getChildAt(0)!.get(0)) };
+    const { table } = await this.query(`SELECT count(*)::DOUBLE AS n FROM ${view}`);
+    return {
+      name,
+      files: dataset.database ? 0 : dataset.files.length,
+      rows: Number(table.getChildAt(0)!.get(0)),
+      source: dataset.database ? 'database' : 'parquet'
+    };
   }
 
   async listTables(): Promise<TableInfo[]> {
-    const reader = await this.main.runAndReadAll(
-      `SELECT t.schema_name, t.table_name, t.kind, c.column_name, c.data_type, c.is_nullable
-         FROM (SELECT schema_name, table_name, 'table' AS kind FROM duckdb_tables() WHERE NOT internal
-               UNION ALL SELECT schema_name, view_name, 'view' FROM duckdb_views() WHERE NOT internal) t
-         JOIN duckdb_columns() c ON c.schema_name = t.schema_name AND c.table_name = t.table_name
-        ORDER BY 1, 2, c.column_index`
-    );
+    const reader = await this.main.runAndReadAll(LIST_TABLES_SQL);
     const out: TableInfo[] = [];
     for (const [schema, name, kind, column, type, nullable] of reader.getRows() as [
       string,
@@ -370,6 +386,20 @@ export class NativeQueryEngine implements QueryEngine {
       return new QueryCancelledError('Query cancelled.', sql);
     }
     return new QueryError(message, sql);
+  }
+
+  /** A local path for a source: native DuckDB reads URLs with httpfs, which cannot be installed offline. */
+  private async localFile(source: FileSource, name: string): Promise<string> {
+    if ('path' in source) {
+      return source.path;
+    }
+    const bytes =
+      'buffer' in source
+        ? source.buffer
+        : new Uint8Array(await (await fetchOk(source.url)).arrayBuffer());
+    const file = path.join(await this.scratch(), `${this.seq++}-${name}`);
+    await writeFile(file, bytes);
+    return file;
   }
 
   private async scratch(): Promise<string> {

@@ -217,11 +217,7 @@ export class QueryServer {
       const relations: ServerRelation[] = [];
       if (options.harmonised) {
         const attached = await engine.attachHarmonised(options.harmonised);
-        relations.push({
-          name: attached.name,
-          rows: attached.rows,
-          source: (attached as { source?: 'database' | 'parquet' }).source ?? 'parquet'
-        });
+        relations.push({ name: attached.name, rows: attached.rows, source: attached.source });
       }
       await engine.query('SET lock_configuration = true');
       const { table } = await engine.query("SELECT current_setting('memory_limit')::VARCHAR AS m");
