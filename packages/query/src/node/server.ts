@@ -331,6 +331,8 @@ export class QueryServer {
     );
     try {
       release = await this.slots.acquire(signal);
+      // Woken from the queue after its client left: give the slot back at once.
+      if (signal.aborted) throw new QueryCancelledError(running.stopped ?? 'Query cancelled.');
       running.progress.state = 'running';
       await this.checkFence(sql);
       await this.streamResult(sql, running, res);
