@@ -25,7 +25,9 @@ test.describe('the SQL workspace', () => {
     );
     await run(page);
     // Gravelines temperature: 2,292 values from the real SEANOE file (counted by the ingestion tests).
-    await expect(status(page)).toHaveText(/^2,292 rows in \d+\.\d\d s$/);
+    await expect(status(page)).toHaveText(
+      /^2,292 rows in \d+\.\d\d s · DuckDB-WASM in this browser$/
+    );
     // DuckDB-WASM came from a prebuilt extension's own static folder (a stock JupyterLab serves it
     // from share/jupyter/labextensions/), never from a CDN.
     expect(wasm.length).toBeGreaterThan(0);

@@ -6,38 +6,84 @@ import { IStatusBar } from '@jupyterlab/statusbar';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
-import { createBrowserQueryEngine, type QueryEngine } from '@odatis-vre/query';
 import {
+  ServerQueryEngine,
+  createBrowserQueryEngine,
+  engineLabel,
+  type QueryEngine
+} from '@odatis-vre/query';
+import {
+  DEFAULT_SERVER_MIN_ROWS,
   HarmonisedDataset,
+  chooseQueryEngine,
+  type EngineChoice,
   IHarmonisedDataset,
   IQueryEngine,
   type HarmonisedStatus
 } from '@odatis-vre/services';
 import { DEPLOYMENT_PAGE_CONFIG_KEY, deploymentOrNone, folderSetting } from '@odatis-vre/vre';
 
+const QUERY_ENGINE_ID = '@odatis-vre/services-extension:query-engine';
+
+/** DuckDB-WASM in a Web Worker of this page. */
+function browserEngine(): QueryEngine {
+  return createBrowserQueryEngine({
+    createWorker: () =>
+      new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
+    bundles: {
+      mvp: {
+        mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href
+      },
+      eh: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href }
+    },
+    parquetWasm: new URL('parquet-wasm/esm/parquet_wasm_bg.wasm', import.meta.url).href
+  });
+}
+
+/** What a Jupyter server wants with every request: its token and XSRF cookie (the embedded server ignores them). */
+function jupyterHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const token = PageConfig.getToken();
+  if (token) headers.Authorization = `token ${token}`;
+  const xsrf = /(?:^|;\s*)_xsrf=([^;]*)/.exec(document.cookie)?.[1];
+  if (xsrf) headers['X-XSRFToken'] = decodeURIComponent(xsrf);
+  return headers;
+}
+
 /**
- * The query engine of the session. The bundler emits the query worker and DuckDB-WASM's and parquet-wasm's
- * files with this extension (no CDN); the worker starts on the first query.
+ * The query engine of the session: DuckDB-WASM in the browser, or native DuckDB on the server next to the data
+ * (setting `engine`: browser, server, or auto = the server when it advertises a large harmonised dataset). The
+ * bundler emits the query worker and DuckDB-WASM's and parquet-wasm's files with this extension (no CDN); the
+ * worker starts on the first query.
  */
 const queryEngine: JupyterFrontEndPlugin<QueryEngine> = {
-  id: '@odatis-vre/services-extension:query-engine',
-  description: 'Provides the DuckDB-WASM query engine of the session.',
+  id: QUERY_ENGINE_ID,
+  description:
+    'Provides the query engine of the session (DuckDB-WASM in the browser or DuckDB on the server).',
   autoStart: true,
   provides: IQueryEngine,
-  optional: [ITranslator],
-  activate: (_app: JupyterFrontEnd, translator: ITranslator | null) => {
+  optional: [ISettingRegistry, ITranslator],
+  activate: async (
+    _app: JupyterFrontEnd,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null
+  ) => {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
-    const engine = createBrowserQueryEngine({
-      createWorker: () =>
-        new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
-      bundles: {
-        mvp: {
-          mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href
-        },
-        eh: { mainModule: new URL('@duckdb/duckdb-wasm/dist/duckdb-eh.wasm', import.meta.url).href }
-      },
-      parquetWasm: new URL('parquet-wasm/esm/parquet_wasm_bg.wasm', import.meta.url).href
+    const settings = settingRegistry ? await settingRegistry.load(QUERY_ENGINE_ID) : null;
+    const chosen = await chooseQueryEngine({
+      choice: (settings?.get('engine').composite as EngineChoice | undefined) ?? 'auto',
+      serverMinRows:
+        (settings?.get('serverMinRows').composite as number | undefined) ?? DEFAULT_SERVER_MIN_ROWS,
+      server: new ServerQueryEngine({ baseUrl: PageConfig.getBaseUrl(), headers: jupyterHeaders }),
+      browser: browserEngine
     });
+    const engine = chosen.engine;
+    console.info(`ODATIS VRE query engine: ${engineLabel(engine.kind)}. ${chosen.reason}`);
+    if (chosen.warning) {
+      Notification.warning(trans.__('%1 Queries run in this browser instead.', chosen.warning), {
+        autoClose: 10_000
+      });
+    }
     // A crashed or out-of-memory engine restarts by itself; whoever was using it should know why.
     engine.onEvent(event =>
       Notification.warning(trans.__('Query engine: %1', event.message), { autoClose: 10_000 })
@@ -49,14 +95,18 @@ const queryEngine: JupyterFrontEndPlugin<QueryEngine> = {
 const HARMONISED_ID = '@odatis-vre/services-extension:harmonised-dataset';
 
 /** Status bar text of the harmonised dataset. */
-function describe(status: HarmonisedStatus, trans: TranslationBundle): string {
+function describe(status: HarmonisedStatus, engine: QueryEngine, trans: TranslationBundle): string {
   switch (status.state) {
     case 'idle':
       return '';
     case 'attaching':
       return trans.__('Harmonised data: loading…');
     case 'attached':
-      return trans.__('Harmonised data: %1 values', status.attached.rows.toLocaleString());
+      return trans.__(
+        'Harmonised data: %1 values · %2',
+        status.attached.rows.toLocaleString(),
+        trans.__(engineLabel(engine.kind))
+      );
     case 'failed':
       return trans.__('Harmonised data: not available');
   }
@@ -116,7 +166,8 @@ const harmonisedDataset: JupyterFrontEndPlugin<IHarmonisedDataset> = {
       item.addClass('odatis-vre-HarmonisedStatus');
       const activeStateChanged = new Signal<Widget, void>(item);
       const show = (status: HarmonisedStatus) => {
-        item.node.textContent = describe(status, trans);
+        item.node.textContent = describe(status, engine, trans);
+        item.node.dataset.engine = engine.kind;
         item.node.dataset.state = status.state;
         item.node.title = status.state === 'failed' ? status.message : dataset.path;
       };

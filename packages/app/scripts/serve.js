@@ -11,6 +11,7 @@ const http = require('http');
 const path = require('path');
 const { pipeline } = require('stream');
 const { siteProxy, POLICY: PROXY_POLICY } = require('./proxy');
+const { startQueryServer } = require('./query-server');
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -309,15 +310,39 @@ function createHandler(siteDir, { routes = [] } = {}) {
 }
 
 /**
+ * The server engine (./query-server.js: native DuckDB over the shared data) as a route. Its answers are
+ * Arrow streams and JSON for the page's scripts, sandboxed like the data files if ever opened as a page.
+ */
+function queryRoute(queryServer) {
+  return async (req, res) => {
+    if (!queryServer.handles(req)) return false;
+    res.setHeader('Content-Security-Policy', DATA_POLICY);
+    await queryServer.handle(req, res);
+    return true;
+  };
+}
+
+/**
  * Serves `siteDir` on host:port (port 0 = any free port); tries the next ports if busy. The data
  * browser's proxy (configured by the site's extensions and ODATIS_VRE_PROXY_HOSTS) comes before `routes`.
+ * The server engine (native DuckDB over the shared data, `/odatis-vre/query/`) is served too unless
+ * `queryServer` is false or ODATIS_VRE_QUERY_SERVER=0; the answer's `queryServer` is that engine (or null).
  */
-function serveSite(siteDir, { host = '127.0.0.1', port = 8686, tries = 20, routes = [] } = {}) {
+async function serveSite(
+  siteDir,
+  { host = '127.0.0.1', port = 8686, tries = 20, routes = [], queryServer: wanted = true } = {}
+) {
   const root = fs.realpathSync(path.resolve(siteDir));
-  const all = [proxyRoute(siteProxy(root)), ...routes];
+  const queryServer = wanted ? await startQueryServer(path.resolve(siteDir)) : null;
+  const all = [
+    proxyRoute(siteProxy(root)),
+    ...(queryServer ? [queryRoute(queryServer)] : []),
+    ...routes
+  ];
   return new Promise((resolve, reject) => {
     const attempt = (p, left) => {
       const server = http.createServer(createHandler(root, { routes: all }));
+      server.once('close', () => void queryServer?.close());
       server.once('error', err => {
         if (err.code === 'EADDRINUSE' && left > 0 && p !== 0) attempt(p + 1, left - 1);
         else reject(err);
@@ -326,6 +351,7 @@ function serveSite(siteDir, { host = '127.0.0.1', port = 8686, tries = 20, route
         const { port: actual } = server.address();
         resolve({
           server,
+          queryServer,
           url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${actual}/lab/`
         });
       });

@@ -7,8 +7,20 @@ import type { FileFormat } from '@odatis-vre/harmonised';
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import type { ExportOptions, ExportStream } from './export';
 
-/** Which engine answers. */
-export type EngineKind = 'duckdb-wasm' | 'duckdb-wasm-worker' | 'duckdb-native';
+/** Which engine answers: DuckDB-WASM (in this thread or a worker), native DuckDB in-process, or on a server. */
+export type EngineKind = 'duckdb-wasm' | 'duckdb-wasm-worker' | 'duckdb-native' | 'duckdb-server';
+
+/** Which engine answered, in the users' words (status bars, logs). */
+export function engineLabel(kind: EngineKind): string {
+  switch (kind) {
+    case 'duckdb-server':
+      return 'native DuckDB on the server';
+    case 'duckdb-native':
+      return 'native DuckDB';
+    default:
+      return 'DuckDB-WASM in this browser';
+  }
+}
 
 /** Formats that `registerFile` understands (guessed from a name by `guessFormat` of `@odatis-vre/harmonised`). */
 export type { FileFormat };

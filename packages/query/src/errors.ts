@@ -20,6 +20,16 @@ export class QueryCancelledError extends QueryError {
   override readonly name: string = 'QueryCancelledError';
 }
 
+/** The server engine's fence refused the statement (a write, a setting, an extension, a file outside it). */
+export class QueryRefusedError extends QueryError {
+  override readonly name: string = 'QueryRefusedError';
+}
+
+/** The server engine has no free query slot; trying again later may succeed. */
+export class ServerBusyError extends QueryError {
+  override readonly name: string = 'ServerBusyError';
+}
+
 /**
  * The engine itself died (Web Worker crashed or was killed, WebAssembly aborted on out-of-memory).
  * The engine has been (or is being) restarted: registered files and attached datasets are registered again,

@@ -24,3 +24,5 @@ export {
 } from './worker-api';
 export { ProxyQueryEngine, type EngineConnection, type ProxyEngineOptions } from './proxy-engine';
 export { createBrowserQueryEngine, type BrowserEngineOptions } from './browser';
+export * from './server-protocol';
+export { ServerQueryEngine, type ServerEngineOptions } from './server-engine';

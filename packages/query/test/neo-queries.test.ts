@@ -1,13 +1,21 @@
 /**
  * The NEO query set (bench/query/queries.js) gives the same answers in DuckDB-WASM — the browser's engine,
- * here on its node runtime — and in native DuckDB, on one generated harmonised dataset attached through
- * the database file and through the Parquet partitions.
+ * here on its node runtime — in native DuckDB, and in the server engine (native DuckDB behind the HTTP
+ * contract, as the browser reaches it), on one generated harmonised dataset attached through the database
+ * file and through the Parquet partitions.
  */
+import { createServer } from 'node:http';
 import * as path from 'node:path';
-import type { Table } from 'apache-arrow';
+import { tableToIPC, type Table } from 'apache-arrow';
 import type { QueryEngine } from '../src/engine';
 import { DATABASE_ORDER, DATABASE_TABLE } from '@odatis-vre/harmonised';
-import { DATABASE_STORAGE_VERSION, createNativeEngine, createWasmEngine } from '../src/node';
+import { ServerQueryEngine } from '../src/server-engine';
+import {
+  DATABASE_STORAGE_VERSION,
+  QueryServer,
+  createNativeEngine,
+  createWasmEngine
+} from '../src/node';
 import { duckdbWrite, scratchDir } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -68,10 +76,45 @@ beforeAll(async () => {
   }
 }, 300_000);
 
+/** A port of the server engine's range (8790-8799). */
+const SERVER_PORT = 8794;
+
+/** The server engine as the browser reaches it; closing it also stops its server. */
+class ServedEngine extends ServerQueryEngine {
+  constructor(private readonly stop: () => Promise<void>) {
+    super({ baseUrl: `http://127.0.0.1:${SERVER_PORT}/` });
+  }
+
+  override async close(): Promise<void> {
+    await super.close();
+    await this.stop();
+  }
+}
+
+/**
+ * QueryServer over the dataset's folder (it attaches the dataset itself, from the database file), one DuckDB
+ * thread so that floating-point sums are taken in one order, reached over HTTP.
+ */
+async function servedEngine(): Promise<QueryEngine> {
+  const server = await QueryServer.create({
+    readable: [{ dir: path.dirname(dataset.database), label: 'dataset' }],
+    harmonised: dataset,
+    threads: 1
+  });
+  const listener = createServer((req, res) => void server.handle(req, res));
+  await new Promise<void>(resolve => listener.listen(SERVER_PORT, '127.0.0.1', resolve));
+  return new ServedEngine(async () => {
+    listener.closeAllConnections();
+    await new Promise(resolve => listener.close(resolve));
+    await server.close();
+  });
+}
+
 const routes: [string, () => Promise<QueryEngine>, boolean][] = [
   ['DuckDB-WASM, database file', async () => createWasmEngine(), true],
   ['DuckDB-WASM, Parquet partitions', async () => createWasmEngine(), false],
-  ['native DuckDB, Parquet partitions', () => createNativeEngine(), false]
+  ['native DuckDB, Parquet partitions', () => createNativeEngine(), false],
+  ['the server engine over HTTP, database file', servedEngine, true]
 ];
 
 describe.each(routes)('%s', (_label, create, viaDatabase) => {
@@ -93,6 +136,35 @@ describe.each(routes)('%s', (_label, create, viaDatabase) => {
       const expected = reference.get(name)!;
       expect(expected.length).toBeGreaterThan(0);
       expectSameAnswers(answers((await engine.query(sql)).table), expected, name);
+    }
+  );
+});
+
+describe('the server engine over HTTP and native DuckDB in-process', () => {
+  let served: QueryEngine;
+  let native: QueryEngine;
+  beforeAll(async () => {
+    served = await servedEngine();
+    native = await createNativeEngine({ threads: '1' });
+    await native.attachHarmonised(dataset);
+  }, 300_000);
+  afterAll(async () => {
+    await served.close();
+    await native.close();
+  });
+
+  it.each(QUERIES.map(q => [q.name, q.sql]))(
+    'give the very same Arrow table for "%s" (types, values, batches)',
+    async (_name, sql) => {
+      const [remote, local] = [(await served.query(sql)).table, (await native.query(sql)).table];
+      expect(remote.numRows).toBeGreaterThan(0);
+      expect(remote.schema.fields.map(f => `${f.name}: ${f.type}`)).toEqual(
+        local.schema.fields.map(f => `${f.name}: ${f.type}`)
+      );
+      // Row order of ties is DuckDB's, the same with one thread: the IPC bytes must match.
+      expect(Buffer.from(tableToIPC(remote, 'stream'))).toEqual(
+        Buffer.from(tableToIPC(local, 'stream'))
+      );
     }
   );
 });

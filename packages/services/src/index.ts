@@ -6,3 +6,4 @@ export * from './tokens';
 export * from './harmonised';
 export * from './files';
 export * from './paths';
+export * from './engine-choice';

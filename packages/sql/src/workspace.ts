@@ -18,6 +18,7 @@ import { Message } from '@lumino/messaging';
 import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
 import {
+  engineLabel,
   EXPORT_FORMATS,
   type ExportFormat,
   type QueryEngine,
@@ -164,7 +165,8 @@ export class SqlWorkspace extends BoxPanel {
     this.setStatus('Starting the query engine (DuckDB)…');
     // A crashed or out-of-memory engine restarts by itself: say so where the user is looking.
     void this.engineReady.then(engine => {
-      if (!this.controller) this.setStatus('Ready');
+      this.status.node.dataset.engine = engine.kind;
+      if (!this.controller) this.setStatus(`Ready · ${engineLabel(engine.kind)}`);
       this.stopListening = engine.onEvent(event => {
         this.error.node.textContent = event.message;
         this.error.show();
@@ -217,7 +219,8 @@ export class SqlWorkspace extends BoxPanel {
       entry.rows = result.rows;
       entry.elapsedMs = result.elapsedMs;
       this.setStatus(
-        `${result.rows.toLocaleString('en')} rows in ${(result.elapsedMs / 1000).toFixed(2)} s`
+        `${result.rows.toLocaleString('en')} rows in ${(result.elapsedMs / 1000).toFixed(2)} s · ` +
+          engineLabel(engine.kind)
       );
       void this.refreshSchema();
       return result.table;

@@ -12,6 +12,7 @@ import { createQueryWorkerApi, type QueryWorkerApi } from '../worker-api';
 import { createNodeWasmCore, nodeWasmBundles } from './wasm';
 
 export { NativeQueryEngine, createNativeEngine } from './native';
+export { QueryServer, type QueryServerOptions, type ReadableFolder } from './server';
 export {
   DATABASE_STORAGE_VERSION,
   addHarmonisedDatabase,

@@ -192,7 +192,9 @@ export class NativeQueryEngine implements QueryEngine {
 
   /** Open an in-memory native DuckDB. */
   static async create(config: Record<string, string> = {}): Promise<NativeQueryEngine> {
-    const api: NodeApi = await import('@duckdb/node-api');
+    // A plain require: a dynamic import fails when this module runs from lib/ inside jest's sandbox.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const api = require('@duckdb/node-api') as NodeApi;
     const instance = await api.DuckDBInstance.create(':memory:', config);
     return new NativeQueryEngine(api, instance, await instance.connect());
   }
