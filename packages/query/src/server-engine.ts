@@ -23,6 +23,12 @@ import {
   type QueryProgress,
   type ServerInfo
 } from './server-protocol';
+import {
+  exportFromStream,
+  type ExportOptions,
+  type ExportStream,
+  type ParquetEncoder
+} from './export';
 import { createQueryStream, now } from './stream';
 import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
 
@@ -36,6 +42,11 @@ export interface ServerEngineOptions {
   headers?: () => Record<string, string>;
   /** fetch to use (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * Writes Parquet for `exportQuery` (the server answers Arrow; the file is made on this side). Without
+   * it, CSV and Arrow exports work and a Parquet export says it cannot be made here.
+   */
+  parquetEncoder?: ParquetEncoder;
 }
 
 /** The typed error of an error body of the contract. */
@@ -169,6 +180,11 @@ export class ServerQueryEngine implements QueryEngine {
   }
 
   /** Progress of a query as the server sees it (rows sent, state, error). */
+  /** The result streamed from the server and written into a file here, batch by batch. */
+  exportQuery(sql: string, options: ExportOptions): ExportStream {
+    return exportFromStream(this.stream(sql, options), options.format, this.options.parquetEncoder);
+  }
+
   async progress(id: string): Promise<QueryProgress> {
     return (await this.getJson(`queries/${id}`)) as QueryProgress;
   }

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { tableToIPC, type Table } from 'apache-arrow';
+import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import {
   ARROW_STREAM_TYPE,
   ENGINE_HEADER,
@@ -182,6 +182,23 @@ describe('answers', () => {
       "SELECT station FROM read_csv('shared/stations.csv') ORDER BY station"
     );
     expect(table.toArray().map(r => r.station)).toEqual(['somlit-1', 'somlit-2']);
+  });
+
+  it('exports a result as CSV and Arrow on this side, and says why Parquet needs an encoder', async () => {
+    const sql = 'SELECT i, i * 0.5 AS half FROM range(3) t(i) ORDER BY i';
+    const collect = async (format: 'csv' | 'arrow' | 'parquet') => {
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of engine.exportQuery(sql, { format })) chunks.push(chunk);
+      return Buffer.concat(chunks);
+    };
+    expect((await collect('csv')).toString('utf8')).toBe('i,half\r\n0,0\r\n1,0.5\r\n2,1\r\n');
+    const arrow = tableFromIPC(await collect('arrow'));
+    expect(arrow.toArray().map(r => [Number(r.i), r.half])).toEqual([
+      [0, 0],
+      [1, 0.5],
+      [2, 1]
+    ]);
+    await expect(collect('parquet')).rejects.toThrow(/cannot write Parquet/);
   });
 
   it("keeps DuckDB's error text", async () => {
