@@ -35,7 +35,7 @@ const browser = () => {
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-engine-choice-'));
   const dataset = path.join(root, 'shared', 'harmonised');
-  convertFiles([SOURCE], dataset);
+  await convertFiles([SOURCE], dataset);
   const catalog = JSON.parse(fs.readFileSync(path.join(dataset, CATALOG_FILE), 'utf8')) as Catalog;
   queryServer = await QueryServer.create({
     root,
