@@ -43,8 +43,10 @@ const TYPES = {
  * because Vega compiles its expressions with `Function` (charts of the SQL workspace and of notebook
  * outputs); 'wasm-unsafe-eval' lets WebAssembly (parquet-wasm, DuckDB-WASM) compile. Workers get their
  * own policy from their script's response, which carries none: the kernel worker evaluates user code.
- * connect-src allows https: because the data browser fetches catalogues that send CORS headers and are
- * not in the proxy's allow-list straight from the page (see @odatis-vre/catalog's Transport).
+ * connect-src allows https: and http: because the data browser fetches catalogues that send CORS headers
+ * and are not in the proxy's allow-list straight from the page (see @odatis-vre/catalog's Transport), and
+ * many institutional ERDDAP and GeoNetwork servers still answer on plain http. Allowing any https: host
+ * already lets a page's script send data out; http: adds no new reach.
  */
 const APP_POLICY = [
   "default-src 'self'",
@@ -52,7 +54,7 @@ const APP_POLICY = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
-  "connect-src 'self' data: blob: https:",
+  "connect-src 'self' data: blob: https: http:",
   "media-src 'self' data: blob:",
   "worker-src 'self' blob:",
   "frame-src 'self' blob: data:",
