@@ -342,6 +342,37 @@ test.describe('the ODATIS data browser', () => {
       return (listing.content as { name: string }[]).map(c => c.name);
     });
     expect(root).toHaveLength(2);
+
+    // An ERDDAP dataset: the tabledap subset of the search's years joins the same dataset.
+    await panel(page).locator('.odatis-DataBrowser-year.odatis-mod-from').fill('2019');
+    await panel(page).locator('.odatis-DataBrowser-year.odatis-mod-to').fill('2019');
+    await search(page, 'MAREL Carnot');
+    await cards(page, 'erddap').first().locator('.odatis-DataBrowser-cardTitle').click();
+    await expect(view(page)).toContainText('MAREL Carnot');
+    await view(page).locator('button[data-action="add"]').click();
+    await expect(view(page).locator('.odatis-DatasetView-report')).toContainText(
+      /coast_hf_marel_carnot_[0-9a-f]{8}\.csv \[erddap-csv, [^\]]+\]: 365 rows read/,
+      { timeout: 120_000 }
+    );
+    await snapshot(page, testInfo, '31-databrowser-add-erddap-subset');
+    const provenance = await page.evaluate(async () => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const contents = (window as any).jupyterapp.serviceManager.contents;
+      const text = async (p: string) =>
+        (await contents.get(p, { content: true, format: 'text', type: 'file' })).content;
+      const catalog = JSON.parse(await text('my-data/catalog.json'));
+      const version = catalog.parquetFiles[0].path.split('/')[0];
+      return JSON.parse(await text(`my-data/${version}/provenance.json`));
+    });
+    expect(provenance).toHaveLength(3);
+    expect(provenance[2]).toEqual(
+      expect.objectContaining({
+        url: expect.stringMatching(
+          /\/erddap\/tabledap\/coast_hf_marel_carnot\.csv\?time,.*&time%3E%3D2019-01-01T00%3A00%3A00Z&time%3C%3D2019-12-31T23%3A59%3A59Z$/
+        ),
+        doi: '10.17882/99999'
+      })
+    );
   });
 
   test('says which source refuses, and answers from the shared data with the network cut', async ({

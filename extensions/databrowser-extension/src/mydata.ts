@@ -1,15 +1,18 @@
 /**
- * "Add to my data" in JupyterLab: download through the transport (the VRE's proxy), then
+ * "Add to my data" in JupyterLab: download through the transport (the VRE's proxy) — a record's table
+ * file, or an ERDDAP dataset's tabledap subset for the search's years and map area — then
  * @odatis-vre/catalog's addToMyData writes the user's own harmonised dataset through the contents
  * service. Parquet is written by parquet-wasm, whose binary ships with this extension.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import {
   addToMyData as addFiles,
+  erddapSubset,
   reportLine,
   tabularFile,
   type DatasetRecord,
   type DataStore,
+  type Retrieved,
   type SearchQuery,
   type Transport
 } from '@odatis-vre/catalog';
@@ -78,8 +81,8 @@ export function contentsStore(app: JupyterFrontEnd): DataStore {
 export function canAddToMyData(record: DatasetRecord): string | null {
   if (record.shared) return 'Already in the shared data: query it as it is.';
   if (tabularFile(record)) return null;
-  if (record.erddap)
-    return 'ERDDAP subsets need the ingestion package’s tabledap reader, not yet in this VRE.';
+  if (record.erddap?.protocol === 'tabledap') return null;
+  if (record.erddap) return 'Gridded (griddap) ERDDAP datasets cannot be added to my data.';
   return 'This record offers no table file the ingestion readers can take.';
 }
 
@@ -98,41 +101,45 @@ export async function addToMyData(
 ): Promise<string> {
   const why = canAddToMyData(record);
   if (why) throw new Error(why);
-  const file = tabularFile(record)!;
   const { progress } = options;
-  progress(0, `Downloading ${file.name}`);
-  const bytes = await options.transport.bytes(file.url!, {
-    source: record.source === 'seanoe' ? 'SEANOE' : record.source,
-    onProgress: (received, total) =>
-      progress(
-        total ? (0.5 * received) / total : null,
-        `Downloading ${file.name}: ${received.toLocaleString('en')} bytes`
-      )
-  });
+  const onProgress = (what: string) => (received: number, total: number | null) =>
+    progress(
+      total ? (0.5 * received) / total : null,
+      `Downloading ${what}: ${received.toLocaleString('en')} bytes`
+    );
+  const file = tabularFile(record);
+  let retrieved: Retrieved;
+  if (file) {
+    progress(0, `Downloading ${file.name}`);
+    const bytes = await options.transport.bytes(file.url!, {
+      source: record.source === 'seanoe' ? 'SEANOE' : record.source,
+      onProgress: onProgress(file.name)
+    });
+    retrieved = {
+      name: file.name,
+      url: file.url!,
+      bytes,
+      retrieved: new Date().toISOString(),
+      doi: record.doi,
+      licence: record.licence?.text ?? null,
+      citation: record.preferredCitation,
+      record: {
+        source: record.source,
+        id: record.id,
+        title: record.title,
+        landingPage: record.landingPage
+      }
+    };
+  } else {
+    // An ERDDAP dataset: the tabledap subset of the search's years and map area.
+    progress(0, `Downloading the ERDDAP subset of ${record.erddap!.datasetId}`);
+    retrieved = await erddapSubset(options.transport, record, options.query, {
+      onProgress: onProgress(record.erddap!.datasetId)
+    });
+  }
   parquetReady ??= initParquet();
   await parquetReady;
-  const report = await addFiles(
-    contentsStore(app),
-    options.myDataPath,
-    [
-      {
-        name: file.name,
-        url: file.url!,
-        bytes,
-        retrieved: new Date().toISOString(),
-        doi: record.doi,
-        licence: record.licence?.text ?? null,
-        citation: record.preferredCitation,
-        record: {
-          source: record.source,
-          id: record.id,
-          title: record.title,
-          landingPage: record.landingPage
-        }
-      }
-    ],
-    progress
-  );
+  const report = await addFiles(contentsStore(app), options.myDataPath, [retrieved], progress);
   return [
     `${report.folder}: ${report.catalog.rowCount.toLocaleString('en')} values in ${report.catalog.datasets.length} dataset${report.catalog.datasets.length === 1 ? '' : 's'}`,
     ...report.files.map(reportLine),

@@ -5,8 +5,10 @@
  * errors as `Error { code=…; message="…"; }`; a search that finds nothing is a 404 whose message
  * says "Your query produced no matching results". References in testing/README.md.
  */
+import { erddapHeader } from '@odatis-vre/sno';
 import { searchLocally, yearBounds } from './local';
-import { SourceError, type Transport } from './transport';
+import { safeFileName, sha256Hex, type Retrieved } from './mydata';
+import { plainExcerpt, SourceError, type Transport } from './transport';
 import {
   blankRecord,
   type BBox,
@@ -61,6 +63,17 @@ export function erddapErrorMessage(body: string): string {
 }
 
 const NO_MATCH = /Your query produced no matching results/i;
+
+/** ERDDAP's HTTP error answer as a SourceError carrying ERDDAP's own message; anything else as it is. */
+function erddapFailure(e: unknown, label: string, url: string): unknown {
+  if (e instanceof SourceError && e.detail.kind === 'http' && e.detail.body) {
+    return new SourceError({
+      ...e.detail,
+      message: `${label}: ${erddapErrorMessage(e.detail.body)} (${url})`
+    });
+  }
+  return e;
+}
 
 export function erddapSearchUrl(server: string, query: SearchQuery, itemsPerPage = 1000): string {
   const params = new URLSearchParams({
@@ -304,13 +317,7 @@ export class ErddapSource implements CatalogSource {
       ) {
         return { source: this.id, total: 0, records: [], facets: [], notes: [] };
       }
-      if (e instanceof SourceError && e.detail.kind === 'http' && e.detail.body) {
-        throw new SourceError({
-          ...e.detail,
-          message: `${this.label}: ${erddapErrorMessage(e.detail.body)} (${url})`
-        });
-      }
-      throw e;
+      throw erddapFailure(e, this.label, url);
     }
     let records: DatasetRecord[];
     try {
@@ -354,13 +361,7 @@ export async function erddapRecord(
   try {
     json = await transport.json(url, { source: label, signal });
   } catch (e) {
-    if (e instanceof SourceError && e.detail.kind === 'http' && e.detail.body) {
-      throw new SourceError({
-        ...e.detail,
-        message: `${label}: ${erddapErrorMessage(e.detail.body)} (${url})`
-      });
-    }
-    throw e;
+    throw erddapFailure(e, label, url);
   }
   try {
     return erddapInfoRecord(json, ref);
@@ -372,4 +373,86 @@ export async function erddapRecord(
       message: `${label} answered JSON that is not in ERDDAP's format (${url}): ${(e as Error).message}`
     });
   }
+}
+
+/**
+ * The tabledap `.csv` subset of an ERDDAP record for a search's years and map area, as "Add to my
+ * data" takes it: all the dataset's variables (read from `info` when the record is a search hit),
+ * its DOI and licence. ERDDAP's "no matching results" and its other errors become messages, never a
+ * file; so does an answer that is not a tabledap .csv (a sign-in page, an error text).
+ */
+export async function erddapSubset(
+  transport: Transport,
+  record: DatasetRecord,
+  query: Pick<SearchQuery, 'years' | 'bbox'>,
+  options: {
+    label?: string;
+    signal?: AbortSignal;
+    onProgress?: (received: number, total: number | null) => void;
+  } = {}
+): Promise<Retrieved> {
+  const label = options.label ?? 'ERDDAP';
+  const ref = record.erddap;
+  if (!ref) throw new Error(`${record.title} is not an ERDDAP dataset`);
+  if (ref.protocol !== 'tabledap')
+    throw new Error(`${ref.datasetId} is a griddap dataset: only tabledap subsets are read here`);
+  const full = record.parameters.length
+    ? record
+    : await erddapRecord(transport, ref, label, options.signal);
+  const variables = full.parameters.map(p => p.name);
+  if (!variables.length) throw new Error(`${label} lists no variable for ${ref.datasetId}`);
+  const has = (name: string) => variables.includes(name);
+  const time = has('time') ? yearBounds(query.years) : null;
+  const bbox = has('latitude') && has('longitude') ? query.bbox : null;
+  const url = tabledapUrl(ref, { format: 'csv', variables, time, bbox });
+  const asked = [
+    time?.start || time?.end ? `time ${time.start ?? '…'} to ${time.end ?? '…'}` : null,
+    bbox ? `the map area ${bbox.join(', ')}` : null
+  ].filter(Boolean);
+  let bytes: Uint8Array;
+  try {
+    bytes = await transport.bytes(url, {
+      source: label,
+      signal: options.signal,
+      onProgress: options.onProgress
+    });
+  } catch (e) {
+    if (e instanceof SourceError && e.detail.status === 404 && NO_MATCH.test(e.detail.body ?? '')) {
+      throw new SourceError({
+        ...e.detail,
+        message:
+          `${label} has no rows of ${ref.datasetId}` +
+          (asked.length ? ` for ${asked.join(' and ')}: widen the years or the map area` : '') +
+          ` (${url})`
+      });
+    }
+    throw erddapFailure(e, label, url);
+  }
+  const head = new TextDecoder().decode(bytes.subarray(0, 4096)).replace(/^\uFEFF/, '');
+  if (!erddapHeader(head.split(/\r?\n/, 2))) {
+    throw new SourceError({
+      source: label,
+      kind: 'malformed',
+      url,
+      message: `${label} did not answer a tabledap .csv (${url}): ${plainExcerpt(erddapErrorMessage(head))}`
+    });
+  }
+  const stamp = asked.length
+    ? `_${(await sha256Hex(new TextEncoder().encode(url))).slice(0, 8)}`
+    : '';
+  return {
+    name: safeFileName(`${ref.datasetId}${stamp}.csv`),
+    url,
+    bytes,
+    retrieved: new Date().toISOString(),
+    doi: full.doi,
+    licence: full.licence?.text ?? null,
+    citation: full.preferredCitation,
+    record: {
+      source: record.source,
+      id: record.id,
+      title: full.title,
+      landingPage: full.landingPage
+    }
+  };
 }

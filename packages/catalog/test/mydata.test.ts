@@ -8,7 +8,20 @@ import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { readParquet } from '@odatis-vre/sno';
-import { addToMyData, safeFileName, type DataStore, type Retrieved } from '../src';
+import {
+  addToMyData,
+  blankRecord,
+  emptyQuery,
+  erddapSubset,
+  safeFileName,
+  SourceError,
+  Transport,
+  type DataStore,
+  type Retrieved
+} from '../src';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { startTestServer } = require('../testing/server.js');
 
 const SHARED = path.resolve(__dirname, '../../../../shared/data');
 
@@ -170,5 +183,115 @@ describe('add to my data', () => {
     expect(safeFileName('../../etc/passwd')).toBe('passwd');
     expect(safeFileName('a b/ç.csv')).toBe('_.csv');
     expect(safeFileName('..')).toBe('download');
+  });
+});
+
+describe('add an ERDDAP subset to my data', () => {
+  let server: { url: string; close(): Promise<void> };
+  let root: string;
+  const transport = new Transport({ timeoutMs: 10_000 });
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(() => server.close());
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-mydata-erddap-'));
+  });
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  /** A search hit: no variables yet, as the advanced search lists it. */
+  const hit = () => ({
+    ...blankRecord('erddap', 'coast_hf_marel_carnot', 'MAREL Carnot'),
+    erddap: {
+      server: `${server.url}/erddap`,
+      datasetId: 'coast_hf_marel_carnot',
+      protocol: 'tabledap' as const
+    }
+  });
+
+  it('downloads the subset of the search’s years and area, and adds it with its provenance', async () => {
+    const query = {
+      ...emptyQuery(),
+      years: { from: 2019, to: 2019 },
+      bbox: [1.5, 50.7, 1.6, 50.8] as [number, number, number, number]
+    };
+    const subset = await erddapSubset(transport, hit(), query);
+    expect(subset.url).toBe(
+      `${server.url}/erddap/tabledap/coast_hf_marel_carnot.csv?time,latitude,longitude,station,TEMP,TEMP_QC,PSAL` +
+        '&time%3E%3D2019-01-01T00%3A00%3A00Z&time%3C%3D2019-12-31T23%3A59%3A59Z' +
+        '&latitude%3E%3D50.7&latitude%3C%3D50.8&longitude%3E%3D1.5&longitude%3C%3D1.6'
+    );
+    // What ERDDAP answered: names, units, then one line per day of 2019.
+    const lines = new TextDecoder().decode(subset.bytes).trimEnd().split('\n');
+    expect(lines.slice(0, 2)).toEqual([
+      'time,latitude,longitude,station,TEMP,TEMP_QC,PSAL',
+      'UTC,degrees_north,degrees_east,,degree_C,,1e-3'
+    ]);
+    const rows = lines.slice(2).map(l => l.split(','));
+    expect(rows).toHaveLength(365);
+    const values = rows.reduce(
+      (n, r) => n + (r[4] !== 'NaN' ? 1 : 0) + (r[6] !== 'NaN' ? 1 : 0),
+      0
+    );
+
+    const report = await addToMyData(folderStore(root), 'my-data', [subset]);
+    expect(report.files).toHaveLength(1);
+    expect(report.files[0]).toMatchObject({ format: 'erddap-csv', rowsRead: 365 });
+    expect(report.files[0].valuesWritten).toBe(values);
+    expect(report.catalog.rowCount).toBe(values);
+    let written = 0;
+    for (const f of report.catalog.parquetFiles) {
+      written += readParquet(
+        new Uint8Array(fs.readFileSync(path.join(root, 'my-data', f.path)))
+      ).numRows;
+    }
+    expect(written).toBe(values);
+    expect(report.catalog.datasets.map(d => d.doi)).toEqual(['10.17882/99999']);
+    const version = report.catalog.parquetFiles[0].path.split('/')[0];
+    const provenance = JSON.parse(
+      fs.readFileSync(path.join(root, 'my-data', version, 'provenance.json'), 'utf8')
+    );
+    expect(provenance).toEqual([
+      {
+        file: subset.name,
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        bytes: subset.bytes.length,
+        url: subset.url,
+        retrieved: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        doi: '10.17882/99999',
+        licence: expect.stringMatching(/CC.?BY|Creative Commons/i),
+        citation: null,
+        record: {
+          source: 'erddap',
+          id: 'coast_hf_marel_carnot',
+          title: expect.stringMatching(/MAREL/),
+          landingPage: `${server.url}/erddap/tabledap/coast_hf_marel_carnot.html`
+        }
+      }
+    ]);
+    expect(subset.name).toMatch(/^coast_hf_marel_carnot_[0-9a-f]{8}\.csv$/);
+  });
+
+  it('says clearly when ERDDAP has no rows, and when it answers an error', async () => {
+    const none = { ...emptyQuery(), years: { from: 2001, to: 2002 } };
+    const e = await erddapSubset(transport, hit(), none).catch(x => x);
+    expect(e).toBeInstanceOf(SourceError);
+    expect(e.message).toMatch(
+      /^ERDDAP has no rows of coast_hf_marel_carnot for time 2001-01-01T00:00:00Z to 2002-12-31T23:59:59Z: widen the years or the map area \(http/
+    );
+    const gone = { ...hit(), erddap: { ...hit().erddap, datasetId: 'no_such_dataset' } };
+    await expect(erddapSubset(transport, gone, emptyQuery())).rejects.toThrow(
+      /^ERDDAP: Not Found: Currently unknown datasetID=no_such_dataset \(http/
+    );
+    // A sign-in page where the tabledap .csv should be (the record already knows its variables).
+    const html = {
+      ...hit(),
+      parameters: [{ name: 'TEMP', label: null, unit: null, standardName: null }],
+      erddap: { ...hit().erddap, server: `${server.url}/html/erddap` }
+    };
+    await expect(erddapSubset(transport, html, emptyQuery())).rejects.toThrow(
+      /^ERDDAP did not answer a tabledap \.csv \(http.*\): .*Sign in/i
+    );
+    expect(fs.readdirSync(root)).toEqual([]);
   });
 });
