@@ -46,6 +46,9 @@ test.describe('the VRE shell', () => {
     await expect(section.locator('.jp-LauncherCard-label')).toHaveText([
       'Getting started',
       'NEO notebook',
+      'Community niche (OMI)',
+      'Subniches by period or season (WitOMI)',
+      'Trends and niche-centroid shift',
       'Shared data',
       'SQL workspace',
       'About ODATIS VRE'
@@ -107,7 +110,17 @@ test.describe('the VRE shell', () => {
     await openFolder(page, 'harmonised');
     await expect
       .poll(async () => sortNames(await listedFiles(page)))
-      .toEqual(sortNames(['catalog.json', 'observations.arrow', 'parquet', 'report.json']));
+      .toEqual(
+        sortNames([
+          'catalog.json',
+          'observations.arrow',
+          'parquet',
+          'report.json',
+          // The build of `npm start` adds the same rows in DuckDB's storage (attached in place); a
+          // server's staged shared data (scripts/stage-shared-data.js) has the Parquet partitions only.
+          ...(TARGET === 'embedded' ? ['harmonised.duckdb'] : [])
+        ])
+      );
     const catalog = await page.evaluate(async () =>
       (await fetch('/files/shared/harmonised/catalog.json')).json()
     );
