@@ -86,6 +86,13 @@ async function convertSharedData(outDir) {
     });
   walk(sharedData);
   const report = await convertFiles(files.sort(), outDir, { strict: true });
+  // The converter's report.json names sources relative to the inputs' common folder; the site's names
+  // them by their paths in the site (shared/…), from the absolute paths of the report in memory.
+  const served = { ...report, catalog: null };
+  fs.writeFileSync(
+    path.join(outDir, 'report.json'),
+    JSON.stringify(servedReport(served) ?? served, null, 1)
+  );
   const { valuesWritten, valuesRejected } = report.totals;
   console.log(
     `  ${files.length} files, ${valuesWritten} values written, ${valuesRejected} rejected (see ${path.relative(root, outDir)}/report.json)`

@@ -85,7 +85,9 @@ test('a NEO notebook runs %%sql and an OMI over the shared harmonised data, then
     "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA' ORDER BY time"
   );
   await run(page);
-  await expect(status(page)).toHaveText(/^2,292 rows in \d+\.\d\d s$/);
+  await expect(status(page)).toHaveText(
+    /^2,292 rows in \d+\.\d\d s · DuckDB-WASM in this browser$/
+  );
   await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
   await snapshot(page, testInfo, '33-neo-sql-workspace');
   // DuckDB-WASM came from a prebuilt extension's own static folder (a stock JupyterLab serves it from
