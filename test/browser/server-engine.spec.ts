@@ -1,4 +1,4 @@
-import { expect, openVre, snapshot, test } from './vre';
+import { expect, openVre, snapshot, TARGET, test } from './vre';
 
 /**
  * The SQL workspace answered by the server engine of `npm start` (native DuckDB next to the shared data),
@@ -6,6 +6,10 @@ import { expect, openVre, snapshot, test } from './vre';
  * answered, and the fence refuses what reaches outside the shared folder.
  */
 test('the SQL workspace answers through the server engine', async ({ page }, testInfo) => {
+  test.skip(
+    TARGET === 'stock',
+    'the server engine of a Jupyter server (odatis_vre, Python) is not written yet: embedded only'
+  );
   await openVre(page);
   await page.evaluate(() =>
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
