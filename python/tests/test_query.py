@@ -263,11 +263,26 @@ def test_delete_cancels_a_query(server):
     assert request(f"{server['query']}/queries/never-was", "DELETE")[0] == 404
 
 
-def test_a_query_past_the_time_limit_is_stopped_and_says_so(server, tmp_path):
-    root = server["root"]
+def test_a_query_past_the_time_limit_is_stopped_and_says_so(tmp_path):
+    """Another server, whose harmonised dataset has its DuckDB database file (attached read-only, in place)."""
+    root = stage(tmp_path / "home")
+    harmonised = root / "shared" / "harmonised"
+    catalog = json.loads((harmonised / "catalog.json").read_text())
+    with duckdb.connect(str(harmonised / "harmonised.duckdb")) as db:
+        db.execute(
+            "CREATE TABLE harmonised AS SELECT * REPLACE (timezone('UTC', time) AS time) FROM read_parquet("
+            f"'{harmonised}/parquet/**/*.parquet', hive_partitioning = true, union_by_name = true)"
+        )
+    (harmonised / "catalog.json").write_text(json.dumps({**catalog, "databaseFile": "harmonised.duckdb"}))
     config = {"OdatisVreApp": {"query_timeout_s": 1.5, "query_threads": 1}}
-    with jupyter_lab(root, tmp_path, config, app="server", cwd=root) as url:
+    (tmp_path / "config").mkdir()
+    with jupyter_lab(root, tmp_path / "config", config, app="server", cwd=root) as url:
         strict = {"url": url, "query": f"{url}/{QUERY}"}
+        assert info(strict)["relations"] == [
+            {"name": "harmonised", "rows": SAMPLE_ROWS, "source": "database"}
+        ]
+        counted = query(strict, "SELECT count(DISTINCT site_id) AS sites FROM harmonised")
+        assert counted.column("sites").to_pylist()[0] > 5
         with pytest.raises(QueryFailed) as stopped:
             query(strict, LONG_QUERY)
         assert (stopped.value.status, stopped.value.kind, stopped.value.message) == (
@@ -276,6 +291,8 @@ def test_a_query_past_the_time_limit_is_stopped_and_says_so(server, tmp_path):
             "The query ran longer than the server's limit of 1.5 s and was stopped.",
         )
         assert info(strict)["load"] == {"running": 0, "queued": 0}
+        # The database file is read-only for SQL too.
+        assert "Refused" in refused(strict, "ATTACH 'shared/harmonised/harmonised.duckdb' AS again")
 
 
 def test_a_query_beyond_the_memory_limit_fails_with_duckdbs_text(server):
