@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { writeTrainingSet, GENERATOR, README_SECTION } = require('./training-set');
 
 const root = path.resolve(__dirname, '..');
 const appDir = path.join(root, 'packages', 'app');
@@ -209,8 +210,28 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
   }
   relativiseReport(harmonised);
 
+  // The workshop's training set (shared/synthetic/), rebuilt only when the generator or converter changed.
+  const training = path.join(appDir, 'data', 'synthetic');
+  if (
+    stale(path.join(training, 'harmonised', 'catalog.json'), [
+      path.join(root, 'packages', 'sno', 'lib'),
+      path.join(root, 'packages', 'query', 'lib', 'node', 'database.js'),
+      path.join(root, 'scripts', 'training-set.js')
+    ])
+  ) {
+    log(`• training set shared/synthetic/ (${GENERATOR})`);
+    log(`  ${await writeTrainingSet(training)}`);
+  }
+  // The site's shared/README.md: the sample data's README, and a section on the training set.
+  const sharedReadme = path.join(appDir, 'data', 'shared-readme');
+  fs.mkdirSync(sharedReadme, { recursive: true });
+  fs.writeFileSync(
+    path.join(sharedReadme, 'README.md'),
+    `${fs.readFileSync(path.join(sharedData, 'README.md'), 'utf8').trimEnd()}\n\n${README_SECTION}`
+  );
+
   log(
-    '• site (host, prebuilt extensions, shared/ sample data and its harmonised dataset, examples/)'
+    '• site (host, prebuilt extensions, shared/ sample data, its harmonised dataset and the training set, examples/)'
   );
   const { buildSite } = require('../packages/app/scripts/site');
   buildSite({
@@ -219,7 +240,9 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
     extensions: prebuilt,
     mounts: [
       { name: 'shared', source: sharedData, readOnly: true },
+      { name: 'shared', source: sharedReadme, readOnly: true },
       { name: 'shared/harmonised', source: harmonised, readOnly: true },
+      { name: 'shared/synthetic', source: training, readOnly: true },
       { name: 'examples', source: path.join(root, 'examples'), readOnly: true },
       ...readOnlyMounts.map(m => ({ ...m, readOnly: true }))
     ],

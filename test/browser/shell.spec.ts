@@ -49,6 +49,7 @@ test.describe('the VRE shell', () => {
       'Community niche (OMI)',
       'Subniches by period or season (WitOMI)',
       'Trends and niche-centroid shift',
+      'Latitudinal comparison across stations',
       'Shared data',
       'SQL workspace',
       'About ODATIS VRE'
@@ -90,7 +91,7 @@ test.describe('the VRE shell', () => {
     expect(await listedFiles(page)).toEqual(expect.arrayContaining(['shared', 'examples']));
     await openFolder(page, 'shared');
     expect(sortNames(await listedFiles(page))).toEqual(
-      sortNames(['gravelines', 'harmonised', 'phytobs', 'README.md'])
+      sortNames(['gravelines', 'harmonised', 'phytobs', 'synthetic', 'README.md'])
     );
     await openFolder(page, 'phytobs');
     await expect.poll(async () => sortNames(await listedFiles(page))).toEqual(realFiles('phytobs'));

@@ -325,5 +325,27 @@ test('Trends and centroid shifts on Gravelines: Mann–Kendall and Sen slopes eq
   });
   compareLines(session.variable<Line[]>('shifts'), 'centroid_trends.csv', t => t);
 
+  // Seasonal Kendall of the monthly means, as the template's table gives it (its CSV download): S, Var S and
+  // n_slopes exactly R's (R counts exact ties between monthly means: the means must be R's mean(), see rMean)
+  const seasonal = readCsv(
+    downloadedCsv(runs, 'environment-seasonal-kendall.csv'),
+    'variable',
+    true
+  );
+  const sk = readCsv(path.join(FIXTURES, 'trends', 'seasonal_kendall.csv'), 'variable');
+  expect(seasonal.rows).toEqual(sk.rows);
+  expect(seasonal.number('months')).toEqual(sk.number('months'));
+  expect(seasonal.number('S')).toEqual(sk.number('S'));
+  sk.rows.forEach((v, r) => {
+    close(seasonal.number('Var S')[r], sk.number('varS')[r], 1e-12, `${v} seasonal Kendall Var S`);
+    close(seasonal.number('p-value')[r], sk.number('p_cc')[r], 1e-10, `${v} seasonal Kendall p`);
+    close(
+      seasonal.number('seasonal Sen slope per decade')[r],
+      10 * sk.number('seasonal_sen_slope')[r],
+      1e-10,
+      `${v} seasonal Sen slope`
+    );
+  });
+
   expect(saveFigures('trends', runs).length).toBe(2);
 }, 900_000);

@@ -77,9 +77,11 @@ export {
   trendOf,
   environmentTrends,
   seasonalTrendRows,
+  seasonalKendallOfMeans,
   centroidTrends,
   trendTable,
   stationCentroids,
+  latitudinalGradients,
   factorCounts
 } from './analysis';
 export type { AbundanceTransform, StationCentroid } from './analysis';
