@@ -186,8 +186,10 @@ test.describe('the VRE shell', () => {
       ).toHaveText(new RegExp(`@odatis-vre/${name}\\s*${version.replace(/\./g, '\\.')}`));
     }
     const data = dialog.locator('.odatis-vre-AboutData');
-    await expect(data.locator('tbody tr')).toHaveCount(2);
+    // the two real datasets and the workshop's synthetic training set (shared/synthetic/)
+    await expect(data.locator('tbody tr')).toHaveCount(3);
     await expect(data).toContainText('CC-BY-SA 2.0');
+    await expect(data).toContainText('SYNTHETIC training set');
     await expect(data.locator('a[href="https://doi.org/10.17882/85178"]')).toBeVisible();
     await expect(data.locator('a[href="https://doi.org/10.17882/102656"]')).toBeVisible();
     await expect(dialog).toContainText(NEO_KERNEL);

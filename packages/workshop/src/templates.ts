@@ -163,7 +163,7 @@ export const TEMPLATES: readonly TemplateSpec[] = [
       depthLayer: null,
       transform: 'none',
       variable: 'TEMP',
-      permutations: 199,
+      permutations: 99,
       seed: 1,
       alpha: 0.05
     }
