@@ -86,6 +86,8 @@ async function convertSharedData(outDir) {
       else if (!/\.md$/i.test(entry.name)) files.push(full);
     });
   walk(sharedData);
+  // A build output: the database file of the last build is not the converter's, which would refuse to replace it.
+  fs.rmSync(outDir, { recursive: true, force: true });
   const report = await convertFiles(files.sort(), outDir, { strict: true });
   // The converter's report.json names sources relative to the inputs' common folder; the site's names
   // them by their paths in the site (shared/…), from the absolute paths of the report in memory.
