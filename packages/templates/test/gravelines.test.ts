@@ -21,12 +21,11 @@ import type {
   WitOmiResult
 } from '@odatis-vre/niche';
 import type { Pairing, SampleFactor, SubnicheTest, SubnicheTests } from '@odatis-vre/workshop';
-import { NodeSession, charts, downloadedCsv, type CellRun } from './session';
+import { NodeSession, downloadedCsv, saveFigures, type CellRun } from './session';
 import { readCsv, writeTable, type Csv } from './csv';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'gravelines');
 const WRITE = process.env.TEMPLATES_WRITE_INPUTS === '1';
-const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/templates');
 
 const session = new NodeSession();
 // Timeouts per test: jest ignores a project's testTimeout when run from the root.
@@ -167,16 +166,6 @@ function checkOmi(name: string, runs: CellRun[], csvFile?: string): void {
 
   const pInTable = table.number('p-value');
   rt.rows.slice(0, -1).forEach((taxon, j) => expect(pInTable[at.get(taxon)!]).toBe(test.pValue[j]));
-}
-
-function saveFigures(name: string, runs: CellRun[]): string[] {
-  const figures = charts(runs);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  for (const [title, spec] of figures) {
-    const file = `${name}-${title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.vl.json`;
-    fs.writeFileSync(path.join(ARTIFACTS, file), JSON.stringify(spec));
-  }
-  return [...figures.keys()];
 }
 
 test('Community niche (OMI) on Gravelines: pairing report, PCA, OMI, niche.param and rtest equal R ade4', async () => {

@@ -168,3 +168,16 @@ export function charts(runs: CellRun[]): Map<string, Record<string, unknown>> {
   }
   return out;
 }
+
+const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/templates');
+
+/** Saves the Vega-Lite specs a run displayed (test/artifacts/templates/<name>-<title>.vl.json); their titles. */
+export function saveFigures(name: string, runs: CellRun[]): string[] {
+  const figures = charts(runs);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [title, spec] of figures) {
+    const file = `${name}-${title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.vl.json`;
+    fs.writeFileSync(path.join(ARTIFACTS, file), JSON.stringify(spec));
+  }
+  return [...figures.keys()];
+}

@@ -43,7 +43,7 @@ import {
   type StationCentroid,
   type TemplateValues
 } from '@odatis-vre/workshop';
-import { NodeSession, charts, downloadedCsv } from './session';
+import { NodeSession, downloadedCsv, saveFigures } from './session';
 import { readCsv } from './csv';
 
 const session = new NodeSession();
@@ -137,6 +137,7 @@ test('Community niche (OMI) on the training set: the taxa’s positions rank as 
   expect(byPosition[0][1]).toBe(byOptimum[0][1]);
   expect(byPosition[psal.length - 1][1]).toBe(byOptimum[psal.length - 1][1]);
   expect(rhoS).toBeGreaterThan(0);
+  expect(saveFigures('synthetic-omi', runs).length).toBe(4);
   // the outputs say the data are synthetic and cite them as such
   const text = JSON.stringify(runs.flatMap(r => r.outputs));
   expect(text).toContain('SYNTHETIC DATA');
@@ -207,6 +208,7 @@ test('Trends on the training set: the warming, its seasonal Kendall and the cent
   perDecade.forEach(s => expect(Math.abs(s / 10 - truth.warmingPerYear)).toBeLessThanOrEqual(0.01));
   seasonal.number('p-value').forEach(p => expect(p).toBeLessThan(0.05));
 
+  expect(saveFigures('synthetic-trends', runs).length).toBe(2);
   const shifts = session.variable<Line[]>('shifts');
   expect(shifts.length).toBe(truth.taxa.length);
   shifts.forEach(s => expect(s.slope).toBeGreaterThan(0));
@@ -253,9 +255,12 @@ test('Latitudinal comparison (default parameters): the water cools northwards, t
     expect([station.siteId, rho >= 0.8]).toEqual([station.siteId, true]);
   }
   // the figure and the tables a scientist reads
-  expect([...charts(runs).keys()]).toEqual(
-    expect.arrayContaining(['Niche centroids against latitude: TEMP'])
-  );
+  expect(saveFigures('synthetic-latitude', runs)).toEqual([
+    'Niche centroids against latitude: TEMP',
+    'Environmental PCA: correlation circle',
+    'OMI: niche positions of the taxa',
+    'WitOMI: the stations as subsets, and their origins G_K'
+  ]);
   readCsv(downloadedCsv(runs, 'station-centroids.csv'), 'taxon', true);
   readCsv(downloadedCsv(runs, 'latitudinal-gradients.csv'), 'series', true);
   expect(JSON.stringify(runs.flatMap(r => r.outputs))).toContain('SYNTHETIC DATA');
