@@ -15,11 +15,14 @@ import { NodeAnalyses, type Row } from '@odatis-vre/templates/lib/node';
  */
 test.describe.configure({ mode: 'serial' });
 
-const node = new NodeAnalyses();
-test.beforeAll(async () => {
-  // The embedded build serves packages/app/data/harmonised; a stock JupyterLab serves the same files.
-  await node.start();
-});
+// The harmonised dataset the page reads: the embedded build serves packages/app/data/harmonised; the stock
+// server's root is staged by test/stock/server.js (the same files, converted by the CLI).
+const node = new NodeAnalyses(
+  TARGET === 'stock'
+    ? path.resolve(__dirname, '../../test-results/stock-server/root/shared/harmonised')
+    : undefined
+);
+test.beforeAll(() => node.start());
 test.afterAll(() => node.stop());
 
 function launcherCard(page: Page, title: string): Locator {
@@ -71,6 +74,7 @@ async function downloadedRows(notebook: Locator, file: string): Promise<Row[]> {
 
 /** Every number of `want` equals the CSV's, up to 1e-10 relative (the browser's and node's Math may differ). */
 function sameNumbers(got: Row[], want: Row[], key: (r: Row) => string, what: string): void {
+  expect(want.length, `${what}: rows to compare`).toBeGreaterThan(0);
   expect(got.map(key)).toEqual(want.map(key));
   want.forEach((w, i) => {
     for (const [column, value] of Object.entries(w)) {
