@@ -355,6 +355,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.openGettingStarted,
         CommandIDs.newNeoNotebook
       ].forEach(command => palette.addItem({ command, category }));
+      TEMPLATES.forEach(spec =>
+        palette.addItem({ command: CommandIDs.openTemplate, category, args: { id: spec.id } })
+      );
     }
   }
 };
