@@ -149,7 +149,7 @@ export async function launchDialog(
         Dialog.cancelButton({ label: trans('Cancel') }),
         Dialog.okButton({ label: trans('Create and run') })
       ],
-      focusNodeSelector: 'input'
+      focusNodeSelector: 'select'
     });
     if (!result.button.accept || result.value === null) return null;
     form = result.value;

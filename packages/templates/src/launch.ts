@@ -56,6 +56,8 @@ interface Context {
 /** How one parameter appears in the form. */
 interface Field {
   title: string;
+  /** What the form says of it, when the parameters cell's comment (PARAMETER_DOCS) does not fit a form. */
+  description?: string;
   schema(ctx: Context): JsonSchema;
   ui?: Record<string, unknown>;
   /** From the notebook's value to the form's (default: the same). */
@@ -110,10 +112,13 @@ const ABUNDANCE_SEPARATOR = ' | ';
 const FIELDS: Record<ParameterName, Field> = {
   data: {
     title: 'Data',
+    description:
+      'Folder of the harmonised dataset: shared/harmonised (the shared observations) or the synthetic training set',
     schema: ctx => oneOf(ctx.choices.folders.map(f => ({ value: f, label: f })))
   },
   datasets: {
     title: 'Datasets',
+    description: 'Datasets of the catalogue to use; none ticked = all',
     schema: ctx => ({
       type: 'array',
       uniqueItems: true,
@@ -127,6 +132,7 @@ const FIELDS: Record<ParameterName, Field> = {
   },
   sites: {
     title: 'Stations',
+    description: 'Stations to analyse (tick at least one)',
     schema: ctx => ({
       type: 'array',
       uniqueItems: true,
@@ -188,6 +194,8 @@ const FIELDS: Record<ParameterName, Field> = {
   },
   taxa: {
     title: 'Taxa',
+    description:
+      'Taxa to consider; none chosen = every taxon with at least the minimum number of occurrences',
     schema: ctx => ({
       type: 'array',
       uniqueItems: true,
@@ -278,7 +286,7 @@ export function launchSchema(
     properties[name] = {
       ...field.schema(ctx),
       title: trans(field.title),
-      description: trans(PARAMETER_DOCS[name])
+      description: trans(field.description ?? PARAMETER_DOCS[name])
     };
     if (field.ui) uiSchema[name] = field.ui;
   }
