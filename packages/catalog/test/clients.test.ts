@@ -4,6 +4,7 @@
  * and the failures a network gives (errors, slow answers, malformed JSON, web pages).
  */
 import {
+  blankRecord,
   emptyQuery,
   ErddapSource,
   erddapRefFromUrl,
@@ -14,6 +15,7 @@ import {
   SourceError,
   tabledapUrl,
   Transport,
+  withSeanoeDetails,
   type SearchQuery
 } from '../src';
 
@@ -281,6 +283,37 @@ describe('SEANOE (DataCite search, SEANOE files)', () => {
         checksum: null
       }
     ]);
+  });
+
+  it('states each file size as SEANOE does, and it is the size of the file served', async () => {
+    const r = await seanoe().record('10.17882/102656');
+    expect(r.files.map(f => [f.name, f.bytes])).toEqual([
+      ['SEANOE_Gravelines_Process_Hydro.csv', 4108555],
+      ['SEANOE_Gravelines_Process_Phyto.csv.gz', 413332],
+      ['SEANOE_Gravelines_extraction_filter.json', 78]
+    ]);
+    for (const f of r.files) {
+      const body = await transport.bytes(f.url!, { source: 'SEANOE' });
+      expect(body.byteLength).toBe(f.bytes);
+    }
+  });
+
+  it('says a size is unknown (null) when SEANOE gives none, never 0', () => {
+    const base = blankRecord('seanoe', '10.17882/1', 'x');
+    const r = withSeanoeDetails(
+      base,
+      {
+        title: 'x',
+        files: [
+          { fileName: 'a.csv', size: null },
+          { fileName: 'b.csv' },
+          { fileName: 'c.csv', size: ' ' },
+          { fileName: 'd.csv', size: '0' }
+        ]
+      },
+      'https://www.seanoe.org/api/find-by-id/1'
+    );
+    expect(r.files.map(f => f.bytes)).toEqual([null, null, null, 0]);
   });
 
   it('keeps the citation metadata when the file list cannot be read, and says why', async () => {

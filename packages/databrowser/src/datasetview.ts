@@ -341,7 +341,7 @@ export class DatasetView extends Panel {
           [t.__('File'), t.__('Size'), t.__('Access')],
           r.files.map(f => [
             f.name,
-            bytesText(f.bytes),
+            f.bytes === null ? t.__('size unknown') : bytesText(f.bytes),
             f.openAccess ? t.__('open') : t.__('restricted')
           ])
         )
