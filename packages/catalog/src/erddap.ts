@@ -124,6 +124,7 @@ function searchRecord(row: Record<string, unknown>, server: string): DatasetReco
         ]
       : [],
     erddap: { server, datasetId: id, protocol: 'tabledap' },
+    licenceUnread: true,
     notes: ['Licence, extent and variables are read from ERDDAP when the dataset is opened.']
   };
 }
@@ -343,10 +344,57 @@ export class ErddapSource implements CatalogSource {
     return { source: this.id, ...found, notes };
   }
 
+  /**
+   * A dataset's `info`, read once per source: the cards' licences and the dataset view share it
+   * (so the shared request is not cancelled by one caller's signal; a failure is asked again).
+   */
   async record(datasetId: string, signal?: AbortSignal): Promise<DatasetRecord> {
-    const ref: ErddapDatasetRef = { server: this.url, datasetId, protocol: 'tabledap' };
-    return erddapRecord(this.transport, ref, this.label, signal);
+    let info = this.infos.get(datasetId);
+    if (!info) {
+      const ref: ErddapDatasetRef = { server: this.url, datasetId, protocol: 'tabledap' };
+      info = erddapRecord(this.transport, ref, this.label);
+      this.infos.set(datasetId, info);
+      info.catch(() => this.infos.delete(datasetId));
+    }
+    if (signal?.aborted) throw new Error(`The request to ${this.label} was cancelled`);
+    return info;
   }
+
+  /**
+   * The licences of search hits: ERDDAP's search answer has no licence column (nor has its
+   * `allDatasets` table), so each dataset's `info` is read, at most `INFO_CONCURRENCY` at a time and
+   * once per dataset. A hit whose `info` cannot be read keeps `licenceUnread`.
+   */
+  async complete(records: DatasetRecord[], signal?: AbortSignal): Promise<DatasetRecord[]> {
+    return mapBounded(records, INFO_CONCURRENCY, async r => {
+      if (!r.licenceUnread || r.source !== this.id || signal?.aborted) return r;
+      try {
+        const full = await this.record(r.id, signal);
+        return { ...r, licence: full.licence, licenceUnread: false };
+      } catch {
+        return r;
+      }
+    });
+  }
+
+  private readonly infos = new Map<string, Promise<DatasetRecord>>();
+}
+
+/** How many `info` requests the licences of a page of hits make at once. */
+export const INFO_CONCURRENCY = 4;
+
+/** `map` with at most `limit` calls under way, results in order. */
+async function mapBounded<T, U>(items: T[], limit: number, f: (x: T) => Promise<U>): Promise<U[]> {
+  const out: U[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** Reads a dataset's `info` from any ERDDAP server (a Sextant record may point at one). */

@@ -348,6 +348,29 @@ describe('ERDDAP (advanced search, info, tabledap)', () => {
     expect(ids(byVariable)).toEqual(['somlit_hydro_wimereux']);
   });
 
+  it('gives the hits shown their licences from each info, read once per dataset', async () => {
+    const source = erddap();
+    const r = await source.search(q({ text: 'temperature' }));
+    // ERDDAP's search answer has no licence column: the cards say "see record" until info is read.
+    expect(r.records.map(x => [x.licence, x.licenceUnread])).toEqual([
+      [null, true],
+      [null, true]
+    ]);
+    const infos = () => server.requests.filter(x => x.url.includes('/erddap/info/')).length;
+    const before = infos();
+    const completed = await source.complete(r.records);
+    expect(completed.map(x => [x.id, identifyLicence(x.licence)?.id, x.licenceUnread])).toEqual([
+      ['coast_hf_marel_carnot', 'CC-BY-4.0', false],
+      ['somlit_hydro_wimereux', 'CC-BY-SA-4.0', false]
+    ]);
+    expect(infos() - before).toBe(2);
+    // Completing again, or opening a record, reads no info twice.
+    await source.complete(completed);
+    await source.complete(r.records);
+    await source.record('somlit_hydro_wimereux');
+    expect(infos() - before).toBe(2);
+  });
+
   it('takes ERDDAP’s 404 "no matching results" for an empty answer, not an error', async () => {
     const r = await erddap().search(q({ bbox: [100, -10, 110, 0] }));
     expect(r).toEqual({ source: 'erddap', total: 0, records: [], facets: [], notes: [] });
