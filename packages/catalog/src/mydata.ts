@@ -9,6 +9,11 @@
  *   <my-data>/v<stamp>/report.json  provenance.json
  *   <my-data>/v<stamp>/sources/<file>                the files as downloaded
  *   <my-data>/v<stamp>/parquet/sno=…/site=…/year=…/part-0.parquet
+ *
+ * Subsets of one ERDDAP dataset (other years, another map area) make one dataset of my data,
+ * `ERDDAP-<datasetID>`: each subset stays a source file with its own request in provenance.json, and
+ * a value two subsets both hold (same station, time, depth, parameter and taxon) is kept once, from
+ * the subset added first.
  */
 import type { Catalog } from '@odatis-vre/harmonised';
 import {
@@ -17,8 +22,10 @@ import {
   IngestError,
   readSnoFile,
   type FileReport,
+  type ReadOptions,
   type ReadSource
 } from '@odatis-vre/sno';
+import { erddapRefFromUrl } from './erddap';
 
 /** The user's files, as the data browser can reach them (contents service, or a folder in tests). */
 export interface DataStore {
@@ -96,6 +103,47 @@ export function reportLine(r: FileReport): string {
 }
 
 /**
+ * What the readers are told of a downloaded file they cannot know from its content: an ERDDAP
+ * tabledap answer belongs to the ERDDAP dataset it was asked of (one dataset of my data for all its
+ * subsets), titled as the catalogue titles it.
+ */
+export function readOptionsOf(entry: Pick<ProvenanceEntry, 'url' | 'record'>): ReadOptions {
+  const ref = /\/tabledap\//.test(entry.url) ? erddapRefFromUrl(entry.url) : null;
+  if (!ref) return {};
+  return { source: { dataset: `ERDDAP-${ref.datasetId}`, title: entry.record.title } };
+}
+
+/**
+ * Values a later file repeats of an earlier file of the same dataset (same station, time, depth,
+ * parameter, taxon) are dropped from the later one: overlapping ERDDAP subsets hold each value once.
+ * Returns how many values each file lost.
+ */
+export function dropRepeatedValues(read: ReadSource[]): Map<string, number> {
+  const seen = new Map<string, Set<string>>();
+  const dropped = new Map<string, number>();
+  for (const r of read) {
+    const o = r.observations;
+    const [dataset, site, time, depth, parameter, taxon] = (
+      ['dataset', 'site_id', 'time', 'depth', 'parameter', 'taxon'] as const
+    ).map(c => o.column(c));
+    let keys = seen.get(r.report.dataset);
+    if (!keys) seen.set(r.report.dataset, (keys = new Set()));
+    const keep: number[] = [];
+    for (let i = 0; i < o.length; i++) {
+      const key = `${dataset[i]}\u0000${site[i]}\u0000${time[i]}\u0000${depth[i]}\u0000${parameter[i]}\u0000${taxon[i]}`;
+      if (keys.has(key)) continue;
+      keys.add(key);
+      keep.push(i);
+    }
+    if (keep.length < o.length) {
+      dropped.set(r.name, o.length - keep.length);
+      r.observations = o.select(keep);
+    }
+  }
+  return dropped;
+}
+
+/**
  * Adds files to the user's dataset folder `dir`. Throws (and writes nothing) when a file cannot be
  * read by the ingestion readers, or when the folder holds a different file of the same name.
  */
@@ -170,7 +218,7 @@ export async function addToMyData(
     progress(0.5 + (0.2 * k++) / entries.length, `Reading ${entry.file}`);
     let r;
     try {
-      r = readSnoFile(entry.file, bytes);
+      r = readSnoFile(entry.file, bytes, readOptionsOf(entry));
     } catch (e) {
       const why = e instanceof IngestError ? formatIssue(e.issue) : (e as Error).message;
       throw new Error(`The ingestion readers cannot read ${entry.file}: ${why}`);
@@ -190,6 +238,7 @@ export async function addToMyData(
       observations: r.observations
     });
   }
+  const repeated = dropRepeatedValues(read);
   progress(0.75, 'Writing Parquet partitions');
   const next = `v${Date.now().toString(36)}`;
   const parts: [string, Uint8Array][] = [];
@@ -229,7 +278,10 @@ export async function addToMyData(
     await store.remove(`${folder}/${next}`).catch(() => undefined);
     throw new Error(`Nothing was added to ${folder}: ${(e as Error).message}`);
   }
-  const notes: string[] = [];
+  const notes: string[] = [...repeated].map(
+    ([file, n]) =>
+      `${n.toLocaleString('en')} values of ${file} were already in my data from an earlier subset of the same dataset: kept once.`
+  );
   if (version) {
     progress(0.97, `Removing the previous version ${version}`);
     try {

@@ -272,6 +272,42 @@ describe('add an ERDDAP subset to my data', () => {
     expect(subset.name).toMatch(/^coast_hf_marel_carnot_[0-9a-f]{8}\.csv$/);
   });
 
+  it('makes one dataset of the subsets of one ERDDAP dataset, each value once, each request in provenance', async () => {
+    const store = folderStore(root);
+    const years = (from: number, to: number) => ({ ...emptyQuery(), years: { from, to } });
+    const first = await erddapSubset(transport, hit(), years(2019, 2019));
+    const second = await erddapSubset(transport, hit(), years(2019, 2020));
+    expect(first.name).not.toBe(second.name);
+    // The values each subset holds: TEMP and PSAL of each day, NaN aside.
+    const values = (bytes: Uint8Array) =>
+      new TextDecoder()
+        .decode(bytes)
+        .trimEnd()
+        .split('\n')
+        .slice(2)
+        .map(l => l.split(','))
+        .reduce((n, r) => n + (r[4] !== 'NaN' ? 1 : 0) + (r[6] !== 'NaN' ? 1 : 0), 0);
+    await addToMyData(store, 'my-data', [first]);
+    const report = await addToMyData(store, 'my-data', [second]);
+    expect(report.catalog.datasets.map(d => [d.id, d.sourceFiles.map(f => f.name)])).toEqual([
+      ['ERDDAP-coast_hf_marel_carnot', [first.name, second.name]]
+    ]);
+    expect(report.catalog.datasets[0].title).toMatch(/^COAST-HF MAREL Carnot buoy/);
+    // 2019 is in both subsets: its values are kept once.
+    expect(report.catalog.rowCount).toBe(values(second.bytes));
+    expect(report.notes).toEqual([
+      `${values(first.bytes).toLocaleString('en')} values of ${second.name} were already in my data from an earlier subset of the same dataset: kept once.`
+    ]);
+    const version = report.catalog.parquetFiles[0].path.split('/')[0];
+    const provenance = JSON.parse(
+      fs.readFileSync(path.join(root, 'my-data', version, 'provenance.json'), 'utf8')
+    );
+    expect(provenance.map((p: { file: string; url: string }) => [p.file, p.url])).toEqual([
+      [first.name, first.url],
+      [second.name, second.url]
+    ]);
+  });
+
   it('says clearly when ERDDAP has no rows, and when it answers an error', async () => {
     const none = { ...emptyQuery(), years: { from: 2001, to: 2002 } };
     const e = await erddapSubset(transport, hit(), none).catch(x => x);
