@@ -16,6 +16,7 @@ import {
   sqlFor,
   stationsInArea,
   Transport,
+  unappliedFilters,
   type CatalogSource,
   type DatasetRecord,
   type RemoteSettings,
@@ -208,6 +209,7 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
           stationsInArea(record, model.query).map(s => s.name ?? s.id)
         ),
       canAdd: record => canAddToMyData(record),
+      unappliedFilters: record => unappliedFilters(record, model.query),
       addToMyData: (record, progress) =>
         addToMyData(app, record, {
           transport: transport(),

@@ -7,10 +7,12 @@
  */
 import { erddapHeader } from '@odatis-vre/sno';
 import { searchLocally, yearBounds } from './local';
+import { hasCoordinates, unappliedFilters } from './snippets';
 import { safeFileName, sha256Hex, type Retrieved } from './mydata';
 import { plainExcerpt, SourceError, type Transport } from './transport';
 import {
   blankRecord,
+  emptyQuery,
   type BBox,
   type CatalogSource,
   type Contact,
@@ -451,7 +453,8 @@ export async function erddapSubset(
   if (!variables.length) throw new Error(`${label} lists no variable for ${ref.datasetId}`);
   const has = (name: string) => variables.includes(name);
   const time = has('time') ? yearBounds(query.years) : null;
-  const bbox = has('latitude') && has('longitude') ? query.bbox : null;
+  const bbox = hasCoordinates(full) ? query.bbox : null;
+  const notes = unappliedFilters(full, { ...emptyQuery(), ...query });
   const url = tabledapUrl(ref, { format: 'csv', variables, time, bbox });
   const asked = [
     time?.start || time?.end ? `time ${time.start ?? '…'} to ${time.end ?? '…'}` : null,
@@ -496,6 +499,7 @@ export async function erddapSubset(
     doi: full.doi,
     licence: full.licence?.text ?? null,
     citation: full.preferredCitation,
+    notes,
     record: {
       source: record.source,
       id: record.id,

@@ -51,6 +51,8 @@ export interface Retrieved {
   licence: string | null;
   citation: string | null;
   record: { source: string; id: string; title: string; landingPage: string | null };
+  /** What the download did not do as asked (e.g. a map area a dataset without coordinates cannot take). */
+  notes?: string[];
 }
 
 /** One line of provenance.json. */
@@ -278,9 +280,12 @@ export async function addToMyData(
     await store.remove(`${folder}/${next}`).catch(() => undefined);
     throw new Error(`Nothing was added to ${folder}: ${(e as Error).message}`);
   }
-  const notes: string[] = [...repeated].map(
-    ([file, n]) =>
-      `${n.toLocaleString('en')} values of ${file} were already in my data from an earlier subset of the same dataset: kept once.`
+  const notes: string[] = added.flatMap(f => f.notes ?? []);
+  notes.push(
+    ...[...repeated].map(
+      ([file, n]) =>
+        `${n.toLocaleString('en')} values of ${file} were already in my data from an earlier subset of the same dataset: kept once.`
+    )
   );
   if (version) {
     progress(0.97, `Removing the previous version ${version}`);

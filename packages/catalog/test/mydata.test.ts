@@ -15,6 +15,8 @@ import {
   erddapSubset,
   safeFileName,
   SourceError,
+  sqlFor,
+  unappliedFilters,
   Transport,
   type DataStore,
   type Retrieved
@@ -306,6 +308,56 @@ describe('add an ERDDAP subset to my data', () => {
       [first.name, first.url],
       [second.name, second.url]
     ]);
+  });
+
+  it('says so when a map area cannot apply to a dataset without coordinates, and keeps the years', async () => {
+    // The dataset as a server would list it with its time series variables only.
+    const variable = (name: string) => ({ name, label: null, unit: null, standardName: null });
+    const record = { ...hit(), parameters: ['time', 'station', 'TEMP'].map(variable) };
+    const query = {
+      ...emptyQuery(),
+      years: { from: 2019, to: 2019 },
+      bbox: [1.5, 50.7, 1.6, 50.8] as [number, number, number, number]
+    };
+    const notice =
+      "The map area is not applied: coast_hf_marel_carnot has no latitude and longitude variables, so the subset covers the whole dataset's area.";
+    expect(unappliedFilters(record, query)).toEqual([notice]);
+    // With its coordinates, nothing is left out.
+    expect(
+      unappliedFilters(
+        {
+          ...record,
+          parameters: [...record.parameters, variable('latitude'), variable('longitude')]
+        },
+        query
+      )
+    ).toEqual([]);
+    const subset = await erddapSubset(transport, record, query);
+    expect(subset.url).not.toMatch(/latitude|longitude/);
+    expect(subset.url).toMatch(/time%3E%3D2019-01-01/);
+    expect(subset.notes).toEqual([notice]);
+    const report = await addToMyData(folderStore(root), 'my-data', [subset]);
+    expect(report.notes).toEqual([notice]);
+    // The SQL that reads it says so too, and asks ERDDAP for no area it cannot take.
+    const sql = sqlFor(record, { query })!;
+    expect(sql).not.toMatch(/latitude%3E/);
+    // A file read whole says that years and area do not apply to it.
+    const file = {
+      ...blankRecord('seanoe', '10.17882/102656', 'Gravelines'),
+      files: [
+        {
+          name: 'hydro.csv',
+          url: 'https://www.seanoe.org/data/hydro.csv',
+          bytes: null,
+          format: 'csv',
+          openAccess: true,
+          checksum: null
+        }
+      ]
+    };
+    expect(sqlFor(file, { query })).toContain(
+      '-- The map area and year range are not applied: the file is read whole (filter it in SQL).'
+    );
   });
 
   it('says clearly when ERDDAP has no rows, and when it answers an error', async () => {

@@ -43,6 +43,8 @@ export interface DatasetActions {
   preview(record: DatasetRecord): Promise<Preview>;
   /** Null when the record cannot be added (no file or subset the readers take). */
   canAdd(record: DatasetRecord): string | null;
+  /** The search's filters that will not apply to the record's data (shown by the actions). */
+  unappliedFilters?(record: DatasetRecord): string[];
   addToMyData(
     record: DatasetRecord,
     progress: (fraction: number | null, text: string) => void
@@ -227,6 +229,8 @@ export class DatasetView extends Panel {
       )
     );
     root.appendChild(actions);
+    for (const notice of this.actions.unappliedFilters?.(r) ?? [])
+      root.appendChild(el('p', 'odatis-DatasetView-note odatis-mod-unapplied', notice));
     this.progressNode = el('div', 'odatis-DatasetView-progress');
     root.appendChild(this.progressNode);
 
