@@ -133,6 +133,64 @@ export function sqlFor(record: DatasetRecord, options: CodeOptions): string | nu
 
 /** The source of a `%%sql` notebook cell for the NEO kernel, or null (see sqlFor). */
 export function sqlCell(record: DatasetRecord, options: CodeOptions): string | null {
+  return notebookCell(record, options, 'sql');
+}
+
+/** What a generated notebook cell is written in: a `%%sql` cell, or JavaScript with `neo.*`. */
+export type CellKind = 'sql' | 'neo';
+
+/** A JavaScript template literal holding `text` as is. */
+function templateLiteral(text: string): string {
+  return `\`${text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
+}
+
+/**
+ * The `neo.pivot` call that turns the dataset's rows into the tables of a niche analysis, when it
+ * has counts of taxa and other measured variables; null otherwise.
+ */
+export function pivotCall(record: DatasetRecord, table = 't'): string | null {
+  const counts = record.parameters.find(p => p.name === 'cell_abundance');
+  const environment = record.parameters
+    .filter(p => p !== counts && p.name !== 'cell_abundance')
+    .map(p => p.name)
+    .slice(0, 4);
+  if (!counts || !environment.length) return null;
+  const unit = counts.unit?.split(',')[0].trim() || null;
+  const abundance = unit
+    ? `{ parameter: 'cell_abundance', unit: ${sqlString(unit)} }`
+    : "{ parameter: 'cell_abundance' }";
+  return `neo.pivot(${table}, { abundance: ${abundance}, environment: [${environment.map(sqlString).join(', ')}] })`;
+}
+
+/**
+ * The source of a notebook cell for the NEO kernel that reads the dataset (null, see sqlFor): a
+ * `%%sql` cell, or JavaScript that keeps the rows as `t` (`neo.sql`) with, for counts of taxa, the
+ * `neo.pivot` call of a niche analysis to start from.
+ */
+export function notebookCell(
+  record: DatasetRecord,
+  options: CodeOptions,
+  kind: CellKind = 'sql'
+): string | null {
   const sql = sqlFor(record, options);
-  return sql === null ? null : `%%sql\n${sql}`;
+  if (sql === null) return null;
+  if (kind === 'sql') return `%%sql\n${sql}`;
+  const lines = sql.split('\n');
+  const comments = lines.filter(l => l.startsWith('-- ')).map(l => `// ${l.slice(3)}`);
+  const query = lines
+    .filter(l => !l.startsWith('-- '))
+    .join('\n')
+    .replace(/;\s*$/, '');
+  const pivot = pivotCall(record);
+  return [
+    ...comments,
+    `const t = await neo.sql(${templateLiteral(`\n${query}\n`)});`,
+    ...(pivot
+      ? [
+          '// The samples × taxa and samples × variables tables of a niche analysis (choose the variables):',
+          `// const niche = ${pivot};`
+        ]
+      : []),
+    't'
+  ].join('\n');
 }

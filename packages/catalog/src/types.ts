@@ -3,6 +3,7 @@
  * facets with counts and a search result. Each client (shared data, Sextant, SEANOE, ERDDAP) maps
  * its service's own format onto these types, so the panel never knows which service answered.
  */
+import type { QueryPlace } from '@odatis-vre/harmonised';
 
 /** The catalogues the data browser knows. */
 export type SourceId = 'shared' | 'sextant' | 'seanoe' | 'erddap';
@@ -76,6 +77,8 @@ export interface ErddapDatasetRef {
 export interface SharedDatasetRef {
   datasetId: string;
   sourceFiles: string[];
+  /** Where the catalogue says it can be queried (browser, server or both). */
+  queryPlace: QueryPlace;
 }
 
 /**
