@@ -388,9 +388,11 @@ test.describe('the ODATIS data browser', () => {
     await expect(view(page)).toContainText('MAREL Carnot');
     await view(page).locator('button[data-action="add"]').click();
     await expect(view(page).locator('.odatis-DatasetView-report')).toContainText(
-      /coast_hf_marel_carnot_[0-9a-f]{8}\.csv \[erddap-csv, [^\]]+\]: 365 rows read/,
+      /coast_hf_marel_carnot_[0-9a-f]{8}\.csv \[erddap-csv, ERDDAP-coast_hf_marel_carnot\]: 365 rows read/,
       { timeout: 120_000 }
     );
+    // One subset so far, and the other sources' values all kept.
+    await expect(view(page).locator('.odatis-DatasetView-report')).not.toContainText('kept once');
     await snapshot(page, testInfo, '31-databrowser-add-erddap-subset');
     const { provenance } = await myData(page);
     expect(provenance).toHaveLength(3);

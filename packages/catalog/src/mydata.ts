@@ -116,27 +116,30 @@ export function readOptionsOf(entry: Pick<ProvenanceEntry, 'url' | 'record'>): R
 }
 
 /**
- * Values a later file repeats of an earlier file of the same dataset (same station, time, depth,
- * parameter, taxon) are dropped from the later one: overlapping ERDDAP subsets hold each value once.
+ * Values a later ERDDAP subset repeats of an earlier subset of the same ERDDAP dataset (same station,
+ * time, depth, parameter, taxon) are dropped from the later one: overlapping subsets hold each value
+ * once. Only across subsets: rows within one file, and files of other sources, are kept as read.
  * Returns how many values each file lost.
  */
-export function dropRepeatedValues(read: ReadSource[]): Map<string, number> {
+export function dropRepeatedValues(
+  read: ReadSource[],
+  subsets: ReadonlySet<string>
+): Map<string, number> {
   const seen = new Map<string, Set<string>>();
   const dropped = new Map<string, number>();
   for (const r of read) {
+    if (!subsets.has(r.name)) continue;
     const o = r.observations;
-    const [dataset, site, time, depth, parameter, taxon] = (
-      ['dataset', 'site_id', 'time', 'depth', 'parameter', 'taxon'] as const
+    const [site, time, depth, parameter, taxon] = (
+      ['site_id', 'time', 'depth', 'parameter', 'taxon'] as const
     ).map(c => o.column(c));
-    let keys = seen.get(r.report.dataset);
-    if (!keys) seen.set(r.report.dataset, (keys = new Set()));
+    const keyOf = (i: number) =>
+      `${site[i]}\u0000${time[i]}\u0000${depth[i]}\u0000${parameter[i]}\u0000${taxon[i]}`;
+    let earlier = seen.get(r.report.dataset);
+    if (!earlier) seen.set(r.report.dataset, (earlier = new Set()));
     const keep: number[] = [];
-    for (let i = 0; i < o.length; i++) {
-      const key = `${dataset[i]}\u0000${site[i]}\u0000${time[i]}\u0000${depth[i]}\u0000${parameter[i]}\u0000${taxon[i]}`;
-      if (keys.has(key)) continue;
-      keys.add(key);
-      keep.push(i);
-    }
+    for (let i = 0; i < o.length; i++) if (!earlier.has(keyOf(i))) keep.push(i);
+    for (const i of keep) earlier.add(keyOf(i));
     if (keep.length < o.length) {
       dropped.set(r.name, o.length - keep.length);
       r.observations = o.select(keep);
@@ -215,12 +218,15 @@ export async function addToMyData(
 
   // Read everything through the ingestion readers; one unreadable file and nothing is written.
   const read: ReadSource[] = [];
+  const subsets = new Set<string>();
   let k = 0;
   for (const { entry, bytes } of entries) {
     progress(0.5 + (0.2 * k++) / entries.length, `Reading ${entry.file}`);
     let r;
     try {
-      r = readSnoFile(entry.file, bytes, readOptionsOf(entry));
+      const options = readOptionsOf(entry);
+      if (options.source) subsets.add(entry.file);
+      r = readSnoFile(entry.file, bytes, options);
     } catch (e) {
       const why = e instanceof IngestError ? formatIssue(e.issue) : (e as Error).message;
       throw new Error(`The ingestion readers cannot read ${entry.file}: ${why}`);
@@ -240,7 +246,7 @@ export async function addToMyData(
       observations: r.observations
     });
   }
-  const repeated = dropRepeatedValues(read);
+  const repeated = dropRepeatedValues(read, subsets);
   progress(0.75, 'Writing Parquet partitions');
   const next = `v${Date.now().toString(36)}`;
   const parts: [string, Uint8Array][] = [];
@@ -284,7 +290,7 @@ export async function addToMyData(
   notes.push(
     ...[...repeated].map(
       ([file, n]) =>
-        `${n.toLocaleString('en')} values of ${file} were already in my data from an earlier subset of the same dataset: kept once.`
+        `${n.toLocaleString('en')} values of ${file} were already in my data from an earlier subset of the same ERDDAP dataset: kept once.`
     )
   );
   if (version) {

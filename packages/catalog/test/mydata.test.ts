@@ -146,6 +146,9 @@ describe('add to my data', () => {
       'IGA-Gravelines-hydro',
       'PHYTOBS-Pelagos'
     ]);
+    // Every value the readers wrote is in the dataset: only ERDDAP subsets are deduplicated.
+    expect(report.notes).toEqual([]);
+    expect(report.catalog.rowCount).toBe(report.files.reduce((n, f) => n + f.valuesWritten, 0));
     expect(fs.readdirSync(path.join(root, 'my-data')).filter(n => n.startsWith('v'))).toHaveLength(
       1
     );
@@ -298,7 +301,7 @@ describe('add an ERDDAP subset to my data', () => {
     // 2019 is in both subsets: its values are kept once.
     expect(report.catalog.rowCount).toBe(values(second.bytes));
     expect(report.notes).toEqual([
-      `${values(first.bytes).toLocaleString('en')} values of ${second.name} were already in my data from an earlier subset of the same dataset: kept once.`
+      `${values(first.bytes).toLocaleString('en')} values of ${second.name} were already in my data from an earlier subset of the same ERDDAP dataset: kept once.`
     ]);
     const version = report.catalog.parquetFiles[0].path.split('/')[0];
     const provenance = JSON.parse(
