@@ -100,6 +100,15 @@ export function erddapSearchUrl(server: string, query: SearchQuery, itemsPerPage
   return `${server.replace(/\/+$/, '')}/search/advanced.json?${params}`;
 }
 
+/** What ERDDAP's map-area search leaves out, said with its answer. */
+function areaNotes(query: SearchQuery): string[] {
+  return query.bbox
+    ? [
+        'ERDDAP lists only datasets with coordinates in the map area: datasets without latitude and longitude are not shown (clear the area to see them).'
+      ]
+    : [];
+}
+
 /** One row of the advanced search as a record (licence, extent and variables come with `info`). */
 function searchRecord(row: Record<string, unknown>, server: string): DatasetRecord {
   const id = String(row['Dataset ID'] ?? '');
@@ -318,7 +327,7 @@ export class ErddapSource implements CatalogSource {
         e.detail.status === 404 &&
         NO_MATCH.test(e.detail.body ?? '')
       ) {
-        return { source: this.id, total: 0, records: [], facets: [], notes: [] };
+        return { source: this.id, total: 0, records: [], facets: [], notes: areaNotes(query) };
       }
       throw erddapFailure(e, this.label, url);
     }
@@ -337,7 +346,7 @@ export class ErddapSource implements CatalogSource {
       parameters: []
     };
     const found = searchLocally(records, rest);
-    const notes: string[] = [];
+    const notes = areaNotes(query);
     if (query.parameters.length > 1) {
       notes.push(
         `ERDDAP searched for the variable ${query.parameters[0]} only (it takes one variable name).`

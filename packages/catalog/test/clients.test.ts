@@ -373,7 +373,17 @@ describe('ERDDAP (advanced search, info, tabledap)', () => {
 
   it('takes ERDDAP’s 404 "no matching results" for an empty answer, not an error', async () => {
     const r = await erddap().search(q({ bbox: [100, -10, 110, 0] }));
-    expect(r).toEqual({ source: 'erddap', total: 0, records: [], facets: [], notes: [] });
+    expect(r).toEqual({
+      source: 'erddap',
+      total: 0,
+      records: [],
+      facets: [],
+      // The area search cannot list datasets without coordinates: the answer says so.
+      notes: [
+        'ERDDAP lists only datasets with coordinates in the map area: datasets without latitude and longitude are not shown (clear the area to see them).'
+      ]
+    });
+    expect((await erddap().search(q({ text: 'temperature' }))).notes).toEqual([]);
   });
 
   it('reads a dataset’s info: variables with units and standard names, licence, extent', async () => {
