@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Lays out a Jupyter server's shared data folder as a deployment serves it: the native files with
 // their README (datasets, DOIs, licences), their harmonised dataset in harmonised/ (converted with
-// the odatis-vre CLI), every file and folder without write permission.
+// the odatis-vre CLI, with its DuckDB database file, which the browser reads in place by range requests
+// from the odatis_vre server extension's /odatis-vre/files/), every file and folder without write
+// permission.
 //   node scripts/stage-shared-data.js --out <folder> --from <folder of native files>
 //   node scripts/stage-shared-data.js --out <folder> --synthetic   (odatis-vre synth, seed 42)
 // The output folder is replaced. Run `npm run build:lib` first (the CLI is TypeScript).
@@ -31,6 +33,28 @@ function cli(args, what) {
     );
   }
   return result.stdout;
+}
+
+/**
+ * Adds the harmonised dataset's DuckDB database file (harmonised.duckdb, named in catalog.json) with native
+ * DuckDB, as the embedded build does (scripts/build.js). Returns its summary.
+ */
+function addDatabase(folder) {
+  const script =
+    "require('@odatis-vre/query/lib/node').addHarmonisedDatabase(process.argv[1]).then(" +
+    'd => console.log(`${d.rows} rows, ${(d.bytes / 1e6).toFixed(1)} MB`), ' +
+    'e => { console.error(e.message); process.exit(1); })';
+  const result = spawnSync(process.execPath, ['-e', script, folder], {
+    cwd: root,
+    encoding: 'utf8'
+  });
+  if (result.error || result.status !== 0) {
+    throw new Error(
+      `Writing the database file of ${folder} failed (native DuckDB, @duckdb/node-api):\n` +
+        `${result.error?.message ?? ''}${result.stdout}${result.stderr}`
+    );
+  }
+  return result.stdout.trim();
 }
 
 /** Sets or clears the write bits of a folder's tree (symbolic links are left alone). */
@@ -88,9 +112,10 @@ function stageSharedData({ out, from, synthetic = false }) {
       'odatis-vre convert'
     );
   }
+  const database = addDatabase(path.join(out, 'harmonised'));
   setWritable(out, false);
   const catalog = JSON.parse(fs.readFileSync(path.join(out, 'harmonised', 'catalog.json'), 'utf8'));
-  return `${natives.length} folder(s) of native files, harmonised dataset with ${catalog.parquetFiles.length} Parquet file(s)`;
+  return `${natives.length} folder(s) of native files, harmonised dataset with ${catalog.parquetFiles.length} Parquet file(s) and ${catalog.databaseFile} (${database})`;
 }
 
 module.exports = { stageSharedData, setWritable, removeStaged };

@@ -116,9 +116,9 @@ test.describe('the VRE shell', () => {
           'observations.arrow',
           'parquet',
           'report.json',
-          // The build of `npm start` adds the same rows in DuckDB's storage (attached in place); a
-          // server's staged shared data (scripts/stage-shared-data.js) has the Parquet partitions only.
-          ...(TARGET === 'embedded' ? ['harmonised.duckdb'] : [])
+          // The same rows in DuckDB's storage, attached in place by range requests: added by the build of
+          // `npm start` and by a server's staging (scripts/stage-shared-data.js).
+          'harmonised.duckdb'
         ])
       );
     const catalog = await page.evaluate(async () =>
