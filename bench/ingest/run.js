@@ -84,22 +84,24 @@ function nativeConversionSql(p, target) {
   } else if (lines[0].startsWith('station')) {
     // PELAGOS wide: a header, sub-header lines starting with ';' (taxon_user names the taxon columns), data.
     const header = lines[0].split(';');
-    const taxonLine = lines.find(l => /;taxon_user;/.test(l)).split(';');
-    const first = taxonLine.indexOf('taxon_user') + 1;
+    const taxonLine = lines.find(l => /;taxon_user(;|$)/.test(l)).split(';');
     const width = Math.max(header.length, taxonLine.length);
+    // Taxa are the columns after taxon_user; cytometry files name theirs in the header (Val_*) instead.
+    const valueColumns = header.flatMap((h, k) => (/^Val_/.test(h) ? [k] : []));
+    const after = taxonLine.indexOf('taxon_user') + 1;
+    const columns =
+      after < width ? Array.from({ length: width - after }, (_, k) => after + k) : valueColumns;
+    const taxonNames = columns.map(k => taxonLine[k] || header[k]);
     const names = Array.from({ length: width }, (_, k) => `c${k}`);
     const skip = 1 + lines.slice(1).findIndex(l => !l.startsWith(';'));
-    const taxa = taxonLine.slice(first).map((t, k) => `(${sql(`c${first + k}`)}, ${sql(t)})`);
+    const taxa = columns.map((c, k) => `(${sql(`c${c}`)}, ${sql(taxonNames[k])})`);
     rows = `
       SELECT 'PHYTOBS' AS sno, c2 AS site_id, c1 AS site_name,
              strptime(c5 || ' ' || coalesce(nullif(c6, ''), '0:0'), '%d/%m/%Y %H:%M') AS time,
              TRY_CAST(c7 AS DOUBLE) AS depth, 'ABUNDANCE' AS parameter, t.taxon,
              TRY_CAST(w.value AS DOUBLE) AS value, NULL::INTEGER AS quality
         FROM (UNPIVOT (SELECT * FROM ${csv}, skip=${skip}, names=[${names.map(sql).join(', ')}]))
-              ON ${taxonLine
-                .slice(first)
-                .map((_, k) => `c${first + k}`)
-                .join(', ')}
+              ON ${columns.map(c => `c${c}`).join(', ')}
               INTO NAME col VALUE value) w
         JOIN (VALUES ${taxa.join(', ')}) t(col, taxon) USING (col)
        WHERE TRY_CAST(w.value AS DOUBLE) IS NOT NULL`;
@@ -114,8 +116,8 @@ function nativeConversionSql(p, target) {
     rows = `
       SELECT 'IGA' AS sno, ${col('Lieu.de.surveillance...Libelle')} AS site_id,
              ${col('Lieu.de.surveillance...Libelle')} AS site_name,
-             strptime(${col('Passage...Date')} || ' ' || coalesce(nullif(${col('Passage...Heure')}, ''), '00:00:00'),
-                      '%Y-%m-%d %H:%M:%S') AS time,
+             coalesce(try_strptime(${col('Passage...Date')} || ' ' || ${col('Passage...Heure')}, '%Y-%m-%d %H:%M:%S'),
+                      strptime(${col('Passage...Date')}, '%Y-%m-%d')) AS time,
              NULL::DOUBLE AS depth, ${parameter},
              TRY_CAST(${col('Resultat...Valeur.de.la.mesure')} AS DOUBLE) AS value, NULL::INTEGER AS quality
         FROM ${csv}, skip=1, names=[${names.map(sql).join(', ')}])
@@ -212,7 +214,11 @@ async function main() {
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
-main().catch(e => {
-  console.error(e);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch(e => {
+    console.error(e);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { nativeConversionSql, sharedInputs, synthInputs };
