@@ -29,12 +29,13 @@ function walk(dir) {
  * Write (or reuse, when complete) under `dir` the dataset whose rows `rowsSql` selects (every column of the
  * harmonised relation, `site` and `year` included); returns its folder, Parquet files and database file.
  * `ordered`: the SELECT already yields rows in `DATABASE_ORDER` (no sort; checked after writing).
+ * `parquet: false`: write the database file only (the catalogue then lists no partition).
  * `log` is told what takes time; `memoryLimit` bounds native DuckDB (it spills to disk beyond).
  */
 async function generatedDataset(
   dir,
   rowsSql,
-  { log = () => {}, threads, memoryLimit, ordered = false } = {}
+  { log = () => {}, threads, memoryLimit, ordered = false, parquet = true } = {}
 ) {
   const catalogPath = path.join(dir, CATALOG_FILE);
   if (fs.existsSync(catalogPath)) return describe(dir);
@@ -79,20 +80,22 @@ async function generatedDataset(
     }
     log(`  ${DATABASE_FILE} written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     started = Date.now();
-    // sno, site and year are in the folder names, as in the converter's layout.
-    await conn.run(
-      `COPY (SELECT * FROM ${table}) TO '${path.join(dir, PARQUET_DIR)}'
-         (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (sno, site, year), FILENAME_PATTERN 'part-{i}')`
-    );
+    if (parquet) {
+      // sno, site and year are in the folder names, as in the converter's layout.
+      await conn.run(
+        `COPY (SELECT * FROM ${table}) TO '${path.join(dir, PARQUET_DIR)}'
+           (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (sno, site, year), FILENAME_PATTERN 'part-{i}')`
+      );
+      log(`  Parquet partitions written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    }
     await conn.run('DETACH target');
-    log(`  Parquet partitions written in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     conn.closeSync();
     instance.closeSync();
   }
   fs.renameSync(partial, path.join(dir, DATABASE_FILE));
   fs.rmSync(scratch, { recursive: true, force: true });
-  const parquetFiles = walk(path.join(dir, PARQUET_DIR))
+  const parquetFiles = (parquet ? walk(path.join(dir, PARQUET_DIR)) : [])
     .filter(f => f.endsWith('.parquet'))
     .sort()
     .map(f => {
