@@ -4,6 +4,7 @@
  * driven in Debian's headless Chromium. Used by bench/query and bench/scale.
  */
 const fs = require('node:fs');
+const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { serveSite } = require('../../packages/app/scripts/serve');
@@ -58,16 +59,12 @@ async function buildPage() {
 }
 
 /**
- * Serve the page and `data` (folders mounted under /data/<name>) with the VRE's server; with
- * `isolated`, every answer carries COOP/COEP so the page is cross-origin isolated (threads).
+ * Serve bench/.cache (the page under /page/, generated datasets beside it) with the VRE's server, which
+ * serves nothing outside its root (not even through a symlink); with `isolated`, every answer carries
+ * COOP/COEP so the page is cross-origin isolated (threads).
  */
-async function servePage({ pageDir, data = {}, port = 0, isolated = false }) {
-  const root = fs.mkdtempSync(path.join(CACHE, 'site-'));
-  fs.symlinkSync(pageDir, path.join(root, 'page'));
-  fs.mkdirSync(path.join(root, 'data'));
-  for (const [name, dir] of Object.entries(data))
-    fs.symlinkSync(dir, path.join(root, 'data', name));
-  const { server } = await serveSite(root, { port });
+async function servePage({ port = 0, isolated = false } = {}) {
+  const { server } = await serveSite(CACHE, { port });
   const requests = [];
   // Headers set before the server's own writeHead are merged into its answer.
   server.prependListener('request', (req, res) => {
@@ -92,7 +89,6 @@ async function servePage({ pageDir, data = {}, port = 0, isolated = false }) {
     requests,
     async close() {
       await new Promise(r => server.close(r));
-      fs.rmSync(root, { recursive: true, force: true });
     }
   };
 }
@@ -107,7 +103,7 @@ async function openBench(browser, base) {
   page.on('pageerror', e => console.log(`  [page error] ${e.message}`));
   page.on('crash', () => console.log('  [the page crashed]'));
   await page.goto(`${base}/page/index.html`);
-  await page.waitForFunction(() => window.odatisBenchReady === true);
+  await page.waitForFunction(() => window.odatisBenchReady === true, null, { timeout: 300_000 });
   return page;
 }
 
@@ -163,4 +159,59 @@ function browserMemory() {
   return out;
 }
 
-module.exports = { CACHE, buildPage, servePage, launch, openBench, browserMemory, rendererCpuMs };
+/** The machine a run was measured on: cores and load average (the machine may be shared). */
+function machine() {
+  return `${os.cpus().length} cores, load ${os
+    .loadavg()
+    .map(l => l.toFixed(1))
+    .join(' ')}`;
+}
+
+/** URLs, under a page server, of a generated dataset's files (datasets live in bench/.cache). */
+function datasetUrls(server, dataset) {
+  const url = f => `${server.base}/${path.relative(CACHE, f).split(path.sep).join('/')}`;
+  return { files: dataset.files.map(url), database: url(dataset.database) };
+}
+
+/** What the server sent of files ending with `suffix` since the last call: requests, ranged, bytes. */
+function takeReads(server, suffix = 'harmonised.duckdb') {
+  const mine = server.requests.filter(r => r.url.endsWith(suffix));
+  server.requests.length = 0;
+  return {
+    requests: mine.length,
+    ranged: mine.filter(r => r.range).length,
+    bytes: mine.reduce((s, r) => s + r.bytes, 0)
+  };
+}
+
+/** DuckDB-WASM's buffer memory in a page (bytes), as `duckdb_memory()` reports it. */
+async function duckdbMemoryBytes(page) {
+  const rows = await page.evaluate(() =>
+    window.odatisBench.rows(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`)
+  );
+  return rows[0].b;
+}
+
+/** The largest Chromium renderer process: resident bytes now and at its peak. */
+function rendererMemory() {
+  const renderer = browserMemory().filter(p => p.type === 'renderer');
+  return {
+    now: Math.max(...renderer.map(p => p.rss)) * 1024,
+    peak: Math.max(...renderer.map(p => p.hwm)) * 1024
+  };
+}
+
+module.exports = {
+  CACHE,
+  buildPage,
+  servePage,
+  launch,
+  openBench,
+  browserMemory,
+  rendererCpuMs,
+  machine,
+  datasetUrls,
+  takeReads,
+  duckdbMemoryBytes,
+  rendererMemory
+};

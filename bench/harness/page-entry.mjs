@@ -3,6 +3,7 @@
 // cross-origin isolated page). The node side drives it through `window.odatisBench`.
 import { createBrowserQueryEngine } from '@odatis-vre/query';
 import * as duckdb from '@duckdb/duckdb-wasm';
+import { checksum } from './checksum.js';
 
 const asset = {
   mvp: new URL('@duckdb/duckdb-wasm/dist/duckdb-mvp.wasm', import.meta.url).href,
@@ -18,18 +19,24 @@ const asset = {
 };
 
 /** Our engine (QueryEngine): what the SQL workspace runs. */
-function ourEngine(filesystem) {
+function ourEngine(filesystem, readAhead) {
   return createBrowserQueryEngine({
     createWorker: () =>
       new Worker(new URL('@odatis-vre/query/lib/browser-worker.js', import.meta.url)),
     bundles: { mvp: { mainModule: asset.mvp }, eh: { mainModule: asset.eh } },
     parquetWasm: asset.parquet,
-    filesystem
+    filesystem,
+    readAhead
   });
 }
 
-/** DuckDB-WASM's own asynchronous worker: the threaded (coi) build, or eh for a like-for-like baseline. */
-async function asyncEngine(build, threads, filesystem) {
+/**
+ * DuckDB-WASM's own asynchronous worker: the threaded (coi) build, or eh for a like-for-like baseline.
+ * `reserveMB`: grow the coi build's memory by that much from the worker's own thread before threads start
+ * (see bench/README.md, "Threaded DuckDB-WASM": the bindings read results through a view of the memory
+ * that a DuckDB thread's growth leaves stale, duckdb/duckdb-wasm#2256).
+ */
+async function asyncEngine(build, threads, filesystem, reserveMB = 0) {
   const worker = new Worker(build === 'coi' ? asset.coiWorker : asset.ehWorker);
   const db = new duckdb.AsyncDuckDB(new duckdb.VoidLogger(), worker);
   await db.instantiate(
@@ -38,10 +45,24 @@ async function asyncEngine(build, threads, filesystem) {
   );
   await db.open({ maximumThreads: threads, filesystem, query: { castDecimalToDouble: true } });
   const conn = await db.connect();
+  if (reserveMB > 0) {
+    // With one thread DuckDB works on the worker's thread: the memory grows there, its views follow;
+    // the memory freed afterwards is reused by DuckDB's threads without growing again.
+    await conn.query('SET threads = 1');
+    await conn.query(
+      `CREATE TEMP TABLE odatis_reserve AS SELECT repeat('x', 1048576) || i AS s FROM range(${reserveMB}) t(i)`
+    );
+    await conn.query('DROP TABLE odatis_reserve');
+    await conn.query(`SET threads = ${threads}`);
+  }
   return {
     kind: `duckdb-wasm-async-${build}`,
     async version() {
       return db.getVersion();
+    },
+    async threads() {
+      const t = await conn.query(`SELECT current_setting('threads')::INTEGER AS t`);
+      return t.getChild('t').get(0);
     },
     async query(sql) {
       const t0 = performance.now();
@@ -59,9 +80,12 @@ let engine = null;
 
 window.odatisBench = {
   crossOriginIsolated: () => globalThis.crossOriginIsolated === true,
-  async start({ kind = 'ours', threads = 1, filesystem } = {}) {
+  async start({ kind = 'ours', threads = 1, filesystem, readAhead, reserveMB } = {}) {
     if (engine) await engine.close();
-    engine = kind === 'ours' ? ourEngine(filesystem) : await asyncEngine(kind, threads, filesystem);
+    engine =
+      kind === 'ours'
+        ? ourEngine(filesystem, readAhead)
+        : await asyncEngine(kind, threads, filesystem, reserveMB);
     return engine.version();
   },
   async attachHarmonised(dataset) {
@@ -83,22 +107,13 @@ window.odatisBench = {
         JSON.parse(JSON.stringify(row.toJSON(), (k, v) => (typeof v === 'bigint' ? Number(v) : v)))
       );
   },
+  async threads() {
+    return engine.threads ? engine.threads() : 1;
+  },
   async close() {
     if (engine) await engine.close();
     engine = null;
   }
 };
 
-function checksum(table) {
-  let sum = table.numRows;
-  for (const field of table.schema.fields) {
-    if (!/Float|Int|Decimal/.test(String(field.type))) continue;
-    const column = table.getChild(field.name);
-    for (let i = 0; i < table.numRows; i++) {
-      const v = column.get(i);
-      if (v !== null) sum += Number(v);
-    }
-  }
-  return sum;
-}
 window.odatisBenchReady = true;

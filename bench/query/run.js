@@ -7,6 +7,9 @@
  *   BENCH_QUERY_SEED=7 BENCH_QUERY_REPEATS=5 ...  another deterministic dataset; more repeats (default 3)
  *   BENCH_PORT=8770 ...                        serve the page on that port (default: any free port)
  *   BENCH_QUERY_THREADED=0 ...                 skip the threaded DuckDB-WASM build
+ *   BENCH_QUERY_SECTIONS=files,memory,threaded   which situations to measure (default: all three)
+ *   BENCH_QUERY_MEMORY_ROWS=2000000 ...        rows of the in-memory and threaded situations (default 2 M)
+ *   BENCH_QUERY_RESERVE_MB=1024 ...            memory grown before the threaded build starts its threads
  *
  * Two situations, each with the data the same for both engines:
  * - files: the dataset as the converter writes it (Parquet partitions and harmonised.duckdb) under
@@ -18,46 +21,42 @@
  * Wall time is what a user waits; CPU time (the Chromium renderer's and this process's, from /proc and
  * process.cpuUsage) is the work done, steadier than wall time when other programs share the cores.
  */
-const os = require('node:os');
 const path = require('node:path');
 const { createNativeEngine } = require('../../packages/query/lib/node');
 const { QUERIES, generateSql, harmonisedRowsSql } = require('./queries');
 const { generatedDataset } = require('../harness/dataset');
+const { checksum } = require('../harness/checksum');
 const {
   CACHE,
-  browserMemory,
   buildPage,
+  datasetUrls,
+  duckdbMemoryBytes,
   launch,
+  machine,
   openBench,
   rendererCpuMs,
-  servePage
+  rendererMemory,
+  servePage,
+  takeReads
 } = require('../harness/browser');
 
 const rows = Number(process.env.BENCH_QUERY_ROWS ?? 10_000_000);
 const seed = Number(process.env.BENCH_QUERY_SEED ?? 42);
 const repeats = Number(process.env.BENCH_QUERY_REPEATS ?? 3);
 const port = Number(process.env.BENCH_PORT ?? 0);
-const threaded = process.env.BENCH_QUERY_THREADED !== '0';
+const sections = new Set((process.env.BENCH_QUERY_SECTIONS ?? 'files,memory,threaded').split(','));
+if (process.env.BENCH_QUERY_THREADED === '0') sections.delete('threaded');
 const TARGET = 2;
+/**
+ * Rows of the memory situation: a plain in-memory table takes about 280 bytes a row inside DuckDB-WASM
+ * (557 MB for 2 M rows), so 10 M rows would not fit its 4 GB; the situation is measured on at most 2 M.
+ */
+const inMemoryRows = Math.min(rows, Number(process.env.BENCH_QUERY_MEMORY_ROWS ?? 2_000_000));
 
 const mb = b => `${(b / 1048576).toFixed(0)} MB`;
 const ms = t => `${t.toFixed(0)} ms`;
 const median = xs => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const log = (...a) => console.log(...a);
-
-/** A number that summarises a result, to check that the engines answered the same. */
-function checksum(table) {
-  let sum = table.numRows;
-  for (const field of table.schema.fields) {
-    if (!/Float|Int|Decimal/.test(String(field.type))) continue;
-    const column = table.getChild(field.name);
-    for (let i = 0; i < table.numRows; i++) {
-      const v = column.get(i);
-      if (v !== null) sum += Number(v);
-    }
-  }
-  return sum;
-}
 
 /** A native engine measured in this process: wall and CPU time of each query. */
 async function nativeRunner(threads) {
@@ -164,10 +163,7 @@ function report(title, runners, measured, reference = 0) {
 async function main() {
   log(
     `NEO query benchmark: ${rows.toLocaleString('en')} harmonised rows, seed ${seed}, ` +
-      `median of ${repeats} after a warm-up; ${os.cpus().length} cores, load ${os
-        .loadavg()
-        .map(l => l.toFixed(1))
-        .join(' ')}`
+      `median of ${repeats} after a warm-up; ${machine()}`
   );
   const dataset = await generatedDataset(
     path.join(CACHE, `query-${rows}-${seed}`),
@@ -178,89 +174,90 @@ async function main() {
     `dataset: ${dataset.files.length} Parquet partitions ${mb(dataset.parquetBytes)}, ` +
       `harmonised.duckdb ${mb(dataset.databaseBytes)}`
   );
-  const pageDir = await buildPage();
-  const server = await servePage({ pageDir, data: { dataset: dataset.dir }, port });
+  await buildPage();
+  const server = await servePage({ port });
   const browser = await launch();
   const natives = [await nativeRunner(1), await nativeRunner(0)];
   try {
     // --- files: the database file over HTTP (browser) and from disk (native) ---
-    const page = await openBench(browser, server.base);
-    const version = await page.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
-    const url = f => `${server.base}/data/dataset/${path.relative(dataset.dir, f)}`;
-    server.requests.length = 0;
-    const cpu0 = rendererCpuMs();
-    const t0 = performance.now();
-    const attached = await page.evaluate(d => window.odatisBench.attachHarmonised(d), {
-      files: dataset.files.map(url),
-      database: url(dataset.database)
-    });
-    const attachMs = performance.now() - t0;
-    const attachCpu = rendererCpuMs() - cpu0;
-    for (const n of natives) await n.engine.attachHarmonised(dataset);
-    const wasm = browserRunner(`DuckDB-WASM 1t`, page, 1);
-    wasm.browser = true;
-    const runners = [natives[0], natives[1], wasm];
-    log(
-      `\nengines: native DuckDB ${await natives[0].engine.version()} (${natives[0].threads} thread, then ` +
-        `${natives[1].threads} threads) | DuckDB-WASM ${version} (1 thread, eh build, our worker)`
-    );
-    log(
-      `files: browser attached ${attached.rows.toLocaleString('en')} rows from ${attached.source} ` +
-        `in ${ms(attachMs)} (renderer CPU ${ms(attachCpu)})`
-    );
-    const fromFiles = await measure(runners);
-    report(
-      'FILES (harmonised.duckdb: over HTTP range requests in Chromium, from disk natively)',
-      runners,
-      fromFiles
-    );
-    report('  same runs against native with all threads', runners, fromFiles, 1);
-    const dbRequests = server.requests.filter(r => r.url.endsWith('harmonised.duckdb'));
-    const served = dbRequests.reduce((s, r) => s + r.bytes, 0);
-    const duckMemory = await page.evaluate(() =>
-      window.odatisBench.rows(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`)
-    );
-    const renderer = browserMemory().filter(p => p.type === 'renderer');
-    log(
-      `  HTTP: ${dbRequests.length} requests for harmonised.duckdb (${dbRequests.filter(r => r.range).length} ranged), ` +
-        `${mb(served)} served of a ${mb(dataset.databaseBytes)} file, over attach and all queries`
-    );
-    log(
-      `  memory: DuckDB-WASM buffer memory ${mb(duckMemory[0].b)} (target <= 400 MB for 10 M rows); ` +
-        `largest renderer process: now ${mb(Math.max(...renderer.map(p => p.rss)) * 1024)}, ` +
-        `peak ${mb(Math.max(...renderer.map(p => p.hwm)) * 1024)}`
-    );
-    await page.close();
+    if (sections.has('files')) {
+      const page = await openBench(browser, server.base);
+      const version = await page.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
+      takeReads(server);
+      const cpu0 = rendererCpuMs();
+      const t0 = performance.now();
+      const attached = await page.evaluate(
+        d => window.odatisBench.attachHarmonised(d),
+        datasetUrls(server, dataset)
+      );
+      const attachMs = performance.now() - t0;
+      const attachCpu = rendererCpuMs() - cpu0;
+      for (const n of natives) await n.engine.attachHarmonised(dataset);
+      const wasm = browserRunner(`DuckDB-WASM 1t`, page, 1);
+      wasm.browser = true;
+      const runners = [natives[0], natives[1], wasm];
+      log(
+        `\nengines: native DuckDB ${await natives[0].engine.version()} (${natives[0].threads} thread, then ` +
+          `${natives[1].threads} threads) | DuckDB-WASM ${version} (1 thread, eh build, our worker)`
+      );
+      log(
+        `files: browser attached ${attached.rows.toLocaleString('en')} rows from ${attached.source} ` +
+          `in ${ms(attachMs)} (renderer CPU ${ms(attachCpu)})`
+      );
+      const fromFiles = await measure(runners);
+      report(
+        'FILES (harmonised.duckdb: over HTTP range requests in Chromium, from disk natively)',
+        runners,
+        fromFiles
+      );
+      report('  same runs against native with all threads', runners, fromFiles, 1);
+      const read = takeReads(server);
+      const duckMemory = await duckdbMemoryBytes(page);
+      const renderer = rendererMemory();
+      log(
+        `  HTTP: ${read.requests} requests for harmonised.duckdb (${read.ranged} ranged), ` +
+          `${mb(read.bytes)} served of a ${mb(dataset.databaseBytes)} file, over attach and all queries`
+      );
+      log(
+        `  memory: DuckDB-WASM buffer memory ${mb(duckMemory)} (target <= 400 MB for 10 M rows: ` +
+          `${duckMemory <= 400 * 1048576 ? 'met' : 'NOT met'}); largest renderer process: now ` +
+          `${mb(renderer.now)}, peak ${mb(renderer.peak)}`
+      );
+      await page.close();
+    }
 
     // --- memory: the same rows created inside each engine ---
-    const page2 = await openBench(browser, server.base);
-    await page2.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
-    const wasmMem = browserRunner(`DuckDB-WASM 1t`, page2, 1);
-    wasmMem.browser = true;
-    const memoryNatives = [await nativeRunner(1), await nativeRunner(0)];
-    const t1 = performance.now();
-    for (const sql of generateSql(rows, seed))
-      await page2.evaluate(s => window.odatisBench.query(s), sql);
-    const generateWasm = performance.now() - t1;
-    const t2 = performance.now();
-    for (const sql of generateSql(rows, seed)) await memoryNatives[0].engine.query(sql);
-    const generateNative = performance.now() - t2;
-    for (const sql of generateSql(rows, seed)) await memoryNatives[1].engine.query(sql);
-    const memRunners = [memoryNatives[0], memoryNatives[1], wasmMem];
-    const fromMemory = await measure(memRunners);
-    report('MEMORY (the rows created by SQL in each engine)', memRunners, fromMemory);
-    report('  same runs against native with all threads', memRunners, fromMemory, 1);
-    const memDuck = await page2.evaluate(() =>
-      window.odatisBench.rows(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`)
-    );
-    log(
-      `  create the table: native 1t ${ms(generateNative)}, DuckDB-WASM ${ms(generateWasm)}; ` +
-        `DuckDB-WASM buffer memory ${mb(memDuck[0].b)}`
-    );
-    for (const n of memoryNatives) await n.close();
-    await page2.close();
+    if (sections.has('memory')) {
+      const page2 = await openBench(browser, server.base);
+      await page2.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
+      const wasmMem = browserRunner(`DuckDB-WASM 1t`, page2, 1);
+      wasmMem.browser = true;
+      const memoryNatives = [await nativeRunner(1), await nativeRunner(0)];
+      const t1 = performance.now();
+      for (const sql of generateSql(inMemoryRows, seed))
+        await page2.evaluate(s => window.odatisBench.query(s), sql);
+      const generateWasm = performance.now() - t1;
+      const t2 = performance.now();
+      for (const sql of generateSql(inMemoryRows, seed)) await memoryNatives[0].engine.query(sql);
+      const generateNative = performance.now() - t2;
+      for (const sql of generateSql(inMemoryRows, seed)) await memoryNatives[1].engine.query(sql);
+      const memRunners = [memoryNatives[0], memoryNatives[1], wasmMem];
+      const fromMemory = await measure(memRunners);
+      report(
+        `MEMORY (${inMemoryRows.toLocaleString('en')} rows created by SQL in each engine)`,
+        memRunners,
+        fromMemory
+      );
+      report('  same runs against native with all threads', memRunners, fromMemory, 1);
+      log(
+        `  create the table: native 1t ${ms(generateNative)}, DuckDB-WASM ${ms(generateWasm)}; ` +
+          `DuckDB-WASM buffer memory ${mb(await duckdbMemoryBytes(page2))}`
+      );
+      for (const n of memoryNatives) await n.close();
+      await page2.close();
+    }
 
-    if (threaded) await threadedSection(browser, natives[1]);
+    if (sections.has('threaded')) await threadedSection(browser);
   } finally {
     for (const n of natives) await n.close();
     await browser.close();
@@ -275,16 +272,19 @@ async function main() {
 
 /**
  * DuckDB-WASM's threaded build (coi) needs a cross-origin isolated page (COOP/COEP) and DuckDB's own
- * asynchronous worker. Measured on the memory situation against native DuckDB with the same threads.
+ * asynchronous worker. Measured on the memory situation, against native DuckDB with the same threads:
+ * the async worker with the single-threaded eh build (1 thread), coi with 1 thread and with every core.
  */
-async function threadedSection(browser, nativeAll) {
-  const pageDir = path.join(CACHE, 'page');
-  const server = await servePage({ pageDir, isolated: true, port: 0 });
-  const threads = nativeAll.threads;
-  const small = Math.min(rows, 2_000_000);
+async function threadedSection(browser) {
+  const server = await servePage({ isolated: true });
+  const small = inMemoryRows;
+  const reserveMB = Number(process.env.BENCH_QUERY_RESERVE_MB ?? 1024);
+  const natives = [await nativeRunner(1), await nativeRunner(0)];
+  const threads = natives[1].threads;
   try {
-    const runners = [];
+    const runners = [...natives];
     const pages = [];
+    let isolated = false;
     for (const [kind, n] of [
       ['eh', 1],
       ['coi', 1],
@@ -292,32 +292,29 @@ async function threadedSection(browser, nativeAll) {
     ]) {
       const page = await openBench(browser, server.base);
       pages.push(page);
-      const isolated = await page.evaluate(() => window.odatisBench.crossOriginIsolated());
-      await page.evaluate(a => window.odatisBench.start(a), { kind, threads: n });
+      isolated = await page.evaluate(() => window.odatisBench.crossOriginIsolated());
+      await page.evaluate(a => window.odatisBench.start(a), {
+        kind,
+        threads: n,
+        reserveMB: kind === 'coi' ? reserveMB : 0
+      });
+      const actual = await page.evaluate(() => window.odatisBench.threads());
       for (const sql of generateSql(small, seed))
         await page.evaluate(s => window.odatisBench.query(s), sql);
-      const r = browserRunner(`async ${kind} ${n}t`, page, n);
+      const r = browserRunner(`async ${kind} ${actual}t`, page, actual);
       r.browser = true;
-      r.isolated = isolated;
       runners.push(r);
     }
-    const native = await nativeRunner(threads);
-    for (const sql of generateSql(small, seed)) await native.engine.query(sql);
-    const all = [native, ...runners];
-    const measured = await measure(all);
-    report(
-      `THREADED DuckDB-WASM (DuckDB's own async worker; cross-origin isolated page: ${runners[0].isolated}; ` +
-        `${small.toLocaleString('en')} rows in memory) against native ${threads} threads`,
-      all,
-      measured
-    );
-    log(
-      '  (the coi build reading an attached database file over HTTP with more than one thread stops the' +
-        ' page in Chromium: the threaded build is measured on data in memory only)'
-    );
-    await native.close();
+    for (const n of natives) for (const sql of generateSql(small, seed)) await n.engine.query(sql);
+    const measured = await measure(runners);
+    const title =
+      `THREADED DuckDB-WASM (DuckDB's own async worker, cross-origin isolated page: ${isolated}; ` +
+      `${small.toLocaleString('en')} rows in memory; coi memory reserved: ${reserveMB} MB)`;
+    report(`${title}, against native 1 thread`, runners, measured, 0);
+    report(`  same runs against native ${threads} threads`, runners, measured, 1);
     for (const p of pages) await p.close();
   } finally {
+    for (const n of natives) await n.close();
     await server.close();
   }
 }

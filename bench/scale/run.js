@@ -10,21 +10,26 @@
  *   BENCH_PORT=8770 ...                      serve on that port (default: any free port)
  *   BENCH_SCALE_MEMORY=3GB ...               native DuckDB memory while writing the dataset (default 3GB)
  *   BENCH_SCALE_GENERATE_MINUTES=90 ...      give up writing the dataset after that long (default 90)
+ *   BENCH_SCALE_ROUTES=2 ...                 measure only the first routes of ROUTES (default all 4)
+ *   BENCH_SCALE_PARQUET=0 ...                write harmonised.duckdb only (no Parquet route measured)
  *
  * The first run writes the dataset (about 20 CPU-minutes for 100 M rows; far longer on a shared machine);
  * later runs reuse it. An interrupted write is started again from scratch by the next run.
  */
-const os = require('node:os');
 const path = require('node:path');
 const { createNativeEngine } = require('../../packages/query/lib/node');
 const { generatedDataset } = require('../harness/dataset');
 const {
   CACHE,
-  browserMemory,
   buildPage,
+  datasetUrls,
+  duckdbMemoryBytes,
   launch,
+  machine,
   openBench,
-  servePage
+  rendererMemory,
+  servePage,
+  takeReads
 } = require('../harness/browser');
 
 const rows = Number(process.env.BENCH_SCALE_ROWS ?? 100_000_000);
@@ -32,6 +37,7 @@ const port = Number(process.env.BENCH_PORT ?? 0);
 const memoryLimit = process.env.BENCH_SCALE_MEMORY ?? '3GB';
 const generateMinutes = Number(process.env.BENCH_SCALE_GENERATE_MINUTES ?? 90);
 const TARGET_MS = 1000;
+const routes = Number(process.env.BENCH_SCALE_ROUTES ?? 4);
 
 const STATIONS = 10;
 const PARAMETERS = [
@@ -52,9 +58,16 @@ const PARAMETERS = [
 
 const list = values => `[${values.map(v => `'${v}'`).join(', ')}]`;
 
-/** The rows: row i is parameter i % 13 of buoy (i / 13) % 10 at 10-minute step i / 130. */
+/**
+ * The rows, already in the database file's order (sno, site_id, parameter, time: no sort for 100 M rows):
+ * row i is step i % T of parameter (i / T) % 13 (alphabetical) of buoy i / 13T, T steps of 10 minutes per
+ * series from 2010 (T = rows / 130: 2010 to mid-2024 for 100 M rows). Values have three decimals, as
+ * the buoys report them (full-precision random doubles would not compress as real values do).
+ */
 function coastHfRowsSql(n) {
-  const p = PARAMETERS.length;
+  const parameters = [...PARAMETERS].sort(([a], [b]) => (a < b ? -1 : 1));
+  const p = parameters.length;
+  const steps = Math.ceil(n / (p * STATIONS));
   const site = `('coasthf-' || lpad(s::VARCHAR, 2, '0'))`;
   const time = `(TIMESTAMP '2010-01-01 00:00:00' + to_minutes((t * 10)::BIGINT))`;
   const noise = `(((i * 2654435761) % 4294967296) / 4294967296.0 - 0.5)`;
@@ -62,18 +75,18 @@ function coastHfRowsSql(n) {
     SELECT 'COAST-HF' AS sno, ${site} AS site_id, 'Buoy ' || s AS site_name,
            (43.3 + s * 0.6)::DOUBLE AS latitude, (-1.5 + s * 0.3)::DOUBLE AS longitude,
            ${time} AS time, 1.0::DOUBLE AS depth,
-           ${list(PARAMETERS.map(x => x[0]))}[k + 1] AS parameter, NULL::VARCHAR AS p01,
+           ${list(parameters.map(x => x[0]))}[k + 1] AS parameter, NULL::VARCHAR AS p01,
            NULL::VARCHAR AS p02, NULL::VARCHAR AS taxon, NULL::INTEGER AS aphia_id,
-           (10 + k + 5 * sin(2 * pi() * (t % 52560) / 52560.0) + 0.5 * sin(2 * pi() * (t % 144) / 144.0)
-              + ${noise})::DOUBLE AS value,
-           ${list(PARAMETERS.map(x => x[1]))}[k + 1] AS unit,
+           round(10 + k + 5 * sin(2 * pi() * (t % 52560) / 52560.0) + 0.5 * sin(2 * pi() * (t % 144) / 144.0)
+              + ${noise}, 3)::DOUBLE AS value,
+           ${list(parameters.map(x => x[1]))}[k + 1] AS unit,
            (CASE WHEN i % 97 = 0 THEN 4 ELSE 1 END)::INTEGER AS quality, NULL::VARCHAR AS source_flag,
            'COASTHF_' || s || '.csv' AS source_file, (t + 2)::INTEGER AS source_row,
            'COAST-HF' AS dataset, NULL::VARCHAR AS sample_id,
-           ${list(PARAMETERS.map(x => x[0]))}[k + 1] AS source_column, (k + 2)::INTEGER AS source_column_index,
+           ${list(parameters.map(x => x[0]))}[k + 1] AS source_column, (k + 2)::INTEGER AS source_column_index,
            NULL::VARCHAR AS taxon_user, NULL::VARCHAR AS taxon_qualifier, NULL::VARCHAR AS method,
            ${site} AS site, year(${time})::INTEGER AS year
-      FROM (SELECT i, i % ${p} AS k, (i // ${p}) % ${STATIONS} AS s, i // ${p * STATIONS} AS t
+      FROM (SELECT i, (i // ${steps}) % ${p} AS k, i // ${steps * p} AS s, i % ${steps} AS t
               FROM range(${n}) r(i))`;
 }
 
@@ -94,14 +107,22 @@ const mb = b => `${(b / 1048576).toFixed(1)} MB`;
 const s1 = t => `${(t / 1000).toFixed(2)} s`;
 const log = (...a) => console.log(...a);
 
+/**
+ * How the browser reads the database file: DuckDB-WASM's runtime alone (one range request per block it
+ * asks for), and our page cache with read-ahead (`READ_AHEAD` of @odatis-vre/query) at several reaches. Each
+ * route runs in a fresh browser context (no HTTP cache, a new engine): first query cold, then warm.
+ */
+const ROUTES = [
+  ['DuckDB-WASM runtime alone (one request per block)', false],
+  ['pages cached, no read-ahead (the default)', undefined],
+  ['sequential read-ahead up to 1 MB', { maxAheadBytes: 1 << 20 }],
+  ['sequential read-ahead up to 4 MB', { maxAheadBytes: 4 << 20 }]
+];
+
 async function main() {
   log(
     `Scale benchmark: ${rows.toLocaleString('en')} COAST-HF-like rows, query coasthf-07 TEMP ${YEAR}; ` +
-      `${os.cpus().length} cores, ` +
-      `load ${os
-        .loadavg()
-        .map(l => l.toFixed(1))
-        .join(' ')}`
+      machine()
   );
   const started = Date.now();
   // Bounded: a write that takes longer than this on a busy machine stops here, with a message.
@@ -114,7 +135,9 @@ async function main() {
   }, generateMinutes * 60_000);
   const dataset = await generatedDataset(path.join(CACHE, `scale-${rows}`), coastHfRowsSql(rows), {
     log,
-    memoryLimit
+    memoryLimit,
+    ordered: true,
+    parquet: process.env.BENCH_SCALE_PARQUET !== '0'
   });
   clearTimeout(bound);
   log(
@@ -129,85 +152,93 @@ async function main() {
   const nativeAttach = performance.now() - t;
   const nativeCold = await native.query(QUERY);
   const nativeWarm = await native.query(QUERY);
+  const nativeThreads = (
+    await native.query(`SELECT current_setting('threads')::INTEGER AS t`)
+  ).table
+    .getChild('t')
+    .get(0);
   await native.close();
 
-  const pageDir = await buildPage();
-  const server = await servePage({ pageDir, data: { dataset: dataset.dir }, port });
+  await buildPage();
+  const server = await servePage({ port });
   const browser = await launch();
   try {
-    const page = await openBench(browser, server.base);
-    const version = await page.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
-    const url = f => `${server.base}/data/dataset/${path.relative(dataset.dir, f)}`;
-    const served = () => {
-      const db = server.requests.filter(r => r.url.endsWith('harmonised.duckdb'));
-      const out = {
-        requests: db.length,
-        ranged: db.filter(r => r.range).length,
-        bytes: db.reduce((s, r) => s + r.bytes, 0)
-      };
-      server.requests.length = 0;
-      return out;
-    };
-    server.requests.length = 0;
-    t = performance.now();
-    const attached = await page.evaluate(d => window.odatisBench.attachHarmonised(d), {
-      files: dataset.files.map(url),
-      database: url(dataset.database)
-    });
-    const attachMs = performance.now() - t;
-    const attachRead = served();
-    const cold = await page.evaluate(s => window.odatisBench.query(s), QUERY);
-    const coldRead = served();
-    const warm = await page.evaluate(s => window.odatisBench.query(s), QUERY);
-    const warmRead = served();
-    const duck = await page.evaluate(() =>
-      window.odatisBench.rows(`SELECT sum(memory_usage_bytes)::DOUBLE AS b FROM duckdb_memory()`)
-    );
-    const renderer = browserMemory().filter(p => p.type === 'renderer');
-    const peak = Math.max(...renderer.map(p => p.hwm)) * 1024;
-
+    let version = '';
+    log(`\nDuckDB-WASM in headless Chromium (our worker, 1 thread), harmonised.duckdb over HTTP:`);
     log(
-      `\nDuckDB-WASM ${version} in headless Chromium (our worker, 1 thread), harmonised.duckdb over HTTP:`
+      'route | attach | first query (cold) | same query again (warm) | cold reads | ' +
+        'DuckDB buffer | renderer peak | cold / native cold'
     );
-    log(
-      `  attach: ${s1(attachMs)}, ${attached.rows.toLocaleString('en')} rows; read ${attachRead.requests} ` +
-        `requests (${attachRead.ranged} ranged), ${mb(attachRead.bytes)} of ${mb(dataset.databaseBytes)}`
-    );
-    for (const [label, r, read] of [
-      ['first query (cold)', cold, coldRead],
-      ['same query again (warm)', warm, warmRead]
-    ]) {
-      log(
-        `  ${label}: ${s1(r.elapsedMs)} for ${r.rows} days ` +
-          `(target <= ${s1(TARGET_MS)}: ${r.elapsedMs <= TARGET_MS ? 'met' : 'NOT met'}); ` +
-          `read ${read.requests} requests, ${mb(read.bytes)}`
+    let coldAnswer = null;
+    for (const [label, readAhead] of ROUTES.slice(0, routes)) {
+      const page = await openBench(browser, server.base);
+      version = await page.evaluate(a => window.odatisBench.start(a), { kind: 'ours', readAhead });
+      takeReads(server);
+      t = performance.now();
+      const attached = await page.evaluate(
+        d => window.odatisBench.attachHarmonised(d),
+        datasetUrls(server, dataset)
       );
+      const attachMs = performance.now() - t;
+      const attachRead = takeReads(server);
+      const cold = await page.evaluate(s => window.odatisBench.query(s), QUERY);
+      const coldRead = takeReads(server);
+      const warm = await page.evaluate(s => window.odatisBench.query(s), QUERY);
+      const warmRead = takeReads(server);
+      const duck = await duckdbMemoryBytes(page);
+      const renderer = rendererMemory();
+      coldAnswer ??= cold;
+      const target = r => `${s1(r.elapsedMs)} (${r.elapsedMs <= TARGET_MS ? 'met' : 'NOT met'})`;
+      log(
+        [
+          label,
+          `${s1(attachMs)}, ${attachRead.requests} requests ${mb(attachRead.bytes)}`,
+          target(cold),
+          `${target(warm)}, ${warmRead.requests} requests`,
+          `${coldRead.requests} requests (${coldRead.ranged} ranged), ${mb(coldRead.bytes)}`,
+          mb(duck),
+          mb(renderer.peak),
+          (cold.elapsedMs / nativeCold.elapsedMs).toFixed(2)
+        ].join(' | ')
+      );
+      if (
+        attached.rows !== rows ||
+        cold.rows !== coldAnswer.rows ||
+        cold.checksum !== coldAnswer.checksum
+      )
+        log(
+          `  DIFFERENT ANSWER: ${attached.rows} rows attached, ${cold.rows} days, ${cold.checksum}`
+        );
+      await page.close();
     }
-    log(`  memory: DuckDB-WASM buffer memory ${mb(duck[0].b)}; renderer process peak ${mb(peak)}`);
-    log(`native DuckDB on the same file from disk:`);
+    log(`(DuckDB-WASM ${version}; target: one station-year-parameter <= ${s1(TARGET_MS)} cold)`);
+    log(`native DuckDB ${nativeThreads} threads, the same file from disk:`);
     log(
       `  attach ${s1(nativeAttach)}, first query ${s1(nativeCold.elapsedMs)}, again ${s1(nativeWarm.elapsedMs)}; ` +
-        `same answer: ${nativeCold.rows === cold.rows ? 'yes' : `NO (${nativeCold.rows} vs ${cold.rows})`}`
+        `same answer: ${nativeCold.rows === coldAnswer.rows ? 'yes' : `NO (${nativeCold.rows} vs ${coldAnswer.rows})`}`
     );
 
     // The other route: the one partition of that station and year, decoded whole by parquet-wasm.
     const partition = dataset.files.find(f => f.includes(`site=coasthf-07/year=${YEAR}/`));
+    if (!partition) {
+      log('Parquet route: not measured (the dataset was written without Parquet partitions)');
+      return;
+    }
     const page2 = await openBench(browser, server.base);
     await page2.evaluate(() => window.odatisBench.start({ kind: 'ours' }));
-    server.requests.length = 0;
+    const url = datasetUrls(server, { dir: dataset.dir, files: [partition], database: partition });
+    takeReads(server, '.parquet');
     t = performance.now();
-    await page2.evaluate(u => window.odatisBench.registerFile('part', u), url(partition));
+    await page2.evaluate(u => window.odatisBench.registerFile('part', u), url.files[0]);
     const parquetQuery = await page2.evaluate(
       s => window.odatisBench.query(s),
       QUERY.replace('FROM harmonised', 'FROM part')
     );
     const parquetMs = performance.now() - t;
-    const parquetBytes = server.requests
-      .filter(r => r.url.endsWith('.parquet'))
-      .reduce((s, r) => s + r.bytes, 0);
+    const parquetRead = takeReads(server, '.parquet');
     log(
       `Parquet route for comparison (the station-year partition found from its path, decoded whole with ` +
-        `parquet-wasm, then queried): ${s1(parquetMs)}, ${mb(parquetBytes)} read, ${parquetQuery.rows} days`
+        `parquet-wasm, then queried): ${s1(parquetMs)}, ${mb(parquetRead.bytes)} read, ${parquetQuery.rows} days`
     );
   } finally {
     await browser.close();

@@ -9,6 +9,7 @@ import type { DuckDBRuntime } from '@duckdb/duckdb-wasm/blocking';
 import type { ParquetEncoder } from './export';
 import { DuckDBWasmCore, type ParquetDecoder } from './wasm-core';
 import { RANGE_READS, type QueryWorkerInit } from './worker-api';
+import { ReadAheadCache, type RangeFetcher } from './read-ahead';
 
 export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWasmCore> {
   // parquet-wasm is an ES module: loaded with import(), which the bundler resolves into the worker bundle.
@@ -62,7 +63,11 @@ export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWa
     }
   };
   // Typings of the 'blocking' subpath are the node build's; under a bundler it resolves to the browser build.
-  const runtime = (duckdb as unknown as { BROWSER_RUNTIME: DuckDBRuntime }).BROWSER_RUNTIME;
+  const browserRuntime = (duckdb as unknown as { BROWSER_RUNTIME: DuckDBRuntime }).BROWSER_RUNTIME;
+  const runtime =
+    init.readAhead === false
+      ? browserRuntime
+      : withReadAhead(browserRuntime, new ReadAheadCache(xhrRange, init.readAhead));
   const bindings = await duckdb.createDuckDB(
     {
       mvp: { mainModule: init.bundles.mvp.mainModule, mainWorker: '' },
@@ -79,3 +84,58 @@ export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWa
   });
   return new DuckDBWasmCore(bindings, { parquet: decoder, parquetEncoder: encoder });
 }
+
+/** DuckDB-WASM's `DuckDBDataProtocol.HTTP` (the enum is not exported by the blocking build's typings). */
+const HTTP_PROTOCOL = 4;
+
+/**
+ * The browser runtime with its reads of http(s) files served by `cache` (fewer, larger range requests);
+ * everything else, and any read the cache cannot do, goes to the runtime itself (which reports errors).
+ */
+function withReadAhead(runtime: DuckDBRuntime, cache: ReadAheadCache): DuckDBRuntime {
+  // The browser runtime also has getFileInfo (its typings here are the node build's, without it).
+  const files = runtime as unknown as {
+    getFileInfo(
+      mod: unknown,
+      fileId: number
+    ): { dataProtocol: number; dataUrl: string | null } | null;
+  };
+  const httpUrl = (mod: unknown, fileId: number): string | null => {
+    const file = files.getFileInfo(mod, fileId);
+    return file?.dataProtocol === HTTP_PROTOCOL && file.dataUrl ? file.dataUrl : null;
+  };
+  return {
+    ...runtime,
+    openFile(mod, fileId, flags) {
+      const url = httpUrl(mod, fileId);
+      if (url) cache.forget(url);
+      return runtime.openFile(mod, fileId, flags);
+    },
+    readFile(mod, fileId, buffer, bytes, location) {
+      const url = bytes > 0 ? httpUrl(mod, fileId) : null;
+      if (url) {
+        try {
+          const data = cache.read(url, location, bytes);
+          mod.HEAPU8.set(data, buffer);
+          return data.length;
+        } catch {
+          // Let the runtime make the request again and report what went wrong in its own terms.
+        }
+      }
+      return runtime.readFile(mod, fileId, buffer, bytes, location);
+    }
+  };
+}
+
+/** One synchronous range request (a worker may block on it; DuckDB's reads are synchronous). */
+const xhrRange: RangeFetcher = (url, start, end) => {
+  const xhr = new XMLHttpRequest();
+  xhr.open('GET', url, false);
+  xhr.responseType = 'arraybuffer';
+  xhr.setRequestHeader('Range', `bytes=${start}-${end - 1}`);
+  xhr.send(null);
+  if (xhr.status !== 206) {
+    throw new Error(`GET ${url} bytes ${start}-${end - 1}: expected 206, found ${xhr.status}`);
+  }
+  return new Uint8Array(xhr.response as ArrayBuffer);
+};

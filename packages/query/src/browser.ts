@@ -8,6 +8,7 @@
 import * as Comlink from 'comlink';
 import type { QueryEngine } from './engine';
 import { ProxyQueryEngine } from './proxy-engine';
+import type { ReadAheadOptions } from './read-ahead';
 import type { DuckDBWasmBundles, HttpReadOptions, QueryWorkerApi } from './worker-api';
 
 /** The part of a DOM `Worker` the engine uses (the package is compiled without DOM typings). */
@@ -27,6 +28,8 @@ export interface BrowserEngineOptions {
   parquetWasm: string;
   /** How DuckDB-WASM reads http(s) files (see `HttpReadOptions`). */
   filesystem?: HttpReadOptions;
+  /** Read-ahead and cache of http(s) files (see `ReadAheadOptions`; default `READ_AHEAD`; false: none). */
+  readAhead?: ReadAheadOptions | false;
   cancelGraceMs?: number;
 }
 
@@ -36,7 +39,8 @@ export function createBrowserQueryEngine(options: BrowserEngineOptions): QueryEn
     init: {
       bundles: options.bundles,
       parquetWasm: options.parquetWasm,
-      filesystem: options.filesystem
+      filesystem: options.filesystem,
+      readAhead: options.readAhead
     },
     cancelGraceMs: options.cancelGraceMs,
     connect: () => {

@@ -22,6 +22,13 @@ export {
   type QueryWorkerApi,
   type QueryWorkerInit
 } from './worker-api';
+export {
+  READ_AHEAD,
+  ReadAheadCache,
+  type RangeFetcher,
+  type ReadAheadOptions,
+  type ReadAheadStats
+} from './read-ahead';
 export { ProxyQueryEngine, type EngineConnection, type ProxyEngineOptions } from './proxy-engine';
 export { createBrowserQueryEngine, type BrowserEngineOptions } from './browser';
 export * from './server-protocol';

@@ -12,6 +12,7 @@ import type {
   TableInfo
 } from './engine';
 import type { ExportFormat } from './export';
+import type { ReadAheadOptions } from './read-ahead';
 import type { CoreQueryResult, DuckDBWasmCore, ExportChunks } from './wasm-core';
 
 /** URLs of the DuckDB-WASM files, served by the application's own build (never a CDN). */
@@ -29,6 +30,8 @@ export interface QueryWorkerInit {
   parquetWasm?: string;
   /** How DuckDB-WASM reads http(s) files (default `RANGE_READS`). */
   filesystem?: HttpReadOptions;
+  /** Read-ahead and cache of http(s) files in the browser (default `READ_AHEAD`; false: none). */
+  readAhead?: ReadAheadOptions | false;
 }
 
 /** DuckDB-WASM's filesystem options (`DuckDBConfig.filesystem`), restated so the index stays type-light. */
