@@ -188,9 +188,11 @@ test.describe('the NEO kernel', () => {
     await expect(completer.locator('.jp-Completer-item', { hasText: 'HAVING' })).toBeVisible();
     await snapshot(page, testInfo, '29-neo-sql-completion');
     await page.keyboard.press('Escape');
-    // …and a prefix that only the table has is completed in place.
+    // …and a prefix that only the table has offers it alone; Enter writes it.
     await setSourceAndFocusEnd(page, '%%sql\nSELECT * FROM harm');
     await page.keyboard.press('Tab');
+    await expect(completer.locator('.jp-Completer-item')).toHaveText([/harmonised/]);
+    await page.keyboard.press('Enter');
     await expect(cell(page, 0).locator('.cm-content')).toHaveText(/SELECT \* FROM harmonised$/);
   });
 });
