@@ -4,6 +4,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
+const { writeTrainingSet, GENERATOR, README_SECTION } = require('./training-set');
 
 const root = path.resolve(__dirname, '..');
 const appDir = path.join(root, 'packages', 'app');
@@ -85,6 +86,8 @@ async function convertSharedData(outDir) {
       else if (!/\.md$/i.test(entry.name)) files.push(full);
     });
   walk(sharedData);
+  // A build output: the database file of the last build is not the converter's, which would refuse to replace it.
+  fs.rmSync(outDir, { recursive: true, force: true });
   const report = await convertFiles(files.sort(), outDir, { strict: true });
   // The converter's report.json names sources relative to the inputs' common folder; the site's names
   // them by their paths in the site (shared/…), from the absolute paths of the report in memory.
@@ -209,8 +212,28 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
   }
   relativiseReport(harmonised);
 
+  // The workshop's training set (shared/synthetic/), rebuilt only when the generator or converter changed.
+  const training = path.join(appDir, 'data', 'synthetic');
+  if (
+    stale(path.join(training, 'harmonised', 'catalog.json'), [
+      path.join(root, 'packages', 'sno', 'lib'),
+      path.join(root, 'packages', 'query', 'lib', 'node', 'database.js'),
+      path.join(root, 'scripts', 'training-set.js')
+    ])
+  ) {
+    log(`• training set shared/synthetic/ (${GENERATOR})`);
+    log(`  ${await writeTrainingSet(training)}`);
+  }
+  // The site's shared/README.md: the sample data's README, and a section on the training set.
+  const sharedReadme = path.join(appDir, 'data', 'shared-readme');
+  fs.mkdirSync(sharedReadme, { recursive: true });
+  fs.writeFileSync(
+    path.join(sharedReadme, 'README.md'),
+    `${fs.readFileSync(path.join(sharedData, 'README.md'), 'utf8').trimEnd()}\n\n${README_SECTION}`
+  );
+
   log(
-    '• site (host, prebuilt extensions, shared/ sample data and its harmonised dataset, examples/)'
+    '• site (host, prebuilt extensions, shared/ sample data, its harmonised dataset and the training set, examples/)'
   );
   const { buildSite } = require('../packages/app/scripts/site');
   buildSite({
@@ -219,7 +242,9 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
     extensions: prebuilt,
     mounts: [
       { name: 'shared', source: sharedData, readOnly: true },
+      { name: 'shared', source: sharedReadme, readOnly: true },
       { name: 'shared/harmonised', source: harmonised, readOnly: true },
+      { name: 'shared/synthetic', source: training, readOnly: true },
       { name: 'examples', source: path.join(root, 'examples'), readOnly: true },
       ...readOnlyMounts.map(m => ({ ...m, readOnly: true }))
     ],

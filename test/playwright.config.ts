@@ -1,12 +1,15 @@
 import { defineConfig } from '@playwright/test';
+import * as fs from 'fs';
 import * as path from 'path';
 import { CHROMIUM_ARGS, chromiumExecutable } from './chromium';
+import { SERVER_ENGINE_DATA } from './server-engine-data';
 
 /**
  * Browser tests of the embedded VRE, in Debian's Chromium (never a downloaded browser).
  * The web server is `npm start` itself: it builds what is stale, then serves the site.
  */
 const chromium = chromiumExecutable();
+fs.mkdirSync(SERVER_ENGINE_DATA.embedded, { recursive: true });
 
 const port = Number(process.env.ODATIS_VRE_TEST_PORT || 8787);
 /** The catalogue test server (stand-in for Sextant, SEANOE, ERDDAP), on the next port. */
@@ -50,8 +53,13 @@ export default defineConfig({
       command: `node scripts/start.js --port ${port} --read-only-mount untrusted=test/fixtures/untrusted`,
       cwd: root,
       url: `http://127.0.0.1:${port}/lab/`,
-      // The data browser's proxy may forward to the catalogue test server.
-      env: { ...process.env, ODATIS_VRE_PROXY_HOSTS: PROXY_HOSTS } as Record<string, string>,
+      // The data browser's proxy may forward to the catalogue test server; the server engine also reads "your
+      // folder", where server-engine.spec.ts writes a dataset larger than the browser engine's memory.
+      env: {
+        ...process.env,
+        ODATIS_VRE_PROXY_HOSTS: PROXY_HOSTS,
+        ODATIS_VRE_USER_DIR: SERVER_ENGINE_DATA.embedded
+      } as Record<string, string>,
       timeout: 20 * 60_000,
       reuseExistingServer: false,
       stdout: 'pipe',

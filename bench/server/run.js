@@ -6,10 +6,15 @@
  * - a generated harmonised dataset on disk (bench/harness/dataset.js; `--rows`, default 10 M): bytes per row
  *   (Parquet, DuckDB database file) and the latency of a one-station, one-year, one-parameter query and of a
  *   full-scan aggregate through the server engine.
- * Usage: npm run build:lib && node bench/server/run.js [--rows 10000000] [--port 8798]
+ * With --python, the same queries also through the Python server of a stock JupyterLab (the odatis_vre server
+ * extension in a `jupyter server` of .cache/stock-venv: run `node test/stock/env.js` first) on the same dataset,
+ * with the ratios of both servers to native DuckDB in-process.
+ * Usage: npm run build:lib && node bench/server/run.js [--rows 10000000] [--port 8798] [--python]
  */
+const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
+const { spawn } = require('node:child_process');
 const { QueryServer, createNativeEngine } = require('../../packages/query/lib/node');
 const { ServerQueryEngine } = require('../../packages/query/lib');
 const { generatedDataset } = require('../harness/dataset');
@@ -23,6 +28,9 @@ function option(name, fallback) {
 const ROWS = option('--rows', 10_000_000);
 const PORT = option('--port', 8798);
 const TRANSFER_ROWS = 1_000_000;
+const PYTHON = process.argv.includes('--python');
+const VENV = path.join(__dirname, '..', '..', '.cache', 'stock-venv');
+const TOKEN = 'odatis-vre-bench';
 
 async function timed(what, run) {
   const started = performance.now();
@@ -60,50 +68,125 @@ async function main() {
   await new Promise(resolve => listener.listen(PORT, '127.0.0.1', resolve));
   const remote = new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${PORT}/` });
   const native = await createNativeEngine();
+  await native.attachHarmonised({ files: dataset.files, database: dataset.database });
+  const python = PYTHON ? await pythonServer(dataset.dir, PORT + 1) : null;
+  const servers = [['node server', remote], ...(python ? [['Python server', python.engine]] : [])];
   try {
     const sql = `SELECT range AS i, range * 0.5 AS x FROM range(${TRANSFER_ROWS})`;
     console.log(`result transfer, ${TRANSFER_ROWS.toLocaleString('en')} rows × 2 columns:`);
     const local = await timed('native DuckDB → Arrow batches, in-process', () =>
       drain(native.stream(sql))
     );
-    const served = await timed('the same through the HTTP contract', () =>
-      drain(remote.stream(sql))
-    );
-    console.log(
-      `  ${((TRANSFER_ROWS / local.ms) * 1000).toFixed(0)} rows/s in-process, ` +
-        `${((TRANSFER_ROWS / served.ms) * 1000).toFixed(0)} rows/s served (ratio ${(served.ms / local.ms).toFixed(2)})`
-    );
+    for (const [name, engine] of servers) {
+      const served = await timed(`the same through the HTTP contract, ${name}`, () =>
+        drain(engine.stream(sql))
+      );
+      console.log(
+        `    ${((TRANSFER_ROWS / served.ms) * 1000).toFixed(0)} rows/s served ` +
+          `(${((TRANSFER_ROWS / local.ms) * 1000).toFixed(0)} in-process; ratio ${(served.ms / local.ms).toFixed(2)})`
+      );
+    }
 
-    console.log(
-      `queries on the ${ROWS.toLocaleString('en')}-row dataset through the server engine:`
-    );
-    await timed(
-      'one station, one year, one parameter (rows)',
-      async () =>
-        (
-          await remote.query(
-            `SELECT time, value FROM harmonised
+    const queries = [
+      [
+        'one station, one year, one parameter',
+        `SELECT time, value FROM harmonised
           WHERE site_id = 'site-03' AND year = 2005 AND parameter = 'TEMP' ORDER BY time`
-          )
-        ).rows
-    ).then(r => console.log(`    ${r.value} rows`));
-    await timed(
-      'full scan: monthly climatology of every station and parameter',
-      async () =>
-        (
-          await remote.query(
-            `SELECT site_id, parameter, month(time) AS m, avg(value) AS mean, count(*) AS n
+      ],
+      [
+        'full scan: monthly climatology of every station and parameter',
+        `SELECT site_id, parameter, month(time) AS m, avg(value) AS mean, count(*) AS n
            FROM harmonised GROUP BY ALL`
-          )
-        ).rows
-    ).then(r => console.log(`    ${r.value} groups`));
+      ]
+    ];
+    console.log(`queries on the ${ROWS.toLocaleString('en')}-row dataset:`);
+    for (const [what, query] of queries) {
+      const inProcess = await timed(
+        `${what}, native DuckDB in-process`,
+        async () => (await native.query(query)).rows
+      );
+      console.log(`    ${inProcess.value} rows`);
+      for (const [name, engine] of servers) {
+        const served = await timed(
+          `${what}, ${name}`,
+          async () => (await engine.query(query)).rows
+        );
+        console.log(
+          `    ${served.value} rows; ratio to in-process ${(served.ms / inProcess.ms).toFixed(2)}`
+        );
+      }
+    }
   } finally {
     await remote.close();
     await native.close();
+    await python?.close();
     listener.closeAllConnections();
     listener.close();
     await server.close();
   }
+}
+
+/**
+ * The Python server on the dataset: `jupyter server` of the stock venv, its root the dataset's parent, the
+ * dataset its shared folder and harmonised dataset. Returns a ServerQueryEngine on it and how to stop it.
+ */
+async function pythonServer(dir, port) {
+  const jupyter = path.join(VENV, 'bin', 'jupyter');
+  if (!fs.existsSync(jupyter)) {
+    throw new Error(
+      `--python needs the stock venv (${VENV}): run \`node test/stock/env.js\` first.`
+    );
+  }
+  const root = path.dirname(dir);
+  const name = path.basename(dir);
+  const log = path.join(root, `python-server-${port}.log`);
+  const child = spawn(
+    jupyter,
+    [
+      'server',
+      '--no-browser',
+      '--ip=127.0.0.1',
+      `--port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--IdentityProvider.token=${TOKEN}`,
+      `--ServerApp.root_dir=${root}`,
+      '--allow-root',
+      `--OdatisVreApp.shared_data_dir=${name}`,
+      `--OdatisVreApp.harmonised_dir=${name}`,
+      '--OdatisVreApp.query_timeout_s=600',
+      '--OdatisVreApp.query_memory_limit=2GB'
+    ],
+    { cwd: root, stdio: ['ignore', fs.openSync(log, 'w'), fs.openSync(log, 'a')] }
+  );
+  const engine = new ServerQueryEngine({
+    baseUrl: `http://127.0.0.1:${port}/`,
+    headers: () => ({ Authorization: `token ${TOKEN}` })
+  });
+  const started = performance.now();
+  for (;;) {
+    try {
+      const info = await engine.info();
+      console.log(
+        `Python server (DuckDB ${info.version}) ready in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+          info.relations.map(r => `${r.name} ${r.rows} rows (${r.source})`).join(', ')
+      );
+      break;
+    } catch (e) {
+      if (child.exitCode !== null || performance.now() - started > 300_000) {
+        child.kill();
+        throw new Error(`The Python server did not start (see ${log}): ${e.message}`);
+      }
+      await new Promise(resolve => setTimeout(resolve, 500));
+    }
+  }
+  return {
+    engine,
+    close: async () => {
+      await engine.close();
+      child.kill('SIGTERM');
+      await new Promise(resolve => child.once('exit', resolve));
+    }
+  };
 }
 
 main().catch(e => {

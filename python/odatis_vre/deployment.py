@@ -21,6 +21,9 @@ PAGE_CONFIG_KEY = "odatisVre"
 #: URL of the REST endpoint, under the server's base URL.
 ENDPOINT = "odatis-vre/api/deployment"
 
+#: URL of the shared files with range requests (odatis_vre.files.ENDPOINT), under the server's base URL.
+DATA_FILES_ENDPOINT = "odatis-vre/files"
+
 
 @dataclass(frozen=True)
 class Deployment:
@@ -40,6 +43,9 @@ class Deployment:
             "harmonisedPath": self.harmonised_dir,
             "examplesPath": self.examples_dir,
             "readOnlyPaths": list(self.read_only_folders),
+            # The shared folder's files by URL with range requests (odatis_vre.files): the browser's query
+            # engine reads the harmonised database file there, in place.
+            "dataFilesUrl": DATA_FILES_ENDPOINT,
         }
 
 

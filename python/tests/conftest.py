@@ -52,7 +52,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, what: str, seconds: float = 90) -> None:
+def wait_for(url: str, process: subprocess.Popen, what: str, seconds: float = 90, log: Path | None = None) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -63,7 +63,7 @@ def wait_for(url: str, process: subprocess.Popen, what: str, seconds: float = 90
         except (urllib.error.URLError, ConnectionError):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                output = process.stdout.read() if process.stdout else ""
+                output = process.stdout.read() if process.stdout else log.read_text() if log else ""
                 pytest.fail(f"{what} did not start:\n{output}")
             time.sleep(0.3)
 
@@ -81,25 +81,30 @@ def running(process: subprocess.Popen):
 
 
 @contextlib.contextmanager
-def jupyter_lab(root: Path, config_dir: Path, config: dict, env: dict | None = None):
-    """A `jupyter lab` on a free port, configured the way a deployment would: a config file.
-    Yields its URL."""
+def jupyter_lab(
+    root: Path, config_dir: Path, config: dict, env: dict | None = None, app: str = "lab", cwd: Path | None = None
+):
+    """A `jupyter lab` (or `jupyter server`: `app`) on a free port, configured the way a deployment would:
+    a config file. Runs in `cwd` (default: here). Yields its URL."""
     (config_dir / "jupyter_server_config.json").write_text(json.dumps(config))
     port = free_port()
+    # Its log goes to a file: a pipe nobody reads would fill up and stop the server.
+    log = config_dir / "server.log"
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+            sys.executable, "-m", "jupyter", app, "--no-browser", f"--port={port}",
             "--ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
             f"--ServerApp.root_dir={root}", "--allow-root",
         ],
         env={**os.environ, "JUPYTER_CONFIG_DIR": str(config_dir), **(env or {})},
-        stdout=subprocess.PIPE,
+        cwd=cwd,
+        stdout=log.open("w"),
         stderr=subprocess.STDOUT,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
     with running(process):
-        wait_for(f"{url}/api/status?token={TOKEN}", process, "jupyter lab")
+        wait_for(f"{url}/api/status?token={TOKEN}", process, f"jupyter {app}", log=log)
         yield url
 
 

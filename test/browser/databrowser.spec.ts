@@ -1,5 +1,14 @@
 import type { Page } from '@playwright/test';
-import { execute, expect, openVre, snapshot, TARGET, test, waitForVre } from './vre';
+import {
+  execute,
+  expect,
+  openVre,
+  snapshot,
+  TARGET,
+  test,
+  waitForKernelIdle,
+  waitForVre
+} from './vre';
 
 /** The catalogue test server the config starts beside the VRE (see packages/catalog/testing). */
 const CATALOGUE = `http://127.0.0.1:${Number(process.env.ODATIS_VRE_TEST_PORT || 8787) + 1}`;
@@ -72,6 +81,32 @@ async function counts(page: Page): Promise<Record<string, string>> {
     out[s] = (await chip(page, s).locator('.odatis-DataBrowser-sourceCount').innerText()).trim();
   }
   return out;
+}
+
+/** What "Add to my data" wrote: the catalogue, the provenance of its version, and the folders' listings. */
+async function myData(page: Page) {
+  return page.evaluate(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const contents = (window as any).jupyterapp.serviceManager.contents;
+    const text = async (p: string) =>
+      (await contents.get(p, { content: true, format: 'text', type: 'file' })).content;
+    const names = async (p: string) =>
+      ((await contents.get(p, { content: true })).content as { name: string }[])
+        .map(c => c.name)
+        .sort();
+    const catalog = JSON.parse(await text('my-data/catalog.json')) as {
+      rowCount: number;
+      datasets: { id: string; doi: string | null }[];
+      parquetFiles: { path: string }[];
+    };
+    const version = catalog.parquetFiles[0].path.split('/')[0];
+    return {
+      catalog,
+      provenance: JSON.parse(await text(`my-data/${version}/provenance.json`)),
+      root: await names('my-data'),
+      version: await names(`my-data/${version}`)
+    };
+  });
 }
 
 test.describe('the ODATIS data browser', () => {
@@ -176,7 +211,7 @@ test.describe('the ODATIS data browser', () => {
     await snapshot(page, testInfo, '26-databrowser-preview');
   });
 
-  test('opens a dataset in the SQL workspace and inserts (then replaces) a %%sql cell', async ({
+  test('opens a dataset in the SQL workspace, says which engine answers, inserts (then replaces) a %%sql cell and runs a neo.* cell', async ({
     page
   }, testInfo) => {
     test.skip(
@@ -194,13 +229,18 @@ test.describe('the ODATIS data browser', () => {
       )
       .click();
     await expect(view(page)).toBeVisible();
+    // A small dataset (its catalogue says "both"), on the session's browser engine: no warning.
+    await expect(view(page).locator('.odatis-DatasetView-engine')).toHaveText(
+      'Queried by: DuckDB-WASM in this browser'
+    );
+    await expect(view(page).locator('.odatis-mod-engine')).toHaveCount(0);
 
     await view(page).locator('button[data-action="open-sql"]').click();
     const workspace = page.locator('.odatis-SqlWorkspace:visible');
     await expect(workspace).toBeVisible();
-    await expect(workspace.locator('.odatis-SqlWorkspace-editor .cm-content')).toContainText(
-      "WHERE dataset = 'IGA-Gravelines-hydro'"
-    );
+    const editor = workspace.locator('.odatis-SqlWorkspace-editor .cm-content');
+    await expect(editor).toContainText('-- Queried by: DuckDB-WASM in this browser');
+    await expect(editor).toContainText("WHERE dataset = 'IGA-Gravelines-hydro'");
     await expect(
       workspace.locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
     ).toBeVisible({ timeout: 180_000 });
@@ -211,17 +251,14 @@ test.describe('the ODATIS data browser', () => {
     });
     await snapshot(page, testInfo, '27-databrowser-open-sql');
 
-    // A notebook, then the code cell: a second insert from the same search replaces the first.
+    // A notebook, then the code cell: a second insert from the same search replaces the first,
+    // whichever its kind.
     await execute(page, 'notebook:create-new', { kernelName: 'neo' });
     await expect(page.locator('.jp-Notebook:visible')).toBeVisible();
-    await execute(page, 'odatis-vre:databrowser-insert-cell', {
-      source: 'shared',
-      id: 'IGA-Gravelines-hydro'
-    });
-    await execute(page, 'odatis-vre:databrowser-insert-cell', {
-      source: 'shared',
-      id: 'IGA-Gravelines-phyto'
-    });
+    const insert = (id: string, kind: 'sql' | 'neo') =>
+      execute(page, 'odatis-vre:databrowser-insert-cell', { source: 'shared', id, kind });
+    await insert('IGA-Gravelines-hydro', 'sql');
+    await insert('IGA-Gravelines-phyto', 'sql');
     const sources = async () =>
       page.evaluate(() => {
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -234,14 +271,29 @@ test.describe('the ODATIS data browser', () => {
     let cellSources = await sources();
     expect(cellSources.filter(s => s.startsWith('%%sql'))).toHaveLength(1);
     expect(cellSources[0]).toContain("WHERE dataset = 'IGA-Gravelines-phyto'");
+    // The neo.* variant replaces it, and runs on the NEO kernel: the rows as an Arrow table.
+    await insert('IGA-Gravelines-hydro', 'neo');
+    cellSources = await sources();
+    expect(cellSources.filter(s => s.startsWith('%%sql'))).toHaveLength(0);
+    expect(cellSources[0]).toMatch(/^\/\/ /);
+    expect(cellSources[0]).toContain('const t = await neo.sql(`');
+    expect(cellSources[0]).toContain("WHERE dataset = 'IGA-Gravelines-hydro'");
+    await waitForKernelIdle(page);
+    await execute(page, 'notebook:run-cell');
+    const output = page
+      .locator('.jp-Notebook:visible .jp-Cell')
+      .first()
+      .locator('.jp-OutputArea-output');
+    await expect(output.locator('.neo-shape')).toHaveText('12,635 rows × 8 columns', {
+      timeout: 120_000
+    });
+    await snapshot(page, testInfo, '28-databrowser-neo-cell');
     // A new search, a new cell.
     await search(page, 'Gravelines');
-    await execute(page, 'odatis-vre:databrowser-insert-cell', {
-      source: 'shared',
-      id: 'IGA-Gravelines-hydro'
-    });
+    await insert('IGA-Gravelines-hydro', 'sql');
     cellSources = await sources();
-    expect(cellSources.filter(s => s.startsWith('%%sql'))).toHaveLength(2);
+    expect(cellSources.filter(s => s.startsWith('%%sql'))).toHaveLength(1);
+    expect(cellSources.filter(s => s.includes('await neo.sql('))).toHaveLength(1);
     await page.locator('.jp-Notebook:visible').first().click();
     await snapshot(page, testInfo, '28-databrowser-insert-cell');
   });
@@ -285,6 +337,9 @@ test.describe('the ODATIS data browser', () => {
     await expect(view(page).locator('.odatis-mod-files')).toContainText(
       'SEANOE_Gravelines_Process_Hydro.csv'
     );
+    // Each file with the size SEANOE states (never "0 B").
+    await expect(view(page).locator('.odatis-mod-files')).toContainText('4.1 MB');
+    await expect(view(page).locator('.odatis-mod-files')).not.toContainText('0 B');
     await view(page).locator('button[data-action="add"]').click();
     const report = view(page).locator('.odatis-DatasetView-report');
     await expect(report).toBeVisible({ timeout: 120_000 });
@@ -292,28 +347,11 @@ test.describe('the ODATIS data browser', () => {
       'SEANOE_Gravelines_Process_Hydro.csv [quadrige, IGA-Gravelines-hydro]: 12635 rows read, 12635 values written'
     );
     await snapshot(page, testInfo, '30-databrowser-add-to-my-data');
-    const written = await page.evaluate(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const contents = (window as any).jupyterapp.serviceManager.contents;
-      const text = async (p: string) =>
-        (await contents.get(p, { content: true, format: 'text', type: 'file' })).content;
-      const catalog = JSON.parse(await text('my-data/catalog.json'));
-      const version = catalog.parquetFiles[0].path.split('/')[0];
-      const provenance = JSON.parse(await text(`my-data/${version}/provenance.json`));
-      const names = async (p: string) =>
-        (await contents.get(p, { content: true })).content
-          .map((c: { name: string }) => c.name)
-          .sort();
-      return {
-        rows: catalog.rowCount,
-        datasets: catalog.datasets.map((d: { id: string; doi: string }) => [d.id, d.doi]),
-        provenance,
-        root: await names('my-data'),
-        version: await names(`my-data/${version}`)
-      };
-    });
-    expect(written.rows).toBe(12635);
-    expect(written.datasets).toEqual([['IGA-Gravelines-hydro', '10.17882/102656']]);
+    const written = await myData(page);
+    expect(written.catalog.rowCount).toBe(12635);
+    expect(written.catalog.datasets.map(d => [d.id, d.doi])).toEqual([
+      ['IGA-Gravelines-hydro', '10.17882/102656']
+    ]);
     expect(written.root).toEqual(['catalog.json', expect.stringMatching(/^v[0-9a-z]+$/)]);
     expect(written.version).toEqual(['parquet', 'provenance.json', 'report.json', 'sources']);
     expect(written.provenance).toEqual([
@@ -335,35 +373,28 @@ test.describe('the ODATIS data browser', () => {
       'PELAGOS_Wimereux_SOMLIT_phyto_pointC.csv [pelagos-wide, PHYTOBS-Pelagos]'
     );
     // The previous version is gone: one version folder beside the catalogue.
-    const root = await page.evaluate(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const contents = (window as any).jupyterapp.serviceManager.contents;
-      const listing = await contents.get('my-data', { content: true });
-      return (listing.content as { name: string }[]).map(c => c.name);
-    });
+    const { root } = await myData(page);
     expect(root).toHaveLength(2);
 
     // An ERDDAP dataset: the tabledap subset of the search's years joins the same dataset.
     await panel(page).locator('.odatis-DataBrowser-year.odatis-mod-from').fill('2019');
     await panel(page).locator('.odatis-DataBrowser-year.odatis-mod-to').fill('2019');
     await search(page, 'MAREL Carnot');
+    // The card's licence, from the dataset's info (ERDDAP's search answer has none).
+    await expect(cards(page, 'erddap').first().locator('.odatis-DataBrowser-licence')).toHaveText(
+      'CC BY 4.0'
+    );
     await cards(page, 'erddap').first().locator('.odatis-DataBrowser-cardTitle').click();
     await expect(view(page)).toContainText('MAREL Carnot');
     await view(page).locator('button[data-action="add"]').click();
     await expect(view(page).locator('.odatis-DatasetView-report')).toContainText(
-      /coast_hf_marel_carnot_[0-9a-f]{8}\.csv \[erddap-csv, [^\]]+\]: 365 rows read/,
+      /coast_hf_marel_carnot_[0-9a-f]{8}\.csv \[erddap-csv, ERDDAP-coast_hf_marel_carnot\]: 365 rows read/,
       { timeout: 120_000 }
     );
+    // One subset so far, and the other sources' values all kept.
+    await expect(view(page).locator('.odatis-DatasetView-report')).not.toContainText('kept once');
     await snapshot(page, testInfo, '31-databrowser-add-erddap-subset');
-    const provenance = await page.evaluate(async () => {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const contents = (window as any).jupyterapp.serviceManager.contents;
-      const text = async (p: string) =>
-        (await contents.get(p, { content: true, format: 'text', type: 'file' })).content;
-      const catalog = JSON.parse(await text('my-data/catalog.json'));
-      const version = catalog.parquetFiles[0].path.split('/')[0];
-      return JSON.parse(await text(`my-data/${version}/provenance.json`));
-    });
+    const { provenance } = await myData(page);
     expect(provenance).toHaveLength(3);
     expect(provenance[2]).toEqual(
       expect.objectContaining({

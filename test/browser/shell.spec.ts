@@ -49,6 +49,7 @@ test.describe('the VRE shell', () => {
       'Community niche (OMI)',
       'Subniches by period or season (WitOMI)',
       'Trends and niche-centroid shift',
+      'Latitudinal comparison across stations',
       'Shared data',
       'SQL workspace',
       'About ODATIS VRE'
@@ -90,7 +91,7 @@ test.describe('the VRE shell', () => {
     expect(await listedFiles(page)).toEqual(expect.arrayContaining(['shared', 'examples']));
     await openFolder(page, 'shared');
     expect(sortNames(await listedFiles(page))).toEqual(
-      sortNames(['gravelines', 'harmonised', 'phytobs', 'README.md'])
+      sortNames(['gravelines', 'harmonised', 'phytobs', 'synthetic', 'README.md'])
     );
     await openFolder(page, 'phytobs');
     await expect.poll(async () => sortNames(await listedFiles(page))).toEqual(realFiles('phytobs'));
@@ -116,9 +117,9 @@ test.describe('the VRE shell', () => {
           'observations.arrow',
           'parquet',
           'report.json',
-          // The build of `npm start` adds the same rows in DuckDB's storage (attached in place); a
-          // server's staged shared data (scripts/stage-shared-data.js) has the Parquet partitions only.
-          ...(TARGET === 'embedded' ? ['harmonised.duckdb'] : [])
+          // The same rows in DuckDB's storage, attached in place by range requests: added by the build of
+          // `npm start` and by a server's staging (scripts/stage-shared-data.js).
+          'harmonised.duckdb'
         ])
       );
     const catalog = await page.evaluate(async () =>
@@ -185,8 +186,10 @@ test.describe('the VRE shell', () => {
       ).toHaveText(new RegExp(`@odatis-vre/${name}\\s*${version.replace(/\./g, '\\.')}`));
     }
     const data = dialog.locator('.odatis-vre-AboutData');
-    await expect(data.locator('tbody tr')).toHaveCount(2);
+    // the two real datasets and the workshop's synthetic training set (shared/synthetic/)
+    await expect(data.locator('tbody tr')).toHaveCount(3);
     await expect(data).toContainText('CC-BY-SA 2.0');
+    await expect(data).toContainText('SYNTHETIC training set');
     await expect(data.locator('a[href="https://doi.org/10.17882/85178"]')).toBeVisible();
     await expect(data.locator('a[href="https://doi.org/10.17882/102656"]')).toBeVisible();
     await expect(dialog).toContainText(NEO_KERNEL);

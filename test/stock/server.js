@@ -83,7 +83,9 @@ function main() {
       '--OdatisVreApp.read_only_dirs=shared',
       '--OdatisVreApp.read_only_dirs=examples'
     ],
-    { env, stdio: 'inherit' }
+    // In its root, as JupyterHub starts a single-user server in the user's home: the server engine then lets
+    // SQL name the user's files by relative path (odatis_vre.query).
+    { env, cwd: serverRoot, stdio: 'inherit' }
   );
   server.on('spawn', () =>
     console.log(`  environment and data ready in ${((Date.now() - started) / 1000).toFixed(0)} s`)

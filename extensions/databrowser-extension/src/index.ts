@@ -9,14 +9,16 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { DEPLOYMENT_PAGE_CONFIG_KEY, deploymentOrNone, folderSetting } from '@odatis-vre/vre';
 import {
+  notebookCell,
   previewRecord,
   remoteSources,
   SharedDataSource,
-  sqlCell,
   sqlFor,
   stationsInArea,
   Transport,
+  unappliedFilters,
   type CatalogSource,
+  type CellKind,
   type DatasetRecord,
   type RemoteSettings,
   type SearchQuery,
@@ -29,6 +31,8 @@ import {
   IDataBrowser,
   type DatasetActions
 } from '@odatis-vre/databrowser';
+import { datasetEngine, IHarmonisedDataset, IQueryEngine } from '@odatis-vre/services';
+import type { QueryEngine } from '@odatis-vre/query';
 import { addToMyData, canAddToMyData } from './mydata';
 import { contentsSharedData, type SharedData } from './shared';
 import databrowserSvg from '../style/databrowser.svg';
@@ -86,7 +90,14 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
   autoStart: true,
   provides: IDataBrowser,
   requires: [ISettingRegistry, IRenderMimeRegistry],
-  optional: [ITranslator, INotebookTracker, ICommandPalette, ILayoutRestorer],
+  optional: [
+    ITranslator,
+    INotebookTracker,
+    ICommandPalette,
+    ILayoutRestorer,
+    IHarmonisedDataset,
+    IQueryEngine
+  ],
   activate: async (
     app: JupyterFrontEnd,
     settingRegistry: ISettingRegistry,
@@ -94,7 +105,9 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     translator: ITranslator | null,
     notebooks: INotebookTracker | null,
     palette: ICommandPalette | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    harmonised: IHarmonisedDataset | null,
+    queryEngine: QueryEngine | null
   ): Promise<IDataBrowser> => {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     const settings = await settingRegistry.load(PLUGIN_ID);
@@ -103,11 +116,16 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     const deployment = deploymentOrNone(PageConfig.getOption(DEPLOYMENT_PAGE_CONFIG_KEY));
     const folder = (key: 'sharedDataPath' | 'harmonisedPath') =>
       folderSetting(settings.user[key], deployment[key], settings.default(key) as string);
+    // The harmonised dataset's folder and catalogue are the data services' (one read for the SQL workspace,
+    // the kernel and this panel); without them, this extension's own settings and contents reads.
     const paths = () => ({
       shared: folder('sharedDataPath'),
-      harmonised: folder('harmonisedPath')
+      harmonised: harmonised?.path ?? folder('harmonisedPath')
     });
-    const shared: SharedData = contentsSharedData(app, paths);
+    const contentsShared = contentsSharedData(app, paths);
+    const shared: SharedData = harmonised
+      ? { ...contentsShared, catalog: () => harmonised.readCatalog() }
+      : contentsShared;
     const serverSettings = app.serviceManager.serverSettings;
     const proxy = await discoverProxy(serverSettings);
     const transport = () =>
@@ -182,12 +200,33 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     /** The remote file address the query engine reads (through the proxy when there is one). */
     const fetchable = (url: string) => new URL(transport().address(url), window.location.href).href;
     const code = (record: DatasetRecord) => sqlFor(record, { query: model.query, fetchable });
+    /** The session's engine, and whether the dataset is meant for it (its catalogue's query place). */
+    const engineFor = (record: DatasetRecord) =>
+      queryEngine
+        ? datasetEngine(
+            {
+              rowCount: record.rowCount ?? 0,
+              queryPlace: record.shared?.queryPlace ?? 'both',
+              remote: record.shared === null
+            },
+            queryEngine.kind
+          )
+        : null;
 
     const actions: DatasetActions = {
       sql: code,
+      engine: engineFor,
       async openInSqlWorkspace(record) {
-        const sql = code(record);
+        let sql = code(record);
         if (sql === null) return;
+        const engine = engineFor(record);
+        if (engine) {
+          sql = [
+            `-- Queried by: ${engine.label}`,
+            ...(engine.warning ? [`-- ${engine.warning}`] : []),
+            sql
+          ].join('\n');
+        }
         if (!app.commands.hasCommand(SQL_NEW)) {
           await showErrorMessage(
             trans.__('No SQL workspace'),
@@ -197,8 +236,12 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
         }
         await app.commands.execute(SQL_NEW, { sql });
       },
-      async insertCell(record) {
-        await app.commands.execute(CommandIDs.insertCell, { source: record.source, id: record.id });
+      async insertCell(record, kind) {
+        await app.commands.execute(CommandIDs.insertCell, {
+          source: record.source,
+          id: record.id,
+          kind
+        });
       },
       preview: record =>
         previewRecord(
@@ -208,6 +251,7 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
           stationsInArea(record, model.query).map(s => s.name ?? s.id)
         ),
       canAdd: record => canAddToMyData(record),
+      unappliedFilters: record => unappliedFilters(record, model.query),
       addToMyData: (record, progress) =>
         addToMyData(app, record, {
           transport: transport(),
@@ -289,11 +333,12 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     app.commands.addCommand(CommandIDs.insertCell, {
       label: trans.__('Insert a Code Cell for the Dataset'),
       caption: trans.__(
-        'A %%sql cell for the NEO kernel; from the same search, it replaces the previous one'
+        'A %%sql cell (kind "sql") or a neo.* JavaScript cell (kind "neo") for the NEO kernel; from the same search, it replaces the previous one'
       ),
       execute: async args => {
         const record = await recordOf(args);
-        const source = sqlCell(record, { query: model.query, fetchable });
+        const kind: CellKind = args.kind === 'neo' ? 'neo' : 'sql';
+        const source = notebookCell(record, { query: model.query, fetchable }, kind);
         if (source === null) throw new Error(`${record.title}: no table the engine can read`);
         let notebook = notebooks?.currentWidget ?? null;
         if (!notebook) {
@@ -323,6 +368,7 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
         cell.model.sharedModel.setSource(source);
         cell.model.setMetadata('odatis-vre', {
           databrowserSearch: search,
+          kind,
           dataset: { source: record.source, id: record.id, doi: record.doi }
         });
         return { index: content.activeCellIndex, replaced: generated >= 0 };

@@ -1,7 +1,7 @@
 /**
  * The shared data as the data browser reads it: the harmonised catalogue and README through the
- * contents service, source files through the server's `files/` route. An interface of its own, so
- * that the harmonised-dataset service (a token of the query engine, when it exists) can stand in.
+ * contents service, source files through the server's `files/` route. When the data services are
+ * there, the catalogue is theirs (`IHarmonisedDataset.readCatalog`: one read for the whole session).
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import { PageConfig, PathExt, URLExt } from '@jupyterlab/coreutils';

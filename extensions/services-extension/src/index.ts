@@ -21,7 +21,12 @@ import {
   IQueryEngine,
   type HarmonisedStatus
 } from '@odatis-vre/services';
-import { DEPLOYMENT_PAGE_CONFIG_KEY, deploymentOrNone, folderSetting } from '@odatis-vre/vre';
+import {
+  DEPLOYMENT_PAGE_CONFIG_KEY,
+  deploymentOrNone,
+  fileUrlPath,
+  folderSetting
+} from '@odatis-vre/vre';
 
 const QUERY_ENGINE_ID = '@odatis-vre/services-extension:query-engine';
 
@@ -145,10 +150,13 @@ const harmonisedDataset: JupyterFrontEndPlugin<IHarmonisedDataset> = {
       ),
       readText: async path =>
         String((await contents.get(path, { type: 'file', format: 'text', content: true })).content),
-      // The database file (or Parquet partitions) is read in place by URL, with HTTP Range requests, from
-      // the Jupyter server's /files/.
+      // The database file (or Parquet partitions) is read in place by URL, with HTTP Range requests: from
+      // the deployment's range-capable route for the shared data (odatis_vre), else the server's /files/.
       locate: path =>
-        new URL(URLExt.join(PageConfig.getBaseUrl(), 'files', path), window.location.href).href
+        new URL(
+          URLExt.join(PageConfig.getBaseUrl(), fileUrlPath(deployment, path)),
+          window.location.href
+        ).href
     });
 
     const retry = () => void dataset.attach().catch(() => undefined);

@@ -6,14 +6,20 @@ import { ILauncher } from '@jupyterlab/launcher';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { CATALOG_FILE, type Catalog } from '@odatis-vre/harmonised';
+import { IHarmonisedDataset, parseCatalog } from '@odatis-vre/services';
 import {
   fillParameters,
   freeName,
+  SHARED_HARMONISED,
+  SYNTHETIC_HARMONISED,
   templateById,
   TEMPLATES,
   TEMPLATES_FOLDER,
-  type NotebookContent
+  type NotebookContent,
+  type TemplateValues
 } from '@odatis-vre/templates';
+import { launchDialog } from '@odatis-vre/templates/lib/dialog';
 import {
   AboutBody,
   AboutInfo,
@@ -98,7 +104,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
   description: 'ODATIS VRE: NEO workshop launcher section and About dialog.',
   autoStart: true,
   requires: [ISettingRegistry],
-  optional: [ILauncher, ICommandPalette, IDefaultFileBrowser, ILabShell, ITranslator],
+  optional: [
+    ILauncher,
+    ICommandPalette,
+    IDefaultFileBrowser,
+    ILabShell,
+    ITranslator,
+    IHarmonisedDataset
+  ],
   activate: async (
     app: JupyterFrontEnd,
     settingRegistry: ISettingRegistry,
@@ -106,7 +119,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     fileBrowser: IDefaultFileBrowser | null,
     labShell: ILabShell | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    harmonised: IHarmonisedDataset | null
   ) => {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     const settings = await settingRegistry.load(PLUGIN_ID);
@@ -181,6 +195,42 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
 
+    /** The harmonised datasets the templates can run on: the shared one, and the training set when there is one. */
+    const sharedHarmonised = () => harmonised?.path ?? SHARED_HARMONISED;
+    const dataFolders = async (): Promise<string[]> => {
+      const folders = [sharedHarmonised()];
+      if (SYNTHETIC_HARMONISED !== folders[0]) {
+        try {
+          await app.serviceManager.contents.get(PathExt.join(SYNTHETIC_HARMONISED, CATALOG_FILE), {
+            content: false
+          });
+          folders.push(SYNTHETIC_HARMONISED);
+        } catch {
+          // no synthetic training set in this deployment
+        }
+      }
+      return folders;
+    };
+    /** A folder's catalogue: the harmonised dataset's own once read, else its catalog.json. */
+    const loadCatalog = async (dataFolder: string): Promise<Catalog> => {
+      if (dataFolder === harmonised?.path && harmonised.catalog) return harmonised.catalog;
+      const file = PathExt.join(dataFolder, CATALOG_FILE);
+      let text: string;
+      try {
+        const model = await app.serviceManager.contents.get(file, {
+          type: 'file',
+          format: 'text',
+          content: true
+        });
+        text = String(model.content);
+      } catch (reason) {
+        throw new Error(
+          trans.__('The catalogue %1 could not be read: %2', file, (reason as Error).message)
+        );
+      }
+      return parseCatalog(text, file);
+    };
+
     commands.addCommand(CommandIDs.openTemplate, {
       label: args => {
         const spec = templateById(String(args.id));
@@ -210,13 +260,25 @@ const plugin: JupyterFrontEndPlugin<void> = {
         const source = PathExt.join(examplesPath(), TEMPLATES_FOLDER, spec.file);
         const folder = fileBrowser?.model.path ?? '';
         try {
+          // `parameters` (from a script or a test) skip the dialog; `dialog: false` takes the defaults.
+          let values = (args.parameters ?? {}) as Partial<TemplateValues>;
+          if (args.parameters === undefined && args.dialog !== false) {
+            const chosen = await launchDialog({
+              spec,
+              folders: await dataFolders(),
+              loadCatalog,
+              translator: translator ?? nullTranslator
+            });
+            if (chosen === null) return undefined;
+            values = chosen;
+          }
           const template = await contents.get(source, { type: 'notebook', content: true });
           const listing = await contents.get(folder, { type: 'directory', content: true });
           const taken = new Set<string>(
             (listing.content as { name: string }[]).map(entry => entry.name)
           );
           const path = PathExt.join(folder, freeName(spec.file, taken));
-          const copy = fillParameters(template.content as NotebookContent, spec, {});
+          const copy = fillParameters(template.content as NotebookContent, spec, values);
           await contents.save(path, { type: 'notebook', format: 'json', content: copy });
           const widget = (await commands.execute('docmanager:open', {
             path,
@@ -293,6 +355,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         CommandIDs.openGettingStarted,
         CommandIDs.newNeoNotebook
       ].forEach(command => palette.addItem({ command, category }));
+      TEMPLATES.forEach(spec =>
+        palette.addItem({ command: CommandIDs.openTemplate, category, args: { id: spec.id } })
+      );
     }
   }
 };

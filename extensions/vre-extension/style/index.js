@@ -1,1 +1,2 @@
 import '@odatis-vre/vre/style/index.css';
+import '@odatis-vre/templates/style/index.css';

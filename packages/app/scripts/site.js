@@ -159,7 +159,8 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
     }
     copyDir(mount.source, path.join(filesDir, mount.name));
   }
-  const readOnly = mounts.filter(m => m.readOnly).map(m => m.name);
+  // a folder mounted twice (shared/ and its README) is listed once
+  const readOnly = [...new Set(mounts.filter(m => m.readOnly).map(m => m.name))];
   writeContentsIndex(siteDir, readOnly);
 
   const translations = path.join(siteDir, 'api', 'translations');

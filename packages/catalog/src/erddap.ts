@@ -7,10 +7,12 @@
  */
 import { erddapHeader } from '@odatis-vre/sno';
 import { searchLocally, yearBounds } from './local';
+import { hasCoordinates, unappliedFilters } from './snippets';
 import { safeFileName, sha256Hex, type Retrieved } from './mydata';
 import { plainExcerpt, SourceError, type Transport } from './transport';
 import {
   blankRecord,
+  emptyQuery,
   type BBox,
   type CatalogSource,
   type Contact,
@@ -98,6 +100,15 @@ export function erddapSearchUrl(server: string, query: SearchQuery, itemsPerPage
   return `${server.replace(/\/+$/, '')}/search/advanced.json?${params}`;
 }
 
+/** What ERDDAP's map-area search leaves out, said with its answer. */
+function areaNotes(query: SearchQuery): string[] {
+  return query.bbox
+    ? [
+        'ERDDAP lists only datasets with coordinates in the map area: datasets without latitude and longitude are not shown (clear the area to see them).'
+      ]
+    : [];
+}
+
 /** One row of the advanced search as a record (licence, extent and variables come with `info`). */
 function searchRecord(row: Record<string, unknown>, server: string): DatasetRecord {
   const id = String(row['Dataset ID'] ?? '');
@@ -124,6 +135,7 @@ function searchRecord(row: Record<string, unknown>, server: string): DatasetReco
         ]
       : [],
     erddap: { server, datasetId: id, protocol: 'tabledap' },
+    licenceUnread: true,
     notes: ['Licence, extent and variables are read from ERDDAP when the dataset is opened.']
   };
 }
@@ -315,7 +327,7 @@ export class ErddapSource implements CatalogSource {
         e.detail.status === 404 &&
         NO_MATCH.test(e.detail.body ?? '')
       ) {
-        return { source: this.id, total: 0, records: [], facets: [], notes: [] };
+        return { source: this.id, total: 0, records: [], facets: [], notes: areaNotes(query) };
       }
       throw erddapFailure(e, this.label, url);
     }
@@ -334,7 +346,7 @@ export class ErddapSource implements CatalogSource {
       parameters: []
     };
     const found = searchLocally(records, rest);
-    const notes: string[] = [];
+    const notes = areaNotes(query);
     if (query.parameters.length > 1) {
       notes.push(
         `ERDDAP searched for the variable ${query.parameters[0]} only (it takes one variable name).`
@@ -343,10 +355,57 @@ export class ErddapSource implements CatalogSource {
     return { source: this.id, ...found, notes };
   }
 
+  /**
+   * A dataset's `info`, read once per source: the cards' licences and the dataset view share it
+   * (so the shared request is not cancelled by one caller's signal; a failure is asked again).
+   */
   async record(datasetId: string, signal?: AbortSignal): Promise<DatasetRecord> {
-    const ref: ErddapDatasetRef = { server: this.url, datasetId, protocol: 'tabledap' };
-    return erddapRecord(this.transport, ref, this.label, signal);
+    let info = this.infos.get(datasetId);
+    if (!info) {
+      const ref: ErddapDatasetRef = { server: this.url, datasetId, protocol: 'tabledap' };
+      info = erddapRecord(this.transport, ref, this.label);
+      this.infos.set(datasetId, info);
+      info.catch(() => this.infos.delete(datasetId));
+    }
+    if (signal?.aborted) throw new Error(`The request to ${this.label} was cancelled`);
+    return info;
   }
+
+  /**
+   * The licences of search hits: ERDDAP's search answer has no licence column (nor has its
+   * `allDatasets` table), so each dataset's `info` is read, at most `INFO_CONCURRENCY` at a time and
+   * once per dataset. A hit whose `info` cannot be read keeps `licenceUnread`.
+   */
+  async complete(records: DatasetRecord[], signal?: AbortSignal): Promise<DatasetRecord[]> {
+    return mapBounded(records, INFO_CONCURRENCY, async r => {
+      if (!r.licenceUnread || r.source !== this.id || signal?.aborted) return r;
+      try {
+        const full = await this.record(r.id, signal);
+        return { ...r, licence: full.licence, licenceUnread: false };
+      } catch {
+        return r;
+      }
+    });
+  }
+
+  private readonly infos = new Map<string, Promise<DatasetRecord>>();
+}
+
+/** How many `info` requests the licences of a page of hits make at once. */
+export const INFO_CONCURRENCY = 4;
+
+/** `map` with at most `limit` calls under way, results in order. */
+async function mapBounded<T, U>(items: T[], limit: number, f: (x: T) => Promise<U>): Promise<U[]> {
+  const out: U[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await f(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }
 
 /** Reads a dataset's `info` from any ERDDAP server (a Sextant record may point at one). */
@@ -403,7 +462,8 @@ export async function erddapSubset(
   if (!variables.length) throw new Error(`${label} lists no variable for ${ref.datasetId}`);
   const has = (name: string) => variables.includes(name);
   const time = has('time') ? yearBounds(query.years) : null;
-  const bbox = has('latitude') && has('longitude') ? query.bbox : null;
+  const bbox = hasCoordinates(full) ? query.bbox : null;
+  const notes = unappliedFilters(full, { ...emptyQuery(), ...query });
   const url = tabledapUrl(ref, { format: 'csv', variables, time, bbox });
   const asked = [
     time?.start || time?.end ? `time ${time.start ?? '…'} to ${time.end ?? '…'}` : null,
@@ -448,6 +508,7 @@ export async function erddapSubset(
     doi: full.doi,
     licence: full.licence?.text ?? null,
     citation: full.preferredCitation,
+    notes,
     record: {
       source: record.source,
       id: record.id,

@@ -9,6 +9,11 @@
  *   <my-data>/v<stamp>/report.json  provenance.json
  *   <my-data>/v<stamp>/sources/<file>                the files as downloaded
  *   <my-data>/v<stamp>/parquet/sno=…/site=…/year=…/part-0.parquet
+ *
+ * Subsets of one ERDDAP dataset (other years, another map area) make one dataset of my data,
+ * `ERDDAP-<datasetID>`: each subset stays a source file with its own request in provenance.json, and
+ * a value two subsets both hold (same station, time, depth, parameter and taxon) is kept once, from
+ * the subset added first.
  */
 import type { Catalog } from '@odatis-vre/harmonised';
 import {
@@ -17,8 +22,10 @@ import {
   IngestError,
   readSnoFile,
   type FileReport,
+  type ReadOptions,
   type ReadSource
 } from '@odatis-vre/sno';
+import { erddapRefFromUrl } from './erddap';
 
 /** The user's files, as the data browser can reach them (contents service, or a folder in tests). */
 export interface DataStore {
@@ -44,6 +51,8 @@ export interface Retrieved {
   licence: string | null;
   citation: string | null;
   record: { source: string; id: string; title: string; landingPage: string | null };
+  /** What the download did not do as asked (e.g. a map area a dataset without coordinates cannot take). */
+  notes?: string[];
 }
 
 /** One line of provenance.json. */
@@ -93,6 +102,50 @@ export function reportLine(r: FileReport): string {
       .map(([reason, n]) => ` (${n} × ${reason})`)
       .join('')
   );
+}
+
+/**
+ * What the readers are told of a downloaded file they cannot know from its content: an ERDDAP
+ * tabledap answer belongs to the ERDDAP dataset it was asked of (one dataset of my data for all its
+ * subsets), titled as the catalogue titles it.
+ */
+export function readOptionsOf(entry: Pick<ProvenanceEntry, 'url' | 'record'>): ReadOptions {
+  const ref = /\/tabledap\//.test(entry.url) ? erddapRefFromUrl(entry.url) : null;
+  if (!ref) return {};
+  return { source: { dataset: `ERDDAP-${ref.datasetId}`, title: entry.record.title } };
+}
+
+/**
+ * Values a later ERDDAP subset repeats of an earlier subset of the same ERDDAP dataset (same station,
+ * time, depth, parameter, taxon) are dropped from the later one: overlapping subsets hold each value
+ * once. Only across subsets: rows within one file, and files of other sources, are kept as read.
+ * Returns how many values each file lost.
+ */
+export function dropRepeatedValues(
+  read: ReadSource[],
+  subsets: ReadonlySet<string>
+): Map<string, number> {
+  const seen = new Map<string, Set<string>>();
+  const dropped = new Map<string, number>();
+  for (const r of read) {
+    if (!subsets.has(r.name)) continue;
+    const o = r.observations;
+    const [site, time, depth, parameter, taxon] = (
+      ['site_id', 'time', 'depth', 'parameter', 'taxon'] as const
+    ).map(c => o.column(c));
+    const keyOf = (i: number) =>
+      `${site[i]}\u0000${time[i]}\u0000${depth[i]}\u0000${parameter[i]}\u0000${taxon[i]}`;
+    let earlier = seen.get(r.report.dataset);
+    if (!earlier) seen.set(r.report.dataset, (earlier = new Set()));
+    const keep: number[] = [];
+    for (let i = 0; i < o.length; i++) if (!earlier.has(keyOf(i))) keep.push(i);
+    for (const i of keep) earlier.add(keyOf(i));
+    if (keep.length < o.length) {
+      dropped.set(r.name, o.length - keep.length);
+      r.observations = o.select(keep);
+    }
+  }
+  return dropped;
 }
 
 /**
@@ -165,12 +218,15 @@ export async function addToMyData(
 
   // Read everything through the ingestion readers; one unreadable file and nothing is written.
   const read: ReadSource[] = [];
+  const subsets = new Set<string>();
   let k = 0;
   for (const { entry, bytes } of entries) {
     progress(0.5 + (0.2 * k++) / entries.length, `Reading ${entry.file}`);
     let r;
     try {
-      r = readSnoFile(entry.file, bytes);
+      const options = readOptionsOf(entry);
+      if (options.source) subsets.add(entry.file);
+      r = readSnoFile(entry.file, bytes, options);
     } catch (e) {
       const why = e instanceof IngestError ? formatIssue(e.issue) : (e as Error).message;
       throw new Error(`The ingestion readers cannot read ${entry.file}: ${why}`);
@@ -190,6 +246,7 @@ export async function addToMyData(
       observations: r.observations
     });
   }
+  const repeated = dropRepeatedValues(read, subsets);
   progress(0.75, 'Writing Parquet partitions');
   const next = `v${Date.now().toString(36)}`;
   const parts: [string, Uint8Array][] = [];
@@ -229,7 +286,13 @@ export async function addToMyData(
     await store.remove(`${folder}/${next}`).catch(() => undefined);
     throw new Error(`Nothing was added to ${folder}: ${(e as Error).message}`);
   }
-  const notes: string[] = [];
+  const notes: string[] = added.flatMap(f => f.notes ?? []);
+  notes.push(
+    ...[...repeated].map(
+      ([file, n]) =>
+        `${n.toLocaleString('en')} values of ${file} were already in my data from an earlier subset of the same ERDDAP dataset: kept once.`
+    )
+  );
   if (version) {
     progress(0.97, `Removing the previous version ${version}`);
     try {

@@ -55,8 +55,9 @@ interface DataCiteAttributes {
   url?: string;
 }
 
-function num(v: number | string | undefined): number | null {
-  const n = typeof v === 'number' ? v : v === undefined ? NaN : Number(v);
+/** A number the record states; absent, null or blank is unknown (null), never 0. */
+function num(v: number | string | null | undefined): number | null {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
   return Number.isFinite(n) ? n : null;
 }
 
@@ -132,14 +133,14 @@ export function dataciteRecord(attributes: DataCiteAttributes): DatasetRecord {
 }
 
 /** SEANOE's find-by-id answer: the parts the data browser reads. */
-interface SeanoeJson {
+export interface SeanoeJson {
   title?: string | Record<string, string>;
   publicationDoi?: string;
   authors?: unknown[];
   files?: {
     fileName?: string;
     fileUrl?: string;
-    size?: number | string;
+    size?: number | string | null;
     openAccess?: boolean;
     checksum?: string;
     label?: string | Record<string, string>;

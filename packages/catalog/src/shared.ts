@@ -3,7 +3,7 @@
  * parameters, taxa, spans, row counts) and the shared-data README (titles, DOIs, licences,
  * citation requirements). Searched in memory: it answers offline.
  */
-import type { Catalog, CatalogDataset } from '@odatis-vre/harmonised';
+import { queryPlaceOf, type Catalog, type CatalogDataset } from '@odatis-vre/harmonised';
 import { parseDataSources, type DataSource } from '@odatis-vre/vre/lib/datasources';
 import { defaultTextOf, searchLocally } from './local';
 import {
@@ -110,7 +110,11 @@ export function sharedRecords(input: SharedDataInput): DatasetRecord[] {
       rowCount: d.rowCount,
       landingPage: d.doi ? `https://doi.org/${d.doi}` : null,
       metadataUrl: input.harmonisedPath ? `${input.harmonisedPath}/catalog.json` : null,
-      shared: { datasetId: d.id, sourceFiles: d.sourceFiles.map(f => f.name) },
+      shared: {
+        datasetId: d.id,
+        sourceFiles: d.sourceFiles.map(f => f.name),
+        queryPlace: queryPlaceOf(d)
+      },
       notes: shared
         ? [
             'Parameters and taxa are those measured at the dataset’s stations, which it shares with another dataset.'

@@ -29,6 +29,44 @@ export function stationsInArea(record: DatasetRecord, query: SearchQuery): Stati
     : record.stations;
 }
 
+/** Whether the ERDDAP dataset has both coordinates, so a map area can constrain its subset. */
+export function hasCoordinates(record: DatasetRecord): boolean {
+  const names = record.parameters.map(p => p.name.toLowerCase());
+  return names.includes('latitude') && names.includes('longitude');
+}
+
+/**
+ * The search's filters that will not apply to this record's data, each in a sentence (the dataset
+ * view and the subset's report say them): a filter is never dropped without a word.
+ */
+export function unappliedFilters(record: DatasetRecord, query: SearchQuery): string[] {
+  const notes: string[] = [];
+  const years = query.years.from !== null || query.years.to !== null;
+  if (record.shared) return notes;
+  if (record.erddap?.protocol === 'tabledap') {
+    // A search hit whose variables are not read yet: the subset reads them and says it then.
+    if (!record.parameters.length) return notes;
+    const id = record.erddap.datasetId;
+    if (query.bbox && !hasCoordinates(record)) {
+      notes.push(
+        `The map area is not applied: ${id} has no latitude and longitude variables, so the subset covers the whole dataset's area.`
+      );
+    }
+    if (years && !record.parameters.some(p => p.name === 'time')) {
+      notes.push(
+        `The year range is not applied: ${id} has no time variable, so the subset covers all its times.`
+      );
+    }
+    return notes;
+  }
+  if (query.bbox || years) {
+    notes.push(
+      'The map area and year range are not applied: the file is read whole (filter it in SQL).'
+    );
+  }
+  return notes;
+}
+
 function header(record: DatasetRecord): string[] {
   const licence = identifyLicence(record.licence);
   return [
@@ -63,9 +101,12 @@ function sharedSql(record: DatasetRecord, options: CodeOptions): string {
 
 function remoteCsvSql(record: DatasetRecord, url: string, options: CodeOptions): string {
   const address = options.fetchable ? options.fetchable(url) : url;
-  return [...header(record), `SELECT * FROM read_csv(${sqlString(address)})`, 'LIMIT 1000;'].join(
-    '\n'
-  );
+  return [
+    ...header(record),
+    ...unappliedFilters(record, options.query).map(n => `-- ${n}`),
+    `SELECT * FROM read_csv(${sqlString(address)})`,
+    'LIMIT 1000;'
+  ].join('\n');
 }
 
 /** SQL that reads the dataset, or null when the browser has no tabular access to it. */
@@ -80,7 +121,8 @@ export function sqlFor(record: DatasetRecord, options: CodeOptions): string | nu
       format: 'csvp',
       variables,
       time: start || end ? { start, end } : null,
-      bbox: q.bbox
+      // Variables not read yet (a search hit): ERDDAP says if the area cannot apply.
+      bbox: !variables.length || hasCoordinates(record) ? q.bbox : null
     });
     return remoteCsvSql(record, url, options);
   }
@@ -91,6 +133,64 @@ export function sqlFor(record: DatasetRecord, options: CodeOptions): string | nu
 
 /** The source of a `%%sql` notebook cell for the NEO kernel, or null (see sqlFor). */
 export function sqlCell(record: DatasetRecord, options: CodeOptions): string | null {
+  return notebookCell(record, options, 'sql');
+}
+
+/** What a generated notebook cell is written in: a `%%sql` cell, or JavaScript with `neo.*`. */
+export type CellKind = 'sql' | 'neo';
+
+/** A JavaScript template literal holding `text` as is. */
+function templateLiteral(text: string): string {
+  return `\`${text.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${')}\``;
+}
+
+/**
+ * The `neo.pivot` call that turns the dataset's rows into the tables of a niche analysis, when it
+ * has counts of taxa and other measured variables; null otherwise.
+ */
+export function pivotCall(record: DatasetRecord, table = 't'): string | null {
+  const counts = record.parameters.find(p => p.name === 'cell_abundance');
+  const environment = record.parameters
+    .filter(p => p !== counts && p.name !== 'cell_abundance')
+    .map(p => p.name)
+    .slice(0, 4);
+  if (!counts || !environment.length) return null;
+  const unit = counts.unit?.split(',')[0].trim() || null;
+  const abundance = unit
+    ? `{ parameter: 'cell_abundance', unit: ${sqlString(unit)} }`
+    : "{ parameter: 'cell_abundance' }";
+  return `neo.pivot(${table}, { abundance: ${abundance}, environment: [${environment.map(sqlString).join(', ')}] })`;
+}
+
+/**
+ * The source of a notebook cell for the NEO kernel that reads the dataset (null, see sqlFor): a
+ * `%%sql` cell, or JavaScript that keeps the rows as `t` (`neo.sql`) with, for counts of taxa, the
+ * `neo.pivot` call of a niche analysis to start from.
+ */
+export function notebookCell(
+  record: DatasetRecord,
+  options: CodeOptions,
+  kind: CellKind = 'sql'
+): string | null {
   const sql = sqlFor(record, options);
-  return sql === null ? null : `%%sql\n${sql}`;
+  if (sql === null) return null;
+  if (kind === 'sql') return `%%sql\n${sql}`;
+  const lines = sql.split('\n');
+  const comments = lines.filter(l => l.startsWith('-- ')).map(l => `// ${l.slice(3)}`);
+  const query = lines
+    .filter(l => !l.startsWith('-- '))
+    .join('\n')
+    .replace(/;\s*$/, '');
+  const pivot = pivotCall(record);
+  return [
+    ...comments,
+    `const t = await neo.sql(${templateLiteral(`\n${query}\n`)});`,
+    ...(pivot
+      ? [
+          '// The samples × taxa and samples × variables tables of a niche analysis (choose the variables):',
+          `// const niche = ${pivot};`
+        ]
+      : []),
+    't'
+  ].join('\n');
 }

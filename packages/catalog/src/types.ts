@@ -3,6 +3,7 @@
  * facets with counts and a search result. Each client (shared data, Sextant, SEANOE, ERDDAP) maps
  * its service's own format onto these types, so the panel never knows which service answered.
  */
+import type { QueryPlace } from '@odatis-vre/harmonised';
 
 /** The catalogues the data browser knows. */
 export type SourceId = 'shared' | 'sextant' | 'seanoe' | 'erddap';
@@ -76,6 +77,8 @@ export interface ErddapDatasetRef {
 export interface SharedDatasetRef {
   datasetId: string;
   sourceFiles: string[];
+  /** Where the catalogue says it can be queried (browser, server or both). */
+  queryPlace: QueryPlace;
 }
 
 /**
@@ -99,6 +102,11 @@ export interface DatasetRecord {
   stations: Station[];
   doi: string | null;
   licence: LicenceStatement | null;
+  /**
+   * True when the source states the licence in a part of the record not read yet (an ERDDAP search
+   * hit before its `info`): an empty licence then means "see the record", not "none stated".
+   */
+  licenceUnread?: boolean;
   /** Citation requirement as the producer words it (e.g. "cite the DOI and keep share-alike"). */
   citationNote: string | null;
   /** The citation the producer asks for, word for word, when it gives one. */
@@ -184,6 +192,12 @@ export interface CatalogSource {
   search(query: SearchQuery, signal?: AbortSignal): Promise<SearchResult>;
   /** The full record (dataset view); `id` as in DatasetRecord.id. */
   record(id: string, signal?: AbortSignal): Promise<DatasetRecord>;
+  /**
+   * Fills in what a search answer lacks (e.g. ERDDAP's licences, stated in each dataset's `info`),
+   * for the records shown, in a bounded number of requests; records it could not complete come back
+   * as they were.
+   */
+  complete?(records: DatasetRecord[], signal?: AbortSignal): Promise<DatasetRecord[]>;
 }
 
 /** A record with every optional field empty: clients fill what their service says. */

@@ -4,6 +4,7 @@
  * and the failures a network gives (errors, slow answers, malformed JSON, web pages).
  */
 import {
+  blankRecord,
   emptyQuery,
   ErddapSource,
   erddapRefFromUrl,
@@ -14,6 +15,7 @@ import {
   SourceError,
   tabledapUrl,
   Transport,
+  withSeanoeDetails,
   type SearchQuery
 } from '../src';
 
@@ -283,6 +285,37 @@ describe('SEANOE (DataCite search, SEANOE files)', () => {
     ]);
   });
 
+  it('states each file size as SEANOE does, and it is the size of the file served', async () => {
+    const r = await seanoe().record('10.17882/102656');
+    expect(r.files.map(f => [f.name, f.bytes])).toEqual([
+      ['SEANOE_Gravelines_Process_Hydro.csv', 4108555],
+      ['SEANOE_Gravelines_Process_Phyto.csv.gz', 413332],
+      ['SEANOE_Gravelines_extraction_filter.json', 78]
+    ]);
+    for (const f of r.files) {
+      const body = await transport.bytes(f.url!, { source: 'SEANOE' });
+      expect(body.byteLength).toBe(f.bytes);
+    }
+  });
+
+  it('says a size is unknown (null) when SEANOE gives none, never 0', () => {
+    const base = blankRecord('seanoe', '10.17882/1', 'x');
+    const r = withSeanoeDetails(
+      base,
+      {
+        title: 'x',
+        files: [
+          { fileName: 'a.csv', size: null },
+          { fileName: 'b.csv' },
+          { fileName: 'c.csv', size: ' ' },
+          { fileName: 'd.csv', size: '0' }
+        ]
+      },
+      'https://www.seanoe.org/api/find-by-id/1'
+    );
+    expect(r.files.map(f => f.bytes)).toEqual([null, null, null, 0]);
+  });
+
   it('keeps the citation metadata when the file list cannot be read, and says why', async () => {
     const r = await seanoe('/error/503').record('10.17882/102656');
     expect(r.authors).toEqual(['Antajan, Elvire', 'Duquesne, Vincent']);
@@ -315,9 +348,42 @@ describe('ERDDAP (advanced search, info, tabledap)', () => {
     expect(ids(byVariable)).toEqual(['somlit_hydro_wimereux']);
   });
 
+  it('gives the hits shown their licences from each info, read once per dataset', async () => {
+    const source = erddap();
+    const r = await source.search(q({ text: 'temperature' }));
+    // ERDDAP's search answer has no licence column: the cards say "see record" until info is read.
+    expect(r.records.map(x => [x.licence, x.licenceUnread])).toEqual([
+      [null, true],
+      [null, true]
+    ]);
+    const infos = () => server.requests.filter(x => x.url.includes('/erddap/info/')).length;
+    const before = infos();
+    const completed = await source.complete(r.records);
+    expect(completed.map(x => [x.id, identifyLicence(x.licence)?.id, x.licenceUnread])).toEqual([
+      ['coast_hf_marel_carnot', 'CC-BY-4.0', false],
+      ['somlit_hydro_wimereux', 'CC-BY-SA-4.0', false]
+    ]);
+    expect(infos() - before).toBe(2);
+    // Completing again, or opening a record, reads no info twice.
+    await source.complete(completed);
+    await source.complete(r.records);
+    await source.record('somlit_hydro_wimereux');
+    expect(infos() - before).toBe(2);
+  });
+
   it('takes ERDDAP’s 404 "no matching results" for an empty answer, not an error', async () => {
     const r = await erddap().search(q({ bbox: [100, -10, 110, 0] }));
-    expect(r).toEqual({ source: 'erddap', total: 0, records: [], facets: [], notes: [] });
+    expect(r).toEqual({
+      source: 'erddap',
+      total: 0,
+      records: [],
+      facets: [],
+      // The area search cannot list datasets without coordinates: the answer says so.
+      notes: [
+        'ERDDAP lists only datasets with coordinates in the map area: datasets without latitude and longitude are not shown (clear the area to see them).'
+      ]
+    });
+    expect((await erddap().search(q({ text: 'temperature' }))).notes).toEqual([]);
   });
 
   it('reads a dataset’s info: variables with units and standard names, licence, extent', async () => {

@@ -15,6 +15,8 @@ import {
   erddapSubset,
   safeFileName,
   SourceError,
+  sqlFor,
+  unappliedFilters,
   Transport,
   type DataStore,
   type Retrieved
@@ -144,6 +146,9 @@ describe('add to my data', () => {
       'IGA-Gravelines-hydro',
       'PHYTOBS-Pelagos'
     ]);
+    // Every value the readers wrote is in the dataset: only ERDDAP subsets are deduplicated.
+    expect(report.notes).toEqual([]);
+    expect(report.catalog.rowCount).toBe(report.files.reduce((n, f) => n + f.valuesWritten, 0));
     expect(fs.readdirSync(path.join(root, 'my-data')).filter(n => n.startsWith('v'))).toHaveLength(
       1
     );
@@ -270,6 +275,92 @@ describe('add an ERDDAP subset to my data', () => {
       }
     ]);
     expect(subset.name).toMatch(/^coast_hf_marel_carnot_[0-9a-f]{8}\.csv$/);
+  });
+
+  it('makes one dataset of the subsets of one ERDDAP dataset, each value once, each request in provenance', async () => {
+    const store = folderStore(root);
+    const years = (from: number, to: number) => ({ ...emptyQuery(), years: { from, to } });
+    const first = await erddapSubset(transport, hit(), years(2019, 2019));
+    const second = await erddapSubset(transport, hit(), years(2019, 2020));
+    expect(first.name).not.toBe(second.name);
+    // The values each subset holds: TEMP and PSAL of each day, NaN aside.
+    const values = (bytes: Uint8Array) =>
+      new TextDecoder()
+        .decode(bytes)
+        .trimEnd()
+        .split('\n')
+        .slice(2)
+        .map(l => l.split(','))
+        .reduce((n, r) => n + (r[4] !== 'NaN' ? 1 : 0) + (r[6] !== 'NaN' ? 1 : 0), 0);
+    await addToMyData(store, 'my-data', [first]);
+    const report = await addToMyData(store, 'my-data', [second]);
+    expect(report.catalog.datasets.map(d => [d.id, d.sourceFiles.map(f => f.name)])).toEqual([
+      ['ERDDAP-coast_hf_marel_carnot', [first.name, second.name]]
+    ]);
+    expect(report.catalog.datasets[0].title).toMatch(/^COAST-HF MAREL Carnot buoy/);
+    // 2019 is in both subsets: its values are kept once.
+    expect(report.catalog.rowCount).toBe(values(second.bytes));
+    expect(report.notes).toEqual([
+      `${values(first.bytes).toLocaleString('en')} values of ${second.name} were already in my data from an earlier subset of the same ERDDAP dataset: kept once.`
+    ]);
+    const version = report.catalog.parquetFiles[0].path.split('/')[0];
+    const provenance = JSON.parse(
+      fs.readFileSync(path.join(root, 'my-data', version, 'provenance.json'), 'utf8')
+    );
+    expect(provenance.map((p: { file: string; url: string }) => [p.file, p.url])).toEqual([
+      [first.name, first.url],
+      [second.name, second.url]
+    ]);
+  });
+
+  it('says so when a map area cannot apply to a dataset without coordinates, and keeps the years', async () => {
+    // The dataset as a server would list it with its time series variables only.
+    const variable = (name: string) => ({ name, label: null, unit: null, standardName: null });
+    const record = { ...hit(), parameters: ['time', 'station', 'TEMP'].map(variable) };
+    const query = {
+      ...emptyQuery(),
+      years: { from: 2019, to: 2019 },
+      bbox: [1.5, 50.7, 1.6, 50.8] as [number, number, number, number]
+    };
+    const notice =
+      "The map area is not applied: coast_hf_marel_carnot has no latitude and longitude variables, so the subset covers the whole dataset's area.";
+    expect(unappliedFilters(record, query)).toEqual([notice]);
+    // With its coordinates, nothing is left out.
+    expect(
+      unappliedFilters(
+        {
+          ...record,
+          parameters: [...record.parameters, variable('latitude'), variable('longitude')]
+        },
+        query
+      )
+    ).toEqual([]);
+    const subset = await erddapSubset(transport, record, query);
+    expect(subset.url).not.toMatch(/latitude|longitude/);
+    expect(subset.url).toMatch(/time%3E%3D2019-01-01/);
+    expect(subset.notes).toEqual([notice]);
+    const report = await addToMyData(folderStore(root), 'my-data', [subset]);
+    expect(report.notes).toEqual([notice]);
+    // The SQL that reads it says so too, and asks ERDDAP for no area it cannot take.
+    const sql = sqlFor(record, { query })!;
+    expect(sql).not.toMatch(/latitude%3E/);
+    // A file read whole says that years and area do not apply to it.
+    const file = {
+      ...blankRecord('seanoe', '10.17882/102656', 'Gravelines'),
+      files: [
+        {
+          name: 'hydro.csv',
+          url: 'https://www.seanoe.org/data/hydro.csv',
+          bytes: null,
+          format: 'csv',
+          openAccess: true,
+          checksum: null
+        }
+      ]
+    };
+    expect(sqlFor(file, { query })).toContain(
+      '-- The map area and year range are not applied: the file is read whole (filter it in SQL).'
+    );
   });
 
   it('says clearly when ERDDAP has no rows, and when it answers an error', async () => {

@@ -15,6 +15,7 @@ import {
   plainText,
   searchAll,
   SharedDataSource,
+  notebookCell,
   sqlCell,
   sqlFor,
   widenings,
@@ -77,6 +78,7 @@ describe('the shared data as a catalogue', () => {
       'wimereux-point-c'
     ]);
     expect(phytobs.rowCount).toBe(catalog.datasets.find(d => d.id === 'PHYTOBS-Pelagos')!.rowCount);
+    expect(phytobs.shared!.queryPlace).toBe('both');
     expect(phytobs.timeSpan!.start!.slice(0, 10)).toBe('1996-05-25');
     expect(phytobs.abstract).toContain('Wimereux Point C');
     expect(phytobs.parameters.find(p => p.name === 'cell_abundance')!.unit).toMatch(/cells\/L/);
@@ -298,8 +300,54 @@ describe('generated SQL', () => {
   it('quotes what it puts in strings', () => {
     const r = {
       ...blankRecord('shared', "it's", 'x'),
-      shared: { datasetId: "it's", sourceFiles: [] }
+      shared: { datasetId: "it's", sourceFiles: [], queryPlace: 'both' as const }
     };
     expect(sqlFor(r, { query: q({}) })).toContain("WHERE dataset = 'it''s'");
+  });
+
+  it('writes a neo.* cell: the same query through neo.sql, and the pivot for counts of taxa', async () => {
+    const phytobs = await source.record('PHYTOBS-Pelagos');
+    const query = { query: q({ years: { from: 2010, to: 2020 } }) };
+    const cell = notebookCell(phytobs, query, 'neo')!;
+    const sql = sqlFor(phytobs, query)!;
+    const lines = cell.split('\n');
+    expect(lines.slice(0, 3)).toEqual(
+      sql
+        .split('\n')
+        .slice(0, 3)
+        .map(l => `// ${l.slice(3)}`)
+    );
+    expect(lines[lines.length - 1]).toBe('t');
+    // The query inside the template literal is the SQL of the %%sql cell, character for character.
+    const literal = /^const t = await neo\.sql\((`[\s\S]*`)\);$/m.exec(cell)![1];
+    const body = sql.split('\n').slice(3).join('\n').replace(/;$/, '');
+    expect(new Function(`return ${literal}`)().trim()).toBe(body);
+    // PHYTOBS has counts of taxa and no variables to pair them with: no pivot is offered.
+    expect(phytobs.parameters.map(p => p.name)).toEqual(['cell_abundance']);
+    expect(cell).not.toContain('neo.pivot');
+    // Counts with hydrology at the same stations: the pivot of a niche analysis, valid JavaScript.
+    const both = {
+      ...phytobs,
+      parameters: [
+        ...phytobs.parameters,
+        { name: 'TEMP', label: null, unit: 'degC', standardName: null },
+        { name: 'SALI', label: null, unit: null, standardName: null }
+      ]
+    };
+    const pivot = /^\/\/ const niche = (neo\.pivot\(.*\));$/m.exec(
+      notebookCell(both, query, 'neo')!
+    )![1];
+    expect(pivot).toBe(
+      `neo.pivot(t, { abundance: { parameter: 'cell_abundance', unit: '${phytobs.parameters[0].unit!.split(',')[0].trim()}' }, environment: ['TEMP', 'SALI'] })`
+    );
+    expect(() => new Function('neo', 't', `return ${pivot}`)).not.toThrow();
+    // Backticks and ${ in a title or a value stay text.
+    const odd = {
+      ...blankRecord('shared', 'a`b${c}', 'x'),
+      shared: { datasetId: 'a`b${c}', sourceFiles: [], queryPlace: 'both' as const }
+    };
+    const oddLiteral = /neo\.sql\((`[\s\S]*`)\);/.exec(notebookCell(odd, query, 'neo')!)![1];
+    expect(new Function(`return ${oddLiteral}`)()).toContain("WHERE dataset = 'a`b${c}'");
+    expect(notebookCell(phytobs, query, 'sql')).toBe(sqlCell(phytobs, query));
   });
 });

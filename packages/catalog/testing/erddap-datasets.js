@@ -12,6 +12,12 @@ function seasonal(t, mean, amplitude, peakDay) {
 
 const round = (x, digits) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+const MAREL = { station: 'MAREL-Carnot', latitude: 50.7347, longitude: 1.5675 };
+const SOMLIT_STATIONS = [
+  { station: 'Point C', latitude: 50.6783, longitude: 1.5167 },
+  { station: 'Point L', latitude: 50.7, longitude: 1.55 }
+];
+
 function marelRows() {
   const next = random(42);
   const rows = [];
@@ -27,9 +33,9 @@ function marelRows() {
     const gap = next() < 0.02;
     rows.push({
       time: t,
-      latitude: 50.7347,
-      longitude: 1.5675,
-      station: 'MAREL-Carnot',
+      latitude: MAREL.latitude,
+      longitude: MAREL.longitude,
+      station: MAREL.station,
       TEMP: gap ? NaN : temp,
       TEMP_QC: gap ? 9 : 1,
       PSAL: gap ? NaN : psal
@@ -41,14 +47,10 @@ function marelRows() {
 function somlitRows() {
   const next = random(7);
   const rows = [];
-  const stations = [
-    { station: 'Point C', latitude: 50.6783, longitude: 1.5167 },
-    { station: 'Point L', latitude: 50.7, longitude: 1.55 }
-  ];
   const start = Date.UTC(2010, 0, 5) / 1000;
   const end = Date.UTC(2020, 11, 31) / 1000;
   for (let t = start; t <= end; t += 14 * DAY) {
-    for (const s of stations) {
+    for (const s of SOMLIT_STATIONS) {
       rows.push({
         time: t + 10 * 3600,
         ...s,
@@ -128,21 +130,47 @@ const PSAL = {
   }
 };
 
-const DATASETS = [
-  {
-    id: 'coast_hf_marel_carnot',
-    rows: marelRows,
-    global: {
+/** Attributes in ERDDAP's order of the info table (alphabetical, case aside). */
+function sorted(attributes) {
+  return Object.fromEntries(
+    Object.entries(attributes).sort(([a], [b]) => a.localeCompare(b, 'en', { sensitivity: 'base' }))
+  );
+}
+
+/**
+ * One CF/ACDD time series dataset (`cdm_data_type` TimeSeries) at fixed stations: the attributes
+ * every dataset here shares, its extent from its stations, its own attributes, and its variables
+ * after time, latitude, longitude and station.
+ */
+function timeSeries({ id, rows, stations, attributes, variables }) {
+  const lats = stations.map(s => s.latitude);
+  const lons = stations.map(s => s.longitude);
+  return {
+    id,
+    rows,
+    global: sorted({
       cdm_data_type: 'TimeSeries',
       cdm_timeseries_variables: 'station, latitude, longitude',
       Conventions: 'COARDS, CF-1.6, ACDD-1.3',
+      geospatial_lat_max: String(Math.max(...lats)),
+      geospatial_lat_min: String(Math.min(...lats)),
+      geospatial_lon_max: String(Math.max(...lons)),
+      geospatial_lon_min: String(Math.min(...lons)),
+      ...attributes
+    }),
+    variables: [TIME, LAT, LON, STATION, ...variables]
+  };
+}
+
+const DATASETS = [
+  timeSeries({
+    id: 'coast_hf_marel_carnot',
+    rows: marelRows,
+    stations: [MAREL],
+    attributes: {
       creator_email: 'coasthf@ifremer.example',
       creator_name: 'Lefebvre, Alain',
       doi: '10.17882/99999',
-      geospatial_lat_max: '50.7347',
-      geospatial_lat_min: '50.7347',
-      geospatial_lon_max: '1.5675',
-      geospatial_lon_min: '1.5675',
       history:
         'Hourly means of 20-minute records; despiked; QC flags of the OceanSITES scheme. Daily values for this test server.',
       infoUrl: 'https://www.coast-hf.fr',
@@ -159,10 +187,6 @@ const DATASETS = [
       title: 'COAST-HF MAREL Carnot buoy: temperature and salinity (test data)'
     },
     variables: [
-      TIME,
-      LAT,
-      LON,
-      STATION,
       TEMP,
       {
         name: 'TEMP_QC',
@@ -178,19 +202,13 @@ const DATASETS = [
       },
       PSAL
     ]
-  },
-  {
+  }),
+  timeSeries({
     id: 'somlit_hydro_wimereux',
     rows: somlitRows,
-    global: {
-      cdm_data_type: 'TimeSeries',
-      cdm_timeseries_variables: 'station, latitude, longitude',
-      Conventions: 'COARDS, CF-1.6, ACDD-1.3',
+    stations: SOMLIT_STATIONS,
+    attributes: {
       creator_name: 'SOMLIT',
-      geospatial_lat_max: '50.7',
-      geospatial_lat_min: '50.6783',
-      geospatial_lon_max: '1.55',
-      geospatial_lon_min: '1.5167',
       history: 'Fortnightly sampling at high tide; values of quality 2, 6 or 7 only.',
       institution: 'CNRS',
       keywords: 'temperature, salinity, chlorophyll, SOMLIT',
@@ -203,10 +221,6 @@ const DATASETS = [
       title: 'SOMLIT Wimereux: hydrology at Point C and Point L (test data)'
     },
     variables: [
-      TIME,
-      LAT,
-      LON,
-      STATION,
       TEMP,
       PSAL,
       {
@@ -219,7 +233,7 @@ const DATASETS = [
         }
       }
     ]
-  }
+  })
 ];
 
 const cache = new Map();

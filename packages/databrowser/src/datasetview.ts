@@ -15,6 +15,7 @@ import {
   obligationsText,
   plainText,
   seriesSpec,
+  type CellKind,
   type CitationFormat,
   type DatasetRecord,
   type Preview
@@ -39,10 +40,15 @@ export interface DatasetActions {
   /** Null when the record has no tabular access: the action is not offered. */
   sql(record: DatasetRecord): string | null;
   openInSqlWorkspace(record: DatasetRecord): Promise<void>;
-  insertCell(record: DatasetRecord): Promise<void>;
+  /** A `%%sql` cell, or a JavaScript cell with `neo.*`, in the active notebook. */
+  insertCell(record: DatasetRecord, kind: CellKind): Promise<void>;
+  /** Which engine of the session will answer the record's queries, and what to know about it. */
+  engine?(record: DatasetRecord): { label: string; warning: string | null } | null;
   preview(record: DatasetRecord): Promise<Preview>;
   /** Null when the record cannot be added (no file or subset the readers take). */
   canAdd(record: DatasetRecord): string | null;
+  /** The search's filters that will not apply to the record's data (shown by the actions). */
+  unappliedFilters?(record: DatasetRecord): string[];
   addToMyData(
     record: DatasetRecord,
     progress: (fraction: number | null, text: string) => void
@@ -202,6 +208,7 @@ export class DatasetView extends Panel {
     const actions = el('div', 'odatis-DatasetView-actions');
     const sql = this.actions.sql(r);
     const canAdd = this.actions.canAdd(r);
+    const engine = sql !== null ? (this.actions.engine?.(r) ?? null) : null;
     actions.append(
       this.actionButton(t.__('Preview'), 'preview', () => void this.showPreview()),
       this.actionButton(
@@ -209,14 +216,25 @@ export class DatasetView extends Panel {
         'open-sql',
         () => void this.actions.openInSqlWorkspace(r),
         sql !== null,
-        sql === null ? t.__('No table the engine can read') : undefined
+        sql === null
+          ? t.__('No table the engine can read')
+          : engine
+            ? t.__('Queried by %1', engine.label)
+            : undefined
       ),
       this.actionButton(
         t.__('Insert code cell'),
         'insert-cell',
-        () => void this.actions.insertCell(r),
+        () => void this.actions.insertCell(r, 'sql'),
         sql !== null,
         t.__('Insert a %%sql cell in the active notebook')
+      ),
+      this.actionButton(
+        t.__('Insert neo.* cell'),
+        'insert-neo',
+        () => void this.actions.insertCell(r, 'neo'),
+        sql !== null,
+        t.__('Insert a JavaScript cell that reads the dataset with neo.sql (NEO kernel)')
       ),
       this.actionButton(
         t.__('Add to my data'),
@@ -227,6 +245,15 @@ export class DatasetView extends Panel {
       )
     );
     root.appendChild(actions);
+    if (engine) {
+      const where = el('p', 'odatis-DatasetView-engine', t.__('Queried by: %1', engine.label));
+      where.dataset.engine = engine.label;
+      root.appendChild(where);
+      if (engine.warning)
+        root.appendChild(el('p', 'odatis-DatasetView-note odatis-mod-engine', engine.warning));
+    }
+    for (const notice of this.actions.unappliedFilters?.(r) ?? [])
+      root.appendChild(el('p', 'odatis-DatasetView-note odatis-mod-unapplied', notice));
     this.progressNode = el('div', 'odatis-DatasetView-progress');
     root.appendChild(this.progressNode);
 
@@ -341,7 +368,7 @@ export class DatasetView extends Panel {
           [t.__('File'), t.__('Size'), t.__('Access')],
           r.files.map(f => [
             f.name,
-            bytesText(f.bytes),
+            f.bytes === null ? t.__('size unknown') : bytesText(f.bytes),
             f.openAccess ? t.__('open') : t.__('restricted')
           ])
         )

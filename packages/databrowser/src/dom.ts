@@ -21,15 +21,24 @@ export function recordBadges(r: DatasetRecord, trans: TranslationBundle): HTMLEl
     el('span', `odatis-DataBrowser-badge odatis-mod-${r.source}`, sourceName(r.source, trans))
   );
   const licence = identifyLicence(r.licence);
+  const unread = !licence && r.licenceUnread === true;
   const lb = el(
     'span',
     'odatis-DataBrowser-badge odatis-DataBrowser-licence',
-    licence ? licence.short : trans.__('no licence stated')
+    licence
+      ? licence.short
+      : unread
+        ? trans.__('licence: see record')
+        : trans.__('no licence stated')
   );
   if (licence?.obligations.includes('share-alike')) lb.classList.add('odatis-mod-shareAlike');
   if (licence && !licence.open) lb.classList.add('odatis-mod-restricted');
   if (!licence) lb.classList.add('odatis-mod-unknown');
-  lb.title = licence ? licence.statement : trans.__('The record states no licence');
+  lb.title = licence
+    ? licence.statement
+    : unread
+      ? trans.__('The source states the licence in the full record: open it to read it')
+      : trans.__('The record states no licence');
   badges.appendChild(lb);
   return badges;
 }

@@ -41,8 +41,8 @@ export function spanText(span: TimeSpan | null, trans: TranslationBundle): strin
   return '';
 }
 
-export function bytesText(bytes: number | null): string {
-  if (bytes === null) return '';
+/** A size in bytes, e.g. "4.1 MB" (an unknown size is the caller's to word: never "0 B"). */
+export function bytesText(bytes: number): string {
   const units = ['B', 'KB', 'MB', 'GB', 'TB'];
   let v = bytes;
   let u = 0;

@@ -107,6 +107,7 @@ export class DataBrowserModel {
           k === i ? { ...s, pending: false, outcome } : s
         );
         this._changed.emit();
+        await this.complete(i, source, controller.signal);
       })
     );
     if (controller.signal.aborted) return;
@@ -115,6 +116,18 @@ export class DataBrowserModel {
       this._widenings = (await widenings(local, query)).filter(w => w.total > 0);
       this._changed.emit();
     }
+  }
+
+  /** What the source fills in after its answer (ERDDAP's licences), shown when it comes. */
+  private async complete(i: number, source: CatalogSource, signal?: AbortSignal): Promise<void> {
+    const outcome = this._states[i]?.outcome;
+    if (!source.complete || !outcome?.ok) return;
+    const records = await source.complete(outcome.result.records, signal);
+    if (signal?.aborted || this._states[i]?.outcome !== outcome) return;
+    this._states = this._states.map((s, k) =>
+      k === i ? { ...s, outcome: { ...outcome, result: { ...outcome.result, records } } } : s
+    );
+    this._changed.emit();
   }
 
   /** The next page of one source's answer. */
@@ -138,6 +151,7 @@ export class DataBrowserModel {
       };
     }
     this._changed.emit();
+    await this.complete(i, client);
   }
 
   /** The full record for the dataset view. */

@@ -33,11 +33,35 @@ export interface DatasetInput {
   sourceFiles: CatalogSourceFile[];
 }
 
+/**
+ * Where a dataset can be queried: `browser` (DuckDB-WASM in the page, which downloads what it reads),
+ * `server` (DuckDB next to the data: too large for a browser tab), or `both`.
+ */
+export type QueryPlace = 'browser' | 'server' | 'both';
+
+/** From this many rows, a dataset is queried on the server by default (the `auto` engine choice too). */
+export const SERVER_MIN_ROWS = 5_000_000;
+
+/** Where the converter says a dataset of `rowCount` rows can be queried. */
+export function defaultQueryPlace(rowCount: number, serverMinRows = SERVER_MIN_ROWS): QueryPlace {
+  return rowCount >= serverMinRows ? 'server' : 'both';
+}
+
+/**
+ * Where a dataset of a catalogue can be queried: as the catalogue says, or, for a catalogue written
+ * before the field existed, from its row count.
+ */
+export function queryPlaceOf(dataset: Pick<CatalogDataset, 'rowCount' | 'queryPlace'>): QueryPlace {
+  return dataset.queryPlace ?? defaultQueryPlace(dataset.rowCount);
+}
+
 /** A dataset as the catalogue lists it: what the converter says of it, and what its rows hold. */
 export interface CatalogDataset extends DatasetInput {
   rowCount: number;
   timeSpan: TimeSpan | null;
   sites: string[];
+  /** Where it can be queried (see `queryPlaceOf`; absent in catalogues written before it existed). */
+  queryPlace?: QueryPlace;
 }
 
 export interface CatalogSite {

@@ -47,3 +47,4 @@ export { simulateGaussianCommunity } from './simulate';
 export type { GaussianCommunity, GaussianCommunityOptions } from './simulate';
 export { SeededRandom } from './random';
 export { RRandom } from './r-random';
+export { rMean } from './r-mean';

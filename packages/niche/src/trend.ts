@@ -26,10 +26,18 @@ export function median(x: ArrayLike<number>): number {
   return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
-/** Σ t(t−1)(2t+5), Σ t(t−1), Σ t(t−1)(t−2) over the tie groups of `x`. */
+/**
+ * Σ t(t−1)(2t+5), Σ t(t−1), Σ t(t−1)(t−2) over the tie groups of `x`. The groups are R's `table(x)`: values
+ * that print the same with 15 significant digits (`as.character`) are one group, so two means that differ in
+ * the last bit (7.2800000000000002 and 7.2799999999999994) are tied in Var S as in R, while S, which compares
+ * the values themselves (`sign(x[j] − x[i])`), still tells them apart, as R does.
+ */
 function tieSums(x: Float64Array): { a: number; b: number; c: number } {
-  const counts = new Map<number, number>();
-  for (const v of x) counts.set(v, (counts.get(v) ?? 0) + 1);
+  const counts = new Map<string, number>();
+  for (const v of x) {
+    const key = v.toPrecision(15);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   let a = 0;
   let b = 0;
   let c = 0;

@@ -171,7 +171,7 @@ describe('recovering the synthetic ground truth through ingestion, pivot and nic
     }
     // Two samples a month at every site (synth.ts).
     hydroSamples = ds.truth.sites.length * (ds.truth.years[1] - ds.truth.years[0] + 1) * 24;
-  }, 60_000);
+  }, 600_000); // converting 12 stations × 25 years: over a minute on a loaded 2-core machine
 
   afterAll(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });

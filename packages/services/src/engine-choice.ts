@@ -3,14 +3,14 @@
  * the data (`ServerQueryEngine`). `auto` takes the server when it advertises the harmonised dataset and that
  * dataset is large; small data and offline use stay in the browser.
  */
-import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
+import { HARMONISED_VIEW, SERVER_MIN_ROWS } from '@odatis-vre/harmonised';
 import type { QueryEngine, ServerInfo } from '@odatis-vre/query';
 
 /** The `engine` setting of the data services. */
 export type EngineChoice = 'browser' | 'server' | 'auto';
 
 /** Below this many rows of the harmonised dataset, `auto` keeps the browser engine. */
-export const DEFAULT_SERVER_MIN_ROWS = 5_000_000;
+export const DEFAULT_SERVER_MIN_ROWS = SERVER_MIN_ROWS;
 
 export interface EngineChoiceOptions {
   choice: EngineChoice;

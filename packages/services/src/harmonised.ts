@@ -60,10 +60,9 @@ export class HarmonisedDataset implements IHarmonisedDataset {
     return this.attempt;
   }
 
-  private async attachOnce(): Promise<AttachedDataset> {
-    this.setStatus({ state: 'attaching' });
-    const catalogPath = joinPath(this.path, CATALOG_FILE);
-    try {
+  readCatalog(): Promise<Catalog> {
+    this.catalogRead ??= (async () => {
+      const catalogPath = joinPath(this.path, CATALOG_FILE);
       let text: string;
       try {
         text = await this.options.readText(catalogPath);
@@ -73,7 +72,17 @@ export class HarmonisedDataset implements IHarmonisedDataset {
             'Check the "Harmonised dataset folder" setting of the ODATIS VRE data services.'
         );
       }
-      const catalog = parseCatalog(text, catalogPath);
+      return parseCatalog(text, catalogPath);
+    })();
+    this.catalogRead.catch(() => (this.catalogRead = null));
+    return this.catalogRead;
+  }
+
+  private async attachOnce(): Promise<AttachedDataset> {
+    this.setStatus({ state: 'attaching' });
+    const catalogPath = joinPath(this.path, CATALOG_FILE);
+    try {
+      const catalog = await this.readCatalog();
       // The database file when the converter wrote one (read in place, by range requests in the browser),
       // else the Parquet partitions.
       const locations = harmonisedLocations(catalog, this.options.locate(this.path));
@@ -107,6 +116,7 @@ export class HarmonisedDataset implements IHarmonisedDataset {
   private readonly _statusChanged = new Signal<this, HarmonisedStatus>(this);
   private _catalog: Catalog | null = null;
   private attempt: Promise<AttachedDataset> | null = null;
+  private catalogRead: Promise<Catalog> | null = null;
 }
 
 /** The catalogue, checked for what the attach needs; the error names the file and what is wrong. */

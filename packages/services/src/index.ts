@@ -7,3 +7,4 @@ export * from './harmonised';
 export * from './files';
 export * from './paths';
 export * from './engine-choice';
+export * from './dataset-engine';

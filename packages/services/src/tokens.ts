@@ -36,6 +36,11 @@ export interface IHarmonisedDataset {
   /** The catalogue, once read. */
   readonly catalog: Catalog | null;
   /**
+   * The catalogue (catalog.json), read once for everyone (the data browser, the SQL workspace, the kernel)
+   * without attaching anything to the engine; after a failure, the next call reads again.
+   */
+  readCatalog(): Promise<Catalog>;
+  /**
    * Attach the dataset to the engine. Concurrent calls share one attempt; once attached, the same result is
    * returned; after a failure, the next call tries again. Rejects with an error whose message says what to do.
    */

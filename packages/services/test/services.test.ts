@@ -37,6 +37,31 @@ async function count(sql: string): Promise<number> {
   return Number(table.getChildAt(0)!.get(0));
 }
 
+test('reads the catalogue once for everyone, without starting the engine', async () => {
+  let reads = 0;
+  const counted = (p: string) => {
+    reads++;
+    return readText(p);
+  };
+  const dataset = new HarmonisedDataset({
+    engine,
+    path: 'shared/harmonised',
+    readText: counted,
+    locate
+  });
+  const [a, b] = await Promise.all([dataset.readCatalog(), dataset.readCatalog()]);
+  expect(a).toBe(b);
+  expect(a.datasets.map(d => d.queryPlace)).toEqual(a.datasets.map(() => 'both'));
+  await dataset.attach();
+  expect(dataset.catalog).toBe(a);
+  expect(reads).toBe(1);
+  // A folder without a catalogue fails with what to do, and is read again on the next call.
+  const missing = new HarmonisedDataset({ engine, path: 'nowhere', readText: counted, locate });
+  await expect(missing.readCatalog()).rejects.toThrow(/nowhere\/catalog\.json could not be read/);
+  await expect(missing.readCatalog()).rejects.toThrow(/Harmonised dataset folder/);
+  expect(reads).toBe(3);
+});
+
 test('attaches the harmonised dataset once, with its catalogue, and reports each step', async () => {
   const dataset = new HarmonisedDataset({ engine, path: 'shared/harmonised/', readText, locate });
   const seen: HarmonisedStatus['state'][] = [];

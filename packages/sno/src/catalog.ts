@@ -6,6 +6,7 @@ import {
   CATALOG_VERSION,
   COLUMNS,
   SCHEMA_VERSION,
+  defaultQueryPlace,
   type Catalog,
   type CatalogDataFile,
   type CatalogParameter,
@@ -182,7 +183,8 @@ export function buildCatalog(
           ...d,
           rowCount: e?.rows ?? 0,
           timeSpan: e?.span.toJSON() ?? null,
-          sites: [...(e?.sites ?? [])].sort()
+          sites: [...(e?.sites ?? [])].sort(),
+          queryPlace: defaultQueryPlace(e?.rows ?? 0)
         };
       })
       .sort(byName(d => d.id)),

@@ -4,8 +4,18 @@
  * No DOM: the launcher command of the vre-extension reads and writes through the contents service.
  */
 // The two modules the launcher needs, not the whole workshop (its figures and statistics run in the kernel).
-export { TEMPLATES, templateById } from '@odatis-vre/workshop/lib/templates';
-export type { TemplateSpec, TemplateValues } from '@odatis-vre/workshop/lib/templates';
+export {
+  PARAMETER_DOCS,
+  SHARED_HARMONISED,
+  SYNTHETIC_HARMONISED,
+  TEMPLATES,
+  templateById
+} from '@odatis-vre/workshop/lib/templates';
+export type {
+  ParameterName,
+  TemplateSpec,
+  TemplateValues
+} from '@odatis-vre/workshop/lib/templates';
 export { fillParameters, readParameters } from '@odatis-vre/workshop/lib/notebook';
 export type { NotebookContent } from '@odatis-vre/workshop/lib/notebook';
 
@@ -26,3 +36,4 @@ export function freeName(file: string, taken: ReadonlySet<string>): string {
     if (!taken.has(candidate)) return candidate;
   }
 }
+export * from './launch';

@@ -21,12 +21,11 @@ import type {
   WitOmiResult
 } from '@odatis-vre/niche';
 import type { Pairing, SampleFactor, SubnicheTest, SubnicheTests } from '@odatis-vre/workshop';
-import { NodeSession, charts, downloadedCsv, type CellRun } from './session';
+import { NodeSession, downloadedCsv, saveFigures, type CellRun } from './session';
 import { readCsv, writeTable, type Csv } from './csv';
 
 const FIXTURES = path.join(__dirname, 'fixtures', 'gravelines');
 const WRITE = process.env.TEMPLATES_WRITE_INPUTS === '1';
-const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/templates');
 
 const session = new NodeSession();
 // Timeouts per test: jest ignores a project's testTimeout when run from the root.
@@ -167,16 +166,6 @@ function checkOmi(name: string, runs: CellRun[], csvFile?: string): void {
 
   const pInTable = table.number('p-value');
   rt.rows.slice(0, -1).forEach((taxon, j) => expect(pInTable[at.get(taxon)!]).toBe(test.pValue[j]));
-}
-
-function saveFigures(name: string, runs: CellRun[]): string[] {
-  const figures = charts(runs);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  for (const [title, spec] of figures) {
-    const file = `${name}-${title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.vl.json`;
-    fs.writeFileSync(path.join(ARTIFACTS, file), JSON.stringify(spec));
-  }
-  return [...figures.keys()];
 }
 
 test('Community niche (OMI) on Gravelines: pairing report, PCA, OMI, niche.param and rtest equal R ade4', async () => {
@@ -324,6 +313,28 @@ test('Trends and centroid shifts on Gravelines: Mann–Kendall and Sen slopes eq
     return units[j] ? `${v} (${units[j]})` : v;
   });
   compareLines(session.variable<Line[]>('shifts'), 'centroid_trends.csv', t => t);
+
+  // Seasonal Kendall of the monthly means, as the template's table gives it (its CSV download): S, Var S and
+  // n_slopes exactly R's (R counts exact ties between monthly means: the means must be R's mean(), see rMean)
+  const seasonal = readCsv(
+    downloadedCsv(runs, 'environment-seasonal-kendall.csv'),
+    'variable',
+    true
+  );
+  const sk = readCsv(path.join(FIXTURES, 'trends', 'seasonal_kendall.csv'), 'variable');
+  expect(seasonal.rows).toEqual(sk.rows);
+  expect(seasonal.number('months')).toEqual(sk.number('months'));
+  expect(seasonal.number('S')).toEqual(sk.number('S'));
+  sk.rows.forEach((v, r) => {
+    close(seasonal.number('Var S')[r], sk.number('varS')[r], 1e-12, `${v} seasonal Kendall Var S`);
+    close(seasonal.number('p-value')[r], sk.number('p_cc')[r], 1e-10, `${v} seasonal Kendall p`);
+    close(
+      seasonal.number('seasonal Sen slope per decade')[r],
+      10 * sk.number('seasonal_sen_slope')[r],
+      1e-10,
+      `${v} seasonal Sen slope`
+    );
+  });
 
   expect(saveFigures('trends', runs).length).toBe(2);
 }, 900_000);

@@ -1,8 +1,9 @@
 /**
  * A NEO kernel session in node, for running the template notebooks headless: DuckDB-WASM in a worker thread
  * (the browser's engine), the Gravelines files of the shared data converted into `shared/harmonised` (the
- * session's attached dataset, as in the VRE), the synthetic ground truth (seed 1, the workshop training set)
- * converted into `shared/synthetic/harmonised` with its truth.json, and the kernel core with its real host.
+ * session's attached dataset, as in the VRE), the workshop's training set written into `shared/synthetic/` by
+ * the very script the build and the staging use (`scripts/training-set.js`: odatis-vre synth --seed 42, its
+ * truth.json, README and harmonised dataset), and the kernel core with its real host.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -13,7 +14,7 @@ import type { KernelOutput } from '@odatis-vre/kernel/lib/protocol';
 import type { QueryEngine } from '@odatis-vre/query';
 import { createWasmWorkerEngine } from '@odatis-vre/query/lib/node';
 import { HarmonisedDataset, QueryableFiles } from '@odatis-vre/services';
-import { generateSynthetic, type SynthTruth } from '@odatis-vre/sno';
+import type { SynthTruth } from '@odatis-vre/sno';
 import { convertFiles } from '@odatis-vre/sno/node';
 import {
   cellText,
@@ -24,6 +25,10 @@ import {
 } from '@odatis-vre/workshop';
 
 const SHARED_DATA = path.resolve(__dirname, '../../../../shared/data');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { writeTrainingSet } = require('../../../scripts/training-set') as {
+  writeTrainingSet(out: string, options?: { seed?: number; database?: boolean }): Promise<string>;
+};
 export const TEMPLATES_DIR = path.resolve(__dirname, '../../../examples/templates');
 
 export interface CellRun {
@@ -54,19 +59,11 @@ export class NodeSession {
       fs.readdirSync(gravelines).map(f => path.join(gravelines, f)),
       path.join(this.root, 'shared', 'harmonised')
     );
-    const synthetic = generateSynthetic({ seed: 1 });
-    const native = path.join(this.root, 'shared', 'synthetic', 'native');
-    fs.mkdirSync(native, { recursive: true });
-    const files = synthetic.files.map(f => {
-      fs.writeFileSync(path.join(native, f.name), f.bytes);
-      return path.join(native, f.name);
-    });
-    fs.writeFileSync(
-      path.join(this.root, 'shared', 'synthetic', 'truth.json'),
-      JSON.stringify(synthetic.truth)
-    );
-    await convertFiles(files, path.join(this.root, 'shared', 'synthetic', 'harmonised'));
-    this.truth = synthetic.truth;
+    const training = path.join(this.root, 'shared', 'synthetic');
+    await writeTrainingSet(training, { database: false });
+    this.truth = JSON.parse(
+      fs.readFileSync(path.join(training, 'truth.json'), 'utf8')
+    ) as SynthTruth;
 
     this.engine = createWasmWorkerEngine();
     const modified = (p: string) => {
@@ -174,4 +171,17 @@ export function charts(runs: CellRun[]): Map<string, Record<string, unknown>> {
     }
   }
   return out;
+}
+
+const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/templates');
+
+/** Saves the Vega-Lite specs a run displayed (test/artifacts/templates/<name>-<title>.vl.json); their titles. */
+export function saveFigures(name: string, runs: CellRun[]): string[] {
+  const figures = charts(runs);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  for (const [title, spec] of figures) {
+    const file = `${name}-${title.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '')}.vl.json`;
+    fs.writeFileSync(path.join(ARTIFACTS, file), JSON.stringify(spec));
+  }
+  return [...figures.keys()];
 }

@@ -17,6 +17,11 @@ export interface Deployment {
   readOnlyPaths?: string[];
   /** Version of the server extension. */
   version?: string;
+  /**
+   * URL path, under the server's base URL, of the files of `sharedDataPath` served with HTTP range requests
+   * (`odatis-vre/files`, by path relative to the server root); jupyter_server's `files/` answers whole files.
+   */
+  dataFilesUrl?: string;
 }
 
 /**
@@ -41,7 +46,13 @@ export function parseDeployment(raw: string | undefined | null): Deployment {
   }
   const record = value as Record<string, unknown>;
   const deployment: Deployment = {};
-  for (const key of ['sharedDataPath', 'harmonisedPath', 'examplesPath', 'version'] as const) {
+  for (const key of [
+    'sharedDataPath',
+    'harmonisedPath',
+    'examplesPath',
+    'version',
+    'dataFilesUrl'
+  ] as const) {
     const item = record[key];
     if (item === undefined) continue;
     if (typeof item !== 'string') {
@@ -86,4 +97,18 @@ export function folderSetting(
 ): string {
   if (typeof userValue === 'string') return userValue;
   return deploymentValue ?? defaultValue;
+}
+
+/**
+ * The URL path (under the server's base URL) of a file or folder by its contents path: the deployment's
+ * range-capable route for the shared data (what DuckDB-WASM reads in place needs HTTP range requests), else
+ * the server's `files/`.
+ */
+export function fileUrlPath(deployment: Deployment, path: string): string {
+  const clean = path.replace(/^\/+/, '');
+  const shared = deployment.sharedDataPath?.replace(/^\/+|\/+$/g, '');
+  if (deployment.dataFilesUrl && shared && (clean === shared || clean.startsWith(`${shared}/`))) {
+    return `${deployment.dataFilesUrl.replace(/\/+$/, '')}/${clean}`;
+  }
+  return `files/${clean}`;
 }

@@ -1,4 +1,4 @@
-import { deploymentOrNone, folderSetting, parseDeployment } from '../src/deployment';
+import { deploymentOrNone, fileUrlPath, folderSetting, parseDeployment } from '../src/deployment';
 
 describe('parseDeployment', () => {
   it('reads what the odatis_vre server extension publishes', () => {
@@ -8,14 +8,16 @@ describe('parseDeployment', () => {
       sharedDataPath: 'data/odatis',
       harmonisedPath: 'data/odatis/harmonised',
       examplesPath: 'lessons',
-      readOnlyPaths: ['data/odatis', 'lessons']
+      readOnlyPaths: ['data/odatis', 'lessons'],
+      dataFilesUrl: 'odatis-vre/files'
     });
     expect(parseDeployment(raw)).toEqual({
       version: '0.1.0',
       sharedDataPath: 'data/odatis',
       harmonisedPath: 'data/odatis/harmonised',
       examplesPath: 'lessons',
-      readOnlyPaths: ['data/odatis', 'lessons']
+      readOnlyPaths: ['data/odatis', 'lessons'],
+      dataFilesUrl: 'odatis-vre/files'
     });
   });
 
@@ -34,6 +36,30 @@ describe('parseDeployment', () => {
     );
     expect(() => parseDeployment('{"readOnlyPaths": "shared"}')).toThrow(
       /readOnlyPaths" should be a list of paths, found "shared"/
+    );
+  });
+});
+
+describe('fileUrlPath', () => {
+  const deployment = { sharedDataPath: 'data/odatis', dataFilesUrl: 'odatis-vre/files' };
+
+  it('serves the shared data by the range-capable route of the server extension', () => {
+    expect(fileUrlPath(deployment, 'data/odatis/harmonised/harmonised.duckdb')).toBe(
+      'odatis-vre/files/data/odatis/harmonised/harmonised.duckdb'
+    );
+    expect(fileUrlPath(deployment, '/data/odatis/harmonised')).toBe(
+      'odatis-vre/files/data/odatis/harmonised'
+    );
+  });
+
+  it("serves anything else by the server's files/", () => {
+    expect(fileUrlPath(deployment, 'data/odatis-private/x.csv')).toBe(
+      'files/data/odatis-private/x.csv'
+    );
+    expect(fileUrlPath(deployment, 'notes/x.csv')).toBe('files/notes/x.csv');
+    // The embedded VRE (no deployment): its static server answers ranges under files/.
+    expect(fileUrlPath({}, 'shared/harmonised/harmonised.duckdb')).toBe(
+      'files/shared/harmonised/harmonised.duckdb'
     );
   });
 });

@@ -8,12 +8,14 @@ import {
   centroidTrend,
   makeTable,
   mannKendall,
+  rMean,
   seasonalKendall,
   sensSlope,
   speciesResponses,
   type DataTable,
   type NicheParameters,
   type OmiPermutationTest,
+  type SeasonalKendallResult,
   type WitOmiParameters,
   type WitOmiResult
 } from '@odatis-vre/niche';
@@ -224,18 +226,20 @@ export function trendOf(
   };
 }
 
-/** Mean of `values` per key, keys sorted numerically. */
+/**
+ * Mean of `values` per key, keys sorted numerically, as R's `tapply(x, key, mean)`: R's `mean()` bit for bit
+ * (`rMean`), so that two means R finds equal are equal here too (ties count in Kendall's S).
+ */
 function meansBy(keys: readonly number[], values: ArrayLike<number>, keep: (i: number) => boolean) {
-  const acc = new Map<number, { s: number; n: number }>();
+  const groups = new Map<number, number[]>();
   keys.forEach((k, i) => {
     if (!keep(i) || !Number.isFinite(values[i])) return;
-    const a = acc.get(k) ?? { s: 0, n: 0 };
-    a.s += values[i];
-    a.n++;
-    acc.set(k, a);
+    const g = groups.get(k) ?? [];
+    g.push(values[i]);
+    groups.set(k, g);
   });
-  const sorted = [...acc.keys()].sort((a, b) => a - b);
-  return { keys: sorted, means: sorted.map(k => acc.get(k)!.s / acc.get(k)!.n) };
+  const sorted = [...groups.keys()].sort((a, b) => a - b);
+  return { keys: sorted, means: sorted.map(k => rMean(groups.get(k)!)) };
 }
 
 /**
@@ -268,41 +272,56 @@ export function environmentTrends(pairing: Pairing, options: { bySite?: boolean 
   return out;
 }
 
-/** Seasonal Kendall of each variable's monthly means (month = season), per station when there are several. */
+/**
+ * Seasonal Kendall of each variable's monthly means (month = season, year = time), per station when there are
+ * several: R's `aggregate(x, list(year, month), mean)` then the Hirsch–Slack test (`seasonalKendall`). The
+ * means are R's (`rMean`): monthly means of one-decimal temperatures tie exactly in R, and a plain
+ * `Σ x / n` would break a third of those ties in the last bit.
+ */
+export function seasonalKendallOfMeans(
+  values: ArrayLike<number>,
+  month: readonly number[],
+  year: readonly number[]
+): SeasonalKendallResult {
+  const cells = new Map<string, { x: number[]; month: number; year: number }>();
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i])) continue;
+    const key = `${year[i]}-${month[i]}`;
+    const c = cells.get(key) ?? { x: [], month: month[i], year: year[i] };
+    c.x.push(values[i]);
+    cells.set(key, c);
+  }
+  const list = [...cells.values()];
+  return seasonalKendall(
+    list.map(c => rMean(c.x)),
+    list.map(c => c.month),
+    list.map(c => c.year)
+  );
+}
+
+/** Seasonal Kendall of each variable's monthly means (`seasonalKendallOfMeans`), per station. */
 export function seasonalTrendRows(pairing: Pairing): Row[] {
   const env = pairing.environment;
   const n = env.nRows;
   const rows: Row[] = [];
   const sites = [...new Set(pairing.samples.siteId)];
   for (const site of sites) {
+    const at = pairing.samples.siteId.flatMap((s, i) => (s === site ? [i] : []));
+    if (new Set(at.map(i => pairing.samples.year[i])).size < 3) continue;
     env.colNames.forEach((variable, j) => {
-      const acc = new Map<string, { s: number; n: number; month: number; year: number }>();
-      for (let i = 0; i < n; i++) {
-        if (pairing.samples.siteId[i] !== site) continue;
-        const key = `${pairing.samples.year[i]}-${pairing.samples.month[i]}`;
-        const a = acc.get(key) ?? {
-          s: 0,
-          n: 0,
-          month: pairing.samples.month[i],
-          year: pairing.samples.year[i]
-        };
-        a.s += env.values[j * n + i];
-        a.n++;
-        acc.set(key, a);
-      }
-      const cells = [...acc.values()];
-      if (cells.length < 3) return;
-      const sk = seasonalKendall(
-        cells.map(c => c.s / c.n),
-        cells.map(c => c.month),
-        cells.map(c => c.year)
+      const sk = seasonalKendallOfMeans(
+        at.map(i => env.values[j * n + i]),
+        at.map(i => pairing.samples.month[i]),
+        at.map(i => pairing.samples.year[i])
       );
       rows.push({
         station: site,
         variable,
         unit: pairing.units.environment[j],
+        months: sk.seasons.length,
         'seasonal Sen slope per decade': 10 * sk.sensSlope,
         S: sk.S,
+        'Var S': sk.varS,
         'p-value': sk.pCorrected
       });
     });
@@ -445,6 +464,41 @@ export function stationCentroids(
   }
   stations.sort((a, b) => b.latitude - a.latitude);
   return { points, stations };
+}
+
+/**
+ * How niche centroids change with latitude: the Sen slope (with its Mann–Kendall test) of the stations' mean
+ * of the variable against their latitude, then of each taxon's centroid against the latitude of the stations
+ * where it was found, for the taxa found at `minStations` stations or more (`stationCentroids`' output).
+ */
+export function latitudinalGradients(
+  points: readonly StationCentroid[],
+  stations: readonly { siteId: string; latitude: number; mean: number }[],
+  variable: string,
+  minStations = 3
+): ReturnType<typeof trendOf>[] {
+  const out: ReturnType<typeof trendOf>[] = [];
+  if (stations.length >= 3) {
+    out.push(
+      trendOf(
+        `stations' mean ${variable}`,
+        stations.map(s => s.latitude),
+        stations.map(s => s.mean)
+      )
+    );
+  }
+  for (const taxon of [...new Set(points.map(p => p.taxon))]) {
+    const at = points.filter(p => p.taxon === taxon);
+    if (at.length < Math.max(3, minStations)) continue;
+    out.push(
+      trendOf(
+        taxon,
+        at.map(p => p.latitude),
+        at.map(p => p.centroid)
+      )
+    );
+  }
+  return out;
 }
 
 /** The samples of each level of a factor (counts), for a grouping's table. */

@@ -344,6 +344,23 @@ export function eigenvalues(
 }
 
 /**
+ * An axis with about `count` ticks of a round step (1, 2 or 5 × 10^k) within [lo, hi], labelled with the
+ * decimals that step needs; Vega drops a label that would still overlap its neighbour.
+ */
+function tickAxis(lo: number, hi: number, count: number): VegaLiteSpec {
+  const raw = (hi - lo) / Math.max(1, count);
+  const magnitude = 10 ** Math.floor(Math.log10(raw));
+  const ratio = raw / magnitude;
+  const step = (ratio >= 7.5 ? 10 : ratio >= 3.5 ? 5 : ratio >= 1.5 ? 2 : 1) * magnitude;
+  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  const values: number[] = [];
+  for (let k = Math.ceil(lo / step); k * step <= hi; k++) {
+    values.push(Number((k * step).toFixed(decimals)));
+  }
+  return { values, format: `.${decimals}f`, labelOverlap: 'greedy' };
+}
+
+/**
  * Histogram of the simulated values of a permutation test with the observed value (ade4 `plot.krandtest`):
  * `OMI.mean` by default, or one panel per name given.
  */
@@ -378,54 +395,56 @@ export function permutationHistogram(
       right: observed > (lo + hi) / 2
     };
   });
-  const layers = (panel: (typeof panels)[number]): VegaLiteSpec[] => [
-    {
-      data: { values: panel.values.map(value => ({ value })) },
-      mark: { type: 'bar', color: '#9db7d5', stroke: '#4a6f99', strokeWidth: 0.5 },
-      encoding: {
-        x: {
-          field: 'value',
-          type: 'quantitative',
-          bin: { maxbins: bins, extent: panel.extent },
-          title: 'simulated values (permutations)',
-          scale: { domain: panel.extent, nice: false, zero: false }
-        },
-        y: { aggregate: 'count', type: 'quantitative', title: 'frequency' }
-      }
-    },
-    {
-      data: { values: [panel] },
-      mark: { type: 'rule', color: RED, strokeWidth: 2.5 },
-      encoding: { x: { field: 'observed', type: 'quantitative' } }
-    },
-    {
-      data: { values: [panel] },
-      mark: { type: 'point', shape: 'diamond', filled: true, color: RED, size: 140 },
-      encoding: { x: { field: 'observed', type: 'quantitative' }, y: { datum: 0 } }
-    },
-    {
-      data: { values: [panel] },
-      mark: {
-        type: 'text',
-        color: RED,
-        align: panel.right ? 'right' : 'left',
-        dx: panel.right ? -6 : 6,
-        dy: 4,
-        fontSize: 12,
-        baseline: 'top'
+  const layers = (panel: (typeof panels)[number], ticks: number): VegaLiteSpec[] => {
+    // Ticks of a nice step over the extent, not at every bin boundary (their labels overlapped).
+    const axis = { ...tickAxis(panel.extent[0], panel.extent[1], ticks), labelFlush: true };
+    return [
+      {
+        data: { values: panel.values.map(value => ({ value })) },
+        mark: { type: 'bar', color: '#9db7d5', stroke: '#4a6f99', strokeWidth: 0.5 },
+        encoding: {
+          x: {
+            field: 'value',
+            type: 'quantitative',
+            bin: { maxbins: bins, extent: panel.extent },
+            title: 'simulated values (permutations)',
+            scale: { domain: panel.extent, nice: false, zero: false },
+            axis
+          },
+          y: { aggregate: 'count', type: 'quantitative', title: 'frequency' }
+        }
       },
-      encoding: {
-        x: { field: 'observed', type: 'quantitative' },
-        y: { value: 0 },
-        text: { field: 'label' }
+      // The observed value: a red line, a diamond on the axis and its label, on the side with room.
+      {
+        data: { values: [panel] },
+        encoding: { x: { field: 'observed', type: 'quantitative' } },
+        layer: [
+          { mark: { type: 'rule', color: RED, strokeWidth: 2.5 } },
+          {
+            mark: { type: 'point', shape: 'diamond', filled: true, color: RED, size: 140 },
+            encoding: { y: { datum: 0 } }
+          },
+          {
+            mark: {
+              type: 'text',
+              color: RED,
+              align: panel.right ? 'right' : 'left',
+              dx: panel.right ? -6 : 6,
+              dy: 4,
+              fontSize: 12,
+              baseline: 'top'
+            },
+            encoding: { y: { value: 0 }, text: { field: 'label' } }
+          }
+        ]
       }
-    }
-  ];
+    ];
+  };
   const title =
     options.title ??
     `Permutation test (${test.permutations} permutations): ${names.length === 1 ? names[0] : 'marginality of the taxa'}`;
   if (panels.length === 1) {
-    return spec({ title, width: 480, height: 240, layer: layers(panels[0]) });
+    return spec({ title, width: 480, height: 240, layer: layers(panels[0], 6) });
   }
   return spec({
     title,
@@ -434,7 +453,7 @@ export function permutationHistogram(
       title: { text: panel.name, fontSize: 12, fontStyle: 'italic' },
       width: 260,
       height: 150,
-      layer: layers(panel)
+      layer: layers(panel, 4)
     }))
   });
 }

@@ -31,7 +31,7 @@ export { pairingQuery, sourceClause } from './query';
 export type { PairingQueryOptions } from './query';
 export { sampleFactor, seasonOf, SEASONS } from './groups';
 export type { Grouping, SampleFactor } from './groups';
-export { subnicheTests } from './subniche-tests';
+export { subnicheTests, reforTest } from './subniche-tests';
 export type { SubnicheTest, SubnicheTests, SubnicheTestOptions } from './subniche-tests';
 export {
   correlationCircle,
@@ -77,9 +77,11 @@ export {
   trendOf,
   environmentTrends,
   seasonalTrendRows,
+  seasonalKendallOfMeans,
   centroidTrends,
   trendTable,
   stationCentroids,
+  latitudinalGradients,
   factorCounts
 } from './analysis';
 export type { AbundanceTransform, StationCentroid } from './analysis';

@@ -275,6 +275,26 @@ export function subnicheTests(
   factor: ArrayLike<string | number>,
   options: SubnicheTestOptions = {}
 ): SubnicheTests {
+  const { codes, levels, permutations, random } = prepare(omi, factor, options);
+  const refor = runTest(omi, codes, levels, 'G', permutations, random);
+  const subor = runTest(omi, codes, levels, 'G_K', permutations, random);
+  return { refor, subor };
+}
+
+/**
+ * subniche's `rtestrefor` alone (the subniches' marginality from G and the subsets' G_K), for a notebook that
+ * shows only that table: half the draws of `subnicheTests`, and the same numbers as its `refor`.
+ */
+export function reforTest(
+  omi: OmiResult,
+  factor: ArrayLike<string | number>,
+  options: SubnicheTestOptions = {}
+): SubnicheTest {
+  const { codes, levels, permutations, random } = prepare(omi, factor, options);
+  return runTest(omi, codes, levels, 'G', permutations, random);
+}
+
+function prepare(omi: OmiResult, factor: ArrayLike<string | number>, options: SubnicheTestOptions) {
   const permutations = options.permutations ?? 99;
   if (!Number.isInteger(permutations) || permutations < 2) {
     throw new WorkshopError('bad-option', 'subnicheTests: permutations is a count ≥ 2', {
@@ -293,7 +313,5 @@ export function subnicheTests(
   }
   const { codes, levels } = codeFactor(factor, options.levels);
   const random = shuffler(options.generator ?? 'fast', options.seed ?? 1, n);
-  const refor = runTest(omi, codes, levels, 'G', permutations, random);
-  const subor = runTest(omi, codes, levels, 'G_K', permutations, random);
-  return { refor, subor };
+  return { codes, levels, permutations, random };
 }

@@ -8,7 +8,7 @@ import type { Quantity } from './pairing';
 
 /** Every parameter a template may have, with its meaning (written as a comment above it in the notebook). */
 export const PARAMETER_DOCS = {
-  data: 'Folder of the harmonised dataset (its catalog.json): "shared/harmonised", the shared observations, or the folder of a dataset you converted',
+  data: 'Folder of the harmonised dataset (its catalog.json): "shared/harmonised", the shared observations, "shared/synthetic/harmonised", the synthetic training set, or the folder of a dataset you converted',
   datasets: 'Datasets of the catalogue to use (ids); [] = all',
   sites: 'Stations (site ids of the catalogue); [] = all',
   years: 'First and last year of the biology samples',
@@ -51,7 +51,7 @@ export interface TemplateValues {
 }
 
 export interface TemplateSpec {
-  id: 'omi' | 'witomi' | 'trends';
+  id: 'omi' | 'witomi' | 'trends' | 'latitude';
   /** Notebook file in the templates folder. */
   file: string;
   title: string;
@@ -141,6 +141,31 @@ export const TEMPLATES: readonly TemplateSpec[] = [
       minOccurrences: 200,
       transform: 'none',
       variable: 'TEMP'
+    }
+  },
+  {
+    id: 'latitude',
+    file: 'latitudinal-comparison.ipynb',
+    title: 'Latitudinal comparison across stations',
+    description:
+      'Each taxon’s niche centroid and breadth at each station against latitude, and one community niche with the stations as WitOMI subsets; by default on the synthetic training set (twelve stations with a known truth).',
+    parameters: [...PAIRING, 'variable', 'permutations', 'seed', 'alpha'],
+    defaults: {
+      data: SYNTHETIC_HARMONISED,
+      datasets: [],
+      sites: [],
+      years: [2010, 2019],
+      abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
+      environment: ['TEMP', 'PSAL'],
+      taxa: [],
+      minOccurrences: 50,
+      windowDays: 3,
+      depthLayer: null,
+      transform: 'none',
+      variable: 'TEMP',
+      permutations: 99,
+      seed: 1,
+      alpha: 0.05
     }
   }
 ];

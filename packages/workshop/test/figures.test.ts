@@ -76,6 +76,17 @@ function texts(svg: string): string[] {
   );
 }
 
+/** The labels of each horizontal axis (their text, x position and opacity), by axis. */
+function xAxisLabels(svg: string): { text: string; x: number; opacity: number }[][] {
+  return [...svg.matchAll(/role-axis-label"[^>]*>((?:<text[^>]*>[^<]*<\/text>)+)/g)]
+    .map(group =>
+      [
+        ...group[1].matchAll(/translate\(([-\d.e]+),([-\d.e]+)\)[^>]*opacity="([\d.]+)">([^<]*)</g)
+      ].map(m => ({ x: Number(m[1]), y: Number(m[2]), opacity: Number(m[3]), text: m[4] }))
+    )
+    .filter(labels => labels.length > 1 && labels.every(l => l.y === labels[0].y));
+}
+
 test('correlation circle: every variable labelled, the unit circle, axes with their share of inertia', async () => {
   const svg = await draw('correlation-circle', correlationCircle(pca));
   const t = texts(svg);
@@ -115,6 +126,22 @@ test('permutation histogram: the simulations and the observed value with its p-v
     permutationHistogram(rtest, { names: ['Satr', 'Thth', 'Baba'] })
   );
   expect(texts(several)).toEqual(expect.arrayContaining(['Satr', 'Thth', 'Baba']));
+  // the x-axis labels of every panel are round values, each drawn, none over its neighbour
+  expect(xAxisLabels(svg)).toHaveLength(1);
+  expect(xAxisLabels(several)).toHaveLength(3);
+  for (const drawn of [svg, several]) {
+    for (const axis of xAxisLabels(drawn)) {
+      expect(axis.length).toBeGreaterThanOrEqual(3);
+      axis.forEach((label, k) => {
+        expect(label.opacity).toBe(1);
+        if (k === 0) return;
+        const previous = axis[k - 1];
+        // 11 px sans-serif: a character is at most ~7 px wide
+        const room = ((previous.text.length + label.text.length) / 2) * 7;
+        expect(label.x - previous.x).toBeGreaterThan(room);
+      });
+    }
+  }
   expect(() => permutationHistogram(rtest, { names: ['Nessie'] })).toThrow(/has no "Nessie"/);
 });
 

@@ -16,7 +16,7 @@ import {
   witomi,
   type DataTable
 } from '@odatis-vre/niche';
-import { subnicheTests, type SubnicheTest } from '../src';
+import { reforTest, subnicheTests, type SubnicheTest } from '../src';
 
 const REFERENCE = path.resolve(__dirname, '../../../../shared/reference/niche');
 const FIXTURES = path.join(__dirname, 'fixtures', 'subniche-tests');
@@ -88,6 +88,11 @@ describe.each([
     const tests = subnicheTests(omi, factor, { permutations: 99, seed: 1, generator: 'R' });
     compare(tests.refor, path.join(FIXTURES, `${name}_refor_nrepet99_seed1.csv`));
     compare(tests.subor, path.join(FIXTURES, `${name}_subor_nrepet99_seed1.csv`));
+  });
+
+  test("reforTest alone is R's rtestrefor (drawn first from the same stream)", () => {
+    const refor = reforTest(omi, factor, { permutations: 99, seed: 1, generator: 'R' });
+    compare(refor, path.join(FIXTURES, `${name}_refor_nrepet99_seed1.csv`));
   });
 
   test('the observed marginalities are the WitOMIG and WitOMIG_k of witomi', () => {

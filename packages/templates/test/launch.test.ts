@@ -1,0 +1,205 @@
+/**
+ * The launch form of the templates on real catalogues: the Gravelines files of the shared data and the
+ * synthetic training set (seed 1), converted as the VRE build converts them. The schema offers what the
+ * catalogue holds, the form's data round-trips to the parameters cell, react-jsonschema-form's validator (the
+ * one of the dialog) accepts the defaults, and the checks across fields say what to change.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Catalog } from '@odatis-vre/harmonised';
+import { generateSynthetic } from '@odatis-vre/sno';
+import { convertFiles } from '@odatis-vre/sno/node';
+import validator from '@rjsf/validator-ajv8';
+import {
+  checkLaunch,
+  fillParameters,
+  fitToCatalog,
+  formFromValues,
+  launchSchema,
+  readParameters,
+  SHARED_HARMONISED,
+  SYNTHETIC_HARMONISED,
+  templateById,
+  TEMPLATES,
+  valuesFromForm,
+  yearRange,
+  type JsonSchema,
+  type LaunchForm,
+  type NotebookContent
+} from '../src';
+
+const SHARED_DATA = path.resolve(__dirname, '../../../../shared/data');
+const TEMPLATES_DIR = path.resolve(__dirname, '../../../examples/templates');
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'neo-launch-'));
+let shared: Catalog;
+let synthetic: Catalog;
+const FOLDERS = [SHARED_HARMONISED, SYNTHETIC_HARMONISED];
+
+function readCatalog(dir: string): Catalog {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'catalog.json'), 'utf8')) as Catalog;
+}
+
+beforeAll(async () => {
+  const gravelines = path.join(SHARED_DATA, 'gravelines');
+  await convertFiles(
+    fs.readdirSync(gravelines).map(f => path.join(gravelines, f)),
+    path.join(root, 'shared')
+  );
+  shared = readCatalog(path.join(root, 'shared'));
+  const native = path.join(root, 'native');
+  fs.mkdirSync(native);
+  const files = generateSynthetic({ seed: 1 }).files.map(f => {
+    fs.writeFileSync(path.join(native, f.name), f.bytes);
+    return path.join(native, f.name);
+  });
+  await convertFiles(files, path.join(root, 'synthetic'));
+  synthetic = readCatalog(path.join(root, 'synthetic'));
+}, 300_000);
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** The values of an enumeration of the schema (a select, or the items of a multi-select). */
+function options(schema: JsonSchema): string[] {
+  const s = (schema.items ?? schema) as JsonSchema;
+  return ((s.oneOf ?? []) as { const: string }[]).map(o => o.const);
+}
+
+function property(schema: JsonSchema, name: string): JsonSchema {
+  return (schema.properties as Record<string, JsonSchema>)[name];
+}
+
+test.each(TEMPLATES.map(t => [t.id, t] as const))(
+  '%s: the form offers the catalogue and gives back the defaults',
+  (_, spec) => {
+    const form = formFromValues(spec);
+    const { schema, uiSchema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
+    expect(Object.keys(schema.properties as object)).toEqual([...spec.parameters]);
+    expect(uiSchema['ui:order']).toEqual([...spec.parameters]);
+    expect(options(property(schema, 'data'))).toEqual(FOLDERS);
+    expect(options(property(schema, 'sites'))).toEqual(shared.sites.map(s => s.siteId));
+    // the variables are those measured at the chosen station (Gravelines: all of the catalogue's but PHYTOBS')
+    const variables = options(property(schema, 'environment'));
+    expect(variables).toEqual(
+      shared.parameters
+        .filter(p => p.sites.includes('gravelines-canal-amenee'))
+        .map(p => p.parameter)
+    );
+    for (const v of spec.defaults.environment ?? []) expect(variables).toContain(v);
+    expect(options(property(schema, 'abundance'))).toContain('cell_abundance | cells/L');
+    expect(options(property(schema, 'taxa'))).toHaveLength(
+      shared.taxa.filter(t => t.sites.includes('gravelines-canal-amenee')).length
+    );
+    const [first, last] = yearRange(shared, ['gravelines-canal-amenee']);
+    const years = property(schema, 'years').properties as Record<string, JsonSchema>;
+    expect([years.first.minimum, years.last.maximum]).toEqual([first, last]);
+    expect([first, last]).toEqual([
+      Number(
+        shared.sites.find(s => s.siteId === 'gravelines-canal-amenee')!.timeSpan!.start.slice(0, 4)
+      ),
+      Number(
+        shared.sites.find(s => s.siteId === 'gravelines-canal-amenee')!.timeSpan!.end.slice(0, 4)
+      )
+    ]);
+
+    // the dialog's validator accepts the defaults, and the checks find nothing to change
+    expect(validator.validateFormData(form, schema).errors).toEqual([]);
+    expect(checkLaunch(spec, form, shared)).toEqual([]);
+    expect(valuesFromForm(spec, form)).toEqual(spec.defaults);
+  }
+);
+
+test('chosen values reach the parameters cell, and read back', () => {
+  const spec = templateById('witomi')!;
+  const form: LaunchForm = {
+    ...formFromValues(spec),
+    years: { first: 2005, last: 2015 },
+    environment: ['TEMP', 'PSAL'],
+    taxa: ['Achnanthes'],
+    depthLayer: { min: 0, max: 5 },
+    grouping: 'season',
+    permutations: 19,
+    seed: 7
+  };
+  const { schema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
+  expect(validator.validateFormData(form, schema).errors).toEqual([]);
+  expect(checkLaunch(spec, form, shared)).toEqual([]);
+  const template = JSON.parse(
+    fs.readFileSync(path.join(TEMPLATES_DIR, spec.file), 'utf8')
+  ) as NotebookContent;
+  const copy = fillParameters(template, spec, valuesFromForm(spec, form));
+  expect(readParameters(copy, spec)).toEqual({
+    ...spec.defaults,
+    years: [2005, 2015],
+    environment: ['TEMP', 'PSAL'],
+    taxa: ['Achnanthes'],
+    depthLayer: { min: 0, max: 5 },
+    grouping: 'season',
+    permutations: 19,
+    seed: 7
+  });
+});
+
+test('the validator refuses what the catalogue does not have', () => {
+  const spec = templateById('omi')!;
+  const form = { ...formFromValues(spec), sites: ['nowhere'], permutations: 0 };
+  const { schema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
+  const errors = validator.validateFormData(form, schema).errors.map(e => e.property);
+  expect(errors).toEqual(expect.arrayContaining(['.sites.0', '.permutations']));
+});
+
+test('the checks across fields say what to change', () => {
+  const omi = templateById('omi')!;
+  const base = formFromValues(omi);
+  const problems = (form: LaunchForm, spec = omi) =>
+    checkLaunch(spec, form, shared).map(p => `${p.parameter}: ${p.message}`);
+
+  expect(problems({ ...base, sites: [] })).toEqual([
+    'sites: No station chosen: tick at least one station.'
+  ]);
+  expect(problems({ ...base, years: { first: 2020, last: 2010 } })).toEqual([
+    'years: The first year (2020) is after the last year (2010): swap them, or choose a last year from 2020 on.'
+  ]);
+  const [first, last] = yearRange(shared, ['gravelines-canal-amenee']);
+  expect(problems({ ...base, years: { first: 1950, last: 1960 }, environment: [] })).toEqual([
+    `years: The chosen stations have no data in 1950–1960: choose years within ${first}–${last}.`,
+    'environment: No environmental variable chosen: tick at least one.'
+  ]);
+  expect(problems({ ...base, environment: ['TEMP', 'cell_abundance'] })).toEqual([
+    'environment: cell_abundance is what is counted per taxon; it cannot also be an environmental variable: untick it.'
+  ]);
+  expect(problems({ ...base, depthLayer: { min: 10 } })).toEqual([
+    'depthLayer: Give both ends of the depth layer, or neither (every depth).'
+  ]);
+  expect(problems({ ...base, depthLayer: { min: 10, max: 2 } })).toEqual([
+    'depthLayer: The depth layer goes from 10 m to 2 m: the first depth must be the shallower.'
+  ]);
+  const trends = templateById('trends')!;
+  expect(problems({ ...formFromValues(trends), variable: 'PSAL' }, trends)).toEqual([
+    'variable: The centroids are compared along PSAL, which is not among the environmental variables: tick it there, or choose one of TEMP.'
+  ]);
+  const witomi = templateById('witomi')!;
+  expect(problems({ ...formFromValues(witomi), grouping: 'site' }, witomi)).toEqual([
+    'grouping: Grouping by station needs at least two stations: tick another, or group by decade or season.'
+  ]);
+});
+
+test('changing the data folder fits the choices to its catalogue', () => {
+  const spec = templateById('omi')!;
+  const fitted = fitToCatalog(
+    spec,
+    { ...formFromValues(spec), data: SYNTHETIC_HARMONISED },
+    synthetic
+  );
+  const sites = synthetic.sites.map(s => s.siteId);
+  // Gravelines is not in the synthetic set: its first station is chosen instead
+  expect(fitted.sites).toEqual([sites[0]]);
+  const [min, max] = yearRange(synthetic, [sites[0]]);
+  const years = fitted.years as { first: number; last: number };
+  expect(years.first).toBeGreaterThanOrEqual(min);
+  expect(years.last).toBeLessThanOrEqual(max);
+  const known = new Set(synthetic.parameters.map(p => p.parameter));
+  expect((fitted.environment as string[]).every(v => known.has(v))).toBe(true);
+  const { schema } = launchSchema(spec, { folders: FOLDERS, catalog: synthetic }, fitted);
+  expect(options(property(schema, 'sites'))).toEqual(sites);
+  expect(validator.validateFormData(fitted, schema).errors).toEqual([]);
+});
