@@ -32,7 +32,7 @@ export default defineConfig({
   // Lean: the NEO kernel's long tests (interrupts, completion) test the kernel, not the server; the
   // stock route runs neo-notebook.spec.ts on the same kernel instead. Specs skip on stock what does
   // not depend on the server (test.skip(TARGET === 'stock', …)).
-  testIgnore: ['**/kernel.spec.ts'],
+  testIgnore: ['**/kernel.spec.ts', '**/kernel-memory.spec.ts'],
   outputDir: path.join(root, 'test-results', 'playwright-stock'),
   reporter: [
     ['list'],

@@ -49,6 +49,10 @@ test.describe('the NEO kernel', () => {
         .map(s => [s.siteId, String(s.rowCount)])
     );
     await expect(table.locator('thead')).toContainText('bigint');
+    // The footer says which engine answered (the embedded default: the small dataset stays in the browser).
+    await expect(table.locator('.neo-query')).toHaveText(
+      /^\d+(\.\d)? m?s · DuckDB-WASM in this browser$/
+    );
     await snapshot(page, testInfo, '22-neo-sql-table');
 
     // The same counts kept in a variable, then drawn by JupyterLab's Vega-Lite renderer as SVG.
@@ -97,7 +101,7 @@ test.describe('the NEO kernel', () => {
     await execute(page, 'kernelmenu:interrupt');
     await loop;
     await expect(outputOf(page, 7)).toContainText(
-      'the cell did not stop when interrupted (a loop that never waits), so the kernel was restarted'
+      'The cell did not stop when interrupted (a loop that never waits), so the kernel was restarted'
     );
     await outputOf(page, 7).scrollIntoViewIfNeeded();
     await snapshot(page, testInfo, '25-neo-interrupt');
@@ -140,6 +144,17 @@ test.describe('the NEO kernel', () => {
     ]);
     await snapshot(page, testInfo, '27-neo-completion');
     await page.keyboard.press('Escape');
+    // The popup of `neo.`: the toolbox's members, and which engine answers.
+    await setSourceAndFocusEnd(page, 'neo.');
+    await page.keyboard.press('Tab');
+    await expect(completer).toBeVisible();
+    for (const member of ['sql', 'table', 'tables', 'engine', 'pivot', 'omi', 'plot']) {
+      await expect(
+        completer.locator('.jp-Completer-item', { hasText: member }).first()
+      ).toBeVisible();
+    }
+    await snapshot(page, testInfo, '27b-neo-member-completion');
+    await page.keyboard.press('Escape');
     await setSourceAndFocusEnd(page, 'neo.sql');
     await page.keyboard.press('Shift+Tab');
     const tooltip = page.locator('.jp-Tooltip');
@@ -164,5 +179,20 @@ test.describe('the NEO kernel', () => {
       .poll(async () => (await complete()).matches, { timeout: 60_000 })
       .toEqual(['harmonised']);
     expect(await complete()).toMatchObject({ status: 'ok', cursor_start: 20 });
+
+    // The same through the popup: Tab in a %%sql cell lists the table beside the keywords…
+    await setSourceAndFocusEnd(page, '%%sql\nSELECT * FROM h');
+    await page.keyboard.press('Tab');
+    await expect(completer).toBeVisible();
+    await expect(completer.locator('.jp-Completer-item', { hasText: 'harmonised' })).toBeVisible();
+    await expect(completer.locator('.jp-Completer-item', { hasText: 'HAVING' })).toBeVisible();
+    await snapshot(page, testInfo, '29-neo-sql-completion');
+    await page.keyboard.press('Escape');
+    // …and a prefix that only the table has offers it alone; Enter writes it.
+    await setSourceAndFocusEnd(page, '%%sql\nSELECT * FROM harm');
+    await page.keyboard.press('Tab');
+    await expect(completer.locator('.jp-Completer-item')).toHaveText([/harmonised/]);
+    await page.keyboard.press('Enter');
+    await expect(cell(page, 0).locator('.cm-content')).toHaveText(/SELECT \* FROM harmonised$/);
   });
 });

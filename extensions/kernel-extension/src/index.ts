@@ -11,12 +11,14 @@ import {
   type ServiceManagerPlugin,
   type Session
 } from '@jupyterlab/services';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { IKernelClient, IKernelSpecs, KernelSpecs } from '@jupyterlite/services';
 import {
   HybridKernelManager,
   HybridKernelSpecManager,
   HybridSessionManager,
   InterruptibleKernelClient,
+  IsolatedWorker,
   NEO_KERNEL_SPEC,
   NeoKernel,
   SessionHost
@@ -48,13 +50,15 @@ const kernel: JupyterFrontEndPlugin<void> = {
   description: 'Registers the NEO kernel (SQL + JavaScript, in a Web Worker).',
   autoStart: true,
   requires: [IKernelSpecs, IQueryEngine],
-  optional: [IHarmonisedDataset],
+  optional: [IHarmonisedDataset, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     kernelSpecs: IKernelSpecs,
     engine: QueryEngine,
-    harmonised: IHarmonisedDataset | null
+    harmonised: IHarmonisedDataset | null,
+    translator: ITranslator | null
   ) => {
+    const trans = (translator ?? nullTranslator).load('odatis_vre');
     const contents = app.serviceManager.contents;
     // Files by path are read through the contents service: the same for browser storage and a server.
     const files = new QueryableFiles({
@@ -71,23 +75,29 @@ const kernel: JupyterFrontEndPlugin<void> = {
       lastModified: path => lastModified(contents, path)
     });
     kernelSpecs.register({
-      spec: NEO_KERNEL_SPEC,
+      spec: { ...NEO_KERNEL_SPEC, display_name: trans.__(NEO_KERNEL_SPEC.display_name) },
       create: async options => {
         const host = new SessionHost({
           engine,
           harmonised,
           files,
           location: options.location,
-          exists: async path => (await lastModified(contents, path)) !== null
+          exists: async path => (await lastModified(contents, path)) !== null,
+          trans
         });
         // Attach the shared data while the kernel starts: the first %%sql is then quicker. A failure is
         // shown by the data services (notification, status bar) and again by any query that needs it.
         host.warmUp();
         return new NeoKernel({
           ...options,
+          // In a process of its own: a cell that exhausts the worker's memory costs the kernel, not the tab.
+          // (The bundler makes `IsolatedWorker(new URL(…))` a worker entry, as it does `new Worker(new URL(…))`.)
           createWorker: () =>
-            new Worker(new URL('@odatis-vre/kernel/lib/worker.js', import.meta.url)),
-          host
+            new IsolatedWorker(new URL('@odatis-vre/kernel/lib/worker.js', import.meta.url), {
+              frameScriptUrl: new URL('@odatis-vre/kernel/lib/isolation-frame.js', import.meta.url)
+            }),
+          host,
+          trans
         });
       }
     });

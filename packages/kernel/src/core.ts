@@ -15,11 +15,14 @@ import type {
   InspectReply,
   IsCompleteReply,
   KernelOutput,
-  NeoHost
+  NeoHost,
+  QueryEngineInfo
 } from './protocol';
 
 export interface NeoKernelCoreOptions {
   host: NeoHost;
+  /** The engine that answers SQL (the host's `engine()`), shown as `neo.engine` and under `%%sql` results. */
+  engine: QueryEngineInfo;
   emit(output: KernelOutput): void;
 }
 
@@ -106,7 +109,8 @@ export class NeoKernelCore {
       sql: query => this.sql(query),
       registerFile: path => this.options.host.registerFile(path),
       listTables: () => this.options.host.listTables(),
-      dataset: folder => this.options.host.dataset(folder)
+      dataset: folder => this.options.host.dataset(folder),
+      engine: options.engine
     });
     this.scope = Object.create(null) as Record<string, unknown>;
     this.scope.neo = this.neo;
@@ -124,8 +128,8 @@ export class NeoKernelCore {
     const stopped = new Promise<never>((_, reject) => (stop = reject));
     this.stopRunning = stop;
     try {
-      const value = await Promise.race([this.run(code, executionCount), stopped]);
-      return { status: 'ok', result: mimeBundleOf(value) };
+      const { value, caption } = await Promise.race([this.run(code, executionCount), stopped]);
+      return { status: 'ok', result: mimeBundleOf(value, caption) };
     } catch (e) {
       return this.errorOutcome(e, executionCount);
     } finally {
@@ -208,15 +212,22 @@ export class NeoKernelCore {
 
   // ---- running cells ----
 
-  private async run(code: string, executionCount: number): Promise<unknown> {
+  /** Runs a cell; its value, and for `%%sql` how the query ran (rows, time, engine). */
+  private async run(
+    code: string,
+    executionCount: number
+  ): Promise<{ value: unknown; caption?: string }> {
     const sqlCell = parseSqlCell(code);
     if (sqlCell) {
+      const started = performance.now();
       // The magic line stays as an empty line: DuckDB's "LINE n" is then the cell's line n.
       const table = await this.sql('\n' + sqlCell.sql);
       if (sqlCell.variable) {
         this.scope[sqlCell.variable] = table;
       }
-      return table;
+      const ms = performance.now() - started;
+      const time = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+      return { value: table, caption: `${time} · ${this.options.engine.label}` };
     }
     const cell = compileCell(code);
     this.sources.get(executionCount)!.cellColumn = cell.cellColumn;
@@ -230,11 +241,18 @@ export class NeoKernelCore {
     if (value !== null && typeof (value as PromiseLike<unknown>)?.then === 'function') {
       value = await value;
     }
-    return value;
+    return { value };
   }
 
   private async sql(query: string): Promise<Table> {
-    const ipc = await this.options.host.query(query);
+    // Taken before the query leaves the worker: a failure then points at the cell line that asked.
+    const caller = new Error();
+    let ipc: Uint8Array;
+    try {
+      ipc = await this.options.host.query(query);
+    } catch (e) {
+      throw withCallerStack(e, caller);
+    }
     return tableFromIPC(ipc);
   }
 
@@ -273,7 +291,7 @@ export class NeoKernelCore {
         ? e
         : Object.assign(new Error(typeof e === 'string' ? e : inspect(e)), { name: 'Error' });
     const ename = error.name || 'Error';
-    const evalue = error.message;
+    const evalue = fullMessage(error);
     const traceback = [`${RED}${ename}${RESET}: ${evalue}`];
     if (error instanceof CellSyntaxError) {
       traceback.push(...this.pointAt(executionCount, error.line, error.column, 'line'));
@@ -370,6 +388,56 @@ export class NeoKernelCore {
   >();
   private stopRunning: ((reason: Error) => void) | null = null;
   private offset: number | null = null;
+}
+
+/**
+ * An error's whole text: its message, the details it carries that the message does not already say (the
+ * table, row, column, expected and found of `NicheInputError` and `WorkshopError`), and its causes.
+ */
+export function fullMessage(error: Error): string {
+  const details = error as Error & Partial<Record<DetailKey, unknown>>;
+  const message = error.message;
+  const unsaid = (key: DetailKey) => {
+    const value = details[key];
+    return (
+      value !== undefined && value !== null && value !== '' && !message.includes(String(value))
+    );
+  };
+  const parts = (['table', 'row', 'column'] as const)
+    .filter(unsaid)
+    .map(key => `${key} ${String(details[key])}`);
+  if (unsaid('expected') || unsaid('found')) {
+    parts.push(
+      `expected ${String(details.expected ?? '?')}, found ${String(details.found ?? '?')}`
+    );
+  }
+  let text = parts.length > 0 ? `${message} (${parts.join('; ')})` : message;
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    text += `\ncaused by ${cause.name}: ${fullMessage(cause)}`;
+  } else if (cause !== undefined) {
+    text += `\ncaused by: ${typeof cause === 'string' ? cause : inspect(cause)}`;
+  }
+  return text;
+}
+
+type DetailKey = 'table' | 'row' | 'column' | 'expected' | 'found';
+
+/**
+ * An error from the page (a query's), given the stack of the cell code that made the call: its own stack
+ * was taken on the page, where no cell runs. Non-errors become errors.
+ */
+function withCallerStack(e: unknown, caller: Error): Error {
+  const error = e instanceof Error ? e : new Error(typeof e === 'string' ? e : inspect(e));
+  const frames = (caller.stack ?? '').split('\n').filter(line => FRAME.test(line));
+  if (frames.length > 0) {
+    try {
+      error.stack = `${error.name}: ${error.message}\n${frames.join('\n')}`;
+    } catch {
+      // A frozen error keeps its own stack.
+    }
+  }
+  return error;
 }
 
 /** Own and inherited property names, without those every object has. */

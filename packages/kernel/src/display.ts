@@ -24,8 +24,11 @@ export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 const HEAD_ROWS = 10;
 const TAIL_ROWS = 5;
 
-/** The MIME bundle of a value; null for `undefined` (a cell with no result shows nothing). */
-export function mimeBundleOf(value: unknown): DisplayData | null {
+/**
+ * The MIME bundle of a value; null for `undefined` (a cell with no result shows nothing). A table's
+ * `caption` (e.g. how a query ran: time, engine) is shown under its row count.
+ */
+export function mimeBundleOf(value: unknown, caption?: string): DisplayData | null {
   if (value === undefined) {
     return null;
   }
@@ -37,7 +40,7 @@ export function mimeBundleOf(value: unknown): DisplayData | null {
     };
   }
   const data: MimeBundle = isArrowTable(value)
-    ? arrowBundle(value)
+    ? gridBundle(arrowGrid(value), caption)
     : isDataTable(value)
       ? gridBundle(dataTableGrid(value))
       : isMimeBundle(value)
@@ -229,12 +232,8 @@ function rowRecordsGrid(rows: Record<string, unknown>[]): Grid {
   };
 }
 
-function arrowBundle(table: Table): MimeBundle {
-  return gridBundle(arrowGrid(table));
-}
-
-function gridBundle(grid: Grid): MimeBundle {
-  return { 'text/html': gridHtml(grid), 'text/plain': gridText(grid) };
+function gridBundle(grid: Grid, caption?: string): MimeBundle {
+  return { 'text/html': gridHtml(grid, caption), 'text/plain': gridText(grid, caption) };
 }
 
 function shape(grid: Grid): string {
@@ -243,7 +242,7 @@ function shape(grid: Grid): string {
   return `${grid.numRows.toLocaleString('en-US')} ${rows} × ${grid.columns.length} ${cols}`;
 }
 
-function gridHtml(grid: Grid): string {
+function gridHtml(grid: Grid, caption?: string): string {
   const label = grid.rowLabels ? '<th></th>' : '';
   const head =
     `<tr>${label}${grid.columns.map(c => `<th>${escapeHtml(c)}</th>`).join('')}</tr>` +
@@ -262,11 +261,13 @@ function gridHtml(grid: Grid): string {
     .join('');
   return (
     `<div class="neo-table"><table><thead>${head}</thead><tbody>${body}</tbody></table>` +
-    `<p class="neo-shape">${shape(grid)}</p></div>`
+    `<p class="neo-shape">${shape(grid)}</p>` +
+    (caption ? `<p class="neo-query">${escapeHtml(caption)}</p>` : '') +
+    '</div>'
   );
 }
 
-function gridText(grid: Grid): string {
+function gridText(grid: Grid, caption?: string): string {
   const header = [...(grid.rowLabels ? [''] : []), ...grid.columns];
   const types = grid.types ? [...(grid.rowLabels ? [''] : []), ...grid.types] : null;
   const lines: (string[] | null)[] = grid.rows.map((row, r) =>
@@ -288,6 +289,7 @@ function gridText(grid: Grid): string {
   out.push(widths.map(w => '─'.repeat(w)).join('  '));
   for (const l of lines) out.push(l ? fit(l) : '⋮');
   out.push(shape(grid));
+  if (caption) out.push(caption);
   return out.join('\n');
 }
 

@@ -3,8 +3,9 @@
  * `%%sql` and `neo.sql` on the session's one query engine (the SQL workspace's), so a notebook sees the
  * same harmonised data and files, and results cross to the worker as Arrow IPC bytes.
  */
+import type { TranslationBundle } from '@jupyterlab/translation';
 import { tableToIPC } from 'apache-arrow';
-import { QueryError, type QueryEngine, type TableInfo } from '@odatis-vre/query';
+import { engineLabel, QueryError, type QueryEngine, type TableInfo } from '@odatis-vre/query';
 import { CATALOG_FILE } from '@odatis-vre/harmonised';
 import {
   joinPath,
@@ -13,7 +14,7 @@ import {
   type QueryableFiles
 } from '@odatis-vre/services';
 import type { HarmonisedSource } from '@odatis-vre/workshop';
-import type { NeoHost } from './protocol';
+import type { NeoHost, QueryEngineInfo } from './protocol';
 import { fileReferences, pointAtTables } from './sql-files';
 
 export interface SessionHostOptions {
@@ -25,10 +26,25 @@ export interface SessionHostOptions {
   location: string;
   /** Whether a file exists, by path from the root. */
   exists(path: string): Promise<boolean>;
+  /** Messages of the page (its errors), e.g. `translator.load('odatis_vre')`; default English. */
+  trans?: Pick<TranslationBundle, '__'>;
 }
 
+/**
+ * The messages as written, `%1`… replaced (JupyterLab's `nullTranslator`, whose package is an ES module that
+ * the node tests of this host cannot load).
+ */
+const ENGLISH: Pick<TranslationBundle, '__'> = {
+  __: (message: string, ...args: unknown[]) =>
+    message.replace(/%(\d+)/g, (match, n: string) =>
+      Number(n) <= args.length ? String(args[Number(n) - 1]) : match
+    )
+};
+
 export class SessionHost implements NeoHost {
-  constructor(private readonly options: SessionHostOptions) {}
+  constructor(private readonly options: SessionHostOptions) {
+    this.trans = options.trans ?? ENGLISH;
+  }
 
   async query(sql: string): Promise<Uint8Array> {
     const unavailable = await this.harmonisedProblem();
@@ -86,7 +102,9 @@ export class SessionHost implements NeoHost {
     let path: string;
     if (folder === undefined) {
       if (!shared) {
-        throw new Error('This session has no shared harmonised dataset: give the folder of one');
+        throw new Error(
+          this.trans.__('This session has no shared harmonised dataset: give the folder of one')
+        );
       }
       path = shared.path;
     } else {
@@ -99,10 +117,18 @@ export class SessionHost implements NeoHost {
     }
     if (!catalog.arrowFile) {
       throw new Error(
-        `${catalogPath} lists no Arrow file (arrowFile is null): convert the dataset with the Arrow output to query it by path`
+        this.trans.__(
+          '%1 lists no Arrow file (arrowFile is null): convert the dataset with the Arrow output to query it by path',
+          catalogPath
+        )
       );
     }
     return { folder: path, source: joinPath(path, catalog.arrowFile), catalog };
+  }
+
+  engine(): QueryEngineInfo {
+    const kind = this.options.engine.kind;
+    return { kind, label: engineLabel(kind) };
   }
 
   /** Cancel the queries running for this kernel (Kernel → Interrupt). */
@@ -125,8 +151,13 @@ export class SessionHost implements NeoHost {
     }
     throw new Error(
       candidates.length > 1
-        ? `There is no file ${path}: neither ${candidates[0]} (beside the notebook) nor ${candidates[1]} (from the root) exists`
-        : `There is no file ${candidates[0]}`
+        ? this.trans.__(
+            'There is no file %1: neither %2 (beside the notebook) nor %3 (from the root) exists',
+            path,
+            candidates[0],
+            candidates[1]
+          )
+        : this.trans.__('There is no file %1', candidates[0])
     );
   }
 
@@ -143,6 +174,7 @@ export class SessionHost implements NeoHost {
     }
   }
 
+  private readonly trans: Pick<TranslationBundle, '__'>;
   private readonly running = new Set<AbortController>();
   private tables: TableInfo[] | null = null;
 }

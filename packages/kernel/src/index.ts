@@ -4,6 +4,7 @@
  * `lib/worker.js`, started by the application's bundler.
  */
 export * from './kernel';
+export * from './isolated-worker';
 export * from './host';
 export * from './client';
 export * from './hybrid';

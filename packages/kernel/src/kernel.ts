@@ -6,11 +6,15 @@
  * Interrupt: queries of the kernel are cancelled and the worker is told to stop the running cell. A cell
  * that cannot hear it (a busy loop) is stopped by replacing the worker after a grace period; the cell then
  * reports that the kernel's variables are gone. A worker that dies (out of memory, crash) is replaced the
- * same way. The notebook page itself never blocks.
+ * same way. The notebook page itself never blocks; with an `IsolatedWorker`, a worker that runs out of
+ * memory does not take the page's process with it either.
+ *
+ * What the page shows (errors, the banner) goes through the translation bundle it is given.
  */
 import type { KernelMessage } from '@jupyterlab/services';
+import { nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { BaseKernel, type IKernel } from '@jupyterlite/services';
-import { expose, releaseProxy, transfer, wrap, type Remote } from 'comlink';
+import { expose, releaseProxy, transfer, wrap, type Endpoint, type Remote } from 'comlink';
 import type { SessionHost } from './host';
 import {
   isWorkerOutputMessage,
@@ -19,23 +23,43 @@ import {
   type NeoWorkerApi
 } from './protocol';
 
+/** The kernel's worker: a `Worker`, or an `IsolatedWorker` (a worker in a process of its own). */
+export interface KernelWorker extends Endpoint {
+  terminate(): void;
+}
+
 export interface NeoKernelOptions extends IKernel.IOptions {
-  /** Start the kernel's worker, e.g. `() => new Worker(new URL('@odatis-vre/kernel/lib/worker.js', import.meta.url))`. */
-  createWorker(): Worker;
+  /**
+   * Start the kernel's worker, e.g. `() => new Worker(new URL('@odatis-vre/kernel/lib/worker.js',
+   * import.meta.url))`, or an `IsolatedWorker` of that script.
+   */
+  createWorker(): KernelWorker;
   /** The session's services, as this kernel may use them. */
   host: SessionHost;
   /** How long a cell may ignore an interrupt before the worker is replaced. Default 2000 ms. */
   interruptGraceMs?: number;
+  /** Messages of the page (errors, banner), e.g. `translator.load('odatis_vre')`; default English. */
+  trans?: TranslationBundle;
+}
+
+/** Why a worker stopped: what the running cell then says (`message`: sentences for the user, translated). */
+class Stop extends Error {
+  constructor(
+    readonly ename: string,
+    message: string
+  ) {
+    super(message);
+  }
 }
 
 /** One running worker and what the kernel knows of its death. */
 interface Connection {
-  worker: Worker;
+  worker: KernelWorker;
   api: Remote<NeoWorkerApi>;
   started: Promise<void>;
-  /** Rejects when the worker dies or is replaced. */
+  /** Rejects with the `Stop` when the worker dies or is replaced. */
   dead: Promise<never>;
-  kill(reason: string): void;
+  kill(stop: Stop): void;
   isDead: boolean;
 }
 
@@ -45,6 +69,7 @@ export class NeoKernel extends BaseKernel {
   constructor(options: NeoKernelOptions) {
     super(options);
     this.options = options;
+    this.trans = options.trans ?? nullTranslator.load('odatis_vre');
     this.connection = this.connect();
   }
 
@@ -57,7 +82,7 @@ export class NeoKernel extends BaseKernel {
       return;
     }
     this.options.host.cancel();
-    this.connection.kill('the kernel was shut down');
+    this.connection.kill(this.restarted(this.trans.__('The NEO kernel was shut down.')));
     super.dispose();
   }
 
@@ -76,9 +101,11 @@ export class NeoKernel extends BaseKernel {
       },
       protocol_version: '5.3',
       status: 'ok',
-      banner:
-        'NEO kernel: %%sql cells on the shared DuckDB engine, JavaScript and TypeScript cells, ' +
-        'the niche analyses and plots as `neo` (in a Web Worker of your browser).',
+      banner: this.trans.__(
+        'NEO kernel: %%sql cells on the shared DuckDB engine (%1), JavaScript and TypeScript cells, ' +
+          'the niche analyses and plots as `neo` (in a Web Worker of your browser).',
+        this.trans.__(this.options.host.engine().label)
+      ),
       help_links: []
     };
   }
@@ -96,12 +123,17 @@ export class NeoKernel extends BaseKernel {
       outcome = await Promise.race([
         connection.api.execute(content.code, count),
         interrupted,
-        connection.dead.catch((reason: Error): ExecuteOutcome =>
-          kernelRestarted(`the kernel's worker stopped (${reason.message})`)
-        )
+        connection.dead.catch((stop: Stop): ExecuteOutcome => errorOutcome(stop))
       ]);
     } catch (e) {
-      outcome = kernelRestarted(`the kernel's worker failed (${(e as Error)?.message ?? e})`);
+      outcome = errorOutcome(
+        this.restarted(
+          this.trans.__(
+            "The NEO kernel's worker failed (%1) and was restarted.",
+            String((e as Error)?.message ?? e)
+          )
+        )
+      );
     } finally {
       this.running = null;
       if (connection.isDead && !this.isDisposed) {
@@ -187,13 +219,14 @@ export class NeoKernel extends BaseKernel {
     const grace = this.options.interruptGraceMs ?? 2000;
     setTimeout(() => {
       if (this.running === running && !running.connection.isDead) {
-        running.connection.kill('a cell did not stop when interrupted');
-        running.force(
-          kernelRestarted(
-            'the cell did not stop when interrupted (a loop that never waits), so the kernel was restarted',
-            'KeyboardInterrupt'
-          )
+        const stop = this.restarted(
+          this.trans.__(
+            'The cell did not stop when interrupted (a loop that never waits), so the kernel was restarted.'
+          ),
+          'KeyboardInterrupt'
         );
+        running.connection.kill(stop);
+        running.force(errorOutcome(stop));
       }
     }, grace);
   }
@@ -206,7 +239,10 @@ export class NeoKernel extends BaseKernel {
       this.connection = this.connect();
       this.stream({
         name: 'stderr',
-        text: 'The NEO kernel was restarted: variables defined before are gone; run the cells above again.\n'
+        text:
+          this.trans.__(
+            'The NEO kernel was restarted: variables defined before are gone; run the cells above again.'
+          ) + '\n'
       });
     }
     await this.connection.started;
@@ -216,33 +252,52 @@ export class NeoKernel extends BaseKernel {
   private connect(): Connection {
     const worker = this.options.createWorker();
     const api = wrap<NeoWorkerApi>(worker);
-    let kill!: (reason: string) => void;
+    let kill!: (stop: Stop) => void;
     const connection: Connection = {
       worker,
       api,
       started: Promise.resolve(),
       dead: new Promise<never>((_, reject) => {
-        kill = reason => {
+        kill = stop => {
           if (connection.isDead) return;
           connection.isDead = true;
-          reject(new Error(reason));
+          reject(stop);
           api[releaseProxy]();
           worker.terminate();
         };
       }),
-      kill: reason => kill(reason),
+      kill: stop => kill(stop),
       isDead: false
     };
     connection.dead.catch(() => undefined);
-    worker.addEventListener('message', event => {
-      if (isWorkerOutputMessage(event.data)) {
-        this.publishOutput(event.data.neoOutput);
+    worker.addEventListener('message', (event: Event) => {
+      const data = (event as MessageEvent).data;
+      if (isWorkerOutputMessage(data)) {
+        this.publishOutput(data.neoOutput);
       }
     });
-    // An uncaught error in the worker's own scope (a failed load, an out-of-memory abort): it is not trusted.
-    worker.addEventListener('error', event => {
+    // An uncaught error in the worker's own scope (a failed load, an out-of-memory abort), or the end of
+    // an isolated worker's process: the worker is not trusted any more.
+    worker.addEventListener('error', (event: Event) => {
       event.preventDefault();
-      connection.kill(outOfMemory(event.message) ? OUT_OF_MEMORY : event.message || 'worker error');
+      const message = (event as ErrorEvent).message ?? '';
+      connection.kill(
+        outOfMemory(message)
+          ? this.restarted(
+              this.trans.__(
+                'The NEO kernel ran out of memory and was restarted; variables are lost: run the cells above again. ' +
+                  'Work on fewer rows: filter or aggregate in %%sql before bringing a result into JavaScript.'
+              ),
+              'KernelOutOfMemory',
+              false
+            )
+          : this.restarted(
+              this.trans.__(
+                "The NEO kernel's worker stopped (%1) and was restarted.",
+                message || this.trans.__('an error in the worker')
+              )
+            )
+      );
     });
     const channel = new MessageChannel();
     expose(this.options.host, channel.port1);
@@ -265,22 +320,28 @@ export class NeoKernel extends BaseKernel {
     }
   }
 
+  /** A stop that restarts the kernel: `evalue` says it, and that the variables are gone. */
+  private restarted(sentence: string, ename = 'KernelRestarted', addVariables = true): Stop {
+    return new Stop(
+      ename,
+      addVariables
+        ? `${sentence} ${this.trans.__('Variables defined before are gone: run the cells above again.')}`
+        : sentence
+    );
+  }
+
   private readonly options: NeoKernelOptions;
+  private readonly trans: TranslationBundle;
   private connection: Connection;
   private running: { connection: Connection; force: (outcome: ExecuteOutcome) => void } | null =
     null;
 }
 
-const OUT_OF_MEMORY =
-  'the kernel ran out of memory (the browser stopped its worker). Work on fewer rows: filter or ' +
-  'aggregate in %%sql before bringing a result into JavaScript';
-
 function outOfMemory(message: string | undefined): boolean {
   return /out of memory|allocation failed|Array buffer allocation|heap limit/i.test(message ?? '');
 }
 
-function kernelRestarted(reason: string, ename = 'KernelRestarted'): ExecuteOutcome {
-  const evalue = `${reason}. Variables defined before are gone: run the cells above again.`;
+function errorOutcome({ ename, message: evalue }: Stop): ExecuteOutcome {
   return {
     status: 'error',
     ename,

@@ -31,6 +31,7 @@ import {
 import * as workshop from '@odatis-vre/workshop';
 import type { HarmonisedSource } from '@odatis-vre/workshop';
 import { plot } from './plot';
+import type { QueryEngineInfo } from './protocol';
 
 /** What `neo` needs from the kernel: SQL and files through the page's query engine. */
 export interface NeoServices {
@@ -38,6 +39,8 @@ export interface NeoServices {
   registerFile(path: string): Promise<string>;
   listTables(): Promise<TableInfo[]>;
   dataset(folder?: string): Promise<HarmonisedSource>;
+  /** The engine that answers `sql` and `%%sql`. */
+  engine: QueryEngineInfo;
 }
 
 function isNicheInput(value: unknown): value is NicheInput {
@@ -48,6 +51,7 @@ function isNicheInput(value: unknown): value is NicheInput {
 export function createNeo(services: NeoServices) {
   return {
     sql: (query: string): Promise<Table> => services.sql(query),
+    engine: Object.freeze({ ...services.engine }),
     table: async (path: string): Promise<Table> => {
       const name = await services.registerFile(path);
       return services.sql(`SELECT * FROM "${name.replace(/"/g, '""')}"`);
@@ -105,6 +109,12 @@ export const NEO_DOCS: Record<string, Doc> = {
       'The NEO toolbox: `neo.sql` and `neo.table` query the shared data and your files with DuckDB; ' +
       '`neo.pivot`, `neo.pca`, `neo.omi`, `neo.nicheParams`, `neo.rtest`, `neo.witomi`, `neo.responses` ' +
       'and the trend tests run the niche analyses (the numbers of R ade4); `neo.plot.*` draws Vega-Lite charts.'
+  },
+  'neo.engine': {
+    signature: 'neo.engine: { kind: string; label: string }',
+    doc:
+      'Which engine answers `neo.sql` and `%%sql`: DuckDB-WASM in this browser, or native DuckDB on the server ' +
+      "next to the data (the data services' `engine` setting chooses; `auto` takes the server for a large dataset)."
   },
   'neo.sql': {
     signature: 'neo.sql(query: string): Promise<Table>',

@@ -3,7 +3,7 @@
  * (query engine, harmonised dataset, files) and lends them to the worker as a `NeoHost`. Everything that
  * crosses is plain data; Arrow results cross as IPC bytes, transferred, not copied.
  */
-import type { TableInfo } from '@odatis-vre/query';
+import type { EngineKind, TableInfo } from '@odatis-vre/query';
 import type { HarmonisedSource } from '@odatis-vre/workshop';
 import type { DisplayData, MimeBundle } from './display';
 
@@ -26,6 +26,15 @@ export interface NeoHost {
    * it (the attached relation, or the dataset's Arrow file by path). For `neo.dataset` and the NEO templates.
    */
   dataset(folder?: string): Promise<HarmonisedSource>;
+  /** Which engine answers the session's SQL (`neo.engine`, the `%%sql` footer). */
+  engine(): QueryEngineInfo | Promise<QueryEngineInfo>;
+}
+
+/** The engine that answers SQL: DuckDB-WASM in this browser, or native DuckDB on the server. */
+export interface QueryEngineInfo {
+  kind: EngineKind;
+  /** In words, e.g. "DuckDB-WASM in this browser", "native DuckDB on the server". */
+  label: string;
 }
 
 /** How a cell ended. The result, if any, is published by the page with the execution count. */

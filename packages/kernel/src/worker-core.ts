@@ -18,7 +18,11 @@ export function createWorkerApi(post: (message: WorkerOutputMessage) => void): N
   return {
     async start(hostPort) {
       const host = wrap<NeoHost>(hostPort as MessagePort) as unknown as NeoHost;
-      core = new NeoKernelCore({ host, emit: output => post({ neoOutput: output }) });
+      core = new NeoKernelCore({
+        host,
+        engine: await host.engine(),
+        emit: output => post({ neoOutput: output })
+      });
     },
     execute: async (code, executionCount) => ready().execute(code, executionCount),
     complete: async (code, cursor) => ready().complete(code, cursor),

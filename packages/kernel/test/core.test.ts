@@ -75,7 +75,7 @@ beforeAll(async () => {
     location: 'notebooks',
     exists: async p => modified(p) !== null
   });
-  core = new NeoKernelCore({ host, emit: output => outputs.push(output) });
+  core = new NeoKernelCore({ host, engine: host.engine(), emit: output => outputs.push(output) });
 }, 180_000);
 
 afterAll(async () => {
@@ -115,20 +115,29 @@ test('%%sql over the harmonised dataset shows a table with its row count and col
     '%%sql\nSELECT site_id, count(*) AS n FROM harmonised GROUP BY 1 ORDER BY 1'
   );
   const rows = catalog.sites.find(s => s.siteId === SITE)!.rowCount;
-  expect(data['text/plain']).toBe(
-    [
-      'site_id                  n',
-      'text                     bigint',
-      '───────────────────────  ──────',
-      `${SITE}  ${rows}`,
-      '1 row × 2 columns'
-    ].join('\n')
+  // The footer says how the query ran: its time, and which engine answered.
+  const text = (data['text/plain'] as string).split('\n');
+  expect(text.slice(0, -1)).toEqual([
+    'site_id                  n',
+    'text                     bigint',
+    '───────────────────────  ──────',
+    `${SITE}  ${rows}`,
+    '1 row × 2 columns'
+  ]);
+  expect(text.at(-1)).toMatch(
+    /^\d+ ms · DuckDB-WASM in this browser$|^\d+\.\d s · DuckDB-WASM in this browser$/
   );
   const html = data['text/html'] as string;
   expect(html).toContain('<th>site_id</th><th>n</th>');
   expect(html).toContain('<th><small>text</small></th><th><small>bigint</small></th>');
   expect(html).toContain(`<td>${SITE}</td><td>${rows}</td>`);
   expect(html).toContain('<p class="neo-shape">1 row × 2 columns</p>');
+  expect(html).toContain(`<p class="neo-query">${text.at(-1)}</p>`);
+  // neo.engine names the same engine; a table from JavaScript has no query footer.
+  expect((await ok('neo.engine'))['text/plain']).toBe(
+    '{ kind: "duckdb-wasm-worker", label: "DuckDB-WASM in this browser" }'
+  );
+  expect((await ok('await neo.sql("SELECT 1 AS one")'))['text/html']).not.toContain('neo-query');
 });
 
 test('%%sql name keeps the result as an Arrow table; a long result shows its head and tail', async () => {
@@ -232,6 +241,19 @@ test('errors name the cell line, with DuckDB or JavaScript messages', async () =
   expect(sql.evalue).toMatch(/Parser Error: syntax error at or near "1"/);
   expect(sql.evalue).toContain('LINE 4: WHER 1');
 
+  // DuckDB's whole text, and the line of the cell that called neo.sql.
+  const fromJs = await fails('const n = 1;\nawait neo.sql("SELECT nope FROM harmonised")');
+  expect(fromJs.ename).toBe('QueryError');
+  expect(fromJs.evalue).toMatch(
+    /^Binder Error: Referenced column "nope" not found in FROM clause!/
+  );
+  expect(fromJs.evalue).toContain('LINE 1: SELECT nope FROM harmonised');
+  expect(fromJs.traceback[0]).toContain(fromJs.evalue);
+  expect(fromJs.traceback.slice(1, 3)).toEqual([
+    `  line 2 of cell [${count}]:`,
+    '    await neo.sql("SELECT nope FROM harmonised")'
+  ]);
+
   const missing = await fails("%%sql\nSELECT * FROM 'nowhere.parquet'");
   expect(missing.evalue).toBe(
     'There is no file nowhere.parquet: neither notebooks/nowhere.parquet (beside the notebook) nor nowhere.parquet (from the root) exists'
@@ -279,6 +301,27 @@ test('an OMI on a small pivot gives the numbers of @odatis-vre/niche', async () 
   expect(spec.layer[2].data.values.map(v => v.species)).toEqual([...params.species]);
 });
 
+test('niche input errors show the details they carry (table, column, expected, found) and the cell line', async () => {
+  const pivot = await fails(
+    'const few = await neo.sql("SELECT site_id FROM harmonised LIMIT 3");\n' +
+      'neo.pivot(few, { abundance: { parameter: "cell_abundance", unit: "cells/L" }, environment: ["TEMP"] })'
+  );
+  expect(pivot.ename).toBe('NicheInputError');
+  expect(pivot.evalue).toMatch(
+    /^harmonised table has no column "(\w+)" \(expected site_id, [\w, ]+, found site_id\)$/
+  );
+  expect(pivot.traceback[0]).toContain(pivot.evalue);
+  expect(pivot.traceback[1]).toBe(`  line 2 of cell [${count}]:`);
+
+  const missing = await fails(
+    'neo.pca({ nRows: 2, nCols: 2, values: new Float64Array([1, 2, 3, NaN]), rowNames: ["s1", "s2"], colNames: ["TEMP", "PSAL"] })'
+  );
+  expect(missing.ename).toBe('NicheInputError');
+  expect(missing.evalue).toMatch(
+    /row "s2" \(2\), column "PSAL" is NaN; remove or impute missing values .*\(expected a finite number, found NaN\)$/
+  );
+});
+
 test('neo.pivot takes its quantities explicitly; when they are missing or ambiguous it lists what is there', async () => {
   await ok(
     `const gravelines = await neo.sql("SELECT * FROM harmonised WHERE site_id = '${SITE}'");`
@@ -291,7 +334,8 @@ test('neo.pivot takes its quantities explicitly; when they are missing or ambigu
   expect(none.ename).toBe('NicheInputError');
   expect(none.evalue).toBe(
     "pivotHarmonised: abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; " +
-      `the table's rows with a taxon hold cell_abundance [cells/L] (${taxonRows} rows))`
+      `the table's rows with a taxon hold cell_abundance [cells/L] (${taxonRows} rows)) ` +
+      "(expected { parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon), found nothing)"
   );
   // Turbidity is published in two units at Gravelines: never averaged together.
   const turbidity = await fails(

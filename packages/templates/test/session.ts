@@ -93,7 +93,11 @@ export class NodeSession {
       location: '',
       exists: async p => modified(p) !== null
     });
-    this.core = new NeoKernelCore({ host, emit: output => this.outputs.push(output) });
+    this.core = new NeoKernelCore({
+      host,
+      engine: host.engine(),
+      emit: output => this.outputs.push(output)
+    });
   }
 
   async stop(): Promise<void> {
