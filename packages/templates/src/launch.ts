@@ -323,7 +323,8 @@ export function valuesFromForm(spec: TemplateSpec, form: LaunchForm): Partial<Te
 
 /**
  * The form's data made to fit another catalogue (after the data folder changed): choices the catalogue does
- * not have are dropped, years are brought within its span, and a form left without a station gets the first.
+ * not have are dropped, years are brought within its span, and a form left without a station gets the first (every
+ * station when the template's default is all of them).
  */
 export function fitToCatalog(spec: TemplateSpec, form: LaunchForm, catalog: Catalog): LaunchForm {
   const has = (name: string) => spec.parameters.includes(name as ParameterName);
@@ -340,7 +341,12 @@ export function fitToCatalog(spec: TemplateSpec, form: LaunchForm, catalog: Cata
     }
   }
   if (has('sites') && (out.sites as string[] | undefined)?.length === 0 && catalog.sites.length) {
-    out.sites = [catalog.sites[0].siteId];
+    // A template whose default is every station ([] = all: the latitudinal comparison) gets them all ticked;
+    // the others get the first.
+    out.sites =
+      spec.defaults.sites?.length === 0
+        ? catalog.sites.map(s => s.siteId)
+        : [catalog.sites[0].siteId];
   }
   if (has('variable') && !known.environment.has(String(out.variable))) {
     out.variable = (out.environment as string[] | undefined)?.[0];

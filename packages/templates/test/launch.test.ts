@@ -68,45 +68,58 @@ function property(schema: JsonSchema, name: string): JsonSchema {
   return (schema.properties as Record<string, JsonSchema>)[name];
 }
 
-test.each(TEMPLATES.map(t => [t.id, t] as const))(
-  '%s: the form offers the catalogue and gives back the defaults',
-  (_, spec) => {
-    const form = formFromValues(spec);
-    const { schema, uiSchema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
-    expect(Object.keys(schema.properties as object)).toEqual([...spec.parameters]);
-    expect(uiSchema['ui:order']).toEqual([...spec.parameters]);
-    expect(options(property(schema, 'data'))).toEqual(FOLDERS);
-    expect(options(property(schema, 'sites'))).toEqual(shared.sites.map(s => s.siteId));
-    // the variables are those measured at the chosen station (Gravelines: all of the catalogue's but PHYTOBS')
-    const variables = options(property(schema, 'environment'));
-    expect(variables).toEqual(
-      shared.parameters
-        .filter(p => p.sites.includes('gravelines-canal-amenee'))
-        .map(p => p.parameter)
-    );
-    for (const v of spec.defaults.environment ?? []) expect(variables).toContain(v);
-    expect(options(property(schema, 'abundance'))).toContain('cell_abundance | cells/L');
-    expect(options(property(schema, 'taxa'))).toHaveLength(
-      shared.taxa.filter(t => t.sites.includes('gravelines-canal-amenee')).length
-    );
-    const [first, last] = yearRange(shared, ['gravelines-canal-amenee']);
-    const years = property(schema, 'years').properties as Record<string, JsonSchema>;
-    expect([years.first.minimum, years.last.maximum]).toEqual([first, last]);
-    expect([first, last]).toEqual([
-      Number(
-        shared.sites.find(s => s.siteId === 'gravelines-canal-amenee')!.timeSpan!.start.slice(0, 4)
-      ),
-      Number(
-        shared.sites.find(s => s.siteId === 'gravelines-canal-amenee')!.timeSpan!.end.slice(0, 4)
-      )
-    ]);
+test.each(
+  TEMPLATES.filter(t => t.defaults.data === SHARED_HARMONISED).map(t => [t.id, t] as const)
+)('%s: the form offers the catalogue and gives back the defaults', (_, spec) => {
+  const form = formFromValues(spec);
+  const { schema, uiSchema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
+  expect(Object.keys(schema.properties as object)).toEqual([...spec.parameters]);
+  expect(uiSchema['ui:order']).toEqual([...spec.parameters]);
+  expect(options(property(schema, 'data'))).toEqual(FOLDERS);
+  expect(options(property(schema, 'sites'))).toEqual(shared.sites.map(s => s.siteId));
+  // the variables are those measured at the chosen station (Gravelines: all of the catalogue's but PHYTOBS')
+  const variables = options(property(schema, 'environment'));
+  expect(variables).toEqual(
+    shared.parameters.filter(p => p.sites.includes('gravelines-canal-amenee')).map(p => p.parameter)
+  );
+  for (const v of spec.defaults.environment ?? []) expect(variables).toContain(v);
+  expect(options(property(schema, 'abundance'))).toContain('cell_abundance | cells/L');
+  expect(options(property(schema, 'taxa'))).toHaveLength(
+    shared.taxa.filter(t => t.sites.includes('gravelines-canal-amenee')).length
+  );
+  const [first, last] = yearRange(shared, ['gravelines-canal-amenee']);
+  const years = property(schema, 'years').properties as Record<string, JsonSchema>;
+  expect([years.first.minimum, years.last.maximum]).toEqual([first, last]);
+  expect([first, last]).toEqual([
+    Number(
+      shared.sites.find(s => s.siteId === 'gravelines-canal-amenee')!.timeSpan!.start.slice(0, 4)
+    ),
+    Number(
+      shared.sites.find(s => s.siteId === 'gravelines-canal-amenee')!.timeSpan!.end.slice(0, 4)
+    )
+  ]);
 
-    // the dialog's validator accepts the defaults, and the checks find nothing to change
-    expect(validator.validateFormData(form, schema).errors).toEqual([]);
-    expect(checkLaunch(spec, form, shared)).toEqual([]);
-    expect(valuesFromForm(spec, form)).toEqual(spec.defaults);
-  }
-);
+  // the dialog's validator accepts the defaults, and the checks find nothing to change
+  expect(validator.validateFormData(form, schema).errors).toEqual([]);
+  expect(checkLaunch(spec, form, shared)).toEqual([]);
+  expect(valuesFromForm(spec, form)).toEqual(spec.defaults);
+});
+
+test('latitude: the dialog opens on the training set with every station ticked, and its defaults pass', () => {
+  const spec = templateById('latitude')!;
+  expect(spec.defaults.data).toBe(SYNTHETIC_HARMONISED);
+  expect(spec.defaults.sites).toEqual([]);
+  // what the dialog does: the defaults, fitted to the catalogue of their data folder
+  const form = fitToCatalog(spec, formFromValues(spec), synthetic);
+  const all = synthetic.sites.map(s => s.siteId);
+  expect(all.length).toBeGreaterThan(1);
+  expect(form.sites).toEqual(all);
+  const { schema } = launchSchema(spec, { folders: FOLDERS, catalog: synthetic }, form);
+  expect(options(property(schema, 'sites'))).toEqual(all);
+  expect(validator.validateFormData(form, schema).errors).toEqual([]);
+  expect(checkLaunch(spec, form, synthetic)).toEqual([]);
+  expect(valuesFromForm(spec, form)).toEqual({ ...spec.defaults, sites: all });
+});
 
 test('chosen values reach the parameters cell, and read back', () => {
   const spec = templateById('witomi')!;
