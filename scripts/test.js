@@ -73,6 +73,9 @@ if (only === undefined || only === '--unit') {
   const status = run('unit tests (jest)', require.resolve('jest/bin/jest'), [
     '--json',
     `--outputFile=${unitFile}`,
+    // Once every suite has reported: some suites leave native DuckDB instances (@duckdb/node-api) to the
+    // garbage collector, and its reaper thread can keep the process alive without any JavaScript handle.
+    '--forceExit',
     ...extra
   ]);
   const unit = readJson(unitFile);
