@@ -73,8 +73,7 @@ if (only === undefined || only === '--unit') {
   const status = run('unit tests (jest)', require.resolve('jest/bin/jest'), [
     '--json',
     `--outputFile=${unitFile}`,
-    // Once every suite has reported: some suites leave native DuckDB instances (@duckdb/node-api) to the
-    // garbage collector, and its reaper thread can keep the process alive without any JavaScript handle.
+    // Once every suite has reported, the process ends: a handle a suite forgot must not hold CI.
     '--forceExit',
     ...extra
   ]);

@@ -183,6 +183,13 @@ export class NativeQueryEngine implements QueryEngine {
   readonly kind = 'duckdb-native' as const;
   private tempDir: string | null = null;
   private seq = 0;
+  /**
+   * DuckDB calls in flight and the connections they run on. `close()` interrupts them and waits for them to
+   * settle: a connection closed while a query runs on it deadlocks that query's thread in DuckDB (the
+   * connection's context is destroyed under its own lock), which then hangs the process at exit.
+   */
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly connections = new Set<DuckDBConnection>();
 
   private constructor(
     private readonly api: NodeApi,
@@ -208,11 +215,11 @@ export class NativeQueryEngine implements QueryEngine {
     const batches: RecordBatch[] = [];
     let schema: Schema | null = null;
     await this.withConnection(sql, options.signal, async conn => {
-      const result = await conn.run(sql);
+      const result = await this.track(conn.run(sql));
       const s = schemaOf(this.api, result);
       schema = s.schema;
       for (;;) {
-        const chunk = await result.fetchChunk();
+        const chunk = await this.track(result.fetchChunk());
         if (!chunk || chunk.rowCount === 0) {
           break;
         }
@@ -235,12 +242,13 @@ export class NativeQueryEngine implements QueryEngine {
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
       conn = await this.instance.connect();
+      this.connections.add(conn);
       try {
-        const result = await conn.stream(sql);
+        const result = await this.track(conn.stream(sql));
         const s = schemaOf(this.api, result);
         setSchema(s.schema);
         for (;;) {
-          const chunk = await result.fetchChunk();
+          const chunk = await this.track(result.fetchChunk());
           if (!chunk || chunk.rowCount === 0) {
             break;
           }
@@ -254,6 +262,7 @@ export class NativeQueryEngine implements QueryEngine {
         throw this.toError(e, sql, options.signal);
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
+        this.connections.delete(conn);
         conn.closeSync();
       }
     };
@@ -317,7 +326,7 @@ export class NativeQueryEngine implements QueryEngine {
         `hive_partitioning = true, union_by_name = true, hive_types = {${hiveTypes}})`;
       what = `the Parquet files of ${name}`;
     }
-    const described = await this.main.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`);
+    const described = await this.track(this.main.runAndReadAll(`DESCRIBE SELECT * FROM ${from}`));
     const columns = new Map(
       (described.getRows() as [string, string][]).map(([column, type]) => [column, type])
     );
@@ -334,7 +343,7 @@ export class NativeQueryEngine implements QueryEngine {
   }
 
   async listTables(): Promise<TableInfo[]> {
-    const reader = await this.main.runAndReadAll(LIST_TABLES_SQL);
+    const reader = await this.track(this.main.runAndReadAll(LIST_TABLES_SQL));
     const out: TableInfo[] = [];
     for (const [schema, name, kind, column, type, nullable] of reader.getRows() as [
       string,
@@ -360,6 +369,10 @@ export class NativeQueryEngine implements QueryEngine {
   }
 
   async close(): Promise<void> {
+    // Stop what still runs, and let it return, before any connection goes.
+    this.main.interrupt();
+    for (const conn of this.connections) conn.interrupt();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     this.main.closeSync();
     this.instance.closeSync();
     if (this.tempDir) {
@@ -369,7 +382,7 @@ export class NativeQueryEngine implements QueryEngine {
 
   private async run(sql: string): Promise<void> {
     await this.withConnection(sql, undefined, async conn => {
-      await conn.run(sql);
+      await this.track(conn.run(sql));
     });
   }
 
@@ -382,6 +395,7 @@ export class NativeQueryEngine implements QueryEngine {
       throw new QueryCancelledError('Query cancelled before it started.', sql);
     }
     const conn = await this.instance.connect();
+    this.connections.add(conn);
     const onAbort = () => conn.interrupt();
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -390,8 +404,17 @@ export class NativeQueryEngine implements QueryEngine {
       throw this.toError(e, sql, signal);
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.connections.delete(conn);
       conn.closeSync();
     }
+  }
+
+  /** Registers a DuckDB call as in flight until it settles (see `inFlight`). */
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inFlight.add(call);
+    const settled = () => this.inFlight.delete(call);
+    call.then(settled, settled);
+    return call;
   }
 
   private toError(e: unknown, sql: string, signal?: AbortSignal): Error {
