@@ -172,6 +172,14 @@ function printReport(report: ConvertReport, json: boolean, log: (s: string) => v
     `\n${report.files.length} file(s), ${t.filesFailed} failed; ${t.rowsRead} rows read; ${t.valuesRead} values read, ` +
       `${t.valuesWritten} written, ${t.valuesMissing} missing-coded, ${t.valuesRejected} rejected.`
   );
+  const b = report.bounded;
+  if (b)
+    log(
+      `Converted within bounded memory (${(b.inputBytes / 1e6).toFixed(0)} MB of inputs): ` +
+        (b.filesInPieces.length ? `${b.filesInPieces.join(', ')} read in pieces, ` : '') +
+        `${b.rowsSpilled} values spilled to disk in ${b.spills} spill(s) (at most ${b.memoryRows} held); ` +
+        'Parquet only (the one Arrow file of every row is not written within bounded memory).'
+    );
   log(
     report.written ? `Written to ${report.outDir} (catalog.json, report.json)` : 'Nothing written.'
   );
@@ -229,8 +237,9 @@ async function convertCommand(
     err('convert: give input files and --out <dir>\n\n' + USAGE);
     return 2;
   }
-  const formats = (values.format ?? 'parquet,arrow').split(',').map(s => s.trim());
-  if (formats.some(f => f !== 'parquet' && f !== 'arrow')) {
+  // No --format: both, or Parquet only for inputs converted within bounded memory (convertFiles decides).
+  const formats = values.format?.split(',').map(s => s.trim());
+  if (formats?.some(f => f !== 'parquet' && f !== 'arrow')) {
     err(`convert: --format expects parquet and/or arrow, found "${values.format}"`);
     return 2;
   }
@@ -257,7 +266,7 @@ async function convertCommand(
           strict: values.strict,
           read,
           signal,
-          formats: formats as ('parquet' | 'arrow')[],
+          formats: formats as ('parquet' | 'arrow')[] | undefined,
           onProgress: p => {
             if (!bar) return;
             const pct =

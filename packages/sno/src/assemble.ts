@@ -18,13 +18,17 @@ import type { FileReport, SourceInfo } from './report';
 import { ObservationColumns } from './schema';
 import { toArrowIPC, toParquet, type Provenance } from './writers';
 
-/** One source file as read: its bytes' identity, the reader's report and what it read. */
-export interface ReadSource {
+/** One source file as read: its bytes' identity and the reader's report. */
+export interface ReadSourceInfo {
   name: string;
   sha256: string;
   bytes: number;
   report: FileReport;
   source: SourceInfo;
+}
+
+/** One source file as read, with what it read. */
+export interface ReadSource extends ReadSourceInfo {
   observations: ObservationColumns;
 }
 
@@ -61,37 +65,24 @@ export async function assembleHarmonised(
   const formats = options.formats ?? ['parquet', 'arrow'];
   const all = new ObservationColumns();
   for (const r of read) all.append(r.observations);
-  const provenanceOf = (names: Set<string>): Provenance => ({
-    sourceFiles: read
-      .filter(r => names.has(r.name))
-      .map(r => ({
-        name: r.name,
-        sha256: r.sha256,
-        doi: r.source.doi,
-        licence: r.source.licence,
-        dataset: r.report.dataset,
-        mapping: r.source.mapping
-      }))
-  });
   const parquetFiles: CatalogDataFile[] = [];
   if (formats.includes('parquet')) {
     const parts = partitions(all);
     let done = 0;
     for (const [key, idx] of parts) {
       await checkpoint(options.signal);
-      const [s, siteId, year] = key.split('\u0000');
-      const path = partitionPath({ sno: s, site: siteId, year: Number(year) });
+      const file = partitionFile(key, idx.length);
       const part = all.select(idx);
-      await options.write(path, toParquet(part, provenanceOf(new Set(part.column('source_file')))));
-      parquetFiles.push({ path, sno: s, siteId, year: Number(year), rowCount: idx.length });
-      options.onPartition?.(path, ++done, parts.length);
+      await options.write(file.path, toParquet(part, provenanceOf(read, part)));
+      parquetFiles.push(file);
+      options.onPartition?.(file.path, ++done, parts.length);
     }
   }
   let arrowFile: string | null = null;
   if (formats.includes('arrow')) {
     await checkpoint(options.signal);
     arrowFile = ARROW_FILE;
-    await options.write(arrowFile, toArrowIPC(all, provenanceOf(new Set(read.map(r => r.name)))));
+    await options.write(arrowFile, toArrowIPC(all, provenanceOf(read)));
   }
   return buildCatalog(all, datasetsOf(read), { parquetFiles, arrowFile }, options.now);
 }
@@ -103,16 +94,47 @@ function partitions(all: ObservationColumns): [string, number[]][] {
   const site = all.column('site_id');
   const time = all.column('time');
   for (let i = 0; i < all.length; i++) {
-    const key = `${sno[i]}\u0000${site[i]}\u0000${new Date(time[i]).getUTCFullYear()}`;
+    const key = partitionKey(sno[i], site[i], time[i]);
     let a = parts.get(key);
     if (!a) parts.set(key, (a = []));
     a.push(i);
   }
-  return [...parts].sort((a, b) => a[0].localeCompare(b[0]));
+  return [...parts].sort((a, b) => comparePartitionKeys(a[0], b[0]));
+}
+
+/** The key of a row's sno × site × year partition (what `partitionFile` takes). */
+export const partitionKey = (sno: string, siteId: string, time: number): string =>
+  `${sno}\u0000${siteId}\u0000${new Date(time).getUTCFullYear()}`;
+
+/** The order partitions are written and listed in. */
+export const comparePartitionKeys = (a: string, b: string): number => a.localeCompare(b);
+
+/** The catalogue entry of a partition: its Parquet file's path and keys. */
+export function partitionFile(key: string, rowCount: number): CatalogDataFile {
+  const [sno, siteId, year] = key.split('\u0000');
+  const path = partitionPath({ sno, site: siteId, year: Number(year) });
+  return { path, sno, siteId, year: Number(year), rowCount };
+}
+
+/** The provenance of rows: the source files they come from (every file read when no rows are given). */
+export function provenanceOf(read: ReadSourceInfo[], rows?: ObservationColumns): Provenance {
+  const names = rows ? new Set(rows.column('source_file')) : null;
+  return {
+    sourceFiles: read
+      .filter(r => !names || names.has(r.name))
+      .map(r => ({
+        name: r.name,
+        sha256: r.sha256,
+        doi: r.source.doi,
+        licence: r.source.licence,
+        dataset: r.report.dataset,
+        mapping: r.source.mapping
+      }))
+  };
 }
 
 /** The catalogue's datasets: what the readers say of each, with its source files. */
-function datasetsOf(read: ReadSource[]): DatasetInput[] {
+export function datasetsOf(read: ReadSourceInfo[]): DatasetInput[] {
   const byDataset = new Map<string, DatasetInput>();
   for (const r of read) {
     const id = r.report.dataset;

@@ -86,114 +86,142 @@ export function buildCatalog(
   files: { parquetFiles: CatalogDataFile[]; arrowFile: string | null },
   generated = new Date()
 ): Catalog {
-  const col = <K extends Parameters<ObservationColumns['column']>[0]>(k: K) => obs.column(k);
-  const time = col('time');
-  const sno = col('sno');
-  const siteId = col('site_id');
-  const siteName = col('site_name');
-  const lat = col('latitude');
-  const lon = col('longitude');
-  const parameter = col('parameter');
-  const unit = col('unit');
-  const taxon = col('taxon');
-  const aphia = col('aphia_id');
-  const dataset = col('dataset');
-  const p01 = col('p01');
-  const p02 = col('p02');
+  const tally = new CatalogTally();
+  tally.add(obs);
+  return tally.catalog(datasets, files, generated);
+}
 
-  const all = new Span();
-  const ds = new Map<string, { rows: number; span: Span; sites: Set<string> }>();
-  const sites = new Map<string, CatalogSite & { span: Span; snoSet: Set<string> }>();
-  const params = new Map<string, CatalogParameter & Tally>();
-  const taxa = new Map<string, CatalogTaxon & Tally>();
-  for (let i = 0; i < obs.length; i++) {
-    const t = time[i];
-    all.add(t);
-    const d = dataset[i] ?? sno[i];
-    let de = ds.get(d);
-    if (!de) ds.set(d, (de = { rows: 0, span: new Span(), sites: new Set() }));
-    de.rows++;
-    de.span.add(t);
-    de.sites.add(siteId[i]);
+/**
+ * The catalogue's summary, counted chunk by chunk as rows are read (a large file is never whole in
+ * memory): adding chunks in reading order gives the same catalogue as one pass over every row.
+ */
+export class CatalogTally {
+  private rowCount = 0;
+  private readonly all = new Span();
+  private readonly ds = new Map<string, { rows: number; span: Span; sites: Set<string> }>();
+  private readonly sites = new Map<string, CatalogSite & { span: Span; snoSet: Set<string> }>();
+  private readonly params = new Map<string, CatalogParameter & Tally>();
+  private readonly taxa = new Map<string, CatalogTaxon & Tally>();
 
-    let s = sites.get(siteId[i]);
-    if (!s) {
-      s = {
-        siteId: siteId[i],
-        siteName: siteName[i],
-        sno: [],
-        latitude: lat[i],
-        longitude: lon[i],
-        rowCount: 0,
-        timeSpan: null,
-        span: new Span(),
-        snoSet: new Set()
-      };
-      sites.set(siteId[i], s);
-    }
-    s.rowCount++;
-    s.span.add(t);
-    s.snoSet.add(sno[i]);
-    if (s.latitude === null && lat[i] !== null) [s.latitude, s.longitude] = [lat[i], lon[i]];
+  add(obs: ObservationColumns): void {
+    const col = <K extends Parameters<ObservationColumns['column']>[0]>(k: K) => obs.column(k);
+    const time = col('time');
+    const sno = col('sno');
+    const siteId = col('site_id');
+    const siteName = col('site_name');
+    const lat = col('latitude');
+    const lon = col('longitude');
+    const parameter = col('parameter');
+    const unit = col('unit');
+    const taxon = col('taxon');
+    const aphia = col('aphia_id');
+    const dataset = col('dataset');
+    const p01 = col('p01');
+    const p02 = col('p02');
+    const { all, ds, sites, params, taxa } = this;
+    this.rowCount += obs.length;
+    for (let i = 0; i < obs.length; i++) {
+      const t = time[i];
+      all.add(t);
+      const d = dataset[i] ?? sno[i];
+      let de = ds.get(d);
+      if (!de) ds.set(d, (de = { rows: 0, span: new Span(), sites: new Set() }));
+      de.rows++;
+      de.span.add(t);
+      de.sites.add(siteId[i]);
 
-    let p = params.get(parameter[i]);
-    if (!p) {
-      const term = parameterTerm(parameter[i]);
-      p = {
-        parameter: parameter[i],
-        label: term?.label ?? null,
-        p01: p01[i],
-        p02: p02[i],
-        ...emptyTally()
-      };
-      params.set(parameter[i], p);
-    }
-    tally(p, t, unit[i], siteId[i]);
+      let s = sites.get(siteId[i]);
+      if (!s) {
+        s = {
+          siteId: siteId[i],
+          siteName: siteName[i],
+          sno: [],
+          latitude: lat[i],
+          longitude: lon[i],
+          rowCount: 0,
+          timeSpan: null,
+          span: new Span(),
+          snoSet: new Set()
+        };
+        sites.set(siteId[i], s);
+      }
+      s.rowCount++;
+      s.span.add(t);
+      s.snoSet.add(sno[i]);
+      if (s.latitude === null && lat[i] !== null) [s.latitude, s.longitude] = [lat[i], lon[i]];
 
-    const tx = taxon[i];
-    if (tx) {
-      let e = taxa.get(tx);
-      if (!e) {
-        e = {
-          taxon: tx,
-          aphiaId: aphia[i],
+      let p = params.get(parameter[i]);
+      if (!p) {
+        const term = parameterTerm(parameter[i]);
+        p = {
+          parameter: parameter[i],
+          label: term?.label ?? null,
+          p01: p01[i],
+          p02: p02[i],
           ...emptyTally()
         };
-        taxa.set(tx, e);
+        params.set(parameter[i], p);
       }
-      tally(e, t, unit[i], siteId[i]);
-      if (e.aphiaId === null && aphia[i] !== null) e.aphiaId = aphia[i];
+      tally(p, t, unit[i], siteId[i]);
+
+      const tx = taxon[i];
+      if (tx) {
+        let e = taxa.get(tx);
+        if (!e) {
+          e = {
+            taxon: tx,
+            aphiaId: aphia[i],
+            ...emptyTally()
+          };
+          taxa.set(tx, e);
+        }
+        tally(e, t, unit[i], siteId[i]);
+        if (e.aphiaId === null && aphia[i] !== null) e.aphiaId = aphia[i];
+      }
     }
   }
-  const byName =
-    <T>(key: (x: T) => string) =>
-    (a: T, b: T) =>
-      key(a).localeCompare(key(b));
-  return {
-    catalogVersion: CATALOG_VERSION,
-    schemaVersion: SCHEMA_VERSION,
-    generated: generated.toISOString(),
-    columns: COLUMNS,
-    rowCount: obs.length,
-    timeSpan: all.toJSON(),
-    datasets: datasets
-      .map(d => {
-        const e = ds.get(d.id);
-        return {
-          ...d,
-          rowCount: e?.rows ?? 0,
-          timeSpan: e?.span.toJSON() ?? null,
-          sites: [...(e?.sites ?? [])].sort(),
-          queryPlace: defaultQueryPlace(e?.rows ?? 0)
-        };
-      })
-      .sort(byName(d => d.id)),
-    sites: [...sites.values()]
-      .map(({ span, snoSet, ...s }) => ({ ...s, sno: [...snoSet].sort(), timeSpan: span.toJSON() }))
-      .sort(byName(s => s.siteId)),
-    parameters: [...params.values()].map(tallied).sort(byName(p => p.parameter)),
-    taxa: [...taxa.values()].map(tallied).sort(byName(x => x.taxon)),
-    parquetFiles: files.parquetFiles,
-    arrowFile: files.arrowFile
-  };
+
+  /** The catalogue of the rows added, with the datasets and data files the caller names. */
+  catalog(
+    datasets: DatasetInput[],
+    files: { parquetFiles: CatalogDataFile[]; arrowFile: string | null },
+    generated = new Date()
+  ): Catalog {
+    const { all, ds, sites, params, taxa } = this;
+    const byName =
+      <T>(key: (x: T) => string) =>
+      (a: T, b: T) =>
+        key(a).localeCompare(key(b));
+    return {
+      catalogVersion: CATALOG_VERSION,
+      schemaVersion: SCHEMA_VERSION,
+      generated: generated.toISOString(),
+      columns: COLUMNS,
+      rowCount: this.rowCount,
+      timeSpan: all.toJSON(),
+      datasets: datasets
+        .map(d => {
+          const e = ds.get(d.id);
+          return {
+            ...d,
+            rowCount: e?.rows ?? 0,
+            timeSpan: e?.span.toJSON() ?? null,
+            sites: [...(e?.sites ?? [])].sort(),
+            queryPlace: defaultQueryPlace(e?.rows ?? 0)
+          };
+        })
+        .sort(byName(d => d.id)),
+      sites: [...sites.values()]
+        .map(({ span, snoSet, ...s }) => ({
+          ...s,
+          sno: [...snoSet].sort(),
+          timeSpan: span.toJSON()
+        }))
+        .sort(byName(s => s.siteId)),
+      parameters: [...params.values()].map(tallied).sort(byName(p => p.parameter)),
+      taxa: [...taxa.values()].map(tallied).sort(byName(x => x.taxon)),
+      parquetFiles: files.parquetFiles,
+      arrowFile: files.arrowFile
+    };
+  }
 }

@@ -8,14 +8,25 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CATALOG_FILE, REPORT_FILE, type Catalog } from '@odatis-vre/harmonised';
-import { assembleHarmonised, checkpoint } from './assemble';
+import { ARROW_FILE, CATALOG_FILE, REPORT_FILE, type Catalog } from '@odatis-vre/harmonised';
+import {
+  assembleHarmonised,
+  checkpoint,
+  datasetsOf,
+  partitionFile,
+  provenanceOf,
+  type ReadSourceInfo
+} from './assemble';
+import { CatalogTally } from './catalog';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
 import { checkOutput, siblingPath, swapInto, sweepStale } from './output';
+import { readInPieces, scanSource } from './pieces';
 import { invariantHolds, type FileReport, type ReadOptions, type SourceInfo } from './report';
 import type { ObservationColumns } from './schema';
+import { PartitionSpool } from './spool';
 import { LineGuard, isGzip } from './text';
+import { toParquet } from './writers';
 
 export interface ConvertProgress {
   phase: 'read' | 'write' | 'done';
@@ -42,6 +53,32 @@ export interface ConvertOptions {
    * partitions, removes its staging folder and rejects with the signal's reason. Nothing is written.
    */
   signal?: AbortSignal;
+  /**
+   * Inputs larger than this (bytes on disk, every file) are converted within bounded memory (default
+   * BOUNDED_INPUT_BYTES): COAST-HF files read in pieces, partitions spilled to disk past `memoryRows`,
+   * Parquet only (observations.arrow holds every row in one file).
+   */
+  boundedAbove?: number;
+  /** Rows held in memory in a bounded conversion before partitions are spilled (default 1 000 000). */
+  memoryRows?: number;
+  /** Characters per piece of a file read in pieces (default 4 Mi). */
+  pieceChars?: number;
+}
+
+/** Inputs above this size are converted within bounded memory (see ConvertOptions.boundedAbove). */
+export const BOUNDED_INPUT_BYTES = 32 * 1024 * 1024;
+
+/** In a bounded conversion, files from this size on are read in pieces when their format allows. */
+const PIECES_ABOVE = 4 * 1024 * 1024;
+
+/** How a bounded conversion kept its memory bounded (in the report; absent otherwise). */
+export interface BoundedConversion {
+  inputBytes: number;
+  memoryRows: number;
+  /** Files read in pieces (the others were read whole). */
+  filesInPieces: string[];
+  rowsSpilled: number;
+  spills: number;
 }
 
 export interface FileResult {
@@ -72,6 +109,8 @@ export interface ConvertReport {
   catalog: Catalog | null;
   /** Folders of earlier interrupted runs this run swept (what was done with each). */
   sweptStaging: string[];
+  /** Present when the conversion ran within bounded memory. */
+  bounded?: BoundedConversion;
 }
 
 const loaded = new WeakMap<FileResult, ObservationColumns>();
@@ -113,13 +152,7 @@ export async function readFiles(
   paths: string[],
   options: Pick<ConvertOptions, 'onProgress' | 'read' | 'signal'> = {}
 ): Promise<FileResult[]> {
-  const sizes = paths.map(p => {
-    try {
-      return fs.statSync(p).size;
-    } catch {
-      return 0;
-    }
-  });
+  const sizes = sizesOf(paths);
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   let bytesDone = 0;
   const results: FileResult[] = [];
@@ -177,25 +210,8 @@ async function readOne(
     });
   }
   const digest = sha256(bytes);
-  // The file name is the provenance key (source_file): the same name twice would be ambiguous,
-  // the same content twice would double every value.
-  const twin = earlier.find(r => r.name === name || (r.sha256 === digest && r.ok));
-  if (twin) {
-    const same = twin.sha256 === digest;
-    return failed(
-      {
-        file: name,
-        line: 0,
-        expected: same ? 'each file once' : 'distinct file names',
-        found: same
-          ? `the same content as ${twin.path}`
-          : `another file named ${name} (${twin.path})`,
-        reason: same ? 'duplicate-file' : 'duplicate-name'
-      },
-      bytes.length,
-      digest
-    );
-  }
+  const twin = twinOf(name, digest, earlier);
+  if (twin) return failed(twin, bytes.length, digest);
   try {
     const r = readSnoFile(name, bytes, read);
     const result: FileResult = {
@@ -226,6 +242,23 @@ async function readOne(
   }
 }
 
+/**
+ * The file name is the provenance key (source_file): the same name twice would be ambiguous, the same
+ * content twice would double every value. The issue when an earlier file is such a twin.
+ */
+function twinOf(name: string, digest: string, earlier: FileResult[]): IngestIssue | null {
+  const twin = earlier.find(r => r.name === name || (r.sha256 === digest && r.ok));
+  if (!twin) return null;
+  const same = twin.sha256 === digest;
+  return {
+    file: name,
+    line: 0,
+    expected: same ? 'each file once' : 'distinct file names',
+    found: same ? `the same content as ${twin.path}` : `another file named ${name} (${twin.path})`,
+    reason: same ? 'duplicate-file' : 'duplicate-name'
+  };
+}
+
 /** The observations read from a file by readFiles (kept beside the JSON-able result). */
 export function observationsOf(r: FileResult): ObservationColumns {
   const obs = loaded.get(r);
@@ -249,9 +282,18 @@ export async function convertFiles(
       throw new Error(`${p}: source files must not lie inside the output directory ${outDir}`);
     }
   }
+  const inputBytes = sizesOf(paths).reduce((a, b) => a + b, 0);
+  const bounded = inputBytes > (options.boundedAbove ?? BOUNDED_INPUT_BYTES);
+  if (bounded && options.formats?.includes('arrow')) {
+    throw new Error(
+      `${ARROW_FILE} holds every row in one Arrow file: it cannot be written within bounded memory for ` +
+        `${(inputBytes / 1e6).toFixed(0)} MB of inputs; convert them to Parquet only (--format parquet)`
+    );
+  }
   // Sweep first: a dataset an interrupted run had set aside is put back, then checked like any other.
   const sweptStaging = sweepStale(out);
   checkOutput(out, outDir);
+  if (bounded) return convertBounded(paths, out, inputBytes, sweptStaging, options);
 
   const files = await readFiles(paths, options);
   const ok = files.filter(f => f.ok);
@@ -274,8 +316,6 @@ export async function convertFiles(
   try {
     fs.mkdirSync(staging, { recursive: true });
     const catalog = await writeDataset(staging, files, options);
-    // report.json is served with the data: no path of the converting machine in it. Sources are
-    // named relative to the folder the inputs share (what the user gave), the output is ".".
     const report: ConvertReport = {
       outDir: out,
       written: true,
@@ -284,23 +324,213 @@ export async function convertFiles(
       catalog: null,
       sweptStaging
     };
-    const root = commonFolder(files.map(f => path.resolve(f.path)));
-    const shared = {
-      ...report,
-      outDir: '.',
-      files: files.map(f => ({
-        ...f,
-        path: path.relative(root, path.resolve(f.path)).split(path.sep).join('/')
-      }))
-    };
-    fs.writeFileSync(path.join(staging, REPORT_FILE), JSON.stringify(shared, null, 1));
-    options.signal?.throwIfAborted();
-    swapInto(staging, out);
+    putInPlace(staging, out, report, options);
     done();
     return { ...report, catalog };
   } catch (e) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
+  }
+}
+
+/** Write report.json beside the staged dataset, then put the dataset in place. */
+function putInPlace(
+  staging: string,
+  out: string,
+  report: ConvertReport,
+  options: ConvertOptions
+): void {
+  // report.json is served with the data: no path of the converting machine in it. Sources are
+  // named relative to the folder the inputs share (what the user gave), the output is ".".
+  const root = commonFolder(report.files.map(f => path.resolve(f.path)));
+  const shared = {
+    ...report,
+    outDir: '.',
+    files: report.files.map(f => ({
+      ...f,
+      path: path.relative(root, path.resolve(f.path)).split(path.sep).join('/')
+    }))
+  };
+  fs.writeFileSync(path.join(staging, REPORT_FILE), JSON.stringify(shared, null, 1));
+  options.signal?.throwIfAborted();
+  swapInto(staging, out);
+}
+
+/** Sizes of files on disk (0 for a file that cannot be read: its reading reports why). */
+function sizesOf(paths: string[]): number[] {
+  return paths.map(p => {
+    try {
+      return fs.statSync(p).size;
+    } catch {
+      return 0;
+    }
+  });
+}
+
+/**
+ * A conversion within bounded memory: files are read one at a time (COAST-HF in pieces), their values
+ * go to a spool of partitions that spills to disk past `memoryRows`, and to the catalogue's tally; the
+ * partitions are then written one at a time, in key order. Same partitions, rows, order, provenance and
+ * catalogue as a conversion in memory; Parquet only.
+ */
+async function convertBounded(
+  paths: string[],
+  out: string,
+  inputBytes: number,
+  sweptStaging: string[],
+  options: ConvertOptions
+): Promise<ConvertReport> {
+  const staging = siblingPath(out, 'staging');
+  const memoryRows = options.memoryRows ?? 1_000_000;
+  const spool = new PartitionSpool(path.join(staging, '.spool'), memoryRows);
+  const tally = new CatalogTally();
+  const keep = (values: ObservationColumns): void => {
+    tally.add(values);
+    spool.add(values);
+  };
+  const sizes = sizesOf(paths);
+  const bytesTotal = sizes.reduce((a, b) => a + b, 0);
+  const progress = (p: Omit<ConvertProgress, 'filesTotal'>): void =>
+    options.onProgress?.({ ...p, filesTotal: paths.length });
+  const files: FileResult[] = [];
+  const filesInPieces: string[] = [];
+  try {
+    fs.mkdirSync(staging, { recursive: true });
+    let bytesDone = 0;
+    for (const [k, p] of paths.entries()) {
+      await checkpoint(options.signal);
+      const name = path.basename(p);
+      progress({ phase: 'read', file: name, filesDone: k, bytesDone, bytesTotal });
+      const inPieces = await readLarge(p, name, sizes[k], files, keep, options, done =>
+        progress({
+          phase: 'read',
+          file: name,
+          filesDone: k,
+          bytesDone: bytesDone + done,
+          bytesTotal
+        })
+      );
+      if (inPieces) filesInPieces.push(name);
+      const result = inPieces ?? (await readOne(p, name, sizes[k], files, options.read));
+      if (result.ok && !inPieces) {
+        keep(observationsOf(result));
+        loaded.delete(result);
+      }
+      files.push(result);
+      bytesDone += sizes[k];
+    }
+    progress({ phase: 'read', file: null, filesDone: paths.length, bytesDone, bytesTotal });
+    const totals = totalsOf(files);
+    const bounded: BoundedConversion = {
+      inputBytes,
+      memoryRows,
+      filesInPieces,
+      rowsSpilled: 0,
+      spills: 0
+    };
+    const report: ConvertReport = {
+      outDir: out,
+      written: false,
+      files,
+      totals,
+      catalog: null,
+      sweptStaging,
+      bounded
+    };
+    if (!files.some(f => f.ok) || (options.strict && totals.filesFailed)) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      progress({ phase: 'done', file: null, filesDone: files.length, bytesDone: 0, bytesTotal: 0 });
+      return report;
+    }
+    const read: ReadSourceInfo[] = files
+      .filter(f => f.ok)
+      .map(f => ({
+        name: f.name,
+        sha256: f.sha256,
+        bytes: f.bytes,
+        report: f.report!,
+        source: f.source!
+      }));
+    const keys = spool.keys();
+    const parquetFiles = [];
+    for (const [k, key] of keys.entries()) {
+      await checkpoint(options.signal);
+      const rows = spool.take(key);
+      const file = partitionFile(key, rows.length);
+      const target = path.join(staging, file.path);
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, toParquet(rows, provenanceOf(read, rows)));
+      parquetFiles.push(file);
+      progress({ phase: 'write', file: file.path, filesDone: k + 1, bytesDone: 0, bytesTotal: 0 });
+    }
+    fs.rmSync(spool.dir, { recursive: true, force: true });
+    bounded.rowsSpilled = spool.spilledRows;
+    bounded.spills = spool.spills;
+    const catalog = tally.catalog(datasetsOf(read), { parquetFiles, arrowFile: null }, options.now);
+    fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
+    report.written = true;
+    putInPlace(staging, out, report, options);
+    progress({ phase: 'done', file: null, filesDone: files.length, bytesDone: 0, bytesTotal: 0 });
+    return { ...report, catalog };
+  } catch (e) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/**
+ * A file read in pieces, its values handed to `keep` as they are read; null when it is to be read whole
+ * (not a COAST-HF file, or not readable in pieces). A failure after values were handed over stops the
+ * whole conversion (they cannot be taken back): an Error naming the file and where.
+ */
+async function readLarge(
+  p: string,
+  name: string,
+  size: number,
+  earlier: FileResult[],
+  keep: (values: ObservationColumns) => void,
+  options: ConvertOptions,
+  onBytes?: (bytes: number) => void
+): Promise<FileResult | null> {
+  if (size < Math.min(PIECES_ABOVE, options.pieceChars ?? Infinity)) return null;
+  let scanned;
+  try {
+    scanned = await scanSource(p, name, options.read);
+  } catch {
+    return null; // read whole, which says what is wrong with the file
+  }
+  if (!scanned.pieces) return null;
+  const twin = twinOf(name, scanned.sha256, earlier);
+  if (twin)
+    return { path: p, name, bytes: scanned.bytes, sha256: scanned.sha256, ok: false, error: twin };
+  try {
+    const ctx = await readInPieces(
+      p,
+      name,
+      scanned,
+      keep,
+      options.read,
+      options.pieceChars,
+      onBytes,
+      options.signal
+    );
+    return {
+      path: p,
+      name,
+      bytes: scanned.bytes,
+      sha256: scanned.sha256,
+      ok: true,
+      report: ctx.report,
+      source: ctx.source
+    };
+  } catch (e) {
+    if (options.signal?.aborted && e === options.signal.reason) throw e;
+    const where =
+      e instanceof IngestError ? formatIssue(e.issue) : `${name}: ${(e as Error).message}`;
+    throw new Error(
+      `${where} — this file was being read in pieces and its first values were already staged, so the ` +
+        'conversion stops: fix the file, or convert it alone'
+    );
   }
 }
 

@@ -138,7 +138,18 @@ export function invariantHolds(r: FileReport): boolean {
  * cells independently (cellsSeen): a cell no reader call accounts for breaks the invariant.
  */
 export class ReadContext {
-  readonly out = new ObservationColumns();
+  /** The values kept so far (since the last `drain`). */
+  get out(): ObservationColumns {
+    return this.kept;
+  }
+  private kept = new ObservationColumns();
+
+  /** Hand over the values kept so far (a file read in pieces); later ones are kept anew. */
+  drain(): ObservationColumns {
+    const kept = this.kept;
+    this.kept = new ObservationColumns();
+    return kept;
+  }
   readonly report: FileReport;
 
   constructor(
@@ -313,7 +324,7 @@ export class ReadContext {
   value(part: Partial<Observation>, base?: Partial<Observation>): void {
     this.report.valuesRead++;
     this.report.valuesWritten++;
-    this.out.pushParts(part, base);
+    this.kept.pushParts(part, base);
     const flag = part.time_flag ?? base?.time_flag;
     if (flag) this.report.timeFlags[flag] = (this.report.timeFlags[flag] ?? 0) + 1;
   }

@@ -97,11 +97,13 @@ export class ObservationColumns {
     return Object.fromEntries(COLUMNS.map(c => [c, this.cols[c][i]])) as unknown as Observation;
   }
 
-  append(other: ObservationColumns): void {
+  /** Append another accumulator's rows (those at `indices`, in that order, when given). */
+  append(other: ObservationColumns, indices?: readonly number[]): void {
     for (const c of COLUMNS) {
       const src = other.cols[c] as unknown[];
       const dst = this.cols[c] as unknown[];
-      for (let i = 0; i < src.length; i++) dst.push(src[i]);
+      if (indices) for (const i of indices) dst.push(src[i]);
+      else for (let i = 0; i < src.length; i++) dst.push(src[i]);
     }
   }
 
@@ -112,6 +114,25 @@ export class ObservationColumns {
       const src = this.cols[c] as unknown[];
       const dst = out.cols[c] as unknown[];
       for (const i of indices) dst.push(src[i]);
+    }
+    return out;
+  }
+
+  /**
+   * The rows of an Arrow table in the harmonised schema, back as columns (a spilled partition read back):
+   * every value as it was pushed, nulls as null, times as milliseconds.
+   */
+  static fromTable(table: Table): ObservationColumns {
+    const out = new ObservationColumns();
+    for (const c of COLUMNS) {
+      const vector = table.getChild(c);
+      if (!vector) throw new Error(`column ${c}: not in the table`);
+      const dst = out.cols[c] as unknown[];
+      const time = COLUMN_KINDS[c] === 'timestamp';
+      for (let i = 0; i < table.numRows; i++) {
+        const x: unknown = vector.get(i);
+        dst.push(x === null || x === undefined ? null : time ? Number(x) : x);
+      }
     }
     return out;
   }

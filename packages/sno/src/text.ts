@@ -244,7 +244,13 @@ export const lastRecordLine = (records: readonly CsvRecord[]): number =>
  * Parse delimited text into records with their line numbers (papaparse: browser- and
  * worker-native, no Buffer). A quote left open is a located error, never a silently merged row.
  */
-export function parseRecords(file: string, text: string, delimiter: string): CsvRecord[] {
+export function parseRecords(
+  file: string,
+  text: string,
+  delimiter: string,
+  /** Line number of the text's first line (a piece of a larger file). */
+  firstLine = 1
+): CsvRecord[] {
   const result = Papa.parse<string[]>(text, {
     delimiter,
     skipEmptyLines: false,
@@ -261,7 +267,7 @@ export function parseRecords(file: string, text: string, delimiter: string): Csv
   )
     rows.pop();
   const out: CsvRecord[] = new Array(rows.length);
-  let line = 1;
+  let line = firstLine;
   for (let i = 0; i < rows.length; i++) {
     out[i] = { cells: rows[i], line };
     let extra = 0;

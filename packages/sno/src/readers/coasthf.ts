@@ -17,6 +17,7 @@ import {
   parseIsoInstant,
   lastRecordLine,
   parseRecords,
+  type CsvRecord,
   type DecodedText
 } from '../text';
 import { COASTHF_TO_L20, canonicalUnit, unitFor, lookupParameter } from '../vocabulary';
@@ -41,7 +42,34 @@ export function readCoastHfCsv(
   const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
   const sep = guessSeparator(firstLine);
   const records = parseRecords(file, decoded.text, sep);
-  const header = records[0].cells.map(c => c.trim());
+  const reader = coastHfRows(file, decoded, firstLine, records[0], options);
+  reader.rows(records, 1);
+  reader.ctx.report.linesRead = lastRecordLine(records);
+  return reader.ctx;
+}
+
+/** A COAST-HF file's header understood: its bookkeeping, and the decoding of its data records. */
+export interface CoastHfRows {
+  ctx: ReadContext;
+  /** The separator of the header line (the data records' too). */
+  separator: string;
+  /** Decode data records (from index `from`), in file order, into `ctx`. */
+  rows(records: readonly CsvRecord[], from?: number): void;
+}
+
+/**
+ * Understand a COAST-HF header (its first record), then decode data records as they come: the whole
+ * file at once (readCoastHfCsv), or piece by piece for a file too large to hold (the CLI).
+ */
+export function coastHfRows(
+  file: string,
+  decoded: Pick<DecodedText, 'encoding' | 'gzip' | 'bom'>,
+  firstLine: string,
+  headerRecord: CsvRecord,
+  options: ReadOptions = {}
+): CoastHfRows {
+  const sep = guessSeparator(firstLine);
+  const header = headerRecord.cells.map(c => c.trim());
   if (!isCoastHfHeader(header)) {
     throw new IngestError({
       file,
@@ -84,7 +112,6 @@ export function readCoastHfCsv(
     if (k >= 0) unknownIndex.splice(k, 1);
   }
   const ctx = new ReadContext(file, 'coast-hf', COASTHF_SOURCE, decoded, options);
-  ctx.report.linesRead = lastRecordLine(records);
   const valueColumns = new Set([...params.map(p => p.index), ...unknownIndex]);
   ctx.setFieldColumns(header, i => !valueColumns.has(i));
   const unknown = unknownIndex.map(i =>
@@ -97,82 +124,84 @@ export function readCoastHfCsv(
   for (const p of params)
     if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 
-  for (let r = 1; r < records.length; r++) {
-    const { cells, line } = records[r];
-    if (ctx.blankRecord(cells)) continue;
-    ctx.record(cells, line);
-    for (const u of unknown) u.cell(cells, line);
-    let rowProblem: RowProblem | null = null;
-    if (cells.length !== header.length) {
-      rowProblem = fieldCountProblem(
-        cells.length,
-        header,
-        `${header.length} fields separated by "${sep}"`,
-        header[Math.min(cells.length, header.length - 1)]
-      );
-    }
-    const time = parseIsoInstant(cells[cDate] ?? '');
-    if (!rowProblem && time === null) {
-      rowProblem = {
-        column: header[cDate],
-        expected: 'a UTC instant yyyy-mm-ddThh:mi:ssZ',
-        found: shown(cells[cDate] ?? ''),
-        reason: 'bad-date'
-      };
-    }
-    const platform = (cells[cPlatform] ?? '').trim();
-    const lat = ctx.coordinate((cells[cLat] ?? '').trim(), 'latitude');
-    const lon = ctx.coordinate((cells[cLon] ?? '').trim(), 'longitude');
-    const { site, siteId } = ctx.locate({
-      line,
-      names: [platform],
-      fallback: platform || 'unknown-platform',
-      fileHasCoordinates: lat !== null && lon !== null
-    });
-    const depth = cDepth >= 0 ? ctx.depth((cells[cDepth] ?? '').trim(), header[cDepth]) : null;
-    for (const p of params) {
-      const raw = (cells[p.index] ?? '').trim();
-      if (raw === '') continue;
-      const v = ctx.number(
-        raw,
-        { line, column: header[p.index], expected: 'a number' },
-        { rowProblem }
-      );
-      if (v === null) continue;
-      const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
-      const quality =
-        p.flag >= 0
-          ? ctx.quality(COASTHF_TO_L20, flagRaw, {
-              line,
-              column: header[p.flag],
-              expected: 'a QC code 0,1,2,3,4,5,7,8,9'
-            })
-          : 0;
-      if (quality === null) continue;
-      const term = lookupParameter(p.name);
-      ctx.value({
-        sno: 'COAST-HF',
-        site_id: siteId,
-        site_name: site?.name ?? (platform || null),
-        latitude: lat ?? site?.latitude ?? null,
-        longitude: lon ?? site?.longitude ?? null,
-        time: time!,
-        depth,
-        parameter: term?.code ?? p.name,
-        p01: term?.p01 ?? null,
-        p02: term?.p02 ?? null,
-        value: v,
-        unit: term ? unitFor(term, p.unit) : p.unit,
-        quality,
-        source_flag: p.flag >= 0 ? flagRaw : null,
-        source_file: file,
-        source_row: line,
-        dataset: 'COAST-HF',
-        sample_id: platform || null,
-        source_column: header[p.index],
-        source_column_index: p.index + 1
+  const rows = (records: readonly CsvRecord[], from = 0): void => {
+    for (let r = from; r < records.length; r++) {
+      const { cells, line } = records[r];
+      if (ctx.blankRecord(cells)) continue;
+      ctx.record(cells, line);
+      for (const u of unknown) u.cell(cells, line);
+      let rowProblem: RowProblem | null = null;
+      if (cells.length !== header.length) {
+        rowProblem = fieldCountProblem(
+          cells.length,
+          header,
+          `${header.length} fields separated by "${sep}"`,
+          header[Math.min(cells.length, header.length - 1)]
+        );
+      }
+      const time = parseIsoInstant(cells[cDate] ?? '');
+      if (!rowProblem && time === null) {
+        rowProblem = {
+          column: header[cDate],
+          expected: 'a UTC instant yyyy-mm-ddThh:mi:ssZ',
+          found: shown(cells[cDate] ?? ''),
+          reason: 'bad-date'
+        };
+      }
+      const platform = (cells[cPlatform] ?? '').trim();
+      const lat = ctx.coordinate((cells[cLat] ?? '').trim(), 'latitude');
+      const lon = ctx.coordinate((cells[cLon] ?? '').trim(), 'longitude');
+      const { site, siteId } = ctx.locate({
+        line,
+        names: [platform],
+        fallback: platform || 'unknown-platform',
+        fileHasCoordinates: lat !== null && lon !== null
       });
+      const depth = cDepth >= 0 ? ctx.depth((cells[cDepth] ?? '').trim(), header[cDepth]) : null;
+      for (const p of params) {
+        const raw = (cells[p.index] ?? '').trim();
+        if (raw === '') continue;
+        const v = ctx.number(
+          raw,
+          { line, column: header[p.index], expected: 'a number' },
+          { rowProblem }
+        );
+        if (v === null) continue;
+        const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
+        const quality =
+          p.flag >= 0
+            ? ctx.quality(COASTHF_TO_L20, flagRaw, {
+                line,
+                column: header[p.flag],
+                expected: 'a QC code 0,1,2,3,4,5,7,8,9'
+              })
+            : 0;
+        if (quality === null) continue;
+        const term = lookupParameter(p.name);
+        ctx.value({
+          sno: 'COAST-HF',
+          site_id: siteId,
+          site_name: site?.name ?? (platform || null),
+          latitude: lat ?? site?.latitude ?? null,
+          longitude: lon ?? site?.longitude ?? null,
+          time: time!,
+          depth,
+          parameter: term?.code ?? p.name,
+          p01: term?.p01 ?? null,
+          p02: term?.p02 ?? null,
+          value: v,
+          unit: term ? unitFor(term, p.unit) : p.unit,
+          quality,
+          source_flag: p.flag >= 0 ? flagRaw : null,
+          source_file: file,
+          source_row: line,
+          dataset: 'COAST-HF',
+          sample_id: platform || null,
+          source_column: header[p.index],
+          source_column_index: p.index + 1
+        });
+      }
     }
-  }
-  return ctx;
+  };
+  return { ctx, separator: sep, rows };
 }

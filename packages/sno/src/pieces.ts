@@ -1,0 +1,180 @@
+/**
+ * A file read in pieces (node only), for inputs too large to hold: a first pass learns what the whole
+ * file is (digest, gzip, encoding, over-long lines, format from its head), a second decodes it piece by
+ * piece at line ends and hands the values of each piece over as they are read. Formats whose records are
+ * one line each after a one-line header are read so (COAST-HF); the others are read whole.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { detectFormat } from './detect';
+import { IngestError } from './errors';
+import type { ReadContext, ReadOptions } from './report';
+import { coastHfRows } from './readers/coasthf';
+import type { ObservationColumns } from './schema';
+import {
+  LineGuard,
+  decodeBytes,
+  guessSeparator,
+  isGzip,
+  lastRecordLine,
+  parseRecords,
+  type TextEncoding
+} from './text';
+
+/** What the first pass learns of a file. */
+export interface ScannedSource {
+  bytes: number;
+  sha256: string;
+  gzip: boolean;
+  /** Decoded as UTF-8 when every byte sequence of the file is valid UTF-8, else as ISO-8859-1. */
+  encoding: TextEncoding;
+  bom: boolean;
+  /** Read in pieces (COAST-HF): else the caller reads the file whole. */
+  pieces: boolean;
+}
+
+const CHUNK = 1 << 20;
+const HEAD = 1 << 16;
+
+/** The file's text bytes, chunk by chunk (gzip undone). */
+async function* textChunks(file: string, gzip: boolean, raw?: (b: Buffer) => void) {
+  const source = fs.createReadStream(file, { highWaterMark: CHUNK });
+  if (raw) source.on('data', chunk => raw(chunk as Buffer));
+  const stream = gzip ? source.pipe(createGunzip({ chunkSize: CHUNK })) : source;
+  if (gzip) source.on('error', e => stream.destroy(e));
+  for await (const chunk of stream) yield chunk as Buffer;
+}
+
+/** First pass: digest, gzip, encoding, line lengths (a located error past the limit), format. */
+export async function scanSource(
+  file: string,
+  name: string,
+  options: ReadOptions = {}
+): Promise<ScannedSource> {
+  const first = Buffer.alloc(2);
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    await fd.read(first, 0, 2, 0);
+  } finally {
+    await fd.close();
+  }
+  const gzip = isGzip(first);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const guard = new LineGuard(name);
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  let valid = true;
+  const head: Buffer[] = [];
+  let headLength = 0;
+  try {
+    for await (const chunk of textChunks(file, gzip, b => {
+      hash.update(b);
+      bytes += b.length;
+    })) {
+      guard.feed(chunk);
+      if (headLength < HEAD) {
+        head.push(chunk);
+        headLength += chunk.length;
+      }
+      if (valid) {
+        try {
+          utf8.decode(chunk, { stream: true });
+        } catch {
+          valid = false;
+        }
+      }
+    }
+    if (valid) utf8.decode();
+  } catch (e) {
+    if (e instanceof IngestError) throw e;
+    if (!valid) throw e;
+    throw new IngestError({
+      file: name,
+      line: 0,
+      expected: gzip ? 'a complete gzip stream' : 'a readable file',
+      found: (e as Error).message,
+      reason: gzip ? 'bad-gzip' : 'unreadable'
+    });
+  }
+  // The head, cut at its last line end, says what the file is (and refuses binary or empty files).
+  const headBytes = Buffer.concat(head).subarray(0, HEAD);
+  const cut = headBytes.length < HEAD ? headBytes.length : headBytes.lastIndexOf(10) + 1;
+  const decoded = decodeBytes(name, headBytes.subarray(0, cut || headBytes.length));
+  const format = detectFormat(name, decoded, options);
+  const encoding: TextEncoding = valid ? 'utf-8' : 'iso-8859-1';
+  const pieces =
+    format === 'coast-hf' && (decoded.encoding === 'utf-8' || decoded.encoding === 'iso-8859-1');
+  return { bytes, sha256: hash.digest('hex'), gzip, encoding, bom: decoded.bom, pieces };
+}
+
+/**
+ * Second pass: read a scanned COAST-HF file piece by piece (about `pieceChars` characters each, cut after
+ * a line end with every quote closed), handing each piece's values to `take` in file order. Returns the
+ * reader's context (report, source) once the file is read.
+ */
+export async function readInPieces(
+  file: string,
+  name: string,
+  scanned: ScannedSource,
+  take: (values: ObservationColumns) => void,
+  options: ReadOptions = {},
+  pieceChars = 4 << 20,
+  /** Bytes of the file read so far (as on disk), after each piece. */
+  onBytes?: (bytes: number) => void,
+  /** Stops the reading between chunks (rejects with the signal's reason). */
+  signal?: AbortSignal
+): Promise<ReadContext> {
+  let bytesRead = 0;
+  const decoder = new TextDecoder(scanned.encoding === 'utf-8' ? 'utf-8' : 'latin1');
+  let reader: ReturnType<typeof coastHfRows> | null = null;
+  let nextLine = 1;
+  let lastLine = 0;
+  let pending = '';
+  const read = (piece: string): void => {
+    signal?.throwIfAborted();
+    if (!reader) {
+      const firstLine = piece.slice(0, piece.search(/\r?\n|$/));
+      const records = parseRecords(name, piece, guessSeparator(firstLine));
+      reader = coastHfRows(name, scanned, firstLine, records[0], options);
+      reader.rows(records, 1);
+      lastLine = lastRecordLine(records) || lastLine;
+    } else {
+      const records = parseRecords(name, piece, reader.separator, nextLine);
+      reader.rows(records, 0);
+      lastLine = lastRecordLine(records) || lastLine;
+    }
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) nextLine++;
+    take(reader.ctx.drain());
+    onBytes?.(bytesRead);
+  };
+  for await (const chunk of textChunks(file, scanned.gzip, b => (bytesRead += b.length))) {
+    signal?.throwIfAborted();
+    pending += decoder.decode(chunk, { stream: true });
+    for (let cut; pending.length >= pieceChars && (cut = pieceEnd(pending, pieceChars)) > 0;) {
+      read(pending.slice(0, cut));
+      pending = pending.slice(cut);
+    }
+  }
+  pending += decoder.decode();
+  if (pending || !reader) read(pending);
+  const ctx = (reader as ReturnType<typeof coastHfRows> | null)!.ctx;
+  ctx.report.linesRead = lastLine;
+  ctx.finish();
+  return ctx;
+}
+
+/**
+ * Where a piece of about `size` characters may end: after the last line end before `size` (else the
+ * first after it) with every quote before it closed; 0 when there is none yet.
+ */
+function pieceEnd(text: string, size: number): number {
+  let end = text.lastIndexOf('\n', size - 1) + 1 || text.indexOf('\n', size) + 1;
+  while (end > 0) {
+    let quotes = 0;
+    for (let at = text.indexOf('"'); at >= 0 && at < end; at = text.indexOf('"', at + 1)) quotes++;
+    if (quotes % 2 === 0) return end;
+    end = text.indexOf('\n', end) + 1;
+  }
+  return 0;
+}
