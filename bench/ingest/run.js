@@ -175,8 +175,14 @@ async function main() {
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   await con.run('SET threads = 1'); // same single core as the JS conversion
+  const load = () =>
+    os
+      .loadavg()
+      .map(x => x.toFixed(1))
+      .join(' ');
   console.log(
-    `node ${process.version}, ${os.cpus().length} cores, best of ${repeat}; DuckDB threads=1\n`
+    `node ${process.version}, ${os.cpus().length} cores, best of ${repeat}; DuckDB threads=1; ` +
+      `load average ${load()}\n`
   );
   const fmt = (x, d = 1) => x.toFixed(d).padStart(8);
   console.log(
@@ -211,6 +217,7 @@ async function main() {
         `(on-disk ${(disk / 1e6).toFixed(2)} MB)\n`
     );
   }
+  console.log(`load average at the end: ${load()}`);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
