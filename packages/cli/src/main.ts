@@ -33,8 +33,10 @@ Usage:
       format recognised from content) and ERDDAP tabledap responses into <dir>: hive-partitioned Parquet
       (parquet/sno=/site=/year=), observations.arrow, catalog.json and report.json.
       The output directory is replaced atomically; sources are never modified.
+      Inputs over 32 MiB are converted within bounded memory (COAST-HF read in pieces,
+      partitions spilled to disk), Parquet only.
       --strict            write nothing if any file fails
-      --format <list>     parquet,arrow (default both)
+      --format <list>     parquet,arrow (default both; parquet for inputs over 32 MiB)
       --json              print the report as JSON instead of text
       --quiet             no progress bar
       --site-register <file.json>
