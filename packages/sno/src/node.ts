@@ -568,6 +568,7 @@ async function writeDataset(
   files: FileResult[],
   options: ConvertOptions
 ): Promise<Catalog> {
+  const made = new Set<string>();
   const catalog = await assembleHarmonised(
     files
       .filter(f => f.ok)
@@ -584,7 +585,9 @@ async function writeDataset(
       now: options.now,
       signal: options.signal,
       write: (rel, bytes) => {
-        fs.mkdirSync(path.join(staging, path.dirname(rel)), { recursive: true });
+        const dir = path.join(staging, path.dirname(rel));
+        if (!made.has(dir)) fs.mkdirSync(dir, { recursive: true });
+        made.add(dir);
         fs.writeFileSync(path.join(staging, rel), bytes);
       },
       onPartition: (rel, done, total) =>

@@ -26,7 +26,6 @@ import {
   Timestamp,
   Utf8,
   makeData,
-  makeVector,
   vectorFromArray,
   type Data,
   type DataType
@@ -142,10 +141,9 @@ export class ObservationColumns {
     const children: Data[] = observationSchema.fields.map(f => {
       const values = this.cols[f.name as ColumnName] as unknown[];
       if (f.type instanceof Dictionary) return dictionaryData(f.type, values as (string | null)[]);
-      const v =
-        f.name === 'value'
-          ? makeVector(Float64Array.from(values as number[]))
-          : vectorFromArray(values, f.type as DataType);
+      if (f.type instanceof Float64 || f.type instanceof Int32)
+        return numericData(f.type, values as (number | null)[]);
+      const v = vectorFromArray(values, f.type as DataType);
       if (v.data.length !== 1)
         throw new Error(`column ${f.name}: expected one Arrow chunk, got ${v.data.length}`);
       return v.data[0];
@@ -158,6 +156,30 @@ export class ObservationColumns {
     });
     return new Table([new RecordBatch(observationSchema, struct)]);
   }
+}
+
+/**
+ * A float64 or int32 column written straight into its typed array and validity bitmap (Arrow's generic
+ * builder costs more than the Parquet encoding of a small partition). Int32 stores as Arrow's would.
+ */
+function numericData(type: Float64 | Int32, values: readonly (number | null)[]): Data {
+  const n = values.length;
+  const data = type instanceof Float64 ? new Float64Array(n) : new Int32Array(n);
+  const valid = new Uint8Array((n + 7) >> 3);
+  let nulls = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) {
+      nulls++;
+      continue;
+    }
+    data[i] = v;
+    valid[i >> 3] |= 1 << (i & 7);
+  }
+  const props = { length: n, nullCount: nulls, nullBitmap: nulls ? valid : null };
+  return type instanceof Float64
+    ? makeData({ type, ...props, data: data as Float64Array })
+    : makeData({ type, ...props, data: data as Int32Array });
 }
 
 /**
