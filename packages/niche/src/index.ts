@@ -32,7 +32,9 @@ export {
   nicheCentroidTrends,
   periodOf,
   median,
-  roundHalfEven
+  roundHalfEven,
+  averageRanks,
+  spearman
 } from './trend';
 export type {
   MannKendallResult,

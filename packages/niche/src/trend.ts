@@ -451,3 +451,39 @@ export function nicheCentroidTrends(
   }
   return out;
 }
+
+/** R's `rank()` with its default `ties.method = "average"`: ranks from 1, tied values share their mean rank. */
+export function averageRanks(x: ArrayLike<number>): Float64Array {
+  const order = Array.from({ length: x.length }, (_, i) => i).sort((a, b) => x[a] - x[b]);
+  const ranks = new Float64Array(x.length);
+  for (let i = 0; i < order.length;) {
+    let j = i;
+    while (j + 1 < order.length && x[order[j + 1]] === x[order[i]]) j++;
+    for (let k = i; k <= j; k++) ranks[order[k]] = (i + j) / 2 + 1;
+    i = j + 1;
+  }
+  return ranks;
+}
+
+/**
+ * Spearman's rank correlation, as R's `cor(a, b, method = "spearman")`: Pearson's correlation of the average
+ * ranks. NaN when a value is missing or one side is constant (R's NA).
+ */
+export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) {
+    throw new NicheInputError('sample-count-mismatch', `${a.length} values against ${b.length}`, {
+      expected: `${a.length} values on both sides`,
+      found: String(b.length)
+    });
+  }
+  for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i]) || Number.isNaN(b[i])) return NaN;
+  const [ra, rb] = [averageRanks(a), averageRanks(b)];
+  const mean = (ra.length + 1) / 2; // the mean of average ranks, ties or not
+  let [num, da, db] = [0, 0, 0];
+  for (let i = 0; i < ra.length; i++) {
+    num += (ra[i] - mean) * (rb[i] - mean);
+    da += (ra[i] - mean) ** 2;
+    db += (rb[i] - mean) ** 2;
+  }
+  return num / Math.sqrt(da * db);
+}

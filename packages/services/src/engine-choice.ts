@@ -1,15 +1,16 @@
 /**
- * Which query engine answers the session: DuckDB-WASM in the browser, or native DuckDB on the server next to
- * the data (`ServerQueryEngine`). `auto` takes the server when it advertises the harmonised dataset and that
- * dataset is large; small data and offline use stay in the browser.
+ * Which query engine answers the session: DuckDB-WASM in the browser, native DuckDB on the server next to
+ * the data (`ServerQueryEngine`), or, with `auto`, each query where its data live (`RoutedQueryEngine`:
+ * datasets meant for the server there, small data, your files and offline use in the browser).
  */
 import { HARMONISED_VIEW, SERVER_MIN_ROWS } from '@odatis-vre/harmonised';
 import type { QueryEngine, ServerInfo } from '@odatis-vre/query';
+import { RoutedQueryEngine } from './query-route';
 
 /** The `engine` setting of the data services. */
 export type EngineChoice = 'browser' | 'server' | 'auto';
 
-/** Below this many rows of the harmonised dataset, `auto` keeps the browser engine. */
+/** Below this many rows, `auto` queries a dataset of the harmonised catalogue in the browser. */
 export const DEFAULT_SERVER_MIN_ROWS = SERVER_MIN_ROWS;
 
 export interface EngineChoiceOptions {
@@ -18,7 +19,7 @@ export interface EngineChoiceOptions {
   server: QueryEngine & { info(signal?: AbortSignal): Promise<ServerInfo> };
   /** Makes the browser engine (its worker starts on the first query). */
   browser(): QueryEngine;
-  /** `auto` takes the server from this many rows of the harmonised dataset (default 5 M). */
+  /** `auto` queries a dataset of the catalogue on the server from this many rows (default 5 M). */
   serverMinRows?: number;
   /** How long to wait for the server's answer (default 10 s: a busy server also serves the page's files). */
   timeoutMs?: number;
@@ -34,6 +35,7 @@ export interface ChosenEngine {
 
 export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<ChosenEngine> {
   const { choice, server } = options;
+  const serverMinRows = options.serverMinRows ?? DEFAULT_SERVER_MIN_ROWS;
   if (choice === 'browser') {
     return { engine: options.browser(), reason: 'The "engine" setting is "browser".' };
   }
@@ -42,8 +44,13 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
     info = await server.info(AbortSignal.timeout(options.timeoutMs ?? 10_000));
   } catch (e) {
     const why = `no server engine answers here (${(e as Error)?.message ?? e})`;
+    const browser = options.browser();
     return {
-      engine: options.browser(),
+      // Datasets meant for the server still run (in the browser), each result saying why.
+      engine:
+        choice === 'auto'
+          ? new RoutedQueryEngine({ browser, server: null, serverProblem: why, serverMinRows })
+          : browser,
       reason: `The browser engine: ${why}.`,
       warning: choice === 'server' ? `The server engine was asked for, but ${why}.` : undefined
     };
@@ -52,18 +59,18 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
   if (choice === 'server') {
     return { engine: server, reason: `The "engine" setting is "server" (DuckDB ${info.version}).` };
   }
-  const minRows = options.serverMinRows ?? DEFAULT_SERVER_MIN_ROWS;
-  const rows = harmonised?.rows ?? 0;
-  if (rows >= minRows) {
-    return {
-      engine: server,
-      reason: `The server engine: the harmonised dataset has ${rows.toLocaleString('en')} rows (from ${minRows.toLocaleString('en')}, the server answers).`
-    };
-  }
   return {
-    engine: options.browser(),
-    reason: harmonised
-      ? `The browser engine: the harmonised dataset has ${rows.toLocaleString('en')} rows, below ${minRows.toLocaleString('en')}.`
-      : 'The browser engine: the server engine has no harmonised dataset attached.'
+    engine: new RoutedQueryEngine({
+      browser: options.browser(),
+      server: harmonised ? server : null,
+      serverProblem: harmonised
+        ? undefined
+        : 'the server engine has no harmonised dataset attached',
+      serverRows: harmonised?.rows,
+      serverMinRows
+    }),
+    reason:
+      `Each query where its data live: a dataset of ${serverMinRows.toLocaleString('en')} rows or more (or whose ` +
+      `catalogue says "server") on the server (DuckDB ${info.version}), the rest in this browser.`
   };
 }

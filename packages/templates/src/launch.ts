@@ -44,12 +44,22 @@ export interface LaunchProblem {
   message: string;
 }
 
-export const GROUPINGS = ['decade', 'season', 'month', 'year', 'site'] as const;
+/** The grouping factors the form offers; `periods` = periods of years cut at the breaks the form asks for. */
+export const GROUPINGS = ['decade', 'season', 'month', 'year', 'site', 'periods'] as const;
+
+/** The grouping as the form holds it: a factor, and with `periods` the years that start a new period. */
+export interface GroupingForm {
+  by: (typeof GROUPINGS)[number];
+  /** With `periods`: years separated by commas, e.g. "2008, 2015". */
+  breaks?: string;
+}
 
 interface Context {
   choices: LaunchChoices;
   /** Stations chosen so far (the other choices are narrowed to what those stations have). */
   sites: readonly string[];
+  /** The form's data so far (fields that depend on another: the period breaks on the years). */
+  form: LaunchForm;
   trans: Translate;
 }
 
@@ -62,8 +72,8 @@ interface Field {
   ui?: Record<string, unknown>;
   /** From the notebook's value to the form's (default: the same). */
   toForm?(value: unknown): unknown;
-  /** From the form's value to the notebook's (default: the same). */
-  fromForm?(value: unknown): unknown;
+  /** From the form's value to the notebook's (default: the same); `form`: the whole form's data. */
+  fromForm?(value: unknown, form: LaunchForm): unknown;
 }
 
 function year(span: TimeSpan | null, end: 'start' | 'end'): number | null {
@@ -105,6 +115,71 @@ function parameterOptions(ctx: Context): { value: string; label: string }[] {
       value: p.parameter,
       label: `${p.parameter}${p.label ? ` — ${p.label}` : ''}${p.units.length ? ` (${p.units.join(', ')})` : ''}`
     }));
+}
+
+/** The form's first and last year, when both are given. */
+function formYears(form: LaunchForm): [number, number] | null {
+  const { first, last } = (form.years ?? {}) as { first?: number; last?: number };
+  return first === undefined || last === undefined ? null : [first, last];
+}
+
+function periodName([a, b]: readonly [number, number]): string {
+  return a === b ? String(a) : `${a}–${b}`;
+}
+
+/** What is wrong with period breaks, as a message template and its arguments (see `periodsOf`). */
+type BreaksProblem = { problem: string; args: (string | number)[] };
+
+/**
+ * The periods of years that breaks cut `years` into (each break starts a new period), or what is wrong with
+ * the breaks: a word that is not a year, no break, a break outside the years, breaks that do not rise (the
+ * periods would overlap).
+ */
+export function periodsOf(
+  years: readonly [number, number],
+  breaks: string
+): [number, number][] | BreaksProblem {
+  const [first, last] = years;
+  const words = breaks.split(/[\s,;]+/).filter(w => w !== '');
+  const notYear = words.find(w => !/^\d{1,4}$/.test(w));
+  if (notYear !== undefined) {
+    return {
+      problem:
+        '“%1” is not a year: give the years that start a new period, separated by commas (e.g. %2).',
+      args: [notYear, first + Math.ceil((last - first + 1) / 2)]
+    };
+  }
+  const starts = words.map(Number);
+  if (starts.length === 0) {
+    return {
+      problem: 'Give at least one year that starts a new period within %1–%2 (e.g. %3).',
+      args: [first, last, first + Math.ceil((last - first + 1) / 2)]
+    };
+  }
+  const outside = starts.find(y => y <= first || y > last);
+  if (outside !== undefined) {
+    return {
+      problem:
+        'The break %1 is not within the chosen years: a break starts a new period, so give years from %2 to %3.',
+      args: [outside, first + 1, last]
+    };
+  }
+  const k = starts.findIndex((y, i) => i > 0 && y <= starts[i - 1]);
+  if (k > 0) {
+    return {
+      problem:
+        'The breaks must rise, each after the one before (%1 then %2 would make overlapping periods): write them in order, each once.',
+      args: [starts[k - 1], starts[k]]
+    };
+  }
+  const bounds = [first, ...starts, last + 1];
+  return bounds.slice(0, -1).map((a, i) => [a, bounds[i + 1] - 1]);
+}
+
+/** The years with data at the chosen stations (all stations when none is chosen), from the catalogue's files. */
+function yearsWithData(catalog: Catalog, sites: readonly string[]): Set<number> | null {
+  if (catalog.parquetFiles.length === 0) return null;
+  return new Set(catalog.parquetFiles.filter(f => atSites([f.siteId], sites)).map(f => f.year));
 }
 
 const ABUNDANCE_SEPARATOR = ' | ';
@@ -236,8 +311,9 @@ const FIELDS: Record<ParameterName, Field> = {
   },
   grouping: {
     title: 'Grouping factor',
-    schema: ctx =>
-      oneOf(
+    schema: ctx => {
+      const grouping = (ctx.form.grouping ?? {}) as Partial<GroupingForm>;
+      const by = oneOf(
         GROUPINGS.map(g => ({
           value: g,
           label: ctx.trans(
@@ -246,11 +322,47 @@ const FIELDS: Record<ParameterName, Field> = {
               season: 'seasons',
               month: 'months',
               year: 'years',
-              site: 'stations'
+              site: 'stations',
+              periods: 'periods of years (give the years that start a new period)'
             }[g]
           )
         }))
-      )
+      );
+      const properties: Record<string, JsonSchema> = { by: { ...by, title: ctx.trans('Subsets') } };
+      if (grouping.by === 'periods') {
+        const years = formYears(ctx.form);
+        const periods = years && years[0] <= years[1] && periodsOf(years, grouping.breaks ?? '');
+        properties.breaks = {
+          type: 'string',
+          title: ctx.trans('Period breaks'),
+          description:
+            periods && !('problem' in periods)
+              ? ctx.trans('Periods: %1', periods.map(periodName).join(', '))
+              : ctx.trans(
+                  'Years that start a new period, separated by commas: 2008, 2015 cuts 2000–2022 into 2000–2007, 2008–2014 and 2015–2022'
+                )
+        };
+      }
+      return { type: 'object', required: ['by'], properties };
+    },
+    toForm: v => {
+      if (typeof v === 'string') return { by: v };
+      const periods = (v as { periods: [number, number][] }).periods;
+      return {
+        by: 'periods',
+        breaks: periods
+          .slice(1)
+          .map(p => p[0])
+          .join(', ')
+      };
+    },
+    fromForm: (v, form) => {
+      const grouping = v as GroupingForm;
+      if (grouping.by !== 'periods') return grouping.by;
+      const years = formYears(form);
+      const periods = years && periodsOf(years, grouping.breaks ?? '');
+      return { periods: periods && !('problem' in periods) ? periods : [] };
+    }
   },
   variable: {
     title: 'Variable of the centroids',
@@ -277,6 +389,7 @@ export function launchSchema(
   const ctx: Context = {
     choices,
     sites: Array.isArray(form.sites) ? (form.sites as string[]) : [],
+    form,
     trans
   };
   const properties: Record<string, JsonSchema> = {};
@@ -316,7 +429,7 @@ export function valuesFromForm(spec: TemplateSpec, form: LaunchForm): Partial<Te
   for (const name of spec.parameters) {
     if (form[name] === undefined) continue;
     const fromForm = FIELDS[name].fromForm;
-    values[name] = fromForm ? fromForm(form[name]) : form[name];
+    values[name] = fromForm ? fromForm(form[name], form) : form[name];
   }
   return values as Partial<TemplateValues>;
 }
@@ -468,7 +581,31 @@ export function checkLaunch(
       );
     }
   }
-  if (has('grouping') && form.grouping === 'site' && list('sites').length < 2) {
+  const grouping = (form.grouping ?? {}) as Partial<GroupingForm>;
+  if (has('grouping') && grouping.by === 'periods') {
+    const years = formYears(form);
+    // (years the wrong way round have their own problem above)
+    const periods = years && years[0] <= years[1] && periodsOf(years, grouping.breaks ?? '');
+    if (periods && 'problem' in periods) {
+      say('grouping', trans(periods.problem, ...periods.args));
+    } else if (periods) {
+      const withData = yearsWithData(catalog, list('sites'));
+      const empty = periods.filter(
+        ([a, b]) =>
+          withData && !Array.from({ length: b - a + 1 }, (_, i) => a + i).some(y => withData.has(y))
+      );
+      if (empty.length) {
+        say(
+          'grouping',
+          trans(
+            'The chosen stations have no data in %1: move or remove a break so that every period has data.',
+            empty.map(periodName).join(', ')
+          )
+        );
+      }
+    }
+  }
+  if (has('grouping') && grouping.by === 'site' && list('sites').length < 2) {
     say(
       'grouping',
       trans(

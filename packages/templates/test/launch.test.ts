@@ -26,7 +26,9 @@ import {
   yearRange,
   type JsonSchema,
   type LaunchForm,
-  type NotebookContent
+  type NotebookContent,
+  type TemplateSpec,
+  type TemplateValues
 } from '../src';
 
 const SHARED_DATA = path.resolve(__dirname, '../../../../shared/data');
@@ -121,27 +123,16 @@ test('latitude: the dialog opens on the training set with every station ticked, 
   expect(valuesFromForm(spec, form)).toEqual({ ...spec.defaults, sites: all });
 });
 
-test('chosen values reach the parameters cell, and read back', () => {
-  const spec = templateById('witomi')!;
-  const form: LaunchForm = {
-    ...formFromValues(spec),
-    years: { first: 2005, last: 2015 },
-    environment: ['TEMP', 'PSAL'],
-    taxa: ['Achnanthes'],
-    depthLayer: { min: 0, max: 5 },
-    grouping: 'season',
-    permutations: 19,
-    seed: 7
-  };
-  const { schema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
-  expect(validator.validateFormData(form, schema).errors).toEqual([]);
-  expect(checkLaunch(spec, form, shared)).toEqual([]);
-  const template = JSON.parse(
+/** The template notebook, as the launcher copies it. */
+function templateOf(spec: TemplateSpec): NotebookContent {
+  return JSON.parse(
     fs.readFileSync(path.join(TEMPLATES_DIR, spec.file), 'utf8')
   ) as NotebookContent;
-  const copy = fillParameters(template, spec, valuesFromForm(spec, form));
-  expect(readParameters(copy, spec)).toEqual({
-    ...spec.defaults,
+}
+
+test('chosen values reach the parameters cell, and read back', () => {
+  const spec = templateById('witomi')!;
+  const chosen = {
     years: [2005, 2015],
     environment: ['TEMP', 'PSAL'],
     taxa: ['Achnanthes'],
@@ -149,7 +140,85 @@ test('chosen values reach the parameters cell, and read back', () => {
     grouping: 'season',
     permutations: 19,
     seed: 7
+  } satisfies Partial<TemplateValues>;
+  // the form's shapes: the years as first and last, the grouping as the factor chosen
+  const form = formFromValues(spec, chosen);
+  expect([form.years, form.grouping]).toEqual([{ first: 2005, last: 2015 }, { by: 'season' }]);
+  const { schema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
+  expect(validator.validateFormData(form, schema).errors).toEqual([]);
+  expect(checkLaunch(spec, form, shared)).toEqual([]);
+  const copy = fillParameters(templateOf(spec), spec, valuesFromForm(spec, form));
+  expect(readParameters(copy, spec)).toEqual({ ...spec.defaults, ...chosen });
+});
+
+test('WitOMI by periods: the breaks the form asks for cut the chosen years into the periods of the cell', () => {
+  const spec = templateById('witomi')!;
+  const form: LaunchForm = {
+    ...formFromValues(spec, { years: [2000, 2022] }),
+    grouping: { by: 'periods', breaks: '2008, 2015' }
+  };
+  const { schema } = launchSchema(spec, { folders: FOLDERS, catalog: shared }, form);
+  const grouping = property(schema, 'grouping').properties as Record<string, JsonSchema>;
+  expect(options(grouping.by)).toEqual(['decade', 'season', 'month', 'year', 'site', 'periods']);
+  // the form shows the periods the breaks make
+  expect(grouping.breaks.description).toBe('Periods: 2000–2007, 2008–2014, 2015–2022');
+  expect(validator.validateFormData(form, schema).errors).toEqual([]);
+  expect(checkLaunch(spec, form, shared)).toEqual([]);
+  const periods = [
+    [2000, 2007],
+    [2008, 2014],
+    [2015, 2022]
+  ];
+  const copy = fillParameters(templateOf(spec), spec, valuesFromForm(spec, form));
+  expect(readParameters(copy, spec)).toEqual({
+    ...spec.defaults,
+    years: [2000, 2022],
+    grouping: { periods }
   });
+  // and back: a cell's periods open in the form as their breaks
+  expect(
+    formFromValues(spec, { grouping: { periods } as TemplateValues['grouping'] }).grouping
+  ).toEqual(form.grouping);
+  // no breaks field while the grouping is a factor
+  const decades = launchSchema(spec, { folders: FOLDERS, catalog: shared }, formFromValues(spec));
+  expect(Object.keys(property(decades.schema, 'grouping').properties as object)).toEqual(['by']);
+});
+
+test('WitOMI by periods: breaks outside the years, not rising, not years, or a period without data are refused', () => {
+  const spec = templateById('witomi')!;
+  const problems = (breaks: string, years = { first: 2000, last: 2022 }) =>
+    checkLaunch(
+      spec,
+      { ...formFromValues(spec), years, grouping: { by: 'periods', breaks } },
+      shared
+    ).map(p => `${p.parameter}: ${p.message}`);
+  const outside = (y: number) =>
+    `The break ${y} is not within the chosen years: a break starts a new period, so give years from 2001 to 2022.`;
+  const overlapping = (a: number, b: number) =>
+    `The breaks must rise, each after the one before (${a} then ${b} would make overlapping periods): write them in order, each once.`;
+  const refused: [string, string][] = [
+    ['', 'Give at least one year that starts a new period within 2000–2022 (e.g. 2012).'],
+    [
+      '2008, 20x5',
+      '“20x5” is not a year: give the years that start a new period, separated by commas (e.g. 2012).'
+    ],
+    ['2000', outside(2000)],
+    ['2010 2023', outside(2023)],
+    ['2015, 2008', overlapping(2015, 2008)],
+    ['2008, 2008', overlapping(2008, 2008)]
+  ];
+  for (const [breaks, message] of refused) {
+    expect([breaks, problems(breaks)]).toEqual([breaks, [`grouping: ${message}`]]);
+  }
+  // Gravelines' data end in its last catalogue year: a period after it has none
+  const [, last] = yearRange(shared, ['gravelines-canal-amenee']);
+  expect(problems(`${last + 1}`, { first: 2000, last: last + 3 })).toEqual([
+    `grouping: The chosen stations have no data in ${last + 1}–${last + 3}: move or remove a break so that every period has data.`
+  ]);
+  // years the wrong way round are said once, by the years
+  expect(problems('2010', { first: 2022, last: 2000 }).map(p => p.split(':')[0])).toEqual([
+    'years'
+  ]);
 });
 
 test('the validator refuses what the catalogue does not have', () => {
@@ -191,7 +260,7 @@ test('the checks across fields say what to change', () => {
     'variable: The centroids are compared along PSAL, which is not among the environmental variables: tick it there, or choose one of TEMP.'
   ]);
   const witomi = templateById('witomi')!;
-  expect(problems({ ...formFromValues(witomi), grouping: 'site' }, witomi)).toEqual([
+  expect(problems({ ...formFromValues(witomi), grouping: { by: 'site' } }, witomi)).toEqual([
     'grouping: Grouping by station needs at least two stations: tick another, or group by decade or season.'
   ]);
 });

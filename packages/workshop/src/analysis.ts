@@ -15,6 +15,7 @@ import {
   type DataTable,
   type NicheParameters,
   type OmiPermutationTest,
+  type OmiResult,
   type SeasonalKendallResult,
   type WitOmiParameters,
   type WitOmiResult
@@ -156,6 +157,78 @@ export function subnicheTable(
   });
 }
 
+/** The column of a variable's mean in a table: "mean TEMP (°C)". */
+function meanColumn(variable: string, unit?: string | null): string {
+  return `mean ${variable}${unit ? ` (${unit})` : ''}`;
+}
+
+/** One row per row of a centroid table (raw units), with its keys first. */
+function centroidRows(
+  table: DataTable,
+  keys: readonly Row[],
+  units: readonly (string | null)[] = [],
+  keep: (key: Row) => boolean = () => true
+): Row[] {
+  return keys.flatMap((key, i) => {
+    if (!keep(key)) return [];
+    const row: Row = { ...key };
+    table.colNames.forEach(
+      (v, j) => (row[meanColumn(v, units[j])] = table.values[j * table.nRows + i])
+    );
+    return [row];
+  });
+}
+
+/**
+ * Where each taxon's niche sits along every environmental variable, in the variables' units: its
+ * count-weighted mean over the samples (ade4 niche's `tab`, the centroids in the standardised environment,
+ * brought back to the units by the PCA's means and standard deviations).
+ */
+export function nicheCentroidTable(
+  omi: OmiResult,
+  options: { filename?: string; units?: readonly (string | null)[] } = {}
+): MimeBundle {
+  const { tab, pca } = omi;
+  const raw = tab.values.map((z, q) => {
+    const k = Math.floor(q / tab.nRows);
+    return pca.cent[k] + pca.norm[k] * z;
+  });
+  const table = makeTable(raw, tab.nRows, tab.nCols, tab.rowNames, tab.colNames);
+  return tableOutput(
+    centroidRows(
+      table,
+      omi.species.map(taxon => ({ taxon })),
+      options.units
+    ),
+    {
+      title: 'Niche centroids of the taxa (count-weighted means of the environment)',
+      filename: options.filename ?? 'niche-centroids'
+    }
+  );
+}
+
+/** Each taxon's subniche centroid in each subset, in the variables' units (WitOMI's subniche means). */
+export function subnicheCentroidTable(
+  wit: WitOmiResult,
+  options: { filename?: string; units?: readonly (string | null)[]; taxa?: readonly string[] } = {}
+): MimeBundle {
+  const keep = options.taxa ? new Set(options.taxa) : null;
+  return tableOutput(
+    centroidRows(
+      wit.subnicheMeanEnvironment,
+      wit.witomiG.species.map((taxon, r) => ({ taxon, subset: wit.witomiG.subset[r] })),
+      options.units,
+      key => keep === null || keep.has(String(key.taxon))
+    ),
+    {
+      title:
+        'Subniche centroids of the taxa in each subset (count-weighted means of the environment)',
+      filename: options.filename ?? 'subniche-centroids',
+      note: 'NaN: taxon absent from the subset'
+    }
+  );
+}
+
 /** The subsets: their size, origin G_K on the OMI axes, its test, and their mean environment in raw units. */
 export function subsetTable(
   wit: WitOmiResult,
@@ -173,8 +246,7 @@ export function subsetTable(
     };
     if (test) row['G_K p-value'] = test.subsetPValue[k];
     env.colNames.forEach((v, j) => {
-      const unit = options.units?.[j];
-      row[`mean ${v}${unit ? ` (${unit})` : ''}`] = env.values[j * env.nRows + k + 1];
+      row[meanColumn(v, options.units?.[j])] = env.values[j * env.nRows + k + 1];
     });
     return row;
   });

@@ -73,6 +73,8 @@ export {
   subnicheRows,
   subnicheTable,
   subsetTable,
+  nicheCentroidTable,
+  subnicheCentroidTable,
   selectRows,
   trendOf,
   environmentTrends,

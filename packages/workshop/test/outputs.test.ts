@@ -13,13 +13,15 @@ import {
   omiAnalysis,
   omiPermutationTest,
   sensSlope,
-  speciesResponses
+  speciesResponses,
+  witomi
 } from '@odatis-vre/niche';
 import {
   citationsOf,
   citationTable,
   dataStatement,
   fillParameters,
+  nicheCentroidTable,
   nicheParameterRows,
   pairingReport,
   pairSamples,
@@ -28,6 +30,7 @@ import {
   renderParameters,
   sampleFactor,
   stationCentroids,
+  subnicheCentroidTable,
   tableOutput,
   templateById,
   toCsv,
@@ -191,6 +194,54 @@ describe('on a small paired dataset', () => {
       expect(r['p-value']).toBe(test.pValue[test.names.indexOf(String(r.taxon))]);
     }
     expect(out.find(r => r.taxon === 'Middle')!.occurrences).toBe(14);
+  });
+
+  test('niche and subniche centroids: each taxon’s count-weighted mean of the variables, in their units', () => {
+    const omi = omiAnalysis(environmentalPca(pairing.environment, { nf: 2 }), pairing.abundance);
+    const factor = sampleFactor(pairing.samples, 'site');
+    const wit = witomi(omi, factor.labels, { levels: factor.levels });
+    const units = ['°C', null];
+    const niche = Papa.parse<Record<string, string | number>>(
+      downloaded(String(nicheCentroidTable(omi, { units })['text/html'])).trim(),
+      { header: true, dynamicTyping: true }
+    ).data;
+    expect(Object.keys(niche[0])).toEqual(['taxon', 'mean TEMP (°C)', 'mean PSAL']);
+    // the standardised centroids (ade4's tab) in the units: WitOMI's raw-unit means Pᵀ E, and by hand
+    const n = pairing.abundance.nRows;
+    niche.forEach((r, j) => {
+      const taxon = String(r.taxon);
+      expect(taxon).toBe(omi.species[j]);
+      const w = pairing.abundance.values.subarray(j * n, (j + 1) * n);
+      const total = w.reduce((a, b) => a + b, 0);
+      ['TEMP', 'PSAL'].forEach((v, k) => {
+        const byHand =
+          w.reduce((a, wi, i) => a + wi * pairing.environment.values[k * n + i], 0) / total;
+        const got = Number(r[k === 0 ? 'mean TEMP (°C)' : 'mean PSAL']);
+        expect(got).toBeCloseTo(byHand, 10);
+        expect(got).toBeCloseTo(wit.speciesMeanEnvironment.values[k * omi.species.length + j], 10);
+      });
+    });
+    const sub = Papa.parse<Record<string, string | number>>(
+      downloaded(
+        String(subnicheCentroidTable(wit, { units, taxa: ['Warm', 'Cold'] })['text/html'])
+      ).trim(),
+      { header: true, dynamicTyping: true }
+    ).data;
+    // one row per significant taxon and subset; Middle is at site-a only
+    expect(sub.map(r => `${r.taxon} ${r.subset}`).sort()).toEqual([
+      'Cold site-a',
+      'Cold site-b',
+      'Warm site-a',
+      'Warm site-b'
+    ]);
+    const warmB = sub.find(r => r.taxon === 'Warm' && r.subset === 'site-b')!;
+    const rowsB = pairing.samples.siteId.flatMap((s, i) => (s === 'site-b' ? [i] : []));
+    const j = pairing.abundance.colNames.indexOf('Warm');
+    const w = rowsB.map(i => pairing.abundance.values[j * n + i]);
+    const byHand =
+      rowsB.reduce((a, i, q) => a + w[q] * pairing.environment.values[i], 0) /
+      w.reduce((a, b) => a + b, 0);
+    expect(Number(warmB['mean TEMP (°C)'])).toBeCloseTo(byHand, 10);
   });
 
   test('station centroids are the weighted means and SDs of each station’s samples', () => {
