@@ -15,4 +15,10 @@ const projects = ['packages', 'extensions'].flatMap(dir =>
 // the warning's code instead (`diagnostics: { ignoreCodes: [151002] }`), keeping full type checking.
 // testTimeout is a global option (ignored inside projects): worker and engine tests need more than the
 // default 5 s on a loaded 2-core machine.
-module.exports = { projects, testTimeout: 60_000 };
+// The exit guard: a suite that leaves a handle open fails the run, named, instead of holding it (or being cut
+// off unseen by --forceExit).
+module.exports = {
+  projects,
+  testTimeout: 60_000,
+  globalTeardown: path.join(__dirname, 'scripts', 'jest-exit-guard.js')
+};
