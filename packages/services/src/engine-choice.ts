@@ -3,7 +3,12 @@
  * the data (`ServerQueryEngine`). `auto` takes the server when it advertises the harmonised dataset and that
  * dataset is large; small data and offline use stay in the browser.
  */
-import { HARMONISED_VIEW, SERVER_MIN_ROWS } from '@odatis-vre/harmonised';
+import {
+  englishMessages,
+  HARMONISED_VIEW,
+  SERVER_MIN_ROWS,
+  type Messages
+} from '@odatis-vre/harmonised';
 import type { QueryEngine, ServerInfo } from '@odatis-vre/query';
 
 /** The `engine` setting of the data services. */
@@ -22,6 +27,8 @@ export interface EngineChoiceOptions {
   serverMinRows?: number;
   /** How long to wait for the server's answer (default 10 s: a busy server also serves the page's files). */
   timeoutMs?: number;
+  /** The language of `reason` and `warning`: the extension's `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 export interface ChosenEngine {
@@ -34,36 +41,54 @@ export interface ChosenEngine {
 
 export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<ChosenEngine> {
   const { choice, server } = options;
+  const trans = options.trans ?? englishMessages;
   if (choice === 'browser') {
-    return { engine: options.browser(), reason: 'The "engine" setting is "browser".' };
+    return { engine: options.browser(), reason: trans.__('The "engine" setting is "browser".') };
   }
   let info: ServerInfo;
   try {
     info = await server.info(AbortSignal.timeout(options.timeoutMs ?? 10_000));
   } catch (e) {
-    const why = `no server engine answers here (${(e as Error)?.message ?? e})`;
+    const problem = (e as Error)?.message ?? String(e);
     return {
       engine: options.browser(),
-      reason: `The browser engine: ${why}.`,
-      warning: choice === 'server' ? `The server engine was asked for, but ${why}.` : undefined
+      reason: trans.__('The browser engine: no server engine answers here (%1).', problem),
+      warning:
+        choice === 'server'
+          ? trans.__(
+              'The server engine was asked for, but no server engine answers here (%1).',
+              problem
+            )
+          : undefined
     };
   }
   const harmonised = info.relations.find(r => r.name === HARMONISED_VIEW);
   if (choice === 'server') {
-    return { engine: server, reason: `The "engine" setting is "server" (DuckDB ${info.version}).` };
+    return {
+      engine: server,
+      reason: trans.__('The "engine" setting is "server" (DuckDB %1).', info.version)
+    };
   }
   const minRows = options.serverMinRows ?? DEFAULT_SERVER_MIN_ROWS;
   const rows = harmonised?.rows ?? 0;
   if (rows >= minRows) {
     return {
       engine: server,
-      reason: `The server engine: the harmonised dataset has ${rows.toLocaleString('en')} rows (from ${minRows.toLocaleString('en')}, the server answers).`
+      reason: trans.__(
+        'The server engine: the harmonised dataset has %1 rows (from %2, the server answers).',
+        rows.toLocaleString('en'),
+        minRows.toLocaleString('en')
+      )
     };
   }
   return {
     engine: options.browser(),
     reason: harmonised
-      ? `The browser engine: the harmonised dataset has ${rows.toLocaleString('en')} rows, below ${minRows.toLocaleString('en')}.`
-      : 'The browser engine: the server engine has no harmonised dataset attached.'
+      ? trans.__(
+          'The browser engine: the harmonised dataset has %1 rows, below %2.',
+          rows.toLocaleString('en'),
+          minRows.toLocaleString('en')
+        )
+      : trans.__('The browser engine: the server engine has no harmonised dataset attached.')
   };
 }
