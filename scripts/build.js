@@ -67,7 +67,9 @@ function buildPrebuiltExtensions({ log = console.log } = {}) {
       path.join(root, 'package-lock.json'),
       ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
     ];
-    if (stale(dist, deps)) {
+    // A build from before the third-party notices has none: build it again.
+    const notices = path.join(dir, 'dist', 'static', NOTICES);
+    if (stale(dist, deps) || !fs.existsSync(notices)) {
       log(`• prebuilt extension ${path.relative(root, dir)} (@jupyter/builder, rspack)`);
       run(process.execPath, [path.join(root, 'scripts', 'build-labextension.js'), dir], dir);
     }
