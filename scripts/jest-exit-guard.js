@@ -4,7 +4,9 @@
 // connection closed under a running query) nor hides the leak (as --forceExit would).
 const GRACE_MS = 60_000;
 
-module.exports = async () => {
+module.exports = async globalConfig => {
+  // A watching jest stays on by design.
+  if (globalConfig.watch || globalConfig.watchAll) return;
   setTimeout(() => {
     console.error(
       `\njest did not end ${GRACE_MS / 1000} s after its last suite: a suite left a handle open (an engine, ` +
