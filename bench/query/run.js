@@ -10,6 +10,7 @@
  *   BENCH_QUERY_SECTIONS=files,memory,threaded   which situations to measure (default: all three)
  *   BENCH_QUERY_MEMORY_ROWS=2000000 ...        rows of the in-memory and threaded situations (default 2 M)
  *   BENCH_QUERY_RESERVE_MB=1024 ...            memory grown before the threaded build starts its threads
+ *   BENCH_QUERY_PARQUET=0 ...                  write harmonised.duckdb only (the files situation reads it alone)
  *
  * Two situations, each with the data the same for both engines:
  * - files: the dataset as the converter writes it (Parquet partitions and harmonised.duckdb) under
@@ -168,7 +169,7 @@ async function main() {
   const dataset = await generatedDataset(
     path.join(CACHE, `query-${rows}-${seed}`),
     harmonisedRowsSql(rows, seed),
-    { log }
+    { log, parquet: process.env.BENCH_QUERY_PARQUET !== '0' }
   );
   log(
     `dataset: ${dataset.files.length} Parquet partitions ${mb(dataset.parquetBytes)}, ` +

@@ -12,13 +12,16 @@
  *   BENCH_SCALE_GENERATE_MINUTES=90 ...      give up writing the dataset after that long (default 90)
  *   BENCH_SCALE_ROUTES=2 ...                 measure only the first routes of ROUTES (default all 4)
  *   BENCH_SCALE_PARQUET=0 ...                write harmonised.duckdb only (no Parquet route measured)
+ *   BENCH_SCALE_TABLE_LAYOUT=0 ...           skip the older file without site keys (measured when kept)
  *
  * The first run writes the dataset (about 20 CPU-minutes for 100 M rows; far longer on a shared machine);
- * later runs reuse it. An interrupted write is started again from scratch by the next run.
+ * later runs reuse it. An interrupted write is started again from scratch by the next run. A database file
+ * of the older layout (no site keys) is rewritten into the current one, and kept beside it for comparison.
  */
+const fs = require('node:fs');
 const path = require('node:path');
 const { createNativeEngine } = require('../../packages/query/lib/node');
-const { generatedDataset } = require('../harness/dataset');
+const { TABLE_LAYOUT_FILE, generatedDataset } = require('../harness/dataset');
 const {
   CACHE,
   buildPage,
@@ -170,14 +173,29 @@ async function main() {
         'DuckDB buffer | renderer peak | cold / native cold'
     );
     let coldAnswer = null;
-    for (const [label, readAhead] of ROUTES.slice(0, routes)) {
+    // The file of the older layout (one table, no site keys), kept by upgradeDatabase: same rows, the
+    // default route, for comparison in the same run.
+    const older = path.join(dataset.dir, TABLE_LAYOUT_FILE);
+    const measured = [
+      ...ROUTES.slice(0, routes).map(([label, readAhead]) => [label, readAhead, dataset]),
+      ...(fs.existsSync(older) && process.env.BENCH_SCALE_TABLE_LAYOUT !== '0'
+        ? [
+            [
+              'older file without site keys, pages cached',
+              undefined,
+              { ...dataset, database: older }
+            ]
+          ]
+        : [])
+    ];
+    for (const [label, readAhead, source] of measured) {
       const page = await openBench(browser, server.base);
       version = await page.evaluate(a => window.odatisBench.start(a), { kind: 'ours', readAhead });
       takeReads(server);
       t = performance.now();
       const attached = await page.evaluate(
         d => window.odatisBench.attachHarmonised(d),
-        datasetUrls(server, dataset)
+        datasetUrls(server, source)
       );
       const attachMs = performance.now() - t;
       const attachRead = takeReads(server);

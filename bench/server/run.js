@@ -9,7 +9,10 @@
  * With --python, the same queries also through the Python server of a stock JupyterLab (the odatis_vre server
  * extension in a `jupyter server` of .cache/stock-venv: run `node test/stock/env.js` first) on the same dataset,
  * with the ratios of both servers to native DuckDB in-process.
- * Usage: npm run build:lib && node bench/server/run.js [--rows 10000000] [--port 8798] [--python]
+ * `--dataset DIR` queries a dataset already written there (catalog.json + harmonised.duckdb, e.g. bench:scale's
+ * `bench/.cache/scale-100000000`, which took 54 min to write) instead of generating one; the queries then take
+ * their station, year and parameter from the data.
+ * Usage: npm run build:lib && node bench/server/run.js [--rows 10000000] [--dataset DIR] [--port 8798] [--python]
  */
 const fs = require('node:fs');
 const http = require('node:http');
@@ -19,6 +22,7 @@ const { QueryServer, createNativeEngine } = require('../../packages/query/lib/no
 const { ServerQueryEngine } = require('../../packages/query/lib');
 const { generatedDataset } = require('../harness/dataset');
 const { harmonisedRowsSql } = require('../query/queries');
+const { checksum } = require('../harness/checksum');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -29,6 +33,9 @@ const ROWS = option('--rows', 10_000_000);
 const PORT = option('--port', 8798);
 const TRANSFER_ROWS = 1_000_000;
 const PYTHON = process.argv.includes('--python');
+const DATASET = process.argv.includes('--dataset')
+  ? path.resolve(process.argv[process.argv.indexOf('--dataset') + 1])
+  : null;
 const VENV = path.join(__dirname, '..', '..', '.cache', 'stock-venv');
 const TOKEN = 'odatis-vre-bench';
 
@@ -46,9 +53,24 @@ async function drain(stream) {
   return rows;
 }
 
+/** The machine's load average, printed with every run (the machine is shared). */
+function load() {
+  return fs.readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+}
+
 async function main() {
-  const dir = path.join(__dirname, '..', '.cache', `query-${ROWS}-42`);
-  console.log(`dataset: ${ROWS.toLocaleString('en')} generated rows in ${dir}`);
+  console.log(`load average ${load()}`);
+  const dir = DATASET ?? path.join(__dirname, '..', '.cache', `query-${ROWS}-42`);
+  if (DATASET && !fs.existsSync(path.join(DATASET, 'catalog.json'))) {
+    throw new Error(
+      `--dataset ${DATASET}: expected catalog.json there (a dataset written by bench/harness)`
+    );
+  }
+  console.log(
+    DATASET
+      ? `dataset: ${dir} (as written)`
+      : `dataset: ${ROWS.toLocaleString('en')} generated rows in ${dir}`
+  );
   const dataset = await generatedDataset(dir, harmonisedRowsSql(ROWS, 42), {
     log: m => console.log(`  ${m}`)
   });
@@ -87,11 +109,21 @@ async function main() {
       );
     }
 
+    // A station, year and parameter the data hold (the generated sets differ: site-03 2005, coasthf-07 2015).
+    const [site, year, parameter] = DATASET
+      ? (
+          await native.query(
+            `SELECT site_id, year, parameter FROM harmonised LIMIT 1 OFFSET ${Math.floor(ROWS / 2)}`
+          )
+        ).table
+          .toArray()
+          .map(r => [r.site_id, r.year, r.parameter])[0]
+      : ['site-03', 2005, 'TEMP'];
     const queries = [
       [
-        'one station, one year, one parameter',
+        `one station, one year, one parameter (${site} ${year} ${parameter})`,
         `SELECT time, value FROM harmonised
-          WHERE site_id = 'site-03' AND year = 2005 AND parameter = 'TEMP' ORDER BY time`
+          WHERE site_id = '${site}' AND year = ${year} AND parameter = '${parameter}' ORDER BY time`
       ],
       [
         'full scan: monthly climatology of every station and parameter',
@@ -99,23 +131,28 @@ async function main() {
            FROM harmonised GROUP BY ALL`
       ]
     ];
-    console.log(`queries on the ${ROWS.toLocaleString('en')}-row dataset:`);
+    console.log(
+      `queries on the ${ROWS.toLocaleString('en')}-row dataset (load average ${load()}):`
+    );
     for (const [what, query] of queries) {
       const inProcess = await timed(
         `${what}, native DuckDB in-process`,
-        async () => (await native.query(query)).rows
+        async () => (await native.query(query)).table
       );
-      console.log(`    ${inProcess.value} rows`);
+      const reference = checksum(inProcess.value);
+      console.log(`    ${inProcess.value.numRows} rows`);
       for (const [name, engine] of servers) {
         const served = await timed(
           `${what}, ${name}`,
-          async () => (await engine.query(query)).rows
+          async () => (await engine.query(query)).table
         );
+        const same = checksum(served.value) === reference ? 'same answer' : 'DIFFERENT ANSWER';
         console.log(
-          `    ${served.value} rows; ratio to in-process ${(served.ms / inProcess.ms).toFixed(2)}`
+          `    ${served.value.numRows} rows, ${same}; ratio to in-process ${(served.ms / inProcess.ms).toFixed(2)}`
         );
       }
     }
+    console.log(`load average at the end ${load()}`);
   } finally {
     await remote.close();
     await native.close();

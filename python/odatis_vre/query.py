@@ -73,6 +73,67 @@ MAX_BODY_BYTES = 1 << 20
 HARMONISED_VIEW = "harmonised"
 DATABASE_TABLE = "harmonised"
 HARMONISED_PARTITION_TYPES = {"sno": "VARCHAR", "site": "VARCHAR", "year": "INTEGER"}
+#: The harmonised relation, in order: each column's DuckDB type (packages/harmonised/src/relation.ts,
+#: `HARMONISED_RELATION`; test_query checks that both say the same).
+HARMONISED_RELATION = [
+    ("sno", "VARCHAR"),
+    ("site_id", "VARCHAR"),
+    ("site_name", "VARCHAR"),
+    ("latitude", "DOUBLE"),
+    ("longitude", "DOUBLE"),
+    ("time", "TIMESTAMP"),
+    ("depth", "DOUBLE"),
+    ("parameter", "VARCHAR"),
+    ("p01", "VARCHAR"),
+    ("p02", "VARCHAR"),
+    ("taxon", "VARCHAR"),
+    ("aphia_id", "INTEGER"),
+    ("value", "DOUBLE"),
+    ("unit", "VARCHAR"),
+    ("quality", "INTEGER"),
+    ("source_flag", "VARCHAR"),
+    ("source_file", "VARCHAR"),
+    ("source_row", "INTEGER"),
+    ("dataset", "VARCHAR"),
+    ("sample_id", "VARCHAR"),
+    ("source_column", "VARCHAR"),
+    ("source_column_index", "INTEGER"),
+    ("taxon_user", "VARCHAR"),
+    ("taxon_qualifier", "VARCHAR"),
+    ("method", "VARCHAR"),
+    ("time_flag", "VARCHAR"),
+    ("site", "VARCHAR"),
+    ("year", "INTEGER"),
+]
+#: Columns without which a source is not a harmonised dataset (packages/harmonised `REQUIRED_COLUMNS`).
+REQUIRED_COLUMNS = ("sno", "site_id", "time", "parameter", "value", "quality", "source_file", "source_row")
+
+
+def harmonised_select_list(source: dict[str, str], what: str) -> str:
+    """The select list of the harmonised relation over a source with these columns (name → DuckDB type), as
+    packages/query `harmonisedSelectList` writes it: the relation's columns in order, a column the source
+    lacks as NULL of its type, other types cast, times as UTC TIMESTAMPs; a missing required column is an
+    error naming it."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in source]
+    if missing:
+        raise Failure(
+            "query",
+            f"{what}: expected the harmonised columns {', '.join(missing)}, found only {', '.join(source)}",
+        )
+    out = []
+    for name, kind in HARMONISED_RELATION:
+        column = quote_identifier(name)
+        found = source.get(name)
+        if found is None:
+            out.append(f"NULL::{kind} AS {column}")
+        elif found == kind:
+            out.append(column)
+        elif kind == "TIMESTAMP" and found == "TIMESTAMP WITH TIME ZONE":
+            out.append(f"timezone('UTC', {column}) AS {column}")
+        else:
+            out.append(f"{column}::{kind} AS {column}")
+    return ", ".join(out)
+
 INTERNAL_PREFIX = "__odatis_"
 
 #: A refused statement, named as the user wrote it, and why (packages/query/src/node/server.ts).
@@ -228,6 +289,10 @@ class Slots:
             future.set_exception(Failure("cancelled", why))
 
 
+#: Table functions whose string arguments are file paths (read_csv, read_parquet, parquet_metadata, glob…).
+_READS_FILES = re.compile(r"^(read_\w+|parquet_\w+|sniff_csv|glob)$", re.IGNORECASE)
+
+
 def statement_keyword(text: str) -> str:
     match = re.match(r"\s*(\(|[A-Za-z_]+)", re.sub(r"--[^\n]*", " ", text))
     return match.group(1).upper() if match else ""
@@ -322,14 +387,10 @@ class QueryService:
                 f"union_by_name = true, hive_types = {{{hive_types}}})"
             )
             origin = "parquet"
-        # The relation of packages/harmonised (relation.ts): times are UTC TIMESTAMPs in every engine.
-        columns = db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
-        select = ", ".join(
-            f"timezone('UTC', {quote_identifier(name)}) AS {quote_identifier(name)}"
-            if kind == "TIMESTAMP WITH TIME ZONE"
-            else quote_identifier(name)
-            for name, kind, *_ in columns
-        )
+        # The relation of packages/harmonised (relation.ts), the same in every engine: a column missing from a
+        # dataset is NULL, times are UTC TIMESTAMPs.
+        columns = {name: kind for name, kind, *_ in db.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+        select = harmonised_select_list(columns, str(catalog_file))
         db.execute(f"CREATE VIEW {view} AS SELECT {select} FROM {source}")
         (rows,) = db.execute(f"SELECT count(*) FROM {view}").fetchone()
         return [{"name": HARMONISED_VIEW, "rows": rows, "source": origin}]
@@ -410,6 +471,70 @@ class QueryService:
                 f"SUMMARIZE, SHOW, EXPLAIN); {named} is not run here. Results can be exported from the SQL "
                 "workspace or a notebook instead.",
             )
+
+    def absolute_paths(self, sql: str) -> str:
+        """The SQL with each relative file path made absolute under the user's root, where the file browser
+        shows it: `FROM 'data/x.csv'`, `read_parquet(['a.parquet', …])`. DuckDB would resolve it against the
+        server's working directory, which is the root only when the server runs there. The fence still
+        applies: DuckDB checks the absolute path against the readable folders. DuckDB's parser finds the
+        paths (their places in the text); statements it cannot serialise (DESCRIBE, SHOW…) are left as they are.
+        """
+        try:
+            (serialized,) = self.parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
+            tree = json.loads(serialized)
+        except (duckdb.Error, ValueError):
+            return sql
+        if tree.get("error"):
+            return sql
+        text = sql.encode("utf-8")
+        root = self.settings.root.absolute()
+        spans: dict[int, tuple[int, bytes]] = {}
+
+        def path_at(at, value) -> None:
+            """A relative path written as a quoted literal at byte `at`: replaced by the absolute one."""
+            if not isinstance(at, int) or not isinstance(value, str) or not value or at >= len(text):
+                return
+            if value.startswith(("/", "~")) or "://" in value:
+                return
+            quote = text[at : at + 1]
+            if quote not in (b"'", b'"'):
+                return
+            written = quote + value.replace(quote.decode(), quote.decode() * 2).encode("utf-8") + quote
+            if text[at : at + len(written)] == written:
+                absolute = os.path.normpath(root / value) + ("/" if value.endswith("/") else "")
+                spans[at] = (len(written), quote_literal(absolute).encode("utf-8"))
+
+        def arguments(node) -> None:
+            if not isinstance(node, dict) or node.get("alias"):
+                return  # a named parameter (compression = 'zstd') is not a path
+            if node.get("class") == "CONSTANT" and (node.get("value") or {}).get("type", {}).get("id") == "VARCHAR":
+                path_at(node.get("query_location"), node["value"].get("value"))
+            elif node.get("class") == "FUNCTION" and node.get("function_name") == "list_value":
+                for child in node.get("children", []):
+                    arguments(child)
+
+        def visit(node) -> None:
+            if isinstance(node, list):
+                for child in node:
+                    visit(child)
+                return
+            if not isinstance(node, dict):
+                return
+            if node.get("type") == "BASE_TABLE" and not node.get("schema_name") and not node.get("catalog_name"):
+                path_at(node.get("query_location"), node.get("table_name"))
+            elif node.get("type") == "TABLE_FUNCTION":
+                function = node.get("function") or {}
+                if _READS_FILES.match(function.get("function_name", "")):
+                    for child in function.get("children", []):
+                        arguments(child)
+            for child in node.values():
+                visit(child)
+
+        visit(tree.get("statements", []))
+        for at in sorted(spans, reverse=True):
+            length, replacement = spans[at]
+            text = text[:at] + replacement + text[at + length :]
+        return text.decode("utf-8")
 
     def failure_of(self, error: BaseException) -> Failure:
         """The contract's failure for an error: DuckDB's own fence errors become refusals naming the
@@ -553,7 +678,7 @@ class QueryHandler(_ContractHandler):
                 raise Failure("cancelled", running.stopped)
             running.state = "running"
             service.check_fence(sql)
-            await self._stream(sql, running)
+            await self._stream(service.absolute_paths(sql), running)
             running.state = "done"
         except Exception as error:  # every failure is answered, as the contract says
             failure = Failure("cancelled", running.stopped) if running.stopped else service.failure_of(error)

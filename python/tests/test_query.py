@@ -9,6 +9,7 @@ from __future__ import annotations
 import http.client
 import json
 import shutil
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -570,3 +571,90 @@ def test_the_shared_files_route_serves_only_the_shared_folder_read_only(server):
     finally:
         outside_link.unlink()
         link.unlink()
+
+
+# ---- the harmonised relation and relative paths -------------------------------------------------------
+
+
+def test_the_harmonised_relation_is_the_typescript_one():
+    """HARMONISED_RELATION and REQUIRED_COLUMNS say what packages/harmonised says (built by `tsc -b`)."""
+    from odatis_vre.query import HARMONISED_RELATION, REQUIRED_COLUMNS
+
+    script = (
+        "const h = require('./packages/harmonised/lib');"
+        "console.log(JSON.stringify([h.HARMONISED_RELATION, [...h.REQUIRED_COLUMNS]]))"
+    )
+    built = subprocess.run(["node", "-e", script], cwd=REPO, capture_output=True, check=True, text=True)
+    relation, required = json.loads(built.stdout)
+    assert [(c["name"], c["type"]) for c in relation] == HARMONISED_RELATION
+    assert list(REQUIRED_COLUMNS) == required
+
+
+def test_a_dataset_missing_a_column_has_it_as_nulls_of_its_type(tmp_path):
+    """Parquet partitions written before `method` and `taxon_user` existed, and with `aphia_id` as BIGINT: the
+    view has the relation's columns in order and types, the missing ones NULL, as DuckDB-WASM's has."""
+    root = stage(tmp_path / "home")
+    harmonised = root / "shared" / "harmonised"
+    for partition in (harmonised / "parquet").rglob("*.parquet"):
+        with duckdb.connect() as db:
+            db.execute(
+                f"COPY (SELECT * EXCLUDE (method, taxon_user) REPLACE (aphia_id::BIGINT AS aphia_id) "
+                f"FROM read_parquet('{partition}', hive_partitioning = false)) TO '{partition}.older' (FORMAT parquet)"
+            )
+        Path(f"{partition}.older").replace(partition)
+    (tmp_path / "config").mkdir()
+    with jupyter_lab(root, tmp_path / "config", {}, app="server", cwd=root) as url:
+        older = {"url": url, "query": f"{url}/{QUERY}"}
+        described = query(older, "DESCRIBE harmonised").to_pydict()
+        from odatis_vre.query import HARMONISED_RELATION
+
+        assert list(zip(described["column_name"], described["column_type"])) == HARMONISED_RELATION
+        counted = query(
+            older,
+            "SELECT count(*) AS n, count(method) AS methods, count(taxon_user) AS taxa, "
+            "count(aphia_id) AS aphia FROM harmonised",
+        ).to_pylist()[0]
+        assert counted["n"] == SAMPLE_ROWS
+        assert (counted["methods"], counted["taxa"]) == (0, 0)
+        assert counted["aphia"] > 0
+
+
+def test_a_dataset_without_a_required_column_is_not_attached_and_says_which():
+    from odatis_vre.query import Failure, harmonised_select_list
+
+    source = {"sno": "VARCHAR", "site_id": "VARCHAR", "time": "TIMESTAMP", "parameter": "VARCHAR"}
+    source.update({"source_file": "VARCHAR", "source_row": "INTEGER"})
+    with pytest.raises(Failure, match=r"^catalog.json: expected the harmonised columns value, quality, found only"):
+        harmonised_select_list(source, "catalog.json")
+
+
+def test_relative_paths_are_the_users_root_wherever_the_server_runs(tmp_path):
+    """A server started in another folder (cwd is not its root): relative paths in SQL still name the user's
+    files, never the working directory's, and the fence still refuses what is outside."""
+    root = stage(tmp_path / "home")
+    (root / "notes" / "it's.csv").write_text("quoted\n1\n")
+    elsewhere = tmp_path / "cwd"
+    (elsewhere / "notes").mkdir(parents=True)
+    (elsewhere / "notes" / "mine.csv").write_text("mine\n666\n")  # the working directory's file: never read
+    (tmp_path / "config").mkdir()
+    with jupyter_lab(root, tmp_path / "config", {}, app="server", cwd=elsewhere) as url:
+        away = {"url": url, "query": f"{url}/{QUERY}"}
+        assert query(away, "SELECT mine FROM read_csv('notes/mine.csv')").column("mine").to_pylist() == [7]
+        assert query(away, "SELECT * FROM 'notes/mine.csv'").column("mine").to_pylist() == [7]
+        assert query(away, "SELECT mine FROM \"notes/mine.csv\"").column("mine").to_pylist() == [7]
+        both = query(
+            away,
+            "-- café: a comment before, in UTF-8\n"
+            "SELECT count(*) AS n FROM read_csv(['notes/mine.csv', 'notes/mine.csv'], header = true) "
+            "WHERE mine IN (SELECT mine FROM read_csv('./notes/mine.csv')) "
+            "AND 'notes/mine.csv' <> 'x'",
+        )
+        assert both.column("n").to_pylist() == [2]
+        assert query(away, "SELECT quoted FROM read_csv('notes/it''s.csv')").column("quoted").to_pylist() == [1]
+        assert query(away, "SELECT count(*) AS n FROM read_csv('shared/*.csv')").column("n").to_pylist() == [2]
+        # Absolute, outside, by relative escape: refused as before.
+        for sql in [
+            "SELECT * FROM read_csv('../someone-else/secret.csv')",
+            f"SELECT * FROM read_csv('{elsewhere}/notes/mine.csv')",
+        ]:
+            assert refused(away, sql).startswith("Refused: the server engine reads only the folders"), sql

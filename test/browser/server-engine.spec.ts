@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Page } from '@playwright/test';
+import type { Dialog, Page } from '@playwright/test';
 import { createNativeEngine } from '@odatis-vre/query/lib/node';
 import { tableToIPC } from 'apache-arrow';
 import { SERVER_ENGINE_DATA } from '../server-engine-data';
 import { newNeoNotebook, runCell, tableRows } from './neo';
-import { expect, openVre, snapshot, TARGET, test } from './vre';
+import { execute, expect, openVre, snapshot, TARGET, test, waitForVre } from './vre';
 
 /**
  * The SQL workspace answered by the server engine — native DuckDB next to the data: `npm start`'s (node) or
@@ -75,25 +75,32 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
   // Larger than the browser engine could hold: the server must be the one reading it.
   expect(dataset.arrowBytes).toBeGreaterThan(BROWSER_MEMORY_LIMIT);
 
-  await openVre(page);
-  await page.evaluate(() =>
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    (window as any).jupyterapp.serviceManager.settings.save(
-      '@odatis-vre/services-extension:query-engine',
-      JSON.stringify({ engine: 'server' })
-    )
-  );
-  await page.reload();
-  await openVre(page);
-
-  await page.locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' }).click();
+  const useEngine = async (settings: { engine: string; serverMinRows?: number }) => {
+    await page.evaluate(
+      json =>
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        (window as any).jupyterapp.serviceManager.settings.save(
+          '@odatis-vre/services-extension:query-engine',
+          json
+        ),
+      JSON.stringify(settings)
+    );
+    // A notebook that ran asks before the page goes: leave it.
+    const leave = (dialog: Dialog) =>
+      void (dialog.type() === 'beforeunload' ? dialog.accept() : dialog.dismiss());
+    page.on('dialog', leave);
+    await page.reload();
+    page.off('dialog', leave);
+    await waitForVre(page);
+  };
+  // The launcher's tab, or a new one (a notebook opened from the launcher took its tab, and a reload restores that).
+  const launcher = async () => {
+    const tab = page.locator('.lm-DockPanel .lm-TabBar-tab', { hasText: 'Launcher' });
+    if ((await tab.count()) > 0) await tab.first().click();
+    else await execute(page, 'launcher:create');
+  };
   const workspace = page.locator('.odatis-SqlWorkspace:visible');
   const status = workspace.locator('.odatis-SqlWorkspace-status');
-  await expect(status).toHaveAttribute('data-engine', 'duckdb-server', { timeout: 60_000 });
-  await expect(
-    workspace.locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
-  ).toBeVisible({ timeout: 60_000 });
-
   const runSql = async (sql: string) => {
     await workspace.locator('.odatis-SqlWorkspace-editor .cm-content').click();
     await page.keyboard.press('Control+A');
@@ -113,6 +120,51 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
         values: t.toArray().map((r: { toJSON(): Record<string, unknown> }) => r.toJSON())
       };
     });
+
+  // auto, the threshold lowered so that PHYTOBS-Pelagos (108,729 values) is meant for the server: each query
+  // runs where its dataset lives, and says which engine answered it.
+  await openVre(page);
+  await useEngine({ engine: 'auto', serverMinRows: 100_000 });
+  await expect(async () =>
+    execute(page, 'odatis-vre:databrowser-open-sql', { source: 'shared', id: 'PHYTOBS-Pelagos' })
+  ).toPass({ timeout: 60_000 });
+  const editor = workspace.locator('.odatis-SqlWorkspace-editor .cm-content');
+  await expect(editor).toContainText('-- Queried by: native DuckDB on the server');
+  await workspace.locator('.jp-ToolbarButtonComponent', { hasText: 'Run' }).click();
+  await expect(status).toHaveText(/^108,729 rows in \d+\.\d\d s · native DuckDB on the server$/, {
+    timeout: 120_000
+  });
+  await expect(status).toHaveAttribute('data-engine', 'duckdb-server');
+  await snapshot(page, testInfo, 'server-engine-0-auto-large-dataset-on-the-server');
+  await runSql(
+    "SELECT count(*)::INTEGER AS n FROM harmonised WHERE dataset = 'IGA-Gravelines-hydro'"
+  );
+  await expect(status).toHaveText(/^1 rows in \d+\.\d\d s · DuckDB-WASM in this browser$/, {
+    timeout: 180_000
+  });
+  expect((await result()).values).toEqual([{ n: 12635 }]);
+  await launcher();
+  await newNeoNotebook(page);
+  const routed = await runCell(
+    page,
+    0,
+    "%%sql\nSELECT count(*)::INTEGER AS n FROM harmonised WHERE dataset = 'PHYTOBS-Pelagos'"
+  );
+  expect(await tableRows(routed.locator('.neo-table'))).toEqual([['108729']]);
+  await expect(routed.locator('.neo-query')).toHaveText(/ · native DuckDB on the server$/);
+  await snapshot(page, testInfo, 'server-engine-0-auto-neo-notebook');
+
+  // The engine setting "server": every query on the server.
+  await useEngine({ engine: 'server' });
+  // The notebook is restored without its in-browser kernel: JupyterLab asks for one; none is needed here.
+  const noKernel = page.locator('.jp-Dialog').getByRole('button', { name: 'No Kernel' });
+  await noKernel.click({ timeout: 30_000 }).catch(() => undefined);
+  await launcher();
+  await page.locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' }).click();
+  await expect(status).toHaveAttribute('data-engine', 'duckdb-server', { timeout: 60_000 });
+  await expect(
+    workspace.locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
+  ).toBeVisible({ timeout: 60_000 });
 
   // Gravelines temperature: the 2,292 values the browser engine gives (sql.spec.ts), from the server.
   await runSql(
@@ -167,7 +219,7 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
   await snapshot(page, testInfo, 'server-engine-3-refused');
 
   // A notebook on the NEO kernel asks the same engine: the same 30 M rows, aggregated on the server.
-  await page.locator('.lm-DockPanel .lm-TabBar-tab', { hasText: 'Launcher' }).click();
+  await launcher();
   await newNeoNotebook(page);
   const output = await runCell(
     page,

@@ -31,8 +31,14 @@ import {
   IDataBrowser,
   type DatasetActions
 } from '@odatis-vre/databrowser';
-import { datasetEngine, IHarmonisedDataset, IQueryEngine } from '@odatis-vre/services';
+import {
+  datasetEngine,
+  IHarmonisedDataset,
+  IQueryEngine,
+  isRoutedEngine
+} from '@odatis-vre/services';
 import type { QueryEngine } from '@odatis-vre/query';
+import type { Catalog } from '@odatis-vre/harmonised';
 import { addToMyData, canAddToMyData } from './mydata';
 import { contentsSharedData, type SharedData } from './shared';
 import databrowserSvg from '../style/databrowser.svg';
@@ -139,6 +145,8 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     const model = new DataBrowserModel();
     let sharedSource: CatalogSource | null = null;
     let sharedError: string | null = null;
+    /** The shared data's catalogue, once read: where each of its datasets is queried. */
+    let sharedCatalog: Catalog | null = null;
     const sessionKey = Math.random().toString(36).slice(2, 10);
 
     const panel = new DataBrowserPanel({ model, trans, onOpen: record => void open(record) });
@@ -167,6 +175,7 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     const sharedReady = (async () => {
       try {
         const [catalog, readme] = await Promise.all([shared.catalog(), shared.readme()]);
+        sharedCatalog = catalog;
         const source = new SharedDataSource(
           { catalog, readme, harmonisedPath: paths().harmonised },
           trans.__('Shared data')
@@ -210,7 +219,8 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
               queryPlace: record.shared?.queryPlace ?? 'both',
               remote: record.shared === null
             },
-            queryEngine.kind,
+            isRoutedEngine(queryEngine) ? queryEngine : queryEngine.kind,
+            sharedCatalog,
             trans
           )
         : null;

@@ -16,6 +16,7 @@ import {
   DEFAULT_SERVER_MIN_ROWS,
   HarmonisedDataset,
   chooseQueryEngine,
+  isRoutedEngine,
   type EngineChoice,
   IHarmonisedDataset,
   IQueryEngine,
@@ -108,11 +109,18 @@ function describe(status: HarmonisedStatus, engine: QueryEngine, trans: Translat
     case 'attaching':
       return trans.__('Harmonised data: loading…');
     case 'attached':
-      return trans.__(
-        'Harmonised data: %1 values · %2',
-        status.attached.rows.toLocaleString(),
-        trans.__(engineLabel(engine.kind))
-      );
+      return isRoutedEngine(engine) && engine.server
+        ? trans.__(
+            'Harmonised data: %1 values · %2, large datasets %3',
+            status.attached.rows.toLocaleString(),
+            trans.__(engineLabel(engine.kind)),
+            trans.__(engineLabel(engine.server.kind))
+          )
+        : trans.__(
+            'Harmonised data: %1 values · %2',
+            status.attached.rows.toLocaleString(),
+            trans.__(engineLabel(engine.kind))
+          );
     case 'failed':
       return trans.__('Harmonised data: not available');
   }
@@ -160,6 +168,9 @@ const harmonisedDataset: JupyterFrontEndPlugin<IHarmonisedDataset> = {
         ).href,
       trans
     });
+
+    // Under `auto`, each query runs where its datasets are meant to be queried: the catalogue says where.
+    if (isRoutedEngine(engine)) engine.useCatalog(() => dataset.readCatalog());
 
     const retry = () => void dataset.attach().catch(() => undefined);
     dataset.statusChanged.connect((_, status) => {

@@ -4,7 +4,8 @@
  *   <dataset>/report.json           what the conversion read, wrote and rejected
  *   <dataset>/observations.arrow    every row, one Arrow IPC file
  *   <dataset>/parquet/sno=<sno>/site=<site_id>/year=<yyyy>/part-0.parquet
- *   <dataset>/harmonised.duckdb     every row, one DuckDB database file (see relation.ts), when written
+ *   <dataset>/harmonised.duckdb     every row, one DuckDB database file (see relation.ts and `DATABASE_TABLE`),
+ *                                   when written
  * Writers build paths with `partitionPath`; readers take the partition keys back with `harmonisedPartitionOf`.
  */
 
@@ -13,13 +14,30 @@ export const REPORT_FILE = 'report.json';
 export const ARROW_FILE = 'observations.arrow';
 export const PARQUET_DIR = 'parquet';
 /**
- * The whole dataset in DuckDB's own storage: table `harmonised` in the columns and types of
+ * The whole dataset in DuckDB's own storage: relation `harmonised` in the columns and types of
  * `HARMONISED_RELATION`, rows in `DATABASE_ORDER`. Query engines attach it read-only, and DuckDB-WASM reads
  * it by HTTP range requests, only the blocks a query needs.
  */
 export const DATABASE_FILE = 'harmonised.duckdb';
-/** The table inside the database file. */
+/**
+ * The relation inside the database file that engines read, by this name in every layout: a view over
+ * `DATABASE_ROWS_TABLE` and `DATABASE_SITES_TABLE` in files written since 2026-11-30 (site keys), the
+ * table of every row in older files. Engines select from it either way, so both kinds of file attach.
+ */
 export const DATABASE_TABLE = 'harmonised';
+/**
+ * Every row, with the site columns (`DATABASE_SITE_COLUMNS`) replaced by an integer `DATABASE_SITE_KEY`.
+ * Why: DuckDB keeps only the first 8 bytes of a text column's min/max per row group, so `site_id =
+ * 'coasthf-07'` cannot skip the row groups of `coasthf-01`…; an integer key's min/max are exact. A filter
+ * on `site_id` selects keys in the small sites table, and DuckDB pushes the keys' min/max from that side of
+ * the join into the scan of this table, which then skips other sites' row groups unread.
+ */
+export const DATABASE_ROWS_TABLE = 'harmonised_rows';
+/** One row per site: `DATABASE_SITE_KEY` and the site columns, keys in the order of the site columns. */
+export const DATABASE_SITES_TABLE = 'harmonised_sites';
+export const DATABASE_SITE_KEY = 'site_key';
+/** Columns of the relation kept once per site in `DATABASE_SITES_TABLE`. */
+export const DATABASE_SITE_COLUMNS = ['site_id', 'site'] as const;
 
 /** Name of the view (or table) a query engine gives the attached dataset by default. */
 export const HARMONISED_VIEW = 'harmonised';

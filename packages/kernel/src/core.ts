@@ -16,7 +16,8 @@ import type {
   IsCompleteReply,
   KernelOutput,
   NeoHost,
-  QueryEngineInfo
+  QueryEngineInfo,
+  SqlAnswer
 } from './protocol';
 
 export interface NeoKernelCoreOptions {
@@ -221,13 +222,13 @@ export class NeoKernelCore {
     if (sqlCell) {
       const started = performance.now();
       // The magic line stays as an empty line: DuckDB's "LINE n" is then the cell's line n.
-      const table = await this.sql('\n' + sqlCell.sql);
+      const { table, engine } = await this.answer('\n' + sqlCell.sql);
       if (sqlCell.variable) {
         this.scope[sqlCell.variable] = table;
       }
       const ms = performance.now() - started;
       const time = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-      return { value: table, caption: `${time} · ${this.options.engine.label}` };
+      return { value: table, caption: `${time} · ${engine.label}` };
     }
     const cell = compileCell(code);
     this.sources.get(executionCount)!.cellColumn = cell.cellColumn;
@@ -245,15 +246,23 @@ export class NeoKernelCore {
   }
 
   private async sql(query: string): Promise<Table> {
+    return (await this.answer(query)).table;
+  }
+
+  /** A query's table and the engine that answered it; a notice (ran in the browser, and why) goes to stderr. */
+  private async answer(query: string): Promise<{ table: Table; engine: QueryEngineInfo }> {
     // Taken before the query leaves the worker: a failure then points at the cell line that asked.
     const caller = new Error();
-    let ipc: Uint8Array;
+    let answer: SqlAnswer;
     try {
-      ipc = await this.options.host.query(query);
+      answer = await this.options.host.query(query);
     } catch (e) {
       throw withCallerStack(e, caller);
     }
-    return tableFromIPC(ipc);
+    if (answer.notice) {
+      this.options.emit({ type: 'stream', name: 'stderr', text: `${answer.notice}\n` });
+    }
+    return { table: tableFromIPC(answer.ipc), engine: answer.engine };
   }
 
   private display(value: unknown): void {

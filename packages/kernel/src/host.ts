@@ -13,7 +13,7 @@ import {
   type QueryableFiles
 } from '@odatis-vre/services';
 import type { HarmonisedSource } from '@odatis-vre/workshop';
-import type { NeoHost, QueryEngineInfo } from './protocol';
+import type { NeoHost, QueryEngineInfo, SqlAnswer } from './protocol';
 import { fileReferences, pointAtTables } from './sql-files';
 
 export interface SessionHostOptions {
@@ -34,7 +34,7 @@ export class SessionHost implements NeoHost {
     this.trans = options.trans ?? englishMessages;
   }
 
-  async query(sql: string): Promise<Uint8Array> {
+  async query(sql: string): Promise<SqlAnswer> {
     const unavailable = await this.harmonisedProblem();
     const references = fileReferences(sql);
     const names: string[] = [];
@@ -44,12 +44,17 @@ export class SessionHost implements NeoHost {
     const controller = new AbortController();
     this.running.add(controller);
     try {
-      const { table } = await this.options.engine.query(pointAtTables(sql, references, names), {
+      const result = await this.options.engine.query(pointAtTables(sql, references, names), {
         signal: controller.signal
       });
       // A query may create or load tables: completion should know them.
       void this.listTables().catch(() => undefined);
-      return tableToIPC(table, 'stream');
+      const kind = result.engine ?? this.options.engine.kind;
+      return {
+        ipc: tableToIPC(result.table, 'stream'),
+        engine: { kind, label: engineLabel(kind) },
+        ...(result.notice ? { notice: result.notice } : {})
+      };
     } catch (e) {
       const harmonised = this.options.harmonised?.name ?? 'harmonised';
       if (unavailable && e instanceof QueryError && e.message.includes(harmonised)) {

@@ -114,7 +114,8 @@ export const NEO_DOCS: Record<string, Doc> = {
     signature: 'neo.engine: { kind: string; label: string }',
     doc:
       'Which engine answers `neo.sql` and `%%sql`: DuckDB-WASM in this browser, or native DuckDB on the server ' +
-      "next to the data (the data services' `engine` setting chooses; `auto` takes the server for a large dataset)."
+      "next to the data (the data services' `engine` setting chooses; under `auto`, a query that reads a dataset " +
+      'meant for the server runs there, and the `%%sql` footer names the engine that answered).'
   },
   'neo.sql': {
     signature: 'neo.sql(query: string): Promise<Table>',

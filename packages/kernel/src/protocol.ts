@@ -11,10 +11,11 @@ import type { DisplayData, MimeBundle } from './display';
 export interface NeoHost {
   /**
    * Run SQL on the session's query engine. `.parquet`, `.arrow` and `.csv` files named by path in FROM or
-   * JOIN are loaded first. Resolves with the result as Arrow IPC stream bytes; rejects with DuckDB's
-   * message (a `QueryError`), or a `QueryCancelledError` when the kernel is interrupted.
+   * JOIN are loaded first. Resolves with the result as Arrow IPC stream bytes and the engine that answered
+   * it; rejects with DuckDB's message (a `QueryError`), or a `QueryCancelledError` when the kernel is
+   * interrupted.
    */
-  query(sql: string): Promise<Uint8Array>;
+  query(sql: string): Promise<SqlAnswer>;
   /** Make a file queryable by path (relative to the notebook's folder, or to the root); returns its table name. */
   registerFile(path: string): Promise<string>;
   /** Tables and views of the engine, with their columns (`neo.tables()`). */
@@ -26,8 +27,18 @@ export interface NeoHost {
    * it (the attached relation, or the dataset's Arrow file by path). For `neo.dataset` and the NEO templates.
    */
   dataset(folder?: string): Promise<HarmonisedSource>;
-  /** Which engine answers the session's SQL (`neo.engine`, the `%%sql` footer). */
+  /** Which engine answers the session's SQL by default (`neo.engine`, the kernel's banner). */
   engine(): QueryEngineInfo | Promise<QueryEngineInfo>;
+}
+
+/** A query's result as it crosses to the worker. */
+export interface SqlAnswer {
+  /** Arrow IPC stream bytes. */
+  ipc: Uint8Array;
+  /** The engine that answered this query (under `auto`, each query runs where its data live). */
+  engine: QueryEngineInfo;
+  /** Set when the query ran elsewhere than where its data are meant to be queried: why. */
+  notice?: string;
 }
 
 /** The engine that answers SQL: DuckDB-WASM in this browser, or native DuckDB on the server. */

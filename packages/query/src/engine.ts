@@ -59,6 +59,13 @@ export interface QueryResult {
   rows: number;
   /** Wall time seen by the caller, from sending the SQL to holding the Arrow table. */
   elapsedMs: number;
+  /**
+   * Which engine answered, when the engine asked routes each query to one of several (a session's
+   * `RoutedQueryEngine` of `@odatis-vre/services`); absent: the asked engine's own `kind`.
+   */
+  engine?: EngineKind;
+  /** Set when the query ran elsewhere than where its data are meant to be queried: why, in a sentence. */
+  notice?: string;
 }
 
 /** A query whose result arrives in record batches; iterate it with `for await`. */

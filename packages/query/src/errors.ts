@@ -30,6 +30,11 @@ export class ServerBusyError extends QueryError {
   override readonly name: string = 'ServerBusyError';
 }
 
+/** No server engine answers (offline, the server stopped or has none): the browser engine can take over. */
+export class ServerUnreachableError extends QueryError {
+  override readonly name: string = 'ServerUnreachableError';
+}
+
 /**
  * The engine itself died (Web Worker crashed or was killed, WebAssembly aborted on out-of-memory).
  * The engine has been (or is being) restarted: registered files and attached datasets are registered again,

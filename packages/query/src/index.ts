@@ -5,6 +5,7 @@
 export * from './engine';
 export * from './errors';
 export * from './export';
+export { createQueryStream } from './stream';
 export { formatArrowValue } from './format';
 export {
   DuckDBWasmCore,

@@ -3,7 +3,16 @@
  * relation of the contract (`HARMONISED_RELATION` of `@odatis-vre/harmonised`), shared by every engine so
  * that DuckDB-WASM and native DuckDB show the same columns in the same types.
  */
-import { HARMONISED_RELATION, REQUIRED_COLUMNS } from '@odatis-vre/harmonised';
+import {
+  DATABASE_ORDER,
+  DATABASE_ROWS_TABLE,
+  DATABASE_SITE_COLUMNS,
+  DATABASE_SITE_KEY,
+  DATABASE_SITES_TABLE,
+  DATABASE_TABLE,
+  HARMONISED_RELATION,
+  REQUIRED_COLUMNS
+} from '@odatis-vre/harmonised';
 import { quoteIdentifier, quoteLiteral } from './engine';
 import { QueryError } from './errors';
 
@@ -50,4 +59,72 @@ export function harmonisedSelectList(
     }
     return `${id}::${type} AS ${id}`;
   }).join(', ');
+}
+
+const isSiteColumn = (name: string): boolean =>
+  (DATABASE_SITE_COLUMNS as readonly string[]).includes(name);
+
+/**
+ * Row order of `DATABASE_ROWS_TABLE`: `DATABASE_ORDER` with the site key in place of `site_id` (keys are
+ * numbered in the order of the site columns, so both orders are the same).
+ */
+export const DATABASE_ROWS_ORDER: readonly string[] = DATABASE_ORDER.map(c =>
+  isSiteColumn(c) ? DATABASE_SITE_KEY : c
+);
+
+/**
+ * The statements that write harmonised rows into the attached, empty database `target` in the file's
+ * layout (see `DATABASE_TABLE` in `@odatis-vre/harmonised`): the sites table, every row with its site key in
+ * `DATABASE_ROWS_ORDER`, and the view `DATABASE_TABLE` that joins them back into the relation's columns.
+ * `rows` is a SELECT yielding the relation's columns (see `harmonisedSelectList`), read twice; `ordered`:
+ * it already yields them in `DATABASE_ORDER`, so they are not sorted again (keys keep that order).
+ * The view names its tables without the database, so it reads them in whatever name the file is attached.
+ */
+export function harmonisedDatabaseSql(target: string, rows: string, ordered = false): string[] {
+  const inTarget = (name: string): string => `${target}.${quoteIdentifier(name)}`;
+  const key = quoteIdentifier(DATABASE_SITE_KEY);
+  const siteColumns = DATABASE_SITE_COLUMNS.map(quoteIdentifier);
+  const rowColumns = HARMONISED_RELATION.filter(c => !isSiteColumn(c.name)).map(c =>
+    quoteIdentifier(c.name)
+  );
+  const sameSite = siteColumns.map(c => `r.${c} IS NOT DISTINCT FROM s.${c}`).join(' AND ');
+  const order = DATABASE_ROWS_ORDER.map(c =>
+    c === DATABASE_SITE_KEY ? `s.${key}` : `r.${quoteIdentifier(c)}`
+  );
+  const relation = HARMONISED_RELATION.map(
+    c => `${isSiteColumn(c.name) ? 's' : 'r'}.${quoteIdentifier(c.name)}`
+  );
+  return [
+    `CREATE TABLE ${inTarget(DATABASE_SITES_TABLE)} AS
+       SELECT (row_number() OVER (ORDER BY ${siteColumns.join(', ')}))::INTEGER AS ${key}, ${siteColumns.join(', ')}
+       FROM (SELECT DISTINCT ${siteColumns.join(', ')} FROM (${rows}))`,
+    `CREATE TABLE ${inTarget(DATABASE_ROWS_TABLE)} AS
+       SELECT ${rowColumns.map(c => `r.${c}`).join(', ')}, s.${key}
+       FROM (${rows}) r JOIN ${inTarget(DATABASE_SITES_TABLE)} s ON ${sameSite}` +
+      (ordered ? '' : ` ORDER BY ${order.join(', ')}`),
+    `CREATE VIEW ${inTarget(DATABASE_TABLE)} AS
+       SELECT ${relation.join(', ')}
+       FROM ${quoteIdentifier(DATABASE_ROWS_TABLE)} r JOIN ${quoteIdentifier(DATABASE_SITES_TABLE)} s ON r.${key} = s.${key}`
+  ];
+}
+
+/**
+ * What to count for the number of rows of the harmonised dataset attached as database `alias` (its name,
+ * unquoted) and shown as `view`: `DATABASE_ROWS_TABLE` when the file has one (`hasRowsTable`, see
+ * `rowsTableCheckSql`), because counting the view would read every row's site key for the join; else the
+ * view (older files, Parquet).
+ */
+export function harmonisedCountSql(alias: string, view: string, hasRowsTable: boolean): string {
+  const from = hasRowsTable
+    ? `${quoteIdentifier(alias)}.${quoteIdentifier(DATABASE_ROWS_TABLE)}`
+    : quoteIdentifier(view);
+  return `SELECT count(*)::DOUBLE FROM ${from}`;
+}
+
+/** SQL answering 1 when the attached database `alias` (unquoted) has `DATABASE_ROWS_TABLE`, else 0. */
+export function rowsTableCheckSql(alias: string): string {
+  return (
+    `SELECT count(*)::DOUBLE FROM duckdb_tables() WHERE database_name = ${quoteLiteral(alias)} ` +
+    `AND schema_name = 'main' AND table_name = ${quoteLiteral(DATABASE_ROWS_TABLE)}`
+  );
 }

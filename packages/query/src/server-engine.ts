@@ -16,7 +16,13 @@ import type {
   StreamOptions,
   TableInfo
 } from './engine';
-import { QueryCancelledError, QueryError, QueryRefusedError, ServerBusyError } from './errors';
+import {
+  QueryCancelledError,
+  QueryError,
+  QueryRefusedError,
+  ServerBusyError,
+  ServerUnreachableError
+} from './errors';
 import {
   QUERY_API_PATH,
   type ErrorBody,
@@ -250,7 +256,9 @@ export class ServerQueryEngine implements QueryEngine {
     try {
       response = await this.fetch(this.base + route, { headers: this.options.headers?.(), signal });
     } catch (e) {
-      throw new QueryError(`The server engine at ${this.base} cannot be reached: ${messageOf(e)}`);
+      throw new ServerUnreachableError(
+        `The server engine at ${this.base} cannot be reached: ${messageOf(e)}`
+      );
     }
     if (!response.ok) throw await this.errorOfResponse(response);
     return response.json();
@@ -285,7 +293,7 @@ export class ServerQueryEngine implements QueryEngine {
 
   private failure(e: unknown, sql: string, signal: AbortSignal): QueryError {
     if (signal.aborted) return new QueryCancelledError('Query cancelled.', sql);
-    return new QueryError(
+    return new ServerUnreachableError(
       `The server engine at ${this.base} cannot be reached: ${messageOf(e)}`,
       sql
     );

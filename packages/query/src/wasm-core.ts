@@ -22,7 +22,12 @@ import {
   harmonisedPartitionOf
 } from '@odatis-vre/harmonised';
 import { INTERNAL_PREFIX, LIST_TABLES_SQL, quoteIdentifier, quoteLiteral } from './engine';
-import { harmonisedSelectList, utcWithoutIcu } from './relation';
+import {
+  harmonisedCountSql,
+  harmonisedSelectList,
+  rowsTableCheckSql,
+  utcWithoutIcu
+} from './relation';
 import { countRows, encodeResult, type ExportFormat, type ParquetEncoder } from './export';
 import {
   EngineCrashedError,
@@ -342,7 +347,8 @@ export class DuckDBWasmCore {
    */
   async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
     const name = dataset.name ?? HARMONISED_VIEW;
-    const alias = quoteIdentifier(`${INTERNAL_PREFIX}db_${name}`);
+    const aliasName = `${INTERNAL_PREFIX}db_${name}`;
+    const alias = quoteIdentifier(aliasName);
     const table = `${alias}.${quoteIdentifier(DATABASE_TABLE)}`;
     await this.dropRelation(name);
     await this.exec(`DETACH DATABASE IF EXISTS ${alias}`);
@@ -363,7 +369,8 @@ export class DuckDBWasmCore {
     }
     const select = harmonisedSelectList(this.columnTypes(table), utcWithoutIcu, what);
     await this.exec(`CREATE VIEW ${quoteIdentifier(name)} AS SELECT ${select} FROM ${table}`);
-    const rows = await this.scalar(`SELECT count(*)::DOUBLE FROM ${quoteIdentifier(name)}`);
+    const keyed = (await this.scalar(rowsTableCheckSql(aliasName))) > 0;
+    const rows = await this.scalar(harmonisedCountSql(aliasName, name, keyed));
     return {
       name,
       files: dataset.database ? 0 : dataset.files.length,

@@ -4,6 +4,10 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import type { Table } from 'apache-arrow';
+import { DATABASE_ORDER, DATABASE_TABLE } from '@odatis-vre/harmonised';
+import { DATABASE_STORAGE_VERSION } from '../src/node/database';
+import { harmonisedDatabaseSql, harmonisedSelectList, utcWithIcu } from '../src/relation';
 
 export function scratchDir(): string {
   return mkdtempSync(path.join(tmpdir(), 'odatis-query-test-'));
@@ -15,6 +19,37 @@ export async function duckdbWrite(sql: string): Promise<void> {
   const conn = await instance.connect();
   try {
     await conn.run(sql);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Write the harmonised rows `rowsSql` selects into a new database file as the writer does (`keyed`: site
+ * keys, `harmonisedDatabaseSql`) or as files written before 2026-11-30 are (`table`: one table
+ * `harmonised` in `DATABASE_ORDER`), in the writer's storage version.
+ */
+export async function writeDatabaseFile(
+  file: string,
+  rowsSql: string,
+  layout: 'keyed' | 'table'
+): Promise<void> {
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  try {
+    const described = await conn.runAndReadAll(`DESCRIBE ${rowsSql}`);
+    const columns = new Map(described.getRows() as [string, string][]);
+    const rows = `SELECT ${harmonisedSelectList(columns, utcWithIcu, 'the fixture')} FROM (${rowsSql})`;
+    await conn.run(`ATTACH '${file}' AS target (STORAGE_VERSION '${DATABASE_STORAGE_VERSION}')`);
+    const statements =
+      layout === 'keyed'
+        ? harmonisedDatabaseSql('target', rows)
+        : [
+            `CREATE TABLE target.${DATABASE_TABLE} AS ${rows} ORDER BY ${DATABASE_ORDER.join(', ')}`
+          ];
+    for (const statement of statements) await conn.run(statement);
+    await conn.run('DETACH target');
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -106,4 +141,36 @@ export async function startRangeServer(root: string): Promise<RangeServer> {
 export function ensureDir(p: string): string {
   mkdirSync(p, { recursive: true });
   return p;
+}
+
+/** Rows as sorted plain values: the set of answers, whatever the order of ties. */
+export function answers(table: Table): unknown[][] {
+  const rows = table
+    .toArray()
+    .map(row =>
+      Object.values(row.toJSON()).map(v =>
+        typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : v
+      )
+    );
+  return rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
+}
+
+/** Equal but for the last bits of floating-point sums taken in another order. */
+export function expectSameAnswers(actual: unknown[][], expected: unknown[][], what: string): void {
+  expect({ what, rows: actual.length }).toEqual({ what, rows: expected.length });
+  actual.forEach((row, i) =>
+    row.forEach((v, j) => {
+      const e = expected[i][j];
+      if (typeof v === 'number' && typeof e === 'number') {
+        expect(Math.abs(v - e)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(e)));
+      } else {
+        expect({ what, row: i, column: j, value: v }).toEqual({
+          what,
+          row: i,
+          column: j,
+          value: e
+        });
+      }
+    })
+  );
 }

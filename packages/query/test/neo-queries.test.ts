@@ -6,17 +6,12 @@
  */
 import { createServer } from 'node:http';
 import * as path from 'node:path';
-import { tableToIPC, type Table } from 'apache-arrow';
+import { tableToIPC } from 'apache-arrow';
 import type { QueryEngine } from '../src/engine';
-import { DATABASE_ORDER, DATABASE_TABLE } from '@odatis-vre/harmonised';
+import { DATABASE_TABLE } from '@odatis-vre/harmonised';
 import { ServerQueryEngine } from '../src/server-engine';
-import {
-  DATABASE_STORAGE_VERSION,
-  QueryServer,
-  createNativeEngine,
-  createWasmEngine
-} from '../src/node';
-import { duckdbWrite, scratchDir } from './fixtures';
+import { QueryServer, createNativeEngine, createWasmEngine } from '../src/node';
+import { answers, expectSameAnswers, scratchDir, writeDatabaseFile } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { QUERIES, harmonisedRowsSql } = require('../../../bench/query/queries') as {
@@ -29,38 +24,6 @@ const { generatedDataset } = require('../../../bench/harness/dataset') as {
 };
 
 const ROWS = 48_000;
-
-/** Rows as sorted plain values: the set of answers, whatever the order of ties. */
-function answers(table: Table): unknown[][] {
-  const rows = table
-    .toArray()
-    .map(row =>
-      Object.values(row.toJSON()).map(v =>
-        typeof v === 'bigint' ? Number(v) : v instanceof Date ? v.getTime() : v
-      )
-    );
-  return rows.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
-}
-
-/** Equal but for the last bits of floating-point sums taken in another order. */
-function expectSameAnswers(actual: unknown[][], expected: unknown[][], what: string): void {
-  expect({ what, rows: actual.length }).toEqual({ what, rows: expected.length });
-  actual.forEach((row, i) =>
-    row.forEach((v, j) => {
-      const e = expected[i][j];
-      if (typeof v === 'number' && typeof e === 'number') {
-        expect(Math.abs(v - e)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(e)));
-      } else {
-        expect({ what, row: i, column: j, value: v }).toEqual({
-          what,
-          row: i,
-          column: j,
-          value: e
-        });
-      }
-    })
-  );
-}
 
 let dataset: { files: string[]; database: string };
 const reference = new Map<string, unknown[][]>();
@@ -170,7 +133,7 @@ describe('the server engine over HTTP and native DuckDB in-process', () => {
 });
 
 /**
- * A million rows in a database file of the storage version and row order the writer uses: DuckDB-WASM
+ * A million rows in a database file of the storage version and layout the writer uses: DuckDB-WASM
  * misread filters on such a file written in storage 'v1.4.0' (`taxon IS NULL` lost groups at 1 M rows,
  * not at 200 k), so the size matters here.
  */
@@ -178,11 +141,7 @@ describe('a 1 M-row database file as the writer stores it', () => {
   const database = path.join(scratchDir(), 'million.duckdb');
   const expected = new Map<string, unknown[][]>();
   beforeAll(async () => {
-    await duckdbWrite(
-      `ATTACH '${database}' AS target (STORAGE_VERSION '${DATABASE_STORAGE_VERSION}');
-       CREATE TABLE target.${DATABASE_TABLE} AS ${harmonisedRowsSql(1_000_000, 7)}
-        ORDER BY ${DATABASE_ORDER.join(', ')};`
-    );
+    await writeDatabaseFile(database, harmonisedRowsSql(1_000_000, 7), 'keyed');
     const native = await createNativeEngine();
     try {
       await native.query(`ATTACH '${database}' AS h (READ_ONLY)`);

@@ -5,13 +5,15 @@
 import {
   englishMessages,
   queryPlaceOf,
+  type Catalog,
   type CatalogDataset,
   type Messages
 } from '@odatis-vre/harmonised';
 import { engineLabel, type EngineKind } from '@odatis-vre/query';
+import { isRoutedEngine, type RoutedQueryEngine } from './query-route';
 
 export interface DatasetEngine {
-  /** The engine that will answer: the session's. */
+  /** The engine that will answer: the session's, or under `auto` the one its queries are routed to. */
   engine: 'browser' | 'server';
   /** E.g. "native DuckDB on the server". */
   label: string;
@@ -24,19 +26,31 @@ export function datasetEngine(
     /** Read from a remote address by the query (a catalogue's file or ERDDAP subset). */
     remote?: boolean;
   },
-  session: EngineKind,
+  /** The session's engine (its kind), or the routing engine of `auto`. */
+  session: EngineKind | RoutedQueryEngine,
+  /** The session's harmonised catalogue, for the routing engine (null: not read yet). */
+  catalog: Catalog | null = null,
   /** The warnings' language: the extension's `translator.load('odatis_vre')`; default English. */
   trans: Messages = englishMessages
 ): DatasetEngine {
   const place = queryPlaceOf(dataset);
-  const engine = session.startsWith('duckdb-wasm') ? 'browser' : 'server';
+  const routed =
+    isRoutedEngine(session) && !dataset.remote ? session.forDataset(dataset, catalog) : null;
+  const kind = routed?.kind ?? (typeof session === 'string' ? session : session.kind);
+  const engine = kind.startsWith('duckdb-wasm') ? 'browser' : 'server';
   const rows = dataset.rowCount.toLocaleString('en');
   let warning: string | null = null;
   if (dataset.remote && engine === 'server') {
     warning = trans.__(
       'This dataset is read from the network, which the server engine does not reach (no network access from SQL): add it to your data first, then query it there.'
     );
-  } else if (place === 'server' && engine === 'browser') {
+  } else if (routed?.notice) {
+    warning = trans.__(
+      'This dataset has %1 values and is meant for the server engine. %2',
+      rows,
+      routed.notice
+    );
+  } else if (place === 'server' && engine === 'browser' && !routed) {
     warning = trans.__(
       'This dataset has %1 values and is meant for the server engine, which this session does not use: the browser downloads all it reads (set the data services\' "engine" to "server" or "auto" on a server).',
       rows
@@ -46,5 +60,5 @@ export function datasetEngine(
       'This dataset lives in this browser only: the server engine of this session cannot read it.'
     );
   }
-  return { engine, label: engineLabel(session), warning };
+  return { engine, label: engineLabel(kind), warning };
 }

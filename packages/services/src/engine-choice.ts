@@ -1,7 +1,7 @@
 /**
- * Which query engine answers the session: DuckDB-WASM in the browser, or native DuckDB on the server next to
- * the data (`ServerQueryEngine`). `auto` takes the server when it advertises the harmonised dataset and that
- * dataset is large; small data and offline use stay in the browser.
+ * Which query engine answers the session: DuckDB-WASM in the browser, native DuckDB on the server next to
+ * the data (`ServerQueryEngine`), or, with `auto`, each query where its data live (`RoutedQueryEngine`:
+ * datasets meant for the server there, small data, your files and offline use in the browser).
  */
 import {
   englishMessages,
@@ -10,11 +10,12 @@ import {
   type Messages
 } from '@odatis-vre/harmonised';
 import type { QueryEngine, ServerInfo } from '@odatis-vre/query';
+import { RoutedQueryEngine } from './query-route';
 
 /** The `engine` setting of the data services. */
 export type EngineChoice = 'browser' | 'server' | 'auto';
 
-/** Below this many rows of the harmonised dataset, `auto` keeps the browser engine. */
+/** Below this many rows, `auto` queries a dataset of the harmonised catalogue in the browser. */
 export const DEFAULT_SERVER_MIN_ROWS = SERVER_MIN_ROWS;
 
 export interface EngineChoiceOptions {
@@ -23,7 +24,7 @@ export interface EngineChoiceOptions {
   server: QueryEngine & { info(signal?: AbortSignal): Promise<ServerInfo> };
   /** Makes the browser engine (its worker starts on the first query). */
   browser(): QueryEngine;
-  /** `auto` takes the server from this many rows of the harmonised dataset (default 5 M). */
+  /** `auto` queries a dataset of the catalogue on the server from this many rows (default 5 M). */
   serverMinRows?: number;
   /** How long to wait for the server's answer (default 10 s: a busy server also serves the page's files). */
   timeoutMs?: number;
@@ -41,6 +42,7 @@ export interface ChosenEngine {
 
 export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<ChosenEngine> {
   const { choice, server } = options;
+  const serverMinRows = options.serverMinRows ?? DEFAULT_SERVER_MIN_ROWS;
   const trans = options.trans ?? englishMessages;
   if (choice === 'browser') {
     return { engine: options.browser(), reason: trans.__('The "engine" setting is "browser".') };
@@ -49,17 +51,17 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
   try {
     info = await server.info(AbortSignal.timeout(options.timeoutMs ?? 10_000));
   } catch (e) {
-    const problem = (e as Error)?.message ?? String(e);
+    const why = trans.__('no server engine answers here (%1)', (e as Error)?.message ?? String(e));
+    const browser = options.browser();
     return {
-      engine: options.browser(),
-      reason: trans.__('The browser engine: no server engine answers here (%1).', problem),
+      // Datasets meant for the server still run (in the browser), each result saying why.
+      engine:
+        choice === 'auto'
+          ? new RoutedQueryEngine({ browser, server: null, serverProblem: why, serverMinRows })
+          : browser,
+      reason: trans.__('The browser engine: %1.', why),
       warning:
-        choice === 'server'
-          ? trans.__(
-              'The server engine was asked for, but no server engine answers here (%1).',
-              problem
-            )
-          : undefined
+        choice === 'server' ? trans.__('The server engine was asked for, but %1.', why) : undefined
     };
   }
   const harmonised = info.relations.find(r => r.name === HARMONISED_VIEW);
@@ -69,26 +71,20 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
       reason: trans.__('The "engine" setting is "server" (DuckDB %1).', info.version)
     };
   }
-  const minRows = options.serverMinRows ?? DEFAULT_SERVER_MIN_ROWS;
-  const rows = harmonised?.rows ?? 0;
-  if (rows >= minRows) {
-    return {
-      engine: server,
-      reason: trans.__(
-        'The server engine: the harmonised dataset has %1 rows (from %2, the server answers).',
-        rows.toLocaleString('en'),
-        minRows.toLocaleString('en')
-      )
-    };
-  }
   return {
-    engine: options.browser(),
-    reason: harmonised
-      ? trans.__(
-          'The browser engine: the harmonised dataset has %1 rows, below %2.',
-          rows.toLocaleString('en'),
-          minRows.toLocaleString('en')
-        )
-      : trans.__('The browser engine: the server engine has no harmonised dataset attached.')
+    engine: new RoutedQueryEngine({
+      browser: options.browser(),
+      server: harmonised ? server : null,
+      serverProblem: harmonised
+        ? undefined
+        : 'the server engine has no harmonised dataset attached',
+      serverRows: harmonised?.rows,
+      serverMinRows
+    }),
+    reason: trans.__(
+      'Each query where its data live: a dataset of %1 rows or more (or whose catalogue says "server") on the server (DuckDB %2), the rest in this browser.',
+      serverMinRows.toLocaleString('en'),
+      info.version
+    )
   };
 }

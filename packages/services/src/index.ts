@@ -8,3 +8,4 @@ export * from './files';
 export * from './paths';
 export * from './engine-choice';
 export * from './dataset-engine';
+export * from './query-route';

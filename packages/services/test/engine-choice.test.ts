@@ -10,7 +10,7 @@ import { convertFiles } from '@odatis-vre/sno/node';
 import { CATALOG_FILE, type Catalog } from '@odatis-vre/harmonised';
 import { ServerQueryEngine, type QueryEngine } from '@odatis-vre/query';
 import { QueryServer, createWasmEngine } from '@odatis-vre/query/lib/node';
-import { chooseQueryEngine } from '../src';
+import { chooseQueryEngine, isRoutedEngine } from '../src';
 
 const SOURCE = path.resolve(
   __dirname,
@@ -57,7 +57,7 @@ afterAll(async () => {
 
 const server = (port = PORT) => new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${port}/` });
 
-it('auto: the server when its harmonised dataset is large, and the same answer from it', async () => {
+it('auto: each query where its data live, the server engine at hand (see query-route.test)', async () => {
   expect(rows).toBeGreaterThan(1000);
   const chosen = await chooseQueryEngine({
     choice: 'auto',
@@ -65,22 +65,18 @@ it('auto: the server when its harmonised dataset is large, and the same answer f
     browser,
     serverMinRows: rows
   });
-  expect(chosen.engine.kind).toBe('duckdb-server');
-  expect(chosen.reason).toMatch(/the harmonised dataset has [\d,]+ rows/);
-  const { table } = await chosen.engine.query('SELECT count(*)::DOUBLE AS n FROM harmonised');
-  expect(table.getChild('n')!.get(0)).toBe(rows);
-});
-
-it('auto: the browser when the dataset is small', async () => {
-  const chosen = await chooseQueryEngine({
-    choice: 'auto',
-    server: server(),
-    browser,
-    serverMinRows: rows + 1
-  });
+  if (!isRoutedEngine(chosen.engine)) throw new Error('auto did not route');
   expect(chosen.engine.kind).toBe('duckdb-wasm');
-  expect(chosen.reason).toMatch(/below/);
+  expect(chosen.engine.server?.kind).toBe('duckdb-server');
+  expect(chosen.reason).toMatch(
+    /^Each query where its data live: a dataset of [\d,]+ rows or more/
+  );
   expect(chosen.warning).toBeUndefined();
+  // The server engine it routes to answers the harmonised dataset.
+  const { table } = await chosen.engine.server!.query(
+    'SELECT count(*)::DOUBLE AS n FROM harmonised'
+  );
+  expect(table.getChild('n')!.get(0)).toBe(rows);
 });
 
 it('browser: the browser, without asking the server', async () => {
@@ -102,7 +98,10 @@ it('server asked for where none answers: the browser, with a warning saying why'
   expect(chosen.warning).toMatch(
     /The server engine was asked for, but no server engine answers here/
   );
+  // auto without a server: the browser answers everything, a dataset meant for the server saying why.
   const auto = await chooseQueryEngine({ choice: 'auto', server: server(NOTHING_HERE), browser });
+  if (!isRoutedEngine(auto.engine)) throw new Error('auto did not route');
   expect(auto.engine.kind).toBe('duckdb-wasm');
+  expect(auto.engine.server).toBeNull();
   expect(auto.warning).toBeUndefined();
 });

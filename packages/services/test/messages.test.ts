@@ -17,8 +17,8 @@ const french = bundle({
   'This dataset has %1 values and is meant for the server engine, which this session does not use: the browser downloads all it reads (set the data services\' "engine" to "server" or "auto" on a server).':
     'Ce jeu de %1 valeurs est fait pour le moteur serveur, que cette session n’utilise pas.',
   'The "engine" setting is "browser".': 'Le réglage « engine » vaut « browser ».',
-  'The server engine was asked for, but no server engine answers here (%1).':
-    'Le moteur serveur était demandé, mais aucun ne répond ici (%1).',
+  'The server engine was asked for, but %1.': 'Le moteur serveur était demandé, mais %1.',
+  'no server engine answers here (%1)': 'aucun ne répond ici (%1)',
   '%1 could not be read (%2). Check the "Harmonised dataset folder" setting of the ODATIS VRE data services.':
     '%1 n’a pas pu être lu (%2).',
   'The harmonised dataset (%1) is not available: %2':
@@ -41,7 +41,7 @@ test('without a bundle, messages read as written with their arguments', () => {
 });
 
 test("a dataset's engine warning in the bundle's language", () => {
-  expect(datasetEngine({ rowCount: 12_000_000 }, 'duckdb-wasm-worker', french).warning).toBe(
+  expect(datasetEngine({ rowCount: 12_000_000 }, 'duckdb-wasm-worker', null, french).warning).toBe(
     'Ce jeu de 12,000,000 valeurs est fait pour le moteur serveur, que cette session n’utilise pas.'
   );
 });

@@ -9,7 +9,13 @@ import { convertFiles } from '@odatis-vre/sno/node';
 import { DATABASE_FILE, type Catalog } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
 import { addHarmonisedDatabase, createWasmEngine } from '@odatis-vre/query/lib/node';
-import { HarmonisedDataset, QueryableFiles, joinPath, type HarmonisedStatus } from '../src';
+import {
+  HarmonisedDataset,
+  QueryableFiles,
+  joinPath,
+  parseCatalog,
+  type HarmonisedStatus
+} from '../src';
 
 const SHARED = path.resolve(__dirname, '../../../../shared/data');
 const SOURCE = path.join(SHARED, 'phytobs', 'PELAGOS_Arcachon_Bouee13.csv');
@@ -103,6 +109,10 @@ test('a dataset that cannot be attached says which file and why, and can be trie
   await expect(dataset.attach()).rejects.toThrow(
     'elsewhere/catalog.json lists no Parquet file ("parquetFiles" is empty)'
   );
+  // A dataset kept only as its database file (bench/.cache/scale-100000000) is one.
+  expect(
+    parseCatalog('{"parquetFiles": [], "databaseFile": "harmonised.duckdb"}', 'x.json').databaseFile
+  ).toBe('harmonised.duckdb');
 
   const catalog = await readText('shared/harmonised/catalog.json');
   fs.writeFileSync(path.join(root, 'elsewhere', 'catalog.json'), catalog);

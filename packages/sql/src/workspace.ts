@@ -216,10 +216,17 @@ export class SqlWorkspace extends BoxPanel {
       this.resultSql = sql;
       entry.rows = result.rows;
       entry.elapsedMs = result.elapsedMs;
+      // Under `auto` each query runs where its data live: the result says which engine answered it.
+      const answered = result.engine ?? engine.kind;
+      this.status.node.dataset.engine = answered;
       this.setStatus(
         `${result.rows.toLocaleString('en')} rows in ${(result.elapsedMs / 1000).toFixed(2)} s · ` +
-          engineLabel(engine.kind)
+          engineLabel(answered)
       );
+      if (result.notice) {
+        this.error.node.textContent = result.notice;
+        this.error.show();
+      }
       void this.refreshSchema();
       return result.table;
     } catch (reason) {

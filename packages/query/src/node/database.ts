@@ -1,7 +1,8 @@
 /**
  * The harmonised dataset's DuckDB database file (`DATABASE_FILE` of `@odatis-vre/harmonised`), written by
- * native DuckDB from the Parquet partitions at conversion time: table `harmonised` in the relation's
- * columns and types, rows in `DATABASE_ORDER`, DuckDB's compressed storage. Query engines attach it
+ * native DuckDB from the Parquet partitions at conversion time: relation `harmonised` in the relation's
+ * columns and types over a rows table with site keys in `DATABASE_ORDER` (`harmonisedDatabaseSql`), DuckDB's
+ * compressed storage. Query engines attach it
  * read-only; DuckDB-WASM reads only the blocks a query needs, by HTTP range requests.
  */
 import { mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
@@ -9,13 +10,12 @@ import * as path from 'node:path';
 import {
   CATALOG_FILE,
   DATABASE_FILE,
-  DATABASE_ORDER,
   DATABASE_TABLE,
   HARMONISED_PARTITION_TYPES,
   type Catalog
 } from '@odatis-vre/harmonised';
 import { quoteIdentifier, quoteLiteral } from '../engine';
-import { harmonisedSelectList, utcWithIcu } from '../relation';
+import { harmonisedDatabaseSql, harmonisedSelectList, utcWithIcu } from '../relation';
 
 /**
  * Storage version of the files written, which DuckDB-WASM 1.32 (DuckDB 1.4.3) must read exactly as native
@@ -73,10 +73,9 @@ export async function writeHarmonisedDatabase(
     await conn.run(
       `ATTACH ${quoteLiteral(partial)} AS target (STORAGE_VERSION '${DATABASE_STORAGE_VERSION}')`
     );
-    await conn.run(
-      `CREATE TABLE target.${quoteIdentifier(DATABASE_TABLE)} AS SELECT ${select} FROM ${source} ` +
-        `ORDER BY ${DATABASE_ORDER.map(quoteIdentifier).join(', ')}`
-    );
+    for (const statement of harmonisedDatabaseSql('target', `SELECT ${select} FROM ${source}`)) {
+      await conn.run(statement);
+    }
     const counted = await conn.runAndReadAll(
       `SELECT count(*)::DOUBLE FROM target.${quoteIdentifier(DATABASE_TABLE)}`
     );

@@ -58,7 +58,12 @@ import {
   guessFormat
 } from '@odatis-vre/harmonised';
 import { INTERNAL_PREFIX, LIST_TABLES_SQL, quoteIdentifier, quoteLiteral } from '../engine';
-import { harmonisedSelectList, utcWithIcu } from '../relation';
+import {
+  harmonisedCountSql,
+  harmonisedSelectList,
+  rowsTableCheckSql,
+  utcWithIcu
+} from '../relation';
 import { QueryCancelledError, QueryError, isCancellation } from '../errors';
 import { createQueryStream } from '../stream';
 import { exportFromStream, type ExportOptions, type ExportStream } from '../export';
@@ -300,7 +305,8 @@ export class NativeQueryEngine implements QueryEngine {
   async attachHarmonised(dataset: HarmonisedDataset): Promise<AttachedDataset> {
     const name = dataset.name ?? HARMONISED_VIEW;
     const view = quoteIdentifier(name);
-    const alias = quoteIdentifier(`${INTERNAL_PREFIX}db_${name}`);
+    const aliasName = `${INTERNAL_PREFIX}db_${name}`;
+    const alias = quoteIdentifier(aliasName);
     await this.run(`DROP VIEW IF EXISTS ${view}`);
     await this.run(`DETACH DATABASE IF EXISTS ${alias}`);
     let from: string;
@@ -333,7 +339,9 @@ export class NativeQueryEngine implements QueryEngine {
     await this.run(
       `CREATE VIEW ${view} AS SELECT ${harmonisedSelectList(columns, utcWithIcu, what)} FROM ${from}`
     );
-    const { table } = await this.query(`SELECT count(*)::DOUBLE AS n FROM ${view}`);
+    const keyed =
+      Number((await this.query(rowsTableCheckSql(aliasName))).table.getChildAt(0)!.get(0)) > 0;
+    const { table } = await this.query(harmonisedCountSql(aliasName, name, keyed));
     return {
       name,
       files: dataset.database ? 0 : dataset.files.length,
