@@ -224,8 +224,7 @@ export class SqlWorkspace extends BoxPanel {
           engineLabel(answered)
       );
       if (result.notice) {
-        this.error.node.textContent = result.notice;
-        this.error.show();
+        this.error.showMessage(result.notice);
       }
       void this.refreshSchema();
       return result.table;
