@@ -22,3 +22,20 @@ if (result.status !== 0) {
   console.error(`build-labextension failed for ${extensionDir}`);
   process.exit(result.status ?? 1);
 }
+// A production build lists its bundled packages' licences (static/third-party-licenses.json): complete it and
+// write static/THIRD-PARTY-NOTICES.txt, which the wheel and the embedded site carry with the extension.
+if (!development) {
+  const { writeNotices } = require('./third-party-notices');
+  const pkg = require(path.join(extensionDir, 'package.json'));
+  const outputDir = path.join(extensionDir, (pkg.jupyterlab && pkg.jupyterlab.outputDir) || 'dist');
+  try {
+    writeNotices(
+      path.join(outputDir, 'static'),
+      extensionDir,
+      `the JupyterLab extension ${pkg.name}`
+    );
+  } catch (error) {
+    console.error(`third-party notices of ${pkg.name}: ${error.message}`);
+    process.exit(1);
+  }
+}

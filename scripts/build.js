@@ -5,6 +5,7 @@ const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
 const { writeTrainingSet, GENERATOR, README_SECTION } = require('./training-set');
+const { NOTICES, writeNotices } = require('./third-party-notices');
 
 const root = path.resolve(__dirname, '..');
 const appDir = path.join(root, 'packages', 'app');
@@ -66,7 +67,9 @@ function buildPrebuiltExtensions({ log = console.log } = {}) {
       path.join(root, 'package-lock.json'),
       ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
     ];
-    if (stale(dist, deps)) {
+    // A build from before the third-party notices has none: build it again.
+    const notices = path.join(dir, 'dist', 'static', NOTICES);
+    if (stale(dist, deps) || !fs.existsSync(notices)) {
       log(`• prebuilt extension ${path.relative(root, dir)} (@jupyter/builder, rspack)`);
       run(process.execPath, [path.join(root, 'scripts', 'build-labextension.js'), dir], dir);
     }
@@ -195,8 +198,14 @@ async function buildAll({ skip = false, log = console.log, readOnlyMounts = [] }
     // Start from an empty folder: the bundler does not remove the chunks of an earlier build.
     fs.rmSync(path.join(appDir, 'build'), { recursive: true, force: true });
     const ms = await bundleHost(path.join(appDir, 'rspack.config.js'));
+    // The licences of what the host bundles, completed for packages without a licence file.
+    const notices = writeNotices(
+      path.join(appDir, 'build'),
+      appDir,
+      'the embedded ODATIS VRE application (its JupyterLab host)'
+    );
     fs.writeFileSync(infoFile, JSON.stringify({ mode, builtAt: new Date().toISOString() }));
-    log(`  built in ${(ms / 1000).toFixed(0)} s`);
+    log(`  built in ${(ms / 1000).toFixed(0)} s; ${NOTICES}: ${notices.length} packages`);
   }
 
   const harmonised = path.join(appDir, 'data', 'harmonised');

@@ -73,8 +73,8 @@ if (only === undefined || only === '--unit') {
   const status = run('unit tests (jest)', require.resolve('jest/bin/jest'), [
     '--json',
     `--outputFile=${unitFile}`,
-    // Once every suite has reported, the process ends: a handle a suite forgot must not hold CI.
-    '--forceExit',
+    // No --forceExit: every suite closes what it opens (engines, servers, workers), so jest ends by itself;
+    // one that forgets fails the run by name (scripts/jest-exit-guard.js) instead of being cut off unseen.
     ...extra
   ]);
   const unit = readJson(unitFile);

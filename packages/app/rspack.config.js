@@ -6,7 +6,7 @@ const fs = require('fs');
 const path = require('path');
 const { rspack } = require('@rspack/core');
 const { merge } = require('webpack-merge');
-const { Build } = require('@jupyter/builder');
+const { Build, WPPlugin } = require('@jupyter/builder');
 const baseConfig = require('@jupyter/builder/lib/webpack.config.base');
 const { createShared, writeIndexModule, writeSettingsIndex } = require('./scripts/host');
 
@@ -84,7 +84,14 @@ const host = merge(baseConfig, {
       name: 'CORE_FEDERATION',
       shared: createShared(pkg)
     }),
-    new SettingsIndexPlugin()
+    new SettingsIndexPlugin(),
+    // build/third-party-licenses.json, as JupyterLab's own application build writes it; scripts/build.js then
+    // completes the packages that ship no licence file (most @jupyterlab/* ones: a warning each otherwise) and
+    // writes THIRD-PARTY-NOTICES.txt.
+    new WPPlugin.JSONLicenseWebpackPlugin({
+      excludedPackageTest: name => name === pkg.name,
+      stats: { warnings: false }
+    })
   ]
 });
 

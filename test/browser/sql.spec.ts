@@ -1,5 +1,40 @@
+import type { Locator, Page } from '@playwright/test';
 import { execute, expect, listedFiles, openVre, snapshot, TARGET, test, waitForVre } from './vre';
 import { newWorkspace, run, status, workspace } from './sql-workspace';
+
+/** The message of the error that the current workspace's engine gives for `sql`. */
+async function engineError(page: Page, sql: string): Promise<string> {
+  return page.evaluate(async sql => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const w = (window as any).jupyterapp.shell.currentWidget.content;
+    const engine = await w.engineReady;
+    return engine.query(sql).then(
+      () => 'no error',
+      (reason: Error) => reason.message
+    );
+  }, sql);
+}
+
+/** How much of an element's content is out of its box (0 when all of it shows). */
+const hiddenHeight = (element: Locator) =>
+  element.evaluate(el => el.scrollHeight - el.clientHeight);
+
+/** Whether `text` (inside `element`) is drawn within the element's box, i.e. not scrolled out of it. */
+const shownInside = (element: Locator, text: string) =>
+  element.evaluate((el, text) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.textContent!.indexOf(text);
+      if (at < 0) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + text.length);
+      const box = el.getBoundingClientRect();
+      const drawn = range.getBoundingClientRect();
+      return drawn.top >= box.top && drawn.bottom <= box.bottom;
+    }
+    throw new Error(`"${text}" is not in the element`);
+  }, text);
 
 test.describe('the SQL workspace', () => {
   // The workspace's features do not depend on the server; on a stock JupyterLab, neo-notebook.spec.ts
@@ -87,6 +122,49 @@ test.describe('the SQL workspace', () => {
     await expect(workspace(page).locator('.odatis-SqlWorkspace-error')).toContainText(
       'no_such_column'
     );
+    // DuckDB's multi-line message is there whole, no line cut: the strip is as tall as the message.
+    const strip = workspace(page).locator('.odatis-SqlWorkspace-error');
+    const message = strip.locator('.odatis-SqlWorkspace-errorText');
+    const binderError = await engineError(page, 'SELECT no_such_column FROM harmonised');
+    expect(binderError).toMatch(/\nLINE 1: SELECT no_such_column/);
+    await expect(message).toHaveText(binderError);
+    expect(await hiddenHeight(message)).toBeLessThanOrEqual(1);
+    await snapshot(page, testInfo, '11c-sql-error-whole');
+    // A message taller than half of the results area (60 lines) scrolls inside the strip, and its copy button
+    // copies all of it.
+    const longSql =
+      "SELECT error(string_agg('line ' || i || ': the engine refused this statement', chr(10)))" +
+      ' FROM range(1, 61) t(i)';
+    const longError = await engineError(page, longSql);
+    await newWorkspace(page, longSql);
+    await run(page);
+    await expect(status(page)).toHaveText('Error');
+    await expect(message).toHaveText(longError);
+    const sizes = await strip.evaluate(el => ({
+      strip: el.getBoundingClientRect().height,
+      results: el.parentElement!.getBoundingClientRect().height
+    }));
+    expect(sizes.strip).toBeGreaterThan(sizes.results * 0.45);
+    expect(sizes.strip).toBeLessThanOrEqual(sizes.results * 0.5 + 1);
+    expect(await hiddenHeight(message)).toBeGreaterThan(0);
+    // Scrolled to its end, the message shows its last line inside its box; the copy button stays in view.
+    await message.evaluate(el => (el.scrollTop = el.scrollHeight));
+    expect(await shownInside(message, 'line 60: the engine refused this statement')).toBe(true);
+    expect(await shownInside(message, 'line 1: the engine refused this statement')).toBe(false);
+    await expect(strip.locator('.odatis-SqlWorkspace-errorCopy')).toBeInViewport({ ratio: 1 });
+    await snapshot(page, testInfo, '11d-sql-error-scrolled');
+    const copied = page.evaluate(
+      () =>
+        new Promise<string>(resolve =>
+          document.addEventListener(
+            'copy',
+            event => resolve(event.clipboardData!.getData('text')),
+            { once: true }
+          )
+        )
+    );
+    await strip.locator('.odatis-SqlWorkspace-errorCopy').click();
+    expect(await copied).toBe(longError);
 
     // A long query can be cancelled, and the engine answers again afterwards.
     await newWorkspace(page, 'SELECT count(*) FROM range(100000000000) a');

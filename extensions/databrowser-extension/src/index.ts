@@ -170,7 +170,7 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     const configure = () =>
       model.setSources([
         sharedSource ?? failingShared,
-        ...remoteSources(setting<RemoteSettings>('sources'), transport())
+        ...remoteSources(setting<RemoteSettings>('sources'), transport(), trans)
       ]);
     const sharedReady = (async () => {
       try {
@@ -208,7 +208,8 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
 
     /** The remote file address the query engine reads (through the proxy when there is one). */
     const fetchable = (url: string) => new URL(transport().address(url), window.location.href).href;
-    const code = (record: DatasetRecord) => sqlFor(record, { query: model.query, fetchable });
+    const code = (record: DatasetRecord) =>
+      sqlFor(record, { query: model.query, fetchable, trans });
     /** The session's engine, and whether the dataset is meant for it (its catalogue's query place). */
     const engineFor = (record: DatasetRecord) =>
       queryEngine
@@ -219,7 +220,8 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
               remote: record.shared === null
             },
             isRoutedEngine(queryEngine) ? queryEngine : queryEngine.kind,
-            sharedCatalog
+            sharedCatalog,
+            trans
           )
         : null;
 
@@ -256,19 +258,20 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
       preview: record =>
         previewRecord(
           record,
-          { transport: transport(), sharedFile: name => shared.sourceFile(name) },
+          { transport: transport(), sharedFile: name => shared.sourceFile(name), trans },
           undefined,
           stationsInArea(record, model.query).map(s => s.name ?? s.id)
         ),
       canAdd: record => canAddToMyData(record),
-      unappliedFilters: record => unappliedFilters(record, model.query),
+      unappliedFilters: record => unappliedFilters(record, model.query, trans),
       addToMyData: (record, progress) =>
         addToMyData(app, record, {
           transport: transport(),
           sharedFile: name => shared.sourceFile(name),
           myDataPath: setting<string>('myDataPath'),
           query: model.query,
-          progress
+          progress,
+          trans
         })
     };
 

@@ -16,6 +16,7 @@ import {
   type SearchQuery,
   type Transport
 } from '@odatis-vre/catalog';
+import type { Messages } from '@odatis-vre/harmonised';
 import initParquet from 'parquet-wasm';
 
 function toBase64(bytes: Uint8Array): string {
@@ -97,6 +98,8 @@ export async function addToMyData(
     myDataPath: string;
     query: SearchQuery;
     progress: (fraction: number | null, text: string) => void;
+    /** The language of the catalogue's notes (the subset's, the report's). */
+    trans: Messages;
   }
 ): Promise<string> {
   const why = canAddToMyData(record);
@@ -134,12 +137,19 @@ export async function addToMyData(
     // An ERDDAP dataset: the tabledap subset of the search's years and map area.
     progress(0, `Downloading the ERDDAP subset of ${record.erddap!.datasetId}`);
     retrieved = await erddapSubset(options.transport, record, options.query, {
-      onProgress: onProgress(record.erddap!.datasetId)
+      onProgress: onProgress(record.erddap!.datasetId),
+      trans: options.trans
     });
   }
   parquetReady ??= initParquet();
   await parquetReady;
-  const report = await addFiles(contentsStore(app), options.myDataPath, [retrieved], progress);
+  const report = await addFiles(
+    contentsStore(app),
+    options.myDataPath,
+    [retrieved],
+    progress,
+    options.trans
+  );
   return [
     `${report.folder}: ${report.catalog.rowCount.toLocaleString('en')} values in ${report.catalog.datasets.length} dataset${report.catalog.datasets.length === 1 ? '' : 's'}`,
     ...report.files.map(reportLine),

@@ -81,7 +81,8 @@ const queryEngine: JupyterFrontEndPlugin<QueryEngine> = {
       serverMinRows:
         (settings?.get('serverMinRows').composite as number | undefined) ?? DEFAULT_SERVER_MIN_ROWS,
       server: new ServerQueryEngine({ baseUrl: PageConfig.getBaseUrl(), headers: jupyterHeaders }),
-      browser: browserEngine
+      browser: browserEngine,
+      trans
     });
     const engine = chosen.engine;
     console.info(`ODATIS VRE query engine: ${engineLabel(engine.kind)}. ${chosen.reason}`);
@@ -164,7 +165,8 @@ const harmonisedDataset: JupyterFrontEndPlugin<IHarmonisedDataset> = {
         new URL(
           URLExt.join(PageConfig.getBaseUrl(), fileUrlPath(deployment, path)),
           window.location.href
-        ).href
+        ).href,
+      trans
     });
 
     // Under `auto`, each query runs where its datasets are meant to be queried: the catalogue says where.

@@ -5,6 +5,7 @@
  * errors as `Error { code=…; message="…"; }`; a search that finds nothing is a 404 whose message
  * says "Your query produced no matching results". References in testing/README.md.
  */
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { erddapHeader } from '@odatis-vre/sno';
 import { searchLocally, yearBounds } from './local';
 import { hasCoordinates, unappliedFilters } from './snippets';
@@ -101,16 +102,22 @@ export function erddapSearchUrl(server: string, query: SearchQuery, itemsPerPage
 }
 
 /** What ERDDAP's map-area search leaves out, said with its answer. */
-function areaNotes(query: SearchQuery): string[] {
+function areaNotes(query: SearchQuery, trans: Messages): string[] {
   return query.bbox
     ? [
-        'ERDDAP lists only datasets with coordinates in the map area: datasets without latitude and longitude are not shown (clear the area to see them).'
+        trans.__(
+          'ERDDAP lists only datasets with coordinates in the map area: datasets without latitude and longitude are not shown (clear the area to see them).'
+        )
       ]
     : [];
 }
 
 /** One row of the advanced search as a record (licence, extent and variables come with `info`). */
-function searchRecord(row: Record<string, unknown>, server: string): DatasetRecord {
+function searchRecord(
+  row: Record<string, unknown>,
+  server: string,
+  trans: Messages
+): DatasetRecord {
   const id = String(row['Dataset ID'] ?? '');
   const record = blankRecord('erddap', id, String(row.Title ?? id));
   const institution =
@@ -136,7 +143,9 @@ function searchRecord(row: Record<string, unknown>, server: string): DatasetReco
       : [],
     erddap: { server, datasetId: id, protocol: 'tabledap' },
     licenceUnread: true,
-    notes: ['Licence, extent and variables are read from ERDDAP when the dataset is opened.']
+    notes: [
+      trans.__('Licence, extent and variables are read from ERDDAP when the dataset is opened.')
+    ]
   };
 }
 
@@ -292,6 +301,8 @@ export interface ErddapOptions {
   url: string;
   transport: Transport;
   label?: string;
+  /** The language of its notices: `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 export class ErddapSource implements CatalogSource {
@@ -304,7 +315,10 @@ export class ErddapSource implements CatalogSource {
     this.url = options.url.replace(/\/+$/, '');
     this.transport = options.transport;
     this.label = options.label ?? 'ERDDAP';
+    this.trans = options.trans ?? englishMessages;
   }
+
+  private readonly trans: Messages;
 
   private malformed(url: string, e: unknown): SourceError {
     return new SourceError({
@@ -327,13 +341,19 @@ export class ErddapSource implements CatalogSource {
         e.detail.status === 404 &&
         NO_MATCH.test(e.detail.body ?? '')
       ) {
-        return { source: this.id, total: 0, records: [], facets: [], notes: areaNotes(query) };
+        return {
+          source: this.id,
+          total: 0,
+          records: [],
+          facets: [],
+          notes: areaNotes(query, this.trans)
+        };
       }
       throw erddapFailure(e, this.label, url);
     }
     let records: DatasetRecord[];
     try {
-      records = erddapRows(erddapTable(json)).map(r => searchRecord(r, this.url));
+      records = erddapRows(erddapTable(json)).map(r => searchRecord(r, this.url, this.trans));
     } catch (e) {
       throw this.malformed(url, e);
     }
@@ -346,10 +366,13 @@ export class ErddapSource implements CatalogSource {
       parameters: []
     };
     const found = searchLocally(records, rest);
-    const notes = areaNotes(query);
+    const notes = areaNotes(query, this.trans);
     if (query.parameters.length > 1) {
       notes.push(
-        `ERDDAP searched for the variable ${query.parameters[0]} only (it takes one variable name).`
+        this.trans.__(
+          'ERDDAP searched for the variable %1 only (it takes one variable name).',
+          query.parameters[0]
+        )
       );
     }
     return { source: this.id, ...found, notes };
@@ -448,6 +471,8 @@ export async function erddapSubset(
     label?: string;
     signal?: AbortSignal;
     onProgress?: (received: number, total: number | null) => void;
+    /** The language of the subset's notes: `translator.load('odatis_vre')`; default English. */
+    trans?: Messages;
   } = {}
 ): Promise<Retrieved> {
   const label = options.label ?? 'ERDDAP';
@@ -463,7 +488,7 @@ export async function erddapSubset(
   const has = (name: string) => variables.includes(name);
   const time = has('time') ? yearBounds(query.years) : null;
   const bbox = hasCoordinates(full) ? query.bbox : null;
-  const notes = unappliedFilters(full, { ...emptyQuery(), ...query });
+  const notes = unappliedFilters(full, { ...emptyQuery(), ...query }, options.trans);
   const url = tabledapUrl(ref, { format: 'csv', variables, time, bbox });
   const asked = [
     time?.start || time?.end ? `time ${time.start ?? '…'} to ${time.end ?? '…'}` : null,

@@ -15,7 +15,7 @@
  * a value two subsets both hold (same station, time, depth, parameter and taxon) is kept once, from
  * the subset added first.
  */
-import type { Catalog } from '@odatis-vre/harmonised';
+import { englishMessages, type Catalog, type Messages } from '@odatis-vre/harmonised';
 import {
   assembleHarmonised,
   formatIssue,
@@ -156,7 +156,9 @@ export async function addToMyData(
   store: DataStore,
   dir: string,
   added: Retrieved[],
-  progress: MyDataProgress = () => undefined
+  progress: MyDataProgress = () => undefined,
+  /** The language of the report's notes: `translator.load('odatis_vre')`; default English. */
+  trans: Messages = englishMessages
 ): Promise<MyDataReport> {
   const folder = dir.replace(/\/+$/, '');
   const catalogPath = `${folder}/catalog.json`;
@@ -288,9 +290,12 @@ export async function addToMyData(
   }
   const notes: string[] = added.flatMap(f => f.notes ?? []);
   notes.push(
-    ...[...repeated].map(
-      ([file, n]) =>
-        `${n.toLocaleString('en')} values of ${file} were already in my data from an earlier subset of the same ERDDAP dataset: kept once.`
+    ...[...repeated].map(([file, n]) =>
+      trans.__(
+        '%1 values of %2 were already in my data from an earlier subset of the same ERDDAP dataset: kept once.',
+        n.toLocaleString('en'),
+        file
+      )
     )
   );
   if (version) {
@@ -299,7 +304,11 @@ export async function addToMyData(
       await store.remove(`${folder}/${version}`);
     } catch (e) {
       notes.push(
-        `The previous version ${folder}/${version} could not be removed (${(e as Error).message}); it is no longer used.`
+        trans.__(
+          'The previous version %1 could not be removed (%2); it is no longer used.',
+          `${folder}/${version}`,
+          (e as Error).message
+        )
       );
     }
   }

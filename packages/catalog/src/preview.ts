@@ -3,6 +3,7 @@
  * shared data and SEANOE files the rows come from the ingestion readers (so the preview shows what
  * "Add to my data" would write); for ERDDAP, from a small tabledap subset.
  */
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { readSnoFile, type ObservationColumns } from '@odatis-vre/sno';
 import Papa from 'papaparse';
 import { erddapRefFromUrl, tabledapUrl } from './erddap';
@@ -179,7 +180,12 @@ export function previewErddapCsv(text: string, source: string, limit = FIRST_ROW
 }
 
 /** Reads a file through the ingestion readers; a format they do not know is shown as raw lines, with the reason. */
-export function previewFile(name: string, bytes: Uint8Array, truncated: boolean): Preview {
+export function previewFile(
+  name: string,
+  bytes: Uint8Array,
+  truncated: boolean,
+  trans: Messages = englishMessages
+): Preview {
   let cut = bytes;
   if (truncated) {
     // A head read by range ends mid-line: keep whole lines only.
@@ -195,7 +201,10 @@ export function previewFile(name: string, bytes: Uint8Array, truncated: boolean)
     if (truncated) {
       preview.totalRows = null;
       preview.notes.push(
-        `Only the first ${cut.length.toLocaleString('en')} bytes were read for the preview.`
+        trans.__(
+          'Only the first %1 bytes were read for the preview.',
+          cut.length.toLocaleString('en')
+        )
       );
     }
     return preview;
@@ -204,7 +213,9 @@ export function previewFile(name: string, bytes: Uint8Array, truncated: boolean)
     if (isGzip) throw e;
     const text = new TextDecoder().decode(cut);
     const preview = previewDelimited(text, name);
-    preview.notes.push(`The ingestion readers do not recognise this file: ${(e as Error).message}`);
+    preview.notes.push(
+      trans.__('The ingestion readers do not recognise this file: %1', (e as Error).message)
+    );
     return preview;
   }
 }
@@ -214,6 +225,8 @@ export interface PreviewIO {
   transport: Transport;
   /** Bytes of a source file of the shared data, by name (from the user's files). */
   sharedFile?: (name: string) => Promise<Uint8Array>;
+  /** The language of the preview's notes: `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 /** Largest remote file read whole for a preview; bigger plain files are read by range. */
@@ -240,14 +253,15 @@ export async function previewRecord(
   signal?: AbortSignal,
   stations: string[] = []
 ): Promise<Preview> {
+  const trans = io.trans ?? englishMessages;
   if (record.shared) {
     if (!io.sharedFile) throw new Error('The shared data files cannot be read here');
     const files = record.shared.sourceFiles;
     const words = stations.flatMap(s => squash(s).match(/[a-z]{4,}/g) ?? []);
     const name = files.find(f => words.some(w => squash(f).includes(w))) ?? files[0];
     if (!name) throw new Error(`The shared dataset ${record.id} lists no source file`);
-    const preview = previewFile(name, await io.sharedFile(name), false);
-    if (files.length > 1) preview.notes.push(`One of ${files.length} source files.`);
+    const preview = previewFile(name, await io.sharedFile(name), false, trans);
+    if (files.length > 1) preview.notes.push(trans.__('One of %1 source files.', files.length));
     return preview;
   }
   const erddap =
@@ -262,7 +276,7 @@ export async function previewRecord(
     });
     const text = await io.transport.text(url, { source: 'ERDDAP', signal });
     const preview = previewErddapCsv(text, url);
-    preview.notes.push('The last year of the series.');
+    preview.notes.push(trans.__('The last year of the series.'));
     return preview;
   }
   const file = tabularFile(record);
@@ -283,7 +297,7 @@ export async function previewRecord(
     maxBytes: WHOLE_FILE,
     signal
   });
-  return previewFile(file.name, bytes, head && bytes.length >= HEAD_BYTES);
+  return previewFile(file.name, bytes, head && bytes.length >= HEAD_BYTES, trans);
 }
 
 /** A Vega-Lite spec of the preview's series (rendered by JupyterLab's own Vega renderer). */

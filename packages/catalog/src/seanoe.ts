@@ -6,6 +6,7 @@
  * fileUrl, size, openAccess, checksum, geoExtendList, temporalExtend) for the files. References in
  * testing/README.md.
  */
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { fold, searchLocally } from './local';
 import { SourceError, type Transport } from './transport';
 import {
@@ -236,6 +237,8 @@ export interface SeanoeOptions {
   /** DOI prefix searched in DataCite; default SEANOE's 10.17882. */
   prefix?: string;
   label?: string;
+  /** The language of its notices: `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 interface DataCiteList {
@@ -257,7 +260,10 @@ export class SeanoeSource implements CatalogSource {
     this.transport = options.transport;
     this.prefix = options.prefix ?? SEANOE_DOI_PREFIX;
     this.label = options.label ?? 'SEANOE';
+    this.trans = options.trans ?? englishMessages;
   }
+
+  private readonly trans: Messages;
 
   /** DataCite's query: the words, and the parameters as alternatives. */
   searchUrl(query: SearchQuery, pageSize = 100): string {
@@ -300,7 +306,11 @@ export class SeanoeSource implements CatalogSource {
     const notes =
       filtered && total > records.length
         ? [
-            `Map area, years and facets were applied to the first ${records.length} of ${total} matches.`
+            this.trans.__(
+              'Map area, years and facets were applied to the first %1 of %2 matches.',
+              records.length,
+              total
+            )
           ]
         : [];
     return { source: this.id, ...found, notes };
@@ -319,7 +329,9 @@ export class SeanoeSource implements CatalogSource {
     if (!json?.data?.attributes) throw this.malformed(dataciteUrl, new Error('no data.attributes'));
     let record = dataciteRecord(json.data.attributes);
     const id = seanoeId(doi);
-    if (!id) return { ...record, notes: [`${doi} is not a SEANOE DOI: no file list.`] };
+    if (!id) {
+      return { ...record, notes: [this.trans.__('%1 is not a SEANOE DOI: no file list.', doi)] };
+    }
     const url = `${this.url}/find-by-id/${id}`;
     try {
       const details = await this.transport.json<SeanoeJson>(url, { source: this.label, signal });
@@ -333,7 +345,7 @@ export class SeanoeSource implements CatalogSource {
       // The citation metadata stands on its own; say why the files are missing.
       return {
         ...record,
-        notes: [...record.notes, `The file list could not be read: ${e.message}`]
+        notes: [...record.notes, this.trans.__('The file list could not be read: %1', e.message)]
       };
     }
     return record;

@@ -3,6 +3,7 @@
  * notebook cell (a `%%sql` cell of the NEO kernel) that queries it with the search's own filters
  * (stations in the map area, years, parameters).
  */
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { citation } from './citation';
 import { tabledapUrl } from './erddap';
 import { identifyLicence } from './licence';
@@ -15,6 +16,8 @@ export interface CodeOptions {
   table?: string;
   /** The address the engine reads a remote file through (the VRE's proxy, as an absolute URL). */
   fetchable?: (url: string) => string;
+  /** The language of the notices written as comments: `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 export function sqlString(value: string): string {
@@ -39,7 +42,11 @@ export function hasCoordinates(record: DatasetRecord): boolean {
  * The search's filters that will not apply to this record's data, each in a sentence (the dataset
  * view and the subset's report say them): a filter is never dropped without a word.
  */
-export function unappliedFilters(record: DatasetRecord, query: SearchQuery): string[] {
+export function unappliedFilters(
+  record: DatasetRecord,
+  query: SearchQuery,
+  trans: Messages = englishMessages
+): string[] {
   const notes: string[] = [];
   const years = query.years.from !== null || query.years.to !== null;
   if (record.shared) return notes;
@@ -49,19 +56,27 @@ export function unappliedFilters(record: DatasetRecord, query: SearchQuery): str
     const id = record.erddap.datasetId;
     if (query.bbox && !hasCoordinates(record)) {
       notes.push(
-        `The map area is not applied: ${id} has no latitude and longitude variables, so the subset covers the whole dataset's area.`
+        trans.__(
+          "The map area is not applied: %1 has no latitude and longitude variables, so the subset covers the whole dataset's area.",
+          id
+        )
       );
     }
     if (years && !record.parameters.some(p => p.name === 'time')) {
       notes.push(
-        `The year range is not applied: ${id} has no time variable, so the subset covers all its times.`
+        trans.__(
+          'The year range is not applied: %1 has no time variable, so the subset covers all its times.',
+          id
+        )
       );
     }
     return notes;
   }
   if (query.bbox || years) {
     notes.push(
-      'The map area and year range are not applied: the file is read whole (filter it in SQL).'
+      trans.__(
+        'The map area and year range are not applied: the file is read whole (filter it in SQL).'
+      )
     );
   }
   return notes;
@@ -103,7 +118,7 @@ function remoteCsvSql(record: DatasetRecord, url: string, options: CodeOptions):
   const address = options.fetchable ? options.fetchable(url) : url;
   return [
     ...header(record),
-    ...unappliedFilters(record, options.query).map(n => `-- ${n}`),
+    ...unappliedFilters(record, options.query, options.trans).map(n => `-- ${n}`),
     `SELECT * FROM read_csv(${sqlString(address)})`,
     'LIMIT 1000;'
   ].join('\n');

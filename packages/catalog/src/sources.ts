@@ -2,6 +2,7 @@
  * The remote catalogues a deployment configures (base URLs are settings: a site may point at its
  * own GeoNetwork or ERDDAP), built into clients that share one transport.
  */
+import type { Messages } from '@odatis-vre/harmonised';
 import { ErddapSource } from './erddap';
 import { SeanoeSource } from './seanoe';
 import { SextantSource } from './sextant';
@@ -14,8 +15,12 @@ export interface RemoteSettings {
   erddap: { enabled: boolean; url: string };
 }
 
-/** The clients of the enabled remote catalogues. */
-export function remoteSources(settings: RemoteSettings, transport: Transport): CatalogSource[] {
+/** The clients of the enabled remote catalogues; `trans` is their notices' language (default English). */
+export function remoteSources(
+  settings: RemoteSettings,
+  transport: Transport,
+  trans?: Messages
+): CatalogSource[] {
   const sources: CatalogSource[] = [];
   if (settings.sextant.enabled) {
     sources.push(new SextantSource({ url: settings.sextant.url, transport }));
@@ -25,12 +30,13 @@ export function remoteSources(settings: RemoteSettings, transport: Transport): C
       new SeanoeSource({
         url: settings.seanoe.url,
         dataciteUrl: settings.seanoe.dataciteUrl,
-        transport
+        transport,
+        trans
       })
     );
   }
   if (settings.erddap.enabled) {
-    sources.push(new ErddapSource({ url: settings.erddap.url, transport }));
+    sources.push(new ErddapSource({ url: settings.erddap.url, transport, trans }));
   }
   return sources;
 }

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { readParquet } from '@odatis-vre/sno';
 import {
   addToMyData,
@@ -325,6 +326,20 @@ describe('add an ERDDAP subset to my data', () => {
     const notice =
       "The map area is not applied: coast_hf_marel_carnot has no latitude and longitude variables, so the subset covers the whole dataset's area.";
     expect(unappliedFilters(record, query)).toEqual([notice]);
+    // In the person's language, through the extension's TranslationBundle (a gettext catalogue lookup).
+    const french: Messages = {
+      __: (msgid, ...args) =>
+        englishMessages.__(
+          msgid ===
+            "The map area is not applied: %1 has no latitude and longitude variables, so the subset covers the whole dataset's area."
+            ? 'La zone de la carte ne s’applique pas : %1 n’a pas de latitude ni de longitude.'
+            : msgid,
+          ...args
+        )
+    };
+    expect(unappliedFilters(record, query, french)).toEqual([
+      'La zone de la carte ne s’applique pas : coast_hf_marel_carnot n’a pas de latitude ni de longitude.'
+    ]);
     // With its coordinates, nothing is left out.
     expect(
       unappliedFilters(

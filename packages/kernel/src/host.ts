@@ -3,10 +3,9 @@
  * `%%sql` and `neo.sql` on the session's one query engine (the SQL workspace's), so a notebook sees the
  * same harmonised data and files, and results cross to the worker as Arrow IPC bytes.
  */
-import type { TranslationBundle } from '@jupyterlab/translation';
 import { tableToIPC } from 'apache-arrow';
 import { engineLabel, QueryError, type QueryEngine, type TableInfo } from '@odatis-vre/query';
-import { CATALOG_FILE } from '@odatis-vre/harmonised';
+import { CATALOG_FILE, englishMessages, type Messages } from '@odatis-vre/harmonised';
 import {
   joinPath,
   parseCatalog,
@@ -27,23 +26,12 @@ export interface SessionHostOptions {
   /** Whether a file exists, by path from the root. */
   exists(path: string): Promise<boolean>;
   /** Messages of the page (its errors), e.g. `translator.load('odatis_vre')`; default English. */
-  trans?: Pick<TranslationBundle, '__'>;
+  trans?: Messages;
 }
-
-/**
- * The messages as written, `%1`… replaced (JupyterLab's `nullTranslator`, whose package is an ES module that
- * the node tests of this host cannot load).
- */
-const ENGLISH: Pick<TranslationBundle, '__'> = {
-  __: (message: string, ...args: unknown[]) =>
-    message.replace(/%(\d+)/g, (match, n: string) =>
-      Number(n) <= args.length ? String(args[Number(n) - 1]) : match
-    )
-};
 
 export class SessionHost implements NeoHost {
   constructor(private readonly options: SessionHostOptions) {
-    this.trans = options.trans ?? ENGLISH;
+    this.trans = options.trans ?? englishMessages;
   }
 
   async query(sql: string): Promise<SqlAnswer> {
@@ -179,7 +167,7 @@ export class SessionHost implements NeoHost {
     }
   }
 
-  private readonly trans: Pick<TranslationBundle, '__'>;
+  private readonly trans: Messages;
   private readonly running = new Set<AbortController>();
   private tables: TableInfo[] | null = null;
 }

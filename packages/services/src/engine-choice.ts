@@ -3,7 +3,12 @@
  * the data (`ServerQueryEngine`), or, with `auto`, each query where its data live (`RoutedQueryEngine`:
  * datasets meant for the server there, small data, your files and offline use in the browser).
  */
-import { HARMONISED_VIEW, SERVER_MIN_ROWS } from '@odatis-vre/harmonised';
+import {
+  englishMessages,
+  HARMONISED_VIEW,
+  SERVER_MIN_ROWS,
+  type Messages
+} from '@odatis-vre/harmonised';
 import type { QueryEngine, ServerInfo } from '@odatis-vre/query';
 import { RoutedQueryEngine } from './query-route';
 
@@ -23,6 +28,8 @@ export interface EngineChoiceOptions {
   serverMinRows?: number;
   /** How long to wait for the server's answer (default 10 s: a busy server also serves the page's files). */
   timeoutMs?: number;
+  /** The language of `reason` and `warning`: the extension's `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 export interface ChosenEngine {
@@ -36,14 +43,15 @@ export interface ChosenEngine {
 export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<ChosenEngine> {
   const { choice, server } = options;
   const serverMinRows = options.serverMinRows ?? DEFAULT_SERVER_MIN_ROWS;
+  const trans = options.trans ?? englishMessages;
   if (choice === 'browser') {
-    return { engine: options.browser(), reason: 'The "engine" setting is "browser".' };
+    return { engine: options.browser(), reason: trans.__('The "engine" setting is "browser".') };
   }
   let info: ServerInfo;
   try {
     info = await server.info(AbortSignal.timeout(options.timeoutMs ?? 10_000));
   } catch (e) {
-    const why = `no server engine answers here (${(e as Error)?.message ?? e})`;
+    const why = trans.__('no server engine answers here (%1)', (e as Error)?.message ?? String(e));
     const browser = options.browser();
     return {
       // Datasets meant for the server still run (in the browser), each result saying why.
@@ -51,13 +59,17 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
         choice === 'auto'
           ? new RoutedQueryEngine({ browser, server: null, serverProblem: why, serverMinRows })
           : browser,
-      reason: `The browser engine: ${why}.`,
-      warning: choice === 'server' ? `The server engine was asked for, but ${why}.` : undefined
+      reason: trans.__('The browser engine: %1.', why),
+      warning:
+        choice === 'server' ? trans.__('The server engine was asked for, but %1.', why) : undefined
     };
   }
   const harmonised = info.relations.find(r => r.name === HARMONISED_VIEW);
   if (choice === 'server') {
-    return { engine: server, reason: `The "engine" setting is "server" (DuckDB ${info.version}).` };
+    return {
+      engine: server,
+      reason: trans.__('The "engine" setting is "server" (DuckDB %1).', info.version)
+    };
   }
   return {
     engine: new RoutedQueryEngine({
@@ -69,8 +81,10 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
       serverRows: harmonised?.rows,
       serverMinRows
     }),
-    reason:
-      `Each query where its data live: a dataset of ${serverMinRows.toLocaleString('en')} rows or more (or whose ` +
-      `catalogue says "server") on the server (DuckDB ${info.version}), the rest in this browser.`
+    reason: trans.__(
+      'Each query where its data live: a dataset of %1 rows or more (or whose catalogue says "server") on the server (DuckDB %2), the rest in this browser.',
+      serverMinRows.toLocaleString('en'),
+      info.version
+    )
   };
 }

@@ -7,9 +7,11 @@ import { Signal } from '@lumino/signaling';
 import type { AttachedDataset, QueryEngine } from '@odatis-vre/query';
 import {
   CATALOG_FILE,
+  englishMessages,
   HARMONISED_VIEW,
   harmonisedLocations,
-  type Catalog
+  type Catalog,
+  type Messages
 } from '@odatis-vre/harmonised';
 import type { HarmonisedStatus, IHarmonisedDataset } from './tokens';
 import { joinPath } from './paths';
@@ -27,6 +29,8 @@ export interface HarmonisedDatasetOptions {
    * requests), a local path in node.
    */
   locate(path: string): string;
+  /** The language of its messages: the extension's `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 export class HarmonisedDataset implements IHarmonisedDataset {
@@ -36,6 +40,7 @@ export class HarmonisedDataset implements IHarmonisedDataset {
   constructor(private readonly options: HarmonisedDatasetOptions) {
     this.path = options.path.replace(/^\/+|\/+$/g, '');
     this.name = options.name ?? HARMONISED_VIEW;
+    this.trans = options.trans ?? englishMessages;
   }
 
   get status(): HarmonisedStatus {
@@ -68,8 +73,11 @@ export class HarmonisedDataset implements IHarmonisedDataset {
         text = await this.options.readText(catalogPath);
       } catch (reason) {
         throw new Error(
-          `${catalogPath} could not be read (${messageOf(reason)}). ` +
-            'Check the "Harmonised dataset folder" setting of the ODATIS VRE data services.'
+          this.trans.__(
+            '%1 could not be read (%2). Check the "Harmonised dataset folder" setting of the ODATIS VRE data services.',
+            catalogPath,
+            messageOf(reason)
+          )
         );
       }
       return parseCatalog(text, catalogPath);
@@ -90,18 +98,30 @@ export class HarmonisedDataset implements IHarmonisedDataset {
       try {
         attached = await this.options.engine.attachHarmonised({ ...locations, name: this.name });
       } catch (reason) {
-        const what = locations.database
-          ? `the database file ${joinPath(this.path, catalog.databaseFile!)}`
-          : 'the Parquet files';
         throw new Error(
-          `the query engine could not load ${what} listed in ${catalogPath}: ${messageOf(reason)}`
+          locations.database
+            ? this.trans.__(
+                'the query engine could not load the database file %1 listed in %2: %3',
+                joinPath(this.path, catalog.databaseFile!),
+                catalogPath,
+                messageOf(reason)
+              )
+            : this.trans.__(
+                'the query engine could not load the Parquet files listed in %1: %2',
+                catalogPath,
+                messageOf(reason)
+              )
         );
       }
       this._catalog = catalog;
       this.setStatus({ state: 'attached', attached, catalog });
       return attached;
     } catch (reason) {
-      const message = `The harmonised dataset (${this.path}) is not available: ${messageOf(reason)}`;
+      const message = this.trans.__(
+        'The harmonised dataset (%1) is not available: %2',
+        this.path,
+        messageOf(reason)
+      );
       this.setStatus({ state: 'failed', message });
       throw new Error(message);
     }
@@ -112,6 +132,7 @@ export class HarmonisedDataset implements IHarmonisedDataset {
     this._statusChanged.emit(status);
   }
 
+  private readonly trans: Messages;
   private _status: HarmonisedStatus = { state: 'idle' };
   private readonly _statusChanged = new Signal<this, HarmonisedStatus>(this);
   private _catalog: Catalog | null = null;

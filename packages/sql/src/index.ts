@@ -3,6 +3,7 @@ export * from './charts';
 export * from './export';
 export * from './files';
 export * from './history';
+export * from './messagestrip';
 export * from './names';
 export * from './save';
 export * from './workspace';

@@ -28,6 +28,7 @@ import type { Table } from 'apache-arrow';
 import { ArrowDataModel } from './arrowmodel';
 import { ChartKind, chartSpec, suggestCharts, VegaLiteSpec } from './charts';
 import { addToHistory, HISTORY_KEY, HistoryEntry } from './history';
+import { MessageStrip } from './messagestrip';
 import { exportPathProblem, reserveFreePath } from './names';
 import { ChunkedSave } from './save';
 
@@ -98,9 +99,7 @@ export class SqlWorkspace extends BoxPanel {
     this.schemaList.addClass('odatis-SqlWorkspace-schema');
     this.schemaList.title.label = 'Tables';
 
-    this.error = new Widget();
-    this.error.addClass('odatis-SqlWorkspace-error');
-    this.error.hide();
+    this.error = new MessageStrip();
 
     this.grid = new DataGrid({
       defaultSizes: { rowHeight: 22, columnWidth: 150, rowHeaderWidth: 72, columnHeaderHeight: 24 }
@@ -168,8 +167,7 @@ export class SqlWorkspace extends BoxPanel {
       this.status.node.dataset.engine = engine.kind;
       if (!this.controller) this.setStatus(`Ready · ${engineLabel(engine.kind)}`);
       this.stopListening = engine.onEvent(event => {
-        this.error.node.textContent = event.message;
-        this.error.show();
+        this.error.showMessage(event.message);
         void this.refreshSchema();
       });
     });
@@ -226,8 +224,7 @@ export class SqlWorkspace extends BoxPanel {
           engineLabel(answered)
       );
       if (result.notice) {
-        this.error.node.textContent = result.notice;
-        this.error.show();
+        this.error.showMessage(result.notice);
       }
       void this.refreshSchema();
       return result.table;
@@ -236,10 +233,7 @@ export class SqlWorkspace extends BoxPanel {
       const cancelled = reason instanceof Error && reason.name === 'QueryCancelledError';
       entry.error = cancelled ? 'cancelled' : message;
       this.setStatus(cancelled ? 'Cancelled' : 'Error');
-      if (!cancelled) {
-        this.error.node.textContent = message;
-        this.error.show();
-      }
+      if (!cancelled) this.error.showMessage(message);
       return null;
     } finally {
       window.clearInterval(this.ticker);
@@ -252,8 +246,7 @@ export class SqlWorkspace extends BoxPanel {
 
   /** Shows a message above the result, where query errors go. */
   showError(message: string): void {
-    this.error.node.textContent = message;
-    this.error.show();
+    this.error.showMessage(message);
   }
 
   /** Cancels the running query and the running export, if any. */
@@ -597,7 +590,8 @@ export class SqlWorkspace extends BoxPanel {
   private readonly cancelButton: ToolbarButton;
   private readonly status: Widget;
   private readonly schemaList: Widget;
-  private readonly error: Widget;
+  /** Where query errors and the engine's notices go, in full. */
+  private readonly error: MessageStrip;
   /** The result grid (virtualised: it draws only the visible cells). */
   readonly grid: DataGrid;
   private readonly chart: Panel;

@@ -1,0 +1,19 @@
+/**
+ * What the libraries need to translate the messages a person reads (notices, warnings, reasons): gettext's
+ * `__` of JupyterLab's `TranslationBundle`, which an extension passes as `translator.load('odatis_vre')`.
+ */
+export interface Messages {
+  /** The message in the person's language, `%1`, `%2`… replaced by the arguments. */
+  __(msgid: string, ...args: unknown[]): string;
+}
+
+/**
+ * The messages as written, `%1`… replaced: what JupyterLab's `nullTranslator` gives, for libraries that also
+ * run in node (its package is an ES module that node cannot load).
+ */
+export const englishMessages: Messages = {
+  __: (msgid, ...args) =>
+    msgid.replace(/%(\d+)/g, (match, n: string) =>
+      Number(n) >= 1 && Number(n) <= args.length ? String(args[Number(n) - 1]) : match
+    )
+};

@@ -1,0 +1,86 @@
+/**
+ * The data services' notices in the person's language: each takes the extension's TranslationBundle
+ * (`translator.load('odatis_vre')`), and without one reads as written, `%1`… replaced as JupyterLab's
+ * nullTranslator does.
+ */
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
+import { ServerQueryEngine, type QueryEngine } from '@odatis-vre/query';
+import { createWasmEngine } from '@odatis-vre/query/lib/node';
+import { chooseQueryEngine, datasetEngine, HarmonisedDataset } from '../src';
+
+/** A gettext catalogue as a TranslationBundle applies it: the msgid looked up, then `%1`… replaced. */
+const bundle = (catalogue: Record<string, string>): Messages => ({
+  __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
+});
+
+const french = bundle({
+  'This dataset has %1 values and is meant for the server engine, which this session does not use: the browser downloads all it reads (set the data services\' "engine" to "server" or "auto" on a server).':
+    'Ce jeu de %1 valeurs est fait pour le moteur serveur, que cette session n’utilise pas.',
+  'The "engine" setting is "browser".': 'Le réglage « engine » vaut « browser ».',
+  'The server engine was asked for, but %1.': 'Le moteur serveur était demandé, mais %1.',
+  'no server engine answers here (%1)': 'aucun ne répond ici (%1)',
+  '%1 could not be read (%2). Check the "Harmonised dataset folder" setting of the ODATIS VRE data services.':
+    '%1 n’a pas pu être lu (%2).',
+  'The harmonised dataset (%1) is not available: %2':
+    'Le jeu harmonisé (%1) n’est pas disponible : %2'
+});
+
+const made: QueryEngine[] = [];
+const browser = () => {
+  const engine = createWasmEngine();
+  made.push(engine);
+  return engine;
+};
+afterAll(() => Promise.all(made.map(e => e.close())));
+
+test('without a bundle, messages read as written with their arguments', () => {
+  expect(englishMessages.__('%1 of %2 (%3)', 1, 'two')).toBe('1 of two (%3)');
+  expect(datasetEngine({ rowCount: 12_000_000 }, 'duckdb-wasm-worker').warning).toMatch(
+    /^This dataset has 12,000,000 values and is meant for the server engine/
+  );
+});
+
+test("a dataset's engine warning in the bundle's language", () => {
+  expect(datasetEngine({ rowCount: 12_000_000 }, 'duckdb-wasm-worker', null, french).warning).toBe(
+    'Ce jeu de 12,000,000 valeurs est fait pour le moteur serveur, que cette session n’utilise pas.'
+  );
+});
+
+test("the engine choice's reason and warning in the bundle's language", async () => {
+  const chosen = await chooseQueryEngine({
+    choice: 'browser',
+    server: new ServerQueryEngine({ baseUrl: 'http://127.0.0.1:9/' }),
+    browser,
+    trans: french
+  });
+  expect(chosen.reason).toBe('Le réglage « engine » vaut « browser ».');
+  // Nothing listens on the discard port: the server engine asked for cannot be had.
+  const refused = await chooseQueryEngine({
+    choice: 'server',
+    server: new ServerQueryEngine({ baseUrl: 'http://127.0.0.1:9/' }),
+    browser,
+    trans: french
+  });
+  expect(refused.warning).toMatch(
+    /^Le moteur serveur était demandé, mais aucun ne répond ici \(.+\)\.$/
+  );
+});
+
+test("the harmonised dataset's failure in the bundle's language", async () => {
+  const dataset = new HarmonisedDataset({
+    engine: browser(),
+    path: 'shared/harmonised',
+    readText: async path => {
+      throw new Error(`${path}: no such file`);
+    },
+    locate: path => path,
+    trans: french
+  });
+  await expect(dataset.attach()).rejects.toThrow(
+    'Le jeu harmonisé (shared/harmonised) n’est pas disponible : shared/harmonised/catalog.json n’a pas pu être lu (shared/harmonised/catalog.json: no such file).'
+  );
+  expect(dataset.status).toEqual({
+    state: 'failed',
+    message: expect.stringMatching(/^Le jeu harmonisé/)
+  });
+});
