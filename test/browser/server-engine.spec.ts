@@ -157,10 +157,16 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
   // The engine setting "server": every query on the server.
   await useEngine({ engine: 'server' });
   // The notebook is restored without its in-browser kernel: JupyterLab asks for one; none is needed here.
+  // (Stock JupyterLab may restore and activate the notebook, or ask for its kernel, after the launcher's tab was
+  // clicked: each try answers the dialog if one is open, shows the launcher and clicks its card.)
   const noKernel = page.locator('.jp-Dialog').getByRole('button', { name: 'No Kernel' });
-  await noKernel.click({ timeout: 30_000 }).catch(() => undefined);
-  await launcher();
-  await page.locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' }).click();
+  await expect(async () => {
+    if ((await noKernel.count()) > 0) await noKernel.click();
+    await launcher();
+    await page
+      .locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' })
+      .click({ timeout: 10_000 });
+  }).toPass({ timeout: 180_000 });
   await expect(status).toHaveAttribute('data-engine', 'duckdb-server', { timeout: 60_000 });
   await expect(
     workspace.locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
