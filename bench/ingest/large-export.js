@@ -7,10 +7,12 @@
  *   /usr/bin/time -v node packages/cli/lib/main.js convert <file> --out <dir> --format parquet --quiet
  *
  * Written line by line through a stream (the generator itself holds no more than a few MB); values come from a
- * seeded generator, so the same size gives the same file. The file is under bench/.cache (git-ignored).
+ * seeded generator, so the same size gives the same file. The file is under bench/.cache (git-ignored). The
+ * header is the one the test fixtures write (`coastHfHeader`, @odatis-vre/sno/testing): run `npx tsc -b` first.
  */
 const fs = require('node:fs');
 const path = require('node:path');
+const { coastHfHeader } = require('../../packages/sno/lib/testing.js');
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -35,15 +37,7 @@ async function main() {
   fs.mkdirSync(path.dirname(out), { recursive: true });
   const stream = fs.createWriteStream(out);
   const write = s => (stream.write(s) ? null : new Promise(r => stream.once('drain', r)));
-  const header = [
-    'PLATFORM',
-    'DATE (yyyy-mm-ddThh:mi:ssZ)',
-    'LATITUDE (degree_north)',
-    'LONGITUDE (degree_east)',
-    'DEPH (meter)',
-    'DEPH QC',
-    ...PARAMS.flatMap(([code, unit]) => [`${code} (${unit})`, `${code} QC`])
-  ];
+  const header = coastHfHeader(PARAMS.map(([code, unit]) => ({ code, unit })));
   let bytes = 0;
   let text = header.join(',') + '\n';
   let seed = 1;

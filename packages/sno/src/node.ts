@@ -442,15 +442,7 @@ async function convertBounded(
       progress({ phase: 'done', file: null, filesDone: files.length, bytesDone: 0, bytesTotal: 0 });
       return report;
     }
-    const read: ReadSourceInfo[] = files
-      .filter(f => f.ok)
-      .map(f => ({
-        name: f.name,
-        sha256: f.sha256,
-        bytes: f.bytes,
-        report: f.report!,
-        source: f.source!
-      }));
+    const read = files.filter(f => f.ok).map(sourceInfo);
     const keys = spool.keys();
     const parquetFiles = [];
     for (const [k, key] of keys.entries()) {
@@ -534,6 +526,11 @@ async function readLarge(
   }
 }
 
+/** What a file read successfully says of itself (for provenance and the catalogue). */
+function sourceInfo(f: FileResult): ReadSourceInfo {
+  return { name: f.name, sha256: f.sha256, bytes: f.bytes, report: f.report!, source: f.source! };
+}
+
 /** The deepest folder holding every one of these files. */
 function commonFolder(files: string[]): string {
   let root = path.dirname(files[0] ?? '.');
@@ -570,16 +567,7 @@ async function writeDataset(
 ): Promise<Catalog> {
   const made = new Set<string>();
   const catalog = await assembleHarmonised(
-    files
-      .filter(f => f.ok)
-      .map(f => ({
-        name: f.name,
-        sha256: f.sha256,
-        bytes: f.bytes,
-        report: f.report!,
-        source: f.source!,
-        observations: observationsOf(f)
-      })),
+    files.filter(f => f.ok).map(f => ({ ...sourceInfo(f), observations: observationsOf(f) })),
     {
       formats: options.formats,
       now: options.now,
