@@ -26,7 +26,7 @@ import { invariantHolds, type FileReport, type ReadOptions, type SourceInfo } fr
 import type { ObservationColumns } from './schema';
 import { PartitionSpool } from './spool';
 import { LineGuard, isGzip } from './text';
-import { toParquet } from './writers';
+import { parquetStream } from './writers';
 
 export interface ConvertProgress {
   phase: 'read' | 'write' | 'done';
@@ -79,6 +79,8 @@ export interface BoundedConversion {
   filesInPieces: string[];
   rowsSpilled: number;
   spills: number;
+  /** Bytes the spilled rows took on disk (deflated Arrow IPC). */
+  spillBytes: number;
 }
 
 export interface FileResult {
@@ -426,7 +428,8 @@ async function convertBounded(
       memoryRows,
       filesInPieces,
       rowsSpilled: 0,
-      spills: 0
+      spills: 0,
+      spillBytes: 0
     };
     const report: ConvertReport = {
       outDir: out,
@@ -447,17 +450,18 @@ async function convertBounded(
     const parquetFiles = [];
     for (const [k, key] of keys.entries()) {
       await checkpoint(options.signal);
-      const rows = spool.take(key);
-      const file = partitionFile(key, rows.length);
+      const file = partitionFile(key, spool.rowCount(key));
       const target = path.join(staging, file.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, toParquet(rows, provenanceOf(read, rows)));
+      const provenance = provenanceOf(read, spool.sources(key));
+      await writeStream(target, await parquetStream(spool.take(key), provenance));
       parquetFiles.push(file);
       progress({ phase: 'write', file: file.path, filesDone: k + 1, bytesDone: 0, bytesTotal: 0 });
     }
     fs.rmSync(spool.dir, { recursive: true, force: true });
     bounded.rowsSpilled = spool.spilledRows;
     bounded.spills = spool.spills;
+    bounded.spillBytes = spool.spilledBytes;
     const catalog = tally.catalog(datasetsOf(read), { parquetFiles, arrowFile: null }, options.now);
     fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
     report.written = true;
@@ -529,6 +533,18 @@ async function readLarge(
 /** What a file read successfully says of itself (for provenance and the catalogue). */
 function sourceInfo(f: FileResult): ReadSourceInfo {
   return { name: f.name, sha256: f.sha256, bytes: f.bytes, report: f.report!, source: f.source! };
+}
+
+/** Write a stream of bytes to a new file, chunk by chunk. */
+async function writeStream(file: string, bytes: ReadableStream<Uint8Array>): Promise<void> {
+  const handle = await fs.promises.open(file, 'wx');
+  try {
+    const reader = bytes.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      await handle.write(next.value);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** The deepest folder holding every one of these files. */

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tableFromIPC } from 'apache-arrow';
 import type { Catalog, Observation } from '@odatis-vre/harmonised';
 import { ObservationColumns, readParquet, tableToObservations } from '../src';
 import { PartitionSpool } from '../src/spool';
@@ -201,13 +202,23 @@ test('the spool gives back every row as it was added: -0, nulls, extremes, text,
   }
   expect(spool.spills).toBeGreaterThan(3);
   const back: Observation[] = [];
-  for (const key of spool.keys()) {
-    const part = spool.take(key);
-    for (let i = 0; i < part.length; i++) back.push(part.row(i));
-  }
   // Partition by partition in key order, each partition's rows in the order added.
   const byKey = (r: Observation): string =>
     `${r.sno}\u0000${r.site_id}\u0000${new Date(r.time).getUTCFullYear()}`;
+  let sources = 0;
+  for (const key of spool.keys()) {
+    const count = spool.rowCount(key);
+    sources += spool.sources(key).size;
+    const before = back.length;
+    for (const ipc of spool.take(key)) {
+      const part = ObservationColumns.fromTable(tableFromIPC(ipc));
+      for (let i = 0; i < part.length; i++) back.push(part.row(i));
+    }
+    expect(back.length - before).toBe(count);
+  }
+  // Each partition's source files, as its rows name them.
+  expect(sources).toBe(new Set(rows.map(r => `${byKey(r)}\u0000${r.source_file}`)).size);
+  expect(fs.readdirSync(spool.dir)).toEqual([]);
   const order = [...new Set(rows.map(byKey))].sort((a, b) => a.localeCompare(b));
   const inOrder = order.flatMap(k => rows.filter(r => byKey(r) === k));
   expect(back.length).toBe(rows.length);
