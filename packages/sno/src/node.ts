@@ -55,7 +55,8 @@ export interface ConvertOptions {
   signal?: AbortSignal;
   /**
    * Inputs larger than this (bytes on disk, every file) are converted within bounded memory (default
-   * BOUNDED_INPUT_BYTES): COAST-HF files read in pieces, partitions spilled to disk past `memoryRows`,
+   * BOUNDED_INPUT_BYTES): delimited exports read in pieces (COAST-HF, Quadrige, mapped CSVs), partitions
+   * spilled to disk past `memoryRows`,
    * Parquet only (observations.arrow holds every row in one file).
    */
   boundedAbove?: number;
@@ -370,7 +371,7 @@ function sizesOf(paths: string[]): number[] {
 }
 
 /**
- * A conversion within bounded memory: files are read one at a time (COAST-HF in pieces), their values
+ * A conversion within bounded memory: files are read one at a time (in pieces when their format allows), their values
  * go to a spool of partitions that spills to disk past `memoryRows`, and to the catalogue's tally; the
  * partitions are then written one at a time, in key order. Same partitions, rows, order, provenance and
  * catalogue as a conversion in memory; Parquet only.
@@ -476,7 +477,7 @@ async function convertBounded(
 
 /**
  * A file read in pieces, its values handed to `keep` as they are read; null when it is to be read whole
- * (not a COAST-HF file, or not readable in pieces). A failure after values were handed over stops the
+ * (a format not read in pieces: see pieces.ts). A failure after values were handed over stops the
  * whole conversion (they cannot be taken back): an Error naming the file and where.
  */
 async function readLarge(
