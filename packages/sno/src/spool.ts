@@ -1,7 +1,7 @@
 /**
  * The rows of a conversion, held per sno × site × year partition within a budget of rows in memory (node
  * only). Past the budget, the partitions holding most rows are spilled to a scratch folder as Arrow IPC
- * streams, deflated (one frame per spill, appended to the partition's file: ≈ 1/20 of the IPC bytes, the
+ * streams, deflated (one frame per spill, appended to the partition's file: ≈ 1/22 of the IPC bytes, the
  * dictionary keys and constant columns compress well), and given back, in order, as the Arrow IPC the
  * Parquet writer takes: memory follows the budget, not the input's size, and rows are never decoded back
  * into JavaScript values.
