@@ -268,7 +268,9 @@ async function main() {
   log(
     '\n(wall: SQL sent to Arrow table received in JavaScript; native DuckDB has no Arrow output in node, so' +
       ' its wall time includes a JavaScript conversion. cpu: the renderer process (worker, page) for' +
-      ' DuckDB-WASM, this process for native. The machine may be shared: compare ratios of one run.)'
+      ' DuckDB-WASM, this process for native. The machine may be shared: compare ratios of one run; where' +
+      ' wall is many times cpu, the engine mostly waited for a core, and the cpu ratios are the like-for-like' +
+      ' ones. DuckDB memory: sum of duckdb_memory() in the page after the queries.)'
   );
 }
 

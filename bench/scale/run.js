@@ -13,6 +13,12 @@
  *   BENCH_SCALE_ROUTES=2 ...                 measure only the first routes of ROUTES (default all 4)
  *   BENCH_SCALE_PARQUET=0 ...                write harmonised.duckdb only (no Parquet route measured)
  *   BENCH_SCALE_TABLE_LAYOUT=0 ...           skip the older file without site keys (measured when kept)
+ *   BENCH_SCALE_TRACE=1 ...                  print every range request of each cold query, block by block
+ *
+ * Any other `<name>.harmonised.duckdb` in the dataset's folder (the same rows in another layout) is measured
+ * with the default route too. For each cold query the run says where its time and bytes went: every range
+ * request mapped onto the file's blocks as native DuckDB describes them (metadata, or which columns' data),
+ * the time spent waiting on HTTP, the renderer's CPU time, and native DuckDB's cold query on that file.
  *
  * The first run writes the dataset (about 20 CPU-minutes for 100 M rows; far longer on a shared machine);
  * later runs reuse it. An interrupted write is started again from scratch by the next run. A database file
