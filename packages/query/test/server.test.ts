@@ -165,6 +165,22 @@ describe('answers', () => {
       "SELECT station FROM read_csv('shared/stations.csv') ORDER BY station"
     );
     expect(table.toArray().map(r => r.station)).toEqual(['somlit-1', 'somlit-2']);
+    // DESCRIBE, SHOW, SUMMARIZE and EXPLAIN resolve the path as SELECT does (the server's root is not this
+    // process's working folder), as the Python server engine does.
+    for (const sql of [
+      "DESCRIBE 'shared/stations.csv'",
+      "SHOW SELECT station, lat FROM read_csv('shared/stations.csv')"
+    ]) {
+      const described = (await engine.query(sql)).table.toArray().map(r => r.column_name);
+      expect({ sql, described }).toEqual({ sql, described: ['station', 'lat'] });
+    }
+    const summary = (await engine.query("SUMMARIZE 'shared/stations.csv'")).table.toArray();
+    expect(summary.map(r => [r.column_name, r.min, r.max])).toEqual([
+      ['station', 'somlit-1', 'somlit-2'],
+      ['lat', '48.3', '50.0']
+    ]);
+    const plan = (await engine.query("EXPLAIN SELECT * FROM 'shared/stations.csv'")).table;
+    expect(plan.getChild('explain_value')!.toArray().join('')).toContain('READ_CSV');
   });
 
   it('exports a result as CSV and Arrow on this side, and says why Parquet needs an encoder', async () => {
