@@ -587,7 +587,9 @@ export function subsetOrigins(
         {
           fontSize: 13,
           obstacles: all,
-          mark: { fontWeight: 'bold', color: '#000' }
+          mark: { fontWeight: 'bold', color: '#000' },
+          // the G_K of short periods crowd near G: their labels move out, on leader lines
+          leaders: true
         }
       )
     ]
