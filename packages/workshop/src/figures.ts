@@ -588,8 +588,10 @@ export function subsetOrigins(
           fontSize: 13,
           obstacles: all,
           mark: { fontWeight: 'bold', color: '#000' },
-          // the G_K of short periods crowd near G: their labels move out, on leader lines
-          leaders: true
+          // the G_K of short periods crowd near G: their labels move out, on leader lines, each in the colour
+          // of its subset (G in black)
+          leaders: true,
+          color: { ...color, condition: { test: '!isValid(datum.subset)', value: '#000' } }
         }
       )
     ]

@@ -115,7 +115,8 @@ const RINGS = [1, 3, 5.5, 9];
  * Text layers (one per placement used) for labels in data units, in the given frame; `obstacles` are other
  * points of the plot, in data units, that labels should not cover. Labels are placed in the order given. With
  * `leaders`, a label that has no room next to its point may sit farther out (up to ≈ 60 px) along one of the
- * eight directions, joined to its point by a thin line.
+ * eight directions, joined to its point by a thin line. `color`: the colour encoding of the labels and their
+ * lines (e.g. a subset's colour, as its points have).
  */
 export function placedLabelLayers(
   labels: readonly Label[],
@@ -126,6 +127,7 @@ export function placedLabelLayers(
     mark?: Record<string, unknown>;
     encoding?: Record<string, unknown>;
     leaders?: boolean;
+    color?: Record<string, unknown>;
   } = {}
 ): Record<string, unknown>[] {
   const fontSize = options.fontSize ?? 11;
@@ -194,8 +196,7 @@ export function placedLabelLayers(
     const f = (norm - 2) / norm;
     return [
       {
-        x: label.x,
-        y: label.y,
+        ...label,
         x2: label.x + placement.dx * f * perPixelX,
         y2: label.y - placement.dy * f * perPixelY
       }
@@ -207,12 +208,13 @@ export function placedLabelLayers(
       : [
           {
             data: { values: leaders },
-            mark: { type: 'rule', color: '#555', strokeWidth: 0.8 },
+            mark: { type: 'rule', color: '#555', strokeWidth: 1.2 },
             encoding: {
               x: { field: 'x', type: 'quantitative' },
               y: { field: 'y', type: 'quantitative' },
               x2: { field: 'x2' },
-              y2: { field: 'y2' }
+              y2: { field: 'y2' },
+              ...(options.color ? { color: options.color } : {})
             }
           }
         ];
@@ -237,6 +239,7 @@ export function placedLabelLayers(
             x: { field: 'x', type: 'quantitative' },
             y: { field: 'y', type: 'quantitative' },
             text: { field: 'text' },
+            ...(options.color ? { color: options.color } : {}),
             ...options.encoding
           }
         }

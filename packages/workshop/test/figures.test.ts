@@ -235,6 +235,23 @@ test('labels of crowded points (short periods: G_K beside G) move out on leader 
     ...svg.matchAll(/<line[^>]*aria-roledescription="rule mark"[^>]*stroke="#555"/g)
   ];
   expect(leaders.length).toBeGreaterThanOrEqual(2);
+
+  // the WitOMI figure with its G_K that close to G: no label over another, each in its subset's colour
+  const factor4 = Array.from({ length: omi.ls.nRows }, (_, i) => periods[i % 4]);
+  const wit = witomi(omi, factor4, { levels: periods });
+  const near = { ...wit.subsetOrigins, values: wit.subsetOrigins.values.map(v => v * 0.01) };
+  const figure = await draw(
+    'subset-origins-crowded',
+    subsetOrigins(omi, { ...wit, subsetOrigins: near }, factor4)
+  );
+  expect(overlaps(figure)).toEqual([]);
+  const fill = (text: string) =>
+    new RegExp(`aria-roledescription="text mark"[^>]*fill="([^"]+)"[^>]*>${text}<`).exec(
+      figure
+    )?.[1];
+  expect(fill('G')).toBe('#000');
+  expect(new Set(periods.map(fill)).size).toBe(4);
+  expect(periods.map(fill)).not.toContain('#000');
 });
 
 test('convex hull: the polygon of the outermost points, counter-clockwise', () => {
