@@ -588,10 +588,9 @@ export function subsetOrigins(
           fontSize: 13,
           obstacles: all,
           mark: { fontWeight: 'bold', color: '#000' },
-          // the G_K of short periods crowd near G: their labels move out, on leader lines, each in the colour
-          // of its subset (G in black)
+          // the G_K of short periods crowd near G: their labels move out, each on a line in its subset's colour
           leaders: true,
-          color: { ...color, condition: { test: '!isValid(datum.subset)', value: '#000' } }
+          leaderColor: color
         }
       )
     ]

@@ -115,8 +115,9 @@ const RINGS = [1, 3, 5.5, 9];
  * Text layers (one per placement used) for labels in data units, in the given frame; `obstacles` are other
  * points of the plot, in data units, that labels should not cover. Labels are placed in the order given. With
  * `leaders`, a label that has no room next to its point may sit farther out (up to ≈ 60 px) along one of the
- * eight directions, joined to its point by a thin line. `color`: the colour encoding of the labels and their
- * lines (e.g. a subset's colour, as its points have).
+ * eight directions, joined to its point by a thin line, and every label gets a white halo (it may sit over a
+ * dense cloud of samples). `leaderColor`: the colour encoding of those lines (e.g. a subset's colour, as its
+ * point has: the line says which point a label moved out names).
  */
 export function placedLabelLayers(
   labels: readonly Label[],
@@ -127,7 +128,7 @@ export function placedLabelLayers(
     mark?: Record<string, unknown>;
     encoding?: Record<string, unknown>;
     leaders?: boolean;
-    color?: Record<string, unknown>;
+    leaderColor?: Record<string, unknown>;
   } = {}
 ): Record<string, unknown>[] {
   const fontSize = options.fontSize ?? 11;
@@ -214,7 +215,7 @@ export function placedLabelLayers(
               y: { field: 'y', type: 'quantitative' },
               x2: { field: 'x2' },
               y2: { field: 'y2' },
-              ...(options.color ? { color: options.color } : {})
+              ...(options.leaderColor ? { color: options.leaderColor } : {})
             }
           }
         ];
@@ -223,26 +224,26 @@ export function placedLabelLayers(
     ...candidates.flatMap(({ placement }, c) => {
       const values = labels.filter((_, i) => chosen[i] === c);
       if (values.length === 0) return [];
+      const mark = {
+        type: 'text',
+        fontSize,
+        align: placement.align,
+        baseline: placement.baseline,
+        dx: placement.dx,
+        dy: placement.dy,
+        ...options.mark
+      };
+      const encoding = {
+        x: { field: 'x', type: 'quantitative' },
+        y: { field: 'y', type: 'quantitative' },
+        text: { field: 'text' },
+        ...options.encoding
+      };
+      // the halo: the same text, stroked white, under the label
+      const halo = { ...mark, color: '#fff', stroke: '#fff', strokeWidth: 3, strokeJoin: 'round' };
       return [
-        {
-          data: { values },
-          mark: {
-            type: 'text',
-            fontSize,
-            align: placement.align,
-            baseline: placement.baseline,
-            dx: placement.dx,
-            dy: placement.dy,
-            ...options.mark
-          },
-          encoding: {
-            x: { field: 'x', type: 'quantitative' },
-            y: { field: 'y', type: 'quantitative' },
-            text: { field: 'text' },
-            ...(options.color ? { color: options.color } : {}),
-            ...options.encoding
-          }
-        }
+        ...(options.leaders ? [{ data: { values }, mark: halo, encoding }] : []),
+        { data: { values }, mark, encoding }
       ];
     })
   ];
