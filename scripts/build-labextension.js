@@ -94,6 +94,7 @@ if (require.main === module) {
   const development = process.argv.includes('--development');
   const single = dirs.length <= 1;
   if (single) process.chdir(path.resolve(dirs[0] || '.'));
+  else require('./cpu-time').logCpuAtExit('prebuilt extensions');
   (single
     ? buildLabextensions(['.'], { development })
     : buildLabextensionsApart(dirs, { development })

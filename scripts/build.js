@@ -7,6 +7,7 @@ const { spawnSync } = require('child_process');
 const { writeTrainingSet, GENERATOR, README_SECTION } = require('./training-set');
 const { NOTICES, writeNotices } = require('./third-party-notices');
 const { transpileStale, typescriptProjects } = require('./transpile');
+const { cpuSeconds, logCpuAtExit } = require('./cpu-time');
 
 const root = path.resolve(__dirname, '..');
 const appDir = path.join(root, 'packages', 'app');
@@ -43,30 +44,18 @@ function stale(output, inputs) {
 }
 
 /**
- * CPU seconds (user + sys) used so far by this process (all its threads: rspack's too) and by the child
- * processes it waited for (read from /proc on Linux; elsewhere this process only).
+ * Runs one build step: logs `• title`, then `  done in N s (M s CPU): short`. The CPU time is this process's
+ * with the children it waited for, or its own threads only with `cpu: 'self'` (a step running beside child
+ * processes), or not shown with `cpu: 'child'` (the child process logs its own).
  */
-function cpuSeconds() {
-  const own = process.cpuUsage();
-  let children = 0;
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    children = (Number(fields[13]) + Number(fields[14])) / 100; // cutime + cstime, in clock ticks
-  } catch {
-    /* not Linux */
-  }
-  return (own.user + own.system) / 1e6 + children;
-}
-
-/** Runs one build step: logs `• title`, then its wall and CPU time. */
-async function step(log, title, work) {
+async function step(log, title, work, { short = title, cpu = 'all' } = {}) {
   log(`• ${title}`);
   const started = Date.now();
-  const cpu = cpuSeconds();
+  const before = cpuSeconds({ children: cpu === 'all' });
   const result = await work();
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  log(`  ${seconds} s (${(cpuSeconds() - cpu).toFixed(1)} s CPU)`);
+  const used = (cpuSeconds({ children: cpu === 'all' }) - before).toFixed(1);
+  log(`  done in ${seconds} s${cpu === 'child' ? '' : ` (${used} s CPU)`}: ${short}`);
   return result;
 }
 
@@ -93,8 +82,11 @@ function typescriptStale() {
 async function buildTypeScript(log, typecheck) {
   if (typecheck) {
     if (typescriptStale()) {
-      await step(log, 'TypeScript packages (tsc -b)', () =>
-        run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b'])
+      await step(
+        log,
+        'TypeScript packages (tsc -b)',
+        () => run(process.execPath, [require.resolve('typescript/bin/tsc'), '-b']),
+        { short: 'tsc -b' }
       );
     }
     return;
@@ -106,9 +98,8 @@ async function buildTypeScript(log, typecheck) {
     log(
       `• TypeScript packages, JavaScript only (esbuild; type check: npx tsc -b): ${done.join(', ')}`
     );
-    log(
-      `  ${((Date.now() - started) / 1000).toFixed(1)} s (${(cpuSeconds() - cpu).toFixed(1)} s CPU)`
-    );
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    log(`  done in ${seconds} s (${(cpuSeconds() - cpu).toFixed(1)} s CPU): esbuild`);
   }
 }
 
@@ -162,7 +153,7 @@ function buildPrebuiltExtensions({ log = console.log } = {}) {
 }
 
 /** The same as a child process running beside other steps: resolves when it has succeeded. */
-function spawnStep(log, title, command, args) {
+function spawnStep(log, title, short, command, args) {
   const { spawn } = require('child_process');
   return step(
     log,
@@ -174,7 +165,8 @@ function spawnStep(log, title, command, args) {
         child.on('exit', code =>
           code === 0 ? resolve() : reject(new Error(`${title}: exited with ${code}`))
         );
-      })
+      }),
+    { short, cpu: 'child' }
   );
 }
 
@@ -272,19 +264,25 @@ async function buildHost(log) {
     ? JSON.parse(fs.readFileSync(infoFile, 'utf8')).mode
     : null;
   if (builtMode === mode && !stale(bundle, hostInputs)) return;
-  await step(log, `JupyterLab host bundle (rspack, ${mode})`, async () => {
-    // Start from an empty folder: the bundler does not remove the chunks of an earlier build.
-    fs.rmSync(path.join(appDir, 'build'), { recursive: true, force: true });
-    await bundleHost(path.join(appDir, 'rspack.config.js'));
-    // The licences of what the host bundles, completed for packages without a licence file.
-    const notices = writeNotices(
-      path.join(appDir, 'build'),
-      appDir,
-      'the embedded ODATIS VRE application (its JupyterLab host)'
-    );
-    fs.writeFileSync(infoFile, JSON.stringify({ mode, builtAt: new Date().toISOString() }));
-    log(`  ${NOTICES}: ${notices.length} packages`);
-  });
+  const title = `JupyterLab host bundle (rspack, ${mode})`;
+  await step(
+    log,
+    title,
+    async () => {
+      // Start from an empty folder: the bundler does not remove the chunks of an earlier build.
+      fs.rmSync(path.join(appDir, 'build'), { recursive: true, force: true });
+      await bundleHost(path.join(appDir, 'rspack.config.js'));
+      // The licences of what the host bundles, completed for packages without a licence file.
+      const notices = writeNotices(
+        path.join(appDir, 'build'),
+        appDir,
+        'the embedded ODATIS VRE application (its JupyterLab host)'
+      );
+      fs.writeFileSync(infoFile, JSON.stringify({ mode, builtAt: new Date().toISOString() }));
+      log(`  ${NOTICES}: ${notices.length} packages`);
+    },
+    { short: 'host bundle', cpu: 'self' }
+  );
 }
 
 const harmonisedDir = path.join(appDir, 'data', 'harmonised');
@@ -310,7 +308,7 @@ async function prepareData(log) {
       harmonisedDue && 'harmonised dataset of the shared data (@odatis-vre/sno)',
       trainingDue && `training set shared/synthetic/ (${GENERATOR})`
     ].filter(Boolean);
-    await spawnStep(log, what.join('; '), process.execPath, [
+    await spawnStep(log, what.join('; '), 'data', process.execPath, [
       __filename,
       '--data',
       ...(harmonisedDue ? ['harmonised'] : []),
@@ -358,7 +356,10 @@ async function buildAll({
   const { due, prebuilt } = prebuiltExtensions();
   await Promise.all([
     due.length
-      ? spawnStep(log, extensionsTitle(due), process.execPath, [LABEXTENSION_BUILDER, ...due])
+      ? spawnStep(log, extensionsTitle(due), 'prebuilt extensions', process.execPath, [
+          LABEXTENSION_BUILDER,
+          ...due
+        ])
       : null,
     buildHost(log),
     prepareData(log)
@@ -376,22 +377,26 @@ async function buildAll({
   const { buildSite } = require('../packages/app/scripts/site');
   const siteTitle =
     'site, updated in place (host, prebuilt extensions, shared/ sample data, its harmonised dataset and the training set, examples/)';
-  await step(log, siteTitle, () =>
-    buildSite({
-      siteDir,
-      buildDir: path.join(appDir, 'build'),
-      extensions: prebuilt,
-      mounts: [
-        { name: 'shared', source: sharedData, readOnly: true },
-        { name: 'shared', source: sharedReadme, readOnly: true },
-        { name: 'shared/harmonised', source: harmonisedDir, readOnly: true },
-        { name: 'shared/synthetic', source: trainingDir, readOnly: true },
-        { name: 'examples', source: path.join(root, 'examples'), readOnly: true },
-        ...readOnlyMounts.map(m => ({ ...m, readOnly: true }))
-      ],
-      // app.version is the JupyterLab version, as in a stock JupyterLab.
-      pageConfig: { appVersion: require('@jupyterlab/application/package.json').version }
-    })
+  await step(
+    log,
+    siteTitle,
+    () =>
+      buildSite({
+        siteDir,
+        buildDir: path.join(appDir, 'build'),
+        extensions: prebuilt,
+        mounts: [
+          { name: 'shared', source: sharedData, readOnly: true },
+          { name: 'shared', source: sharedReadme, readOnly: true },
+          { name: 'shared/harmonised', source: harmonisedDir, readOnly: true },
+          { name: 'shared/synthetic', source: trainingDir, readOnly: true },
+          { name: 'examples', source: path.join(root, 'examples'), readOnly: true },
+          ...readOnlyMounts.map(m => ({ ...m, readOnly: true }))
+        ],
+        // app.version is the JupyterLab version, as in a stock JupyterLab.
+        pageConfig: { appVersion: require('@jupyterlab/application/package.json').version }
+      }),
+    { short: 'site' }
   );
   return { siteDir };
 }
@@ -400,6 +405,7 @@ module.exports = { buildAll, buildPrebuiltExtensions, run, servedReport };
 
 if (require.main === module) {
   const data = process.argv.indexOf('--data');
+  if (data >= 0) logCpuAtExit('data');
   // `npm run build` type-checks (tsc -b); `npm start` transpiles unless asked to type-check.
   (data >= 0 ? convertData(process.argv.slice(data + 1)) : buildAll({ typecheck: true })).catch(
     error => {

@@ -134,11 +134,9 @@ function report(title, steps) {
   console.log(
     `${title}: ${(end.at / 1000).toFixed(1)} s wall, ${end.cpu.toFixed(1)} s CPU (user+sys); load ${steps[0].load} → ${end.load}, 1-min peak ${end.peakLoad.toFixed(1)}`
   );
+  // Each line as the build printed it, at its time since the start (steps may run side by side).
   for (let i = 1; i < steps.length - 1; i++) {
-    const next = steps[i + 1];
-    console.log(
-      `  ${((next.at - steps[i].at) / 1000).toFixed(1).padStart(6)} s wall ${(next.cpu - steps[i].cpu).toFixed(1).padStart(6)} s CPU  ${steps[i].name}`
-    );
+    console.log(`  at ${(steps[i].at / 1000).toFixed(1).padStart(6)} s  ${steps[i].name}`);
   }
 }
 
@@ -177,7 +175,9 @@ async function main() {
       fs.rmSync(path.join(clone, dir), { recursive: true, force: true });
   }
   const start = ['start', '--', '--port', String(port)];
-  const isStep = line => /^\s*•/.test(line);
+  // Steps begin with "• title"; side-by-side steps end with "  done in N s …: short", and child processes
+  // log their own CPU time ("  short: N s CPU").
+  const isStep = line => /^\s*•|^\s+done in |^\s+[\w ]+: [\d.]+ s CPU$/.test(line);
   const until = () => answers(url);
   report(
     'first npm start, to the page answering',
@@ -189,7 +189,9 @@ async function main() {
   );
 }
 
-main().catch(error => {
-  console.error(error.message);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch(error => {
+    console.error(error.message);
+    process.exit(1);
+  });
+}
