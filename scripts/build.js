@@ -354,15 +354,16 @@ async function buildAll({
   // The prebuilt extensions (a child process), the host bundle and the sample data are independent
   // of one another: they are built side by side.
   const { due, prebuilt } = prebuiltExtensions();
+  // The children start first: loading the host's configuration blocks this process for a few seconds.
   await Promise.all([
+    prepareData(log),
     due.length
       ? spawnStep(log, extensionsTitle(due), 'prebuilt extensions', process.execPath, [
           LABEXTENSION_BUILDER,
           ...due
         ])
       : null,
-    buildHost(log),
-    prepareData(log)
+    buildHost(log)
   ]);
 
   // The site's shared/README.md: the sample data's README, and a section on the training set.
