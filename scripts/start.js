@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: builds what is missing or stale, assembles the embedded VRE site and serves it.
 // Options: --port N (default 8686, or $PORT), --host H (default 127.0.0.1), --build-only, --no-build,
+// --typecheck (build the TypeScript packages with `tsc -b`, type check and declarations, instead of
+// transpiling their JavaScript with esbuild),
 // --read-only-mount NAME=FOLDER (repeatable: FOLDER is served read-only as NAME/, like shared/).
 const path = require('path');
 const { buildAll } = require('./build');
@@ -25,6 +27,7 @@ function readOnlyMounts() {
 async function main() {
   const { siteDir } = await buildAll({
     skip: process.argv.includes('--no-build'),
+    typecheck: process.argv.includes('--typecheck'),
     readOnlyMounts: readOnlyMounts()
   });
   if (process.argv.includes('--build-only')) return;

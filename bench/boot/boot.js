@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Boot benchmark of the embedded VRE: cold and warm page loads to "JupyterLab ready" in headless
 // Chromium, and the size of what the browser downloads. Prints numbers; asserts nothing.
-// Usage: npm run bench:boot [-- --runs N]
+// Usage: npm run bench:boot [-- --runs N] [--port N]   (port 0, the default: any free port)
 const fs = require('fs');
 const path = require('path');
 const zlib = require('zlib');
@@ -9,7 +9,10 @@ const { chromium } = require('playwright-core');
 const { buildAll } = require('../../scripts/build');
 const { serveSite } = require('../../packages/app/scripts/serve');
 
-const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 5;
+const option = name =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const runs = Number(option('--runs')) || 5;
+const port = Number(option('--port') ?? 0);
 const { CHROMIUM_ARGS, chromiumExecutable } = require('../../test/chromium');
 
 function files(dir) {
@@ -43,16 +46,36 @@ async function timeToReady(page, url) {
     timeout: 120000
   });
   const ready = Date.now() - started;
-  const transferred = await page.evaluate(() =>
-    performance.getEntriesByType('resource').reduce((sum, e) => sum + (e.transferSize || 0), 0)
+  // What the page fetched until ready: by kind, bytes over the wire (0 when cached) and decoded.
+  const entries = await page.evaluate(() =>
+    performance.getEntriesByType('resource').map(e => ({
+      name: e.name,
+      transfer: e.transferSize || 0,
+      decoded: e.decodedBodySize || 0
+    }))
   );
-  return { ready, transferred };
+  const transferred = entries.reduce((sum, e) => sum + e.transfer, 0);
+  const kinds = {};
+  for (const e of entries) {
+    const ext = (/\.([a-z0-9]+)(?:[?#].*)?$/i.exec(new URL(e.name).pathname) || [])[1] || 'other';
+    const kind = (kinds[ext] ??= { count: 0, transfer: 0, decoded: 0 });
+    kind.count++;
+    kind.transfer += e.transfer;
+    kind.decoded += e.decoded;
+  }
+  return { ready, transferred, requests: entries.length, kinds };
 }
 
 async function main() {
   const executablePath = chromiumExecutable();
+  const load = () =>
+    require('os')
+      .loadavg()
+      .map(x => x.toFixed(1))
+      .join(' ');
+  const loadBefore = load();
   const { siteDir } = await buildAll({ log: () => {} });
-  const { server, url } = await serveSite(siteDir, { port: 0 });
+  const { server, url } = await serveSite(siteDir, { port });
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   const cold = [];
   const warm = [];
@@ -73,7 +96,7 @@ async function main() {
   const extensions = sizes(path.join(siteDir, 'extensions'), f => f.endsWith('.js'));
   const data = sizes(path.join(siteDir, 'files'));
   console.log(
-    `ODATIS VRE boot benchmark (${runs} runs, headless Chromium, ${require('os').cpus().length} cores)`
+    `ODATIS VRE boot benchmark (${runs} runs, headless Chromium, ${require('os').cpus().length} cores; load average ${loadBefore} before, ${load()} after)`
   );
   console.log(
     `  cold load to JupyterLab ready: median ${median(cold.map(r => r.ready))} ms  (runs: ${cold.map(r => r.ready).join(', ')})`
@@ -81,7 +104,16 @@ async function main() {
   console.log(
     `  warm load to JupyterLab ready: median ${median(warm.map(r => r.ready))} ms  (runs: ${warm.map(r => r.ready).join(', ')})`
   );
-  console.log(`  transferred on a cold load:    ${mb(median(cold.map(r => r.transferred)))}`);
+  console.log(
+    `  cold load: ${cold[0].requests} requests, ${mb(median(cold.map(r => r.transferred)))} transferred; warm load: ${mb(median(warm.map(r => r.transferred)))} transferred`
+  );
+  for (const [ext, k] of Object.entries(cold[0].kinds).sort(
+    (a, b) => b[1].decoded - a[1].decoded
+  )) {
+    console.log(
+      `    .${ext.padEnd(6)} ${String(k.count).padStart(4)} requests, ${mb(k.decoded)} decoded, ${mb(k.transfer)} over the wire`
+    );
+  }
   console.log('Bundle sizes');
   console.log(
     `  host JavaScript:        ${host.count} files, ${mb(host.raw)} raw, ${mb(host.gzip)} gzip; largest ${host.largest.file} (${mb(host.largest.raw)})`

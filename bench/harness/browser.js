@@ -68,7 +68,15 @@ async function servePage({ port = 0, isolated = false } = {}) {
   const requests = [];
   // Headers set before the server's own writeHead are merged into its answer.
   server.prependListener('request', (req, res) => {
-    const entry = { method: req.method, url: req.url, range: req.headers.range ?? null, bytes: 0 };
+    const entry = {
+      method: req.method,
+      url: req.url,
+      range: req.headers.range ?? null,
+      bytes: 0,
+      // When the request arrived and when its answer was sent (ms, performance.now() of this process).
+      start: performance.now(),
+      end: null
+    };
     requests.push(entry);
     // Count the body bytes as they leave (the server streams files).
     const write = res.write.bind(res);
@@ -76,7 +84,10 @@ async function servePage({ port = 0, isolated = false } = {}) {
       entry.bytes += chunk?.length ?? 0;
       return write(chunk, ...rest);
     };
-    res.once('finish', () => (entry.status = res.statusCode));
+    res.once('finish', () => {
+      entry.status = res.statusCode;
+      entry.end = performance.now();
+    });
     if (isolated) {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
@@ -173,14 +184,25 @@ function datasetUrls(server, dataset) {
   return { files: dataset.files.map(url), database: url(dataset.database) };
 }
 
-/** What the server sent of files ending with `suffix` since the last call: requests, ranged, bytes. */
+/**
+ * What the server sent of files ending with `suffix` since the last call: requests, ranged, bytes, the time
+ * the server spent answering them (ms, from request to last byte sent), and the requests themselves
+ * (`log`: offset and bytes of each ranged answer, with its start and end times).
+ */
 function takeReads(server, suffix = 'harmonised.duckdb') {
   const mine = server.requests.filter(r => r.url.endsWith(suffix));
   server.requests.length = 0;
   return {
     requests: mine.length,
     ranged: mine.filter(r => r.range).length,
-    bytes: mine.reduce((s, r) => s + r.bytes, 0)
+    bytes: mine.reduce((s, r) => s + r.bytes, 0),
+    serverMs: mine.reduce((s, r) => s + ((r.end ?? r.start) - r.start), 0),
+    log: mine.map(r => ({
+      offset: Number((/bytes=(\d+)-/.exec(r.range ?? '') ?? [])[1] ?? 0),
+      bytes: r.bytes,
+      start: r.start,
+      end: r.end ?? r.start
+    }))
   };
 }
 

@@ -5,7 +5,8 @@
  *
  *   npm run bench:query                        10 000 000 rows (BENCH_QUERY_ROWS for another size)
  *   BENCH_QUERY_SEED=7 BENCH_QUERY_REPEATS=5 ...  another deterministic dataset; more repeats (default 3)
- *   BENCH_PORT=8770 ...                        serve the page on that port (default: any free port)
+ *   BENCH_PORT=8770 ...                        serve the page on that port, the isolated one on the next
+ *                                              (default: any free port)
  *   BENCH_QUERY_THREADED=0 ...                 skip the threaded DuckDB-WASM build
  *   BENCH_QUERY_SECTIONS=files,memory,threaded   which situations to measure (default: all three)
  *   BENCH_QUERY_MEMORY_ROWS=2000000 ...        rows of the in-memory and threaded situations (default 2 M)
@@ -267,7 +268,9 @@ async function main() {
   log(
     '\n(wall: SQL sent to Arrow table received in JavaScript; native DuckDB has no Arrow output in node, so' +
       ' its wall time includes a JavaScript conversion. cpu: the renderer process (worker, page) for' +
-      ' DuckDB-WASM, this process for native. The machine may be shared: compare ratios of one run.)'
+      ' DuckDB-WASM, this process for native. The machine may be shared: compare ratios of one run; where' +
+      ' wall is many times cpu, the engine mostly waited for a core, and the cpu ratios are the like-for-like' +
+      ' ones. DuckDB memory: sum of duckdb_memory() in the page after the queries.)'
   );
 }
 
@@ -277,7 +280,8 @@ async function main() {
  * the async worker with the single-threaded eh build (1 thread), coi with 1 thread and with every core.
  */
 async function threadedSection(browser) {
-  const server = await servePage({ isolated: true });
+  // The next port after BENCH_PORT when one is given (the other server is still open).
+  const server = await servePage({ port: port ? port + 1 : 0, isolated: true });
   const small = inMemoryRows;
   const reserveMB = Number(process.env.BENCH_QUERY_RESERVE_MB ?? 1024);
   const natives = [await nativeRunner(1), await nativeRunner(0)];

@@ -13,6 +13,12 @@
  *   BENCH_SCALE_ROUTES=2 ...                 measure only the first routes of ROUTES (default all 4)
  *   BENCH_SCALE_PARQUET=0 ...                write harmonised.duckdb only (no Parquet route measured)
  *   BENCH_SCALE_TABLE_LAYOUT=0 ...           skip the older file without site keys (measured when kept)
+ *   BENCH_SCALE_TRACE=1 ...                  print every range request of each cold query, block by block
+ *
+ * Any other `<name>.harmonised.duckdb` in the dataset's folder (the same rows in another layout) is measured
+ * with the default route too. For each cold query the run says where its time and bytes went: every range
+ * request mapped onto the file's blocks as native DuckDB describes them (metadata, or which columns' data),
+ * the time spent waiting on HTTP, the renderer's CPU time, and native DuckDB's cold query on that file.
  *
  * The first run writes the dataset (about 20 CPU-minutes for 100 M rows; far longer on a shared machine);
  * later runs reuse it. An interrupted write is started again from scratch by the next run. A database file
@@ -21,7 +27,9 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { createNativeEngine } = require('../../packages/query/lib/node');
+const { DATABASE_FILE } = require('../../packages/harmonised/lib');
 const { TABLE_LAYOUT_FILE, generatedDataset } = require('../harness/dataset');
+const { HEADER_BYTES, classifyReads, databaseBlocks } = require('../harness/blocks');
 const {
   CACHE,
   buildPage,
@@ -30,6 +38,7 @@ const {
   launch,
   machine,
   openBench,
+  rendererCpuMs,
   rendererMemory,
   servePage,
   takeReads
@@ -173,21 +182,24 @@ async function main() {
         'DuckDB buffer | renderer peak | cold / native cold'
     );
     let coldAnswer = null;
-    // The file of the older layout (one table, no site keys), kept by upgradeDatabase: same rows, the
-    // default route, for comparison in the same run.
-    const older = path.join(dataset.dir, TABLE_LAYOUT_FILE);
+    // Other files of the same rows kept beside harmonised.duckdb as `<name>.harmonised.duckdb` (the older
+    // layout without site keys, kept by upgradeDatabase; layouts being compared): the default route each.
+    const others = fs
+      .readdirSync(dataset.dir)
+      .filter(f => f.endsWith(`.${DATABASE_FILE}`))
+      .filter(f => f !== TABLE_LAYOUT_FILE || process.env.BENCH_SCALE_TABLE_LAYOUT !== '0')
+      .sort();
     const measured = [
       ...ROUTES.slice(0, routes).map(([label, readAhead]) => [label, readAhead, dataset]),
-      ...(fs.existsSync(older) && process.env.BENCH_SCALE_TABLE_LAYOUT !== '0'
-        ? [
-            [
-              'older file without site keys, pages cached',
-              undefined,
-              { ...dataset, database: older }
-            ]
-          ]
-        : [])
+      ...others.map(f => [
+        f === TABLE_LAYOUT_FILE
+          ? 'older file without site keys, pages cached'
+          : `${f.slice(0, -DATABASE_FILE.length - 1)} (pages cached)`,
+        undefined,
+        { ...dataset, database: path.join(dataset.dir, f) }
+      ])
     ];
+    const explained = [];
     for (const [label, readAhead, source] of measured) {
       const page = await openBench(browser, server.base);
       version = await page.evaluate(a => window.odatisBench.start(a), { kind: 'ours', readAhead });
@@ -199,7 +211,10 @@ async function main() {
       );
       const attachMs = performance.now() - t;
       const attachRead = takeReads(server);
+      const cpuBefore = rendererCpuMs();
+      const coldStart = performance.now();
       const cold = await page.evaluate(s => window.odatisBench.query(s), QUERY);
+      const coldCpu = rendererCpuMs() - cpuBefore;
       const coldRead = takeReads(server);
       const warm = await page.evaluate(s => window.odatisBench.query(s), QUERY);
       const warmRead = takeReads(server);
@@ -219,6 +234,7 @@ async function main() {
           (cold.elapsedMs / nativeCold.elapsedMs).toFixed(2)
         ].join(' | ')
       );
+      explained.push({ label, source, cold, coldCpu, coldStart, coldRead });
       if (
         attached.rows !== rows ||
         cold.rows !== coldAnswer.rows ||
@@ -228,6 +244,41 @@ async function main() {
           `  DIFFERENT ANSWER: ${attached.rows} rows attached, ${cold.rows} days, ${cold.checksum}`
         );
       await page.close();
+    }
+    log(
+      `\nWhere the cold query's time and bytes went (blocks named by native DuckDB's pragma_storage_info and ` +
+        `pragma_metadata_info; "waiting on HTTP": the server's time from request to last byte, summed; ` +
+        `renderer CPU: user + system time of Chromium's renderer processes, which run the worker):`
+    );
+    const layouts = new Map();
+    for (const { label, source, cold, coldCpu, coldStart, coldRead } of explained) {
+      if (!layouts.has(source.database))
+        layouts.set(source.database, await databaseBlocks(source.database));
+      const layout = layouts.get(source.database);
+      const groups = [...layout.rowGroups].map(([table, n]) => `${table} ${n}`).join(', ');
+      // Native DuckDB's cold query on this very file (a fresh engine), for the ratio per layout.
+      const engine = await createNativeEngine();
+      await engine.attachHarmonised(source);
+      const nativeMs = (await engine.query(QUERY)).elapsedMs;
+      await engine.close();
+      log(
+        `- ${label}: ${s1(cold.elapsedMs)} wall, waiting on HTTP ${s1(coldRead.serverMs)} ` +
+          `(${coldRead.requests} requests), renderer CPU ${s1(coldCpu)}; native cold on this file ` +
+          `${s1(nativeMs)}; row groups: ${groups}`
+      );
+      for (const [what, { requests, bytes }] of classifyReads(coldRead.log, layout)) {
+        log(`    ${mb(bytes).padStart(8)} ${String(requests).padStart(3)} requests  ${what}`);
+      }
+      if (process.env.BENCH_SCALE_TRACE === '1') {
+        for (const r of coldRead.log) {
+          const block = Math.floor((r.offset - HEADER_BYTES) / layout.blockBytes);
+          const b = layout.blocks.get(block);
+          log(
+            `      +${((r.start - coldStart) / 1000).toFixed(3)} s ${((r.end - r.start) | 0).toString().padStart(4)} ms ` +
+              `offset ${r.offset} (block ${block}) ${r.bytes} B ${b ? [...b.what].join(' + ') : ''}`
+          );
+        }
+      }
     }
     log(`(DuckDB-WASM ${version}; target: one station-year-parameter <= ${s1(TARGET_MS)} cold)`);
     log(`native DuckDB ${nativeThreads} threads, the same file from disk:`);

@@ -477,8 +477,14 @@ class QueryService:
         shows it: `FROM 'data/x.csv'`, `read_parquet(['a.parquet', …])`. DuckDB would resolve it against the
         server's working directory, which is the root only when the server runs there. The fence still
         applies: DuckDB checks the absolute path against the readable folders. DuckDB's parser finds the
-        paths (their places in the text); statements it cannot serialise (DESCRIBE, SHOW…) are left as they are.
+        paths (their places in the text), in SELECT and in DESCRIBE, SHOW and SUMMARIZE (a query or a path);
+        EXPLAIN [ANALYZE], which it cannot serialise, by the statement it explains. Text it cannot serialise
+        otherwise (several statements of which one is EXPLAIN…) is left as it is: its relative paths are
+        then refused unless the server runs in the root.
         """
+        explained = _EXPLAIN.match(sql)
+        if explained:
+            return sql[: explained.end()] + self.absolute_paths(sql[explained.end() :])
         try:
             (serialized,) = self.parser.execute("SELECT json_serialize_sql(?)", [sql]).fetchone()
             tree = json.loads(serialized)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import shutil
 import subprocess
 import threading
@@ -652,6 +653,29 @@ def test_relative_paths_are_the_users_root_wherever_the_server_runs(tmp_path):
         assert both.column("n").to_pylist() == [2]
         assert query(away, "SELECT quoted FROM read_csv('notes/it''s.csv')").column("quoted").to_pylist() == [1]
         assert query(away, "SELECT count(*) AS n FROM read_csv('shared/*.csv')").column("n").to_pylist() == [2]
+        # DESCRIBE, SHOW, SUMMARIZE and EXPLAIN [ANALYZE] read the same file as SELECT (the root's, whose one
+        # value is 7; the working directory's is 666).
+        for sql in [
+            "DESCRIBE 'notes/mine.csv'",
+            "SHOW SELECT mine FROM read_csv('notes/mine.csv')",
+            "DESCRIBE FROM \"notes/mine.csv\"",
+        ]:
+            described = query(away, sql).to_pydict()
+            assert (described["column_name"], described["column_type"]) == (["mine"], ["BIGINT"]), sql
+        for sql in ["SUMMARIZE 'notes/mine.csv'", "SUMMARIZE SELECT mine FROM read_csv('./notes/mine.csv')"]:
+            summary = query(away, sql).to_pydict()
+            assert (summary["min"], summary["max"]) == (["7"], ["7"]), sql
+        # EXPLAIN was refused here (DuckDB checked the relative path against the working directory).
+        plan = "".join(query(away, "EXPLAIN SELECT * FROM 'notes/mine.csv'").column("explain_value").to_pylist())
+        assert "READ_CSV" in plan
+        analyzed = "".join(
+            query(away, "explain analyze SELECT mine FROM read_csv('notes/mine.csv') WHERE mine = 7")
+            .column("explain_value")
+            .to_pylist()
+        )
+        # The root's file, named in the plan (wrapped in its box).
+        assert "Total Files Read: 1" in analyzed
+        assert str(root.resolve() / "notes" / "mine.csv") in re.sub(r"[\s│]", "", analyzed)
         # Absolute, outside, by relative escape: refused as before.
         for sql in [
             "SELECT * FROM read_csv('../someone-else/secret.csv')",

@@ -10,7 +10,7 @@ import {
 } from '@odatis-vre/templates';
 import { spearman } from '@odatis-vre/niche';
 import type { SynthTruth } from '@odatis-vre/sno';
-import { ARTIFACTS, execute, expect, openVre, snapshot, TARGET, test, waitForVre } from './vre';
+import { ARTIFACTS, execute, expect, openVre, snapshot, TARGET, test } from './vre';
 import { NodeAnalyses, type Row } from '@odatis-vre/templates/lib/node';
 import {
   omiTruth,
@@ -350,14 +350,14 @@ test('the latitudinal card runs on the training set and finds its known optima a
 /**
  * Opens a card's dialog, chooses the training set with every one of its stations, lets `choose` set the rest,
  * and runs; the notebook written (its parameters cell as the dialog wrote it) and its panel once every cell
- * has run.
+ * has run (and its tab, see `currentTab`).
  */
 async function runOnTrainingSet(
   page: Page,
   card: string,
   truth: SynthTruth,
   choose: (form: Locator) => Promise<void>
-): Promise<{ notebook: Locator; written: NotebookContent }> {
+): Promise<{ notebook: Locator; written: NotebookContent; tab: string }> {
   const before = await folderListing(page);
   await launcherCard(page, card).click({ timeout: 60_000 });
   const form = page.locator('.jp-Dialog .odatis-TemplateLaunch');
@@ -372,26 +372,44 @@ async function runOnTrainingSet(
   const notebook = await ranToTheEnd(page, 'none (synthetic)');
   const created = (await folderListing(page)).filter(f => !before.includes(f));
   expect(created).toHaveLength(1);
-  return { notebook, written: await savedNotebook(page, created[0]) };
+  return { notebook, written: await savedNotebook(page, created[0]), tab: await currentTab(page) };
+}
+
+/** The widget id of the main area's current tab (its tab is `.lm-TabBar-tab[data-id="…"]`). */
+async function currentTab(page: Page): Promise<string> {
+  const id = await page
+    .locator('#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current')
+    .getAttribute('data-id');
+  expect(id, 'the current tab of the main area').toBeTruthy();
+  return id!;
 }
 
 /**
- * Closes the notebook without saving its outputs and loads the VRE again: a fresh page for the next template.
- * (The tab crashed about two minutes after the OMI run on the training set, at the next command — saving or
- * autosaving that notebook is suspected, not pinned down; the run's outputs are read before.)
+ * What a scientist does next after a run: a new launcher (`open`), the notebook behind its tab; then back to
+ * the notebook, whose figures are still drawn (screenshot `name`); then the new launcher again, in front for
+ * the next card. The tab must answer throughout (it used to freeze, then crash, on `launcher:create` after the
+ * OMI run: see `execute` in vre.ts).
  */
-async function freshVre(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const widget = (window as any).jupyterapp.shell.currentWidget;
-    if (widget?.context) widget.context.model.dirty = false;
-  });
-  await execute(page, 'application:close-all');
-  await page.reload();
-  await waitForVre(page);
-  // the layout restored is empty: a launcher to click the next card in
-  if ((await page.locator('.jp-Launcher').count()) === 0) await execute(page, 'launcher:create');
-  await expect(page.locator('.jp-Launcher')).toBeVisible();
+async function newLauncherAndBack(
+  page: Page,
+  testInfo: TestInfo,
+  run: { tab: string; notebook: Locator },
+  figures: number,
+  name: string,
+  open: () => Promise<unknown>
+): Promise<void> {
+  await open();
+  await expect(page.locator('.jp-Launcher:visible')).toBeVisible();
+  const launcher = await currentTab(page);
+  expect(launcher).not.toBe(run.tab);
+  await page.locator(`.lm-TabBar-tab[data-id="${run.tab}"]`).click();
+  const drawn = run.notebook.locator('.vega-embed svg.marks');
+  await expect(drawn).toHaveCount(figures);
+  await drawn.first().scrollIntoViewIfNeeded();
+  await expect(drawn.first()).toBeVisible();
+  await snapshot(page, testInfo, name);
+  await page.locator(`.lm-TabBar-tab[data-id="${launcher}"]`).click();
+  await expect(page.locator('.jp-Launcher:visible')).toBeVisible();
 }
 
 test('on the training set, OMI, WitOMI by periods and trends find truth.json (through the dialog)', async ({
@@ -426,8 +444,12 @@ test('on the training set, OMI, WitOMI by periods and trends find truth.json (th
     'OMI on the training set'
   );
 
+  // a new launcher by its command, the OMI notebook behind it; back to the OMI notebook: its figures are drawn
+  await newLauncherAndBack(page, testInfo, omi, 4, '72-templates-training-omi-after-launcher', () =>
+    execute(page, 'launcher:create')
+  );
+
   // WitOMI: 1998–2022 cut into periods at 2000, 2010 and 2020 (the form's breaks)
-  await freshVre(page);
   const wit = await runOnTrainingSet(
     page,
     'Subniches by period or season (WitOMI)',
@@ -481,8 +503,17 @@ test('on the training set, OMI, WitOMI by periods and trends find truth.json (th
   expect(witFound.subsets).toEqual(['1998–1999', '2000–2009', '2010–2019', '2020–2022']);
   truthFound(witFound, 'WitOMI on the training set');
 
+  // a new launcher by the main area's "+" button; back to the WitOMI notebook: its figures are drawn
+  await newLauncherAndBack(
+    page,
+    testInfo,
+    wit,
+    await wit.notebook.locator('.vega-embed svg.marks').count(),
+    '73-templates-training-witomi-after-launcher',
+    () => page.locator('#jp-main-dock-panel .lm-TabBar-addButton:visible').first().click()
+  );
+
   // trends: 1998–2022, temperature, every station
-  await freshVre(page);
   const trends = await runOnTrainingSet(
     page,
     'Trends and niche-centroid shift',

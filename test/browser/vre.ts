@@ -107,15 +107,35 @@ export async function openVre(page: Page): Promise<void> {
   expect(errors, 'uncaught errors during start-up').toEqual([]);
 }
 
-/** Runs a JupyterLab command through the application object the page exposes. */
+/**
+ * Runs a JupyterLab command through the application object the page exposes; its result when that is plain
+ * data (a path, a count, a list of names), `undefined` when it is a live object of the page (a widget, a model).
+ *
+ * A live object is never copied out of the page: Playwright copies a result by walking everything it reaches,
+ * and from a widget that is the whole application, down to every Vega view of every notebook, whose Sets the
+ * vega-lite bundle stringifies with its own `Set.prototype.toJSON` (a walk without memory of what it has seen:
+ * it never ends on a view's dataflow). `launcher:create` after a training-set OMI run froze the tab that way
+ * until Chromium killed it ("Target crashed").
+ */
 export async function execute<T = unknown>(
   page: Page,
   command: string,
   args: object = {}
 ): Promise<T> {
   return page.evaluate(
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    ([id, a]) => (window as any).jupyterapp.commands.execute(id, a),
+    async ([id, a]) => {
+      const plain = (value: unknown): boolean => {
+        if (value === null || ['string', 'number', 'boolean', 'undefined'].includes(typeof value))
+          return true;
+        if (Array.isArray(value)) return value.every(plain);
+        if (typeof value !== 'object') return false;
+        const proto = Object.getPrototypeOf(value);
+        return (proto === Object.prototype || proto === null) && Object.values(value!).every(plain);
+      };
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const result = await (window as any).jupyterapp.commands.execute(id, a);
+      return plain(result) ? result : undefined;
+    },
     [command, args] as const
   ) as Promise<T>;
 }

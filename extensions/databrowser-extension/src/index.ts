@@ -262,7 +262,7 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
           undefined,
           stationsInArea(record, model.query).map(s => s.name ?? s.id)
         ),
-      canAdd: record => canAddToMyData(record),
+      canAdd: record => canAddToMyData(record, trans),
       unappliedFilters: record => unappliedFilters(record, model.query, trans),
       addToMyData: (record, progress) =>
         addToMyData(app, record, {

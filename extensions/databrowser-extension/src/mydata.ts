@@ -78,13 +78,15 @@ export function contentsStore(app: JupyterFrontEnd): DataStore {
   };
 }
 
-/** Why a record cannot be added, or null when it can. */
-export function canAddToMyData(record: DatasetRecord): string | null {
-  if (record.shared) return 'Already in the shared data: query it as it is.';
+/** Why a record cannot be added (in the language of `trans`), or null when it can. */
+export function canAddToMyData(record: DatasetRecord, trans: Messages): string | null {
+  if (record.shared) return trans.__('Already in the shared data: query it as it is.');
   if (tabularFile(record)) return null;
   if (record.erddap?.protocol === 'tabledap') return null;
-  if (record.erddap) return 'Gridded (griddap) ERDDAP datasets cannot be added to my data.';
-  return 'This record offers no table file the ingestion readers can take.';
+  if (record.erddap) {
+    return trans.__('Gridded (griddap) ERDDAP datasets cannot be added to my data.');
+  }
+  return trans.__('This record offers no table file the ingestion readers can take.');
 }
 
 let parquetReady: Promise<unknown> | null = null;
@@ -98,22 +100,22 @@ export async function addToMyData(
     myDataPath: string;
     query: SearchQuery;
     progress: (fraction: number | null, text: string) => void;
-    /** The language of the catalogue's notes (the subset's, the report's). */
+    /** The language of what it says: errors, progress, the catalogue's notes (the subset's, the report's). */
     trans: Messages;
   }
 ): Promise<string> {
-  const why = canAddToMyData(record);
+  const { progress, trans } = options;
+  const why = canAddToMyData(record, trans);
   if (why) throw new Error(why);
-  const { progress } = options;
   const onProgress = (what: string) => (received: number, total: number | null) =>
     progress(
       total ? (0.5 * received) / total : null,
-      `Downloading ${what}: ${received.toLocaleString('en')} bytes`
+      trans.__('Downloading %1: %2 bytes', what, received.toLocaleString('en'))
     );
   const file = tabularFile(record);
   let retrieved: Retrieved;
   if (file) {
-    progress(0, `Downloading ${file.name}`);
+    progress(0, trans.__('Downloading %1', file.name));
     const bytes = await options.transport.bytes(file.url!, {
       source: record.source === 'seanoe' ? 'SEANOE' : record.source,
       onProgress: onProgress(file.name)
@@ -135,7 +137,7 @@ export async function addToMyData(
     };
   } else {
     // An ERDDAP dataset: the tabledap subset of the search's years and map area.
-    progress(0, `Downloading the ERDDAP subset of ${record.erddap!.datasetId}`);
+    progress(0, trans.__('Downloading the ERDDAP subset of %1', record.erddap!.datasetId));
     retrieved = await erddapSubset(options.transport, record, options.query, {
       onProgress: onProgress(record.erddap!.datasetId),
       trans: options.trans
@@ -150,9 +152,17 @@ export async function addToMyData(
     progress,
     options.trans
   );
+  const values = report.catalog.rowCount.toLocaleString('en');
   return [
-    `${report.folder}: ${report.catalog.rowCount.toLocaleString('en')} values in ${report.catalog.datasets.length} dataset${report.catalog.datasets.length === 1 ? '' : 's'}`,
-    ...report.files.map(reportLine),
+    report.catalog.datasets.length === 1
+      ? trans.__('%1: %2 values in 1 dataset', report.folder, values)
+      : trans.__(
+          '%1: %2 values in %3 datasets',
+          report.folder,
+          values,
+          report.catalog.datasets.length
+        ),
+    ...report.files.map(r => reportLine(r, trans)),
     ...report.notes
   ].join('\n');
 }

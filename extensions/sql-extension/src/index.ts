@@ -5,6 +5,7 @@ import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/
 import { ILauncher } from '@jupyterlab/launcher';
 import { IStateDB } from '@jupyterlab/statedb';
 import { Contents } from '@jupyterlab/services';
+import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
 import { FILE_EXTENSIONS, guessFormat } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
@@ -44,7 +45,8 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
   constructor(
     options: DocumentRegistry.IWidgetFactoryOptions,
     private readonly workspace: (sql: string) => SqlWorkspace,
-    private readonly contents: Contents.IManager
+    private readonly contents: Contents.IManager,
+    private readonly trans: TranslationBundle
   ) {
     super(options);
   }
@@ -65,7 +67,9 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
         await content.run();
       })
       .catch(reason =>
-        content.showError(`Could not open ${context.path} as a table: ${reason?.message ?? reason}`)
+        content.showError(
+          this.trans.__('Could not open %1 as a table: %2', context.path, reason?.message ?? reason)
+        )
       );
     return widget;
   }
@@ -77,7 +81,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     'SQL workspace: DuckDB-WASM over the harmonised data and files, with grid, charts and exports.',
   autoStart: true,
   requires: [IEditorServices, IQueryEngine, IHarmonisedDataset],
-  optional: [ILauncher, ICommandPalette, IStateDB],
+  optional: [ILauncher, ICommandPalette, IStateDB, ITranslator],
   activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
@@ -85,8 +89,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
     harmonised: IHarmonisedDataset,
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
-    state: IStateDB | null
+    state: IStateDB | null,
+    translator: ITranslator | null
   ) => {
+    const trans = (translator ?? nullTranslator).load('odatis_vre');
     // The workspace starts once the shared data is attached (or could not be: the data services say why).
     const getEngine = () =>
       harmonised.attach().then(
@@ -99,7 +105,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         editorFactory: editorServices.factoryService,
         contents: app.serviceManager.contents,
         state,
-        sql
+        sql,
+        trans
       });
 
     const tracker = new WidgetTracker<MainAreaWidget<SqlWorkspace> | DocumentWidget<SqlWorkspace>>({
@@ -132,14 +139,15 @@ const plugin: JupyterFrontEndPlugin<void> = {
     const factory = new SqlFileFactory(
       {
         name: FACTORY,
-        label: 'SQL workspace',
+        label: trans.__('SQL workspace'),
         fileTypes: ['parquet', 'arrow', 'csv'],
         defaultFor: ['parquet', 'arrow'],
         modelName: UnloadedFileModelFactory.NAME,
         readOnly: true
       },
       make,
-      app.serviceManager.contents
+      app.serviceManager.contents,
+      trans
     );
     app.docRegistry.addModelFactory(new UnloadedFileModelFactory());
     factory.widgetCreated.connect((_, widget) => void tracker.add(widget));
@@ -147,14 +155,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     let count = 0;
     app.commands.addCommand(CommandIDs.create, {
-      label: args => (args.isLauncher ? 'SQL workspace' : 'New SQL Workspace'),
-      caption: 'Query the harmonised data and your files with SQL (DuckDB, in your browser)',
+      label: args => (args.isLauncher ? trans.__('SQL workspace') : trans.__('New SQL Workspace')),
+      caption: trans.__(
+        'Query the harmonised data and your files with SQL (DuckDB, in your browser)'
+      ),
       icon: sqlIcon,
       execute: async args => {
         const content = make((args.sql as string) ?? STARTER_SQL);
         const widget = new MainAreaWidget({ content });
         widget.id = `odatis-vre-sql-${++count}`;
-        widget.title.label = `SQL workspace ${count}`;
+        widget.title.label = trans.__('SQL workspace %1', count);
         widget.title.icon = sqlIcon;
         widget.title.closable = true;
         app.shell.add(widget, 'main');
@@ -165,22 +175,26 @@ const plugin: JupyterFrontEndPlugin<void> = {
     });
     const isEnabled = () => current() !== null;
     app.commands.addCommand(CommandIDs.run, {
-      label: 'Run SQL Query',
+      label: trans.__('Run SQL Query'),
       isEnabled,
       execute: async () => (await current()?.run())?.numRows ?? null
     });
     app.commands.addCommand(CommandIDs.cancel, {
-      label: 'Cancel SQL Query',
+      label: trans.__('Cancel SQL Query'),
       isEnabled,
       execute: () => current()?.cancel()
     });
     app.commands.addCommand(CommandIDs.chart, {
-      label: args => (args.kind ? `Chart the SQL Result (${args.kind})` : 'Chart the SQL Result'),
+      label: args =>
+        args.kind
+          ? trans.__('Chart the SQL Result (%1)', args.kind)
+          : trans.__('Chart the SQL Result'),
       isEnabled,
       execute: args => current()?.showChart(args.kind as ChartKind | undefined) ?? null
     });
     app.commands.addCommand(CommandIDs.exportResult, {
-      label: args => `Export the SQL Result as ${String(args.format ?? 'csv').toUpperCase()}`,
+      label: args =>
+        trans.__('Export the SQL Result as %1', String(args.format ?? 'csv').toUpperCase()),
       isEnabled,
       execute: args =>
         current()?.exportResult(

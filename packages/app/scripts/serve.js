@@ -156,6 +156,22 @@ function parseRange(header, size) {
   return { start, end };
 }
 
+/**
+ * Names of build files (under build/ and extensions/) carrying a content hash, which never change: the host's chunks and assets
+ * (`12345.0f3687d3.js`, `fa-solid-900.cd7322bf.svg`) and the prebuilt extensions' (`515.24e8e7e97224a8c0.js`,
+ * `remoteEntry.<hash>.js`, `f56fa53c150ad9e4.wasm`).
+ */
+const HASHED = /(^|[.-])[0-9a-f]{8,20}\.[a-z0-9]+$/;
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Whether the browser's cached copy (If-None-Match, else If-Modified-Since) is still the file's. */
+function notModified(req, etag, mtime) {
+  const match = req.headers['if-none-match'];
+  if (match !== undefined) return match.split(',').some(tag => tag.trim() === etag);
+  const since = Date.parse(req.headers['if-modified-since'] ?? '');
+  return Number.isFinite(since) && Math.floor(mtime.getTime() / 1000) * 1000 <= since;
+}
+
 /** Answers with a short plain-text message (unless the answer has begun: then the connection ends). */
 function sendText(res, status, text, headers = {}) {
   if (res.headersSent) {
@@ -186,16 +202,20 @@ async function sendFile(req, res, file, extraHeaders = {}) {
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new HttpError(404, 'Not found.');
+    const etag = `W/"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
     const headers = {
       'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
       'Accept-Ranges': 'bytes',
       'Last-Modified': stat.mtime.toUTCString(),
-      // Hashed bundle chunks never change; everything else is revalidated.
-      'Cache-Control': /\.[0-9a-f]{8}\.js$/.test(file)
-        ? 'public, max-age=31536000, immutable'
-        : 'no-cache',
+      ETag: etag,
+      // Revalidated on each use (a 304 when unchanged); content-hashed build files say otherwise.
+      'Cache-Control': 'no-cache',
       ...extraHeaders
     };
+    if (!req.headers.range && notModified(req, etag, stat.mtime)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
     const range = parseRange(req.headers.range, stat.size);
     if (range === 'unsatisfiable') {
       res.writeHead(416, { 'Content-Range': `bytes */${stat.size}` }).end();
@@ -238,6 +258,8 @@ function staticFiles(siteDir) {
     }
     const isData = segments[0] === 'files';
     const isPage = !isData && path.extname(file) === '.html';
+    const isHashed =
+      (segments[0] === 'build' || segments[0] === 'extensions') && HASHED.test(path.basename(file));
     await sendFile(
       req,
       res,
@@ -246,7 +268,9 @@ function staticFiles(siteDir) {
         ? { 'Content-Security-Policy': DATA_POLICY }
         : isPage
           ? { 'Content-Security-Policy': APP_POLICY }
-          : {}
+          : isHashed
+            ? { 'Cache-Control': IMMUTABLE }
+            : {}
     );
     return true;
   };

@@ -18,22 +18,104 @@ const MIME = {
   '.svg': 'image/svg+xml'
 };
 
-function rmrf(dir) {
-  fs.rmSync(dir, { recursive: true, force: true });
-}
+/**
+ * Writes the site in place, so that a start with nothing changed copies nothing: a file is copied only when
+ * its size or modification time differs from the site's copy (copies keep the source's modification
+ * time), a generated file is written only when its text differs, and `prune()` removes whatever the
+ * build no longer produces. Copies are plain files with no write bits carried over from read-only
+ * sources (0644, folders 0755), links followed.
+ */
+class SiteWriter {
+  constructor(siteDir) {
+    this.siteDir = siteDir;
+    /** site-relative path → source file, later mounts overriding earlier ones */
+    this.copies = new Map();
+    this.folders = new Set();
+    this.produced = new Set();
+    fs.mkdirSync(siteDir, { recursive: true });
+  }
 
-function copyDir(from, to) {
-  fs.cpSync(from, to, { recursive: true, dereference: true });
-  // Mounted data keeps no write bits from its source (read-only shared/), but the site must be rebuildable.
-  const fix = dir => {
-    fs.chmodSync(dir, 0o755);
-    for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, item.name);
-      if (item.isDirectory()) fix(full);
-      else fs.chmodSync(full, 0o644);
+  /** Plans the copy of every file under `from` to `rel` in the site. */
+  planTree(from, rel) {
+    this.folders.add(rel);
+    for (const item of fs.readdirSync(from)) {
+      const source = path.join(from, item);
+      const target = path.posix.join(rel, item);
+      if (fs.statSync(source).isDirectory()) this.planTree(source, target);
+      else this.copies.set(target, source);
     }
-  };
-  fix(to);
+  }
+
+  /** Plans the copy of one file. */
+  planFile(source, rel) {
+    this.copies.set(rel, source);
+  }
+
+  /** Copies the planned files that differ from the site's. */
+  applyCopies() {
+    for (const rel of this.folders) {
+      const dir = path.join(this.siteDir, ...rel.split('/'));
+      const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+      if (stat && !stat.isDirectory()) fs.rmSync(dir, { force: true });
+      fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    }
+    for (const [rel, source] of this.copies) {
+      const target = this.prepare(rel);
+      const from = fs.statSync(source);
+      const to = fs.lstatSync(target, { throwIfNoEntry: false });
+      const same =
+        to && to.isFile() && to.size === from.size && Math.abs(to.mtimeMs - from.mtimeMs) < 1; // set by utimes, to about a microsecond
+      if (!same) {
+        if (to) fs.rmSync(target, { recursive: true, force: true });
+        fs.copyFileSync(source, target);
+        fs.utimesSync(target, from.atimeMs / 1000, from.mtimeMs / 1000);
+      }
+      if (!same || (to.mode & 0o777) !== 0o644) fs.chmodSync(target, 0o644);
+    }
+  }
+
+  /** Writes a generated file unless the site already has this text. */
+  write(rel, text) {
+    const target = this.prepare(rel);
+    const existing = fs.lstatSync(target, { throwIfNoEntry: false });
+    if (existing && existing.isFile() && fs.readFileSync(target, 'utf8') === text) return;
+    if (existing) fs.rmSync(target, { recursive: true, force: true });
+    fs.writeFileSync(target, text);
+  }
+
+  /** Removes the files and folders of the site (under `under`) that this build did not produce. */
+  prune(under = '') {
+    const visit = (dir, rel) => {
+      let left = 0;
+      for (const item of fs.readdirSync(dir, { withFileTypes: true })) {
+        const full = path.join(dir, item.name);
+        const itemRel = rel ? `${rel}/${item.name}` : item.name;
+        if (item.isDirectory() && (visit(full, itemRel) > 0 || this.folders.has(itemRel))) left++;
+        else if (!item.isDirectory() && this.produced.has(itemRel)) left++;
+        else fs.rmSync(full, { recursive: true, force: true });
+      }
+      return left;
+    };
+    const start = path.join(this.siteDir, ...under.split('/').filter(Boolean));
+    if (fs.existsSync(start)) visit(start, under);
+  }
+
+  /** The site path of `rel`, its folders created (0755), marked as produced. */
+  prepare(rel) {
+    this.produced.add(rel);
+    const target = path.join(this.siteDir, ...rel.split('/'));
+    const parent = path.dirname(target);
+    const stat = fs.lstatSync(parent, { throwIfNoEntry: false });
+    if (!stat || !stat.isDirectory()) {
+      // A file where a folder is now wanted goes.
+      for (let dir = parent; dir !== this.siteDir; dir = path.dirname(dir)) {
+        const s = fs.lstatSync(dir, { throwIfNoEntry: false });
+        if (s && !s.isDirectory()) fs.rmSync(dir, { force: true });
+      }
+      fs.mkdirSync(parent, { recursive: true, mode: 0o755 });
+    }
+    return target;
+  }
 }
 
 function contentsModel(filesDir, relPath, writable) {
@@ -57,9 +139,8 @@ function contentsModel(filesDir, relPath, writable) {
 }
 
 /** Writes api/contents/<dir>/all.json for every folder under files/. */
-function writeContentsIndex(siteDir, readOnly) {
+function writeContentsIndex(siteDir, readOnly, writer) {
   const filesDir = path.join(siteDir, 'files');
-  const apiDir = path.join(siteDir, 'api', 'contents');
   const isReadOnly = rel => readOnly.some(m => rel === m || rel.startsWith(`${m}/`));
   const walk = rel => {
     const children = fs
@@ -73,8 +154,7 @@ function writeContentsIndex(siteDir, readOnly) {
       format: 'json',
       content: children.map(child => contentsModel(filesDir, child, !isReadOnly(child)))
     };
-    fs.mkdirSync(path.join(apiDir, rel), { recursive: true });
-    fs.writeFileSync(path.join(apiDir, rel, 'all.json'), JSON.stringify(model));
+    writer.write(path.posix.join('api', 'contents', rel, 'all.json'), JSON.stringify(model));
     for (const child of model.content) {
       if (child.type === 'directory') walk(child.path);
     }
@@ -83,7 +163,7 @@ function writeContentsIndex(siteDir, readOnly) {
 }
 
 /** Copies prebuilt extensions and returns their page-config entries and federated schemas. */
-function installPrebuiltExtensions(siteDir, extensionDirs) {
+function installPrebuiltExtensions(writer, extensionDirs) {
   const entries = [];
   const schemas = [];
   for (const dir of extensionDirs) {
@@ -94,10 +174,9 @@ function installPrebuiltExtensions(siteDir, extensionDirs) {
         `${dir} is not a prebuilt JupyterLab extension (no jupyterlab._build in its package.json)`
       );
     }
-    const target = path.join(siteDir, 'extensions', meta.name);
-    copyDir(dir, target);
+    writer.planTree(dir, `extensions/${meta.name}`);
     entries.push({ name: meta.name, version: meta.version, ...build });
-    const schemaDir = path.join(target, 'schemas');
+    const schemaDir = path.join(dir, 'schemas');
     if (fs.existsSync(schemaDir)) schemas.push(...settingsIndex(schemaDir));
   }
   return { entries, schemas };
@@ -125,7 +204,7 @@ ${json}
 
 /**
  * @param {object} options
- * @param {string} options.siteDir      output folder (emptied)
+ * @param {string} options.siteDir      output folder (updated in place: see SiteWriter)
  * @param {string} options.buildDir     bundler output of the host
  * @param {string[]} options.extensions prebuilt extension folders (dist/ of each)
  * @param {{name: string, source: string, readOnly: boolean}[]} options.mounts
@@ -133,43 +212,32 @@ ${json}
  */
 function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
   const baseUrl = pageConfig.baseUrl || '/';
-  rmrf(siteDir);
-  fs.mkdirSync(siteDir, { recursive: true });
-  copyDir(buildDir, path.join(siteDir, 'build'));
-  fs.copyFileSync(
-    path.join(buildDir, 'service-worker.js'),
-    path.join(siteDir, 'service-worker.js')
-  );
-  fs.copyFileSync(
-    path.join(__dirname, '..', 'templates', 'favicon.svg'),
-    path.join(siteDir, 'favicon.svg')
-  );
-
-  const { entries, schemas } = installPrebuiltExtensions(siteDir, extensions);
-  fs.writeFileSync(
-    path.join(siteDir, 'build', 'schemas', 'all_federated.json'),
-    JSON.stringify(schemas)
-  );
-
-  const filesDir = path.join(siteDir, 'files');
-  fs.mkdirSync(filesDir, { recursive: true });
+  const site = new SiteWriter(siteDir);
+  site.planTree(buildDir, 'build');
+  site.planFile(path.join(buildDir, 'service-worker.js'), 'service-worker.js');
+  site.planFile(path.join(__dirname, '..', 'templates', 'favicon.svg'), 'favicon.svg');
+  const { entries, schemas } = installPrebuiltExtensions(site, extensions);
+  site.folders.add('files');
   for (const mount of mounts) {
     if (!fs.existsSync(mount.source)) {
       throw new Error(`The folder to mount as ${mount.name}/ does not exist: ${mount.source}`);
     }
-    copyDir(mount.source, path.join(filesDir, mount.name));
+    site.planTree(mount.source, `files/${mount.name}`);
   }
+  site.applyCopies();
+  site.write('build/schemas/all_federated.json', JSON.stringify(schemas));
+
+  // What earlier builds mounted and this one does not is gone before the folders are listed.
+  site.prune('files');
   // a folder mounted twice (shared/ and its README) is listed once
   const readOnly = [...new Set(mounts.filter(m => m.readOnly).map(m => m.name))];
-  writeContentsIndex(siteDir, readOnly);
+  writeContentsIndex(siteDir, readOnly, site);
 
-  const translations = path.join(siteDir, 'api', 'translations');
-  fs.mkdirSync(translations, { recursive: true });
-  fs.writeFileSync(
-    path.join(translations, 'all.json'),
+  site.write(
+    'api/translations/all.json',
     JSON.stringify({ data: { en: { displayName: 'English', nativeName: 'English' } }, message: '' })
   );
-  fs.writeFileSync(path.join(translations, 'en.json'), JSON.stringify({ data: {}, message: '' }));
+  site.write('api/translations/en.json', JSON.stringify({ data: {}, message: '' }));
 
   const buildId = fs.statSync(path.join(buildDir, 'bundle.js')).mtimeMs.toFixed(0);
   const url = p => `${baseUrl.replace(/\/$/, '')}${p}`;
@@ -195,16 +263,13 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
     buildId,
     ...pageConfig
   };
-  fs.mkdirSync(path.join(siteDir, 'lab'), { recursive: true });
-  fs.writeFileSync(path.join(siteDir, 'lab', 'index.html'), pageHtml(config));
-  fs.writeFileSync(
-    path.join(siteDir, 'jupyter-lite.json'),
-    JSON.stringify({ 'jupyter-config-data': config }, null, 2)
-  );
-  fs.writeFileSync(
-    path.join(siteDir, 'index.html'),
+  site.write('lab/index.html', pageHtml(config));
+  site.write('jupyter-lite.json', JSON.stringify({ 'jupyter-config-data': config }, null, 2));
+  site.write(
+    'index.html',
     `<!doctype html><meta charset="utf-8"><link rel="icon" type="image/svg+xml" href="${config.baseUrl}favicon.svg"><meta http-equiv="refresh" content="0; url=${config.appUrl}/"><a href="${config.appUrl}/">ODATIS VRE</a>\n`
   );
+  site.prune();
   return config;
 }
 

@@ -177,6 +177,32 @@ describe('the static server of the embedded VRE', () => {
     expect([post.status, post.headers.get('allow')]).toEqual([405, 'GET, HEAD']);
   });
 
+  it('caches content-hashed build files for good and answers 304 to a revalidation of the rest', async () => {
+    fs.writeFileSync(path.join(site, 'build', '41666.9a92cc46.js'), '// chunk');
+    fs.writeFileSync(path.join(site, 'files', '20120101.csv'), 'a\n1\n');
+    const hashed = await fetch(`${base}build/41666.9a92cc46.js`);
+    expect(hashed.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    // A data file named by a date is not a hashed build file.
+    const dated = await fetch(`${base}files/20120101.csv`);
+    expect(dated.headers.get('cache-control')).toBe('no-cache');
+    const first = await fetch(`${base}build/bundle.js`);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^W\/"/);
+    const again = await fetch(`${base}build/bundle.js`, { headers: { 'If-None-Match': etag } });
+    expect([again.status, await again.text()]).toEqual([304, '']);
+    const since = first.headers.get('last-modified');
+    const bySince = await fetch(`${base}build/bundle.js`, {
+      headers: { 'If-Modified-Since': since }
+    });
+    expect(bySince.status).toBe(304);
+    // Changed since: the new bytes.
+    fs.writeFileSync(path.join(site, 'build', 'bundle.js'), 'console.log(22)');
+    fs.utimesSync(path.join(site, 'build', 'bundle.js'), new Date(), new Date(Date.now() + 5000));
+    const changed = await fetch(`${base}build/bundle.js`, { headers: { 'If-None-Match': etag } });
+    expect([changed.status, await changed.text()]).toEqual([200, 'console.log(22)']);
+  });
+
   it('answers JupyterLab routes with the application page, and 404 elsewhere', async () => {
     expect(await (await fetch(`${base}lab/tree/shared/phytobs`)).text()).toBe('<html>lab</html>');
     expect(await (await fetch(`${base}lab`)).text()).toBe('<html>lab</html>');

@@ -116,6 +116,43 @@ describe('the site assembly of the embedded VRE', () => {
     );
   });
 
+  it('updates the site in place: copies what changed, keeps what did not, removes what is gone', () => {
+    const options = mounts => ({
+      siteDir: site,
+      buildDir: path.join(tmp, 'build'),
+      extensions: [path.join(tmp, 'ext-dist')],
+      mounts,
+      pageConfig: { appVersion: '4.6.6' }
+    });
+    const data = { name: 'shared', source: path.join(tmp, 'data'), readOnly: true };
+    const examples = { name: 'examples', source: path.join(tmp, 'examples'), readOnly: false };
+    const counts = path.join(site, 'files', 'shared', 'phytobs', 'counts.csv');
+    const bundle = path.join(site, 'build', 'bundle.js');
+    // A copy keeps its source's modification time and loses its write protection.
+    expect(
+      Math.abs(
+        fs.statSync(counts).mtimeMs -
+          fs.statSync(path.join(tmp, 'data', 'phytobs', 'counts.csv')).mtimeMs
+      )
+    ).toBeLessThan(1);
+    expect(fs.statSync(counts).mode & 0o777).toBe(0o644);
+    const before = { counts: fs.statSync(counts).ino, bundle: fs.statSync(bundle).ino };
+    const stray = path.join(site, 'build', 'old-chunk.js');
+    fs.writeFileSync(stray, '// from an earlier build');
+    // The host is rebuilt (new bytes, new time) and examples/ is no longer mounted.
+    fs.writeFileSync(path.join(tmp, 'build', 'bundle.js'), '// host, rebuilt');
+    fs.utimesSync(path.join(tmp, 'build', 'bundle.js'), new Date(), new Date(Date.now() + 2000));
+    buildSite(options([data]));
+    expect(fs.statSync(counts).ino).toBe(before.counts); // unchanged: not copied again
+    expect(fs.readFileSync(bundle, 'utf8')).toBe('// host, rebuilt');
+    expect(fs.existsSync(stray)).toBe(false);
+    expect(fs.existsSync(path.join(site, 'files', 'examples'))).toBe(false);
+    expect(listing('').content.map(c => c.name)).toEqual(['shared']);
+    buildSite(options([data, examples]));
+    expect(listing('').content.map(c => c.name)).toEqual(['examples', 'shared']);
+    expect(fs.readFileSync(path.join(site, 'files', 'examples', 'nb.ipynb'), 'utf8')).toBe('{}');
+  });
+
   it('refuses to mount a folder that does not exist, naming it', () => {
     expect(() =>
       buildSite({

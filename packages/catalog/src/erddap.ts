@@ -390,7 +390,8 @@ export class ErddapSource implements CatalogSource {
       this.infos.set(datasetId, info);
       info.catch(() => this.infos.delete(datasetId));
     }
-    if (signal?.aborted) throw new Error(`The request to ${this.label} was cancelled`);
+    if (signal?.aborted)
+      throw new Error(this.trans.__('The request to %1 was cancelled', this.label));
     return info;
   }
 
@@ -476,15 +477,20 @@ export async function erddapSubset(
   } = {}
 ): Promise<Retrieved> {
   const label = options.label ?? 'ERDDAP';
+  const trans = options.trans ?? englishMessages;
   const ref = record.erddap;
-  if (!ref) throw new Error(`${record.title} is not an ERDDAP dataset`);
+  if (!ref) throw new Error(trans.__('%1 is not an ERDDAP dataset', record.title));
   if (ref.protocol !== 'tabledap')
-    throw new Error(`${ref.datasetId} is a griddap dataset: only tabledap subsets are read here`);
+    throw new Error(
+      trans.__('%1 is a griddap dataset: only tabledap subsets are read here', ref.datasetId)
+    );
   const full = record.parameters.length
     ? record
     : await erddapRecord(transport, ref, label, options.signal);
   const variables = full.parameters.map(p => p.name);
-  if (!variables.length) throw new Error(`${label} lists no variable for ${ref.datasetId}`);
+  if (!variables.length) {
+    throw new Error(trans.__('%1 lists no variable for %2', label, ref.datasetId));
+  }
   const has = (name: string) => variables.includes(name);
   const time = has('time') ? yearBounds(query.years) : null;
   const bbox = hasCoordinates(full) ? query.bbox : null;

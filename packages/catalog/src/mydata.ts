@@ -94,10 +94,18 @@ export function safeFileName(name: string): string {
 }
 
 /** The report of one file in a line, as the CLI prints it. */
-export function reportLine(r: FileReport): string {
+export function reportLine(r: FileReport, trans: Messages = englishMessages): string {
   return (
-    `${r.file} [${r.format}, ${r.dataset}]: ${r.rowsRead} rows read, ${r.valuesWritten} values written, ` +
-    `${r.valuesMissing} missing-coded, ${r.valuesRejected} rejected` +
+    trans.__(
+      '%1 [%2, %3]: %4 rows read, %5 values written, %6 missing-coded, %7 rejected',
+      r.file,
+      r.format,
+      r.dataset,
+      r.rowsRead,
+      r.valuesWritten,
+      r.valuesMissing,
+      r.valuesRejected
+    ) +
     Object.entries(r.rejectedByReason)
       .map(([reason, n]) => ` (${n} × ${reason})`)
       .join('')
@@ -157,7 +165,7 @@ export async function addToMyData(
   dir: string,
   added: Retrieved[],
   progress: MyDataProgress = () => undefined,
-  /** The language of the report's notes: `translator.load('odatis_vre')`; default English. */
+  /** The language of the errors, progress labels and notes: `translator.load('odatis_vre')`; default English. */
   trans: Messages = englishMessages
 ): Promise<MyDataReport> {
   const folder = dir.replace(/\/+$/, '');
@@ -171,7 +179,10 @@ export async function addToMyData(
     const provenance = version ? await store.read(`${folder}/${version}/provenance.json`) : null;
     if (!provenance) {
       throw new Error(
-        `${folder} holds a dataset that "Add to my data" did not make (no provenance); choose another folder`
+        trans.__(
+          '%1 holds a dataset that "Add to my data" did not make (no provenance); choose another folder',
+          folder
+        )
       );
     }
     previous.push(...(JSON.parse(new TextDecoder().decode(provenance)) as ProvenanceEntry[]));
@@ -183,7 +194,10 @@ export async function addToMyData(
     const bytes = await store.read(`${folder}/${version}/sources/${p.file}`);
     if (!bytes)
       throw new Error(
-        `${folder}/${version}/sources/${p.file} is missing: the dataset cannot be rebuilt`
+        trans.__(
+          '%1 is missing: the dataset cannot be rebuilt',
+          `${folder}/${version}/sources/${p.file}`
+        )
       );
     entries.push({ entry: p, bytes, fresh: false });
   }
@@ -195,7 +209,12 @@ export async function addToMyData(
     if (twin && twin.entry.sha256 === sha256) continue;
     if (twin) {
       throw new Error(
-        `${folder} already holds another file named ${file} (from ${twin.entry.url}); nothing was added`
+        trans.__(
+          '%1 already holds another file named %2 (from %3); nothing was added',
+          folder,
+          file,
+          twin.entry.url
+        )
       );
     }
     entries.push({
@@ -216,14 +235,16 @@ export async function addToMyData(
     names.push(file);
   }
   if (!names.length)
-    throw new Error(`Already in ${folder}: ${added.map(f => safeFileName(f.name)).join(', ')}`);
+    throw new Error(
+      trans.__('Already in %1: %2', folder, added.map(f => safeFileName(f.name)).join(', '))
+    );
 
   // Read everything through the ingestion readers; one unreadable file and nothing is written.
   const read: ReadSource[] = [];
   const subsets = new Set<string>();
   let k = 0;
   for (const { entry, bytes } of entries) {
-    progress(0.5 + (0.2 * k++) / entries.length, `Reading ${entry.file}`);
+    progress(0.5 + (0.2 * k++) / entries.length, trans.__('Reading %1', entry.file));
     let r;
     try {
       const options = readOptionsOf(entry);
@@ -231,7 +252,7 @@ export async function addToMyData(
       r = readSnoFile(entry.file, bytes, options);
     } catch (e) {
       const why = e instanceof IngestError ? formatIssue(e.issue) : (e as Error).message;
-      throw new Error(`The ingestion readers cannot read ${entry.file}: ${why}`);
+      throw new Error(trans.__('The ingestion readers cannot read %1: %2', entry.file, why));
     }
     read.push({
       name: entry.file,
@@ -249,7 +270,7 @@ export async function addToMyData(
     });
   }
   const repeated = dropRepeatedValues(read, subsets);
-  progress(0.75, 'Writing Parquet partitions');
+  progress(0.75, trans.__('Writing Parquet partitions'));
   const next = `v${Date.now().toString(36)}`;
   const parts: [string, Uint8Array][] = [];
   const assembled = await assembleHarmonised(read, {
@@ -279,14 +300,14 @@ export async function addToMyData(
     for (const f of [...folders].sort((a, b) => a.split('/').length - b.split('/').length))
       await store.mkdir(f);
     for (let i = 0; i < files.length; i++) {
-      progress(0.8 + (0.15 * i) / files.length, `Writing ${files[i][0]}`);
+      progress(0.8 + (0.15 * i) / files.length, trans.__('Writing %1', files[i][0]));
       await store.write(`${folder}/${next}/${files[i][0]}`, files[i][1]);
     }
     // The commit: from here on the dataset is the new version.
     await store.write(catalogPath, json(catalog));
   } catch (e) {
     await store.remove(`${folder}/${next}`).catch(() => undefined);
-    throw new Error(`Nothing was added to ${folder}: ${(e as Error).message}`);
+    throw new Error(trans.__('Nothing was added to %1: %2', folder, (e as Error).message));
   }
   const notes: string[] = added.flatMap(f => f.notes ?? []);
   notes.push(
@@ -299,7 +320,7 @@ export async function addToMyData(
     )
   );
   if (version) {
-    progress(0.97, `Removing the previous version ${version}`);
+    progress(0.97, trans.__('Removing the previous version %1', version));
     try {
       await store.remove(`${folder}/${version}`);
     } catch (e) {
@@ -312,6 +333,6 @@ export async function addToMyData(
       );
     }
   }
-  progress(1, 'Done');
+  progress(1, trans.__('Done'));
   return { folder, added: names, files: read.map(r => r.report), catalog, notes };
 }

@@ -255,11 +255,11 @@ export async function previewRecord(
 ): Promise<Preview> {
   const trans = io.trans ?? englishMessages;
   if (record.shared) {
-    if (!io.sharedFile) throw new Error('The shared data files cannot be read here');
+    if (!io.sharedFile) throw new Error(trans.__('The shared data files cannot be read here'));
     const files = record.shared.sourceFiles;
     const words = stations.flatMap(s => squash(s).match(/[a-z]{4,}/g) ?? []);
     const name = files.find(f => words.some(w => squash(f).includes(w))) ?? files[0];
-    if (!name) throw new Error(`The shared dataset ${record.id} lists no source file`);
+    if (!name) throw new Error(trans.__('The shared dataset %1 lists no source file', record.id));
     const preview = previewFile(name, await io.sharedFile(name), false, trans);
     if (files.length > 1) preview.notes.push(trans.__('One of %1 source files.', files.length));
     return preview;
@@ -280,7 +280,9 @@ export async function previewRecord(
     return preview;
   }
   const file = tabularFile(record);
-  if (!file) throw new Error('This record offers no table file to preview (see its links).');
+  if (!file) {
+    throw new Error(trans.__('This record offers no table file to preview (see its links).'));
+  }
   const whole = file.bytes !== null && file.bytes <= WHOLE_FILE;
   const gz = /\.gz$/i.test(file.name);
   if (!whole && gz && file.bytes !== null) {

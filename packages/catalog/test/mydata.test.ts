@@ -14,6 +14,7 @@ import {
   blankRecord,
   emptyQuery,
   erddapSubset,
+  reportLine,
   safeFileName,
   SourceError,
   sqlFor,
@@ -183,6 +184,39 @@ describe('add to my data', () => {
     ).rejects.toThrow('Nothing was added to my-data: disk full');
     expect(listing(path.join(root, 'my-data'))).toEqual(before);
     expect(fs.readFileSync(path.join(root, 'my-data', 'catalog.json'))).toEqual(catalogBefore);
+  });
+
+  it("says what it does and why it refuses in the bundle's language", async () => {
+    const catalogue: Record<string, string> = {
+      'Reading %1': 'Lecture de %1',
+      'Writing Parquet partitions': 'Écriture des partitions Parquet',
+      Done: 'Terminé',
+      'Already in %1: %2': 'Déjà dans %1 : %2',
+      '%1 [%2, %3]: %4 rows read, %5 values written, %6 missing-coded, %7 rejected':
+        '%1 [%2, %3] : %4 lignes lues, %5 valeurs écrites, %6 codées manquantes, %7 rejetées'
+    };
+    const french: Messages = {
+      __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
+    };
+    const store = folderStore(root);
+    const seen: string[] = [];
+    const file = retrieved('hydro.csv', hydro(), '10.17882/102656');
+    const report = await addToMyData(
+      store,
+      'my-data',
+      [file],
+      (_f, text) => seen.push(text),
+      french
+    );
+    expect(seen).toEqual(
+      expect.arrayContaining(['Lecture de hydro.csv', 'Écriture des partitions Parquet', 'Terminé'])
+    );
+    expect(reportLine(report.files[0], french)).toMatch(
+      /^hydro\.csv \[.+\] : \d+ lignes lues, \d+ valeurs écrites, \d+ codées manquantes, \d+ rejetées/
+    );
+    await expect(addToMyData(store, 'my-data', [file], undefined, french)).rejects.toThrow(
+      'Déjà dans my-data : hydro.csv'
+    );
   });
 
   it('keeps file names to one plain path segment', () => {

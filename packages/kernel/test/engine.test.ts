@@ -4,21 +4,18 @@
  * page reaches it. (core.test.ts covers the browser's DuckDB-WASM.)
  */
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ServerQueryEngine } from '@odatis-vre/query';
 import { QueryServer } from '@odatis-vre/query/lib/node';
+import { listenQueryServer, type Listening } from '@odatis-vre/query/lib/node/testing';
 import { QueryableFiles } from '@odatis-vre/services';
 import { NeoKernelCore } from '../src/core';
 import { SessionHost } from '../src/host';
 
-/** The kernel engineer's port range (8730-8739). */
-const PORT = 8736;
-
 let root: string;
 let queryServer: QueryServer;
-let http: Server;
+let http: Listening;
 let engine: ServerQueryEngine;
 let core: NeoKernelCore;
 
@@ -32,12 +29,8 @@ beforeAll(async () => {
     memoryLimit: '256MB',
     threads: 1
   });
-  http = createServer((req, res) => {
-    if (queryServer.handles(req)) void queryServer.handle(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>(resolve => http.listen(PORT, '127.0.0.1', resolve));
-  engine = new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${PORT}/` });
+  http = await listenQueryServer(queryServer);
+  engine = new ServerQueryEngine({ baseUrl: http.url });
   const host = new SessionHost({
     engine,
     harmonised: null,
@@ -60,8 +53,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
-  http?.closeAllConnections();
-  await new Promise(resolve => http?.close(resolve));
+  await http?.close();
   await queryServer?.close();
   fs.rmSync(root, { recursive: true, force: true });
 });

@@ -5,12 +5,14 @@
  * without a server, the browser answers and the cell says why. Data: the Gravelines exports (two datasets).
  */
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { harmonisedLocations, type Catalog } from '@odatis-vre/harmonised';
-import { ServerQueryEngine, type QueryEngine } from '@odatis-vre/query';
-import { QueryServer, createWasmEngine } from '@odatis-vre/query/lib/node';
+import { ServerQueryEngine } from '@odatis-vre/query';
+import { createWasmEngine } from '@odatis-vre/query/lib/node';
+import {
+  serveHarmonised,
+  unusedPort,
+  type ServedHarmonised
+} from '@odatis-vre/query/lib/node/testing';
 import { convertFiles } from '@odatis-vre/sno/node';
 import {
   chooseQueryEngine,
@@ -23,45 +25,29 @@ import { SessionHost } from '../src/host';
 import type { KernelOutput } from '../src/protocol';
 
 const GRAVELINES = path.resolve(__dirname, '../../../../shared/data/gravelines');
-/** The server engine's port range (8790-8799): one served, one where nothing answers. */
-const PORT = 8793;
-const NOTHING_HERE = 8792;
 
-let root: string;
-let catalog: Catalog;
-let queryServer: QueryServer;
-let http: Server;
-const engines: QueryEngine[] = [];
+let served: ServedHarmonised;
+/** A port where nothing answers. */
+let nothingHere: number;
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-kernel-routing-'));
-  const folder = path.join(root, 'shared', 'harmonised');
-  await convertFiles(
-    fs.readdirSync(GRAVELINES).map(f => path.join(GRAVELINES, f)),
-    folder
-  );
-  catalog = JSON.parse(fs.readFileSync(path.join(folder, 'catalog.json'), 'utf8')) as Catalog;
-  queryServer = await QueryServer.create({
-    root,
-    readable: [{ dir: path.join(root, 'shared'), label: 'shared' }],
-    harmonised: harmonisedLocations(catalog, folder),
-    threads: 1
+  served = await serveHarmonised({
+    name: 'kernel-routing',
+    write: folder =>
+      convertFiles(
+        fs.readdirSync(GRAVELINES).map(f => path.join(GRAVELINES, f)),
+        folder
+      ),
+    server: { threads: 1 }
   });
-  http = createServer((req, res) => void queryServer.handle(req, res));
-  await new Promise<void>(resolve => http.listen(PORT, '127.0.0.1', resolve));
+  nothingHere = await unusedPort();
 }, 180_000);
 
-afterAll(async () => {
-  await Promise.all(engines.map(e => e.close()));
-  http?.closeAllConnections();
-  await new Promise(resolve => http?.close(resolve));
-  await queryServer?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => served?.close());
 
 /** A kernel on the session's `auto` engine; its outputs (stderr) are collected. */
 async function kernel(port: number): Promise<{ core: NeoKernelCore; outputs: KernelOutput[] }> {
-  const [large, small] = [...catalog.datasets].sort((a, b) => b.rowCount - a.rowCount);
+  const [large, small] = [...served.catalog.datasets].sort((a, b) => b.rowCount - a.rowCount);
   const { engine } = await chooseQueryEngine({
     choice: 'auto',
     server: new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${port}/` }),
@@ -69,13 +55,13 @@ async function kernel(port: number): Promise<{ core: NeoKernelCore; outputs: Ker
     // The larger dataset is meant for the server, the smaller stays in the browser.
     serverMinRows: (large.rowCount + small.rowCount) / 2
   });
-  engines.push(engine);
+  served.keep(engine);
   if (!isRoutedEngine(engine)) throw new Error(`auto gave ${engine.kind}, not a routed engine`);
   const harmonised = new HarmonisedDataset({
     engine,
     path: 'shared/harmonised',
-    readText: p => fs.promises.readFile(path.join(root, p), 'utf8'),
-    locate: p => path.join(root, p)
+    readText: p => fs.promises.readFile(path.join(served.root, p), 'utf8'),
+    locate: p => path.join(served.root, p)
   });
   engine.useCatalog(() => harmonised.readCatalog());
   const host = new SessionHost({
@@ -106,8 +92,8 @@ async function sqlCell(core: NeoKernelCore, sql: string, n: number): Promise<[st
 }
 
 test('%%sql and neo.sql: the large dataset on the server, the small one in the browser', async () => {
-  const { core, outputs } = await kernel(PORT);
-  const [large, small] = [...catalog.datasets].sort((a, b) => b.rowCount - a.rowCount);
+  const { core, outputs } = await kernel(served.port);
+  const [large, small] = [...served.catalog.datasets].sort((a, b) => b.rowCount - a.rowCount);
   const [onServer, largeRow] = await sqlCell(core, ofDataset(large.id), 1);
   expect(onServer).toMatch(/^\d+(\.\d)? m?s · native DuckDB on the server$/);
   expect(largeRow).toMatch(new RegExp(`^${large.rowCount}\\s`));
@@ -125,8 +111,8 @@ test('%%sql and neo.sql: the large dataset on the server, the small one in the b
 }, 180_000);
 
 test('no server: the browser answers, and the cell says why', async () => {
-  const { core, outputs } = await kernel(NOTHING_HERE);
-  const [large] = [...catalog.datasets].sort((a, b) => b.rowCount - a.rowCount);
+  const { core, outputs } = await kernel(nothingHere);
+  const [large] = [...served.catalog.datasets].sort((a, b) => b.rowCount - a.rowCount);
   const [footer, row] = await sqlCell(core, ofDataset(large.id), 1);
   expect(footer).toMatch(/· DuckDB-WASM in this browser$/);
   expect(row).toMatch(new RegExp(`^${large.rowCount}\\s`));

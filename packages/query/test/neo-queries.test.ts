@@ -4,13 +4,13 @@
  * contract, as the browser reaches it), on one generated harmonised dataset attached through the database
  * file and through the Parquet partitions.
  */
-import { createServer } from 'node:http';
 import * as path from 'node:path';
 import { tableToIPC } from 'apache-arrow';
 import type { QueryEngine } from '../src/engine';
 import { DATABASE_TABLE } from '@odatis-vre/harmonised';
 import { ServerQueryEngine } from '../src/server-engine';
 import { QueryServer, createNativeEngine, createWasmEngine } from '../src/node';
+import { listenQueryServer } from '../src/node/testing';
 import { answers, expectSameAnswers, scratchDir, writeDatabaseFile } from './fixtures';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -39,13 +39,13 @@ beforeAll(async () => {
   }
 }, 300_000);
 
-/** A port of the server engine's range (8790-8799). */
-const SERVER_PORT = 8794;
-
 /** The server engine as the browser reaches it; closing it also stops its server. */
 class ServedEngine extends ServerQueryEngine {
-  constructor(private readonly stop: () => Promise<void>) {
-    super({ baseUrl: `http://127.0.0.1:${SERVER_PORT}/` });
+  constructor(
+    baseUrl: string,
+    private readonly stop: () => Promise<void>
+  ) {
+    super({ baseUrl });
   }
 
   override async close(): Promise<void> {
@@ -64,11 +64,9 @@ async function servedEngine(): Promise<QueryEngine> {
     harmonised: dataset,
     threads: 1
   });
-  const listener = createServer((req, res) => void server.handle(req, res));
-  await new Promise<void>(resolve => listener.listen(SERVER_PORT, '127.0.0.1', resolve));
-  return new ServedEngine(async () => {
-    listener.closeAllConnections();
-    await new Promise(resolve => listener.close(resolve));
+  const listener = await listenQueryServer(server);
+  return new ServedEngine(listener.url, async () => {
+    await listener.close();
     await server.close();
   });
 }

@@ -3,8 +3,6 @@
  * and `ServerQueryEngine` (fetch streaming + Arrow's RecordBatchReader) as the browser uses it.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { tableFromIPC, tableToIPC, type Table } from 'apache-arrow';
 import {
@@ -19,33 +17,18 @@ import {
   type ErrorBody
 } from '../src';
 import { NativeQueryEngine, QueryServer, createNativeEngine } from '../src/node';
+import { listenQueryServer, type Listening } from '../src/node/testing';
 import { scratchDir, writeHarmonised } from './fixtures';
 
-/** A port of this engineer's range (8790-8799), fixed so that nothing else is served. */
-const PORT = 8795;
 const LONG_QUERY = 'SELECT count(*) FROM range(100000000000) a WHERE a.range % 7 = 3';
 
 let root: string;
 let files: string[];
 let queryServer: QueryServer;
-let http: Server;
+let http: Listening;
 let base: string;
 let engine: ServerQueryEngine;
 let native: NativeQueryEngine;
-
-async function listen(server: QueryServer, port: number): Promise<Server> {
-  const s = createServer((req, res) => {
-    if (server.handles(req)) void server.handle(req, res);
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>(resolve => s.listen(port, '127.0.0.1', resolve));
-  return s;
-}
-
-async function closeHttp(s: Server): Promise<void> {
-  s.closeAllConnections();
-  await new Promise(resolve => s.close(resolve));
-}
 
 /** Poll the server's load until nothing runs or waits, at most `tries` times. */
 async function waitForIdle(tries = 200): Promise<{ running: number; queued: number }> {
@@ -88,8 +71,8 @@ beforeAll(async () => {
     maxConcurrent: 2,
     maxQueued: 2
   });
-  http = await listen(queryServer, PORT);
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/`;
+  http = await listenQueryServer(queryServer);
+  base = http.url;
   engine = new ServerQueryEngine({ baseUrl: base });
   native = await createNativeEngine();
   await native.attachHarmonised({ files });
@@ -97,7 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await engine?.close();
-  if (http) await closeHttp(http);
+  await http?.close();
   await queryServer?.close();
   await native?.close();
 });
@@ -182,6 +165,22 @@ describe('answers', () => {
       "SELECT station FROM read_csv('shared/stations.csv') ORDER BY station"
     );
     expect(table.toArray().map(r => r.station)).toEqual(['somlit-1', 'somlit-2']);
+    // DESCRIBE, SHOW, SUMMARIZE and EXPLAIN resolve the path as SELECT does (the server's root is not this
+    // process's working folder), as the Python server engine does.
+    for (const sql of [
+      "DESCRIBE 'shared/stations.csv'",
+      "SHOW SELECT station, lat FROM read_csv('shared/stations.csv')"
+    ]) {
+      const described = (await engine.query(sql)).table.toArray().map(r => r.column_name);
+      expect({ sql, described }).toEqual({ sql, described: ['station', 'lat'] });
+    }
+    const summary = (await engine.query("SUMMARIZE 'shared/stations.csv'")).table.toArray();
+    expect(summary.map(r => [r.column_name, r.min, r.max])).toEqual([
+      ['station', 'somlit-1', 'somlit-2'],
+      ['lat', '48.3', '50.0']
+    ]);
+    const plan = (await engine.query("EXPLAIN SELECT * FROM 'shared/stations.csv'")).table;
+    expect(plan.getChild('explain_value')!.toArray().join('')).toContain('READ_CSV');
   });
 
   it('exports a result as CSV and Arrow on this side, and says why Parquet needs an encoder', async () => {
@@ -261,9 +260,9 @@ describe('cancel and limits', () => {
       readable: [{ dir: path.join(root, 'shared'), label: 'shared' }],
       timeoutMs: 1500
     });
-    const listener = await listen(strict, PORT - 2);
+    const listener = await listenQueryServer(strict);
     try {
-      const client = new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${PORT - 2}/` });
+      const client = new ServerQueryEngine({ baseUrl: listener.url });
       await expect(client.query(LONG_QUERY)).rejects.toThrow(
         expect.objectContaining({
           name: 'QueryCancelledError',
@@ -272,7 +271,7 @@ describe('cancel and limits', () => {
       );
       expect((await client.info()).load).toEqual({ running: 0, queued: 0 });
     } finally {
-      await closeHttp(listener);
+      await listener.close();
       await strict.close();
     }
   });
@@ -364,7 +363,7 @@ describe('the fence', () => {
 
   it('refuses network addresses', async () => {
     await refused(
-      `SELECT * FROM read_parquet('http://127.0.0.1:${PORT}/x.parquet')`,
+      `SELECT * FROM read_parquet('${base}x.parquet')`,
       /reads only the folders shared/
     );
     await refused(

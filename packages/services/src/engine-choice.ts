@@ -57,7 +57,13 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
       // Datasets meant for the server still run (in the browser), each result saying why.
       engine:
         choice === 'auto'
-          ? new RoutedQueryEngine({ browser, server: null, serverProblem: why, serverMinRows })
+          ? new RoutedQueryEngine({
+              browser,
+              server: null,
+              serverProblem: why,
+              serverMinRows,
+              trans
+            })
           : browser,
       reason: trans.__('The browser engine: %1.', why),
       warning:
@@ -77,9 +83,10 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
       server: harmonised ? server : null,
       serverProblem: harmonised
         ? undefined
-        : 'the server engine has no harmonised dataset attached',
+        : trans.__('the server engine has no harmonised dataset attached'),
       serverRows: harmonised?.rows,
-      serverMinRows
+      serverMinRows,
+      trans
     }),
     reason: trans.__(
       'Each query where its data live: a dataset of %1 rows or more (or whose catalogue says "server") on the server (DuckDB %2), the rest in this browser.',

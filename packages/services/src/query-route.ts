@@ -6,10 +6,12 @@
  * in the browser when its data were meant for the server.
  */
 import {
+  englishMessages,
   HARMONISED_VIEW,
   queryPlaceOf,
   type Catalog,
-  type CatalogDataset
+  type CatalogDataset,
+  type Messages
 } from '@odatis-vre/harmonised';
 import {
   createExportStream,
@@ -179,6 +181,8 @@ export interface RoutedEngineOptions {
   /** `auto` queries a dataset of at least this many rows on the server. */
   serverMinRows: number;
   relation?: string;
+  /** The language of the notices: the extension's `translator.load('odatis_vre')`; default English. */
+  trans?: Messages;
 }
 
 /** The engine of one query, and a notice when it is not where the query's data are meant to be queried. */
@@ -199,6 +203,7 @@ export class RoutedQueryEngine implements QueryEngine {
 
   constructor(private readonly options: RoutedEngineOptions) {
     this.kind = options.browser.kind;
+    this.trans = options.trans ?? englishMessages;
   }
 
   /** Where the catalogue of the harmonised dataset comes from (the session's `IHarmonisedDataset`). */
@@ -239,9 +244,11 @@ export class RoutedQueryEngine implements QueryEngine {
     catalog: Catalog | null
   ): { kind: EngineKind; notice?: string } {
     if (!isServerDataset(dataset, this.options.serverMinRows)) return { kind: this.kind };
-    const problem = catalog ? this.serverProblem(catalog) : 'the catalogue is not read';
+    const problem = catalog
+      ? this.serverProblem(catalog)
+      : this.trans.__('the catalogue is not read');
     return problem
-      ? { kind: this.kind, notice: `It runs in this browser: ${problem}.` }
+      ? { kind: this.kind, notice: this.trans.__('It runs in this browser: %1.', problem) }
       : { kind: this.options.server!.kind };
   }
 
@@ -344,23 +351,28 @@ export class RoutedQueryEngine implements QueryEngine {
   /** Why the server cannot answer this session's harmonised dataset, or null when it can. */
   private serverProblem(catalog: Catalog): string | null {
     const { server, serverRows, serverProblem } = this.options;
-    if (!server) return serverProblem ?? 'this session has no server engine';
+    if (!server) return serverProblem ?? this.trans.__('this session has no server engine');
     if (serverRows !== undefined && serverRows !== catalog.rowCount) {
-      return (
-        `the server engine's ${this.options.relation ?? HARMONISED_VIEW} has ${values(serverRows)}, ` +
-        `this session's catalogue ${values(catalog.rowCount)}: not the same dataset`
+      return this.trans.__(
+        "the server engine's %1 has %2 values, this session's catalogue %3 values: not the same dataset",
+        this.options.relation ?? HARMONISED_VIEW,
+        serverRows.toLocaleString('en'),
+        catalog.rowCount.toLocaleString('en')
       );
     }
     return null;
   }
 
   private ranInBrowser(route: QueryRoute, problem: string): string {
-    return (
-      `${route.serverDatasets.join(', ')} is meant for the server engine, which cannot answer (${problem}): ` +
-      `the query ran in this browser (${engineLabel(this.options.browser.kind)}), which downloads what it reads.`
+    return this.trans.__(
+      '%1 is meant for the server engine, which cannot answer (%2): the query ran in this browser (%3), which downloads what it reads.',
+      route.serverDatasets.join(', '),
+      problem,
+      this.trans.__(engineLabel(this.options.browser.kind))
     );
   }
 
+  private readonly trans: Messages;
   private readCatalog: (() => Promise<Catalog>) | null = null;
   private readonly browserOnly = new Set<string>();
 }

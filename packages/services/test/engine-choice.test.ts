@@ -2,60 +2,42 @@
  * Choosing the session's engine against a real server engine (QueryServer over HTTP, native DuckDB) holding
  * the harmonised dataset converted from a real PHYTOBS export, and the real browser engine (DuckDB-WASM).
  */
-import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { convertFiles } from '@odatis-vre/sno/node';
-import { CATALOG_FILE, type Catalog } from '@odatis-vre/harmonised';
-import { ServerQueryEngine, type QueryEngine } from '@odatis-vre/query';
-import { QueryServer, createWasmEngine } from '@odatis-vre/query/lib/node';
+import { ServerQueryEngine } from '@odatis-vre/query';
+import { createWasmEngine } from '@odatis-vre/query/lib/node';
+import {
+  serveHarmonised,
+  unusedPort,
+  type ServedHarmonised
+} from '@odatis-vre/query/lib/node/testing';
 import { chooseQueryEngine, isRoutedEngine } from '../src';
 
 const SOURCE = path.resolve(
   __dirname,
   '../../../../shared/data/phytobs/PELAGOS_Arcachon_Bouee13.csv'
 );
-/** Ports of this test (the server engine's range, 8790-8799): one served, one where nothing answers. */
-const PORT = 8796;
-const NOTHING_HERE = 8797;
 
-let root: string;
-let queryServer: QueryServer;
-let http: Server;
+let served: ServedHarmonised;
+/** A port where nothing answers. */
+let nothingHere: number;
 let rows: number;
-const made: QueryEngine[] = [];
 
-const browser = () => {
-  const engine = createWasmEngine();
-  made.push(engine);
-  return engine;
-};
+const browser = () => served.keep(createWasmEngine());
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-engine-choice-'));
-  const dataset = path.join(root, 'shared', 'harmonised');
-  await convertFiles([SOURCE], dataset);
-  const catalog = JSON.parse(fs.readFileSync(path.join(dataset, CATALOG_FILE), 'utf8')) as Catalog;
-  queryServer = await QueryServer.create({
-    root,
-    readable: [{ dir: path.join(root, 'shared'), label: 'shared' }],
-    harmonised: { files: catalog.parquetFiles.map(f => path.join(dataset, f.path)) }
+  served = await serveHarmonised({
+    name: 'engine-choice',
+    write: folder => convertFiles([SOURCE], folder)
   });
-  rows = queryServer.info.relations[0].rows;
-  http = createServer((req, res) => void queryServer.handle(req, res));
-  await new Promise<void>(resolve => http.listen(PORT, '127.0.0.1', resolve));
+  nothingHere = await unusedPort();
+  rows = served.queryServer.info.relations[0].rows;
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(made.map(e => e.close()));
-  http?.closeAllConnections();
-  await new Promise(resolve => http?.close(resolve));
-  await queryServer?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => served?.close());
 
-const server = (port = PORT) => new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${port}/` });
+const server = (port = served.port) =>
+  new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${port}/` });
 
 it('auto: each query where its data live, the server engine at hand (see query-route.test)', async () => {
   expect(rows).toBeGreaterThan(1000);
@@ -82,7 +64,7 @@ it('auto: each query where its data live, the server engine at hand (see query-r
 it('browser: the browser, without asking the server', async () => {
   const chosen = await chooseQueryEngine({
     choice: 'browser',
-    server: server(NOTHING_HERE),
+    server: server(nothingHere),
     browser
   });
   expect(chosen.engine.kind).toBe('duckdb-wasm');
@@ -91,7 +73,7 @@ it('browser: the browser, without asking the server', async () => {
 it('server asked for where none answers: the browser, with a warning saying why', async () => {
   const chosen = await chooseQueryEngine({
     choice: 'server',
-    server: server(NOTHING_HERE),
+    server: server(nothingHere),
     browser
   });
   expect(chosen.engine.kind).toBe('duckdb-wasm');
@@ -99,7 +81,7 @@ it('server asked for where none answers: the browser, with a warning saying why'
     /The server engine was asked for, but no server engine answers here/
   );
   // auto without a server: the browser answers everything, a dataset meant for the server saying why.
-  const auto = await chooseQueryEngine({ choice: 'auto', server: server(NOTHING_HERE), browser });
+  const auto = await chooseQueryEngine({ choice: 'auto', server: server(nothingHere), browser });
   if (!isRoutedEngine(auto.engine)) throw new Error('auto did not route');
   expect(auto.engine.kind).toBe('duckdb-wasm');
   expect(auto.engine.server).toBeNull();

@@ -6,13 +6,16 @@
  * a server, the browser answers and says why.
  */
 import * as fs from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { convertFiles } from '@odatis-vre/sno/node';
-import { CATALOG_FILE, harmonisedLocations, type Catalog } from '@odatis-vre/harmonised';
-import { ServerQueryEngine, type QueryEngine } from '@odatis-vre/query';
-import { QueryServer, createWasmEngine } from '@odatis-vre/query/lib/node';
+import type { Catalog } from '@odatis-vre/harmonised';
+import { ServerQueryEngine } from '@odatis-vre/query';
+import { createWasmEngine } from '@odatis-vre/query/lib/node';
+import {
+  serveHarmonised,
+  unusedPort,
+  type ServedHarmonised
+} from '@odatis-vre/query/lib/node/testing';
 import { tableToIPC } from 'apache-arrow';
 import {
   chooseQueryEngine,
@@ -26,56 +29,45 @@ import {
 
 const PHYTOBS = path.resolve(__dirname, '../../../../shared/data/phytobs');
 const SOURCES = ['PELAGOS_Arcachon_Bouee13.csv', 'PELAGOS_PICONANO_Estacade_2008_2012.csv'];
-/** Ports of this test (the server engine's range, 8790-8799): one served, one where nothing answers. */
-const PORT = 8795;
-const NOTHING_HERE = 8794;
 
-let root: string;
+let served: ServedHarmonised;
+/** A port where nothing answers. */
+let nothingHere: number;
 let catalog: Catalog;
-let queryServer: QueryServer;
-let http: Server;
 let large: Catalog['datasets'][number];
 let small: Catalog['datasets'][number];
 /** The threshold of this test: the larger dataset is meant for the server, the smaller stays in the browser. */
 let serverMinRows: number;
-const made: QueryEngine[] = [];
+/** The first browser engine made, to compare answers with. */
+let firstBrowser: ReturnType<typeof createWasmEngine>;
 
 beforeAll(async () => {
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'odatis-query-route-'));
-  const folder = path.join(root, 'shared', 'harmonised');
-  await convertFiles(
-    SOURCES.map(f => path.join(PHYTOBS, f)),
-    folder
-  );
-  catalog = JSON.parse(fs.readFileSync(path.join(folder, CATALOG_FILE), 'utf8')) as Catalog;
+  served = await serveHarmonised({
+    name: 'query-route',
+    write: folder =>
+      convertFiles(
+        SOURCES.map(f => path.join(PHYTOBS, f)),
+        folder
+      )
+  });
+  nothingHere = await unusedPort();
+  catalog = served.catalog;
   [large, small] = [...catalog.datasets].sort((a, b) => b.rowCount - a.rowCount);
   serverMinRows = small.rowCount + 1;
-  queryServer = await QueryServer.create({
-    root,
-    readable: [{ dir: path.join(root, 'shared'), label: 'shared' }],
-    harmonised: harmonisedLocations(catalog, folder)
-  });
-  http = createServer((req, res) => void queryServer.handle(req, res));
-  await new Promise<void>(resolve => http.listen(PORT, '127.0.0.1', resolve));
 }, 120_000);
 
-afterAll(async () => {
-  await Promise.all(made.map(e => e.close()));
-  http?.closeAllConnections();
-  await new Promise(resolve => http?.close(resolve));
-  await queryServer?.close();
-  fs.rmSync(root, { recursive: true, force: true });
-});
+afterAll(() => served?.close());
 
 const browser = () => {
-  const engine = createWasmEngine();
-  made.push(engine);
+  const engine = served.keep(createWasmEngine());
+  firstBrowser ??= engine;
   return engine;
 };
-const server = (port = PORT) => new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${port}/` });
+const server = (port = served.port) =>
+  new ServerQueryEngine({ baseUrl: `http://127.0.0.1:${port}/` });
 
 /** The session's engine under `auto`, with the harmonised dataset attached as the data services do it. */
-async function session(port = PORT): Promise<RoutedQueryEngine> {
+async function session(port = served.port): Promise<RoutedQueryEngine> {
   const chosen = await chooseQueryEngine({
     choice: 'auto',
     server: server(port),
@@ -84,12 +76,12 @@ async function session(port = PORT): Promise<RoutedQueryEngine> {
   });
   const engine = chosen.engine;
   if (!isRoutedEngine(engine)) throw new Error(`auto gave ${engine.kind}, not a routed engine`);
-  made.push(engine);
+  served.keep(engine);
   const dataset = new HarmonisedDataset({
     engine,
     path: 'shared/harmonised',
-    readText: p => fs.promises.readFile(path.join(root, p), 'utf8'),
-    locate: p => path.join(root, p)
+    readText: p => fs.promises.readFile(path.join(served.root, p), 'utf8'),
+    locate: p => path.join(served.root, p)
   });
   engine.useCatalog(() => dataset.readCatalog());
   await dataset.attach();
@@ -172,7 +164,7 @@ test('auto: the large dataset on the server, the small one in the browser, the s
     ]);
     // Both engines give the same Arrow table, byte for byte.
     const [inBrowser, onServer] = await Promise.all([
-      made[0].query(sql),
+      firstBrowser.query(sql),
       engine.server!.query(sql)
     ]);
     expect(tableToIPC(result.table)).toEqual(tableToIPC(inBrowser.table));
@@ -198,7 +190,7 @@ test('auto: the large dataset on the server, the small one in the browser, the s
 }, 120_000);
 
 test('no server: the browser answers a dataset meant for the server, and says why', async () => {
-  const engine = await session(NOTHING_HERE);
+  const engine = await session(nothingHere);
   const result = await engine.query(ofDataset(large.id));
   expect(result.engine).toBe('duckdb-wasm');
   expect(result.notice).toMatch(
@@ -214,8 +206,8 @@ test('no server: the browser answers a dataset meant for the server, and says wh
 
   // A server that stops answering during the session: the same, query by query.
   const gone = new RoutedQueryEngine({
-    browser: made[0],
-    server: server(NOTHING_HERE),
+    browser: firstBrowser,
+    server: server(nothingHere),
     serverMinRows
   });
   gone.useCatalog(async () => catalog);

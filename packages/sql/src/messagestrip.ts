@@ -2,6 +2,7 @@ import { Clipboard, ToolbarButton } from '@jupyterlab/apputils';
 import { copyIcon } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import { Panel, Widget } from '@lumino/widgets';
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 
 /** The largest share of its parent's height a message takes before it scrolls. */
 const MAX_SHARE = 0.5;
@@ -12,7 +13,8 @@ const MAX_SHARE = 0.5;
  * (DuckDB's multi-line errors, the server engine's refusals) scrolls beside the button, which stays in view.
  */
 export class MessageStrip extends Panel {
-  constructor() {
+  /** `trans`: the extension's `translator.load('odatis_vre')`; default English. */
+  constructor(trans: Messages = englishMessages) {
     super();
     this.addClass('odatis-SqlWorkspace-error');
     this.text = new Widget({ node: document.createElement('pre') });
@@ -22,7 +24,7 @@ export class MessageStrip extends Panel {
       new ToolbarButton({
         icon: copyIcon,
         className: 'odatis-SqlWorkspace-errorCopy',
-        tooltip: 'Copy the whole message',
+        tooltip: trans.__('Copy the whole message'),
         onClick: () => Clipboard.copyToSystem(this.message)
       })
     );

@@ -1,4 +1,4 @@
-import { parseDataFileName } from '@odatis-vre/harmonised';
+import { englishMessages, parseDataFileName, type Messages } from '@odatis-vre/harmonised';
 
 /** A SQL table name for a file, from its file name: `SEANOE Hydro.csv.gz` → `seanoe_hydro`. */
 export function tableNameForFile(path: string): string {
@@ -33,35 +33,54 @@ const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[1-9¹²³]|lpt[1-9¹²³])(\..*)
  * Why `path` cannot name an exported file, in a sentence, or null if it can. Names are kept portable:
  * what JupyterLite's storage, a Jupyter server and the user's own computer (after a download) accept.
  */
-export function exportPathProblem(path: string): string | null {
+export function exportPathProblem(
+  path: string,
+  /** The language of the sentence: the extension's `translator.load('odatis_vre')`; default English. */
+  trans: Messages = englishMessages
+): string | null {
   if (path.trim() === '') {
-    return 'The file name is empty.';
+    return trans.__('The file name is empty.');
   }
   if (/[\u0000-\u001f\u007f]/.test(path)) {
-    return 'A file name cannot contain a line break, a tab or another control character.';
+    return trans.__('A file name cannot contain a line break, a tab or another control character.');
   }
   if (path.includes('%')) {
-    return 'A file name cannot contain "%": the browser storage reads it as the start of an URL escape.';
+    return trans.__(
+      'A file name cannot contain "%1": the browser storage reads it as the start of an URL escape.',
+      '%'
+    );
   }
   const segments = path.replace(/^\/+/, '').split('/');
   for (const segment of segments) {
     if (segment === '') {
-      return `"${path}" has an empty folder name (two slashes in a row, or a slash at the end).`;
+      return trans.__(
+        '"%1" has an empty folder name (two slashes in a row, or a slash at the end).',
+        path
+      );
     }
     if (segment === '.' || segment === '..') {
-      return `"${path}" uses "${segment}": give the folder by its name.`;
+      return trans.__('"%1" uses "%2": give the folder by its name.', path, segment);
     }
     if (/[\\:*?"<>|]/.test(segment)) {
-      return `"${segment}" contains one of \\ : * ? " < > |, which file names cannot hold on Windows.`;
+      return trans.__(
+        '"%1" contains one of \\ : * ? " < > |, which file names cannot hold on Windows.',
+        segment
+      );
     }
     if (/[. ]$/.test(segment)) {
-      return `"${segment}" ends with a dot or a space, which Windows drops from file names.`;
+      return trans.__(
+        '"%1" ends with a dot or a space, which Windows drops from file names.',
+        segment
+      );
     }
     if (WINDOWS_RESERVED.test(segment)) {
-      return `"${segment}" is a name Windows reserves for a device: choose another one.`;
+      return trans.__('"%1" is a name Windows reserves for a device: choose another one.', segment);
     }
     if (new TextEncoder().encode(segment).length > 255) {
-      return `"${segment.slice(0, 40)}…" is longer than the 255 bytes a file name can have.`;
+      return trans.__(
+        '"%1…" is longer than the 255 bytes a file name can have.',
+        segment.slice(0, 40)
+      );
     }
   }
   return null;

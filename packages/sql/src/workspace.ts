@@ -16,10 +16,11 @@ import {
 } from '@lumino/datagrid';
 import { Message } from '@lumino/messaging';
 import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
-import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
+import { englishMessages, HARMONISED_VIEW, type Messages } from '@odatis-vre/harmonised';
 import {
   engineLabel,
   EXPORT_FORMATS,
+  type EngineKind,
   type ExportFormat,
   type QueryEngine,
   type TableInfo
@@ -44,6 +45,7 @@ export class SqlWorkspace extends BoxPanel {
     this.contents = options.contents;
     this.state = options.state ?? null;
     this.exportDir = options.exportDir ?? '';
+    const trans = (this.trans = options.trans ?? englishMessages);
 
     this.editorModel = new CodeEditor.Model({ mimeType: 'text/x-sql' });
     this.editorModel.sharedModel.setSource(options.sql ?? '');
@@ -59,14 +61,14 @@ export class SqlWorkspace extends BoxPanel {
     this.toolbar.addClass('odatis-SqlWorkspace-toolbar');
     this.runButton = new ToolbarButton({
       icon: runIcon,
-      label: 'Run',
-      tooltip: 'Run the query (Shift+Enter)',
+      label: trans.__('Run'),
+      tooltip: trans.__('Run the query (Shift+Enter)'),
       onClick: () => void this.run()
     });
     this.cancelButton = new ToolbarButton({
       icon: stopIcon,
-      label: 'Cancel',
-      tooltip: 'Cancel the running query or export',
+      label: trans.__('Cancel'),
+      tooltip: trans.__('Cancel the running query or export'),
       enabled: false,
       onClick: () => this.cancel()
     });
@@ -76,13 +78,17 @@ export class SqlWorkspace extends BoxPanel {
       const button = new ToolbarButton({
         icon: downloadIcon,
         label: format.toUpperCase(),
-        tooltip: `Export the result to the workspace as ${format.toUpperCase()}`,
+        tooltip: trans.__('Export the result to the workspace as %1', format.toUpperCase()),
         onClick: () => {
           // A second click while an export runs (a double click) does nothing.
           if (!this.exportController) {
             void this.exportResult(format).catch(reason =>
               this.showError(
-                `Export to ${format.toUpperCase()} failed: ${(reason as Error).message ?? reason}`
+                trans.__(
+                  'Export to %1 failed: %2',
+                  format.toUpperCase(),
+                  (reason as Error).message ?? reason
+                )
               )
             );
           }
@@ -97,9 +103,9 @@ export class SqlWorkspace extends BoxPanel {
 
     this.schemaList = new Widget();
     this.schemaList.addClass('odatis-SqlWorkspace-schema');
-    this.schemaList.title.label = 'Tables';
+    this.schemaList.title.label = trans.__('Tables');
 
-    this.error = new MessageStrip();
+    this.error = new MessageStrip(trans);
 
     this.grid = new DataGrid({
       defaultSizes: { rowHeight: 22, columnWidth: 150, rowHeaderWidth: 72, columnHeaderHeight: 24 }
@@ -108,11 +114,11 @@ export class SqlWorkspace extends BoxPanel {
     this.grid.keyHandler = new BasicKeyHandler();
     this.grid.mouseHandler = new BasicMouseHandler();
     this.grid.copyConfig = { ...this.grid.copyConfig, headers: 'all' };
-    this.grid.title.label = 'Result';
+    this.grid.title.label = trans.__('Result');
 
     this.chart = new Panel();
     this.chart.addClass('odatis-SqlWorkspace-chart');
-    this.chart.title.label = 'Chart';
+    this.chart.title.label = trans.__('Chart');
     this.chartToolbar = new Toolbar();
     this.chartView = new Widget();
     this.chartView.addClass('odatis-SqlWorkspace-chartView');
@@ -125,7 +131,7 @@ export class SqlWorkspace extends BoxPanel {
 
     this.history = new Widget({ node: document.createElement('ol') });
     this.history.addClass('odatis-SqlWorkspace-history');
-    this.history.title.label = 'History';
+    this.history.title.label = trans.__('History');
 
     this.tabs = new TabPanel();
     this.tabs.addClass('odatis-SqlWorkspace-tabs');
@@ -161,11 +167,11 @@ export class SqlWorkspace extends BoxPanel {
     this.addWidget(body);
     BoxPanel.setStretch(this.toolbar, 0);
     BoxPanel.setStretch(body, 1);
-    this.setStatus('Starting the query engine (DuckDB)…');
+    this.setStatus(trans.__('Starting the query engine (DuckDB)…'));
     // A crashed or out-of-memory engine restarts by itself: say so where the user is looking.
     void this.engineReady.then(engine => {
       this.status.node.dataset.engine = engine.kind;
-      if (!this.controller) this.setStatus(`Ready · ${engineLabel(engine.kind)}`);
+      if (!this.controller) this.setStatus(trans.__('Ready · %1', this.engineLabel(engine.kind)));
       this.stopListening = engine.onEvent(event => {
         this.error.showMessage(event.message);
         void this.refreshSchema();
@@ -203,9 +209,12 @@ export class SqlWorkspace extends BoxPanel {
     this.cancelButton.enabled = true;
     this.error.hide();
     const started = performance.now();
-    this.setStatus('Running…');
+    this.setStatus(this.trans.__('Running…'));
     this.ticker = window.setInterval(
-      () => this.setStatus(`Running… ${((performance.now() - started) / 1000).toFixed(1)} s`),
+      () =>
+        this.setStatus(
+          this.trans.__('Running… %1 s', ((performance.now() - started) / 1000).toFixed(1))
+        ),
       200
     );
     const entry: HistoryEntry = { sql, at: new Date().toISOString() };
@@ -220,8 +229,12 @@ export class SqlWorkspace extends BoxPanel {
       const answered = result.engine ?? engine.kind;
       this.status.node.dataset.engine = answered;
       this.setStatus(
-        `${result.rows.toLocaleString('en')} rows in ${(result.elapsedMs / 1000).toFixed(2)} s · ` +
-          engineLabel(answered)
+        this.trans.__(
+          '%1 rows in %2 s · %3',
+          result.rows.toLocaleString('en'),
+          (result.elapsedMs / 1000).toFixed(2),
+          this.engineLabel(answered)
+        )
       );
       if (result.notice) {
         this.error.showMessage(result.notice);
@@ -232,7 +245,7 @@ export class SqlWorkspace extends BoxPanel {
       const message = reason instanceof Error ? reason.message : String(reason);
       const cancelled = reason instanceof Error && reason.name === 'QueryCancelledError';
       entry.error = cancelled ? 'cancelled' : message;
-      this.setStatus(cancelled ? 'Cancelled' : 'Error');
+      this.setStatus(cancelled ? this.trans.__('Cancelled') : this.trans.__('Error'));
       if (!cancelled) this.error.showMessage(message);
       return null;
     } finally {
@@ -273,8 +286,10 @@ export class SqlWorkspace extends BoxPanel {
     );
     if (!table || !choice) {
       this.chartView.node.textContent = table
-        ? 'This result has no column to chart: a chart needs a time column and a number, or two numbers.'
-        : 'Run a query first.';
+        ? this.trans.__(
+            'This result has no column to chart: a chart needs a time column and a number, or two numbers.'
+          )
+        : this.trans.__('Run a query first.');
       this.spec = null;
       return null;
     }
@@ -307,16 +322,18 @@ export class SqlWorkspace extends BoxPanel {
     const sql = this.resultSql;
     if (!table || !sql) {
       await showDialog({
-        title: 'Nothing to export',
-        body: 'Run a query first.',
+        title: this.trans.__('Nothing to export'),
+        body: this.trans.__('Run a query first.'),
         buttons: [Dialog.okButton()]
       });
       return null;
     }
     if (this.exportController) {
-      throw new Error('An export of this result is already running: wait for it or cancel it.');
+      throw new Error(
+        this.trans.__('An export of this result is already running: wait for it or cancel it.')
+      );
     }
-    const problem = path === undefined ? null : exportPathProblem(path);
+    const problem = path === undefined ? null : exportPathProblem(path, this.trans);
     if (problem) {
       throw new Error(problem);
     }
@@ -331,9 +348,9 @@ export class SqlWorkspace extends BoxPanel {
         reserved = true;
       } else if (await this.exists(path)) {
         const answer = await showDialog({
-          title: 'Overwrite file?',
-          body: `"${path}" already exists. Replace it with the query result?`,
-          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Overwrite' })]
+          title: this.trans.__('Overwrite file?'),
+          body: this.trans.__('"%1" already exists. Replace it with the query result?', path),
+          buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: this.trans.__('Overwrite') })]
         });
         if (!answer.button.accept) return null;
       }
@@ -342,26 +359,33 @@ export class SqlWorkspace extends BoxPanel {
       const stream = engine.exportQuery(sql, { format, signal: controller.signal });
       const file = new ChunkedSave(this.contents, target);
       const total = table.numRows;
-      this.setStatus(`Exporting ${label}…`);
+      this.setStatus(this.trans.__('Exporting %1…', label));
       for await (const chunk of stream) {
         await file.write(chunk);
         const percent = total > 0 ? Math.floor((100 * stream.rows) / total) : 100;
         this.setStatus(
-          `Exporting ${label}… ${stream.rows.toLocaleString('en')} of ` +
-            `${total.toLocaleString('en')} rows (${percent} %)`
+          this.trans.__(
+            'Exporting %1… %2 of %3 rows (%4 %)',
+            label,
+            stream.rows.toLocaleString('en'),
+            total.toLocaleString('en'),
+            percent
+          )
         );
       }
       await file.close();
-      this.setStatus(`Exported ${stream.rows.toLocaleString('en')} rows to ${target}`);
+      this.setStatus(
+        this.trans.__('Exported %1 rows to %2', stream.rows.toLocaleString('en'), target)
+      );
       const written = target;
       reserved = false;
       return written;
     } catch (reason) {
       if (reason instanceof Error && reason.name === 'QueryCancelledError') {
-        this.setStatus('Export cancelled');
+        this.setStatus(this.trans.__('Export cancelled'));
         return null;
       }
-      this.setStatus('Export failed');
+      this.setStatus(this.trans.__('Export failed'));
       throw reason;
     } finally {
       // A name reserved for an export that did not finish is given back.
@@ -394,7 +418,7 @@ export class SqlWorkspace extends BoxPanel {
       const name = document.createElement('button');
       name.className = 'odatis-SqlWorkspace-tableName';
       name.textContent = table.name;
-      name.title = `${table.kind} ${table.schema}.${table.name}: click to insert`;
+      name.title = this.trans.__('%1 %2.%3: click to insert', table.kind, table.schema, table.name);
       name.onclick = () => this.insert(table.name);
       item.appendChild(name);
       const columns = document.createElement('ul');
@@ -484,9 +508,9 @@ export class SqlWorkspace extends BoxPanel {
 
   private renderChartToolbar(kinds: ChartKind[], current?: ChartKind): void {
     const labels: Record<ChartKind, string> = {
-      line: 'Line over time',
-      climatology: 'Climatology (month × year)',
-      scatter: 'Scatter'
+      line: this.trans.__('Line over time'),
+      climatology: this.trans.__('Climatology (month × year)'),
+      scatter: this.trans.__('Scatter')
     };
     // A new toolbar for each result: the choice of charts depends on its columns.
     this.chartToolbar.dispose();
@@ -502,8 +526,8 @@ export class SqlWorkspace extends BoxPanel {
     this.chartToolbar.addItem(
       'spec',
       new ToolbarButton({
-        label: 'Vega-Lite spec',
-        tooltip: 'Show or hide the chart specification',
+        label: this.trans.__('Vega-Lite spec'),
+        tooltip: this.trans.__('Show or hide the chart specification'),
         onClick: () => (this.specView.isHidden ? this.specView.show() : this.specView.hide())
       })
     );
@@ -511,7 +535,7 @@ export class SqlWorkspace extends BoxPanel {
       'copy-spec',
       new ToolbarButton({
         icon: copyIcon,
-        tooltip: 'Copy the Vega-Lite specification (with its data) to the clipboard',
+        tooltip: this.trans.__('Copy the Vega-Lite specification (with its data) to the clipboard'),
         onClick: () => void navigator.clipboard.writeText(JSON.stringify(this.spec, null, 2))
       })
     );
@@ -562,11 +586,21 @@ export class SqlWorkspace extends BoxPanel {
       code.textContent = entry.sql;
       const meta = document.createElement('span');
       meta.className = 'odatis-SqlWorkspace-historyMeta';
+      const at = entry.at.slice(0, 19).replace('T', ' ');
       meta.textContent = entry.error
-        ? `${entry.at.slice(0, 19).replace('T', ' ')} · ${entry.error === 'cancelled' ? 'cancelled' : 'error'}`
-        : `${entry.at.slice(0, 19).replace('T', ' ')} · ${entry.rows ?? 0} rows · ${((entry.elapsedMs ?? 0) / 1000).toFixed(2)} s`;
+        ? this.trans.__(
+            '%1 · %2',
+            at,
+            entry.error === 'cancelled' ? this.trans.__('cancelled') : this.trans.__('error')
+          )
+        : this.trans.__(
+            '%1 · %2 rows · %3 s',
+            at,
+            entry.rows ?? 0,
+            ((entry.elapsedMs ?? 0) / 1000).toFixed(2)
+          );
       li.append(code, meta);
-      li.title = 'Click to put this query in the editor';
+      li.title = this.trans.__('Click to put this query in the editor');
       li.onclick = () => {
         this.sql = entry.sql;
         this.editor.editor.focus();
@@ -580,6 +614,13 @@ export class SqlWorkspace extends BoxPanel {
     this.status.node.textContent = text;
   }
 
+  /** The engine's name in the person's language (the services' status bar translates the same labels). */
+  private engineLabel(kind: EngineKind): string {
+    return this.trans.__(engineLabel(kind));
+  }
+
+  /** The language of what the workspace says: the extension's `translator.load('odatis_vre')`. */
+  private readonly trans: Messages;
   private readonly contents: Contents.IManager;
   private readonly state: IStateDB | null;
   private readonly exportDir: string;
@@ -625,5 +666,7 @@ export namespace SqlWorkspace {
     sql?: string;
     /** Folder where exports go (default: the root). */
     exportDir?: string;
+    /** The language of what the workspace says: the extension's `translator.load('odatis_vre')`; default English. */
+    trans?: Messages;
   }
 }

@@ -9,6 +9,7 @@ import {
   Utf8,
   vectorFromArray
 } from 'apache-arrow';
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { encodeResult } from '@odatis-vre/query';
 import Papa from 'papaparse';
 import { addToHistory, HISTORY_LIMIT } from '../src/history';
@@ -226,6 +227,28 @@ describe('export names', () => {
     [`${'x'.repeat(300)}.csv`, 'longer than the 255 bytes']
   ])('refuses %j with a message (%s)', (path, words) => {
     expect(exportPathProblem(path)).toContain(words);
+  });
+
+  it("says why in the bundle's language (the extension's translator.load('odatis_vre'))", () => {
+    const catalogue: Record<string, string> = {
+      '"%1" uses "%2": give the folder by its name.':
+        '« %1 » utilise « %2 » : donnez le dossier par son nom.',
+      'A file name cannot contain "%1": the browser storage reads it as the start of an URL escape.':
+        'Un nom de fichier ne peut pas contenir « %1 ».'
+    };
+    const french: Messages = {
+      __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
+    };
+    expect(exportPathProblem('../up.csv', french)).toBe(
+      '« ../up.csv » utilise « .. » : donnez le dossier par son nom.'
+    );
+    expect(exportPathProblem('50%.csv', french)).toBe(
+      'Un nom de fichier ne peut pas contenir « % ».'
+    );
+    // Without a bundle, as written.
+    expect(exportPathProblem('50%.csv')).toBe(
+      'A file name cannot contain "%": the browser storage reads it as the start of an URL escape.'
+    );
   });
 
   it.each(['result.csv', 'out/result 2024.parquet', '/mine/été.arrow', 'console.csv'])(

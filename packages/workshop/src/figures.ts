@@ -587,7 +587,10 @@ export function subsetOrigins(
         {
           fontSize: 13,
           obstacles: all,
-          mark: { fontWeight: 'bold', color: '#000' }
+          mark: { fontWeight: 'bold', color: '#000' },
+          // the G_K of short periods crowd near G: their labels move out, each on a line in its subset's colour
+          leaders: true,
+          leaderColor: color
         }
       )
     ]

@@ -105,8 +105,19 @@ export interface Label {
 }
 
 /**
+ * Distances of the label rings, as multiples of the placements' own offsets (≈ 6 px): the first ring touches
+ * its point; the others, with a leader line back to the point, make room when points crowd (subsets' G_K of
+ * short periods sit within a few pixels of each other near the origin).
+ */
+const RINGS = [1, 3, 5.5, 9];
+
+/**
  * Text layers (one per placement used) for labels in data units, in the given frame; `obstacles` are other
- * points of the plot, in data units, that labels should not cover. Labels are placed in the order given.
+ * points of the plot, in data units, that labels should not cover. Labels are placed in the order given. With
+ * `leaders`, a label that has no room next to its point may sit farther out (up to ≈ 60 px) along one of the
+ * eight directions, joined to its point by a thin line, and every label gets a white halo (it may sit over a
+ * dense cloud of samples). `leaderColor`: the colour encoding of those lines (e.g. a subset's colour, as its
+ * point has: the line says which point a label moved out names).
  */
 export function placedLabelLayers(
   labels: readonly Label[],
@@ -116,11 +127,22 @@ export function placedLabelLayers(
     obstacles?: readonly { x: number; y: number }[];
     mark?: Record<string, unknown>;
     encoding?: Record<string, unknown>;
+    leaders?: boolean;
+    leaderColor?: Record<string, unknown>;
   } = {}
 ): Record<string, unknown>[] {
   const fontSize = options.fontSize ?? 11;
   const px = (x: number) => ((x - frame.x[0]) / (frame.x[1] - frame.x[0])) * frame.width;
   const py = (y: number) => (1 - (y - frame.y[0]) / (frame.y[1] - frame.y[0])) * frame.height;
+  const rings = options.leaders ? RINGS : RINGS.slice(0, 1);
+  const candidates = rings.flatMap((ring, r) =>
+    PLACEMENTS.map((p, k) => ({
+      ring: r,
+      placement: { ...p, dx: p.dx * ring, dy: p.dy * ring },
+      // nearer first; then the order of PLACEMENTS
+      rank: r * PLACEMENTS.length + k
+    }))
+  );
   const placed: Box[] = [];
   const points: Box[] = [...labels, ...(options.obstacles ?? [])].map(p => ({
     x0: px(p.x) - 3,
@@ -132,14 +154,15 @@ export function placedLabelLayers(
     const width = 0.6 * fontSize * label.text.length + 2;
     let best = 0;
     let bestCost = Infinity;
-    PLACEMENTS.forEach((placement, k) => {
+    candidates.forEach(({ ring, placement, rank }, c) => {
       const box = boxOf(px(label.x), py(label.y), width, fontSize + 1, placement);
       const outside =
         Math.max(0, -box.x0) +
         Math.max(0, box.x1 - frame.width) +
         Math.max(0, -box.y0) +
         Math.max(0, box.y1 - frame.height);
-      let cost = outside * fontSize * 4 + k * 0.01;
+      // each ring farther out costs 0.3 of the label's own area
+      let cost = outside * fontSize * 4 + rank * 0.01 + ring * fontSize * width * 0.3;
       if (label.toward !== undefined) {
         // 0 when the label lies in the preferred direction, up to 2 × the label's height when opposite.
         const norm = Math.hypot(placement.dx, placement.dy);
@@ -147,38 +170,81 @@ export function placedLabelLayers(
           (placement.dx * Math.cos(label.toward) - placement.dy * Math.sin(label.toward)) / norm;
         cost += (1 - cos) * fontSize * width * 0.25;
       }
-      for (const b of placed) cost += overlap(box, b);
+      for (const b of placed) {
+        const o = overlap(box, b);
+        // with leaders, any label over another costs more than the farthest ring: it is what makes a plot
+        // unreadable
+        if (options.leaders && o > 0) cost += o * 4 + fontSize * width * 0.3 * RINGS.length;
+        else cost += o;
+      }
       for (const b of points) cost += overlap(box, b) * 0.5;
       if (cost < bestCost) {
         bestCost = cost;
-        best = k;
+        best = c;
       }
     });
-    placed.push(boxOf(px(label.x), py(label.y), width, fontSize + 1, PLACEMENTS[best]));
+    placed.push(boxOf(px(label.x), py(label.y), width, fontSize + 1, candidates[best].placement));
     return best;
   });
-  return PLACEMENTS.flatMap((placement, k) => {
-    const values = labels.filter((_, i) => chosen[i] === k);
-    if (values.length === 0) return [];
+  // pixels to data units, for the leader lines' ends (the frame's domains are the plot's)
+  const perPixelX = (frame.x[1] - frame.x[0]) / frame.width;
+  const perPixelY = (frame.y[1] - frame.y[0]) / frame.height;
+  const leaders = labels.flatMap((label, i) => {
+    const { ring, placement } = candidates[chosen[i]];
+    if (ring === 0) return [];
+    // stop short of the text by 2 px
+    const norm = Math.hypot(placement.dx, placement.dy);
+    const f = (norm - 2) / norm;
     return [
       {
-        data: { values },
-        mark: {
-          type: 'text',
-          fontSize,
-          align: placement.align,
-          baseline: placement.baseline,
-          dx: placement.dx,
-          dy: placement.dy,
-          ...options.mark
-        },
-        encoding: {
-          x: { field: 'x', type: 'quantitative' },
-          y: { field: 'y', type: 'quantitative' },
-          text: { field: 'text' },
-          ...options.encoding
-        }
+        ...label,
+        x2: label.x + placement.dx * f * perPixelX,
+        y2: label.y - placement.dy * f * perPixelY
       }
     ];
   });
+  const leaderLayer =
+    leaders.length === 0
+      ? []
+      : [
+          {
+            data: { values: leaders },
+            mark: { type: 'rule', color: '#555', strokeWidth: 1.2 },
+            encoding: {
+              x: { field: 'x', type: 'quantitative' },
+              y: { field: 'y', type: 'quantitative' },
+              x2: { field: 'x2' },
+              y2: { field: 'y2' },
+              ...(options.leaderColor ? { color: options.leaderColor } : {})
+            }
+          }
+        ];
+  return [
+    ...leaderLayer,
+    ...candidates.flatMap(({ placement }, c) => {
+      const values = labels.filter((_, i) => chosen[i] === c);
+      if (values.length === 0) return [];
+      const mark = {
+        type: 'text',
+        fontSize,
+        align: placement.align,
+        baseline: placement.baseline,
+        dx: placement.dx,
+        dy: placement.dy,
+        ...options.mark
+      };
+      const encoding = {
+        x: { field: 'x', type: 'quantitative' },
+        y: { field: 'y', type: 'quantitative' },
+        text: { field: 'text' },
+        ...options.encoding
+      };
+      // the halo: the same text, stroked white, under the label
+      const halo = { ...mark, color: '#fff', stroke: '#fff', strokeWidth: 3, strokeJoin: 'round' };
+      return [
+        ...(options.leaders ? [{ data: { values }, mark: halo, encoding }] : []),
+        { data: { values }, mark, encoding }
+      ];
+    })
+  ];
 }

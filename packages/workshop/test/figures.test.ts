@@ -32,6 +32,7 @@ import {
   trendOf,
   type VegaLiteSpec
 } from '../src';
+import { equalScaleFrame, placedLabelLayers } from '../src/labels';
 
 const DOUBS = path.resolve(__dirname, '../../../../shared/reference/niche/doubs');
 const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/workshop-figures');
@@ -74,6 +75,28 @@ function texts(svg: string): string[] {
   return [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(m =>
     m[1].replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
   );
+}
+
+/**
+ * The boxes of the SVG's texts of a role (e.g. "text mark": not axis or legend labels), in the coordinates of
+ * their group: position from their translate (vega writes the alphabetic baseline there), width from the font
+ * size (0.6 em a character, as the label placement assumes), height 1 em.
+ */
+function textBoxes(
+  svg: string,
+  role: string
+): { text: string; x0: number; x1: number; y0: number; y1: number }[] {
+  return [...svg.matchAll(/<text([^>]*)>([^<]*)<\/text>/g)].flatMap(m => {
+    if (!m[1].includes(`aria-roledescription="${role}"`)) return [];
+    const at = /translate\(([-\d.e]+),([-\d.e]+)\)/.exec(m[1]);
+    const size = /font-size="([\d.]+)px"/.exec(m[1]);
+    if (!at || !size) return [];
+    const [x, y, em] = [Number(at[1]), Number(at[2]), Number(size[1])];
+    const width = 0.6 * em * m[2].length;
+    const anchor = /text-anchor="(start|middle|end)"/.exec(m[1])?.[1] ?? 'start';
+    const x0 = anchor === 'start' ? x : anchor === 'end' ? x - width : x - width / 2;
+    return [{ text: m[2], x0, x1: x0 + width, y0: y - 0.8 * em, y1: y + 0.2 * em }];
+  });
 }
 
 /** The labels of each horizontal axis (their text, x position and opacity), by axis. */
@@ -159,6 +182,84 @@ test('WitOMI: subset polygons with their origins G_K, and the subniches of each 
   );
   // Satr (brown trout) lives upstream only: no subniche downstream.
   expect(t.filter(s => s === 'Satr')).toHaveLength(2);
+});
+
+test('labels of crowded points (short periods: G_K beside G) move out on leader lines, none over another', async () => {
+  const frame = equalScaleFrame(
+    [
+      { x: -3, y: -3 },
+      { x: 3, y: 3 }
+    ],
+    { width: 500, minHeight: 320, maxHeight: 600 }
+  );
+  // G and four G_K within 3 px of each other, as the training set's periods 1998–1999 … 2020–2022 fall
+  const pixel = (frame.x[1] - frame.x[0]) / frame.width;
+  const periods = ['1998–1999', '2000–2009', '2010–2019', '2020–2022'];
+  const labels = [
+    { x: 0, y: 0, text: 'G' },
+    ...periods.map((text, k) => ({ x: pixel * (k - 1.5), y: pixel * (k % 2), text }))
+  ];
+  const plot = (leaders: boolean): VegaLiteSpec => ({
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    width: frame.width,
+    height: frame.height,
+    encoding: {
+      x: { type: 'quantitative', scale: { domain: frame.x, nice: false, zero: false } },
+      y: { type: 'quantitative', scale: { domain: frame.y, nice: false, zero: false } }
+    },
+    layer: [
+      {
+        data: { values: labels },
+        mark: { type: 'point', filled: true },
+        encoding: { x: { field: 'x' }, y: { field: 'y' } }
+      },
+      ...placedLabelLayers(labels, frame, { fontSize: 13, leaders })
+    ]
+  });
+  const overlaps = (svg: string): string[] => {
+    // (with leaders, each label is drawn twice at one place: its white halo, then its text)
+    const boxes = textBoxes(svg, 'text mark').filter(
+      (b, i, all) => all.findIndex(c => c.text === b.text) === i
+    );
+    expect(boxes.map(b => b.text).sort()).toEqual(['G', ...periods].sort());
+    return boxes.flatMap((a, i) =>
+      boxes
+        .slice(i + 1)
+        .filter(b => !(a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0))
+        .map(b => `${a.text} over ${b.text}`)
+    );
+  };
+  // next to their points only (the placement before), they cover each other
+  expect(overlaps(await draw('crowded-labels-without-leaders', plot(false)))).not.toEqual([]);
+  const svg = await draw('crowded-labels', plot(true));
+  expect(overlaps(svg)).toEqual([]);
+  // each label moved out is joined to its point by a leader line
+  const leaders = [
+    ...svg.matchAll(/<line[^>]*aria-roledescription="rule mark"[^>]*stroke="#555"/g)
+  ];
+  expect(leaders.length).toBeGreaterThanOrEqual(2);
+
+  // the WitOMI figure with its G_K that close to G: no label over another, the lines of those moved out in
+  // their subsets' colours
+  const factor4 = Array.from({ length: omi.ls.nRows }, (_, i) => periods[i % 4]);
+  const wit = witomi(omi, factor4, { levels: periods });
+  const near = { ...wit.subsetOrigins, values: wit.subsetOrigins.values.map(v => v * 0.01) };
+  const figure = await draw(
+    'subset-origins-crowded',
+    subsetOrigins(omi, { ...wit, subsetOrigins: near }, factor4)
+  );
+  expect(overlaps(figure)).toEqual([]);
+  expect(textBoxes(figure, 'text mark')).toHaveLength(2 * (periods.length + 1));
+  // the subsets' legend is still there
+  expect(figure).toContain("Symbol legend titled 'subset'");
+  const lines = [
+    ...figure.matchAll(
+      /<line[^>]*aria-roledescription="rule mark"[^>]*stroke="([^"]+)" stroke-width="1.2"/g
+    )
+  ].map(m => m[1]);
+  expect(lines.length).toBeGreaterThan(0);
+  for (const stroke of lines)
+    expect(['#4c78a8', '#f58518', '#e45756', '#72b7b2']).toContain(stroke);
 });
 
 test('convex hull: the polygon of the outermost points, counter-clockwise', () => {
