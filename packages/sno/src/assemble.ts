@@ -116,9 +116,15 @@ export function partitionFile(key: string, rowCount: number): CatalogDataFile {
   return { path, sno, siteId, year: Number(year), rowCount };
 }
 
-/** The provenance of rows: the source files they come from (every file read when no rows are given). */
-export function provenanceOf(read: ReadSourceInfo[], rows?: ObservationColumns): Provenance {
-  const names = rows ? new Set(rows.column('source_file')) : null;
+/**
+ * The provenance of rows: the source files they come from, given as the rows or as their `source_file`
+ * names (every file read when neither is given).
+ */
+export function provenanceOf(
+  read: ReadSourceInfo[],
+  rows?: ObservationColumns | ReadonlySet<string>
+): Provenance {
+  const names = rows instanceof ObservationColumns ? new Set(rows.column('source_file')) : rows;
   return {
     sourceFiles: read
       .filter(r => !names || names.has(r.name))

@@ -349,12 +349,12 @@ export interface CoastHfRecord {
   values: Record<string, { value: number | null; qc: string }>;
 }
 
-export function writeCoastHfCsv(
-  name: string,
-  params: CoastHfParameterColumn[],
-  records: CoastHfRecord[]
-): NativeFile {
-  const header = [
+/**
+ * The header of a COAST-HF CSV export: platform, date, position and depth (with its QC), then each
+ * parameter's value and QC columns.
+ */
+export function coastHfHeader(params: Pick<CoastHfParameterColumn, 'code' | 'unit'>[]): string[] {
+  return [
     'PLATFORM',
     'DATE (yyyy-mm-ddThh:mi:ssZ)',
     'LATITUDE (degree_north)',
@@ -363,7 +363,14 @@ export function writeCoastHfCsv(
     'DEPH QC',
     ...params.flatMap(p => [`${p.code} (${p.unit})`, `${p.code} QC`])
   ];
-  const lines = [header.join(',')];
+}
+
+export function writeCoastHfCsv(
+  name: string,
+  params: CoastHfParameterColumn[],
+  records: CoastHfRecord[]
+): NativeFile {
+  const lines = [coastHfHeader(params).join(',')];
   const expected: ExpectedValue[] = [];
   for (const r of records) {
     const line = lines.length + 1;

@@ -26,7 +26,7 @@ import { invariantHolds, type FileReport, type ReadOptions, type SourceInfo } fr
 import type { ObservationColumns } from './schema';
 import { PartitionSpool } from './spool';
 import { LineGuard, isGzip } from './text';
-import { toParquet } from './writers';
+import { parquetStream } from './writers';
 
 export interface ConvertProgress {
   phase: 'read' | 'write' | 'done';
@@ -55,7 +55,8 @@ export interface ConvertOptions {
   signal?: AbortSignal;
   /**
    * Inputs larger than this (bytes on disk, every file) are converted within bounded memory (default
-   * BOUNDED_INPUT_BYTES): COAST-HF files read in pieces, partitions spilled to disk past `memoryRows`,
+   * BOUNDED_INPUT_BYTES): delimited exports read in pieces (COAST-HF, Quadrige, mapped CSVs), partitions
+   * spilled to disk past `memoryRows`,
    * Parquet only (observations.arrow holds every row in one file).
    */
   boundedAbove?: number;
@@ -79,6 +80,8 @@ export interface BoundedConversion {
   filesInPieces: string[];
   rowsSpilled: number;
   spills: number;
+  /** Bytes the spilled rows took on disk (deflated Arrow IPC). */
+  spillBytes: number;
 }
 
 export interface FileResult {
@@ -368,7 +371,7 @@ function sizesOf(paths: string[]): number[] {
 }
 
 /**
- * A conversion within bounded memory: files are read one at a time (COAST-HF in pieces), their values
+ * A conversion within bounded memory: files are read one at a time (in pieces when their format allows), their values
  * go to a spool of partitions that spills to disk past `memoryRows`, and to the catalogue's tally; the
  * partitions are then written one at a time, in key order. Same partitions, rows, order, provenance and
  * catalogue as a conversion in memory; Parquet only.
@@ -426,7 +429,8 @@ async function convertBounded(
       memoryRows,
       filesInPieces,
       rowsSpilled: 0,
-      spills: 0
+      spills: 0,
+      spillBytes: 0
     };
     const report: ConvertReport = {
       outDir: out,
@@ -442,30 +446,23 @@ async function convertBounded(
       progress({ phase: 'done', file: null, filesDone: files.length, bytesDone: 0, bytesTotal: 0 });
       return report;
     }
-    const read: ReadSourceInfo[] = files
-      .filter(f => f.ok)
-      .map(f => ({
-        name: f.name,
-        sha256: f.sha256,
-        bytes: f.bytes,
-        report: f.report!,
-        source: f.source!
-      }));
+    const read = files.filter(f => f.ok).map(sourceInfo);
     const keys = spool.keys();
     const parquetFiles = [];
     for (const [k, key] of keys.entries()) {
       await checkpoint(options.signal);
-      const rows = spool.take(key);
-      const file = partitionFile(key, rows.length);
+      const file = partitionFile(key, spool.rowCount(key));
       const target = path.join(staging, file.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, toParquet(rows, provenanceOf(read, rows)));
+      const provenance = provenanceOf(read, spool.sources(key));
+      await writeStream(target, await parquetStream(spool.take(key), provenance));
       parquetFiles.push(file);
       progress({ phase: 'write', file: file.path, filesDone: k + 1, bytesDone: 0, bytesTotal: 0 });
     }
     fs.rmSync(spool.dir, { recursive: true, force: true });
     bounded.rowsSpilled = spool.spilledRows;
     bounded.spills = spool.spills;
+    bounded.spillBytes = spool.spilledBytes;
     const catalog = tally.catalog(datasetsOf(read), { parquetFiles, arrowFile: null }, options.now);
     fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
     report.written = true;
@@ -480,7 +477,7 @@ async function convertBounded(
 
 /**
  * A file read in pieces, its values handed to `keep` as they are read; null when it is to be read whole
- * (not a COAST-HF file, or not readable in pieces). A failure after values were handed over stops the
+ * (a format not read in pieces: see pieces.ts). A failure after values were handed over stops the
  * whole conversion (they cannot be taken back): an Error naming the file and where.
  */
 async function readLarge(
@@ -534,6 +531,23 @@ async function readLarge(
   }
 }
 
+/** What a file read successfully says of itself (for provenance and the catalogue). */
+function sourceInfo(f: FileResult): ReadSourceInfo {
+  return { name: f.name, sha256: f.sha256, bytes: f.bytes, report: f.report!, source: f.source! };
+}
+
+/** Write a stream of bytes to a new file, chunk by chunk. */
+async function writeStream(file: string, bytes: ReadableStream<Uint8Array>): Promise<void> {
+  const handle = await fs.promises.open(file, 'wx');
+  try {
+    const reader = bytes.getReader();
+    for (let next = await reader.read(); !next.done; next = await reader.read())
+      await handle.write(next.value);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** The deepest folder holding every one of these files. */
 function commonFolder(files: string[]): string {
   let root = path.dirname(files[0] ?? '.');
@@ -570,16 +584,7 @@ async function writeDataset(
 ): Promise<Catalog> {
   const made = new Set<string>();
   const catalog = await assembleHarmonised(
-    files
-      .filter(f => f.ok)
-      .map(f => ({
-        name: f.name,
-        sha256: f.sha256,
-        bytes: f.bytes,
-        report: f.report!,
-        source: f.source!,
-        observations: observationsOf(f)
-      })),
+    files.filter(f => f.ok).map(f => ({ ...sourceInfo(f), observations: observationsOf(f) })),
     {
       formats: options.formats,
       now: options.now,

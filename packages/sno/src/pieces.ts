@@ -1,16 +1,21 @@
 /**
  * A file read in pieces (node only), for inputs too large to hold: a first pass learns what the whole
  * file is (digest, gzip, encoding, over-long lines, format from its head), a second decodes it piece by
- * piece at line ends and hands the values of each piece over as they are read. Formats whose records are
- * one line each after a one-line header are read so (COAST-HF); the others are read whole.
+ * piece at line ends and hands the values of each piece over as they are read. Delimited exports whose
+ * header is understood from its first records and whose data records are then read one after the other
+ * are read so: COAST-HF, Quadrige (REPHY…) and CSVs read through a mapping. The others are read whole:
+ * SOMLIT and PHYTOBS Pelagos (a sample spans several records, headers span several lines) and ERDDAP
+ * .csv (whether a column is text or numbers is judged over every record).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { detectFormat } from './detect';
 import { IngestError } from './errors';
-import type { ReadContext, ReadOptions } from './report';
-import { coastHfRows } from './readers/coasthf';
+import type { FormatId, ReadContext, ReadOptions, RecordReader } from './report';
+import { coastHfRecords } from './readers/coasthf';
+import { mappedRecords, mappedSeparator } from './readers/mapped';
+import { quadrigeRecords } from './readers/quadrige';
 import type { ObservationColumns } from './schema';
 import {
   LineGuard,
@@ -19,8 +24,36 @@ import {
   isGzip,
   lastRecordLine,
   parseRecords,
+  type CsvRecord,
+  type DecodedText,
   type TextEncoding
 } from './text';
+
+/** How a format is read in pieces: its records' separator, and its reader started on the first piece. */
+interface PieceFormat {
+  separator(firstLine: string, options: ReadOptions): string;
+  start(
+    file: string,
+    decoded: Pick<DecodedText, 'encoding' | 'gzip' | 'bom'>,
+    firstLine: string,
+    records: readonly CsvRecord[],
+    options: ReadOptions
+  ): RecordReader;
+}
+
+const PIECE_FORMATS: Partial<Record<FormatId, PieceFormat>> = {
+  'coast-hf': { separator: guessSeparator, start: coastHfRecords },
+  quadrige: {
+    separator: () => ';',
+    start: (file, decoded, _firstLine, records, options) =>
+      quadrigeRecords(file, decoded, records, options)
+  },
+  'mapped-csv': {
+    separator: mappedSeparator,
+    start: (file, decoded, _firstLine, records, options) =>
+      mappedRecords(file, decoded, records, options)
+  }
+};
 
 /** What the first pass learns of a file. */
 export interface ScannedSource {
@@ -30,8 +63,8 @@ export interface ScannedSource {
   /** Decoded as UTF-8 when every byte sequence of the file is valid UTF-8, else as ISO-8859-1. */
   encoding: TextEncoding;
   bom: boolean;
-  /** Read in pieces (COAST-HF): else the caller reads the file whole. */
-  pieces: boolean;
+  /** The format its head says, when that format is read in pieces; null: the caller reads it whole. */
+  pieces: FormatId | null;
 }
 
 const CHUNK = 1 << 20;
@@ -104,14 +137,17 @@ export async function scanSource(
   const format = detectFormat(name, decoded, options);
   const encoding: TextEncoding = valid ? 'utf-8' : 'iso-8859-1';
   const pieces =
-    format === 'coast-hf' && (decoded.encoding === 'utf-8' || decoded.encoding === 'iso-8859-1');
+    format in PIECE_FORMATS && (decoded.encoding === 'utf-8' || decoded.encoding === 'iso-8859-1')
+      ? format
+      : null;
   return { bytes, sha256: hash.digest('hex'), gzip, encoding, bom: decoded.bom, pieces };
 }
 
 /**
- * Second pass: read a scanned COAST-HF file piece by piece (about `pieceChars` characters each, cut after
- * a line end with every quote closed), handing each piece's values to `take` in file order. Returns the
- * reader's context (report, source) once the file is read.
+ * Second pass: read a scanned file piece by piece (about `pieceChars` characters each, cut after a line end
+ * with every quote closed; the first at least HEAD characters, so that it holds the header and the first
+ * records), handing each piece's values to `take` in file order. Returns the reader's context (report,
+ * source) once the file is read.
  */
 export async function readInPieces(
   file: string,
@@ -125,40 +161,47 @@ export async function readInPieces(
   /** Stops the reading between chunks (rejects with the signal's reason). */
   signal?: AbortSignal
 ): Promise<ReadContext> {
+  const format = scanned.pieces && PIECE_FORMATS[scanned.pieces];
+  if (!format) throw new Error(`${name}: not a format read in pieces`);
   let bytesRead = 0;
   const decoder = new TextDecoder(scanned.encoding === 'utf-8' ? 'utf-8' : 'latin1');
-  let reader: ReturnType<typeof coastHfRows> | null = null;
+  let reader: RecordReader | null = null;
+  let separator = ',';
   let nextLine = 1;
   let lastLine = 0;
   let pending = '';
   const read = (piece: string): void => {
     signal?.throwIfAborted();
-    if (!reader) {
-      const firstLine = piece.slice(0, piece.search(/\r?\n|$/));
-      const records = parseRecords(name, piece, guessSeparator(firstLine));
-      reader = coastHfRows(name, scanned, firstLine, records[0], options);
-      reader.rows(records, 1);
+    // The BOM is no character of the header (decodeBytes drops it too).
+    const text = reader || !scanned.bom ? piece : piece.replace(/^\uFEFF/, '');
+    if (reader) {
+      const records = parseRecords(name, text, separator, nextLine);
+      reader.rows(records);
       lastLine = lastRecordLine(records) || lastLine;
     } else {
-      const records = parseRecords(name, piece, reader.separator, nextLine);
-      reader.rows(records, 0);
+      const firstLine = text.slice(0, text.search(/\r?\n|$/));
+      separator = format.separator(firstLine, options);
+      const records = parseRecords(name, text, separator);
+      reader = format.start(name, scanned, firstLine, records, options);
       lastLine = lastRecordLine(records) || lastLine;
     }
     for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) nextLine++;
     take(reader.ctx.drain());
     onBytes?.(bytesRead);
   };
+  // The first piece holds the header and the first records (what some formats learn from).
+  const size = (): number => (reader ? pieceChars : Math.max(pieceChars, HEAD));
   for await (const chunk of textChunks(file, scanned.gzip, b => (bytesRead += b.length))) {
     signal?.throwIfAborted();
     pending += decoder.decode(chunk, { stream: true });
-    for (let cut; pending.length >= pieceChars && (cut = pieceEnd(pending, pieceChars)) > 0;) {
+    for (let cut; pending.length >= size() && (cut = pieceEnd(pending, size())) > 0;) {
       read(pending.slice(0, cut));
       pending = pending.slice(cut);
     }
   }
   pending += decoder.decode();
   if (pending || !reader) read(pending);
-  const ctx = (reader as ReturnType<typeof coastHfRows> | null)!.ctx;
+  const ctx = (reader as RecordReader | null)!.ctx;
   ctx.report.linesRead = lastLine;
   ctx.finish();
   return ctx;

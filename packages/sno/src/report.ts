@@ -4,7 +4,7 @@ import type { Observation, TimeFlag } from '@odatis-vre/harmonised';
 import type { CsvMapping } from './readers/mapped';
 import { ObservationColumns } from './schema';
 import { DEFAULT_SITE_REGISTER, slugSiteId, type SiteEntry, type SiteRegister } from './sites';
-import { isBlank, outOfFloat64, parseNumber, type TextEncoding } from './text';
+import { isBlank, outOfFloat64, parseNumber, type CsvRecord, type TextEncoding } from './text';
 
 export type FormatId =
   | 'pelagos-wide'
@@ -429,6 +429,16 @@ export class ReadContext {
     this.reject({ ...where, found: shown(flag), reason: 'unknown-flag' });
     return null;
   }
+}
+
+/**
+ * A delimited export whose header is understood, decoding its data records as they come: the whole file
+ * at once, or piece by piece for a file too large to hold (records in file order, each piece after the
+ * previous one).
+ */
+export interface RecordReader {
+  ctx: ReadContext;
+  rows(records: readonly CsvRecord[]): void;
 }
 
 /** A column of unknown meaning: call `cell` for each data record. */

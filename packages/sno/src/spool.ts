@@ -1,12 +1,15 @@
 /**
  * The rows of a conversion, held per sno × site × year partition within a budget of rows in memory (node
  * only). Past the budget, the partitions holding most rows are spilled to a scratch folder as Arrow IPC
- * (one stream per spill, length-prefixed, appended to the partition's file) and read back, in order, when
- * the partition is written: memory follows the budget and the largest partition, not the input's size.
+ * streams, deflated (one frame per spill, appended to the partition's file: ≈ 1/22 of the IPC bytes, the
+ * dictionary keys and constant columns compress well), and given back, in order, as the Arrow IPC the
+ * Parquet writer takes: memory follows the budget, not the input's size, and rows are never decoded back
+ * into JavaScript values.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tableFromIPC, tableToIPC } from 'apache-arrow';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { tableToIPC } from 'apache-arrow';
 import { comparePartitionKeys, partitionKey } from './assemble';
 import { ObservationColumns } from './schema';
 
@@ -16,14 +19,20 @@ interface Held {
   /** Rows on disk, older than those in memory. */
   spilled: number;
   file: string;
+  /** The source files of the partition's rows (its provenance). */
+  sources: Set<string>;
 }
+
+/** A spill frame's header: deflated length, then rows, both u32 little-endian. */
+const FRAME_HEADER = 8;
 
 export class PartitionSpool {
   private readonly parts = new Map<string, Held>();
   private held = 0;
-  /** Rows written to the scratch folder, and how many spills wrote them. */
+  /** Rows written to the scratch folder, how many spills wrote them, and their bytes on disk. */
   spilledRows = 0;
   spills = 0;
+  spilledBytes = 0;
 
   constructor(
     /** Scratch folder (created when first needed; the caller removes it). */
@@ -44,17 +53,20 @@ export class PartitionSpool {
       if (!a) byKey.set(key, (a = []));
       a.push(i);
     }
+    const source = obs.column('source_file');
     for (const [key, indices] of byKey) {
       let part = this.parts.get(key);
       if (!part) {
         part = {
           memory: new ObservationColumns(),
           spilled: 0,
-          file: path.join(this.dir, `${this.parts.size}.arrows`)
+          file: path.join(this.dir, `${this.parts.size}.arrows`),
+          sources: new Set()
         };
         this.parts.set(key, part);
       }
       part.memory.append(obs, indices);
+      for (const i of indices) part.sources.add(source[i]);
     }
     this.held += obs.length;
     if (this.held > this.budgetRows) this.spillLargest();
@@ -65,13 +77,15 @@ export class PartitionSpool {
     const largest = [...this.parts.values()].sort((a, b) => b.memory.length - a.memory.length);
     for (const part of largest) {
       if (this.held <= this.budgetRows / 2 || part.memory.length === 0) break;
-      const ipc = tableToIPC(part.memory.toTable(), 'stream');
-      const length = Buffer.alloc(4);
-      length.writeUInt32LE(ipc.length);
+      const deflated = deflateRawSync(tableToIPC(part.memory.toTable(), 'stream'), { level: 1 });
+      const header = Buffer.alloc(FRAME_HEADER);
+      header.writeUInt32LE(deflated.length, 0);
+      header.writeUInt32LE(part.memory.length, 4);
       fs.mkdirSync(this.dir, { recursive: true });
-      fs.appendFileSync(part.file, Buffer.concat([length, ipc]));
+      fs.appendFileSync(part.file, Buffer.concat([header, deflated]));
       this.held -= part.memory.length;
       this.spilledRows += part.memory.length;
+      this.spilledBytes += FRAME_HEADER + deflated.length;
       this.spills++;
       part.spilled += part.memory.length;
       part.memory = new ObservationColumns();
@@ -83,28 +97,55 @@ export class PartitionSpool {
     return [...this.parts.keys()].sort(comparePartitionKeys);
   }
 
-  /** Every row of a partition in reading order (spilled ones read back), then forgotten. */
-  take(key: string): ObservationColumns {
-    const part = this.parts.get(key);
-    if (!part) throw new Error(`no partition ${JSON.stringify(key)} in the spool`);
+  /** Rows of a partition, spilled or not. */
+  rowCount(key: string): number {
+    const part = this.partition(key);
+    return part.spilled + part.memory.length;
+  }
+
+  /** The source files of a partition's rows. */
+  sources(key: string): ReadonlySet<string> {
+    return this.partition(key).sources;
+  }
+
+  /**
+   * Every row of a partition in reading order, as Arrow IPC streams in the harmonised schema: the spilled
+   * ones read back frame by frame, then those in memory. The partition is forgotten as they are given.
+   */
+  *take(key: string): Generator<Uint8Array> {
+    const part = this.partition(key);
     this.parts.delete(key);
     this.held -= part.memory.length;
-    if (!part.spilled) return part.memory;
-    const rows = new ObservationColumns();
-    const bytes = fs.readFileSync(part.file);
-    for (let at = 0; at < bytes.length;) {
-      const length = bytes.readUInt32LE(at);
-      rows.append(
-        ObservationColumns.fromTable(tableFromIPC(bytes.subarray(at + 4, at + 4 + length)))
-      );
-      at += 4 + length;
+    if (part.spilled) {
+      let rows = 0;
+      const fd = fs.openSync(part.file, 'r');
+      try {
+        const header = Buffer.alloc(FRAME_HEADER);
+        for (let at = 0; fs.readSync(fd, header, 0, FRAME_HEADER, at) === FRAME_HEADER;) {
+          const deflated = Buffer.alloc(header.readUInt32LE(0));
+          if (fs.readSync(fd, deflated, 0, deflated.length, at + FRAME_HEADER) !== deflated.length)
+            throw new Error(
+              `${part.file}: a spill frame ends early (the scratch folder was changed)`
+            );
+          rows += header.readUInt32LE(4);
+          at += FRAME_HEADER + deflated.length;
+          yield inflateRawSync(deflated);
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      fs.rmSync(part.file);
+      if (rows !== part.spilled)
+        throw new Error(
+          `${part.file}: ${part.spilled} rows spilled, ${rows} read back (the scratch folder was changed)`
+        );
     }
-    fs.rmSync(part.file);
-    if (rows.length !== part.spilled)
-      throw new Error(
-        `${part.file}: ${part.spilled} rows spilled, ${rows.length} read back (the scratch folder was changed)`
-      );
-    rows.append(part.memory);
-    return rows;
+    if (part.memory.length) yield tableToIPC(part.memory.toTable(), 'stream');
+  }
+
+  private partition(key: string): Held {
+    const part = this.parts.get(key);
+    if (!part) throw new Error(`no partition ${JSON.stringify(key)} in the spool`);
+    return part;
   }
 }

@@ -6,7 +6,7 @@
 import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
 import { SCHEMA_VERSION } from '@odatis-vre/harmonised';
-import type { ObservationColumns } from './schema';
+import { observationSchema, type ObservationColumns } from './schema';
 
 /** Provenance of the source files behind a table, kept in file metadata. */
 export interface Provenance {
@@ -44,18 +44,52 @@ export function toArrowIPC(obs: ObservationColumns, provenance: Provenance): Uin
   return tableToIPC(withMetadata(obs.toTable(), provenanceMetadata(provenance)), 'file');
 }
 
-/** Parquet bytes (zstd), readable by DuckDB, pyarrow and parquet-wasm. */
-export function toParquet(obs: ObservationColumns, provenance: Provenance): Uint8Array {
-  const table = withMetadata(obs.toTable(), provenanceMetadata(provenance));
-  const wasmTable = parquet.Table.fromIPCStream(tableToIPC(table, 'stream'));
-  const props = new parquet.WriterPropertiesBuilder()
+/** How every Parquet file is written: zstd, provenance in the file's key/value metadata. */
+function writerProperties(provenance: Provenance): parquet.WriterProperties {
+  return new parquet.WriterPropertiesBuilder()
     .setCompression(parquet.Compression.ZSTD)
     .setKeyValueMetadata(provenanceMetadata(provenance))
     .setCreatedBy('odatis-vre @odatis-vre/sno')
     .build();
-  return parquet.writeParquet(wasmTable, props);
 }
 
+/** Parquet bytes (zstd), readable by DuckDB, pyarrow and parquet-wasm. */
+export function toParquet(obs: ObservationColumns, provenance: Provenance): Uint8Array {
+  const table = withMetadata(obs.toTable(), provenanceMetadata(provenance));
+  const wasmTable = parquet.Table.fromIPCStream(tableToIPC(table, 'stream'));
+  return parquet.writeParquet(wasmTable, writerProperties(provenance));
+}
+
+/**
+ * The same Parquet file as `toParquet` would write for all these rows, written as they come: each item
+ * is an Arrow IPC stream in the harmonised schema (a part of the rows, in order); the bytes come out a row
+ * group at a time, so no more than one row group is held. The provenance must be known before the first
+ * rows: parquet-wasm takes the footer's key/value metadata with the writer's settings, up front.
+ */
+export async function parquetStream(
+  parts: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  provenance: Provenance
+): Promise<ReadableStream<Uint8Array>> {
+  const metadata = new Map([...observationSchema.metadata, ...provenanceMetadata(provenance)]);
+  const iterator =
+    Symbol.asyncIterator in parts ? parts[Symbol.asyncIterator]() : parts[Symbol.iterator]();
+  const batches = new ReadableStream<parquet.RecordBatch>({
+    async pull(controller) {
+      const next = await iterator.next();
+      if (next.done) return controller.close();
+      const table = parquet.Table.fromIPCStream(next.value);
+      for (const batch of table.recordBatches()) {
+        // The rows' schema with the provenance in its metadata, as toParquet's table has it.
+        const schema = batch.schema;
+        controller.enqueue(batch.withSchema(schema.withMetadata(metadata)));
+        schema.free();
+        batch.free();
+      }
+      table.free();
+    }
+  });
+  return parquet.transformParquetStream(batches, writerProperties(provenance));
+}
 /** Read Parquet bytes back as an Arrow table (tests, round trips). */
 export function readParquet(bytes: Uint8Array): Table {
   return tableFromIPC(parquet.readParquet(bytes).intoIPCStream());

@@ -1,6 +1,6 @@
 /**
- * A conversion within bounded memory (large inputs: COAST-HF read in pieces, partitions spilled to disk
- * as Arrow and read back) writes what a conversion in memory writes: the same partitions holding the
+ * A conversion within bounded memory (large inputs: delimited exports read in pieces, partitions spilled to
+ * disk as deflated Arrow and streamed into their Parquet files) writes what a conversion in memory writes: the same partitions holding the
  * same rows in the same order, the same provenance, catalogue and report. Forced here on small files
  * with tiny pieces and a tiny budget of rows, so that every path (pieces, gzip, rejections across
  * pieces, spills, whole reads beside pieces) runs.
@@ -8,11 +8,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tableFromIPC } from 'apache-arrow';
 import type { Catalog, Observation } from '@odatis-vre/harmonised';
 import { ObservationColumns, readParquet, tableToObservations } from '../src';
 import { PartitionSpool } from '../src/spool';
 import { convertFiles, type ConvertOptions } from '../src/node';
-import { coastHfFixture, somlitFixture } from '../src/testing';
+import { coastHfFixture, mappedCsvFixture, somlitFixture } from '../src/testing';
 import { scratch, sharedFiles } from './helpers';
 
 const now = new Date(Date.UTC(2026, 10, 30));
@@ -42,12 +43,13 @@ function writtenIn(dir: string): Written {
   return { catalog, report, partitions };
 }
 
-/** Both ways on the same files; returns what each wrote and the bounded run's report. */
+/** Both ways on the same files (read with the same `read` options); what each wrote, the bounded run's report. */
 async function bothWays(files: string[], bounded: ConvertOptions) {
   const dir = scratch('bounded');
   const inMemory = await convertFiles(files, path.join(dir, 'memory'), {
     formats: ['parquet'],
-    now
+    now,
+    read: bounded.read
   });
   const report = await convertFiles(files, path.join(dir, 'bounded'), {
     now,
@@ -126,9 +128,35 @@ test('COAST-HF read in pieces (plain and gzip, with rejected cells) and spilled 
   expectSameContent(memory, bounded);
 });
 
+test('Quadrige (the shared Gravelines exports, gzip) and a mapped CSV (CRLF, decimal comma, a rejected cell) read in pieces: the same dataset as in memory', async () => {
+  const dir = scratch('bounded-pieces');
+  const { file, mapping } = mappedCsvFixture(5, 4000);
+  const lines = Buffer.from(file.bytes).toString('utf8').split('\r\n');
+  // A word for a temperature far from the first piece: rejected with its line, as in memory.
+  lines[3000] = lines[3000]
+    .split(';')
+    .map((c, i) => (i === 4 ? 'chaud' : c))
+    .join(';');
+  fs.writeFileSync(path.join(dir, file.name), lines.join('\r\n'));
+  const files = [...sharedFiles('gravelines'), path.join(dir, file.name)];
+  const { memory, bounded, report } = await bothWays(files, {
+    pieceChars: 20_000,
+    memoryRows: 30_000,
+    read: { mapping }
+  });
+  expect(report.bounded!.filesInPieces).toEqual([...files.map(f => path.basename(f))]);
+  expect(report.files.map(f => f.report!.format)).toEqual(['quadrige', 'quadrige', 'mapped-csv']);
+  expect(report.files[2].report!.rejected.map(r => [r.line, r.reason])).toEqual([
+    [3001, 'not-a-number']
+  ]);
+  expect(report.bounded!.spills).toBeGreaterThan(0);
+  expectSameContent(memory, bounded);
+}, 300_000);
+
 test('the shared data within bounded memory (files read whole, partitions spilled): the same dataset as in memory', async () => {
   const files = [...sharedFiles('phytobs'), ...sharedFiles('gravelines')];
   const { memory, bounded, report } = await bothWays(files, { memoryRows: 20_000 });
+  // Every file under the size read in pieces (PHYTOBS Pelagos is always read whole).
   expect(report.bounded!.filesInPieces).toEqual([]);
   expect(report.bounded!.spills).toBeGreaterThan(0);
   expectSameContent(memory, bounded);
@@ -201,13 +229,23 @@ test('the spool gives back every row as it was added: -0, nulls, extremes, text,
   }
   expect(spool.spills).toBeGreaterThan(3);
   const back: Observation[] = [];
-  for (const key of spool.keys()) {
-    const part = spool.take(key);
-    for (let i = 0; i < part.length; i++) back.push(part.row(i));
-  }
   // Partition by partition in key order, each partition's rows in the order added.
   const byKey = (r: Observation): string =>
     `${r.sno}\u0000${r.site_id}\u0000${new Date(r.time).getUTCFullYear()}`;
+  let sources = 0;
+  for (const key of spool.keys()) {
+    const count = spool.rowCount(key);
+    sources += spool.sources(key).size;
+    const before = back.length;
+    for (const ipc of spool.take(key)) {
+      const part = ObservationColumns.fromTable(tableFromIPC(ipc));
+      for (let i = 0; i < part.length; i++) back.push(part.row(i));
+    }
+    expect(back.length - before).toBe(count);
+  }
+  // Each partition's source files, as its rows name them.
+  expect(sources).toBe(new Set(rows.map(r => `${byKey(r)}\u0000${r.source_file}`)).size);
+  expect(fs.readdirSync(spool.dir)).toEqual([]);
   const order = [...new Set(rows.map(byKey))].sort((a, b) => a.localeCompare(b));
   const inOrder = order.flatMap(k => rows.filter(r => byKey(r) === k));
   expect(back.length).toBe(rows.length);

@@ -9,6 +9,7 @@ import {
   ReadContext,
   type ReadOptions,
   fieldCountProblem,
+  type RecordReader,
   type RowProblem,
   type SourceInfo
 } from '../report';
@@ -40,34 +41,24 @@ export function readCoastHfCsv(
   options: ReadOptions = {}
 ): ReadContext {
   const firstLine = decoded.text.slice(0, decoded.text.search(/\r?\n|$/));
-  const sep = guessSeparator(firstLine);
-  const records = parseRecords(file, decoded.text, sep);
-  const reader = coastHfRows(file, decoded, firstLine, records[0], options);
-  reader.rows(records, 1);
+  const records = parseRecords(file, decoded.text, guessSeparator(firstLine));
+  const reader = coastHfRecords(file, decoded, firstLine, records, options);
   reader.ctx.report.linesRead = lastRecordLine(records);
   return reader.ctx;
 }
 
-/** A COAST-HF file's header understood: its bookkeeping, and the decoding of its data records. */
-export interface CoastHfRows {
-  ctx: ReadContext;
-  /** The separator of the header line (the data records' too). */
-  separator: string;
-  /** Decode data records (from index `from`), in file order, into `ctx`. */
-  rows(records: readonly CsvRecord[], from?: number): void;
-}
-
 /**
- * Understand a COAST-HF header (its first record), then decode data records as they come: the whole
- * file at once (readCoastHfCsv), or piece by piece for a file too large to hold (the CLI).
+ * Understand a COAST-HF header (the first record), decode the data records after it, and return the
+ * reader of the records that follow (a file read in pieces).
  */
-export function coastHfRows(
+export function coastHfRecords(
   file: string,
   decoded: Pick<DecodedText, 'encoding' | 'gzip' | 'bom'>,
   firstLine: string,
-  headerRecord: CsvRecord,
+  records: readonly CsvRecord[],
   options: ReadOptions = {}
-): CoastHfRows {
+): RecordReader {
+  const headerRecord = records[0] ?? { cells: [], line: 1 };
   const sep = guessSeparator(firstLine);
   const header = headerRecord.cells.map(c => c.trim());
   if (!isCoastHfHeader(header)) {
@@ -203,5 +194,6 @@ export function coastHfRows(
       }
     }
   };
-  return { ctx, separator: sep, rows };
+  rows(records, 1);
+  return { ctx, rows };
 }

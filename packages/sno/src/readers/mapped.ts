@@ -7,11 +7,17 @@
  */
 import { parseDataFileName } from '@odatis-vre/harmonised';
 import { IngestError, parseJsonFile } from '../errors';
-import { ReadContext, type ReadOptions, type SourceInfo } from '../report';
-import { guessSeparator, parseRecords, type DecodedText } from '../text';
+import { ReadContext, type ReadOptions, type RecordReader, type SourceInfo } from '../report';
+import {
+  guessSeparator,
+  lastRecordLine,
+  parseRecords,
+  type CsvRecord,
+  type DecodedText
+} from '../text';
 import { canonicalUnit, lookupParameter, parameterTerm, unitFor } from '../vocabulary';
 import { erddapHeader } from './erddap';
-import { readColumnTable, type TableLayout, type TimeFormat } from './table';
+import { columnTable, type TableLayout, type TimeFormat } from './table';
 
 /** How to read a CSV: the JSON of a mapping file, or what the CLI's --map-* flags build. */
 export interface CsvMapping {
@@ -146,10 +152,30 @@ export function readMappedCsv(
   decoded: DecodedText,
   options: ReadOptions
 ): ReadContext {
+  const firstLine = decoded.text.slice(0, Math.max(0, decoded.text.search(/\r?\n|$/)));
+  const records = parseRecords(file, decoded.text, mappedSeparator(firstLine, options));
+  const reader = mappedRecords(file, decoded, records, options);
+  reader.ctx.report.linesRead = lastRecordLine(records);
+  return reader.ctx;
+}
+
+/** The separator of a CSV read through a mapping: the mapping's, else the header line's. */
+export function mappedSeparator(firstLine: string, options: ReadOptions): string {
+  return options.mapping?.delimiter ?? guessSeparator(firstLine);
+}
+
+/**
+ * Understand a mapped CSV's header (and an ERDDAP units line under it), decode the data records after
+ * it, and return the reader of the records that follow (a file read in pieces).
+ */
+export function mappedRecords(
+  file: string,
+  decoded: Pick<DecodedText, 'encoding' | 'gzip' | 'bom'>,
+  records: readonly CsvRecord[],
+  options: ReadOptions
+): RecordReader {
   const mapping = options.mapping;
   if (!mapping) throw new Error('readMappedCsv: no mapping given');
-  const firstLine = decoded.text.slice(0, Math.max(0, decoded.text.search(/\r?\n|$/)));
-  const records = parseRecords(file, decoded.text, mapping.delimiter ?? guessSeparator(firstLine));
   // An ERDDAP table read through a mapping: its units line is no data, and gives default units.
   const erddap = erddapHeader(records.slice(0, 2).map(r => r.cells.join(',')));
   const header = records[0]?.cells.map(c => c.trim()) ?? [];
@@ -165,10 +191,10 @@ export function readMappedCsv(
     mapping
   };
   const ctx = new ReadContext(file, 'mapped-csv', source, decoded, options);
-  ctx.report.linesRead = records.length ? records[records.length - 1].line : 0;
   const layout = mappedLayout(file, header, units, mapping);
-  readColumnTable(ctx, { header, records: records.slice(erddap?.unitsRow ? 2 : 1) }, layout);
-  return ctx;
+  const table = columnTable(ctx, header, layout);
+  table.rows(records.slice(erddap?.unitsRow ? 2 : 1));
+  return table;
 }
 
 function mappedLayout(file: string, header: string[], units: string[], m: CsvMapping): TableLayout {

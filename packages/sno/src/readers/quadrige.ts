@@ -7,7 +7,13 @@
  */
 import { TIME_FLAGS } from '@odatis-vre/harmonised';
 import { IngestError, shown } from '../errors';
-import { ReadContext, type ReadOptions, fieldCountProblem, type SourceInfo } from '../report';
+import {
+  ReadContext,
+  type ReadOptions,
+  type RecordReader,
+  fieldCountProblem,
+  type SourceInfo
+} from '../report';
 import {
   describeSeparator,
   guessSeparator,
@@ -19,6 +25,7 @@ import {
   parseTimeOfDay,
   repairMojibake,
   utcMillis,
+  type CsvRecord,
   type DecodedText
 } from '../text';
 import {
@@ -140,6 +147,22 @@ export function readQuadrigeExport(
   options: ReadOptions = {}
 ): ReadContext {
   const records = parseRecords(file, decoded.text, ';');
+  const reader = quadrigeRecords(file, decoded, records, options);
+  reader.ctx.report.linesRead = lastRecordLine(records);
+  return reader.ctx;
+}
+
+/**
+ * Understand a Quadrige header (the first non-blank record), decode the data records after it, and
+ * return the reader of the records that follow (a file read in pieces). The dataset is told by the
+ * file's name, else by its first result: the records given must reach it.
+ */
+export function quadrigeRecords(
+  file: string,
+  decoded: Pick<DecodedText, 'encoding' | 'gzip' | 'bom'>,
+  records: readonly CsvRecord[],
+  options: ReadOptions = {}
+): RecordReader {
   let start = 0;
   while (start < records.length && isBlank(records[start].cells)) start++;
   if (start >= records.length) {
@@ -183,155 +206,157 @@ export function readQuadrigeExport(
   ctx.report.dataset = known
     ? `${known.dataset}-${datasetKind(file, cols, records[start + 1]?.cells ?? [])}`
     : 'REPHY';
-  ctx.report.linesRead = lastRecordLine(records);
 
-  // Coordinates missing on some rows are taken from other rows of the same site.
+  // Coordinates missing on some rows are taken from earlier rows of the same site.
   const coordsBySite = new Map<string, [number, number]>();
 
-  for (let r = start + 1; r < records.length; r++) {
-    const { cells, line } = records[r];
-    if (ctx.blankRecord(cells)) continue;
-    // A repeated header has text where dates are; only then pay for the full header check.
-    if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
-      cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
-      setFields(cols);
-      ctx.warn('repeated header rows (blocks)');
-      continue;
-    }
-    ctx.record(cells, line);
-    const raw = (cells[cols.value] ?? '').trim();
-    if (cells.length <= cols.value) {
-      // No result cell to read or reject: the line stops before it. Said, counted, never silent.
-      ctx.warn(
-        `lines cut before the result column "${cols.header[cols.value]}" (no result on them)`
-      );
-      continue;
-    }
-    // A wrong field count makes the result's fields untrustworthy: the result is rejected.
-    if (cells.length !== cols.header.length && raw !== '') {
-      ctx.reject({
-        line,
-        ...fieldCountProblem(
-          cells.length,
-          cols.header,
-          `${cols.header.length} ";"-separated fields`,
-          cols.header[Math.min(cells.length, cols.header.length - 1)]
-        )
-      });
-      continue;
-    }
-    if (raw === '') continue; // no result on this row
-    const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
-    const v = ctx.number(
-      raw,
-      {
-        line,
-        column: cols.header[cols.value],
-        expected: webExport ? 'a number (decimal comma)' : 'a number'
-      },
-      { decimalComma: webExport }
-    );
-    if (v === null) continue;
-    const date = parseDate(cell(cols.date));
-    if (!date) {
-      ctx.reject({
-        line,
-        column: cols.header[cols.date],
-        expected: webExport ? 'a calendar date dd/mm/yyyy' : 'a calendar date yyyy-mm-dd',
-        found: shown(cell(cols.date)),
-        reason: 'bad-date'
-      });
-      continue;
-    }
-    const tod = parseTimeOfDay(cell(cols.time));
-    if (tod === null) {
-      ctx.reject({
-        line,
-        column: cols.header[cols.time],
-        expected: 'a time of day hh:mm:ss',
-        found: shown(cell(cols.time)),
-        reason: 'bad-time'
-      });
-      continue;
-    }
-    // "Format UT de l'heure" is the offset of the written time from UT, in hours. Midnight or no
-    // time means "time unknown": the date is kept as the sampling day, not shifted to the eve.
-    const offsetRaw = cell(cols.utOffset);
-    const offset = offsetRaw === '' || tod === 0 ? 0 : parseNumber(offsetRaw);
-    if (offset === null) {
-      ctx.reject({
-        line,
-        column: cols.header[cols.utOffset],
-        expected: 'a UT offset in hours',
-        found: shown(offsetRaw),
-        reason: 'bad-time'
-      });
-      continue;
-    }
-    const flagRaw = cell(cols.quality);
-    const quality =
-      cols.quality >= 0
-        ? ctx.quality(
-            QUADRIGE_TO_L20,
-            flagRaw,
-            {
-              line,
-              column: cols.header[cols.quality],
-              expected: 'a Quadrige quality level (Bon, Douteux, Faux, Non qualifié)'
-            },
-            flagRaw.toLowerCase()
+  const rows = (records: readonly CsvRecord[], from = 0): void => {
+    for (let r = from; r < records.length; r++) {
+      const { cells, line } = records[r];
+      if (ctx.blankRecord(cells)) continue;
+      // A repeated header has text where dates are; only then pay for the full header check.
+      if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
+        cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
+        setFields(cols);
+        ctx.warn('repeated header rows (blocks)');
+        continue;
+      }
+      ctx.record(cells, line);
+      const raw = (cells[cols.value] ?? '').trim();
+      if (cells.length <= cols.value) {
+        // No result cell to read or reject: the line stops before it. Said, counted, never silent.
+        ctx.warn(
+          `lines cut before the result column "${cols.header[cols.value]}" (no result on them)`
+        );
+        continue;
+      }
+      // A wrong field count makes the result's fields untrustworthy: the result is rejected.
+      if (cells.length !== cols.header.length && raw !== '') {
+        ctx.reject({
+          line,
+          ...fieldCountProblem(
+            cells.length,
+            cols.header,
+            `${cols.header.length} ";"-separated fields`,
+            cols.header[Math.min(cells.length, cols.header.length - 1)]
           )
-        : 0;
-    if (quality === null) continue;
-    const taxon = cell(cols.taxon);
-    const code = cell(cols.paramCode);
-    const { parameter, term, unit } = taxon
-      ? taxonQuantity(ctx, code, cell(cols.unit), cell(cols.unitLabel))
-      : physicalQuantity(ctx, code, cell(cols.unit));
-    const aphia = cell(cols.aphia);
-    const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
-    let lat = ctx.coordinate(cell(cols.lat), 'latitude', { decimalComma: webExport });
-    let lon = ctx.coordinate(cell(cols.lon), 'longitude', { decimalComma: webExport });
-    const { site, siteId } = ctx.locate({
-      line,
-      names: [siteName, cell(cols.siteCode)],
-      fallback: siteName || 'unknown',
-      fileHasCoordinates: lat !== null && lon !== null
-    });
-    if (lat !== null && lon !== null) coordsBySite.set(siteId, [lat, lon]);
-    else {
-      const c = coordsBySite.get(siteId) ?? (site ? [site.latitude, site.longitude] : null);
-      if (c) [lat, lon] = c;
+        });
+        continue;
+      }
+      if (raw === '') continue; // no result on this row
+      const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
+      const v = ctx.number(
+        raw,
+        {
+          line,
+          column: cols.header[cols.value],
+          expected: webExport ? 'a number (decimal comma)' : 'a number'
+        },
+        { decimalComma: webExport }
+      );
+      if (v === null) continue;
+      const date = parseDate(cell(cols.date));
+      if (!date) {
+        ctx.reject({
+          line,
+          column: cols.header[cols.date],
+          expected: webExport ? 'a calendar date dd/mm/yyyy' : 'a calendar date yyyy-mm-dd',
+          found: shown(cell(cols.date)),
+          reason: 'bad-date'
+        });
+        continue;
+      }
+      const tod = parseTimeOfDay(cell(cols.time));
+      if (tod === null) {
+        ctx.reject({
+          line,
+          column: cols.header[cols.time],
+          expected: 'a time of day hh:mm:ss',
+          found: shown(cell(cols.time)),
+          reason: 'bad-time'
+        });
+        continue;
+      }
+      // "Format UT de l'heure" is the offset of the written time from UT, in hours. Midnight or no
+      // time means "time unknown": the date is kept as the sampling day, not shifted to the eve.
+      const offsetRaw = cell(cols.utOffset);
+      const offset = offsetRaw === '' || tod === 0 ? 0 : parseNumber(offsetRaw);
+      if (offset === null) {
+        ctx.reject({
+          line,
+          column: cols.header[cols.utOffset],
+          expected: 'a UT offset in hours',
+          found: shown(offsetRaw),
+          reason: 'bad-time'
+        });
+        continue;
+      }
+      const flagRaw = cell(cols.quality);
+      const quality =
+        cols.quality >= 0
+          ? ctx.quality(
+              QUADRIGE_TO_L20,
+              flagRaw,
+              {
+                line,
+                column: cols.header[cols.quality],
+                expected: 'a Quadrige quality level (Bon, Douteux, Faux, Non qualifié)'
+              },
+              flagRaw.toLowerCase()
+            )
+          : 0;
+      if (quality === null) continue;
+      const taxon = cell(cols.taxon);
+      const code = cell(cols.paramCode);
+      const { parameter, term, unit } = taxon
+        ? taxonQuantity(ctx, code, cell(cols.unit), cell(cols.unitLabel))
+        : physicalQuantity(ctx, code, cell(cols.unit));
+      const aphia = cell(cols.aphia);
+      const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
+      let lat = ctx.coordinate(cell(cols.lat), 'latitude', { decimalComma: webExport });
+      let lon = ctx.coordinate(cell(cols.lon), 'longitude', { decimalComma: webExport });
+      const { site, siteId } = ctx.locate({
+        line,
+        names: [siteName, cell(cols.siteCode)],
+        fallback: siteName || 'unknown',
+        fileHasCoordinates: lat !== null && lon !== null
+      });
+      if (lat !== null && lon !== null) coordsBySite.set(siteId, [lat, lon]);
+      else {
+        const c = coordsBySite.get(siteId) ?? (site ? [site.latitude, site.longitude] : null);
+        if (c) [lat, lon] = c;
+      }
+      const depthRaw = cell(cols.depth);
+      ctx.value({
+        sno: source.sno,
+        site_id: siteId,
+        site_name: site?.name ?? (siteName || null),
+        latitude: lat,
+        longitude: lon,
+        time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
+        time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
+        depth: ctx.depth(depthRaw, cols.header[cols.depth], webExport),
+        parameter,
+        p01: term?.p01 ?? null,
+        p02: term?.p02 ?? null,
+        taxon: taxon || null,
+        aphia_id: /^\d+$/.test(aphia) ? Number(aphia) : null,
+        value: v,
+        unit,
+        quality,
+        source_flag: cols.quality >= 0 ? flagRaw || null : null,
+        source_file: file,
+        source_row: line,
+        dataset: ctx.report.dataset,
+        sample_id: cell(cols.sample) || null,
+        source_column: code || cols.header[cols.value],
+        source_column_index: cols.value + 1,
+        method: cell(cols.method) || null
+      });
     }
-    const depthRaw = cell(cols.depth);
-    ctx.value({
-      sno: source.sno,
-      site_id: siteId,
-      site_name: site?.name ?? (siteName || null),
-      latitude: lat,
-      longitude: lon,
-      time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
-      time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
-      depth: ctx.depth(depthRaw, cols.header[cols.depth], webExport),
-      parameter,
-      p01: term?.p01 ?? null,
-      p02: term?.p02 ?? null,
-      taxon: taxon || null,
-      aphia_id: /^\d+$/.test(aphia) ? Number(aphia) : null,
-      value: v,
-      unit,
-      quality,
-      source_flag: cols.quality >= 0 ? flagRaw || null : null,
-      source_file: file,
-      source_row: line,
-      dataset: ctx.report.dataset,
-      sample_id: cell(cols.sample) || null,
-      source_column: code || cols.header[cols.value],
-      source_column_index: cols.value + 1,
-      method: cell(cols.method) || null
-    });
-  }
-  return ctx;
+  };
+  rows(records, start + 1);
+  return { ctx, rows };
 }
 
 /** What a SEANOE extraction holds: said by its file name, else by its first result's unit. */

@@ -6,7 +6,7 @@
  */
 import { TIME_FLAGS, type TimeFlag } from '@odatis-vre/harmonised';
 import { shown } from '../errors';
-import { fieldCountProblem, type ReadContext, type RowProblem } from '../report';
+import { fieldCountProblem, type ReadContext, type RecordReader, type RowProblem } from '../report';
 import { parseDate, parseIsoInstant, parseTimeOfDay, utcMillis, type CsvRecord } from '../text';
 import type { ParameterTerm } from '../vocabulary';
 
@@ -63,84 +63,95 @@ const L20_DIGITS: Record<string, number> = Object.fromEntries(
 
 /** Decode every record of the table into the context's observations. */
 export function readColumnTable(ctx: ReadContext, table: ColumnTable, layout: TableLayout): void {
-  const { header } = table;
+  columnTable(ctx, table.header, layout).rows(table.records);
+}
+
+/** The reader of a table's data records, as they come (whole, or piece by piece). */
+export function columnTable(
+  ctx: ReadContext,
+  header: string[],
+  layout: TableLayout
+): RecordReader & { rows(records: Iterable<CsvRecord>): void } {
   const valueColumns = new Set([...layout.values.map(v => v.column), ...layout.unknown]);
   ctx.setFieldColumns(header, i => !valueColumns.has(i));
   const unknown = layout.unknown.map(i => ctx.unknownColumn(header, i, layout.expectedColumn));
-  for (const { cells, line } of table.records) {
-    if (ctx.blankRecord(cells)) continue;
-    ctx.record(cells, line);
-    for (const u of unknown) u.cell(cells, line);
-    let rowProblem: RowProblem | null =
-      cells.length < header.length
-        ? fieldCountProblem(cells.length, header, `${header.length} fields`)
-        : null;
-    const when = timeOf(cells, layout);
-    if (!rowProblem && 'problem' in when)
-      rowProblem = { ...when.problem, column: header[layout.time] };
-    const cell = (i: number): string => (i >= 0 ? (cells[i] ?? '').trim() : '');
-    const latitude = ctx.coordinate(cell(layout.latitude), 'latitude', layout);
-    const longitude = ctx.coordinate(cell(layout.longitude), 'longitude', layout);
-    const name = layout.stationName ?? cell(layout.station);
-    const { site, siteId } = ctx.locate({
-      line,
-      names: [name],
-      fallback: name || 'unknown',
-      fileHasCoordinates: latitude !== null && longitude !== null
-    });
-    const depthValue = layout.missing.has(cell(layout.depth))
-      ? null
-      : ctx.depth(cell(layout.depth), header[layout.depth], layout.decimalComma);
-    const base = {
-      sno: ctx.source.sno,
-      site_id: siteId,
-      site_name: site?.name ?? (name || null),
-      latitude: latitude ?? site?.latitude ?? null,
-      longitude: longitude ?? site?.longitude ?? null,
-      time: 'time' in when ? when.time : 0,
-      time_flag: 'time' in when ? when.flag : null,
-      depth: depthValue === null ? null : layout.depthIsAltitude ? -depthValue : depthValue,
-      source_file: ctx.file,
-      source_row: line,
-      dataset: ctx.source.dataset,
-      sample_id: cell(layout.sample) || null
-    };
-    for (const v of layout.values) {
-      const raw = cell(v.column);
-      if (raw === '') continue;
-      if (layout.missing.has(raw)) {
-        ctx.missing();
-        continue;
+  const rows = (records: Iterable<CsvRecord>): void => {
+    for (const { cells, line } of records) {
+      if (ctx.blankRecord(cells)) continue;
+      ctx.record(cells, line);
+      for (const u of unknown) u.cell(cells, line);
+      let rowProblem: RowProblem | null =
+        cells.length < header.length
+          ? fieldCountProblem(cells.length, header, `${header.length} fields`)
+          : null;
+      const when = timeOf(cells, layout);
+      if (!rowProblem && 'problem' in when)
+        rowProblem = { ...when.problem, column: header[layout.time] };
+      const cell = (i: number): string => (i >= 0 ? (cells[i] ?? '').trim() : '');
+      const latitude = ctx.coordinate(cell(layout.latitude), 'latitude', layout);
+      const longitude = ctx.coordinate(cell(layout.longitude), 'longitude', layout);
+      const name = layout.stationName ?? cell(layout.station);
+      const { site, siteId } = ctx.locate({
+        line,
+        names: [name],
+        fallback: name || 'unknown',
+        fileHasCoordinates: latitude !== null && longitude !== null
+      });
+      const depthValue = layout.missing.has(cell(layout.depth))
+        ? null
+        : ctx.depth(cell(layout.depth), header[layout.depth], layout.decimalComma);
+      const base = {
+        sno: ctx.source.sno,
+        site_id: siteId,
+        site_name: site?.name ?? (name || null),
+        latitude: latitude ?? site?.latitude ?? null,
+        longitude: longitude ?? site?.longitude ?? null,
+        time: 'time' in when ? when.time : 0,
+        time_flag: 'time' in when ? when.flag : null,
+        depth: depthValue === null ? null : layout.depthIsAltitude ? -depthValue : depthValue,
+        source_file: ctx.file,
+        source_row: line,
+        dataset: ctx.source.dataset,
+        sample_id: cell(layout.sample) || null
+      };
+      for (const v of layout.values) {
+        const raw = cell(v.column);
+        if (raw === '') continue;
+        if (layout.missing.has(raw)) {
+          ctx.missing();
+          continue;
+        }
+        const where = { line, column: header[v.column], expected: 'a number' };
+        const value = ctx.number(raw, where, { rowProblem, decimalComma: layout.decimalComma });
+        if (value === null) continue;
+        const flag = cell(v.flag);
+        const quality =
+          layout.flagScheme === 'l20' && flag !== ''
+            ? ctx.quality(L20_DIGITS, flag, {
+                line,
+                column: header[v.flag],
+                expected: 'a SeaDataNet L20 flag 0–9'
+              })
+            : 0;
+        if (quality === null) continue;
+        ctx.value(
+          {
+            parameter: v.parameter,
+            p01: v.term?.p01 ?? null,
+            p02: v.term?.p02 ?? null,
+            value,
+            unit: v.unit,
+            quality,
+            source_flag: flag || null,
+            source_column: header[v.column],
+            source_column_index: v.column + 1
+          },
+          base
+        );
       }
-      const where = { line, column: header[v.column], expected: 'a number' };
-      const value = ctx.number(raw, where, { rowProblem, decimalComma: layout.decimalComma });
-      if (value === null) continue;
-      const flag = cell(v.flag);
-      const quality =
-        layout.flagScheme === 'l20' && flag !== ''
-          ? ctx.quality(L20_DIGITS, flag, {
-              line,
-              column: header[v.flag],
-              expected: 'a SeaDataNet L20 flag 0–9'
-            })
-          : 0;
-      if (quality === null) continue;
-      ctx.value(
-        {
-          parameter: v.parameter,
-          p01: v.term?.p01 ?? null,
-          p02: v.term?.p02 ?? null,
-          value,
-          unit: v.unit,
-          quality,
-          source_flag: flag || null,
-          source_column: header[v.column],
-          source_column_index: v.column + 1
-        },
-        base
-      );
     }
-  }
+  };
+  return { ctx, rows };
 }
 
 type When = { time: number; flag: TimeFlag | null } | { problem: Omit<RowProblem, 'column'> };
