@@ -8,6 +8,7 @@ const zlib = require('zlib');
 const { chromium } = require('playwright-core');
 const { buildAll } = require('../../scripts/build');
 const { serveSite } = require('../../packages/app/scripts/serve');
+const { loadAverage } = require('../../scripts/cpu-time');
 
 const option = name =>
   process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
@@ -68,12 +69,7 @@ async function timeToReady(page, url) {
 
 async function main() {
   const executablePath = chromiumExecutable();
-  const load = () =>
-    require('os')
-      .loadavg()
-      .map(x => x.toFixed(1))
-      .join(' ');
-  const loadBefore = load();
+  const loadBefore = loadAverage();
   const { siteDir } = await buildAll({ log: () => {} });
   const { server, url } = await serveSite(siteDir, { port });
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
@@ -96,7 +92,7 @@ async function main() {
   const extensions = sizes(path.join(siteDir, 'extensions'), f => f.endsWith('.js'));
   const data = sizes(path.join(siteDir, 'files'));
   console.log(
-    `ODATIS VRE boot benchmark (${runs} runs, headless Chromium, ${require('os').cpus().length} cores; load average ${loadBefore} before, ${load()} after)`
+    `ODATIS VRE boot benchmark (${runs} runs, headless Chromium, ${require('os').cpus().length} cores; load average ${loadBefore} before, ${loadAverage()} after)`
   );
   console.log(
     `  cold load to JupyterLab ready: median ${median(cold.map(r => r.ready))} ms  (runs: ${cold.map(r => r.ready).join(', ')})`

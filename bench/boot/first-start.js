@@ -13,6 +13,7 @@ const os = require('os');
 const path = require('path');
 const http = require('http');
 const { spawn, spawnSync } = require('child_process');
+const { loadAverage: load, processTimes } = require('../../scripts/cpu-time');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(name);
@@ -23,29 +24,14 @@ const source = path.resolve(option('--source', path.resolve(__dirname, '..', '..
 const dir = path.resolve(option('--dir', path.join(os.tmpdir(), 'odatis-vre-first-start')));
 const port = Number(option('--port', 8798));
 const clone = path.join(dir, 'odatis-vre');
-const TICKS = 100; // clock ticks per second (USER_HZ) on Linux
-
-const load = () =>
-  os
-    .loadavg()
-    .map(x => x.toFixed(1))
-    .join(' ');
-
 /** CPU seconds (user + sys, reaped children included) of a process and all its live descendants. */
 function treeCpu(rootPid) {
   const stats = [];
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    let text;
-    try {
-      text = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue; // exited meanwhile
-    }
-    // Fields after the command name (which may hold spaces) start at state (field 3).
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-    stats.push({ pid: Number(name), ppid: Number(fields[1]), ticks });
+    const times = processTimes(name);
+    if (!times) continue; // exited meanwhile
+    stats.push({ pid: Number(name), ppid: times.ppid, seconds: times.own + times.children });
   }
   const inTree = new Set([rootPid]);
   let grew = true;
@@ -54,7 +40,7 @@ function treeCpu(rootPid) {
     for (const s of stats)
       if (!inTree.has(s.pid) && inTree.has(s.ppid)) grew = inTree.add(s.pid) && true;
   }
-  return stats.filter(s => inTree.has(s.pid)).reduce((sum, s) => sum + s.ticks, 0) / TICKS;
+  return stats.filter(s => inTree.has(s.pid)).reduce((sum, s) => sum + s.seconds, 0);
 }
 
 function answers(url) {

@@ -9,6 +9,7 @@ const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { serveSite } = require('../../packages/app/scripts/serve');
 const { CHROMIUM_ARGS, chromiumExecutable } = require('../../test/chromium');
+const { loadAverage, processTimes } = require('../../scripts/cpu-time');
 
 const CACHE = path.join(__dirname, '..', '.cache');
 
@@ -118,21 +119,12 @@ async function openBench(browser, base) {
   return page;
 }
 
-const TICKS_PER_SECOND = 100; // USER_HZ on Linux
-
 /** CPU time (user + system, ms) used so far by the Chromium renderer processes this process started. */
 function rendererCpuMs() {
-  let ticks = 0;
-  for (const p of browserMemory().filter(p => p.type === 'renderer')) {
-    try {
-      const stat = fs.readFileSync(`/proc/${p.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of the line)
-    } catch {
-      // the process ended
-    }
-  }
-  return (ticks * 1000) / TICKS_PER_SECOND;
+  const seconds = browserMemory()
+    .filter(p => p.type === 'renderer')
+    .reduce((sum, p) => sum + (processTimes(p.pid)?.own ?? 0), 0); // a process that ended counts 0
+  return seconds * 1000;
 }
 
 /** Resident memory, current and peak (kB), of the Chromium processes this node process started. */
@@ -172,10 +164,7 @@ function browserMemory() {
 
 /** The machine a run was measured on: cores and load average (the machine may be shared). */
 function machine() {
-  return `${os.cpus().length} cores, load ${os
-    .loadavg()
-    .map(l => l.toFixed(1))
-    .join(' ')}`;
+  return `${os.cpus().length} cores, load ${loadAverage()}`;
 }
 
 /** URLs, under a page server, of a generated dataset's files (datasets live in bench/.cache). */

@@ -19,6 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { coastHfHeader } = require('../../packages/sno/lib/testing.js');
+const { processTimes } = require('../../scripts/cpu-time');
 
 const args = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -95,12 +96,11 @@ function sample(pid) {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = key =>
       Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
     return {
       rss: kb('VmRSS'),
       hwm: kb('VmHWM'),
-      cpu: (Number(stat[11]) + Number(stat[12])) / 100,
+      cpu: processTimes(pid).own,
       read: Number(/^rchar: (\d+)/m.exec(io)[1])
     };
   } catch {

@@ -18,6 +18,7 @@ const { gunzipSync } = require('node:zlib');
 const { DuckDBInstance } = require('@duckdb/node-api');
 const { generateSynthetic, readSnoFile } = require('../../packages/sno/lib/index.js');
 const { convertFiles } = require('../../packages/sno/lib/node.js');
+const { loadAverage } = require('../../scripts/cpu-time');
 
 const repoRoot = path.resolve(__dirname, '../..');
 const shared = path.resolve(repoRoot, '../shared/data');
@@ -175,14 +176,9 @@ async function main() {
   const db = await DuckDBInstance.create(':memory:');
   const con = await db.connect();
   await con.run('SET threads = 1'); // same single core as the JS conversion
-  const load = () =>
-    os
-      .loadavg()
-      .map(x => x.toFixed(1))
-      .join(' ');
   console.log(
     `node ${process.version}, ${os.cpus().length} cores, best of ${repeat}; DuckDB threads=1; ` +
-      `load average ${load()}\n`
+      `load average ${loadAverage()}\n`
   );
   const fmt = (x, d = 1) => x.toFixed(d).padStart(8);
   console.log(
@@ -217,7 +213,7 @@ async function main() {
         `(on-disk ${(disk / 1e6).toFixed(2)} MB)\n`
     );
   }
-  console.log(`load average at the end: ${load()}`);
+  console.log(`load average at the end: ${loadAverage()}`);
   fs.rmSync(tmp, { recursive: true, force: true });
 }
 
