@@ -6,7 +6,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const { writeTrainingSet, GENERATOR, README_SECTION } = require('./training-set');
 const { NOTICES, writeNotices } = require('./third-party-notices');
-const { transpileStale, typescriptProjects } = require('./transpile');
+const { staleProjects, transpile, typescriptProjects } = require('./transpile');
 const { cpuSeconds, logCpuAtExit } = require('./cpu-time');
 
 const root = path.resolve(__dirname, '..');
@@ -91,15 +91,15 @@ async function buildTypeScript(log, typecheck) {
     }
     return;
   }
-  const started = Date.now();
-  const cpu = cpuSeconds();
-  const done = await transpileStale();
-  if (done.length) {
-    log(
-      `• TypeScript packages, JavaScript only (esbuild; type check: npx tsc -b): ${done.join(', ')}`
+  const due = staleProjects();
+  if (due.length) {
+    const names = due.map(plan => path.relative(root, plan.dir)).join(', ');
+    await step(
+      log,
+      `TypeScript packages, JavaScript only (esbuild; type check: npx tsc -b): ${names}`,
+      () => transpile(due),
+      { short: 'esbuild' }
     );
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    log(`  done in ${seconds} s (${(cpuSeconds() - cpu).toFixed(1)} s CPU): esbuild`);
   }
 }
 

@@ -46,16 +46,17 @@ function stalePlan(plan) {
   });
 }
 
-/**
- * Transpiles the projects whose lib/ is missing or older than their sources; returns their names.
- * `projects` defaults to all of the build.
- */
-async function transpileStale(projects = typescriptProjects()) {
+/** The plans of the projects (default: all of the build) whose lib/ is missing or older than their sources. */
+function staleProjects(projects = typescriptProjects()) {
   const ts = require('typescript');
+  return projects.map(dir => projectPlan(ts, dir)).filter(stalePlan);
+}
+
+/** Transpiles the projects of these plans (from `staleProjects`), side by side. */
+async function transpile(plans) {
   const esbuild = require('esbuild');
-  const due = projects.map(dir => projectPlan(ts, dir)).filter(stalePlan);
   await Promise.all(
-    due.map(plan =>
+    plans.map(plan =>
       esbuild.build({
         entryPoints: plan.sources,
         outdir: plan.outDir,
@@ -72,7 +73,6 @@ async function transpileStale(projects = typescriptProjects()) {
       })
     )
   );
-  return due.map(plan => path.relative(root, plan.dir));
 }
 
-module.exports = { transpileStale, typescriptProjects };
+module.exports = { staleProjects, transpile, typescriptProjects };
