@@ -40,21 +40,69 @@ function readJson(file) {
   }
 }
 
-/** Counts of a Playwright JSON report. */
-function browserCounts(report) {
+/** What failed, by name, with the first line of its error: printed again at the very end. */
+const failures = [];
+
+/** The first meaningful line of an error text, without terminal colours. */
+function firstLine(text) {
+  const plain = String(text || '').replace(/\u001b\[[0-9;]*m/g, '');
+  return (plain.split('\n').find(line => line.trim()) || '').trim().slice(0, 300);
+}
+
+/** Counts of a Playwright JSON report; its failed tests go into `failures`. */
+function browserCounts(report, label) {
   const counts = { passed: 0, failed: 0, skipped: 0 };
-  const visit = suite => {
+  const visit = (suite, titles) => {
+    const here =
+      suite.title && !suite.file?.endsWith(suite.title) ? [...titles, suite.title] : titles;
     for (const spec of suite.specs || []) {
       for (const t of spec.tests || []) {
         if (t.status === 'skipped') counts.skipped++;
         else if (t.status === 'expected' || t.status === 'flaky') counts.passed++;
-        else counts.failed++;
+        else {
+          counts.failed++;
+          const error = (t.results || []).map(r => r.error?.message).find(Boolean);
+          failures.push(
+            `${label}: ${spec.file}:${spec.line} › ${[...here, spec.title].join(' › ')}` +
+              (error ? `\n      ${firstLine(error)}` : '')
+          );
+        }
       }
     }
-    (suite.suites || []).forEach(visit);
+    (suite.suites || []).forEach(child => visit(child, here));
   };
-  (report.suites || []).forEach(visit);
+  (report.suites || []).forEach(suite => visit(suite, []));
   return counts;
+}
+
+/** A jest JSON report's failed tests (and suites that failed to run) into `failures`. */
+function unitFailures(unit) {
+  for (const file of unit.testResults || []) {
+    const name = path.relative(root, file.name);
+    const failed = (file.assertionResults || []).filter(a => a.status === 'failed');
+    for (const a of failed) {
+      failures.push(
+        `unit: ${name} › ${a.fullName}\n      ${firstLine((a.failureMessages || [])[0])}`
+      );
+    }
+    if (file.status === 'failed' && failed.length === 0) {
+      failures.push(`unit: ${name} (the suite failed to run)\n      ${firstLine(file.message)}`);
+    }
+  }
+}
+
+/** A pytest JUnit XML report's failed test cases into `failures`. */
+function junitFailures(xml) {
+  const testcase = /<testcase\b([^>]*?)(?:\/>|>([\s\S]*?)<\/testcase>)/g;
+  const attr = (text, key) => (new RegExp(`\\b${key}="([^"]*)"`).exec(text) || [])[1] || '';
+  for (const [, attrs, body = ''] of xml.matchAll(testcase)) {
+    const failure = /<(failure|error)\b([^>]*)>/.exec(body);
+    if (!failure) continue;
+    const message = attr(failure[2], 'message') || failure[1];
+    failures.push(
+      `python: ${attr(attrs, 'classname')}::${attr(attrs, 'name')}\n      ${firstLine(message)}`
+    );
+  }
 }
 
 fs.rmSync(results, { recursive: true, force: true });
@@ -83,6 +131,7 @@ if (only === undefined || only === '--unit') {
     totals.failed += unit.numFailedTests + (unit.numRuntimeErrorTestSuites || 0);
     totals.skipped += unit.numPendingTests;
     console.log(`unit: ${unit.numPassedTests} passed, ${unit.numFailedTests} failed`);
+    unitFailures(unit);
   }
   crashed ||=
     !unit || (status !== 0 && unit.numFailedTests === 0 && !unit.numRuntimeErrorTestSuites);
@@ -106,15 +155,15 @@ function browserPhase(label, config, reportFile, env = process.env) {
     { env }
   );
   const report = readJson(path.join(results, reportFile));
-  if (report) {
-    const counts = browserCounts(report);
+  const counts = report && browserCounts(report, label.replace(/ \(.*\)$/, ''));
+  if (counts) {
     Object.keys(totals).forEach(k => (totals[k] += counts[k]));
     console.log(
       `${label}: ${counts.passed} passed, ${counts.failed} failed${counts.skipped ? `, ${counts.skipped} skipped` : ''}`
     );
     if ((report.errors || []).length) crashed = true;
   }
-  crashed ||= !report || (status !== 0 && browserCounts(report).failed === 0);
+  crashed ||= !counts || (status !== 0 && counts.failed === 0);
 }
 
 if (only === undefined || only === '--browser') {
@@ -157,8 +206,10 @@ if ((only === undefined || only === '--browser' || only === '--stock') && stockR
       ['pytest', '-q', '-p', 'no:cacheprovider', `--junitxml=${junit}`, 'python/tests'],
       { executable: path.join(VENV, 'bin', 'python') }
     );
-    const counts = fs.existsSync(junit) ? junitCounts(fs.readFileSync(junit, 'utf8')) : null;
+    const xml = fs.existsSync(junit) ? fs.readFileSync(junit, 'utf8') : null;
+    const counts = xml ? junitCounts(xml) : null;
     if (counts) {
+      junitFailures(xml);
       Object.keys(totals).forEach(k => (totals[k] += counts[k]));
       console.log(`python: ${counts.passed} passed, ${counts.failed} failed`);
     }
@@ -178,6 +229,9 @@ if (crashed) {
     '\nA test runner stopped with an error before reporting all its tests (see above).'
   );
   totals.failed += totals.failed === 0 ? 1 : 0;
+}
+if (failures.length) {
+  console.log(`\nFailed:\n${failures.map(f => `  ${f}`).join('\n')}`);
 }
 console.log(
   `\n${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`
