@@ -42,6 +42,13 @@ function readJson(file) {
 
 /** What failed, by name, with the first line of its error: printed again at the very end. */
 const failures = [];
+/** Browser tests that failed once and passed on their retry (CI only): named at the end too. */
+const flaky = [];
+
+/** A Playwright spec's file, line and titles. */
+function where(spec, titles) {
+  return `${spec.file}:${spec.line} › ${[...titles, spec.title].join(' › ')}`;
+}
 
 /** The first meaningful line of an error text, without terminal colours. */
 function firstLine(text) {
@@ -58,13 +65,18 @@ function browserCounts(report, label) {
     for (const spec of suite.specs || []) {
       for (const t of spec.tests || []) {
         if (t.status === 'skipped') counts.skipped++;
-        else if (t.status === 'expected' || t.status === 'flaky') counts.passed++;
-        else {
+        else if (t.status === 'expected') counts.passed++;
+        else if (t.status === 'flaky') {
+          counts.passed++;
+          const error = (t.results || []).map(r => r.error?.message).find(Boolean);
+          flaky.push(
+            `${label}: ${where(spec, here)}` + (error ? `\n      ${firstLine(error)}` : '')
+          );
+        } else {
           counts.failed++;
           const error = (t.results || []).map(r => r.error?.message).find(Boolean);
           failures.push(
-            `${label}: ${spec.file}:${spec.line} › ${[...here, spec.title].join(' › ')}` +
-              (error ? `\n      ${firstLine(error)}` : '')
+            `${label}: ${where(spec, here)}` + (error ? `\n      ${firstLine(error)}` : '')
           );
         }
       }
@@ -229,6 +241,9 @@ if (crashed) {
     '\nA test runner stopped with an error before reporting all its tests (see above).'
   );
   totals.failed += totals.failed === 0 ? 1 : 0;
+}
+if (flaky.length) {
+  console.log(`\nFlaky (failed once, passed on retry):\n${flaky.map(f => `  ${f}`).join('\n')}`);
 }
 if (failures.length) {
   console.log(`\nFailed:\n${failures.map(f => `  ${f}`).join('\n')}`);
