@@ -64,7 +64,24 @@ async function timeToReady(page, url) {
     kind.transfer += e.transfer;
     kind.decoded += e.decoded;
   }
-  return { ready, transferred, requests: entries.length, kinds };
+  // Where the time went: the host's marks, each plugin's activation, the largest scripts.
+  const timing = await page.evaluate(() => ({
+    marks: performance
+      .getEntriesByType('mark')
+      .filter(m => m.name.startsWith('odatis-vre:'))
+      .map(m => ({ name: m.name, at: Math.round(m.startTime) })),
+    plugins: performance
+      .getEntriesByType('measure')
+      .filter(m => m.name.startsWith('plugin '))
+      .map(m => ({ id: m.name.slice(7), ms: Math.round(m.duration) }))
+      .sort((a, b) => b.ms - a.ms)
+  }));
+  const scripts = entries
+    .filter(e => /\.js(?:[?#]|$)/.test(e.name))
+    .sort((a, b) => b.decoded - a.decoded)
+    .slice(0, 8)
+    .map(e => ({ path: new URL(e.name).pathname, decoded: e.decoded }));
+  return { ready, transferred, requests: entries.length, kinds, timing, scripts };
 }
 
 async function main() {
@@ -109,6 +126,20 @@ async function main() {
     console.log(
       `    .${ext.padEnd(6)} ${String(k.count).padStart(4)} requests, ${mb(k.decoded)} decoded, ${mb(k.transfer)} over the wire`
     );
+  }
+  const first = cold[0];
+  console.log(
+    `  first cold load: ${first.timing.marks.map(m => `${m.name.slice(11)} at ${m.at} ms`).join(', ')}`
+  );
+  console.log(
+    `  longest plugin activations (until their promise settles; ${first.timing.plugins.length} plugins):`
+  );
+  for (const p of first.timing.plugins.slice(0, 10)) {
+    console.log(`    ${String(p.ms).padStart(6)} ms  ${p.id}`);
+  }
+  console.log('  largest scripts of the first cold load:');
+  for (const s of first.scripts) {
+    console.log(`    ${mb(s.decoded).padStart(9)}  ${s.path}`);
   }
   console.log('Bundle sizes');
   console.log(

@@ -108,6 +108,26 @@ function isDisabled(id) {
   );
 }
 
+// Each plugin's activation is a performance measure "plugin <id>" (until its promise settles, so it
+// includes waiting for what it awaits): bench/boot prints the longest ones.
+function timed(plugin) {
+  const activate = plugin.activate;
+  return {
+    ...plugin,
+    activate(...args) {
+      const start = performance.now();
+      const done = () => performance.measure('plugin ' + plugin.id, { start });
+      const result = activate.apply(this, args);
+      if (result && typeof result.then === 'function') {
+        result.then(done, done);
+      } else {
+        done();
+      }
+      return result;
+    }
+  };
+}
+
 function pluginsOf(module, scope, all) {
   const exported = module && Object.prototype.hasOwnProperty.call(module, '__esModule') ? module.default : module;
   const plugins = Array.isArray(exported) ? exported : [exported];
@@ -115,7 +135,7 @@ function pluginsOf(module, scope, all) {
   for (const plugin of plugins) {
     all.push({ ...plugin, extension: scope });
     if (!isDisabled(plugin.id)) {
-      active.push(plugin);
+      active.push(timed(plugin));
     }
   }
   return active;
@@ -160,8 +180,11 @@ export async function main() {
   if ((PageConfig.getOption('exposeAppInBrowser') || '').toLowerCase() === 'true') {
     window.jupyterapp = app;
   }
+  performance.mark('odatis-vre:plugins-registered');
   await app.start({ bubblingKeydown: true });
+  performance.mark('odatis-vre:started');
   await app.restored;
+  performance.mark('odatis-vre:restored');
   document.body.dataset.odatisVreReady = 'true';
   return app;
 }
