@@ -14,6 +14,7 @@ const { DATABASE_STORAGE_VERSION } = require('../../packages/query/lib/node');
 const {
   DATABASE_ROWS_ORDER,
   harmonisedDatabaseSql,
+  harmonisedRangesSql,
   harmonisedSelectList,
   utcWithIcu
 } = require('../../packages/query/lib/relation');
@@ -21,6 +22,7 @@ const {
   CATALOG_FILE,
   DATABASE_FILE,
   DATABASE_ORDER,
+  DATABASE_RANGES_TABLE,
   DATABASE_ROWS_TABLE,
   DATABASE_TABLE,
   PARQUET_DIR
@@ -172,6 +174,22 @@ async function upgradeDatabase(database, { log = () => {}, threads, memoryLimit 
       await conn.run('DETACH target');
       rewritten = true;
       log(`  rewritten in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    } else {
+      const indexed = await conn.runAndReadAll(
+        `SELECT count(*) FROM duckdb_tables() WHERE database_name = 'source' AND table_name = '${DATABASE_RANGES_TABLE}'`
+      );
+      if (Number(indexed.getRows()[0][0]) === 0) {
+        // A keyed file from before the index table: the index added in place (rowids do not change).
+        const started = Date.now();
+        await conn.run('DETACH source');
+        await conn.run(`ATTACH '${database}' AS source`);
+        await conn.run(harmonisedRangesSql('source'));
+        await conn.run('CHECKPOINT source');
+        log(
+          `added ${DATABASE_RANGES_TABLE} to ${path.relative(process.cwd(), database)} in ` +
+            `${((Date.now() - started) / 1000).toFixed(1)} s`
+        );
+      }
     }
   } finally {
     conn.closeSync();

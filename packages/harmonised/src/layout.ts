@@ -36,6 +36,14 @@ export const DATABASE_ROWS_TABLE = 'harmonised_rows';
 /** One row per site: `DATABASE_SITE_KEY` and the site columns, keys in the order of the site columns. */
 export const DATABASE_SITES_TABLE = 'harmonised_sites';
 export const DATABASE_SITE_KEY = 'site_key';
+/**
+ * The rows table's index: one row per site key, parameter and year with the first and last `rowid` of
+ * `DATABASE_ROWS_TABLE` holding them (columns `first_row`, `last_row`) and their count (`rows`). Rows are
+ * stored in `DATABASE_ORDER`, so each range is tight; a query that adds `rowid BETWEEN first_row AND
+ * last_row` to its own filters answers the same and skips every row group outside the range from the row
+ * groups' row counts alone.
+ */
+export const DATABASE_RANGES_TABLE = 'harmonised_ranges';
 /** Columns of the relation kept once per site in `DATABASE_SITES_TABLE`. */
 export const DATABASE_SITE_COLUMNS = ['site_id', 'site'] as const;
 

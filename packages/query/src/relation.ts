@@ -5,6 +5,7 @@
  */
 import {
   DATABASE_ORDER,
+  DATABASE_RANGES_TABLE,
   DATABASE_ROWS_TABLE,
   DATABASE_SITE_COLUMNS,
   DATABASE_SITE_KEY,
@@ -75,7 +76,7 @@ export const DATABASE_ROWS_ORDER: readonly string[] = DATABASE_ORDER.map(c =>
 /**
  * The statements that write harmonised rows into the attached, empty database `target` in the file's
  * layout (see `DATABASE_TABLE` in `@odatis-vre/harmonised`): the sites table, every row with its site key in
- * `DATABASE_ROWS_ORDER`, and the view `DATABASE_TABLE` that joins them back into the relation's columns.
+ * `DATABASE_ROWS_ORDER`, its index `DATABASE_RANGES_TABLE` (rowid range per site key, parameter and year), and the view `DATABASE_TABLE` that joins them back into the relation's columns.
  * `rows` is a SELECT yielding the relation's columns (see `harmonisedSelectList`), read twice; `ordered`:
  * it already yields them in `DATABASE_ORDER`, so they are not sorted again (keys keep that order).
  * The view names its tables without the database, so it reads them in whatever name the file is attached.
@@ -102,10 +103,23 @@ export function harmonisedDatabaseSql(target: string, rows: string, ordered = fa
        SELECT ${rowColumns.map(c => `r.${c}`).join(', ')}, s.${key}
        FROM (${rows}) r JOIN ${inTarget(DATABASE_SITES_TABLE)} s ON ${sameSite}` +
       (ordered ? '' : ` ORDER BY ${order.join(', ')}`),
+    harmonisedRangesSql(target),
     `CREATE VIEW ${inTarget(DATABASE_TABLE)} AS
        SELECT ${relation.join(', ')}
        FROM ${quoteIdentifier(DATABASE_ROWS_TABLE)} r JOIN ${quoteIdentifier(DATABASE_SITES_TABLE)} s ON r.${key} = s.${key}`
   ];
+}
+
+/**
+ * The statement that writes the index `DATABASE_RANGES_TABLE` of the rows table in the attached database
+ * `target` (one row per site key, parameter and year: first and last rowid, rows), from the rows as stored.
+ */
+export function harmonisedRangesSql(target: string): string {
+  const inTarget = (name: string): string => `${target}.${quoteIdentifier(name)}`;
+  const key = quoteIdentifier(DATABASE_SITE_KEY);
+  return `CREATE TABLE ${inTarget(DATABASE_RANGES_TABLE)} AS
+       SELECT ${key}, parameter, year, min(rowid) AS first_row, max(rowid) AS last_row, count(*) AS rows
+       FROM ${inTarget(DATABASE_ROWS_TABLE)} GROUP BY ALL ORDER BY ALL`;
 }
 
 /**

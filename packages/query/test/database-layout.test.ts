@@ -7,7 +7,13 @@
  * profiler says the scan read; DuckDB-WASM 1.4's profiler reports every row of the table there.
  */
 import * as path from 'node:path';
-import { DATABASE_ROWS_TABLE, HARMONISED_RELATION } from '@odatis-vre/harmonised';
+import {
+  DATABASE_RANGES_TABLE,
+  DATABASE_ROWS_TABLE,
+  DATABASE_SITE_KEY,
+  DATABASE_SITES_TABLE,
+  HARMONISED_RELATION
+} from '@odatis-vre/harmonised';
 import type { QueryEngine } from '../src/engine';
 import { createNativeEngine, createWasmEngine } from '../src/node';
 import { answers, expectSameAnswers, scratchDir, writeDatabaseFile } from './fixtures';
@@ -130,6 +136,61 @@ describe.each(engines)('%s', (_label, create) => {
         expect({ query: q.name, rows: expected.length > 0 }).toEqual({ query: q.name, rows: true });
         expectSameAnswers(answers((await engine.query(q.sql)).table), expected, q.name);
       }
+    } finally {
+      await engine.close();
+    }
+  }, 600_000);
+
+  it('indexes every row by site, parameter and year: disjoint rowid ranges that answer as the view does', async () => {
+    const engine = await attached(create, 'largeKeyed');
+    try {
+      const rows = `db.${DATABASE_ROWS_TABLE}`;
+      const ranges = `db.${DATABASE_RANGES_TABLE}`;
+      const alias = (
+        await engine.query(
+          `SELECT database_name FROM duckdb_tables() WHERE table_name = '${DATABASE_RANGES_TABLE}'`
+        )
+      ).table
+        .getChildAt(0)!
+        .get(0) as string;
+      const sql = (s: string): string => s.replace(/\bdb\./g, `"${alias}".`);
+      // Each range holds exactly its rows, and the ranges together hold every row once.
+      const { table } = await engine.query(
+        sql(`SELECT count(*)::DOUBLE AS ranges, sum(x.rows)::DOUBLE AS indexed,
+                    sum(x.last_row - x.first_row + 1)::DOUBLE AS spanned,
+                    (SELECT count(*)::DOUBLE FROM ${rows}) AS total,
+                    sum((SELECT count(*) FROM ${rows} r WHERE r.rowid BETWEEN x.first_row AND x.last_row
+                           AND r.${DATABASE_SITE_KEY} = x.${DATABASE_SITE_KEY} AND r.parameter = x.parameter
+                           AND r.year = x.year))::DOUBLE AS held
+             FROM ${ranges} x`)
+      );
+      const counts = table.toArray()[0].toJSON();
+      expect(counts.ranges).toBeGreaterThan(20 * 12);
+      expect(counts).toEqual({
+        ...counts,
+        indexed: LARGE_ROWS,
+        spanned: LARGE_ROWS,
+        held: LARGE_ROWS
+      });
+      // One station, one parameter, one year (its fullest) bounded by its range: the view's answer.
+      const range = (
+        await engine.query(
+          sql(`SELECT x.year, x.first_row, x.last_row FROM ${ranges} x JOIN db.${DATABASE_SITES_TABLE} s
+                 ON x.${DATABASE_SITE_KEY} = s.${DATABASE_SITE_KEY}
+               WHERE s.site_id = '${PREFIX}site-07' AND x.parameter = 'TEMP' ORDER BY x.rows DESC LIMIT 1`)
+        )
+      ).table
+        .toArray()[0]
+        .toJSON();
+      const question = `SELECT time::DATE AS day, avg(value) AS mean, count(*) AS n FROM harmonised
+                        WHERE site_id = '${PREFIX}site-07' AND parameter = 'TEMP' AND year(time) = ${range.year}
+                        GROUP BY day ORDER BY day`;
+      const expected = answers((await engine.query(question)).table);
+      expect(expected.length).toBeGreaterThan(0);
+      const byRange = sql(`SELECT time::DATE AS day, avg(value) AS mean, count(*) AS n FROM ${rows}
+                           WHERE rowid BETWEEN ${range.first_row} AND ${range.last_row}
+                           GROUP BY day ORDER BY day`);
+      expectSameAnswers(answers((await engine.query(byRange)).table), expected, 'rowid range');
     } finally {
       await engine.close();
     }
