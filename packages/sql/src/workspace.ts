@@ -296,7 +296,7 @@ export class SqlWorkspace extends BoxPanel {
     }
     this.chartStale = false;
     this.chartKind = choice.kind;
-    this.spec = chartSpec(table, choice.kind, choice.fields);
+    this.spec = chartSpec(table, choice.kind, choice.fields, this.trans);
     this.specView.node.textContent = JSON.stringify(
       { ...this.spec, data: { values: '…' } },
       null,
