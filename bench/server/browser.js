@@ -16,11 +16,7 @@ const { spawn } = require('node:child_process');
 const { chromium } = require('playwright-core');
 const { CHROMIUM_ARGS, chromiumExecutable } = require('../../test/chromium');
 const { ServerQueryEngine } = require('../../packages/query/lib');
-
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
+const { option } = require('../../scripts/args');
 
 const DATASET = path.resolve(option('--dataset', 'bench/.cache/scale-100000000'));
 const PORT = Number(option('--port', 8799));

@@ -23,19 +23,13 @@ const { ServerQueryEngine } = require('../../packages/query/lib');
 const { generatedDataset } = require('../harness/dataset');
 const { harmonisedRowsSql } = require('../query/queries');
 const { checksum } = require('../harness/checksum');
+const { option } = require('../../scripts/args');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-}
-
-const ROWS = option('--rows', 10_000_000);
-const PORT = option('--port', 8798);
+const ROWS = Number(option('--rows', 10_000_000));
+const PORT = Number(option('--port', 8798));
 const TRANSFER_ROWS = 1_000_000;
 const PYTHON = process.argv.includes('--python');
-const DATASET = process.argv.includes('--dataset')
-  ? path.resolve(process.argv[process.argv.indexOf('--dataset') + 1])
-  : null;
+const DATASET = process.argv.includes('--dataset') ? path.resolve(option('--dataset')) : null;
 const VENV = path.join(__dirname, '..', '..', '.cache', 'stock-venv');
 const TOKEN = 'odatis-vre-bench';
 

@@ -21,17 +21,13 @@ const { serveSite } = require('../../packages/app/scripts/serve');
 const { CHROMIUM_ARGS, chromiumExecutable } = require('../../test/chromium');
 const { NodeAnalyses, SERVED_HARMONISED } = require('../../packages/templates/lib/node');
 const { templateById } = require('../../packages/templates/lib');
+const { option } = require('../../scripts/args');
 
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-}
-
-const id = option('template', 'omi');
+const id = option('--template', 'omi');
 const spec = templateById(id);
 if (!spec) throw new Error(`no template "${id}" (omi, witomi, trends)`);
-const permutationsOption = option('permutations', undefined);
-const runs = Number(option('runs', 1));
+const permutationsOption = option('--permutations', undefined);
+const runs = Number(option('--runs', 1));
 const chosen = permutationsOption ? { permutations: Number(permutationsOption) } : {};
 const values = { ...spec.defaults, ...chosen };
 const seconds = ms => (ms / 1000).toFixed(2);

@@ -401,7 +401,8 @@ export class NeoKernelCore {
 
 /**
  * An error's whole text: its message, the details it carries that the message does not already say (the
- * table, row, column, expected and found of `NicheInputError` and `WorkshopError`), and its causes.
+ * table, row, column, expected and found of a `NicheInputError`, the workshop's `WorkshopError` among them),
+ * and its causes.
  */
 export function fullMessage(error: Error): string {
   const details = error as Error & Partial<Record<DetailKey, unknown>>;

@@ -1,20 +1,17 @@
 /**
  * An input the analysis cannot use, described so a person can fix it: which table, which row and column,
- * what was expected and what was found.
+ * what was expected and what was found. The one type for inputs a person can act on: the workshop's
+ * `WorkshopError` derives from it with codes of its own, so a caller catches both as `NicheInputError`.
  */
-export class NicheInputError extends Error {
-  readonly code: NicheInputErrorCode;
+export class NicheInputError<Code extends string = NicheInputErrorCode> extends Error {
+  readonly code: Code;
   readonly table?: string;
   readonly row?: string;
   readonly column?: string;
   readonly expected?: string;
   readonly found?: string;
 
-  constructor(
-    code: NicheInputErrorCode,
-    message: string,
-    where: { table?: string; row?: string; column?: string; expected?: string; found?: string } = {}
-  ) {
+  constructor(code: Code, message: string, where: InputErrorPlace = {}) {
     super(message);
     this.name = 'NicheInputError';
     this.code = code;
@@ -24,6 +21,15 @@ export class NicheInputError extends Error {
     this.expected = where.expected;
     this.found = where.found;
   }
+}
+
+/** Where the input is wrong and how: what a person needs to find it and fix it. */
+export interface InputErrorPlace {
+  table?: string;
+  row?: string;
+  column?: string;
+  expected?: string;
+  found?: string;
 }
 
 export type NicheInputErrorCode =

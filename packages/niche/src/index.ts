@@ -4,7 +4,7 @@
  * in a Web Worker.
  */
 export { NicheInputError } from './errors';
-export type { NicheInputErrorCode } from './errors';
+export type { InputErrorPlace, NicheInputErrorCode } from './errors';
 export { tableFromColumns, tableFromRows, makeTable, cell, column, tableToRecords } from './table';
 export type { DataTable } from './table';
 export { environmentalPca } from './pca';

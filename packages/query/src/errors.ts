@@ -1,18 +1,38 @@
 /**
  * Errors of the query layer. Each is a value a person can act on: DuckDB's own message is kept verbatim
  * (it names the line, the column and what the parser expected), with the SQL that caused it.
+ * Messages of our own may be given as a msgid and its arguments: `message` reads in English, and the UI
+ * translates the same text with `errorMessage(e, trans)` (this package stays free of JupyterLab).
  */
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
+
+/** A message as gettext takes it: the English text with `%1`, `%2`… and the arguments that fill them. */
+export interface MessageText {
+  msgid: string;
+  args: unknown[];
+}
 
 /** DuckDB refused or failed the query (syntax, binder, conversion, DuckDB's own out-of-memory...). */
 export class QueryError extends Error {
   override readonly name: string = 'QueryError';
+  /** The message's msgid and arguments when it is ours (not DuckDB's), for the UI to translate. */
+  readonly text: MessageText | null;
   constructor(
-    message: string,
+    message: string | MessageText,
     /** The SQL text that failed, if the error came from a query. */
     readonly sql?: string
   ) {
-    super(message);
+    super(
+      typeof message === 'string' ? message : englishMessages.__(message.msgid, ...message.args)
+    );
+    this.text = typeof message === 'string' ? null : message;
   }
+}
+
+/** An error's message in the person's language: translated when it carries its msgid, else as it came. */
+export function errorMessage(e: unknown, trans: Messages = englishMessages): string {
+  if (e instanceof QueryError && e.text) return trans.__(e.text.msgid, ...e.text.args);
+  return e instanceof Error ? e.message : String(e);
 }
 
 /** The query was cancelled by its caller (AbortSignal or `cancel`). */

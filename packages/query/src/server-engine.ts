@@ -17,6 +17,7 @@ import type {
   TableInfo
 } from './engine';
 import {
+  type MessageText,
   QueryCancelledError,
   QueryError,
   QueryRefusedError,
@@ -256,9 +257,7 @@ export class ServerQueryEngine implements QueryEngine {
     try {
       response = await this.fetch(this.base + route, { headers: this.options.headers?.(), signal });
     } catch (e) {
-      throw new ServerUnreachableError(
-        `The server engine at ${this.base} cannot be reached: ${messageOf(e)}`
-      );
+      throw new ServerUnreachableError(unreachable(this.base, e));
     }
     if (!response.ok) throw await this.errorOfResponse(response);
     return response.json();
@@ -293,11 +292,12 @@ export class ServerQueryEngine implements QueryEngine {
 
   private failure(e: unknown, sql: string, signal: AbortSignal): QueryError {
     if (signal.aborted) return new QueryCancelledError('Query cancelled.', sql);
-    return new ServerUnreachableError(
-      `The server engine at ${this.base} cannot be reached: ${messageOf(e)}`,
-      sql
-    );
+    return new ServerUnreachableError(unreachable(this.base, e), sql);
   }
+}
+
+function unreachable(base: string, e: unknown): MessageText {
+  return { msgid: 'The server engine at %1 cannot be reached: %2', args: [base, messageOf(e)] };
 }
 
 /** An error's message, with its cause's (fetch says only "fetch failed"; the cause says why). */

@@ -9,7 +9,7 @@ import {
   SERVER_MIN_ROWS,
   type Messages
 } from '@odatis-vre/harmonised';
-import type { QueryEngine, ServerInfo } from '@odatis-vre/query';
+import { errorMessage, type QueryEngine, type ServerInfo } from '@odatis-vre/query';
 import { RoutedQueryEngine } from './query-route';
 
 /** The `engine` setting of the data services. */
@@ -51,7 +51,7 @@ export async function chooseQueryEngine(options: EngineChoiceOptions): Promise<C
   try {
     info = await server.info(AbortSignal.timeout(options.timeoutMs ?? 10_000));
   } catch (e) {
-    const why = trans.__('no server engine answers here (%1)', (e as Error)?.message ?? String(e));
+    const why = trans.__('no server engine answers here (%1)', errorMessage(e, trans));
     const browser = options.browser();
     return {
       // Datasets meant for the server still run (in the browser), each result saying why.

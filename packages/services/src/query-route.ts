@@ -17,6 +17,7 @@ import {
   createExportStream,
   createQueryStream,
   engineLabel,
+  errorMessage,
   ServerUnreachableError,
   type AttachedDataset,
   type EngineEvent,
@@ -263,7 +264,7 @@ export class RoutedQueryEngine implements QueryEngine {
     } catch (e) {
       if (!(e instanceof ServerUnreachableError) || chosen.engine === this.options.browser) throw e;
       // The server stopped answering (offline): the browser reads the same data.
-      const notice = this.ranInBrowser(chosen.route, e.message);
+      const notice = this.ranInBrowser(chosen.route, errorMessage(e, this.trans));
       return this.answered({ ...chosen, engine: this.options.browser, notice }, sql, options);
     }
   }

@@ -34,7 +34,8 @@ const french = bundle({
     '%1 du moteur serveur a %2 valeurs, le catalogue de cette session %3 : pas le même jeu',
   '%1 is meant for the server engine, which cannot answer (%2): the query ran in this browser (%3), which downloads what it reads.':
     '%1 est fait pour le moteur serveur, qui ne peut pas répondre (%2) : la requête a tourné dans ce navigateur (%3).',
-  'DuckDB-WASM in this browser': 'DuckDB-WASM dans ce navigateur'
+  'DuckDB-WASM in this browser': 'DuckDB-WASM dans ce navigateur',
+  'The server engine at %1 cannot be reached: %2': 'Le moteur serveur à %1 est injoignable : %2'
 });
 
 const made: QueryEngine[] = [];
@@ -74,7 +75,7 @@ test("the engine choice's reason and warning in the bundle's language", async ()
     trans: french
   });
   expect(refused.warning).toMatch(
-    /^Le moteur serveur était demandé, mais aucun ne répond ici \(.+\)\.$/
+    /^Le moteur serveur était demandé, mais aucun ne répond ici \(Le moteur serveur à http:\/\/127\.0\.0\.1:9\/\S+ est injoignable : .+\)\.$/
   );
 });
 
@@ -132,6 +133,6 @@ test("the routed engine's notices in the bundle's language", async () => {
   );
   expect(result.table.getChild('mean')!.get(0)).toBe(1.5);
   expect(result.notice).toMatch(
-    /^big-buoy est fait pour le moteur serveur, qui ne peut pas répondre \(aucun ne répond ici \(.+\)\) : la requête a tourné dans ce navigateur \(DuckDB-WASM dans ce navigateur\)\.$/
+    /^big-buoy est fait pour le moteur serveur, qui ne peut pas répondre \(aucun ne répond ici \(Le moteur serveur à .+ est injoignable : .+\)\) : la requête a tourné dans ce navigateur \(DuckDB-WASM dans ce navigateur\)\.$/
   );
 });

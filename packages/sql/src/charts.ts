@@ -1,3 +1,4 @@
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { DataType, Table, Type } from 'apache-arrow';
 
 /** The charts the SQL workspace draws of a result. */
@@ -85,8 +86,13 @@ export function chartValues(
   return rows;
 }
 
-/** The Vega-Lite specification of a chart of a result. */
-export function chartSpec(table: Table, kind: ChartKind, fields: ChartFields): VegaLiteSpec {
+/** The Vega-Lite specification of a chart of a result; its titles in the language of `trans`. */
+export function chartSpec(
+  table: Table,
+  kind: ChartKind,
+  fields: ChartFields,
+  trans: Messages = englishMessages
+): VegaLiteSpec {
   const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 'container',
@@ -95,10 +101,10 @@ export function chartSpec(table: Table, kind: ChartKind, fields: ChartFields): V
   const used = (names: (string | undefined)[]) => names.filter((n): n is string => Boolean(n));
   switch (kind) {
     case 'line': {
-      const { time, y, color } = need(fields, ['time', 'y'], kind);
+      const { time, y, color } = need(fields, ['time', 'y'], kind, trans);
       return {
         ...base,
-        title: `${y} over time`,
+        title: trans.__('%1 over time', y),
         data: { values: chartValues(table, used([time, y, color])) },
         mark: { type: 'line', point: table.numRows <= 500, tooltip: true },
         encoding: {
@@ -109,30 +115,30 @@ export function chartSpec(table: Table, kind: ChartKind, fields: ChartFields): V
       };
     }
     case 'climatology': {
-      const { time, y } = need(fields, ['time', 'y'], kind);
+      const { time, y } = need(fields, ['time', 'y'], kind, trans);
       return {
         ...base,
-        title: `Climatology of ${y}: monthly mean by year`,
+        title: trans.__('Climatology of %1: monthly mean by year', y),
         data: { values: chartValues(table, [time!, y!]) },
         mark: { type: 'rect', tooltip: true },
         encoding: {
-          x: { timeUnit: 'year', field: time, type: 'ordinal', title: 'year' },
-          y: { timeUnit: 'month', field: time, type: 'ordinal', title: 'month' },
+          x: { timeUnit: 'year', field: time, type: 'ordinal', title: trans.__('year') },
+          y: { timeUnit: 'month', field: time, type: 'ordinal', title: trans.__('month') },
           color: {
             aggregate: 'mean',
             field: y,
             type: 'quantitative',
-            title: `mean ${y}`,
+            title: trans.__('mean %1', y),
             scale: { scheme: 'viridis' }
           }
         }
       };
     }
     case 'scatter': {
-      const { x, y, color } = need(fields, ['x', 'y'], kind);
+      const { x, y, color } = need(fields, ['x', 'y'], kind, trans);
       return {
         ...base,
-        title: `${y} against ${x}`,
+        title: trans.__('%1 against %2', y, x),
         data: { values: chartValues(table, used([x, y, color])) },
         mark: { type: 'point', tooltip: true, opacity: 0.6 },
         encoding: {
@@ -145,11 +151,20 @@ export function chartSpec(table: Table, kind: ChartKind, fields: ChartFields): V
   }
 }
 
-function need(fields: ChartFields, keys: (keyof ChartFields)[], kind: ChartKind): ChartFields {
+function need(
+  fields: ChartFields,
+  keys: (keyof ChartFields)[],
+  kind: ChartKind,
+  trans: Messages
+): ChartFields {
   const missing = keys.filter(k => !fields[k]);
   if (missing.length) {
     throw new Error(
-      `A ${kind} chart needs a ${missing.join(' and a ')} column; the result has none of the right type`
+      trans.__(
+        'A %1 chart needs a %2 column; the result has none of the right type',
+        kind,
+        missing.join(trans.__(' and a '))
+      )
     );
   }
   return fields;

@@ -19,6 +19,7 @@ import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 import { englishMessages, HARMONISED_VIEW, type Messages } from '@odatis-vre/harmonised';
 import {
   engineLabel,
+  errorMessage,
   EXPORT_FORMATS,
   type EngineKind,
   type ExportFormat,
@@ -242,7 +243,7 @@ export class SqlWorkspace extends BoxPanel {
       void this.refreshSchema();
       return result.table;
     } catch (reason) {
-      const message = reason instanceof Error ? reason.message : String(reason);
+      const message = errorMessage(reason, this.trans);
       const cancelled = reason instanceof Error && reason.name === 'QueryCancelledError';
       entry.error = cancelled ? 'cancelled' : message;
       this.setStatus(cancelled ? this.trans.__('Cancelled') : this.trans.__('Error'));
@@ -295,7 +296,7 @@ export class SqlWorkspace extends BoxPanel {
     }
     this.chartStale = false;
     this.chartKind = choice.kind;
-    this.spec = chartSpec(table, choice.kind, choice.fields);
+    this.spec = chartSpec(table, choice.kind, choice.fields, this.trans);
     this.specView.node.textContent = JSON.stringify(
       { ...this.spec, data: { values: '…' } },
       null,

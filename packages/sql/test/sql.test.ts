@@ -156,6 +156,36 @@ describe('charts', () => {
     expect(() => chartValues(table, ['nope'])).toThrow('The result has no column "nope"');
   });
 
+  it("titles charts in the bundle's language, English unchanged", () => {
+    const table = harmonisedResult();
+    const catalogue: Record<string, string> = {
+      '%1 over time': '%1 au fil du temps',
+      'Climatology of %1: monthly mean by year': 'Climatologie de %1 : moyenne mensuelle par année',
+      year: 'année',
+      month: 'mois',
+      'mean %1': '%1 moyen',
+      'A %1 chart needs a %2 column; the result has none of the right type':
+        'Un graphique %1 demande une colonne %2 ; le résultat n’en a aucune du bon type'
+    };
+    const french: Messages = {
+      __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
+    };
+    expect(chartSpec(table, 'line', { time: 'time', y: 'value' }).title).toBe('value over time');
+    expect(chartSpec(table, 'line', { time: 'time', y: 'value' }, french).title).toBe(
+      'value au fil du temps'
+    );
+    const climatology = chartSpec(table, 'climatology', { time: 'time', y: 'value' }, french);
+    expect(climatology.title).toBe('Climatologie de value : moyenne mensuelle par année');
+    expect(climatology.encoding).toMatchObject({
+      x: { title: 'année' },
+      y: { title: 'mois' },
+      color: { title: 'value moyen' }
+    });
+    expect(() => chartSpec(table, 'scatter', { x: 'depth' }, french)).toThrow(
+      'Un graphique scatter demande une colonne y ;'
+    );
+  });
+
   it('caps the rows given to a chart', () => {
     const table = new Table({ value: makeVector(new Float64Array(10).map((_, i) => i)) });
     expect(chartValues(table, ['value'], 3)).toEqual([{ value: 0 }, { value: 1 }, { value: 2 }]);

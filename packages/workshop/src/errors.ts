@@ -1,33 +1,21 @@
+import { NicheInputError, type InputErrorPlace } from '@odatis-vre/niche';
+
 /**
  * An input or a choice the workshop cannot use, described so a person can fix it: which table, row and
- * column (or which option), what was expected and what was found.
+ * column (or which option), what was expected and what was found. A `NicheInputError` (the one type of
+ * inputs a person can act on) with the workshop's codes; its message also says what was expected and found.
  */
-export class WorkshopError extends Error {
-  readonly code: WorkshopErrorCode;
-  readonly table?: string;
-  readonly row?: string;
-  readonly column?: string;
-  readonly expected?: string;
-  readonly found?: string;
-
-  constructor(
-    code: WorkshopErrorCode,
-    message: string,
-    where: { table?: string; row?: string; column?: string; expected?: string; found?: string } = {}
-  ) {
+export class WorkshopError extends NicheInputError<WorkshopErrorCode> {
+  constructor(code: WorkshopErrorCode, message: string, where: InputErrorPlace = {}) {
     super(
+      code,
       message +
         (where.expected !== undefined || where.found !== undefined
           ? ` (expected ${where.expected ?? '?'}, found ${where.found ?? '?'})`
-          : '')
+          : ''),
+      where
     );
     this.name = 'WorkshopError';
-    this.code = code;
-    this.table = where.table;
-    this.row = where.row;
-    this.column = where.column;
-    this.expected = where.expected;
-    this.found = where.found;
   }
 }
 

@@ -3,6 +3,7 @@
  * variables or each its own, depth layers, units, quality, rare taxa, stations and datasets kept apart, and
  * every row accounted for.
  */
+import { NicheInputError } from '@odatis-vre/niche';
 import { pairSamples, WorkshopError, type Pairing, type RowCounts } from '../src';
 import { BIOLOGY, count, harmonisedTable, hydro, Y2020, type TestRow } from './rows';
 
@@ -171,8 +172,14 @@ test('values in two units are never added: the unit must be chosen', () => {
     error = e as WorkshopError;
   }
   expect(error).toBeInstanceOf(WorkshopError);
+  // One type for inputs a person can act on: the UI and the kernel catch both as NicheInputError.
+  expect(error).toBeInstanceOf(NicheInputError);
+  expect(error!.name).toBe('WorkshopError');
   expect(error!.code).toBe('mixed-units');
   expect(error!.found).toBe('cells/L (1 rows), cells/mL (1 rows)');
+  expect(error!.message).toMatch(
+    /\(expected .+, found cells\/L \(1 rows\), cells\/mL \(1 rows\)\)$/
+  );
   const chosen = pairSamples(table, {
     ...BASE,
     abundance: { parameter: 'cell_abundance', unit: 'cells/mL' }
