@@ -3,6 +3,7 @@
 // packages and the prebuilt extensions that changed, then the wheel, with hatchling, into dist/python/.
 // Options: --python <interpreter> (default: $PYTHON or python3; it needs the `build` and `hatchling`
 // packages: `pip install build hatchling`), --sdist (also the source distribution).
+const { option } = require('./args');
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -10,11 +11,6 @@ const { buildPrebuiltExtensions, run } = require('./build');
 
 const root = path.resolve(__dirname, '..');
 const outDir = path.join(root, 'dist', 'python');
-
-function option(name) {
-  const i = process.argv.indexOf(name);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
 /** Builds the wheel (and the sdist if asked); returns the wheel's path. */
 function buildWheel({ python = 'python3', sdist = false, log = console.log } = {}) {

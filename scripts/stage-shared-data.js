@@ -9,6 +9,7 @@
 // Either way, synthetic/ holds the workshop's training set (scripts/training-set.js: odatis-vre synth
 // --seed 42, its truth.json, README and harmonised dataset), and README.md gets a section on it.
 // The output folder is replaced. Run `npm run build:lib` first (the CLI is TypeScript).
+const { option } = require('./args');
 const fs = require('fs');
 const path = require('path');
 const { spawnSync } = require('child_process');
@@ -140,10 +141,6 @@ function stageSharedData({ out, from, synthetic = false }) {
 module.exports = { stageSharedData, setWritable, removeStaged };
 
 if (require.main === module) {
-  const option = name => {
-    const i = process.argv.indexOf(name);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
   const out = option('--out');
   const from = option('--from');
   const synthetic = process.argv.includes('--synthetic');

@@ -4,6 +4,7 @@
 // (Parquet, Arrow, catalog.json, report.json and harmonised.duckdb). Written by scripts/build.js (the
 // embedded default) and scripts/stage-shared-data.js (a Jupyter server's shared/, Binder, the stock tests).
 // Needs the TypeScript packages built (`npm run build:lib`).
+const { option } = require('./args');
 const fs = require('fs');
 const path = require('path');
 
@@ -113,12 +114,12 @@ async function writeTrainingSet(outDir, { seed = TRAINING_SEED, database = true 
 module.exports = { writeTrainingSet, TRAINING_SEED, GENERATOR, README_SECTION };
 
 if (require.main === module) {
-  const i = process.argv.indexOf('--out');
-  if (i < 0 || !process.argv[i + 1]) {
+  const out = option('--out');
+  if (!out) {
     console.error('Usage: node scripts/training-set.js --out <folder>   (the folder is replaced)');
     process.exit(2);
   }
-  writeTrainingSet(path.resolve(process.argv[i + 1])).then(
+  writeTrainingSet(path.resolve(out)).then(
     line => console.log(line),
     error => {
       console.error(`The training set could not be written: ${error.stack ?? error.message}`);

@@ -10,8 +10,7 @@ const { buildAll } = require('../../scripts/build');
 const { serveSite } = require('../../packages/app/scripts/serve');
 const { loadAverage } = require('../../scripts/cpu-time');
 
-const option = name =>
-  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const { option } = require('../../scripts/args');
 const runs = Number(option('--runs')) || 5;
 const port = Number(option('--port') ?? 0);
 const { CHROMIUM_ARGS, chromiumExecutable } = require('../../test/chromium');

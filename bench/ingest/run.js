@@ -11,6 +11,7 @@
  * MB are source bytes as read (gzip files count compressed and uncompressed separately).
  * Rows: long rows written by each (values; DuckDB keeps every numeric value, the converter may reject some).
  */
+const { option } = require('../../scripts/args');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -22,7 +23,7 @@ const { loadAverage } = require('../../scripts/cpu-time');
 
 const repoRoot = path.resolve(__dirname, '../..');
 const shared = path.resolve(repoRoot, '../shared/data');
-const repeat = Number(process.argv[process.argv.indexOf('--repeat') + 1]) || 3;
+const repeat = Number(option('--repeat')) || 3;
 
 function sharedInputs() {
   if (!fs.existsSync(shared)) throw new Error(`shared data not found at ${shared}`);

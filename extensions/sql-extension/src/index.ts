@@ -21,7 +21,6 @@ import sqlSvg from '../style/sql.svg';
 
 const PLUGIN_ID = '@odatis-vre/sql-extension:plugin';
 const FACTORY = 'SQL workspace';
-const LAUNCHER_CATEGORY = 'NEO workshop';
 
 export namespace CommandIDs {
   export const create = 'odatis-vre:sql-new';
@@ -205,12 +204,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     launcher?.add({
       command: CommandIDs.create,
-      category: LAUNCHER_CATEGORY,
+      // The NEO workshop section of the vre-extension's cards (the same msgid).
+      category: trans.__('NEO workshop'),
       rank: 4,
       args: { isLauncher: true }
     });
     if (palette) {
-      const category = 'ODATIS VRE';
+      const category = trans.__('ODATIS VRE');
       palette.addItem({ command: CommandIDs.create, category });
       palette.addItem({ command: CommandIDs.run, category });
       palette.addItem({ command: CommandIDs.cancel, category });

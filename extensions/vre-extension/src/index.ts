@@ -36,9 +36,6 @@ const { version: VRE_VERSION } = require('../package.json');
 
 const PLUGIN_ID = '@odatis-vre/vre-extension:plugin';
 
-/** The launcher section of the workshop. */
-export const LAUNCHER_CATEGORY = 'NEO workshop';
-
 export namespace CommandIDs {
   export const about = 'odatis-vre:about';
   export const openSharedData = 'odatis-vre:open-shared-data';
@@ -318,34 +315,36 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     if (launcher) {
       const args = { isLauncher: true };
+      // The SQL workspace's card joins the same section: both translate the same msgid.
+      const category = trans.__('NEO workshop');
       launcher.add({
         command: CommandIDs.openGettingStarted,
-        category: LAUNCHER_CATEGORY,
+        category,
         rank: 1,
         args
       });
       launcher.add({
         command: CommandIDs.newNeoNotebook,
-        category: LAUNCHER_CATEGORY,
+        category,
         rank: 1.5,
         args
       });
       TEMPLATES.forEach((spec, k) =>
         launcher.add({
           command: CommandIDs.openTemplate,
-          category: LAUNCHER_CATEGORY,
+          category,
           rank: 1.6 + k / 100,
           args: { ...args, id: spec.id }
         })
       );
       launcher.add({
         command: CommandIDs.openSharedData,
-        category: LAUNCHER_CATEGORY,
+        category,
         rank: 2,
         args
       });
       // About comes last in the section, after the workshop's tools.
-      launcher.add({ command: CommandIDs.about, category: LAUNCHER_CATEGORY, rank: 100, args });
+      launcher.add({ command: CommandIDs.about, category, rank: 100, args });
     }
     if (palette) {
       const category = trans.__('ODATIS VRE');
