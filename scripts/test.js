@@ -64,21 +64,17 @@ function browserCounts(report, label) {
       suite.title && !suite.file?.endsWith(suite.title) ? [...titles, suite.title] : titles;
     for (const spec of suite.specs || []) {
       for (const t of spec.tests || []) {
-        if (t.status === 'skipped') counts.skipped++;
-        else if (t.status === 'expected') counts.passed++;
-        else if (t.status === 'flaky') {
-          counts.passed++;
-          const error = (t.results || []).map(r => r.error?.message).find(Boolean);
-          flaky.push(
-            `${label}: ${where(spec, here)}` + (error ? `\n      ${firstLine(error)}` : '')
-          );
-        } else {
-          counts.failed++;
-          const error = (t.results || []).map(r => r.error?.message).find(Boolean);
-          failures.push(
-            `${label}: ${where(spec, here)}` + (error ? `\n      ${firstLine(error)}` : '')
-          );
+        if (t.status === 'skipped') {
+          counts.skipped++;
+          continue;
         }
+        if (t.status === 'expected' || t.status === 'flaky') counts.passed++;
+        else counts.failed++;
+        if (t.status === 'expected') continue;
+        const error = (t.results || []).map(r => r.error?.message).find(Boolean);
+        (t.status === 'flaky' ? flaky : failures).push(
+          `${label}: ${where(spec, here)}` + (error ? `\n      ${firstLine(error)}` : '')
+        );
       }
     }
     (suite.suites || []).forEach(child => visit(child, here));

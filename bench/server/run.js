@@ -29,7 +29,7 @@ const ROWS = Number(option('--rows', 10_000_000));
 const PORT = Number(option('--port', 8798));
 const TRANSFER_ROWS = 1_000_000;
 const PYTHON = process.argv.includes('--python');
-const DATASET = process.argv.includes('--dataset') ? path.resolve(option('--dataset')) : null;
+const DATASET = option('--dataset') ? path.resolve(option('--dataset')) : null;
 const VENV = path.join(__dirname, '..', '..', '.cache', 'stock-venv');
 const TOKEN = 'odatis-vre-bench';
 
