@@ -7,7 +7,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
-import { englishMessages, type Messages } from '@odatis-vre/harmonised';
+import { catalogueMessages } from '@odatis-vre/harmonised';
 import { readParquet } from '@odatis-vre/sno';
 import {
   addToMyData,
@@ -187,17 +187,14 @@ describe('add to my data', () => {
   });
 
   it("says what it does and why it refuses in the bundle's language", async () => {
-    const catalogue: Record<string, string> = {
+    const french = catalogueMessages({
       'Reading %1': 'Lecture de %1',
       'Writing Parquet partitions': 'Écriture des partitions Parquet',
       Done: 'Terminé',
       'Already in %1: %2': 'Déjà dans %1 : %2',
       '%1 [%2, %3]: %4 rows read, %5 values written, %6 missing-coded, %7 rejected':
         '%1 [%2, %3] : %4 lignes lues, %5 valeurs écrites, %6 codées manquantes, %7 rejetées'
-    };
-    const french: Messages = {
-      __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
-    };
+    });
     const store = folderStore(root);
     const seen: string[] = [];
     const file = retrieved('hydro.csv', hydro(), '10.17882/102656');
@@ -361,16 +358,10 @@ describe('add an ERDDAP subset to my data', () => {
       "The map area is not applied: coast_hf_marel_carnot has no latitude and longitude variables, so the subset covers the whole dataset's area.";
     expect(unappliedFilters(record, query)).toEqual([notice]);
     // In the person's language, through the extension's TranslationBundle (a gettext catalogue lookup).
-    const french: Messages = {
-      __: (msgid, ...args) =>
-        englishMessages.__(
-          msgid ===
-            "The map area is not applied: %1 has no latitude and longitude variables, so the subset covers the whole dataset's area."
-            ? 'La zone de la carte ne s’applique pas : %1 n’a pas de latitude ni de longitude.'
-            : msgid,
-          ...args
-        )
-    };
+    const french = catalogueMessages({
+      "The map area is not applied: %1 has no latitude and longitude variables, so the subset covers the whole dataset's area.":
+        'La zone de la carte ne s’applique pas : %1 n’a pas de latitude ni de longitude.'
+    });
     expect(unappliedFilters(record, query, french)).toEqual([
       'La zone de la carte ne s’applique pas : coast_hf_marel_carnot n’a pas de latitude ni de longitude.'
     ]);

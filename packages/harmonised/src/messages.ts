@@ -17,3 +17,11 @@ export const englishMessages: Messages = {
       Number(n) >= 1 && Number(n) <= args.length ? String(args[Number(n) - 1]) : match
     )
 };
+
+/**
+ * The messages of a gettext catalogue (msgid → translation), as a `TranslationBundle` applies one: the msgid
+ * looked up (as written when the catalogue lacks it), then `%1`… replaced.
+ */
+export function catalogueMessages(catalogue: Readonly<Record<string, string>>): Messages {
+  return { __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args) };
+}

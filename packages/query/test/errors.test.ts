@@ -2,18 +2,12 @@
  * Errors of our own carry their msgid and arguments: `message` reads in English, and the UI shows the same
  * text in the person's language through `errorMessage(e, trans)`; DuckDB's messages pass as they came.
  */
-import { englishMessages, type Messages } from '@odatis-vre/harmonised';
+import { catalogueMessages } from '@odatis-vre/harmonised';
 import { errorMessage, QueryError, ServerQueryEngine, ServerUnreachableError } from '../src';
 
-const french: Messages = {
-  __: (msgid, ...args) =>
-    englishMessages.__(
-      msgid === 'The server engine at %1 cannot be reached: %2'
-        ? 'Le moteur serveur à %1 est injoignable : %2'
-        : msgid,
-      ...args
-    )
-};
+const french = catalogueMessages({
+  'The server engine at %1 cannot be reached: %2': 'Le moteur serveur à %1 est injoignable : %2'
+});
 
 test("an unreachable server engine's error reads in English and translates in the UI", async () => {
   // Nothing listens on the discard port.

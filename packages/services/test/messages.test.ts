@@ -3,7 +3,7 @@
  * (`translator.load('odatis_vre')`), and without one reads as written, `%1`… replaced as JupyterLab's
  * nullTranslator does.
  */
-import { englishMessages, type Catalog, type Messages } from '@odatis-vre/harmonised';
+import { catalogueMessages, englishMessages, type Catalog } from '@odatis-vre/harmonised';
 import { ServerQueryEngine, type QueryEngine } from '@odatis-vre/query';
 import { createWasmEngine } from '@odatis-vre/query/lib/node';
 import {
@@ -14,12 +14,7 @@ import {
   RoutedQueryEngine
 } from '../src';
 
-/** A gettext catalogue as a TranslationBundle applies it: the msgid looked up, then `%1`… replaced. */
-const bundle = (catalogue: Record<string, string>): Messages => ({
-  __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
-});
-
-const french = bundle({
+const french = catalogueMessages({
   'This dataset has %1 values and is meant for the server engine, which this session does not use: the browser downloads all it reads (set the data services\' "engine" to "server" or "auto" on a server).':
     'Ce jeu de %1 valeurs est fait pour le moteur serveur, que cette session n’utilise pas.',
   'The "engine" setting is "browser".': 'Le réglage « engine » vaut « browser ».',

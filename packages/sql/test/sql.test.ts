@@ -9,7 +9,7 @@ import {
   Utf8,
   vectorFromArray
 } from 'apache-arrow';
-import { englishMessages, type Messages } from '@odatis-vre/harmonised';
+import { catalogueMessages } from '@odatis-vre/harmonised';
 import { encodeResult } from '@odatis-vre/query';
 import Papa from 'papaparse';
 import { addToHistory, HISTORY_LIMIT } from '../src/history';
@@ -158,7 +158,7 @@ describe('charts', () => {
 
   it("titles charts in the bundle's language, English unchanged", () => {
     const table = harmonisedResult();
-    const catalogue: Record<string, string> = {
+    const french = catalogueMessages({
       '%1 over time': '%1 au fil du temps',
       'Climatology of %1: monthly mean by year': 'Climatologie de %1 : moyenne mensuelle par année',
       year: 'année',
@@ -166,10 +166,7 @@ describe('charts', () => {
       'mean %1': '%1 moyen',
       'A %1 chart needs a %2 column; the result has none of the right type':
         'Un graphique %1 demande une colonne %2 ; le résultat n’en a aucune du bon type'
-    };
-    const french: Messages = {
-      __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
-    };
+    });
     expect(chartSpec(table, 'line', { time: 'time', y: 'value' }).title).toBe('value over time');
     expect(chartSpec(table, 'line', { time: 'time', y: 'value' }, french).title).toBe(
       'value au fil du temps'
@@ -260,15 +257,12 @@ describe('export names', () => {
   });
 
   it("says why in the bundle's language (the extension's translator.load('odatis_vre'))", () => {
-    const catalogue: Record<string, string> = {
+    const french = catalogueMessages({
       '"%1" uses "%2": give the folder by its name.':
         '« %1 » utilise « %2 » : donnez le dossier par son nom.',
       'A file name cannot contain "%1": the browser storage reads it as the start of an URL escape.':
         'Un nom de fichier ne peut pas contenir « %1 ».'
-    };
-    const french: Messages = {
-      __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args)
-    };
+    });
     expect(exportPathProblem('../up.csv', french)).toBe(
       '« ../up.csv » utilise « .. » : donnez le dossier par son nom.'
     );
