@@ -153,18 +153,25 @@ export function chartSpec(
 
 function need(
   fields: ChartFields,
-  keys: (keyof ChartFields)[],
+  keys: readonly [keyof ChartFields, keyof ChartFields],
   kind: ChartKind,
   trans: Messages
 ): ChartFields {
-  const missing = keys.filter(k => !fields[k]);
-  if (missing.length) {
+  // One whole sentence per count of missing columns (translators cannot translate a joined fragment).
+  const [first, second] = keys.filter(k => !fields[k]);
+  if (second) {
     throw new Error(
       trans.__(
-        'A %1 chart needs a %2 column; the result has none of the right type',
+        'A %1 chart needs a %2 column and a %3 column; the result has neither of the right type',
         kind,
-        missing.join(trans.__(' and a '))
+        first,
+        second
       )
+    );
+  }
+  if (first) {
+    throw new Error(
+      trans.__('A %1 chart needs a %2 column; the result has none of the right type', kind, first)
     );
   }
   return fields;
