@@ -86,6 +86,21 @@ export function chartValues(
   return rows;
 }
 
+/**
+ * The msgids `chartSpec` gives `trans`, for a caller that must fetch their translations beforehand (the NEO
+ * kernel's worker, see @odatis-vre/kernel's plot.ts; its test checks this list against what is asked).
+ */
+export const CHART_MESSAGES: readonly string[] = [
+  '%1 over time',
+  'Climatology of %1: monthly mean by year',
+  'year',
+  'month',
+  'mean %1',
+  '%1 against %2',
+  'A %1 chart needs a %2 column and a %3 column; the result has neither of the right type',
+  'A %1 chart needs a %2 column; the result has none of the right type'
+];
+
 /** The Vega-Lite specification of a chart of a result; its titles in the language of `trans`. */
 export function chartSpec(
   table: Table,
