@@ -6,50 +6,56 @@ type Plugin = Awaited<ReturnType<Settings['fetch']>>;
 /**
  * The in-browser settings service, with every plugin's schema read once per page.
  *
- * JupyterLite's `Settings.fetch(id)` lists every plugin to answer for one: it downloads `all.json` and
- * `all_federated.json` again (120 KB) and reads each plugin's stored settings (about 200 storage reads)
- * each time. The setting registry fetches one plugin at a time for those it did not preload (the ones
- * with transforms: shortcuts, menus, toolbars), so a page start paid for four or five full listings.
- * Here the schemas (with the page config's overrides) are kept from the first listing, and `fetch(id)`
- * reads only that plugin's stored settings. What is stored is still read on every call, so settings
- * saved since are never stale; the schemas are build output and do not change while the page lives.
+ * JupyterLite's `Settings` downloads `all.json` and `all_federated.json` (120 KB) and reads every plugin's
+ * stored settings each time it is asked for one plugin (`fetch(id)`) or for all (`list()`). The setting
+ * registry preloads the list, fetches one plugin at a time for those it did not preload (the ones with
+ * transforms: shortcuts, menus, toolbars) and lists again once the application is restored: a page start
+ * downloaded the schemas five times. Here they are downloaded once (JupyterLite's own listing, with the
+ * page config's overrides), and `fetch(id)` reads only that plugin's stored settings. What is stored is
+ * read on every call, so settings saved since are never stale; the schemas are build output and do not
+ * change while the page lives.
  */
 export class SchemaCachingSettings extends Settings {
   async list(query?: 'ids'): Promise<{ ids: string[]; values: Plugin[] }> {
-    const listed = super.list(query);
-    if (!query && !this.schemas) {
-      // A copy: the registry changes the objects it is given (their data, raw and schema defaults).
-      this.schemas = listed.then(({ values }) => values.map(Private.pristine));
-      this.schemas.catch(() => (this.schemas = null)); // a failed download is tried again next time
-    }
-    return listed;
+    const schemas = await this.schemas();
+    const values = await Promise.all(schemas.map(plugin => this.withStored(plugin)));
+    return { ids: values.map(plugin => plugin.id), values: query ? [] : values };
   }
 
   async fetch(pluginId: string): Promise<Plugin> {
-    this.schemas ??= super.list().then(({ values }) => values.map(Private.pristine));
-    const plugin = (await this.schemas).find(p => p.id === pluginId);
+    const plugin = (await this.schemas()).find(p => p.id === pluginId);
     if (!plugin) {
       throw new Error(`Setting ${pluginId} not found`);
     }
-    const stored = (await (await this.storage).getItem(pluginId)) as string | null;
-    return {
-      ...structuredClone(plugin),
-      raw: stored ?? plugin.raw,
-      data: { composite: {}, user: {} }
-    };
+    return this.withStored(plugin);
   }
 
-  private schemas: Promise<Plugin[]> | null = null;
+  /** Every plugin's schema, from the first listing; a failed download is tried again next time. */
+  private schemas(): Promise<Plugin[]> {
+    if (!this.listed) {
+      this.listed = super.list().then(({ values }) => values.map(Private.pristine));
+      this.listed.catch(() => (this.listed = null));
+    }
+    return this.listed;
+  }
+
+  /** A copy of `plugin` (the registry changes what it is given) with what the user stored, if anything. */
+  private async withStored(plugin: Plugin): Promise<Plugin> {
+    const stored = (await (await this.storage).getItem(plugin.id)) as string | null;
+    return { ...structuredClone(plugin), raw: stored ?? plugin.raw };
+  }
+
+  private listed: Promise<Plugin[]> | null = null;
 }
 
 namespace Private {
   /**
-   * A plugin as the schema files give it: the raw settings every plugin starts from in `all.json`
-   * (scripts/host.js `settingsIndex`: `{}`), whatever the user stored.
+   * A plugin as the schema files give it: `raw` is the one every plugin starts from in `all.json` and
+   * `all_federated.json` (`settingsIndex` in scripts/host.js writes `{}`), whatever the user stored.
    */
   export function pristine(plugin: Plugin): Plugin {
     const copy = structuredClone({ ...plugin, raw: '{}', data: { composite: {}, user: {} } });
-    delete (copy as { settings?: unknown }).settings; // the parsed stored settings of JupyterLite's listing
+    delete (copy as { settings?: unknown }).settings; // JupyterLite's parse of the stored settings
     return copy;
   }
 }
