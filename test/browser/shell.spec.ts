@@ -38,6 +38,12 @@ const CELL = {
 
 test.describe('the VRE shell', () => {
   test('starts JupyterLab with the NEO workshop launcher section', async ({ page }, testInfo) => {
+    // The embedded VRE's settings service downloads the plugins' schemas once per page.
+    const schemaFiles: string[] = [];
+    page.on('request', request => {
+      const file = /\/schemas\/(all(?:_federated)?\.json)$/.exec(new URL(request.url()).pathname);
+      if (file) schemaFiles.push(file[1]);
+    });
     await openVre(page);
     const section = page.locator('.jp-Launcher-section', {
       has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'NEO workshop' })
@@ -61,6 +67,13 @@ test.describe('the VRE shell', () => {
     await expect(notebookSection).toContainText(NEO_KERNEL);
     await expect(notebookSection).toContainText(KERNEL);
     await snapshot(page, testInfo, '01-launcher');
+    if (TARGET === 'embedded') {
+      // Still once after the registry's listing once the layout is restored, and with the settings
+      // editor open on every plugin's settings.
+      await execute(page, 'settingeditor:open');
+      await expect(page.locator('.jp-PluginList')).toContainText('ODATIS data browser');
+      expect(schemaFiles.sort()).toEqual(['all.json', 'all_federated.json']);
+    }
   });
 
   test('creates a notebook from the launcher and runs a cell on its kernel', async ({

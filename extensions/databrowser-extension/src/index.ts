@@ -149,7 +149,13 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     let sharedCatalog: Catalog | null = null;
     const sessionKey = Math.random().toString(36).slice(2, 10);
 
-    const panel = new DataBrowserPanel({ model, trans, onOpen: record => void open(record) });
+    const panel = new DataBrowserPanel({
+      model,
+      trans,
+      onOpen: record => void open(record),
+      // Not while the page starts: the panel is often restored open.
+      fineCoastlineAfter: app.restored
+    });
     panel.id = 'odatis-vre-databrowser';
     panel.title.icon = databrowserIcon;
     panel.title.caption = trans.__('ODATIS data');

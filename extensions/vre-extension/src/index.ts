@@ -19,7 +19,6 @@ import {
   type NotebookContent,
   type TemplateValues
 } from '@odatis-vre/templates';
-import { launchDialog } from '@odatis-vre/templates/lib/dialog';
 import {
   AboutBody,
   AboutInfo,
@@ -260,6 +259,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
           // `parameters` (from a script or a test) skip the dialog; `dialog: false` takes the defaults.
           let values = (args.parameters ?? {}) as Partial<TemplateValues>;
           if (args.parameters === undefined && args.dialog !== false) {
+            // The dialog (a form with its JSON-schema validator, 0.2 MB) is loaded when first opened.
+            const { launchDialog } = await import('@odatis-vre/templates/lib/dialog');
             const chosen = await launchDialog({
               spec,
               folders: await dataFolders(),

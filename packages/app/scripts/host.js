@@ -108,8 +108,14 @@ function isDisabled(id) {
   );
 }
 
-// Each plugin's activation is a performance measure "plugin <id>" (until its promise settles, so it
-// includes waiting for what it awaits): bench/boot prints the longest ones.
+// On request only (\`?odatis-vre-profile\` in the page's address, or the page config option
+// odatisVreProfile: true), each plugin's activation is a performance measure "plugin <id>" (until its
+// promise settles, so it includes waiting for what it awaits): bench/boot asks for it and prints the
+// longest ones. A normal page runs the plugins as they are.
+const profiling =
+  new URLSearchParams(window.location.search).has('odatis-vre-profile') ||
+  PageConfig.getOption('odatisVreProfile').toLowerCase() === 'true';
+
 function timed(plugin) {
   const activate = plugin.activate;
   return {
@@ -135,7 +141,7 @@ function pluginsOf(module, scope, all) {
   for (const plugin of plugins) {
     all.push({ ...plugin, extension: scope });
     if (!isDisabled(plugin.id)) {
-      active.push(timed(plugin));
+      active.push(profiling ? timed(plugin) : plugin);
     }
   }
   return active;

@@ -1,10 +1,19 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { PageConfig } from '@jupyterlab/coreutils';
-import { Contents, IDefaultDrive } from '@jupyterlab/services';
+import {
+  Contents,
+  IDefaultDrive,
+  IServerSettings,
+  ISettingManager,
+  type ServerConnection,
+  type Setting
+} from '@jupyterlab/services';
 import { ILocalForage } from '@jupyterlite/localforage';
 import { MountedBrowserDrive } from './drive';
+import { SchemaCachingSettings } from './settings';
 
 export { MountedBrowserDrive } from './drive';
+export { SchemaCachingSettings } from './settings';
 
 /**
  * The default drive: browser storage, with the folders listed in the page config option
@@ -28,4 +37,30 @@ const mountedDrive: JupyterFrontEndPlugin<Contents.IDrive> = {
   }
 };
 
-export default [mountedDrive];
+/**
+ * The settings service: JupyterLite's, in browser storage, reading the plugins' schemas once per page
+ * (in place of `@jupyterlite/services-extension:settings`, disabled in package.json).
+ */
+const settingManager: JupyterFrontEndPlugin<Setting.IManager> = {
+  id: '@odatis-vre/app:settings',
+  description: 'Browser-storage settings, with the schemas read once per page.',
+  autoStart: true,
+  provides: ISettingManager,
+  requires: [ILocalForage],
+  optional: [IServerSettings],
+  activate: (
+    _app: JupyterFrontEnd,
+    forage: ILocalForage,
+    serverSettings: ServerConnection.ISettings | null
+  ) =>
+    new SchemaCachingSettings({
+      storageName:
+        PageConfig.getOption('settingsStorageName') ||
+        `JupyterLite Storage - ${PageConfig.getOption('baseUrl')}`,
+      storageDrivers: JSON.parse(PageConfig.getOption('settingsStorageDrivers') || 'null'),
+      localforage: forage.localforage,
+      serverSettings: serverSettings ?? undefined
+    })
+};
+
+export default [mountedDrive, settingManager];

@@ -27,15 +27,20 @@ export const MAP_VIEWS: Record<string, BBox> = {
   europe: [-25, 34, 35, 66]
 };
 
-let landPromise: Promise<GeoPermissibleObjects> | null = null;
+/** The coastlines offered: 1:110 m (55 KB) and 1:50 m (half a megabyte), each a chunk of its own. */
+type Detail = '110m' | '50m';
 
-/** Natural Earth land at 1:50 m, loaded once (a chunk of its own: half a megabyte). */
-function land(): Promise<GeoPermissibleObjects> {
-  landPromise ??= import('world-atlas/land-50m.json').then(m => {
+const landPromises: Partial<Record<Detail, Promise<GeoPermissibleObjects>>> = {};
+
+/** Natural Earth land at that scale, loaded once per page. */
+function land(detail: Detail): Promise<GeoPermissibleObjects> {
+  landPromises[detail] ??= (
+    detail === '50m' ? import('world-atlas/land-50m.json') : import('world-atlas/land-110m.json')
+  ).then(m => {
     const topology = ((m as { default?: unknown }).default ?? m) as Topology;
     return feature(topology, topology.objects.land) as GeoPermissibleObjects;
   });
-  return landPromise;
+  return landPromises[detail];
 }
 
 function svg<K extends keyof SVGElementTagNameMap>(
@@ -81,6 +86,7 @@ export class StationMap extends Widget {
     this.views.onchange = () => {
       this.view = MAP_VIEWS[this.views.value];
       this.render();
+      this.loadFineCoastline(); // a closer view at once, whatever the page is doing
     };
     this.label = document.createElement('span');
     this.label.className = 'odatis-DataMap-area';
@@ -92,8 +98,25 @@ export class StationMap extends Widget {
     this.node.appendChild(bar);
     this.svg.addEventListener('pointerdown', this);
     this.stations = options.stations ?? [];
-    void land().then(shape => {
+    // The coarse coastline first (enough for a first look); the fine one once the browser is idle
+    // after `fineCoastlineAfter`, so that a page start does not wait for half a megabyte of coastline.
+    void land('110m').then(shape => {
+      if (this.landShape) return; // the fine one came first
       this.landShape = shape;
+      this.svg.dataset.coastline = '110m';
+      this.render();
+    });
+    void (options.fineCoastlineAfter ?? Promise.resolve()).then(() =>
+      (window.requestIdleCallback ?? setTimeout)(() => this.loadFineCoastline())
+    );
+  }
+
+  /** Replaces the coarse coastline with the 1:50 m one (loaded once). */
+  private loadFineCoastline(): void {
+    void land('50m').then(shape => {
+      if (this.landShape === shape) return;
+      this.landShape = shape;
+      this.svg.dataset.coastline = '50m';
       this.render();
     });
   }
@@ -292,5 +315,7 @@ export namespace StationMap {
     stations?: MapStation[];
     view?: BBox;
     onBBox: (bbox: BBox | null) => void;
+    /** The 1:50 m coastline is loaded when the browser is idle after this (default: at once). */
+    fineCoastlineAfter?: Promise<unknown>;
   }
 }

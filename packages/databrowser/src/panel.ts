@@ -68,6 +68,7 @@ export class DataBrowserPanel extends Panel {
     );
     this.map = new StationMap({
       trans: this.trans,
+      fineCoastlineAfter: options.fineCoastlineAfter,
       onBBox: bbox => {
         this.model.update({ bbox });
         void this.model.search();
@@ -421,5 +422,7 @@ export namespace DataBrowserPanel {
     trans: TranslationBundle;
     /** Opens the dataset view of a result. */
     onOpen: (record: DatasetRecord) => void;
+    /** The map's fine coastline is loaded when the browser is idle after this (default: at once). */
+    fineCoastlineAfter?: Promise<unknown>;
   }
 }
