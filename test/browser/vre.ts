@@ -4,10 +4,28 @@ import * as path from 'path';
 
 /**
  * The browser tests' `test`: every test also checks that the page fetched nothing from outside
- * this machine (the VRE must work offline: no CDN, no news feed, no telemetry), and that the
- * application's security policy refused nothing.
+ * this machine (the VRE must work offline: no CDN, no news feed, no telemetry), that the
+ * application's security policy refused nothing, and that no plugin failed to activate (in the embedded
+ * VRE any plugin: its plugin list is ours; in a stock JupyterLab ours).
  */
-export const test = base.extend<{ noExternalRequests: void; noPolicyViolations: void }>({
+export const test = base.extend<{
+  noExternalRequests: void;
+  noPolicyViolations: void;
+  noFailedPlugins: void;
+}>({
+  noFailedPlugins: [
+    async ({ page }, use) => {
+      const failed: string[] = [];
+      const ours = TARGET === 'stock' ? /^Plugin '@odatis-vre\// : /^Plugin '/;
+      page.on('console', message => {
+        const text = message.text();
+        if (/failed to activate/.test(text) && ours.test(text)) failed.push(text.split('\n')[0]);
+      });
+      await use();
+      expect(failed, 'plugins that failed to activate').toEqual([]);
+    },
+    { auto: true }
+  ],
   // The application's Content-Security-Policy must not get in the way of anything the tests do.
   noPolicyViolations: [
     async ({ page }, use) => {
