@@ -323,6 +323,14 @@ export async function addToMyData(
     throw new Error(trans.__('Nothing was added to %1: %2', folder, (e as Error).message));
   }
   const notes: string[] = added.flatMap(f => f.notes ?? []);
+  if (rejected.length)
+    notes.push(
+      trans.__(
+        'Every rejected value (%1), with its file, line, column, what was expected and found: %2',
+        rejected.length.toLocaleString('en'),
+        `${folder}/${next}/${REJECTED_FILE}`
+      )
+    );
   notes.push(
     ...[...repeated].map(([file, n]) =>
       trans.__(
