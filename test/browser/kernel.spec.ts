@@ -78,6 +78,11 @@ test.describe('the NEO kernel', () => {
     await runCell(page, 4, 'neo.plot.omi(omi)');
     const omiChart = outputOf(page, 4).locator('.vega-embed svg.marks');
     await expect(omiChart).toContainText(reference.species[0]);
+    // Titles through the page's translator (the worker's catalogue of PLOT_MESSAGES), English here.
+    await expect(omiChart).toContainText('OMI axis 1');
+    await expect(omiChart).toContainText(
+      'OMI: species niche positions and environmental variables'
+    );
     await omiChart.scrollIntoViewIfNeeded();
     await snapshot(page, testInfo, '24-neo-omi');
 

@@ -25,3 +25,18 @@ export const englishMessages: Messages = {
 export function catalogueMessages(catalogue: Readonly<Record<string, string>>): Messages {
   return { __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args) };
 }
+
+/** Gettext's `%1`…`%9`, given as arguments so that a translation keeps its placeholders. */
+const PLACEHOLDERS = Array.from({ length: 9 }, (_, i) => `%${i + 1}`);
+
+/**
+ * The catalogue of these msgids as `trans` translates them, placeholders kept (JupyterLab's bundle replaces a
+ * `%1` without argument by "undefined", so each is passed as itself): how a page hands its messages to a Web
+ * Worker, which reads them back with `catalogueMessages`.
+ */
+export function messageCatalogue(
+  trans: Messages,
+  msgids: readonly string[]
+): Record<string, string> {
+  return Object.fromEntries(msgids.map(msgid => [msgid, trans.__(msgid, ...PLACEHOLDERS)]));
+}

@@ -17,7 +17,10 @@ import {
   harmonisedPartitionOf,
   parseDataFileName,
   partitionPath,
-  partitionSegment
+  partitionSegment,
+  catalogueMessages,
+  englishMessages,
+  messageCatalogue
 } from '../src';
 
 describe('columns', () => {
@@ -142,4 +145,20 @@ test('browser-safe: the package imports nothing', () => {
     const imports = [...text.matchAll(/from '([^']+)'/g)].map(m => m[1]);
     expect(imports.filter(i => !i.startsWith('./'))).toEqual([]);
   }
+});
+
+describe('messages across a worker boundary', () => {
+  it("messageCatalogue keeps the placeholders of the page's translations for catalogueMessages to fill", () => {
+    const page = catalogueMessages({ '%1 by %2': '%1 par %2', 'OMI axis 1': 'axe 1 de l’OMI' });
+    const catalogue = messageCatalogue(page, ['%1 by %2', 'OMI axis 1', 'mean %1']);
+    expect(catalogue).toEqual({
+      '%1 by %2': '%1 par %2',
+      'OMI axis 1': 'axe 1 de l’OMI',
+      'mean %1': 'mean %1'
+    });
+    expect(catalogueMessages(catalogue).__('%1 by %2', 'n', 'site_id')).toBe('n par site_id');
+    expect(messageCatalogue(englishMessages, ['%1 against %2'])).toEqual({
+      '%1 against %2': '%1 against %2'
+    });
+  });
 });

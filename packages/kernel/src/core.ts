@@ -4,6 +4,7 @@
  * through the page's `NeoHost`, outputs through `emit`.
  */
 import { tableFromIPC, type Table } from 'apache-arrow';
+import type { Messages } from '@odatis-vre/harmonised';
 import type { TableInfo } from '@odatis-vre/query';
 import { CellSyntaxError, compileCell, parseSqlCell, SCOPE } from './cell';
 import { isArrowTable, mimeBundleOf } from './display';
@@ -25,6 +26,8 @@ export interface NeoKernelCoreOptions {
   /** The engine that answers SQL (the host's `engine()`), shown as `neo.engine` and under `%%sql` results. */
   engine: QueryEngineInfo;
   emit(output: KernelOutput): void;
+  /** The page's messages for `neo.plot`'s titles (a catalogue of `PLOT_MESSAGES`); default English. */
+  trans?: Messages;
 }
 
 /** The running cell was stopped by the user (Kernel → Interrupt). */
@@ -111,7 +114,8 @@ export class NeoKernelCore {
       registerFile: path => this.options.host.registerFile(path),
       listTables: () => this.options.host.listTables(),
       dataset: folder => this.options.host.dataset(folder),
-      engine: options.engine
+      engine: options.engine,
+      trans: options.trans
     });
     this.scope = Object.create(null) as Record<string, unknown>;
     this.scope.neo = this.neo;

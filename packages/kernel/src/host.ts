@@ -5,7 +5,12 @@
  */
 import { tableToIPC } from 'apache-arrow';
 import { engineLabel, QueryError, type QueryEngine, type TableInfo } from '@odatis-vre/query';
-import { CATALOG_FILE, englishMessages, type Messages } from '@odatis-vre/harmonised';
+import {
+  CATALOG_FILE,
+  englishMessages,
+  messageCatalogue,
+  type Messages
+} from '@odatis-vre/harmonised';
 import {
   joinPath,
   parseCatalog,
@@ -117,6 +122,10 @@ export class SessionHost implements NeoHost {
       );
     }
     return { folder: path, source: joinPath(path, catalog.arrowFile), catalog };
+  }
+
+  messages(msgids: readonly string[]): Record<string, string> {
+    return messageCatalogue(this.trans, msgids);
   }
 
   engine(): QueryEngineInfo {

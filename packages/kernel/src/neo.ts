@@ -5,6 +5,7 @@
  */
 import type { Table } from 'apache-arrow';
 import type { TableInfo } from '@odatis-vre/query';
+import type { Messages } from '@odatis-vre/harmonised';
 import {
   centroidTrend,
   correctedSeasonalKendall,
@@ -30,7 +31,7 @@ import {
 } from '@odatis-vre/niche';
 import * as workshop from '@odatis-vre/workshop';
 import type { HarmonisedSource } from '@odatis-vre/workshop';
-import { plot } from './plot';
+import { createPlot } from './plot';
 import type { QueryEngineInfo } from './protocol';
 
 /** What `neo` needs from the kernel: SQL and files through the page's query engine. */
@@ -41,6 +42,8 @@ export interface NeoServices {
   dataset(folder?: string): Promise<HarmonisedSource>;
   /** The engine that answers `sql` and `%%sql`. */
   engine: QueryEngineInfo;
+  /** The page's messages for the plots' titles (`PLOT_MESSAGES`); default English. */
+  trans?: Messages;
 }
 
 function isNicheInput(value: unknown): value is NicheInput {
@@ -89,7 +92,7 @@ export function createNeo(services: NeoServices) {
     centroidTrends: nicheCentroidTrends,
     periodOf,
     records: tableToRecords,
-    plot,
+    plot: createPlot(services.trans),
     workshop
   };
 }

@@ -1,10 +1,13 @@
 /**
  * `neo.plot.*`: Vega-Lite specifications of query results and niche analyses. A cell whose value is one
  * is drawn by JupyterLab's own Vega-Lite renderer; the spec is plain JSON, kept in the notebook.
- * Line, climatology and scatter charts are the SQL workspace's (`@odatis-vre/sql` charts).
+ * Line, climatology and scatter charts are the SQL workspace's (`@odatis-vre/sql` charts). Titles are in
+ * the page's language: the worker gets the translations of `PLOT_MESSAGES` from the page when it starts.
  */
 import type { Table } from 'apache-arrow';
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import {
+  CHART_MESSAGES,
   chartSpec,
   chartValues,
   suggestCharts,
@@ -50,8 +53,25 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
 }
 
+/**
+ * The msgids of the plots' titles (the SQL workspace's charts' and ours): the kernel's worker fetches their
+ * translations from the page when it starts (`NeoHost.messages`).
+ */
+export const PLOT_MESSAGES: readonly string[] = [
+  ...CHART_MESSAGES,
+  '%1 by %2',
+  'OMI axis 1',
+  'OMI axis 2',
+  'OMI: species niche positions and environmental variables'
+];
+
 /** A chart of a table, with the columns the SQL workspace would pick for whatever is not given. */
-function chart(kind: ChartKind, table: unknown, options: PlotOptions = {}): VegaLiteSpec {
+function chart(
+  kind: ChartKind,
+  table: unknown,
+  options: PlotOptions,
+  trans: Messages
+): VegaLiteSpec {
   const t = requireTable(table, `neo.plot.${kind}`);
   const suggested = suggestCharts(t).find(c => c.kind === kind)?.fields ?? {};
   const fields: ChartFields = {
@@ -63,7 +83,7 @@ function chart(kind: ChartKind, table: unknown, options: PlotOptions = {}): Vega
   if (kind === 'line' && options.x && !options.time) {
     fields.time = options.x;
   }
-  return forNotebook(chartSpec(t, kind, fields), options);
+  return forNotebook(chartSpec(t, kind, fields, trans), options);
 }
 
 function columnNames(t: Table): string[] {
@@ -71,7 +91,7 @@ function columnNames(t: Table): string[] {
 }
 
 /** Bars: one category column and one value column (e.g. `SELECT site_id, count(*) AS n ...`). */
-function bar(table: unknown, options: PlotOptions = {}): VegaLiteSpec {
+function bar(table: unknown, options: PlotOptions, trans: Messages): VegaLiteSpec {
   const t = requireTable(table, 'neo.plot.bar');
   const names = columnNames(t);
   const x = options.x ?? names[0];
@@ -84,7 +104,7 @@ function bar(table: unknown, options: PlotOptions = {}): VegaLiteSpec {
   const fields = [x, y, ...(options.color ? [options.color] : [])];
   return forNotebook(
     {
-      title: `${y} by ${x}`,
+      title: trans.__('%1 by %2', y, x),
       data: { values: chartValues(t, fields) },
       mark: { type: 'bar', tooltip: true },
       encoding: {
@@ -104,7 +124,7 @@ interface OmiLike {
 }
 
 /** Species positions (li) on the first two OMI axes, labelled, with the variables (co) as arrows. */
-function omi(result: unknown, options: PlotOptions = {}): VegaLiteSpec {
+function omi(result: unknown, options: PlotOptions, trans: Messages): VegaLiteSpec {
   const r = result as OmiLike;
   if (!r || !isDataTable(r.li) || !isDataTable(r.co) || r.li.nCols < 2) {
     throw new TypeError(
@@ -122,11 +142,11 @@ function omi(result: unknown, options: PlotOptions = {}): VegaLiteSpec {
     axis2: r.co.values[r.co.nRows + i],
     origin: 0
   }));
-  const x = { field: 'axis1', type: 'quantitative', title: 'OMI axis 1' };
-  const y = { field: 'axis2', type: 'quantitative', title: 'OMI axis 2' };
+  const x = { field: 'axis1', type: 'quantitative', title: trans.__('OMI axis 1') };
+  const y = { field: 'axis2', type: 'quantitative', title: trans.__('OMI axis 2') };
   return forNotebook(
     {
-      title: 'OMI: species niche positions and environmental variables',
+      title: trans.__('OMI: species niche positions and environmental variables'),
       layer: [
         {
           data: { values: variables },
@@ -159,10 +179,14 @@ function omi(result: unknown, options: PlotOptions = {}): VegaLiteSpec {
   );
 }
 
-export const plot = {
-  line: (table: unknown, options?: PlotOptions) => chart('line', table, options),
-  climatology: (table: unknown, options?: PlotOptions) => chart('climatology', table, options),
-  scatter: (table: unknown, options?: PlotOptions) => chart('scatter', table, options),
-  bar,
-  omi
-};
+/** `neo.plot`, its titles in the language of `trans` (a catalogue of `PLOT_MESSAGES` in the worker). */
+export function createPlot(trans: Messages = englishMessages) {
+  return {
+    line: (table: unknown, options: PlotOptions = {}) => chart('line', table, options, trans),
+    climatology: (table: unknown, options: PlotOptions = {}) =>
+      chart('climatology', table, options, trans),
+    scatter: (table: unknown, options: PlotOptions = {}) => chart('scatter', table, options, trans),
+    bar: (table: unknown, options: PlotOptions = {}) => bar(table, options, trans),
+    omi: (result: unknown, options: PlotOptions = {}) => omi(result, options, trans)
+  };
+}

@@ -29,6 +29,8 @@ export interface NeoHost {
   dataset(folder?: string): Promise<HarmonisedSource>;
   /** Which engine answers the session's SQL by default (`neo.engine`, the kernel's banner). */
   engine(): QueryEngineInfo | Promise<QueryEngineInfo>;
+  /** The page's translations of these msgids, placeholders kept (`messageCatalogue`): the plots' titles. */
+  messages(msgids: readonly string[]): Record<string, string> | Promise<Record<string, string>>;
 }
 
 /** A query's result as it crosses to the worker. */

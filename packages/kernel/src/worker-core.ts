@@ -4,7 +4,9 @@
  * entry cannot consume a shared module synchronously, a module loaded with import() can).
  */
 import { wrap } from 'comlink';
+import { catalogueMessages } from '@odatis-vre/harmonised';
 import { NeoKernelCore } from './core';
+import { PLOT_MESSAGES } from './plot';
 import type { NeoHost, NeoWorkerApi, WorkerOutputMessage } from './protocol';
 
 export function createWorkerApi(post: (message: WorkerOutputMessage) => void): NeoWorkerApi {
@@ -21,7 +23,9 @@ export function createWorkerApi(post: (message: WorkerOutputMessage) => void): N
       core = new NeoKernelCore({
         host,
         engine: await host.engine(),
-        emit: output => post({ neoOutput: output })
+        emit: output => post({ neoOutput: output }),
+        // The plots are drawn here, synchronously: their titles' translations are fetched once, now.
+        trans: catalogueMessages(await host.messages(PLOT_MESSAGES))
       });
     },
     execute: async (code, executionCount) => ready().execute(code, executionCount),

@@ -52,7 +52,11 @@ export function createBrowserQueryEngine(options: BrowserEngineOptions): QueryEn
           // An uncaught error or a failed script load: the worker cannot be trusted any more.
           worker.addEventListener('error', (event: unknown) => {
             const message = (event as { message?: string })?.message;
-            callback(message ? `worker error: ${message}` : 'the worker failed');
+            callback(
+              message
+                ? { msgid: 'worker error: %1', args: [message] }
+                : { msgid: 'the worker failed', args: [] }
+            );
           });
         },
         terminate: () => {

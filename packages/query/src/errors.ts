@@ -6,10 +6,28 @@
  */
 import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 
-/** A message as gettext takes it: the English text with `%1`, `%2`… and the arguments that fill them. */
+/**
+ * A message as gettext takes it: the English text with `%1`, `%2`… and the arguments that fill them. An
+ * argument may itself be a `MessageText` (a reason inside a sentence): it is translated too.
+ */
 export interface MessageText {
   msgid: string;
   args: unknown[];
+}
+
+function isMessageText(value: unknown): value is MessageText {
+  const v = value as MessageText | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.msgid === 'string' && Array.isArray(v.args)
+  );
+}
+
+/** A message's text through `trans`, its `MessageText` arguments translated first. */
+export function translateText(text: MessageText, trans: Messages = englishMessages): string {
+  return trans.__(
+    text.msgid,
+    ...text.args.map(a => (isMessageText(a) ? translateText(a, trans) : a))
+  );
 }
 
 /** DuckDB refused or failed the query (syntax, binder, conversion, DuckDB's own out-of-memory...). */
@@ -22,16 +40,14 @@ export class QueryError extends Error {
     /** The SQL text that failed, if the error came from a query. */
     readonly sql?: string
   ) {
-    super(
-      typeof message === 'string' ? message : englishMessages.__(message.msgid, ...message.args)
-    );
+    super(typeof message === 'string' ? message : translateText(message));
     this.text = typeof message === 'string' ? null : message;
   }
 }
 
 /** An error's message in the person's language: translated when it carries its msgid, else as it came. */
 export function errorMessage(e: unknown, trans: Messages = englishMessages): string {
-  if (e instanceof QueryError && e.text) return trans.__(e.text.msgid, ...e.text.args);
+  if (e instanceof QueryError && e.text) return translateText(e.text, trans);
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -39,6 +55,13 @@ export function errorMessage(e: unknown, trans: Messages = englishMessages): str
 export class QueryCancelledError extends QueryError {
   override readonly name: string = 'QueryCancelledError';
 }
+
+/** The cancel messages every engine gives (one msgid each for the translators). */
+export const QUERY_CANCELLED: Readonly<MessageText> = { msgid: 'Query cancelled.', args: [] };
+export const QUERY_CANCELLED_BEFORE_START: Readonly<MessageText> = {
+  msgid: 'Query cancelled before it started.',
+  args: []
+};
 
 /** The server engine's fence refused the statement (a write, a setting, an extension, a file outside it). */
 export class QueryRefusedError extends QueryError {
@@ -67,13 +90,34 @@ export class EngineCrashedError extends QueryError {
 /** Names that survive the trip across a worker boundary (comlink keeps `name` and `message` of an Error). */
 type ErrorName = 'QueryError' | 'QueryCancelledError' | 'EngineCrashedError';
 
-/** Rebuild our typed error from an error that crossed a worker boundary as plain name + message. */
+/** Our error as plain data, so that its msgid crosses a worker boundary too (see `crossingError`). */
+interface CrossingError {
+  name: string;
+  message: string;
+  text: MessageText | null;
+  sql?: string;
+}
+
+/**
+ * What a worker throws back across comlink: comlink sends only the name, message and stack of an `Error`,
+ * but any other value whole, so our errors cross as plain data with their msgid and arguments;
+ * `reviveError` makes them typed errors again on the other side.
+ */
+export function crossingError(e: unknown): unknown {
+  return e instanceof QueryError
+    ? ({ name: e.name, message: e.message, text: e.text, sql: e.sql } satisfies CrossingError)
+    : e;
+}
+
+/** Rebuild our typed error from an error that crossed a worker boundary (plain name + message, or `crossingError`'s data). */
 export function reviveError(e: unknown, sql?: string): Error {
   if (e instanceof QueryError) {
     return e;
   }
   const name = (e as { name?: string })?.name as ErrorName | undefined;
-  const message = (e as { message?: string })?.message ?? String(e);
+  const text = (e as Partial<CrossingError>)?.text;
+  const message = isMessageText(text) ? text : ((e as { message?: string })?.message ?? String(e));
+  sql ??= (e as Partial<CrossingError>)?.sql;
   switch (name) {
     case 'QueryCancelledError':
       return new QueryCancelledError(message, sql);

@@ -22,7 +22,15 @@ import type {
   StreamOptions,
   TableInfo
 } from './engine';
-import { EngineCrashedError, QueryCancelledError, QueryError, reviveError } from './errors';
+import {
+  EngineCrashedError,
+  type MessageText,
+  QUERY_CANCELLED_BEFORE_START,
+  QueryCancelledError,
+  QueryError,
+  reviveError,
+  translateText
+} from './errors';
 import { createExportStream, type ExportOptions, type ExportStream } from './export';
 import { createQueryStream, now } from './stream';
 import type { QueryWorkerApi, QueryWorkerInit } from './worker-api';
@@ -30,8 +38,8 @@ import type { QueryWorkerApi, QueryWorkerInit } from './worker-api';
 /** One running engine: its API and how to learn of and cause its death. */
 export interface EngineConnection {
   api: QueryWorkerApi;
-  /** Register the callback called once if the engine dies (worker exit, uncaught error). */
-  onExit(callback: (reason: string) => void): void;
+  /** Register the callback called once if the engine dies (worker exit, uncaught error), with why. */
+  onExit(callback: (reason: MessageText) => void): void;
   /** Kill the engine (terminate the worker). Absent for in-process engines. */
   terminate?(): void;
 }
@@ -56,7 +64,7 @@ interface Live {
   connection: EngineConnection;
   ready: Promise<string>;
   dead: Promise<never>;
-  markDead: (message: string) => void;
+  markDead: (text: MessageText) => void;
   isDead: boolean;
 }
 
@@ -196,7 +204,7 @@ export class ProxyQueryEngine implements QueryEngine {
     this.live = null;
     if (live && !live.isDead) {
       live.isDead = true;
-      live.markDead('The query engine was closed.');
+      live.markDead({ msgid: 'The query engine was closed.', args: [] });
       live.connection.terminate?.();
     }
   }
@@ -227,14 +235,14 @@ export class ProxyQueryEngine implements QueryEngine {
   /** The running engine, started (and its registrations replayed) if needed. */
   private engine(): Live {
     if (this.closed) {
-      throw new QueryError('The query engine is closed.');
+      throw new QueryError({ msgid: 'The query engine is closed.', args: [] });
     }
     if (this.live && !this.live.isDead) {
       return this.live;
     }
-    let markDead!: (reason: string) => void;
+    let markDead!: (text: MessageText) => void;
     const dead = new Promise<never>((_, reject) => {
-      markDead = reason => reject(new EngineCrashedError(reason));
+      markDead = text => reject(new EngineCrashedError(text));
     });
     dead.catch(() => undefined);
     const live: Live = {
@@ -271,16 +279,20 @@ export class ProxyQueryEngine implements QueryEngine {
     return live;
   }
 
-  private died(live: Live, reason: string): void {
+  private died(live: Live, reason: string | MessageText): void {
     if (live.isDead) {
       return;
     }
     live.isDead = true;
-    const message =
-      `The query engine stopped (${reason}) and will restart on the next query. ` +
-      `Registered files and the harmonised dataset are loaded again; tables created with SQL are lost.`;
-    live.markDead(message);
+    const text: MessageText = {
+      msgid:
+        'The query engine stopped (%1) and will restart on the next query. ' +
+        'Registered files and the harmonised dataset are loaded again; tables created with SQL are lost.',
+      args: [reason]
+    };
+    live.markDead(text);
     if (!this.closed) {
+      const message = translateText(text);
       for (const listener of this.listeners) {
         listener({ type: 'restarted', message });
       }
@@ -297,13 +309,13 @@ export class ProxyQueryEngine implements QueryEngine {
       const error = reviveError(e);
       if (error instanceof EngineCrashedError && !live.isDead) {
         // A fatal WebAssembly error inside a healthy-looking worker: replace the worker.
-        this.terminateAndReport(live, error.message);
+        this.terminateAndReport(live, error.text ?? error.message);
       }
       throw error;
     }
   }
 
-  private terminateAndReport(live: Live, reason: string): void {
+  private terminateAndReport(live: Live, reason: string | MessageText): void {
     live.connection.terminate?.();
     this.died(live, reason);
   }
@@ -316,7 +328,7 @@ export class ProxyQueryEngine implements QueryEngine {
     call: (api: QueryWorkerApi) => Promise<T>
   ): Promise<T> {
     if (signal?.aborted) {
-      throw new QueryCancelledError('Query cancelled before it started.', sql);
+      throw new QueryCancelledError(QUERY_CANCELLED_BEFORE_START, sql);
     }
     const live = this.engine();
     let onAbort: (() => void) | null = null;
@@ -327,9 +339,15 @@ export class ProxyQueryEngine implements QueryEngine {
         // If the engine is stuck in one synchronous step, only killing the worker frees it.
         const timer = setTimeout(() => {
           if (live.connection.terminate && !live.isDead) {
-            this.terminateAndReport(live, 'a cancelled query did not stop in time');
+            this.terminateAndReport(live, {
+              msgid: 'a cancelled query did not stop in time',
+              args: []
+            });
             reject(
-              new QueryCancelledError('Query cancelled (the engine was restarted to stop it).', sql)
+              new QueryCancelledError(
+                { msgid: 'Query cancelled (the engine was restarted to stop it).', args: [] },
+                sql
+              )
             );
           }
         }, grace);

@@ -18,6 +18,8 @@ import type {
 } from './engine';
 import {
   type MessageText,
+  QUERY_CANCELLED,
+  QUERY_CANCELLED_BEFORE_START,
   QueryCancelledError,
   QueryError,
   QueryRefusedError,
@@ -135,7 +137,7 @@ export class ServerQueryEngine implements QueryEngine {
     state: { reading: boolean; finished(): void }
   ): AsyncGenerator<RecordBatch> {
     if (signal?.aborted) {
-      throw new QueryCancelledError('Query cancelled before it started.', sql);
+      throw new QueryCancelledError(QUERY_CANCELLED_BEFORE_START, sql);
     }
     const onAbort = () => controller.abort();
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -291,7 +293,7 @@ export class ServerQueryEngine implements QueryEngine {
   }
 
   private failure(e: unknown, sql: string, signal: AbortSignal): QueryError {
-    if (signal.aborted) return new QueryCancelledError('Query cancelled.', sql);
+    if (signal.aborted) return new QueryCancelledError(QUERY_CANCELLED, sql);
     return new ServerUnreachableError(unreachable(this.base, e), sql);
   }
 }

@@ -33,6 +33,7 @@ import {
   EngineCrashedError,
   QueryCancelledError,
   QueryError,
+  QUERY_CANCELLED,
   isCancellation,
   isFatalWasmError
 } from './errors';
@@ -186,7 +187,7 @@ export class DuckDBWasmCore {
     try {
       while (out.length < maxMessages) {
         if (run.cancelled) {
-          throw new QueryCancelledError('Query cancelled.', run.sql);
+          throw new QueryCancelledError(QUERY_CANCELLED, run.sql);
         }
         const chunk = this.guard(run, () => this.db.fetchQueryResults(run.conn));
         if (chunk === null) {
@@ -394,9 +395,10 @@ export class DuckDBWasmCore {
 
   private open(id: string, sql: string, map: Map<string, Running>): Running {
     if (this.fatal) {
-      throw new EngineCrashedError(
-        `DuckDB-WASM stopped after a fatal error (${this.fatal}); restart the engine.`
-      );
+      throw new EngineCrashedError({
+        msgid: 'DuckDB-WASM stopped after a fatal error (%1); restart the engine.',
+        args: [this.fatal]
+      });
     }
     if (this.running.has(id) || this.streams.has(id)) {
       throw new QueryError(`A query with id '${id}' is already running.`);
@@ -430,7 +432,7 @@ export class DuckDBWasmCore {
         await nextTask();
         lastYield = Date.now();
         if (run.cancelled) {
-          throw new QueryCancelledError('Query cancelled.', run.sql);
+          throw new QueryCancelledError(QUERY_CANCELLED, run.sql);
         }
       }
       header = this.guard(run, () => this.db.pollPendingQuery(run.conn));
@@ -447,12 +449,12 @@ export class DuckDBWasmCore {
       if (isFatalWasmError(e)) {
         this.fatal = message;
         throw new EngineCrashedError(
-          `DuckDB-WASM crashed (${message}); the engine must restart.`,
+          { msgid: 'DuckDB-WASM crashed (%1); the engine must restart.', args: [message] },
           run.sql
         );
       }
       if (run.cancelled || isCancellation(message)) {
-        throw new QueryCancelledError('Query cancelled.', run.sql);
+        throw new QueryCancelledError(QUERY_CANCELLED, run.sql);
       }
       throw new QueryError(duckdbMessage(message), run.sql);
     }

@@ -11,6 +11,7 @@ import type {
   HarmonisedDataset,
   TableInfo
 } from './engine';
+import { crossingError } from './errors';
 import type { ExportFormat } from './export';
 import type { ReadAheadOptions } from './read-ahead';
 import type { CoreQueryResult, DuckDBWasmCore, ExportChunks } from './wasm-core';
@@ -131,5 +132,19 @@ export function exposeQueryWorker(
   endpoint: Comlink.Endpoint,
   createCore: (init: QueryWorkerInit) => Promise<DuckDBWasmCore>
 ): void {
-  Comlink.expose(createQueryWorkerApi(createCore, Comlink.transfer), endpoint);
+  const api = createQueryWorkerApi(createCore, Comlink.transfer);
+  // Our errors cross as data (`crossingError`), so that their msgid reaches the page to be translated.
+  const crossing = Object.fromEntries(
+    Object.entries(api).map(([name, call]: [string, (...args: unknown[]) => Promise<unknown>]) => [
+      name,
+      async (...args: unknown[]) => {
+        try {
+          return await call(...args);
+        } catch (e) {
+          throw crossingError(e);
+        }
+      }
+    ])
+  );
+  Comlink.expose(crossing, endpoint);
 }

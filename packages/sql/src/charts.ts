@@ -86,6 +86,21 @@ export function chartValues(
   return rows;
 }
 
+/**
+ * The msgids `chartSpec` gives `trans`, for a caller that must fetch their translations beforehand (the NEO
+ * kernel's worker, see @odatis-vre/kernel's plot.ts; its test checks this list against what is asked).
+ */
+export const CHART_MESSAGES: readonly string[] = [
+  '%1 over time',
+  'Climatology of %1: monthly mean by year',
+  'year',
+  'month',
+  'mean %1',
+  '%1 against %2',
+  'A %1 chart needs a %2 column and a %3 column; the result has neither of the right type',
+  'A %1 chart needs a %2 column; the result has none of the right type'
+];
+
 /** The Vega-Lite specification of a chart of a result; its titles in the language of `trans`. */
 export function chartSpec(
   table: Table,
@@ -153,18 +168,25 @@ export function chartSpec(
 
 function need(
   fields: ChartFields,
-  keys: (keyof ChartFields)[],
+  keys: readonly [keyof ChartFields, keyof ChartFields],
   kind: ChartKind,
   trans: Messages
 ): ChartFields {
-  const missing = keys.filter(k => !fields[k]);
-  if (missing.length) {
+  // One whole sentence per count of missing columns (translators cannot translate a joined fragment).
+  const [first, second] = keys.filter(k => !fields[k]);
+  if (second) {
     throw new Error(
       trans.__(
-        'A %1 chart needs a %2 column; the result has none of the right type',
+        'A %1 chart needs a %2 column and a %3 column; the result has neither of the right type',
         kind,
-        missing.join(trans.__(' and a '))
+        first,
+        second
       )
+    );
+  }
+  if (first) {
+    throw new Error(
+      trans.__('A %1 chart needs a %2 column; the result has none of the right type', kind, first)
     );
   }
   return fields;

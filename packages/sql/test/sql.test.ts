@@ -151,7 +151,10 @@ describe('charts', () => {
       color: { aggregate: 'mean', field: 'value' }
     });
     expect(() => chartSpec(table, 'scatter', { x: 'depth' })).toThrow(
-      'A scatter chart needs a y column'
+      'A scatter chart needs a y column; the result has none of the right type'
+    );
+    expect(() => chartSpec(table, 'line', {})).toThrow(
+      'A line chart needs a time column and a y column; the result has neither of the right type'
     );
     expect(() => chartValues(table, ['nope'])).toThrow('The result has no column "nope"');
   });
@@ -165,7 +168,9 @@ describe('charts', () => {
       month: 'mois',
       'mean %1': '%1 moyen',
       'A %1 chart needs a %2 column; the result has none of the right type':
-        'Un graphique %1 demande une colonne %2 ; le résultat n’en a aucune du bon type'
+        'Un graphique %1 demande une colonne %2 ; le résultat n’en a aucune du bon type',
+      'A %1 chart needs a %2 column and a %3 column; the result has neither of the right type':
+        'Un graphique %1 demande une colonne %2 et une colonne %3 ; le résultat n’a ni l’une ni l’autre du bon type'
     });
     expect(chartSpec(table, 'line', { time: 'time', y: 'value' }).title).toBe('value over time');
     expect(chartSpec(table, 'line', { time: 'time', y: 'value' }, french).title).toBe(
@@ -179,7 +184,10 @@ describe('charts', () => {
       color: { title: 'value moyen' }
     });
     expect(() => chartSpec(table, 'scatter', { x: 'depth' }, french)).toThrow(
-      'Un graphique scatter demande une colonne y ;'
+      'Un graphique scatter demande une colonne y ; le résultat n’en a aucune du bon type'
+    );
+    expect(() => chartSpec(table, 'climatology', {}, french)).toThrow(
+      'Un graphique climatology demande une colonne time et une colonne y ; le résultat n’a ni l’une ni l’autre du bon type'
     );
   });
 

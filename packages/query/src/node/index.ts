@@ -61,8 +61,10 @@ export function createWasmWorkerEngine(options: WorkerEngineOptions = {}): Query
       return {
         api,
         onExit(callback) {
-          worker.once('error', e => callback(`worker error: ${e.message}`));
-          worker.once('exit', code => callback(`worker exited with code ${code}`));
+          worker.once('error', e => callback({ msgid: 'worker error: %1', args: [e.message] }));
+          worker.once('exit', code =>
+            callback({ msgid: 'worker exited with code %1', args: [code] })
+          );
         },
         terminate: () => void worker.terminate()
       };

@@ -64,7 +64,13 @@ import {
   rowsTableCheckSql,
   utcWithIcu
 } from '../relation';
-import { QueryCancelledError, QueryError, isCancellation } from '../errors';
+import {
+  QUERY_CANCELLED,
+  QUERY_CANCELLED_BEFORE_START,
+  QueryCancelledError,
+  QueryError,
+  isCancellation
+} from '../errors';
 import { createQueryStream } from '../stream';
 import { exportFromStream, type ExportOptions, type ExportStream } from '../export';
 import { nodeParquetEncoder } from './wasm';
@@ -243,7 +249,7 @@ export class NativeQueryEngine implements QueryEngine {
       setSchema: (schema: Schema) => void
     ): AsyncGenerator<RecordBatch> {
       if (options.signal?.aborted) {
-        throw new QueryCancelledError('Query cancelled before it started.', sql);
+        throw new QueryCancelledError(QUERY_CANCELLED_BEFORE_START, sql);
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
       conn = await this.instance.connect();
@@ -261,7 +267,7 @@ export class NativeQueryEngine implements QueryEngine {
         }
         // An interrupted stream ends like a finished one: it must not pass for a complete result.
         if (options.signal?.aborted) {
-          throw new QueryCancelledError('Query cancelled.', sql);
+          throw new QueryCancelledError(QUERY_CANCELLED, sql);
         }
       } catch (e) {
         throw this.toError(e, sql, options.signal);
@@ -400,7 +406,7 @@ export class NativeQueryEngine implements QueryEngine {
     body: (conn: DuckDBConnection) => Promise<void>
   ): Promise<void> {
     if (signal?.aborted) {
-      throw new QueryCancelledError('Query cancelled before it started.', sql);
+      throw new QueryCancelledError(QUERY_CANCELLED_BEFORE_START, sql);
     }
     const conn = await this.instance.connect();
     this.connections.add(conn);
@@ -428,7 +434,7 @@ export class NativeQueryEngine implements QueryEngine {
   private toError(e: unknown, sql: string, signal?: AbortSignal): Error {
     const message = (e as Error)?.message ?? String(e);
     if (signal?.aborted || isCancellation(message)) {
-      return new QueryCancelledError('Query cancelled.', sql);
+      return new QueryCancelledError(QUERY_CANCELLED, sql);
     }
     return new QueryError(message, sql);
   }

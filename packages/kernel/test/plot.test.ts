@@ -1,0 +1,134 @@
+/**
+ * `neo.plot`'s titles in the page's language: the kernel's worker asks the page's `SessionHost` for the
+ * translations of `PLOT_MESSAGES` when it starts, over a real comlink MessageChannel as in the browser;
+ * English by default.
+ */
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { tableFromArrays } from 'apache-arrow';
+import { expose } from 'comlink';
+import { catalogueMessages, englishMessages, type Messages } from '@odatis-vre/harmonised';
+import type { QueryEngine } from '@odatis-vre/query';
+import { createWasmWorkerEngine } from '@odatis-vre/query/lib/node';
+import { QueryableFiles } from '@odatis-vre/services';
+import { VEGALITE_MIME } from '../src/display';
+import { SessionHost } from '../src/host';
+import { createPlot, PLOT_MESSAGES } from '../src/plot';
+import type { ExecuteOutcome, NeoWorkerApi } from '../src/protocol';
+import { createWorkerApi } from '../src/worker-core';
+
+const FRENCH = {
+  '%1 by %2': '%1 par %2',
+  'OMI axis 1': 'axe 1 de l’OMI',
+  'OMI axis 2': 'axe 2 de l’OMI',
+  'OMI: species niche positions and environmental variables':
+    'OMI : positions de niche des espèces et variables environnementales',
+  'A %1 chart needs a %2 column and a %3 column; the result has neither of the right type':
+    'Un graphique %1 demande une colonne %2 et une colonne %3 ; le résultat n’a ni l’une ni l’autre du bon type'
+};
+
+/** Two species and two variables on two axes, as `neo.omi` gives them (li, co). */
+const OMI_CELL = `neo.plot.omi({
+  li: { nRows: 2, nCols: 2, values: new Float64Array([0.5, -1, 0.25, 2]), rowNames: ['Skeletonema', 'Noctiluca'], colNames: ['1', '2'] },
+  co: { nRows: 2, nCols: 2, values: new Float64Array([1, 0, 0, 1]), rowNames: ['TEMP', 'PSAL'], colNames: ['1', '2'] }
+})`;
+
+let engine: QueryEngine;
+const ports: MessagePort[] = [];
+
+beforeAll(() => {
+  engine = createWasmWorkerEngine();
+});
+
+afterAll(async () => {
+  ports.forEach(p => p.close());
+  await engine?.close();
+});
+
+/** A kernel worker's API started as the browser starts it, with the page's host on the other end of a port. */
+async function startedWorker(trans?: Messages): Promise<NeoWorkerApi> {
+  const host = new SessionHost({
+    engine,
+    harmonised: null,
+    files: new QueryableFiles({
+      engine,
+      read: async p => Promise.reject(new Error(`no file ${p} in this test`)),
+      lastModified: async () => null
+    }),
+    location: '',
+    exists: async () => false,
+    trans
+  });
+  const channel = new MessageChannel();
+  ports.push(channel.port1, channel.port2);
+  expose(host, channel.port1 as unknown as Parameters<typeof expose>[1]);
+  const api = createWorkerApi(() => undefined);
+  await api.start(channel.port2);
+  return api;
+}
+
+function vegaLite(outcome: ExecuteOutcome): Record<string, unknown> {
+  if (outcome.status !== 'ok' || !outcome.result) throw new Error(JSON.stringify(outcome));
+  return outcome.result.data[VEGALITE_MIME] as Record<string, unknown>;
+}
+
+test("the worker's plots title in the page's language, English by default", async () => {
+  const french = await startedWorker(catalogueMessages(FRENCH));
+  const english = await startedWorker();
+  const bar = 'neo.plot.bar(await neo.sql("SELECT \'wimereux\' AS site_id, 3 AS n"))';
+
+  expect(vegaLite(await english.execute(bar, 1)).title).toBe('n by site_id');
+  expect(vegaLite(await french.execute(bar, 1)).title).toBe('n par site_id');
+
+  const omi = vegaLite(await french.execute(OMI_CELL, 2)) as {
+    title: string;
+    layer: { encoding: { x?: { title?: string }; y?: { title?: string } } }[];
+  };
+  expect(omi.title).toBe('OMI : positions de niche des espèces et variables environnementales');
+  expect(omi.layer[2].encoding.x?.title).toBe('axe 1 de l’OMI');
+  expect(omi.layer[2].encoding.y?.title).toBe('axe 2 de l’OMI');
+  const omiEnglish = vegaLite(await english.execute(OMI_CELL, 2)) as typeof omi;
+  expect(omiEnglish.title).toBe('OMI: species niche positions and environmental variables');
+  expect(omiEnglish.layer[2].encoding.x?.title).toBe('OMI axis 1');
+
+  // The SQL workspace's charts, drawn in the worker, take the same messages (here a refusal).
+  const line = await french.execute('neo.plot.line(await neo.sql("SELECT 1 AS n"))', 3);
+  expect(line).toMatchObject({
+    status: 'error',
+    evalue:
+      'Un graphique line demande une colonne time et une colonne y ; le résultat n’a ni l’une ni l’autre du bon type'
+  });
+});
+
+test('PLOT_MESSAGES lists every msgid the plots ask for', () => {
+  const asked = new Set<string>();
+  const recording: Messages = {
+    __: (msgid, ...args) => {
+      asked.add(msgid);
+      return englishMessages.__(msgid, ...args);
+    }
+  };
+  const plot = createPlot(recording);
+  const table = tableFromArrays({
+    time: [new Date(Date.UTC(2024, 0, 1)), new Date(Date.UTC(2024, 1, 1))],
+    depth: Float64Array.from([1, 2]),
+    value: Float64Array.from([10.5, 11])
+  });
+  plot.line(table);
+  plot.climatology(table);
+  plot.scatter(table);
+  plot.bar(table, { x: 'depth', y: 'value' });
+  const dataTable = (rowNames: string[]) => ({
+    nRows: 2,
+    nCols: 2,
+    values: new Float64Array([1, 0, 0, 1]),
+    rowNames,
+    colNames: ['1', '2']
+  });
+  plot.omi({ li: dataTable(['a', 'b']), co: dataTable(['TEMP', 'PSAL']) });
+  const numbers = tableFromArrays({ n: Float64Array.from([1]) });
+  expect(() => plot.line(numbers)).toThrow('needs a time column and a y column');
+  expect(() => plot.scatter(numbers, { x: 'n' })).toThrow('A scatter chart needs a y column;');
+  expect(asked.size).toBeGreaterThanOrEqual(10);
+  expect([...asked].filter(msgid => !PLOT_MESSAGES.includes(msgid))).toEqual([]);
+  expect(PLOT_MESSAGES.filter(msgid => !asked.has(msgid))).toEqual([]);
+});
