@@ -353,7 +353,14 @@ test.describe('the ODATIS data browser', () => {
       ['IGA-Gravelines-hydro', '10.17882/102656']
     ]);
     expect(written.root).toEqual(['catalog.json', expect.stringMatching(/^v[0-9a-z]+$/)]);
-    expect(written.version).toEqual(['parquet', 'provenance.json', 'report.json', 'sources']);
+    // rejected.jsonl: every rejected value, one JSON object per line (empty here: none rejected).
+    expect(written.version).toEqual([
+      'parquet',
+      'provenance.json',
+      'rejected.jsonl',
+      'report.json',
+      'sources'
+    ]);
     expect(written.provenance).toEqual([
       expect.objectContaining({
         file: 'SEANOE_Gravelines_Process_Hydro.csv',

@@ -130,6 +130,8 @@ test.describe('the VRE shell', () => {
           'observations.arrow',
           'parquet',
           'report.json',
+          // Every rejected value of the conversion, one JSON object per line.
+          'rejected.jsonl',
           // The same rows in DuckDB's storage, attached in place by range requests: added by the build of
           // `npm start` and by a server's staging (scripts/stage-shared-data.js).
           'harmonised.duckdb'

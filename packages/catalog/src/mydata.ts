@@ -21,7 +21,10 @@ import {
   formatIssue,
   IngestError,
   readSnoFile,
+  REJECTED_FILE,
+  rejectionLine,
   type FileReport,
+  type IngestIssue,
   type ReadOptions,
   type ReadSource
 } from '@odatis-vre/sno';
@@ -80,6 +83,11 @@ export type MyDataProgress = (fraction: number | null, text: string) => void;
 
 const te = new TextEncoder();
 const json = (value: unknown) => te.encode(`${JSON.stringify(value, null, 1)}\n`);
+
+/** Rejected values as REJECTED_FILE holds them: one JSON object per line. */
+function jsonLines(issues: readonly IngestIssue[]): Uint8Array {
+  return te.encode(issues.map(i => `${rejectionLine(i)}\n`).join(''));
+}
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
@@ -242,6 +250,10 @@ export async function addToMyData(
   // Read everything through the ingestion readers; one unreadable file and nothing is written.
   const read: ReadSource[] = [];
   const subsets = new Set<string>();
+  // Every rejected value, written beside report.json as a conversion on disk writes it (held here: the
+  // files added are in memory already, so their rejections are bounded by them).
+  const rejected: IngestIssue[] = [];
+  const rejections = { file: REJECTED_FILE, add: (issue: IngestIssue) => rejected.push(issue) };
   let k = 0;
   for (const { entry, bytes } of entries) {
     progress(0.5 + (0.2 * k++) / entries.length, trans.__('Reading %1', entry.file));
@@ -249,7 +261,7 @@ export async function addToMyData(
     try {
       const options = readOptionsOf(entry);
       if (options.source) subsets.add(entry.file);
-      r = readSnoFile(entry.file, bytes, options);
+      r = readSnoFile(entry.file, bytes, { ...options, rejections });
     } catch (e) {
       const why = e instanceof IngestError ? formatIssue(e.issue) : (e as Error).message;
       throw new Error(trans.__('The ingestion readers cannot read %1: %2', entry.file, why));
@@ -287,6 +299,7 @@ export async function addToMyData(
     ...parts,
     ...entries.map(e => [`sources/${e.entry.file}`, e.bytes] as [string, Uint8Array]),
     ['report.json', json({ files: read.map(r => r.report) })],
+    [REJECTED_FILE, jsonLines(rejected)],
     ['provenance.json', json(entries.map(e => e.entry))]
   ];
   // Folders first, parents before children.
@@ -310,6 +323,14 @@ export async function addToMyData(
     throw new Error(trans.__('Nothing was added to %1: %2', folder, (e as Error).message));
   }
   const notes: string[] = added.flatMap(f => f.notes ?? []);
+  if (rejected.length)
+    notes.push(
+      trans.__(
+        'Every rejected value (%1), with its file, line, column, what was expected and found: %2',
+        rejected.length.toLocaleString('en'),
+        `${folder}/${next}/${REJECTED_FILE}`
+      )
+    );
   notes.push(
     ...[...repeated].map(([file, n]) =>
       trans.__(

@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { gunzipSync } from 'zlib';
 import { catalogueMessages } from '@odatis-vre/harmonised';
-import { readParquet } from '@odatis-vre/sno';
+import { REJECTED_FILE, REJECTED_IN_REPORT, readParquet } from '@odatis-vre/sno';
 import {
   addToMyData,
   blankRecord,
@@ -160,6 +160,49 @@ describe('add to my data', () => {
     await expect(
       addToMyData(store, 'my-data', [retrieved('hydro.csv', wimereux(), 'x')])
     ).rejects.toThrow('my-data already holds another file named hydro.csv');
+  });
+
+  it('writes every rejected value beside report.json, which lists the first ones, and says where', async () => {
+    // The shared Gravelines hydro export with a word in place of numbers on 1 200 records.
+    const lines = new TextDecoder().decode(hydro()).split('\n');
+    const header = lines[0].split(';');
+    const damaged = lines.map((l, k) => {
+      if (k === 0 || k > 1200 || !l) return l;
+      const cells = l.split(';');
+      const at = cells.findIndex((c, i) => i > 0 && /^-?\d+([.,]\d+)?$/.test(c.trim()));
+      if (at >= 0) cells[at] = 'n/a';
+      return cells.join(';');
+    });
+    expect(header.length).toBeGreaterThan(3);
+    const report = await addToMyData(folderStore(root), 'my-data', [
+      retrieved('hydro.csv', new TextEncoder().encode(damaged.join('\n')), '10.17882/102656')
+    ]);
+    const r = report.files[0];
+    expect(r.valuesRejected).toBeGreaterThan(REJECTED_IN_REPORT);
+    expect(r.rejectedFile).toBe(REJECTED_FILE);
+    const version = report.catalog.parquetFiles[0].path.split('/')[0];
+    const inFile = fs
+      .readFileSync(path.join(root, 'my-data', version, REJECTED_FILE), 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map(l => JSON.parse(l));
+    expect(inFile).toHaveLength(r.valuesRejected);
+    const byReason: Record<string, number> = {};
+    for (const i of inFile) byReason[i.reason] = (byReason[i.reason] ?? 0) + 1;
+    expect(byReason).toEqual(r.rejectedByReason);
+    const saved = JSON.parse(
+      fs.readFileSync(path.join(root, 'my-data', version, 'report.json'), 'utf8')
+    );
+    expect(saved.files[0].rejected).toHaveLength(REJECTED_IN_REPORT);
+    expect(saved.files[0].rejected).toEqual(
+      inFile
+        .slice(0, REJECTED_IN_REPORT)
+        .map(({ column, ...i }) => (column === null ? i : { ...i, column }))
+    );
+    expect(r.valuesWritten + r.valuesRejected + r.valuesMissing).toBe(r.valuesRead);
+    expect(report.notes).toEqual([
+      `Every rejected value (${r.valuesRejected.toLocaleString('en')}), with its file, line, column, what was expected and found: my-data/${version}/${REJECTED_FILE}`
+    ]);
   });
 
   it('writes nothing when a file cannot be read, and keeps the dataset whole when a write fails', async () => {

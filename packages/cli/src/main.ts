@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { SingleBar, Presets } from 'cli-progress';
 import {
   DEFAULT_SITE_REGISTER,
+  REJECTED_FILE,
   SOMLIT_SITES,
   checkCsvMapping,
   generateSynthetic,
@@ -183,7 +184,9 @@ function printReport(report: ConvertReport, json: boolean, log: (s: string) => v
         'Parquet only (the one Arrow file of every row is not written within bounded memory).'
     );
   log(
-    report.written ? `Written to ${report.outDir} (catalog.json, report.json)` : 'Nothing written.'
+    report.written
+      ? `Written to ${report.outDir} (catalog.json, report.json, ${REJECTED_FILE}: every rejected value, one JSON object per line)`
+      : 'Nothing written.'
   );
 }
 

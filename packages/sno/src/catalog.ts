@@ -13,6 +13,7 @@ import {
   type CatalogSite,
   type CatalogTaxon,
   type DatasetInput,
+  type Observation,
   type TimeSpan
 } from '@odatis-vre/harmonised';
 import type { ObservationColumns } from './schema';
@@ -118,66 +119,104 @@ export class CatalogTally {
     const dataset = col('dataset');
     const p01 = col('p01');
     const p02 = col('p02');
+    for (let i = 0; i < obs.length; i++)
+      this.one(
+        time[i],
+        sno[i],
+        siteId[i],
+        siteName[i],
+        lat[i],
+        lon[i],
+        parameter[i],
+        unit[i],
+        taxon[i],
+        aphia[i],
+        dataset[i],
+        p01[i],
+        p02[i]
+      );
+  }
+
+  /** One row (rows added in reading order, as `add` adds them). */
+  addRow(o: Observation): void {
+    this.one(
+      o.time,
+      o.sno,
+      o.site_id,
+      o.site_name,
+      o.latitude,
+      o.longitude,
+      o.parameter,
+      o.unit,
+      o.taxon,
+      o.aphia_id,
+      o.dataset,
+      o.p01,
+      o.p02
+    );
+  }
+
+  private one(
+    t: number,
+    sno: string,
+    siteId: string,
+    siteName: string | null,
+    lat: number | null,
+    lon: number | null,
+    parameter: string,
+    unit: string | null,
+    taxon: string | null,
+    aphia: number | null,
+    dataset: string | null,
+    p01: string | null,
+    p02: string | null
+  ): void {
     const { all, ds, sites, params, taxa } = this;
-    this.rowCount += obs.length;
-    for (let i = 0; i < obs.length; i++) {
-      const t = time[i];
-      all.add(t);
-      const d = dataset[i] ?? sno[i];
-      let de = ds.get(d);
-      if (!de) ds.set(d, (de = { rows: 0, span: new Span(), sites: new Set() }));
-      de.rows++;
-      de.span.add(t);
-      de.sites.add(siteId[i]);
+    this.rowCount++;
+    all.add(t);
+    const d = dataset ?? sno;
+    let de = ds.get(d);
+    if (!de) ds.set(d, (de = { rows: 0, span: new Span(), sites: new Set() }));
+    de.rows++;
+    de.span.add(t);
+    de.sites.add(siteId);
 
-      let s = sites.get(siteId[i]);
-      if (!s) {
-        s = {
-          siteId: siteId[i],
-          siteName: siteName[i],
-          sno: [],
-          latitude: lat[i],
-          longitude: lon[i],
-          rowCount: 0,
-          timeSpan: null,
-          span: new Span(),
-          snoSet: new Set()
-        };
-        sites.set(siteId[i], s);
-      }
-      s.rowCount++;
-      s.span.add(t);
-      s.snoSet.add(sno[i]);
-      if (s.latitude === null && lat[i] !== null) [s.latitude, s.longitude] = [lat[i], lon[i]];
+    let s = sites.get(siteId);
+    if (!s) {
+      s = {
+        siteId,
+        siteName,
+        sno: [],
+        latitude: lat,
+        longitude: lon,
+        rowCount: 0,
+        timeSpan: null,
+        span: new Span(),
+        snoSet: new Set()
+      };
+      sites.set(siteId, s);
+    }
+    s.rowCount++;
+    s.span.add(t);
+    s.snoSet.add(sno);
+    if (s.latitude === null && lat !== null) [s.latitude, s.longitude] = [lat, lon];
 
-      let p = params.get(parameter[i]);
-      if (!p) {
-        const term = parameterTerm(parameter[i]);
-        p = {
-          parameter: parameter[i],
-          label: term?.label ?? null,
-          p01: p01[i],
-          p02: p02[i],
-          ...emptyTally()
-        };
-        params.set(parameter[i], p);
-      }
-      tally(p, t, unit[i], siteId[i]);
+    let p = params.get(parameter);
+    if (!p) {
+      const term = parameterTerm(parameter);
+      p = { parameter, label: term?.label ?? null, p01, p02, ...emptyTally() };
+      params.set(parameter, p);
+    }
+    tally(p, t, unit, siteId);
 
-      const tx = taxon[i];
-      if (tx) {
-        let e = taxa.get(tx);
-        if (!e) {
-          e = {
-            taxon: tx,
-            aphiaId: aphia[i],
-            ...emptyTally()
-          };
-          taxa.set(tx, e);
-        }
-        tally(e, t, unit[i], siteId[i]);
-        if (e.aphiaId === null && aphia[i] !== null) e.aphiaId = aphia[i];
+    if (taxon) {
+      let e = taxa.get(taxon);
+      if (!e) {
+        e = { taxon, aphiaId: aphia, ...emptyTally() };
+        taxa.set(taxon, e);
       }
+      tally(e, t, unit, siteId);
+      if (e.aphiaId === null && aphia !== null) e.aphiaId = aphia;
     }
   }
 

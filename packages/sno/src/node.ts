@@ -22,7 +22,14 @@ import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
 import { checkOutput, siblingPath, swapInto, sweepStale } from './output';
 import { readInPieces, scanSource } from './pieces';
-import { invariantHolds, type FileReport, type ReadOptions, type SourceInfo } from './report';
+import { RejectionLog } from './rejections';
+import {
+  REJECTED_FILE,
+  invariantHolds,
+  type FileReport,
+  type ReadOptions,
+  type SourceInfo
+} from './report';
 import type { ObservationColumns } from './schema';
 import { PartitionSpool } from './spool';
 import { LineGuard, isGzip } from './text';
@@ -150,10 +157,14 @@ async function readSource(file: string, name: string): Promise<Uint8Array> {
   }
 }
 
-/** Read and check files, without writing anything. */
+/**
+ * Read and check files, without writing anything. With `rejections`, every rejected value goes to that
+ * file as it is met (those of a file that then fails are taken back), and the reports list the first ones.
+ */
 export async function readFiles(
   paths: string[],
-  options: Pick<ConvertOptions, 'onProgress' | 'read' | 'signal'> = {}
+  options: Pick<ConvertOptions, 'onProgress' | 'read' | 'signal'> = {},
+  rejections?: RejectionLog
 ): Promise<FileResult[]> {
   const sizes = sizesOf(paths);
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
@@ -170,7 +181,7 @@ export async function readFiles(
       bytesDone,
       bytesTotal
     });
-    results.push(await readOne(p, name, sizes[k], results, options.read));
+    results.push(await readOne(p, name, sizes[k], results, options.read, rejections));
     bytesDone += sizes[k];
   }
   options.onProgress?.({
@@ -189,16 +200,15 @@ async function readOne(
   name: string,
   size: number,
   earlier: FileResult[],
-  read: ReadOptions | undefined
+  read: ReadOptions | undefined,
+  rejections?: RejectionLog
 ): Promise<FileResult> {
-  const failed = (issue: IngestIssue, bytes = size, sha = ''): FileResult => ({
-    path: p,
-    name,
-    bytes,
-    sha256: sha,
-    ok: false,
-    error: issue
-  });
+  // A file that fails has no rejected values: it is reported whole as failed.
+  const mark = rejections?.mark();
+  const failed = (issue: IngestIssue, bytes = size, sha = ''): FileResult => {
+    if (mark) rejections!.rollback(mark);
+    return { path: p, name, bytes, sha256: sha, ok: false, error: issue };
+  };
   let bytes: Uint8Array;
   try {
     bytes = await readSource(p, name);
@@ -216,7 +226,7 @@ async function readOne(
   const twin = twinOf(name, digest, earlier);
   if (twin) return failed(twin, bytes.length, digest);
   try {
-    const r = readSnoFile(name, bytes, read);
+    const r = readSnoFile(name, bytes, rejections ? { ...read, rejections } : read);
     const result: FileResult = {
       path: p,
       name,
@@ -298,26 +308,38 @@ export async function convertFiles(
   checkOutput(out, outDir);
   if (bounded) return convertBounded(paths, out, inputBytes, sweptStaging, options);
 
-  const files = await readFiles(paths, options);
-  const ok = files.filter(f => f.ok);
-  const totals = totalsOf(files);
-  // The last progress event, whether or not anything is written.
-  const done = (): void =>
-    options.onProgress?.({
-      phase: 'done',
-      file: null,
-      filesDone: files.length,
-      filesTotal: files.length,
-      bytesDone: 0,
-      bytesTotal: 0
-    });
-  if (!ok.length || (options.strict && totals.filesFailed)) {
-    done();
-    return { outDir: out, written: false, files, totals, catalog: null, sweptStaging };
-  }
   const staging = siblingPath(out, 'staging');
+  fs.mkdirSync(staging, { recursive: true });
+  let rejections: RejectionLog | null = null;
   try {
-    fs.mkdirSync(staging, { recursive: true });
+    rejections = new RejectionLog(path.join(staging, REJECTED_FILE));
+    const files = await readFiles(paths, options, rejections);
+    rejections.close();
+    rejections = null;
+    const ok = files.filter(f => f.ok);
+    const totals = totalsOf(files);
+    // The last progress event, whether or not anything is written.
+    const done = (): void =>
+      options.onProgress?.({
+        phase: 'done',
+        file: null,
+        filesDone: files.length,
+        filesTotal: files.length,
+        bytesDone: 0,
+        bytesTotal: 0
+      });
+    if (!ok.length || (options.strict && totals.filesFailed)) {
+      fs.rmSync(staging, { recursive: true, force: true });
+      done();
+      return notWritten({
+        outDir: out,
+        written: false,
+        files,
+        totals,
+        catalog: null,
+        sweptStaging
+      });
+    }
     const catalog = await writeDataset(staging, files, options);
     const report: ConvertReport = {
       outDir: out,
@@ -331,9 +353,19 @@ export async function convertFiles(
     done();
     return { ...report, catalog };
   } catch (e) {
+    rejections?.close();
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
+}
+
+/**
+ * The report of a conversion that wrote nothing: no file of rejected values either, so each report says
+ * its list is not all there is when it holds fewer than the file's rejected values.
+ */
+function notWritten(report: ConvertReport): ConvertReport {
+  for (const f of report.files) if (f.report) f.report.rejectedFile = null;
+  return report;
 }
 
 /** Write report.json beside the staged dataset, then put the dataset in place. */
@@ -385,12 +417,13 @@ async function convertBounded(
 ): Promise<ConvertReport> {
   const staging = siblingPath(out, 'staging');
   const memoryRows = options.memoryRows ?? 1_000_000;
-  const spool = new PartitionSpool(path.join(staging, '.spool'), memoryRows);
   const tally = new CatalogTally();
-  const keep = (values: ObservationColumns): void => {
-    tally.add(values);
-    spool.add(values);
-  };
+  // Every value goes through the spool, in reading order, and is tallied there.
+  const spool = new PartitionSpool(path.join(staging, '.spool'), memoryRows, row =>
+    tally.addRow(row)
+  );
+  let rejections: RejectionLog | null = null;
+  const keep = (values: ObservationColumns): void => spool.add(values);
   const sizes = sizesOf(paths);
   const bytesTotal = sizes.reduce((a, b) => a + b, 0);
   const progress = (p: Omit<ConvertProgress, 'filesTotal'>): void =>
@@ -399,22 +432,34 @@ async function convertBounded(
   const filesInPieces: string[] = [];
   try {
     fs.mkdirSync(staging, { recursive: true });
+    rejections = new RejectionLog(path.join(staging, REJECTED_FILE));
+    const read = { ...options.read, rejections };
     let bytesDone = 0;
     for (const [k, p] of paths.entries()) {
       await checkpoint(options.signal);
       const name = path.basename(p);
       progress({ phase: 'read', file: name, filesDone: k, bytesDone, bytesTotal });
-      const inPieces = await readLarge(p, name, sizes[k], files, keep, options, done =>
-        progress({
-          phase: 'read',
-          file: name,
-          filesDone: k,
-          bytesDone: bytesDone + done,
-          bytesTotal
-        })
+      // A file read in pieces sends its values straight to their partitions (values: spool).
+      const inPieces = await readLarge(
+        p,
+        name,
+        sizes[k],
+        files,
+        keep,
+        { ...read, values: spool },
+        options,
+        done =>
+          progress({
+            phase: 'read',
+            file: name,
+            filesDone: k,
+            bytesDone: bytesDone + done,
+            bytesTotal
+          })
       );
       if (inPieces) filesInPieces.push(name);
-      const result = inPieces ?? (await readOne(p, name, sizes[k], files, options.read));
+      const result =
+        inPieces ?? (await readOne(p, name, sizes[k], files, options.read, rejections));
       if (result.ok && !inPieces) {
         keep(observationsOf(result));
         loaded.delete(result);
@@ -423,6 +468,8 @@ async function convertBounded(
       bytesDone += sizes[k];
     }
     progress({ phase: 'read', file: null, filesDone: paths.length, bytesDone, bytesTotal });
+    rejections.close();
+    rejections = null;
     const totals = totalsOf(files);
     const bounded: BoundedConversion = {
       inputBytes,
@@ -444,9 +491,9 @@ async function convertBounded(
     if (!files.some(f => f.ok) || (options.strict && totals.filesFailed)) {
       fs.rmSync(staging, { recursive: true, force: true });
       progress({ phase: 'done', file: null, filesDone: files.length, bytesDone: 0, bytesTotal: 0 });
-      return report;
+      return notWritten(report);
     }
-    const read = files.filter(f => f.ok).map(sourceInfo);
+    const sources = files.filter(f => f.ok).map(sourceInfo);
     const keys = spool.keys();
     const parquetFiles = [];
     for (const [k, key] of keys.entries()) {
@@ -454,7 +501,7 @@ async function convertBounded(
       const file = partitionFile(key, spool.rowCount(key));
       const target = path.join(staging, file.path);
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      const provenance = provenanceOf(read, spool.sources(key));
+      const provenance = provenanceOf(sources, spool.sources(key));
       await writeStream(target, await parquetStream(spool.take(key), provenance));
       parquetFiles.push(file);
       progress({ phase: 'write', file: file.path, filesDone: k + 1, bytesDone: 0, bytesTotal: 0 });
@@ -463,13 +510,18 @@ async function convertBounded(
     bounded.rowsSpilled = spool.spilledRows;
     bounded.spills = spool.spills;
     bounded.spillBytes = spool.spilledBytes;
-    const catalog = tally.catalog(datasetsOf(read), { parquetFiles, arrowFile: null }, options.now);
+    const catalog = tally.catalog(
+      datasetsOf(sources),
+      { parquetFiles, arrowFile: null },
+      options.now
+    );
     fs.writeFileSync(path.join(staging, CATALOG_FILE), JSON.stringify(catalog, null, 1));
     report.written = true;
     putInPlace(staging, out, report, options);
     progress({ phase: 'done', file: null, filesDone: files.length, bytesDone: 0, bytesTotal: 0 });
     return { ...report, catalog };
   } catch (e) {
+    rejections?.close();
     fs.rmSync(staging, { recursive: true, force: true });
     throw e;
   }
@@ -486,6 +538,7 @@ async function readLarge(
   size: number,
   earlier: FileResult[],
   keep: (values: ObservationColumns) => void,
+  read: ReadOptions,
   options: ConvertOptions,
   onBytes?: (bytes: number) => void
 ): Promise<FileResult | null> {
@@ -506,7 +559,7 @@ async function readLarge(
       name,
       scanned,
       keep,
-      options.read,
+      read,
       options.pieceChars,
       onBytes,
       options.signal
@@ -622,8 +675,16 @@ export function formatFileResult(f: FileResult, maxRejected = 20): string {
   for (const [reason, n] of Object.entries(r.rejectedByReason))
     lines.push(`    rejected ${n} × ${reason}`);
   for (const issue of r.rejected.slice(0, maxRejected)) lines.push(`    - ${formatIssue(issue)}`);
-  if (r.rejected.length > maxRejected)
-    lines.push(`    … ${r.rejected.length - maxRejected} more in report.json`);
+  const listed = Math.min(r.rejected.length, maxRejected);
+  if (r.valuesRejected > listed)
+    lines.push(
+      `    … ${r.valuesRejected - listed} more in ` +
+        (r.rejectedFile
+          ? `${r.rejectedFile} (every rejected value, one JSON object per line)`
+          : r.rejected.length < r.valuesRejected
+            ? `no file (nothing was written; the first ${r.rejected.length} are in the report)`
+            : 'report.json')
+    );
   for (const u of r.unknownColumns)
     lines.push(
       `    unknown column "${u.column}" (column ${u.index}): not read, its ${u.cells} non-empty cell(s) rejected`
@@ -650,3 +711,4 @@ export function formatFileResult(f: FileResult, maxRejected = 20): string {
 }
 
 export { readSnoFile };
+export { RejectionLog, readRejections, type RejectionMark } from './rejections';

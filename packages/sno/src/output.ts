@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CATALOG_FILE, REPORT_FILE, type Catalog } from '@odatis-vre/harmonised';
+import { REJECTED_FILE } from './report';
 
 /** A sibling folder of `out` for this process: `kind` is 'staging' (the new output) or 'old' (the previous). */
 export function siblingPath(out: string, kind: 'staging' | 'old'): string {
@@ -65,6 +66,7 @@ export function foreignFiles(out: string): string[] {
   const ours = new Set([
     CATALOG_FILE,
     REPORT_FILE,
+    REJECTED_FILE,
     ...(catalog?.arrowFile ? [catalog.arrowFile] : []),
     ...(catalog?.parquetFiles ?? []).map(f => f.path)
   ]);

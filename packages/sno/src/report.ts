@@ -64,8 +64,16 @@ export interface FileReport {
   valuesMissing: number;
   valuesRejected: number;
   rejectedByReason: Record<string, number>;
-  /** Every rejected value: file, line, column, expected, found. */
+  /**
+   * Rejected values (file, line, column, expected, found, reason): every one when `rejectedFile` is null,
+   * else the first REJECTED_IN_REPORT, every one being in that file.
+   */
   rejected: IngestIssue[];
+  /**
+   * The file beside report.json holding every rejected value of the conversion, one JSON object per line
+   * (REJECTED_FILE), or null when `rejected` lists them all.
+   */
+  rejectedFile: string | null;
   /** Things changed on the way that a person should know about, with counts. */
   warnings: Record<string, number>;
   /**
@@ -114,8 +122,48 @@ export interface Located {
   siteId: string;
 }
 
+/** The file beside report.json that holds every rejected value, one JSON object (IngestIssue) per line. */
+export const REJECTED_FILE = 'rejected.jsonl';
+
+/** How many rejected values a report lists when every one goes to REJECTED_FILE. */
+export const REJECTED_IN_REPORT = 1000;
+
+/** Where rejected values go as they are met (a conversion writing REJECTED_FILE). */
+export interface RejectionSink {
+  /** The file every rejected value is written to, as the report names it (relative to report.json). */
+  readonly file: string;
+  add(issue: IngestIssue): void;
+}
+
+/** A rejected value as its line of REJECTED_FILE (no line end): one key order, a column absent is null. */
+export function rejectionLine(issue: IngestIssue): string {
+  return JSON.stringify({
+    file: issue.file,
+    line: issue.line,
+    column: issue.column ?? null,
+    expected: issue.expected,
+    found: issue.found,
+    reason: issue.reason
+  });
+}
+
+/** Where kept values go instead of the reader's own columns (ObservationColumns is one). */
+export interface ValueTarget {
+  pushParts(part: Partial<Observation>, base?: Partial<Observation>): void;
+}
+
 /** What a reader is given besides the bytes. */
 export interface ReadOptions {
+  /**
+   * Send each kept value here as it is read instead of keeping it (`ReadContext.out` stays empty): a
+   * conversion within bounded memory sends values straight to their partitions.
+   */
+  values?: ValueTarget;
+  /**
+   * Send every rejected value here as it is met; the report then lists only the first REJECTED_IN_REPORT
+   * (memory bounded for any input). Without it, the report lists every one.
+   */
+  rejections?: RejectionSink;
   /** Stations to recognise (default: the built-in register). */
   sites?: SiteRegister;
   /** Read files that are no native SNO export through this column mapping. */
@@ -160,6 +208,8 @@ export class ReadContext {
     options: ReadOptions = {}
   ) {
     this.sites = options.sites ?? DEFAULT_SITE_REGISTER;
+    this.rejections = options.rejections ?? null;
+    this.target = options.values ?? null;
     this.report = {
       file,
       format,
@@ -176,6 +226,7 @@ export class ReadContext {
       valuesRejected: 0,
       rejectedByReason: {},
       rejected: [],
+      rejectedFile: this.rejections?.file ?? null,
       warnings: {},
       cellsSeen: 0,
       unaccounted: { records: 0, first: [] },
@@ -186,6 +237,8 @@ export class ReadContext {
   }
 
   readonly sites: SiteRegister;
+  private readonly rejections: RejectionSink | null;
+  private readonly target: ValueTarget | null;
   private readonly located = new Map<string, Located & { unknown?: UnknownStation }>();
 
   /**
@@ -324,7 +377,7 @@ export class ReadContext {
   value(part: Partial<Observation>, base?: Partial<Observation>): void {
     this.report.valuesRead++;
     this.report.valuesWritten++;
-    this.kept.pushParts(part, base);
+    (this.target ?? this.kept).pushParts(part, base);
     const flag = part.time_flag ?? base?.time_flag;
     if (flag) this.report.timeFlags[flag] = (this.report.timeFlags[flag] ?? 0) + 1;
   }
@@ -339,7 +392,10 @@ export class ReadContext {
     this.report.valuesRejected++;
     this.report.rejectedByReason[issue.reason] =
       (this.report.rejectedByReason[issue.reason] ?? 0) + 1;
-    this.report.rejected.push({ file: this.file, ...issue });
+    const rejected: IngestIssue = { file: this.file, ...issue };
+    if (!this.rejections || this.report.rejected.length < REJECTED_IN_REPORT)
+      this.report.rejected.push(rejected);
+    this.rejections?.add(rejected);
   }
 
   /** True for a blank record, counted in blankLines, which the caller then skips. */

@@ -138,84 +138,184 @@ export class ObservationColumns {
 
   toTable(): Table {
     const n = this.length;
-    const children: Data[] = observationSchema.fields.map(f => {
-      const values = this.cols[f.name as ColumnName] as unknown[];
-      if (f.type instanceof Dictionary) return dictionaryData(f.type, values as (string | null)[]);
-      if (f.type instanceof Float64 || f.type instanceof Int32)
-        return numericData(f.type, values as (number | null)[]);
-      const v = vectorFromArray(values, f.type as DataType);
-      if (v.data.length !== 1)
-        throw new Error(`column ${f.name}: expected one Arrow chunk, got ${v.data.length}`);
-      return v.data[0];
+    const builders = COLUMNS.map(c => {
+      const b = columnBuilder(COLUMN_KINDS[c], n);
+      const values = this.cols[c] as unknown[];
+      for (let i = 0; i < n; i++) b.push(values[i], i);
+      return b;
     });
-    const struct = makeData({
-      type: new Struct(observationSchema.fields),
-      length: n,
-      nullCount: 0,
-      children
-    });
-    return new Table([new RecordBatch(observationSchema, struct)]);
+    return tableOf(builders, n);
   }
 }
 
 /**
- * A float64 or int32 column written straight into its typed array and validity bitmap (Arrow's generic
- * builder costs more than the Parquet encoding of a small partition). Int32 stores as Arrow's would.
+ * Rows built straight into Arrow's memory (a partition of a conversion within bounded memory): each value
+ * stored once, into its column's typed array (grown by doubling; text dictionary-encoded as it comes, times
+ * as Arrow's int64 milliseconds), never into a JavaScript array first. `toTable` gives the table
+ * ObservationColumns gives for the same rows, without copying them again.
  */
-function numericData(type: Float64 | Int32, values: readonly (number | null)[]): Data {
-  const n = values.length;
-  const data = type instanceof Float64 ? new Float64Array(n) : new Int32Array(n);
-  const valid = new Uint8Array((n + 7) >> 3);
-  let nulls = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) {
-      nulls++;
-      continue;
-    }
-    data[i] = v;
-    valid[i >> 3] |= 1 << (i & 7);
+export class ObservationBuilder {
+  private n = 0;
+  private readonly builders = COLUMNS.map(c => columnBuilder(COLUMN_KINDS[c], 1024));
+
+  get length(): number {
+    return this.n;
   }
-  const props = { length: n, nullCount: nulls, nullBitmap: nulls ? valid : null };
-  return type instanceof Float64
-    ? makeData({ type, ...props, data: data as Float64Array })
-    : makeData({ type, ...props, data: data as Int32Array });
+
+  /** One row, every column of the harmonised schema (null or undefined: null). */
+  push(row: Readonly<Record<ColumnName, unknown>>): void {
+    const i = this.n++;
+    for (let c = 0; c < COLUMNS.length; c++) this.builders[c].push(row[COLUMNS[c]], i);
+  }
+
+  toTable(): Table {
+    return tableOf(this.builders, this.n);
+  }
 }
 
-/**
- * Dictionary-encode a string column by hand: one Map look-up per value instead of Arrow's generic
- * builder (which hashes through several layers and dominated conversion time).
- */
-function dictionaryData(type: Dictionary<Utf8, Int32>, values: readonly (string | null)[]): Data {
-  const index = new Map<string, number>();
-  const words: string[] = [];
-  const keys = new Int32Array(values.length);
-  const valid = new Uint8Array((values.length + 7) >> 3);
-  let nulls = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) {
-      nulls++;
-      continue;
-    }
-    let k = index.get(v);
-    if (k === undefined) {
-      k = words.length;
-      index.set(v, k);
-      words.push(v);
-    }
-    keys[i] = k;
-    valid[i >> 3] |= 1 << (i & 7);
-  }
-  const dictionary = vectorFromArray(words, new Utf8());
-  return makeData({
-    type,
-    length: values.length,
-    nullCount: nulls,
-    nullBitmap: nulls ? valid : null,
-    data: keys,
-    dictionary
+/** The harmonised table of `n` rows whose columns (in COLUMNS order) the builders hold. */
+function tableOf(builders: ColumnBuilder[], n: number): Table {
+  const struct = makeData({
+    type: new Struct(observationSchema.fields),
+    length: n,
+    nullCount: 0,
+    children: observationSchema.fields.map((f, c) => builders[c].data(f.type as DataType, n))
   });
+  return new Table([new RecordBatch(observationSchema, struct)]);
+}
+
+/** One column being built: `push` the value of row i (rows in order), then `data` of the first n rows. */
+interface ColumnBuilder {
+  push(v: unknown, i: number): void;
+  data(type: DataType, n: number): Data;
+}
+
+function columnBuilder(kind: ColumnKind, capacity: number): ColumnBuilder {
+  return kind === 'text' ? new TextColumn(capacity) : new NumberColumn(kind, capacity);
+}
+
+/** A validity bitmap that grows with its column; `nulls` counts the rows left unset. */
+class Validity {
+  bits: Uint8Array;
+  nulls = 0;
+  constructor(capacity: number) {
+    this.bits = new Uint8Array((capacity + 7) >> 3);
+  }
+  valid(i: number): void {
+    if (i >> 3 >= this.bits.length) this.bits = grown(this.bits, (i >> 3) + 1);
+    this.bits[i >> 3] |= 1 << (i & 7);
+  }
+  bitmap(n: number): Uint8Array | null {
+    if (!this.nulls) return null;
+    // Rows from the last valid one on may all be null: the bitmap still covers every row.
+    if (this.bits.length < (n + 7) >> 3) this.bits = grown(this.bits, (n + 7) >> 3);
+    return this.bits.subarray(0, (n + 7) >> 3);
+  }
+}
+
+/** A copy of `a`, zero-filled, twice as long at least and holding `needed` elements. */
+function grown<A extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(
+  a: A,
+  needed: number
+): A {
+  const b = new (a.constructor as new (n: number) => A)(Math.max(needed, a.length * 2, 64));
+  b.set(a as never);
+  return b;
+}
+
+/**
+ * A float64, int32 or timestamp column written straight into its typed array and validity bitmap (Arrow's
+ * generic builder costs more than the Parquet encoding of a small partition). Stores as Arrow's would.
+ */
+class NumberColumn implements ColumnBuilder {
+  private values: Float64Array | Int32Array | BigInt64Array;
+  private readonly validity: Validity;
+
+  constructor(
+    private readonly kind: Exclude<ColumnKind, 'text'>,
+    capacity: number
+  ) {
+    this.values =
+      kind === 'float64'
+        ? new Float64Array(capacity)
+        : kind === 'int32'
+          ? new Int32Array(capacity)
+          : new BigInt64Array(capacity);
+    this.validity = new Validity(capacity);
+  }
+
+  push(v: unknown, i: number): void {
+    if (v === null || v === undefined) {
+      this.validity.nulls++;
+      return;
+    }
+    if (i >= this.values.length) this.values = grown(this.values, i + 1);
+    if (this.kind === 'timestamp') (this.values as BigInt64Array)[i] = BigInt(v as number);
+    else (this.values as Float64Array | Int32Array)[i] = v as number;
+    this.validity.valid(i);
+  }
+
+  data(type: DataType, n: number): Data {
+    if (n > this.values.length) this.values = grown(this.values, n);
+    return makeData({
+      type: type as Float64,
+      length: n,
+      nullCount: this.validity.nulls,
+      nullBitmap: this.validity.bitmap(n),
+      data: this.values.subarray(0, n) as Float64Array
+    });
+  }
+}
+
+/**
+ * A string column dictionary-encoded by hand as it comes: one Map look-up per value (none when it repeats
+ * the previous one) instead of Arrow's generic builder, which hashes through several layers.
+ */
+class TextColumn implements ColumnBuilder {
+  private readonly index = new Map<string, number>();
+  private readonly words: string[] = [];
+  private keys: Int32Array;
+  private readonly validity: Validity;
+  private last: string | null = null;
+  private lastKey = 0;
+
+  constructor(capacity: number) {
+    this.keys = new Int32Array(capacity);
+    this.validity = new Validity(capacity);
+  }
+
+  push(v: unknown, i: number): void {
+    if (v === null || v === undefined) {
+      this.validity.nulls++;
+      return;
+    }
+    if (i >= this.keys.length) this.keys = grown(this.keys, i + 1);
+    let k = this.lastKey;
+    if (v !== this.last) {
+      const known = this.index.get(v as string);
+      if (known === undefined) {
+        k = this.words.length;
+        this.index.set(v as string, k);
+        this.words.push(v as string);
+      } else k = known;
+      this.last = v as string;
+      this.lastKey = k;
+    }
+    this.keys[i] = k;
+    this.validity.valid(i);
+  }
+
+  data(type: DataType, n: number): Data {
+    if (n > this.keys.length) this.keys = grown(this.keys, n);
+    return makeData({
+      type: type as Dictionary<Utf8, Int32>,
+      length: n,
+      nullCount: this.validity.nulls,
+      nullBitmap: this.validity.bitmap(n),
+      data: this.keys.subarray(0, n),
+      dictionary: vectorFromArray(this.words, new Utf8())
+    });
+  }
 }
 
 /** Read an Arrow table in the harmonised schema back into plain observations (tests, small tables). */

@@ -1,6 +1,7 @@
 /**
  * The rows of a conversion, held per sno × site × year partition within a budget of rows in memory (node
- * only). Past the budget, the partitions holding most rows are spilled to a scratch folder as Arrow IPC
+ * only). Each value goes straight to its partition's columns (typed arrays, text dictionary-encoded as it
+ * comes: ObservationBuilder), copied once. Past the budget, the partitions holding most rows are spilled to a scratch folder as Arrow IPC
  * streams, deflated (one frame per spill, appended to the partition's file: ≈ 1/22 of the IPC bytes, the
  * dictionary keys and constant columns compress well), and given back, in order, as the Arrow IPC the
  * Parquet writer takes: memory follows the budget, not the input's size, and rows are never decoded back
@@ -10,25 +11,36 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { tableToIPC } from 'apache-arrow';
+import { COLUMNS, type ColumnName, type Observation } from '@odatis-vre/harmonised';
 import { comparePartitionKeys, partitionKey } from './assemble';
-import { ObservationColumns } from './schema';
+import type { ValueTarget } from './report';
+import { ObservationBuilder, type ObservationColumns } from './schema';
 
 interface Held {
   /** Rows not spilled yet, the newest. */
-  memory: ObservationColumns;
+  memory: ObservationBuilder;
   /** Rows on disk, older than those in memory. */
   spilled: number;
   file: string;
   /** The source files of the partition's rows (its provenance). */
   sources: Set<string>;
+  /** The source file of the last row (most rows repeat it). */
+  lastSource: string | null;
 }
 
 /** A spill frame's header: deflated length, then rows, both u32 little-endian. */
 const FRAME_HEADER = 8;
 
-export class PartitionSpool {
+export class PartitionSpool implements ValueTarget {
   private readonly parts = new Map<string, Held>();
   private held = 0;
+  /** The partition of the last row, and what it takes to be in it: most rows follow the one before. */
+  private last: { part: Held; sno: string; siteId: string; from: number; to: number } | null = null;
+  /** The row `pushParts` fills, reused. */
+  private readonly row = Object.fromEntries(COLUMNS.map(c => [c, null])) as unknown as Record<
+    ColumnName,
+    unknown
+  >;
   /** Rows written to the scratch folder, how many spills wrote them, and their bytes on disk. */
   spilledRows = 0;
   spills = 0;
@@ -38,38 +50,77 @@ export class PartitionSpool {
     /** Scratch folder (created when first needed; the caller removes it). */
     readonly dir: string,
     /** Rows held in memory before the largest partitions are spilled. */
-    readonly budgetRows: number
+    readonly budgetRows: number,
+    /** Called with each row as it comes, in reading order (the catalogue's tally). */
+    private readonly onRow?: (row: Observation) => void
   ) {}
+
+  /**
+   * One value as a reader keeps it (`part`: its fields, `base`: those of its record; absent is null),
+   * straight to its partition: a ReadContext's `values` target.
+   */
+  pushParts(part: Partial<Observation>, base?: Partial<Observation>): void {
+    const row = this.row;
+    for (const c of COLUMNS) {
+      let v = part[c];
+      if (v === undefined && base) v = base[c];
+      row[c] = v === undefined ? null : v;
+    }
+    this.push(row as unknown as Observation);
+  }
 
   /** Rows in reading order: each goes to its partition, after the rows added before. */
   add(obs: ObservationColumns): void {
-    const byKey = new Map<string, number[]>();
-    const sno = obs.column('sno');
-    const site = obs.column('site_id');
-    const time = obs.column('time');
+    const row = this.row;
+    const cols = COLUMNS.map(c => obs.column(c) as readonly unknown[]);
     for (let i = 0; i < obs.length; i++) {
-      const key = partitionKey(sno[i], site[i], time[i]);
-      let a = byKey.get(key);
-      if (!a) byKey.set(key, (a = []));
-      a.push(i);
+      for (let c = 0; c < COLUMNS.length; c++) row[COLUMNS[c]] = cols[c][i];
+      this.push(row as unknown as Observation);
     }
-    const source = obs.column('source_file');
-    for (const [key, indices] of byKey) {
+  }
+
+  /** One row (read at once: the caller may reuse the object) to its partition. */
+  private push(row: Observation): void {
+    const t = row.time;
+    let last = this.last;
+    if (
+      !last ||
+      t < last.from ||
+      t >= last.to ||
+      row.site_id !== last.siteId ||
+      row.sno !== last.sno
+    ) {
+      const key = partitionKey(row.sno, row.site_id, t);
       let part = this.parts.get(key);
       if (!part) {
         part = {
-          memory: new ObservationColumns(),
+          memory: new ObservationBuilder(),
           spilled: 0,
           file: path.join(this.dir, `${this.parts.size}.arrows`),
-          sources: new Set()
+          sources: new Set(),
+          lastSource: null
         };
         this.parts.set(key, part);
       }
-      part.memory.append(obs, indices);
-      for (const i of indices) part.sources.add(source[i]);
+      const year = new Date(t).getUTCFullYear();
+      last = {
+        part,
+        sno: row.sno,
+        siteId: row.site_id,
+        from: Date.UTC(year, 0, 1),
+        to: Date.UTC(year + 1, 0, 1)
+      };
+      // A time with no year (none is written, but never trust it): no shortcut for the next row.
+      this.last = Number.isFinite(year) ? last : null;
     }
-    this.held += obs.length;
-    if (this.held > this.budgetRows) this.spillLargest();
+    const part = last.part;
+    part.memory.push(row);
+    if (row.source_file !== part.lastSource) {
+      part.sources.add(row.source_file);
+      part.lastSource = row.source_file;
+    }
+    this.onRow?.(row);
+    if (++this.held > this.budgetRows) this.spillLargest();
   }
 
   /** Spill the partitions holding most rows until at most half the budget stays in memory. */
@@ -88,7 +139,7 @@ export class PartitionSpool {
       this.spilledBytes += FRAME_HEADER + deflated.length;
       this.spills++;
       part.spilled += part.memory.length;
-      part.memory = new ObservationColumns();
+      part.memory = new ObservationBuilder();
     }
   }
 
@@ -115,6 +166,7 @@ export class PartitionSpool {
   *take(key: string): Generator<Uint8Array> {
     const part = this.partition(key);
     this.parts.delete(key);
+    if (this.last?.part === part) this.last = null;
     this.held -= part.memory.length;
     if (part.spilled) {
       let rows = 0;

@@ -10,7 +10,13 @@ import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { tableFromIPC } from 'apache-arrow';
 import type { Catalog, Observation } from '@odatis-vre/harmonised';
-import { ObservationColumns, readParquet, tableToObservations } from '../src';
+import {
+  ObservationBuilder,
+  ObservationColumns,
+  observation,
+  readParquet,
+  tableToObservations
+} from '../src';
 import { PartitionSpool } from '../src/spool';
 import { convertFiles, type ConvertOptions } from '../src/node';
 import { coastHfFixture, mappedCsvFixture, somlitFixture } from '../src/testing';
@@ -274,4 +280,40 @@ test('a stop asked while a file is read in pieces ends the reading there; nothin
     })
   ).rejects.toBe(reason);
   expect(fs.readdirSync(dir)).toEqual([f.name]);
+});
+
+test('a partition built straight into typed columns is the table the plain columns give (nulls, trailing nulls, growth)', () => {
+  const plain = new ObservationColumns();
+  const built = new ObservationBuilder();
+  const n = 5000; // past several doublings of the builders' first 1 024 rows
+  for (let i = 0; i < n; i++) {
+    const o = observation({
+      sno: i % 3 ? 'COAST-HF' : 'SOMLIT',
+      site_id: `site-${i % 7}`,
+      time: Date.UTC(2020, 0, 1) + i * 600_000,
+      parameter: ['TEMP', 'PSAL', 'CHLA'][i % 3],
+      value: i % 11 ? i / 7 : -0,
+      quality: i % 5,
+      source_file: 'a.csv',
+      source_row: i + 2,
+      // Optional columns: some null throughout the end (the validity bitmap must cover every row).
+      latitude: i < 3000 ? 50 + i / 1e4 : null,
+      depth: i % 2 ? null : i / 10,
+      unit: i > 4990 ? null : 'degC',
+      taxon: i % 13 ? null : `Taxon ${i % 4}`,
+      aphia_id: i % 13 ? null : 1000 + (i % 4)
+    });
+    plain.push(o);
+    built.push(o);
+  }
+  expect(built.length).toBe(n);
+  const a = tableToObservations(plain.toTable());
+  const b = tableToObservations(built.toTable());
+  expect(b.length).toBe(n);
+  for (let i = 0; i < n; i++)
+    for (const k of Object.keys(a[i]) as (keyof Observation)[])
+      if (!Object.is(a[i][k], b[i][k])) throw new Error(`row ${i} ${k}: ${a[i][k]} vs ${b[i][k]}`);
+  expect(b[4999].latitude).toBeNull();
+  expect(b[4999].unit).toBeNull();
+  expect(Object.is(b[0].value, -0)).toBe(true);
 });
