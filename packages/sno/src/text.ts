@@ -314,6 +314,31 @@ export function parseRecords(
   return out;
 }
 
+/**
+ * True when a record repeats one of the file's header lines, as exports concatenated into one file
+ * do: the same cells, trimmed, fields left empty at the end aside.
+ */
+export function repeatsHeader(
+  cells: readonly string[],
+  headers: readonly (readonly string[])[]
+): boolean {
+  const used = (c: readonly string[]): number => {
+    let n = c.length;
+    while (n > 0 && c[n - 1].trim() === '') n--;
+    return n;
+  };
+  return headers.some(h => {
+    const n = used(h);
+    if (n === 0 || (cells[0] ?? '').trim() !== h[0].trim() || used(cells) !== n) return false;
+    for (let i = 1; i < n; i++) if (cells[i].trim() !== h[i].trim()) return false;
+    return true;
+  });
+}
+
+/** The warning of a skipped repeated header line. */
+export const REPEATED_HEADER =
+  'header line repeated inside the data (concatenated exports), skipped';
+
 export const isBlank = (cells: readonly string[]): boolean => cells.every(c => c.trim() === '');
 
 /** First physical line of the text (without line terminator). */

@@ -93,3 +93,22 @@ test('a file whose lines end with CR alone is no single over-long line', () => {
     /line 1: expected lines of at most 100 bytes/
   );
 });
+
+describe('exports concatenated into one file: the repeated header lines are skipped and said', () => {
+  const twice = (name: string, bytes: Uint8Array, options: ReadOptions): void => {
+    const { text, latin } = decode(bytes);
+    const once = reading(name, bytes, options);
+    const joined = text.endsWith('\n') ? text + text : `${text}\n${text}`;
+    const got = reading(name, latin ? latin1(joined) : utf8(joined), options);
+    expect(got.report.valuesRejected).toBe(2 * once.report.valuesRejected);
+    expect(got.report.valuesWritten).toBe(2 * once.report.valuesWritten);
+    expect(got.report.valuesMissing).toBe(2 * once.report.valuesMissing);
+    expect(got.values.slice(0, once.values.length)).toEqual(once.values);
+    expect(Object.keys(got.report.warnings).join('\n')).toMatch(
+      /header line repeated|repeated header/
+    );
+  };
+  test.each(cases().filter(c => c.name !== 'pelagos'))('$name', ({ name, bytes, options }) =>
+    twice(name, bytes, options)
+  );
+});

@@ -18,6 +18,8 @@ import {
   parseIsoInstant,
   lastRecordLine,
   parseRecords,
+  repeatsHeader,
+  REPEATED_HEADER,
   type CsvRecord,
   type DecodedText
 } from '../text';
@@ -119,6 +121,10 @@ export function coastHfRecords(
     for (let r = from; r < records.length; r++) {
       const { cells, line } = records[r];
       if (ctx.blankRecord(cells)) continue;
+      if (repeatsHeader(cells, [header])) {
+        ctx.warn(REPEATED_HEADER);
+        continue;
+      }
       ctx.record(cells, line);
       for (const u of unknown) u.cell(cells, line);
       let rowProblem: RowProblem | null = null;

@@ -20,6 +20,8 @@ import {
   parseNumber,
   lastRecordLine,
   parseRecords,
+  repeatsHeader,
+  REPEATED_HEADER,
   parseTimeOfDay,
   utcMillis,
   type DecodedText
@@ -154,6 +156,10 @@ export function readSomlitExport(
   for (let r = h + (units ? 2 : 1); r < records.length; r++) {
     const { cells, line } = records[r];
     if (ctx.blankRecord(cells)) continue;
+    if (repeatsHeader(cells, [header])) {
+      ctx.warn(REPEATED_HEADER);
+      continue;
+    }
     if ((cells[0] ?? '').startsWith('//')) {
       ctx.warn('comment lines ("//") inside the data');
       continue;
