@@ -112,3 +112,44 @@ describe('exports concatenated into one file: the repeated header lines are skip
     twice(name, bytes, options)
   );
 });
+
+describe('a decimal comma is read wherever the separator leaves no doubt', () => {
+  /** Each value by line, parameter, number and time (header spellings aside). */
+  const numbers = (name: string, text: string, latin = false): string[] => {
+    const r = reading(name, latin ? latin1(text) : utf8(text), {});
+    expect(r.report.valuesRejected).toBe(0);
+    return r.values.map(v => {
+      const [row, , parameter, value, time] = v.split('|');
+      return `${row}|${parameter}|${value}|${time}`;
+    });
+  };
+  const commas = (text: string, from: number): string =>
+    text
+      .split('\n')
+      .map((l, i) => (i < from ? l : l.replace(/(\d)\.(\d)/g, '$1,$2')))
+      .join('\n');
+
+  test.each([';', '\t'])('COAST-HF separated by %j, numbers written 12,5', sep => {
+    const f = coastHfFixture();
+    const text = decode(f.bytes).text;
+    const base = numbers(f.name, text);
+    expect(base.length).toBeGreaterThan(100);
+    expect(numbers(f.name, commas(text.replace(/,/g, sep), 1))).toEqual(base);
+  });
+
+  test('SOMLIT re-saved with decimal commas', () => {
+    const f = somlitFixture('hydro');
+    const text = decode(f.bytes).text;
+    const base = numbers(f.name, text);
+    expect(numbers(f.name, commas(text, 4))).toEqual(base);
+  });
+
+  test('Quadrige: the decimal comma does not hang on the header spelling ("Résultat:Valeur…")', () => {
+    const f = rephyFixture();
+    const { text, latin } = decode(f.bytes);
+    const base = numbers(f.name, text, latin);
+    const lines = text.split('\n');
+    lines[0] = lines[0].replace(/ : /g, ':');
+    expect(numbers(f.name, lines.join('\n'), latin)).toEqual(base);
+  });
+});
