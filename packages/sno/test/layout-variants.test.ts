@@ -153,3 +153,18 @@ describe('a decimal comma is read wherever the separator leaves no doubt', () =>
     expect(numbers(f.name, lines.join('\n'), latin)).toEqual(base);
   });
 });
+
+test('Quadrige: a column the reader does not use is named in the report, its values untouched', () => {
+  const f = rephyFixture();
+  const { text, latin } = decode(f.bytes);
+  const base = reading(f.name, f.bytes, {});
+  expect(Object.keys(base.report.warnings).some(w => /columns not read/.test(w))).toBe(false);
+  const lines = text
+    .split('\r\n')
+    .map(l => (l === '' ? l : `${l};${/Passage/.test(l) ? 'Résultat : Commentaire' : 'vu'}`));
+  const got = reading(f.name, latin ? latin1(lines.join('\r\n')) : utf8(lines.join('\r\n')), {});
+  expect(got.values).toEqual(base.values);
+  expect(
+    got.report.warnings['columns not read (kept in the source file only): Résultat : Commentaire']
+  ).toBe(base.report.warnings['repeated header rows (blocks)'] + 1);
+});

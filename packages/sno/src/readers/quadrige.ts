@@ -204,7 +204,15 @@ export function quadrigeRecords(
       };
   const ctx = new ReadContext(file, 'quadrige', source, decoded, options);
   // One result per row: every other column is a field of the result's record.
-  const setFields = (c: Columns): void => ctx.setFieldColumns(c.header, i => i !== c.value);
+  // Columns the reader takes nothing from (an extraction may have any of Quadrige's many fields) are
+  // named in the report, never dropped in silence.
+  const setFields = (c: Columns): void => {
+    ctx.setFieldColumns(c.header, i => i !== c.value);
+    const used = new Set(Object.values(c).filter((v): v is number => typeof v === 'number'));
+    const unread = c.header.filter((h, i) => !used.has(i) && h.trim() !== '');
+    if (unread.length)
+      ctx.warn(`columns not read (kept in the source file only): ${unread.join(', ')}`);
+  };
   setFields(cols);
   ctx.report.dataset = known
     ? `${known.dataset}-${datasetKind(file, cols, records[start + 1]?.cells ?? [])}`
