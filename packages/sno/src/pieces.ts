@@ -21,6 +21,7 @@ import {
   LineGuard,
   decodeBytes,
   guessSeparator,
+  hasLoneCr,
   isGzip,
   lastRecordLine,
   parseRecords,
@@ -136,8 +137,11 @@ export async function scanSource(
   const decoded = decodeBytes(name, headBytes.subarray(0, cut || headBytes.length));
   const format = detectFormat(name, decoded, options);
   const encoding: TextEncoding = valid ? 'utf-8' : 'iso-8859-1';
+  // Pieces are cut at LF: a file whose lines end with CR alone is read whole (decodeBytes makes them LF).
   const pieces =
-    format in PIECE_FORMATS && (decoded.encoding === 'utf-8' || decoded.encoding === 'iso-8859-1')
+    format in PIECE_FORMATS &&
+    (decoded.encoding === 'utf-8' || decoded.encoding === 'iso-8859-1') &&
+    !hasLoneCr(headBytes)
       ? format
       : null;
   return { bytes, sha256: hash.digest('hex'), gzip, encoding, bom: decoded.bom, pieces };

@@ -36,7 +36,7 @@ export class LineGuard {
 
   feed(chunk: Uint8Array): void {
     for (let start = 0; ;) {
-      const nl = chunk.indexOf(10, start);
+      const nl = lineEnd(chunk, start);
       this.length += (nl < 0 ? chunk.length : nl) - start;
       if (this.length > this.limit) {
         throw new IngestError({
@@ -56,6 +56,30 @@ export class LineGuard {
     this.offset += chunk.length;
   }
 }
+
+/**
+ * Index of the next line end in the bytes from `start`: LF, or a CR not followed by LF (the
+ * "CSV (Macintosh)" files of old Excel end lines with CR alone); -1 when there is none. A CR that is
+ * the chunk's last byte counts as a line end: at worst the line count of an error is one too high.
+ */
+function lineEnd(b: Uint8Array, start: number): number {
+  for (let i = start; i < b.length; i++) {
+    if (b[i] === 10) return i;
+    if (b[i] === 13 && b[i + 1] !== 10) return i;
+  }
+  return -1;
+}
+
+/** True when the bytes end a line with CR alone somewhere (old Mac line ends). */
+export const hasLoneCr = (b: Uint8Array): boolean => {
+  for (let i = b.indexOf(13); i >= 0 && i < b.length - 1; i = b.indexOf(13, i + 1))
+    if (b[i + 1] !== 10) return true;
+  return false;
+};
+
+/** Lines ended by CR alone made to end with LF (CRLF is left as it is: the parser reads it). */
+export const normalizeLoneCr = (text: string): string =>
+  text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 
 /** Gunzip in chunks, each watched by the guard, so a compressed single-line bomb stops early. */
 function gunzipGuarded(file: string, bytes: Uint8Array, guard: LineGuard): Uint8Array {
@@ -156,6 +180,8 @@ export function decodeBytes(
       };
     }
   }
+  // Every reader finds lines by LF: a file whose lines end with CR alone is read as the same lines.
+  decoded.text = normalizeLoneCr(decoded.text);
   if (!/[^\s;,]/.test(decoded.text)) {
     throw new IngestError({
       file,
@@ -287,6 +313,31 @@ export function parseRecords(
   }
   return out;
 }
+
+/**
+ * True when a record repeats one of the file's header lines, as exports concatenated into one file
+ * do: the same cells, trimmed, fields left empty at the end aside.
+ */
+export function repeatsHeader(
+  cells: readonly string[],
+  headers: readonly (readonly string[])[]
+): boolean {
+  const used = (c: readonly string[]): number => {
+    let n = c.length;
+    while (n > 0 && c[n - 1].trim() === '') n--;
+    return n;
+  };
+  return headers.some(h => {
+    const n = used(h);
+    if (n === 0 || (cells[0] ?? '').trim() !== h[0].trim() || used(cells) !== n) return false;
+    for (let i = 1; i < n; i++) if (cells[i].trim() !== h[i].trim()) return false;
+    return true;
+  });
+}
+
+/** The warning of a skipped repeated header line. */
+export const REPEATED_HEADER =
+  'header line repeated inside the data (concatenated exports), skipped';
 
 export const isBlank = (cells: readonly string[]): boolean => cells.every(c => c.trim() === '');
 

@@ -154,7 +154,7 @@ describe('value-level rejections are counted and listed with line and column', (
         file: somlit.name,
         line: 6,
         column: 'T',
-        expected: 'a number (decimal point)',
+        expected: 'a number',
         found: '"n/a"',
         reason: 'not-a-number'
       }

@@ -18,6 +18,8 @@ import {
   parseIsoInstant,
   lastRecordLine,
   parseRecords,
+  repeatsHeader,
+  REPEATED_HEADER,
   type CsvRecord,
   type DecodedText
 } from '../text';
@@ -60,6 +62,9 @@ export function coastHfRecords(
 ): RecordReader {
   const headerRecord = records[0] ?? { cells: [], line: 1 };
   const sep = guessSeparator(firstLine);
+  // Unless the fields are comma-separated, a comma in a number is its decimal mark (a file saved by a
+  // French spreadsheet: "12,5" between semicolons or tabs).
+  const decimalComma = sep !== ',';
   const header = headerRecord.cells.map(c => c.trim());
   if (!isCoastHfHeader(header)) {
     throw new IngestError({
@@ -119,6 +124,10 @@ export function coastHfRecords(
     for (let r = from; r < records.length; r++) {
       const { cells, line } = records[r];
       if (ctx.blankRecord(cells)) continue;
+      if (repeatsHeader(cells, [header])) {
+        ctx.warn(REPEATED_HEADER);
+        continue;
+      }
       ctx.record(cells, line);
       for (const u of unknown) u.cell(cells, line);
       let rowProblem: RowProblem | null = null;
@@ -140,22 +149,23 @@ export function coastHfRecords(
         };
       }
       const platform = (cells[cPlatform] ?? '').trim();
-      const lat = ctx.coordinate((cells[cLat] ?? '').trim(), 'latitude');
-      const lon = ctx.coordinate((cells[cLon] ?? '').trim(), 'longitude');
+      const lat = ctx.coordinate((cells[cLat] ?? '').trim(), 'latitude', { decimalComma });
+      const lon = ctx.coordinate((cells[cLon] ?? '').trim(), 'longitude', { decimalComma });
       const { site, siteId } = ctx.locate({
         line,
         names: [platform],
         fallback: platform || 'unknown-platform',
         fileHasCoordinates: lat !== null && lon !== null
       });
-      const depth = cDepth >= 0 ? ctx.depth((cells[cDepth] ?? '').trim(), header[cDepth]) : null;
+      const depth =
+        cDepth >= 0 ? ctx.depth((cells[cDepth] ?? '').trim(), header[cDepth], decimalComma) : null;
       for (const p of params) {
         const raw = (cells[p.index] ?? '').trim();
         if (raw === '') continue;
         const v = ctx.number(
           raw,
           { line, column: header[p.index], expected: 'a number' },
-          { rowProblem }
+          { rowProblem, decimalComma }
         );
         if (v === null) continue;
         const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';

@@ -116,7 +116,12 @@ export function readErddapCsv(
     return words > 0;
   };
   const layout = erddapLayout(ctx, head.names, head.units, text);
-  readColumnTable(ctx, { header: head.names, records: data }, layout);
+  readColumnTable(
+    ctx,
+    { header: head.names, records: data },
+    layout,
+    records.slice(0, head.unitsRow ? 2 : 1).map(r => r.cells)
+  );
   return ctx;
 }
 

@@ -188,6 +188,9 @@ export function quadrigeRecords(
   }
   // Web exports write "Passage : Date" with dd/mm/yyyy and decimal commas; make.names files use ISO.
   const webExport = head.some(h => h.includes(' : '));
+  // The records are ";"-separated: a comma in a number can only be its decimal mark, whatever the
+  // header's spelling (a web export's, one retyped without spaces, make.names).
+  const decimalComma = true;
   let cols = columnsOf(head.map(repairMojibake));
   const siteOfFirstRow =
     records[start + 1]?.cells[cols.siteLabel >= 0 ? cols.siteLabel : cols.siteCode] ?? '';
@@ -201,7 +204,15 @@ export function quadrigeRecords(
       };
   const ctx = new ReadContext(file, 'quadrige', source, decoded, options);
   // One result per row: every other column is a field of the result's record.
-  const setFields = (c: Columns): void => ctx.setFieldColumns(c.header, i => i !== c.value);
+  // Columns the reader takes nothing from (an extraction may have any of Quadrige's many fields) are
+  // named in the report, never dropped in silence.
+  const setFields = (c: Columns): void => {
+    ctx.setFieldColumns(c.header, i => i !== c.value);
+    const used = new Set(Object.values(c).filter((v): v is number => typeof v === 'number'));
+    const unread = c.header.filter((h, i) => !used.has(i) && h.trim() !== '');
+    if (unread.length)
+      ctx.warn(`columns not read (kept in the source file only): ${unread.join(', ')}`);
+  };
   setFields(cols);
   ctx.report.dataset = known
     ? `${known.dataset}-${datasetKind(file, cols, records[start + 1]?.cells ?? [])}`
@@ -252,7 +263,7 @@ export function quadrigeRecords(
           column: cols.header[cols.value],
           expected: webExport ? 'a number (decimal comma)' : 'a number'
         },
-        { decimalComma: webExport }
+        { decimalComma }
       );
       if (v === null) continue;
       const date = parseDate(cell(cols.date));
@@ -313,8 +324,8 @@ export function quadrigeRecords(
         : physicalQuantity(ctx, code, cell(cols.unit));
       const aphia = cell(cols.aphia);
       const siteName = cell(cols.siteLabel) || cell(cols.siteCode);
-      let lat = ctx.coordinate(cell(cols.lat), 'latitude', { decimalComma: webExport });
-      let lon = ctx.coordinate(cell(cols.lon), 'longitude', { decimalComma: webExport });
+      let lat = ctx.coordinate(cell(cols.lat), 'latitude', { decimalComma });
+      let lon = ctx.coordinate(cell(cols.lon), 'longitude', { decimalComma });
       const { site, siteId } = ctx.locate({
         line,
         names: [siteName, cell(cols.siteCode)],
@@ -335,7 +346,7 @@ export function quadrigeRecords(
         longitude: lon,
         time: utcMillis(date, tod) - (offset ?? 0) * 3600_000,
         time_flag: tod === 0 ? TIME_FLAGS.dateOnly : null,
-        depth: ctx.depth(depthRaw, cols.header[cols.depth], webExport),
+        depth: ctx.depth(depthRaw, cols.header[cols.depth], decimalComma),
         parameter,
         p01: term?.p01 ?? null,
         p02: term?.p02 ?? null,

@@ -20,6 +20,8 @@ import {
   parseNumber,
   lastRecordLine,
   parseRecords,
+  repeatsHeader,
+  REPEATED_HEADER,
   parseTimeOfDay,
   utcMillis,
   type DecodedText
@@ -154,6 +156,10 @@ export function readSomlitExport(
   for (let r = h + (units ? 2 : 1); r < records.length; r++) {
     const { cells, line } = records[r];
     if (ctx.blankRecord(cells)) continue;
+    if (repeatsHeader(cells, [header])) {
+      ctx.warn(REPEATED_HEADER);
+      continue;
+    }
     if ((cells[0] ?? '').startsWith('//')) {
       ctx.warn('comment lines ("//") inside the data');
       continue;
@@ -199,7 +205,7 @@ export function readSomlitExport(
         ? { site: numbered, siteId: numbered?.siteId ?? '' }
         : ctx.locate({ line, names: [siteName], fallback: siteName || `somlit-${siteNum}` });
     const depthRaw = (cells[cDepth] ?? '').trim();
-    const depthNum = ctx.depth(depthRaw, 'PROF_NUM');
+    const depthNum = ctx.depth(depthRaw, 'PROF_NUM', true);
     const depth = depthNum === SOMLIT_MISSING ? null : depthNum;
 
     for (const p of params) {
@@ -207,8 +213,9 @@ export function readSomlitExport(
       if (raw === '') continue;
       const v = ctx.number(
         raw,
-        { line, column: p.name, expected: 'a number (decimal point)' },
-        { rowProblem }
+        { line, column: p.name, expected: 'a number' },
+        // ";"-separated: a comma can only be a decimal mark (the export re-saved by a French spreadsheet).
+        { rowProblem, decimalComma: true }
       );
       if (v === null) continue;
       if (v === SOMLIT_MISSING) {

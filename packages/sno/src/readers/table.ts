@@ -7,7 +7,15 @@
 import { TIME_FLAGS, type TimeFlag } from '@odatis-vre/harmonised';
 import { shown } from '../errors';
 import { fieldCountProblem, type ReadContext, type RecordReader, type RowProblem } from '../report';
-import { parseDate, parseIsoInstant, parseTimeOfDay, utcMillis, type CsvRecord } from '../text';
+import {
+  parseDate,
+  parseIsoInstant,
+  parseTimeOfDay,
+  repeatsHeader,
+  REPEATED_HEADER,
+  utcMillis,
+  type CsvRecord
+} from '../text';
 import type { ParameterTerm } from '../vocabulary';
 
 /** A table as a reader met it. */
@@ -62,15 +70,22 @@ const L20_DIGITS: Record<string, number> = Object.fromEntries(
 );
 
 /** Decode every record of the table into the context's observations. */
-export function readColumnTable(ctx: ReadContext, table: ColumnTable, layout: TableLayout): void {
-  columnTable(ctx, table.header, layout).rows(table.records);
+export function readColumnTable(
+  ctx: ReadContext,
+  table: ColumnTable,
+  layout: TableLayout,
+  /** The file's header lines as written (names, units…): a record repeating one is skipped. */
+  headerLines: readonly (readonly string[])[] = [table.header]
+): void {
+  columnTable(ctx, table.header, layout, headerLines).rows(table.records);
 }
 
 /** The reader of a table's data records, as they come (whole, or piece by piece). */
 export function columnTable(
   ctx: ReadContext,
   header: string[],
-  layout: TableLayout
+  layout: TableLayout,
+  headerLines: readonly (readonly string[])[] = [header]
 ): RecordReader & { rows(records: Iterable<CsvRecord>): void } {
   const valueColumns = new Set([...layout.values.map(v => v.column), ...layout.unknown]);
   ctx.setFieldColumns(header, i => !valueColumns.has(i));
@@ -78,6 +93,10 @@ export function columnTable(
   const rows = (records: Iterable<CsvRecord>): void => {
     for (const { cells, line } of records) {
       if (ctx.blankRecord(cells)) continue;
+      if (repeatsHeader(cells, headerLines)) {
+        ctx.warn(REPEATED_HEADER);
+        continue;
+      }
       ctx.record(cells, line);
       for (const u of unknown) u.cell(cells, line);
       let rowProblem: RowProblem | null =
