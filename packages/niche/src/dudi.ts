@@ -98,6 +98,14 @@ export function asDudi(
       }
     }
   }
+  // an overflowed cross-product would reach the eigen-solver as NaN/Infinity (R: "infinite or missing values")
+  if (!s.every(Number.isFinite)) {
+    throw new NicheInputError(
+      'out-of-range',
+      'the table is too large to analyse: its cross-products overflow double precision',
+      { expected: 'finite cross-products', found: 'Infinity or NaN' }
+    );
+  }
   const { values, vectors } = symmetricEigen(s, q);
   if (!(values[0] > 0)) {
     throw new NicheInputError('degenerate', 'the table has no variance: every eigenvalue is 0', {

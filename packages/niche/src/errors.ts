@@ -40,6 +40,7 @@ export type NicheInputErrorCode =
   | 'shape'
   | 'empty'
   | 'degenerate'
+  | 'out-of-range'
   | 'bad-argument'
   | 'mixed-units'
   | 'not-present';

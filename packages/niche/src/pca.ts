@@ -59,6 +59,8 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
       z[j * n + i] = d;
     }
     const v = compensatedSquares(z, j * n, (j + 1) * n, rw) / sumW;
+    // beyond ~1e154 the squares overflow: ade4 goes on with norm Inf (a column of zeros and NaN)
+    if (!Number.isFinite(v)) tooLarge(env, j);
     let sd = Math.sqrt(v);
     if (sd < 1e-8) {
       sd = 1;
@@ -86,6 +88,23 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
     options.nf ?? 2
   );
   return { ...dudi, cent, norm, tab, raw: env, constantVariables };
+}
+
+function tooLarge(env: DataTable, j: number): never {
+  const col = env.values.subarray(j * env.nRows, (j + 1) * env.nRows);
+  let big = 0;
+  for (const v of col) big = Math.max(big, Math.abs(v));
+  throw new NicheInputError(
+    'out-of-range',
+    `environment: variable "${env.colNames[j]}" is too large to analyse (largest |value| ${big}): ` +
+      'its variance overflows double precision; express it in a larger unit',
+    {
+      table: 'environment',
+      column: env.colNames[j],
+      expected: 'values below 1e150 in magnitude',
+      found: String(big)
+    }
+  );
 }
 
 /** Neumaier-compensated Σ x[i]·w over from..to. */

@@ -61,6 +61,19 @@ export function speciesProfiles(
       s += v;
     }
     occurrencesOf.push(scratch.slice(0, c));
+    if (s === Infinity) {
+      throw new NicheInputError(
+        'out-of-range',
+        `abundance: the total of species "${abundance.colNames[j]}" overflows double precision; ` +
+          'express the abundances in a larger unit',
+        {
+          table: 'abundance',
+          column: abundance.colNames[j],
+          expected: 'a finite column total',
+          found: 'Infinity'
+        }
+      );
+    }
     sums[j] = s;
     if (s > 0) {
       keep.push(j);

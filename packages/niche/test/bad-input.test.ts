@@ -82,6 +82,23 @@ test('every variable constant is an error', () => {
   expect(thrown(() => environmentalPca(flat)).code).toBe('degenerate');
 });
 
+test('a variable too large for its variance to be represented is an error naming it (ade4: norm Inf)', () => {
+  const e = thrown(() => environmentalPca(withCell(env, 3, 2, 1e200)));
+  expect(e.code).toBe('out-of-range');
+  expect(e.column).toBe(env.colNames[2]);
+  expect(e.message).toMatch(/1e\+200/);
+  // 1e150 still squares to a finite number: analysed
+  expect(environmentalPca(withCell(env, 3, 2, 1e150)).norm[2]).toBeGreaterThan(0);
+});
+
+test('a species total that overflows is an error naming the species (ade4: "missing value where TRUE/FALSE needed")', () => {
+  const pca = environmentalPca(env, { nf: 3 });
+  const big = withCell(withCell(Y, 0, 1, 1e308), 1, 1, 1e308);
+  const e = thrown(() => omiAnalysis(pca, big));
+  expect(e.code).toBe('out-of-range');
+  expect(e.column).toBe(Y.colNames[1]);
+});
+
 test('missing values are errors naming the cell (ade4: "na entries in table")', () => {
   const e = thrown(() => environmentalPca(withCell(env, 4, 2, NaN)));
   expect(e.code).toBe('missing-value');

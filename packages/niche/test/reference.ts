@@ -96,7 +96,8 @@ export function expectClose(
       if (!Number.isNaN(a)) throw new Error(`${label}[${i}]: expected NaN, found ${a}`);
       continue;
     }
-    const err = Math.abs(a - e) / Math.max(Math.abs(e), floor);
+    // identical values (an exact 0 in a table of zeros, where the floor is 0 too) are equal
+    const err = a === e ? 0 : Math.abs(a - e) / Math.max(Math.abs(e), floor);
     if (!(err <= worst)) {
       worst = err;
       where = i;
