@@ -18,9 +18,11 @@ import {
   witomi
 } from '../src';
 import {
-  columnOf,
-  expectAxesClose,
+  axisSigns,
   expectClose,
+  expectNicheAxesAsR,
+  expectPcaAsR,
+  expectWitomiTableAsR,
   fixtureTable,
   FIXTURE_DIR,
   readCsvAt,
@@ -48,17 +50,6 @@ const REFUSED: Record<string, string> = {
 
 const table = (c: string, f: string): DataTable => fixtureTable(DIR, c, f);
 const ref = (c: string, f: string): RefCsv => readCsvAt(join(FIXTURE_DIR, DIR, c, f));
-
-/** Sign (+1/−1) of each of our axes relative to the reference's. */
-function axisSigns(ours: DataTable, expected: DataTable): number[] {
-  return Array.from({ length: expected.nCols }, (_, k) => {
-    const a = columnOf(ours, k);
-    const e = columnOf(expected, k);
-    let dot = 0;
-    for (let i = 0; i < e.length; i++) dot += a[i] * e[i];
-    return dot < 0 ? -1 : 1;
-  });
-}
 
 test('every case of cases.csv is either compared or refused', () => {
   for (const c of ALL) {
@@ -92,13 +83,11 @@ describe.each(ALL.filter(c => REFUSED[c.name] === undefined))(
     const omi = omiAnalysis(pca, Y, { nf: nicheNf });
 
     test('dudi.pca: centre, norm, Z, eigenvalues, axes', () => {
-      const cnc = ref(name, 'pca_center_norm_cw.csv');
-      expectClose(pca.cent, cnc.col('cent'), 1e-12, 'cent');
-      expectClose(pca.norm, cnc.col('norm'), 1e-12, 'norm');
-      expectClose(pca.tab.values, table(name, 'pca_tab.csv').values, 1e-12, 'tab');
-      expectClose(pca.eig, ref(name, 'pca_eig.csv').col('eig'), 1e-9, 'eig');
-      expectAxesClose(pca.c1, table(name, 'pca_c1.csv'), 1e-9, 'pca c1');
-      expectAxesClose(pca.li, table(name, 'pca_li.csv'), 1e-9, 'pca li');
+      expectPcaAsR(
+        pca,
+        file => table(name, file),
+        file => ref(name, file)
+      );
     });
 
     test('niche: rank, nf, eigenvalues, centroids, weights', () => {
@@ -113,18 +102,7 @@ describe.each(ALL.filter(c => REFUSED[c.name] === undefined))(
     });
 
     test('niche: li, l1, c1, co, ls, as (up to axis sign)', () => {
-      expectAxesClose(omi.li, table(name, 'niche_li.csv'), 1e-9, 'li');
-      expectAxesClose(omi.l1, table(name, 'niche_l1.csv'), 1e-9, 'l1');
-      expectAxesClose(omi.c1, table(name, 'niche_c1.csv'), 1e-9, 'c1');
-      expectAxesClose(omi.co, table(name, 'niche_co.csv'), 1e-9, 'co');
-      expectAxesClose(omi.ls, table(name, 'niche_ls.csv'), 1e-9, 'ls');
-      const asRef = table(name, 'niche_as.csv');
-      const rowSign = axisSigns(pca.c1, table(name, 'pca_c1.csv'));
-      const colSign = axisSigns(omi.c1, table(name, 'niche_c1.csv'));
-      const aligned = omi.as.values.map(
-        (v, q) => v * rowSign[q % omi.as.nRows] * colSign[Math.floor(q / omi.as.nRows)]
-      );
-      expectClose(aligned, asRef.values, 1e-9, 'as');
+      expectNicheAxesAsR(pca, omi, file => table(name, file));
     });
 
     test('niche.param: inertia, OMI, Tol, Rtol and unrounded shares', () => {
@@ -192,16 +170,7 @@ describe.each(ALL.filter(c => REFUSED[c.name] === undefined))(
         ['witomiG', 'witomi_witomig.csv', 'WitOMIG', 'witomig_ratio'],
         ['witomiGk', 'witomi_witomig_k.csv', 'WitOMIG_k', 'witomig_k_ratio']
       ] as const)('%s table', (key, file, column, ratio) => {
-        const t = w[key];
-        const r = ref(name, file);
-        expect(t.species.map((sp, q) => `${sp}${t.subset[q]}`)).toEqual(r.ids);
-        expectClose(t.inertia, r.col('inertia'), 1e-12, 'inertia');
-        expectClose(t.witomi, r.col(column), 1e-12, column);
-        expectClose(t.tol, r.col('Tol'), 1e-9, 'Tol');
-        expectClose(t.rtol, r.col('Rtol'), 1e-9, 'Rtol');
-        expectClose(t.witomiShare, r.col(ratio), 1e-9, ratio);
-        expectClose(t.tolShare, r.col('tol_ratio'), 1e-9, 'tol ratio');
-        expectClose(t.rtolShare, r.col('rtol_ratio'), 1e-9, 'rtol ratio');
+        expectWitomiTableAsR(w[key], ref(name, file), column, ratio);
       });
     });
   }

@@ -12,7 +12,16 @@ import {
   omiSpeciesResponses,
   witomi
 } from '../src';
-import { columnOf, expectAxesClose, expectClose, readRef, refTable } from './reference';
+import {
+  axisSigns,
+  expectAxesClose,
+  expectClose,
+  expectNicheAxesAsR,
+  expectPcaAsR,
+  expectWitomiTableAsR,
+  readRef,
+  refTable
+} from './reference';
 
 interface Case {
   name: string;
@@ -24,17 +33,6 @@ const CASES: Case[] = [
   { name: 'trichometeo', pcaNf: 2, nicheNf: 2 }
 ];
 
-/** Sign (+1/−1) of each of our axes relative to the reference's. */
-function axisSigns(ours: DataTable, ref: DataTable): number[] {
-  return Array.from({ length: ref.nCols }, (_, k) => {
-    const a = columnOf(ours, k);
-    const e = columnOf(ref, k);
-    let dot = 0;
-    for (let i = 0; i < e.length; i++) dot += a[i] * e[i];
-    return dot < 0 ? -1 : 1;
-  });
-}
-
 describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
   const env = refTable(name, 'input_env.csv');
   const Y = refTable(name, 'input_Y_used.csv');
@@ -45,13 +43,12 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
   test('dudi.pca: centre, population SD, weights, Z, eigenvalues, axes', () => {
     const ref = readRef(name, 'pca_center_norm_cw.csv');
     expect(ref.ids).toEqual([...env.colNames]);
-    expectClose(pca.cent, ref.col('cent'), 1e-12, 'cent');
-    expectClose(pca.norm, ref.col('norm'), 1e-12, 'norm');
     expectClose(pca.cw, ref.col('cw'), 0, 'cw');
-    expectClose(pca.tab.values, refTable(name, 'pca_tab.csv').values, 1e-12, 'tab');
-    expectClose(pca.eig, readRef(name, 'pca_eig.csv').col('eig'), 1e-9, 'eig');
-    expectAxesClose(pca.c1, refTable(name, 'pca_c1.csv'), 1e-9, 'pca c1');
-    expectAxesClose(pca.li, refTable(name, 'pca_li.csv'), 1e-9, 'pca li');
+    expectPcaAsR(
+      pca,
+      file => refTable(name, file),
+      file => readRef(name, file)
+    );
   });
 
   test('niche: rank, nf, eigenvalues, centroid table, weights', () => {
@@ -68,19 +65,7 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
   });
 
   test('niche: li, l1, c1, co, ls, as (up to axis sign)', () => {
-    expectAxesClose(omi.li, refTable(name, 'niche_li.csv'), 1e-9, 'li');
-    expectAxesClose(omi.l1, refTable(name, 'niche_l1.csv'), 1e-9, 'l1');
-    expectAxesClose(omi.c1, refTable(name, 'niche_c1.csv'), 1e-9, 'c1');
-    expectAxesClose(omi.co, refTable(name, 'niche_co.csv'), 1e-9, 'co');
-    expectAxesClose(omi.ls, refTable(name, 'niche_ls.csv'), 1e-9, 'ls');
-    // `as` flips with both the PCA axis (rows) and the OMI axis (columns)
-    const asRef = refTable(name, 'niche_as.csv');
-    const rowSign = axisSigns(pca.c1, refTable(name, 'pca_c1.csv'));
-    const colSign = axisSigns(omi.c1, refTable(name, 'niche_c1.csv'));
-    const aligned = omi.as.values.map(
-      (v, q) => v * rowSign[q % omi.as.nRows] * colSign[Math.floor(q / omi.as.nRows)]
-    );
-    expectClose(aligned, asRef.values, 1e-9, 'as');
+    expectNicheAxesAsR(pca, omi, file => refTable(name, file));
   });
 
   test('niche with all axes (nf = p, capped at the rank)', () => {
@@ -207,15 +192,7 @@ describe.each(CASES)('$name: R ade4 reference', ({ name, pcaNf, nicheNf }) => {
       ['witomiGk', 'witomi_witomig_k.csv', 'WitOMIG_k', 'witomig_k_ratio']
     ] as const)('%s table', (key, file, col, ratio) => {
       const t = w[key];
-      const ref = readRef(name, file);
-      expect(t.species.map((sp, q) => `${sp}${t.subset[q]}`)).toEqual(ref.ids);
-      expectClose(t.inertia, ref.col('inertia'), 1e-12, 'inertia');
-      expectClose(t.witomi, ref.col(col), 1e-12, col);
-      expectClose(t.tol, ref.col('Tol'), 1e-9, 'Tol');
-      expectClose(t.rtol, ref.col('Rtol'), 1e-9, 'Rtol');
-      expectClose(t.witomiShare, ref.col(ratio), 1e-9, ratio);
-      expectClose(t.tolShare, ref.col('tol_ratio'), 1e-9, 'tol ratio');
-      expectClose(t.rtolShare, ref.col('rtol_ratio'), 1e-9, 'rtol ratio');
+      expectWitomiTableAsR(t, readRef(name, file), col, ratio);
       // NaN rows are exactly the species absent from a subset
       t.occurrences.forEach((c, q) => expect(Number.isNaN(t.inertia[q])).toBe(c === 0));
     });

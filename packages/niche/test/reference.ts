@@ -1,6 +1,6 @@
 import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
-import { DataTable, makeTable } from '../src';
+import { DataTable, makeTable, WitOmiParameters } from '../src';
 
 /** Shared reference numbers live beside the repository: <repoRoot>/../shared/reference/niche. */
 export const REFERENCE_DIR = resolve(
@@ -133,4 +133,74 @@ export function expectAxesClose(
 
 export function columnOf(t: DataTable, j: number): Float64Array {
   return t.values.subarray(j * t.nRows, (j + 1) * t.nRows);
+}
+
+/** Sign (+1/−1) of each of our axes relative to the reference's. */
+export function axisSigns(ours: DataTable, expected: DataTable): number[] {
+  return Array.from({ length: expected.nCols }, (_, k) => {
+    const a = columnOf(ours, k);
+    const e = columnOf(expected, k);
+    let dot = 0;
+    for (let i = 0; i < e.length; i++) dot += a[i] * e[i];
+    return dot < 0 ? -1 : 1;
+  });
+}
+
+/** ade4 `dudi.pca`'s centre, norm, standardised table, eigenvalues and axes against R's files. */
+export function expectPcaAsR(
+  pca: {
+    cent: Float64Array;
+    norm: Float64Array;
+    tab: DataTable;
+    eig: Float64Array;
+    c1: DataTable;
+    li: DataTable;
+  },
+  table: (file: string) => DataTable,
+  ref: (file: string) => RefCsv
+): void {
+  const cnc = ref('pca_center_norm_cw.csv');
+  expectClose(pca.cent, cnc.col('cent'), 1e-12, 'cent');
+  expectClose(pca.norm, cnc.col('norm'), 1e-12, 'norm');
+  expectClose(pca.tab.values, table('pca_tab.csv').values, 1e-12, 'tab');
+  expectClose(pca.eig, ref('pca_eig.csv').col('eig'), 1e-9, 'eig');
+  expectAxesClose(pca.c1, table('pca_c1.csv'), 1e-9, 'pca c1');
+  expectAxesClose(pca.li, table('pca_li.csv'), 1e-9, 'pca li');
+}
+
+/**
+ * ade4 `niche`'s li, l1, c1, co, ls and as against R's files (read by `table(file)`), up to axis sign: `as`
+ * flips with both the PCA axis (its rows) and the OMI axis (its columns).
+ */
+export function expectNicheAxesAsR(
+  pca: { c1: DataTable },
+  omi: { li: DataTable; l1: DataTable; c1: DataTable; co: DataTable; ls: DataTable; as: DataTable },
+  table: (file: string) => DataTable
+): void {
+  for (const key of ['li', 'l1', 'c1', 'co', 'ls'] as const) {
+    expectAxesClose(omi[key], table(`niche_${key}.csv`), 1e-9, key);
+  }
+  const rowSign = axisSigns(pca.c1, table('pca_c1.csv'));
+  const colSign = axisSigns(omi.c1, table('niche_c1.csv'));
+  const aligned = omi.as.values.map(
+    (v, q) => v * rowSign[q % omi.as.nRows] * colSign[Math.floor(q / omi.as.nRows)]
+  );
+  expectClose(aligned, table('niche_as.csv').values, 1e-9, 'as');
+}
+
+/** A WitOMI index table (WitOMIG or WitOMIG_k) against R's file: `column` is its index, `ratio` its share. */
+export function expectWitomiTableAsR(
+  t: WitOmiParameters,
+  ref: RefCsv,
+  column: string,
+  ratio: string
+): void {
+  expect(t.species.map((sp, q) => `${sp}${t.subset[q]}`)).toEqual(ref.ids);
+  expectClose(t.inertia, ref.col('inertia'), 1e-12, 'inertia');
+  expectClose(t.witomi, ref.col(column), 1e-12, column);
+  expectClose(t.tol, ref.col('Tol'), 1e-9, 'Tol');
+  expectClose(t.rtol, ref.col('Rtol'), 1e-9, 'Rtol');
+  expectClose(t.witomiShare, ref.col(ratio), 1e-9, ratio);
+  expectClose(t.tolShare, ref.col('tol_ratio'), 1e-9, 'tol ratio');
+  expectClose(t.rtolShare, ref.col('rtol_ratio'), 1e-9, 'rtol ratio');
 }
