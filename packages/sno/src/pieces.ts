@@ -19,6 +19,7 @@ import { quadrigeRecords } from './readers/quadrige';
 import type { ObservationColumns } from './schema';
 import {
   LineGuard,
+  composeAccents,
   decodeBytes,
   guessSeparator,
   hasLoneCr,
@@ -176,8 +177,12 @@ export async function readInPieces(
   let pending = '';
   const read = (piece: string): void => {
     signal?.throwIfAborted();
-    // The BOM is no character of the header (decodeBytes drops it too).
-    const text = reader || !scanned.bom ? piece : piece.replace(/^\uFEFF/, '');
+    // The BOM is no character of the header (decodeBytes drops it too), whichever way the file is
+    // decoded (its three bytes read as Latin-1 in a file that is not all UTF-8); accents as decodeBytes
+    // gives them.
+    const text = composeAccents(
+      reader || !scanned.bom ? piece : piece.replace(/^(\uFEFF|\u00EF\u00BB\u00BF)/, '')
+    );
     if (reader) {
       const records = parseRecords(name, text, separator, nextLine);
       reader.rows(records);

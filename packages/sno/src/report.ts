@@ -541,6 +541,26 @@ export function fieldCountProblem(
   };
 }
 
+/**
+ * What is wrong with a record's shape against its header, if anything. Fewer fields than the header
+ * names is a cut line; a field holding something beyond the header's last column is one too many.
+ * Empty fields at the end are harmless, whichever side has them: a trailing separator on the data lines,
+ * or header columns with no name (a trailing separator on the header line) that the record leaves out.
+ */
+export function recordShapeProblem(
+  cells: readonly string[],
+  header: readonly string[],
+  expected: string,
+  column?: string
+): RowProblem | null {
+  let named = header.length;
+  while (named > 0 && header[named - 1].trim() === '') named--;
+  if (cells.length < named) return fieldCountProblem(cells.length, header, expected, column);
+  for (let i = header.length; i < cells.length; i++)
+    if (cells[i].trim() !== '') return fieldCountProblem(cells.length, header, expected, column);
+  return null;
+}
+
 /** Base observation with the optional columns empty, so readers only name what they know. */
 export function observation(
   o: Pick<

@@ -77,6 +77,14 @@ export const hasLoneCr = (b: Uint8Array): boolean => {
   return false;
 };
 
+/**
+ * Accents written decomposed (NFD: "e" + U+0301, as macOS tools may save them) composed (NFC), so that
+ * a station or taxon name is the same text whichever way its file spelt it. Canonically equivalent
+ * text: no character changes meaning, no line moves; a text without combining marks is left as it is.
+ */
+export const composeAccents = (text: string): string =>
+  /[\u0300-\u036f]/.test(text) ? text.normalize('NFC') : text;
+
 /** Lines ended by CR alone made to end with LF (CRLF is left as it is: the parser reads it). */
 export const normalizeLoneCr = (text: string): string =>
   text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
@@ -181,7 +189,7 @@ export function decodeBytes(
     }
   }
   // Every reader finds lines by LF: a file whose lines end with CR alone is read as the same lines.
-  decoded.text = normalizeLoneCr(decoded.text);
+  decoded.text = composeAccents(normalizeLoneCr(decoded.text));
   if (!/[^\s;,]/.test(decoded.text)) {
     throw new IngestError({
       file,

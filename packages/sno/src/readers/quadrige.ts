@@ -11,7 +11,7 @@ import {
   ReadContext,
   type ReadOptions,
   type RecordReader,
-  fieldCountProblem,
+  recordShapeProblem,
   type SourceInfo
 } from '../report';
 import {
@@ -242,16 +242,14 @@ export function quadrigeRecords(
         continue;
       }
       // A wrong field count makes the result's fields untrustworthy: the result is rejected.
-      if (cells.length !== cols.header.length && raw !== '') {
-        ctx.reject({
-          line,
-          ...fieldCountProblem(
-            cells.length,
-            cols.header,
-            `${cols.header.length} ";"-separated fields`,
-            cols.header[Math.min(cells.length, cols.header.length - 1)]
-          )
-        });
+      const shape = recordShapeProblem(
+        cells,
+        cols.header,
+        `${cols.header.length} ";"-separated fields`,
+        cols.header[Math.min(cells.length, cols.header.length - 1)]
+      );
+      if (shape && raw !== '') {
+        ctx.reject({ line, ...shape });
         continue;
       }
       if (raw === '') continue; // no result on this row
