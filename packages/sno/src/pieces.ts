@@ -21,6 +21,7 @@ import {
   LineGuard,
   composeAccents,
   decodeBytes,
+  fromWindows1252,
   guessSeparator,
   hasLoneCr,
   isGzip,
@@ -170,6 +171,11 @@ export async function readInPieces(
   if (!format) throw new Error(`${name}: not a format read in pieces`);
   let bytesRead = 0;
   const decoder = new TextDecoder(scanned.encoding === 'utf-8' ? 'utf-8' : 'latin1');
+  // As decodeBytes reads it: a file that is not UTF-8 is Windows-1252.
+  const decode = (chunk?: Uint8Array): string => {
+    const text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    return scanned.encoding === 'utf-8' ? text : fromWindows1252(text);
+  };
   let reader: RecordReader | null = null;
   let separator = ',';
   let nextLine = 1;
@@ -202,13 +208,13 @@ export async function readInPieces(
   const size = (): number => (reader ? pieceChars : Math.max(pieceChars, HEAD));
   for await (const chunk of textChunks(file, scanned.gzip, b => (bytesRead += b.length))) {
     signal?.throwIfAborted();
-    pending += decoder.decode(chunk, { stream: true });
+    pending += decode(chunk);
     for (let cut; pending.length >= size() && (cut = pieceEnd(pending, size())) > 0;) {
       read(pending.slice(0, cut));
       pending = pending.slice(cut);
     }
   }
-  pending += decoder.decode();
+  pending += decode();
   if (pending || !reader) read(pending);
   const ctx = (reader as RecordReader | null)!.ctx;
   ctx.report.linesRead = lastLine;

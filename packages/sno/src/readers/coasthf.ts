@@ -40,7 +40,7 @@ const COASTHF_SOURCE: SourceInfo = {
  * made canonical without regard to case.
  */
 const coastHfKey = (h: string): string =>
-  h.normalize('NFC').trim().replace(/\s+/g, ' ').toUpperCase();
+  h.normalize('NFC').trim().replace(/\s*\(/g, ' (').replace(/\s+/g, ' ').toUpperCase();
 
 export const isCoastHfHeader = (cells: readonly string[]): boolean =>
   cells.some(c => /^DATE \(/.test(coastHfKey(c))) && cells.some(c => / QC$/.test(coastHfKey(c)));
