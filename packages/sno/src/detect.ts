@@ -35,8 +35,13 @@ export function detectFormat(
   const anySep = (l: string): string[] =>
     l.split(/[;,\t|]/).map(c => c.trim().replace(/^"|"$/g, ''));
   // Header names in any case, with spaces around them (a re-saved export): the readers fold them alike.
-  if (first.startsWith('//') || lines.some(l => /^\s*"?ID_SITE"?\s*[;,\t]/i.test(l)))
-    return 'somlit';
+  // Folded, "id_site" alone could be a user's own table: a SOMLIT header also has HEURE and PROF_NUM.
+  const somlitHeader = (l: string): boolean => {
+    if (/^ID_SITE[;,\t]/.test(l)) return true;
+    const keys = anySep(l).map(c => c.toUpperCase());
+    return keys[0] === 'ID_SITE' && keys.includes('HEURE') && keys.includes('PROF_NUM');
+  };
+  if (first.startsWith('//') || lines.some(somlitHeader)) return 'somlit';
   const firstCells = anySep(first);
   if (
     /^station\s*\*$/i.test(firstCells[0] ?? '') ||

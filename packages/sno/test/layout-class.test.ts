@@ -21,8 +21,10 @@ import {
   type ObservationColumns,
   type ReadResult
 } from '../src';
+import { detectFormat } from '../src/detect';
 import { readInPieces, scanSource } from '../src/pieces';
-import { coastHfFixture, rephyFixture, somlitFixture } from '../src/testing';
+import { decodeBytes } from '../src/text';
+import { coastHfFixture, mappedCsvFixture, rephyFixture, somlitFixture } from '../src/testing';
 import { scratch, sharedFiles } from './helpers';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -290,6 +292,27 @@ describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
     expect(ids(from1252)[0]).toMatch(/^Prélèvement d’œil – PHYTO-LUC-/);
   });
 
+  test('a UTF-8 file with one Windows-1252 byte: read as Windows-1252, its UTF-8 text repaired and said', () => {
+    const [sample, station] = [col('sample_name*'), col('station*')];
+    const change = (marker: string) => (rs: string[][]) => {
+      for (const r of rs.slice(6)) r[sample] = `Prélèvement d’œil – ${r[sample]}`;
+      rs[6][station] = `BOREA ${marker}`;
+      return rs;
+    };
+    const clean = read(name, utf8(untable(change('X')(rows.map(r => [...r])))));
+    const bytes = utf8(untable(change('\u0001')(rows.map(r => [...r]))));
+    bytes[bytes.indexOf(1)] = 0xe9; // "é" in Windows-1252, no UTF-8 sequence
+    const mixed = read(name, bytes);
+    expect(mixed.report.encoding).toBe('iso-8859-1');
+    expectSameValues(mixed, canonical);
+    const ids = (r: ReadResult): (string | null)[] =>
+      Array.from({ length: r.observations.length }, (_, i) => r.observations.row(i).sample_id);
+    expect(ids(mixed)).toEqual(ids(clean));
+    expect(
+      mixed.report.warnings['mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells']
+    ).toBeGreaterThan(0);
+  });
+
   test('missing-value markers are not empty cells: each is rejected with its line and taxon', () => {
     const placed: { line: number; column: string; found: string }[] = [];
     const got = variant(rs => {
@@ -403,6 +426,16 @@ describe('SOMLIT export (documented layout)', () => {
 
   test.each<[string, (rows: string[][]) => string[][]]>([
     ['names in lower case (t;qt;…)', headerAs(s => s.toLowerCase())],
+    [
+      'parameters (each with its quality column) in another order',
+      rs =>
+        rs.map(r => {
+          if (r.length !== rs[h].length) return r;
+          const pairs: string[][] = [];
+          for (let i = 8; i < r.length; i += 2) pairs.push(r.slice(i, i + 2));
+          return [...r.slice(0, 8), ...pairs.reverse().flat()];
+        })
+    ],
     ['names in upper case (QT…)', headerAs(upper)],
     ['names with spaces around them', headerAs(s => ` ${s} `)],
     [
@@ -504,6 +537,15 @@ describe('COAST-HF CSV (documented layout)', () => {
   test.each<[string, (rows: string[][]) => string[][], string?]>([
     ['names in lower case', headerAs(s => s.toLowerCase())],
     [
+      'columns in another order (parameters reversed, PLATFORM last)',
+      rs =>
+        rs.map(r => {
+          const pairs: string[][] = [];
+          for (let i = 6; i < r.length; i += 2) pairs.push(r.slice(i, i + 2));
+          return [...r.slice(1, 6), ...pairs.reverse().flat(), r[0]];
+        })
+    ],
+    [
       'names in mixed case, spaces around, no space before the unit',
       headerAs(s => ` ${s.replace(/^(\w)(\w+) \(/, (_, a, b) => `${a}${b.toLowerCase()}(`)} `)
     ],
@@ -573,6 +615,7 @@ describe('REPHY / Quadrige web export (documented layout: ISO-8859-1, CRLF, deci
 
   test.each<[string, (rows: string[][]) => string[][], ((s: string) => Uint8Array)?]>([
     ['names in upper case', headersAs(upper)],
+    ['columns in another order (reversed)', rs => rs.map(r => [...r].reverse())],
     ['names decomposed (NFD) in UTF-8', headersAs(nfd), utf8],
     ['UTF-8 with a byte-order mark', rs => rs, s => utf8('\ufeff' + s)],
     ['a trailing separator on every line', rs => rs.map(r => (r.length > 1 ? [...r, ''] : r))],
@@ -725,5 +768,24 @@ describe('the bounded path (inputs above 32 MiB, read in pieces) gives what the 
     const whole = await bothWays(`${what.split(' ')[0]}-variant.csv`, b);
     expect(whole.report.valuesWritten).toBeGreaterThan(1000);
     expect(whole.report.valuesRejected).toBe(0);
+  });
+});
+
+describe('header names folded never capture a user’s own table', () => {
+  const mapped = mappedCsvFixture();
+  test.each([
+    [
+      'id_site first, without SOMLIT’s HEURE and PROF_NUM',
+      'id_site;date;temp\n1;2020-01-01;12.5\n'
+    ],
+    [
+      '"date (utc)" and "temp qc" without COAST-HF’s PLATFORM',
+      'station,date (utc),temp,temp qc\nA,2020-01-01,12.5,1\n'
+    ]
+  ])('%s: read through the mapping, not as a native export', (_, text) => {
+    const name = 'own-table.csv';
+    expect(detectFormat(name, decodeBytes(name, utf8(text)), { mapping: mapped.mapping })).toBe(
+      'mapped-csv'
+    );
   });
 });

@@ -42,8 +42,20 @@ const COASTHF_SOURCE: SourceInfo = {
 const coastHfKey = (h: string): string =>
   h.normalize('NFC').trim().replace(/\s*\(/g, ' (').replace(/\s+/g, ' ').toUpperCase();
 
-export const isCoastHfHeader = (cells: readonly string[]): boolean =>
-  cells.some(c => /^DATE \(/.test(coastHfKey(c))) && cells.some(c => / QC$/.test(coastHfKey(c)));
+/**
+ * A COAST-HF header: "DATE (…)" and "X QC" columns as Coriolis writes them; in another case, only with its
+ * PLATFORM column too ("date (utc)" and "x qc" alone could be a user's own table, read through a mapping).
+ */
+export const isCoastHfHeader = (cells: readonly string[]): boolean => {
+  const asWritten = (re: RegExp): boolean => cells.some(c => re.test(c.trim()));
+  if (asWritten(/^DATE \(/) && asWritten(/ QC$/)) return true;
+  const keys = cells.map(coastHfKey);
+  return (
+    keys.includes('PLATFORM') &&
+    keys.some(k => /^DATE \(/.test(k)) &&
+    keys.some(k => / QC$/.test(k))
+  );
+};
 
 export function readCoastHfCsv(
   file: string,
