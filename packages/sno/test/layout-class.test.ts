@@ -13,11 +13,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
-  IngestError,
   invariantHolds,
   readSnoFile,
   type FileReport,
-  type IngestIssue,
   type ObservationColumns,
   type ReadResult
 } from '../src';
@@ -25,7 +23,7 @@ import { detectFormat } from '../src/detect';
 import { readInPieces, scanSource } from '../src/pieces';
 import { decodeBytes } from '../src/text';
 import { coastHfFixture, mappedCsvFixture, rephyFixture, somlitFixture } from '../src/testing';
-import { scratch, sharedFiles } from './helpers';
+import { fatal, scratch, sharedFiles } from './helpers';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -107,16 +105,6 @@ function expectSameValues(variant: ReadResult, canonical: ReadResult): void {
   expect(variant.report.valuesRejected).toBe(canonical.report.valuesRejected);
   expect(variant.report.valuesMissing).toBe(canonical.report.valuesMissing);
   expect(variant.report.unknownColumns).toEqual(canonical.report.unknownColumns);
-}
-
-function refusal(file: string, bytes: Uint8Array): IngestIssue {
-  try {
-    readSnoFile(file, bytes);
-  } catch (e) {
-    expect(e).toBeInstanceOf(IngestError);
-    return (e as IngestError).issue;
-  }
-  throw new Error(`${file}: expected an IngestError`);
 }
 
 /** Lines of ";"-separated cells (the files used here quote nothing), and back. */
@@ -369,7 +357,7 @@ describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
     const twice = untable(
       rows.map((r, i) => (i ? r : r.map(h => (h === 'tide' ? 'Sampling_Date (yyyy-mm-dd)' : h))))
     );
-    expect(refusal(name, utf8(twice))).toMatchObject({
+    expect(fatal(name, utf8(twice))).toMatchObject({
       file: name,
       line: 1,
       column: 'Sampling_Date (yyyy-mm-dd)',
@@ -381,7 +369,7 @@ describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
       ['\t', 'tab'],
       [',', '","']
     ])
-      expect(refusal(name, utf8(untable(rows, sep)))).toMatchObject({
+      expect(fatal(name, utf8(untable(rows, sep)))).toMatchObject({
         line: 1,
         reason: 'wrong-separator',
         found: `a header separated by ${said}`
@@ -510,7 +498,7 @@ describe('SOMLIT export (documented layout)', () => {
   });
 
   test('refused, saying why: a comma-separated re-save', () => {
-    expect(refusal(f.name, utf8(untable(rows, ',')))).toMatchObject({
+    expect(fatal(f.name, utf8(untable(rows, ',')))).toMatchObject({
       line: 3,
       reason: 'wrong-separator',
       found: 'a header separated by ","'
@@ -655,7 +643,7 @@ describe('REPHY / Quadrige web export (documented layout: ISO-8859-1, CRLF, deci
   });
 
   test('refused, saying why: a tab-separated re-save', () => {
-    expect(refusal(f.name, latin(untable(rows, '\t', '\r\n')))).toMatchObject({
+    expect(fatal(f.name, latin(untable(rows, '\t', '\r\n')))).toMatchObject({
       line: 1,
       reason: 'wrong-separator',
       found: 'a header separated by tab'
