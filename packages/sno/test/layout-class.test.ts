@@ -12,6 +12,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import Papa from 'papaparse';
 import {
   invariantHolds,
   readSnoFile,
@@ -651,6 +652,56 @@ describe('REPHY / Quadrige web export (documented layout: ISO-8859-1, CRLF, deci
   });
 });
 
+/**
+ * A table as R's write.csv2 writes it: row names first, text quoted, numbers unquoted with a decimal
+ * comma, a missing value NA, lines ended by LF.
+ */
+function asWriteCsv2(text: string): string {
+  const rows = Papa.parse<string[]>(text.replace(/\r?\n$/, ''), { delimiter: ';' }).data;
+  const cell = (c: string): string =>
+    c === ''
+      ? 'NA'
+      : /^-?\d+(\.\d+)?$/.test(c)
+        ? c.replace('.', ',')
+        : `"${c.replace(/"/g, '""')}"`;
+  return (
+    rows
+      .map((r, i) => [i ? `"${i}"` : '""', ...r.map(c => (i ? cell(c) : `"${c}"`))].join(';'))
+      .join('\n') + '\n'
+  );
+}
+
+describe('Quadrige make.names (the real Gravelines hydrology file)', () => {
+  const file = sharedFiles('gravelines').find(g => /Hydro/.test(g))!;
+  const name = path.basename(file).replace(/\.gz$/, '');
+  const text = gunzipSync(fs.readFileSync(file)).toString('utf8');
+  const canonical = read(name, utf8(text));
+
+  test('written again by R (write.csv2: row names, quotes, decimal comma, NA): the same values', () => {
+    // Results sampled at no stated time (empty Passage...Heure): NA once written by R.
+    expect(canonical.report.timeFlags['date-only']).toBeGreaterThan(100);
+    const got = read(name, utf8(asWriteCsv2(text)));
+    expect(valuesOf(got.observations)).toEqual(valuesOf(canonical.observations));
+    expect(got.report.valuesRejected).toBe(canonical.report.valuesRejected);
+    expect(got.report.timeFlags).toEqual(canonical.report.timeFlags);
+  });
+
+  test('a result written NA by R is a missing value, counted; NA in a web export is rejected', () => {
+    const lines = asWriteCsv2(text).split('\n');
+    lines[1] = lines[1].replace(/^((?:[^;]*;){4})0,62;/, '$1NA;');
+    const got = read(name, utf8(lines.join('\n')));
+    expect(got.report.valuesMissing).toBe(canonical.report.valuesMissing + 1);
+    expect(got.report.valuesWritten).toBe(canonical.report.valuesWritten - 1);
+    const web = rephyFixture();
+    const rows = table(textOf(web.bytes), '\r\n');
+    rows[1][10] = 'NA';
+    const rejected = read(web.name, cp1252(untable(rows, ';', '\r\n'))).report.rejected;
+    expect(rejected).toEqual([
+      expect.objectContaining({ line: 2, found: '"NA"', reason: 'not-a-number' })
+    ]);
+  });
+});
+
 describe('the bounded path (inputs above 32 MiB, read in pieces) gives what the whole-file path gives', () => {
   const dir = scratch('layout-class');
   /** Read both ways: whole, and in pieces of ~`piece` characters after a first piece of 64 KiB. */
@@ -741,6 +792,11 @@ describe('the bounded path (inputs above 32 MiB, read in pieces) gives what the 
         )
     ],
     ['Gravelines (real, make.names)', 'as published', () => gravelines],
+    [
+      'Gravelines (real, make.names)',
+      'written again by R (write.csv2)',
+      () => utf8(asWriteCsv2(textOf(gravelines)))
+    ],
     [
       'Gravelines (real, make.names)',
       'names in upper case, trailing separators',

@@ -38,6 +38,9 @@ import {
   type ParameterTerm
 } from '../vocabulary';
 
+/** R's missing value, in files whose headers went through R (make.names). */
+const R_MISSING = 'NA';
+
 /** "Résultat : Code paramètre" and "Resultat...Code.parametre" → "resultat.code.parametre". */
 export function foldQuadrigeHeader(h: string): string {
   return h
@@ -188,6 +191,9 @@ export function quadrigeRecords(
   }
   // Web exports write "Passage : Date" with dd/mm/yyyy and decimal commas; make.names files use ISO.
   const webExport = head.some(h => h.includes(' : '));
+  // make.names headers come from R, which writes a missing value "NA" (write.csv2) where the web export
+  // leaves the cell empty: an empty field there, a missing result (counted, not a value).
+  const rMissing = !webExport;
   // The records are ";"-separated: a comma in a number can only be its decimal mark, whatever the
   // header's spelling (a web export's, one retyped without spaces, make.names).
   const decimalComma = true;
@@ -253,7 +259,14 @@ export function quadrigeRecords(
         continue;
       }
       if (raw === '') continue; // no result on this row
-      const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
+      if (rMissing && raw === R_MISSING) {
+        ctx.missing();
+        continue;
+      }
+      const cell = (i: number): string => {
+        const c = i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '';
+        return rMissing && c === R_MISSING ? '' : c;
+      };
       const v = ctx.number(
         raw,
         {
