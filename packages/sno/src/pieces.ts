@@ -27,6 +27,8 @@ import {
   isGzip,
   lastRecordLine,
   parseRecords,
+  semicolonOrTab,
+  firstFilledLine,
   type CsvRecord,
   type DecodedText,
   type TextEncoding
@@ -47,7 +49,7 @@ interface PieceFormat {
 const PIECE_FORMATS: Partial<Record<FormatId, PieceFormat>> = {
   'coast-hf': { separator: guessSeparator, start: coastHfRecords },
   quadrige: {
-    separator: () => ';',
+    separator: semicolonOrTab,
     start: (file, decoded, _firstLine, records, options) =>
       quadrigeRecords(file, decoded, records, options)
   },
@@ -194,7 +196,8 @@ export async function readInPieces(
       reader.rows(records);
       lastLine = lastRecordLine(records) || lastLine;
     } else {
-      const firstLine = text.slice(0, text.search(/\r?\n|$/));
+      // The header: the first line, or the first holding something after blank lines (a Quadrige export).
+      const firstLine = firstFilledLine(text);
       separator = format.separator(firstLine, options);
       const records = parseRecords(name, text, separator);
       reader = format.start(name, scanned, firstLine, records, options);

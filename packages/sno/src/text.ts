@@ -381,6 +381,20 @@ export function firstLine(text: string): string {
   return i < 0 ? text : text.slice(0, i);
 }
 
+/**
+ * The separator of an export published ";"-separated, from its header line: ";", or a tab when the line has
+ * tabs and no ";" (saved again by a spreadsheet as "Text (tab-delimited)" or "Unicode text"). Never a comma:
+ * between commas a number's comma could be a decimal or a thousands mark, so such a re-save is refused.
+ */
+export const semicolonOrTab = (line: string): ';' | '\t' =>
+  line.includes('\t') && !line.includes(';') ? '\t' : ';';
+
+/** The first line of the text holding more than separators and spaces (a header after blank lines). */
+export function firstFilledLine(text: string, within = 50): string {
+  for (const l of text.split(/\r?\n/, within)) if (/[^\s;,]/.test(l)) return l;
+  return '';
+}
+
 /** Guess the separator of a header line, to explain a wrong-separator error. */
 export function guessSeparator(line: string): string {
   const counts: [string, number][] = [';', ',', '\t', '|'].map(s => [s, line.split(s).length - 1]);

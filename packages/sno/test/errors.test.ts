@@ -80,8 +80,8 @@ describe('whole-file errors', () => {
     });
   });
 
-  test('wrong separator: a SOMLIT export with tabs', () => {
-    const text = dec(somlit.bytes).replace(/;/g, '\t');
+  test('wrong separator: a SOMLIT export with commas (tabs are read: test/layout-class.test.ts)', () => {
+    const text = dec(somlit.bytes).replace(/;/g, ',');
     expect(fatal(somlit.name, enc(text))).toMatchObject({ line: 3, reason: 'wrong-separator' });
   });
 

@@ -18,7 +18,9 @@ import {
 } from '../report';
 import {
   describeSeparator,
+  firstLine,
   guessSeparator,
+  semicolonOrTab,
   lastRecordLine,
   parseDate,
   parseRecords,
@@ -168,7 +170,8 @@ export function readPelagosWideExport(
   decoded: DecodedText,
   options: ReadOptions = {}
 ): ReadContext {
-  const records = parseRecords(file, decoded.text, ';');
+  const separator = semicolonOrTab(firstLine(decoded.text));
+  const records = parseRecords(file, decoded.text, separator);
   const layout = pelagosLayout(file, records);
   // Files written by generateSynthetic() say so in their station column: never label them PHYTOBS.
   const synthetic = (records[6]?.cells[layout.station] ?? '').trim() === 'SYNTHETIC';
@@ -196,7 +199,7 @@ export function readPelagosWideExport(
       `sampling times look like a 12-hour clock without AM/PM (no hour ≥ 12 among ${clock.timed} timed ` +
         `samples): time_flag "${TIME_FLAGS.hourUncertain12h}" — pair these samples by date, never by hour`
     );
-  const sample = new SampleReader(ctx, layout, unknown, clock.twelveHour);
+  const sample = new SampleReader(ctx, layout, unknown, clock.twelveHour, separator);
   for (let r = 6; r < records.length; r++) sample.read(records[r]);
   if (sample.repaired)
     ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', sample.repaired);
@@ -474,7 +477,8 @@ class SampleReader {
     private readonly ctx: ReadContext,
     private readonly layout: PelagosLayout,
     private readonly unknown: UnknownColumn[],
-    private readonly twelveHourClock: boolean
+    private readonly twelveHourClock: boolean,
+    private readonly separator: string
   ) {}
 
   read({ cells, line }: CsvRecord): void {
@@ -484,7 +488,11 @@ class SampleReader {
     for (const u of this.unknown) u.cell(cells, line);
     const { header } = layout;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
-    let rowProblem = recordShapeProblem(cells, header, `${header.length} ";"-separated fields`);
+    let rowProblem = recordShapeProblem(
+      cells,
+      header,
+      `${header.length} ${describeSeparator(this.separator)}-separated fields`
+    );
     const date = parseDate(cells[layout.date] ?? '');
     const tod = layout.time >= 0 ? parseTimeOfDay(cells[layout.time] ?? '') : 0;
     if (!rowProblem && !date) {
@@ -534,8 +542,8 @@ class SampleReader {
     for (const c of layout.values) {
       const raw = (cells[c.index] ?? '').trim();
       if (raw === '') continue; // not recorded
-      // ";"-separated: a comma in a count can only be its decimal mark (the export re-saved by a French
-      // spreadsheet).
+      // ";"- or tab-separated: a comma in a count can only be its decimal mark (the export re-saved by a
+      // French spreadsheet).
       const v = ctx.number(
         raw,
         { line, column: c.header, expected: 'a number' },

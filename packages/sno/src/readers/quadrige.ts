@@ -16,6 +16,7 @@ import {
 } from '../report';
 import {
   describeSeparator,
+  firstFilledLine,
   guessSeparator,
   isBlank,
   parseDate,
@@ -24,6 +25,7 @@ import {
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
+  semicolonOrTab,
   utcMillis,
   type CsvRecord,
   type DecodedText
@@ -149,7 +151,7 @@ export function readQuadrigeExport(
   decoded: DecodedText,
   options: ReadOptions = {}
 ): ReadContext {
-  const records = parseRecords(file, decoded.text, ';');
+  const records = parseRecords(file, decoded.text, semicolonOrTab(firstFilledLine(decoded.text)));
   const reader = quadrigeRecords(file, decoded, records, options);
   reader.ctx.report.linesRead = lastRecordLine(records);
   return reader.ctx;
@@ -194,7 +196,7 @@ export function quadrigeRecords(
   // make.names headers come from R, which writes a missing value "NA" (write.csv2) where the web export
   // leaves the cell empty: an empty field there, a missing result (counted, not a value).
   const rMissing = !webExport;
-  // The records are ";"-separated: a comma in a number can only be its decimal mark, whatever the
+  // The records are ";"- or tab-separated: a comma in a number can only be its decimal mark, whatever the
   // header's spelling (a web export's, one retyped without spaces, make.names).
   const decimalComma = true;
   let cols = columnsOf(head.map(repairMojibake));
@@ -251,7 +253,7 @@ export function quadrigeRecords(
       const shape = recordShapeProblem(
         cells,
         cols.header,
-        `${cols.header.length} ";"-separated fields`,
+        `${cols.header.length} fields, as in the header`,
         cols.header[Math.min(cells.length, cols.header.length - 1)]
       );
       if (shape && raw !== '') {

@@ -23,6 +23,7 @@ import {
   REPEATED_HEADER,
   parseTimeOfDay,
   repairMojibake,
+  semicolonOrTab,
   utcMillis,
   type DecodedText
 } from '../text';
@@ -85,11 +86,15 @@ export function readSomlitExport(
   decoded: DecodedText,
   options: ReadOptions = {}
 ): ReadContext {
-  const records = parseRecords(file, decoded.text, ';');
+  // The header line says the separator (the "//" lines before it may hold a ";" in their text).
+  const separator = semicolonOrTab(
+    decoded.text.split(/\r?\n/, 50).find(l => /^\s*"?ID_SITE/i.test(l)) ?? ''
+  );
+  const records = parseRecords(file, decoded.text, separator);
   let h = 0;
   const preamble: string[] = [];
   while (h < records.length && (records[h].cells[0] ?? '').startsWith('//')) {
-    preamble.push(records[h].cells.join(';'));
+    preamble.push(records[h].cells.join(separator));
     h++;
   }
   if (h >= records.length || !isSomlitHeader(records[h].cells)) {
@@ -186,7 +191,11 @@ export function readSomlitExport(
     }
     ctx.record(cells, line);
     for (const u of unknown) u.cell(cells, line);
-    let rowProblem = recordShapeProblem(cells, header, `${header.length} ";"-separated fields`);
+    let rowProblem = recordShapeProblem(
+      cells,
+      header,
+      `${header.length} ${describeSeparator(separator)}-separated fields`
+    );
     const date = parseDate(cells[cDate] ?? '');
     const tod = parseTimeOfDay(cells[cTime] ?? '');
     if (!rowProblem && !date) {
@@ -230,7 +239,8 @@ export function readSomlitExport(
       const v = ctx.number(
         raw,
         { line, column: p.name, expected: 'a number' },
-        // ";"-separated: a comma can only be a decimal mark (the export re-saved by a French spreadsheet).
+        // ";"- or tab-separated: a comma can only be a decimal mark (the export re-saved by a French
+        // spreadsheet).
         { rowProblem, decimalComma: true }
       );
       if (v === null) continue;
