@@ -122,25 +122,15 @@ const quoted = (rows: string[][]): string[][] =>
 const upper = (s: string): string => s.toUpperCase();
 const nfd = (s: string): string => s.normalize('NFD');
 
-describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
-  const file = sharedFiles('phytobs').find(f => /Luc/.test(f))!;
-  const name = path.basename(file);
-  const text = fs.readFileSync(file, 'utf8');
-  const rows = table(text);
+/**
+ * Variants of a Pelagos wide export that read into the same values: names in other case, spacing,
+ * accents or with units, fields in another order, a BOM, quotes, tabs, trailing separators, dates
+ * written otherwise. The export's ";"-separated rows are given; each variant changes a copy.
+ */
+function pelagosVariants(rows: string[][]): [string, (rows: string[][]) => string[][]][] {
   const label = rows[0].indexOf('taxon_pelagos');
-  const data = rows.slice(6);
-  const canonical = read(name, utf8(text));
   const col = (h: string): number => rows[0].indexOf(h);
-  const variant = (change: (rows: string[][]) => string[][], nl = '\n'): ReadResult =>
-    read(name, utf8(untable(change(rows.map(r => [...r])), ';', nl)));
-
-  test('the canonical file: no quotes, 6 header rows, thousands of values', () => {
-    expect(text).not.toContain('"');
-    expect(label).toBe(32);
-    expect(canonical.report.valuesWritten).toBeGreaterThan(5000);
-  });
-
-  const same: [string, (rows: string[][]) => string[][]][] = [
+  return [
     [
       'field names and labels in upper case',
       rs => {
@@ -224,9 +214,42 @@ describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
       }
     ]
   ];
+}
+
+describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
+  const file = sharedFiles('phytobs').find(f => /Luc/.test(f))!;
+  const name = path.basename(file);
+  const text = fs.readFileSync(file, 'utf8');
+  const rows = table(text);
+  const label = rows[0].indexOf('taxon_pelagos');
+  const data = rows.slice(6);
+  const canonical = read(name, utf8(text));
+  const col = (h: string): number => rows[0].indexOf(h);
+  const variant = (change: (rows: string[][]) => string[][], nl = '\n'): ReadResult =>
+    read(name, utf8(untable(change(rows.map(r => [...r])), ';', nl)));
+
+  test('the canonical file: no quotes, 6 header rows, thousands of values', () => {
+    expect(text).not.toContain('"');
+    expect(label).toBe(32);
+    expect(canonical.report.valuesWritten).toBeGreaterThan(5000);
+  });
+
+  const same = pelagosVariants(rows);
   test.each(same)('%s: the same values', (_, change) => {
     const nl = /CRLF/.test(_) ? '\r\n' : '\n';
     expectSameValues(variant(change, nl), canonical);
+  });
+
+  test('Excel "Unicode text": UTF-16LE with its byte-order mark, tab-separated, CRLF: the same values', () => {
+    const t = '\ufeff' + rows.map(r => r.join('\t')).join('\r\n') + '\r\n';
+    const bytes = new Uint8Array(2 * t.length);
+    for (let i = 0; i < t.length; i++) {
+      bytes[2 * i] = t.charCodeAt(i) & 0xff;
+      bytes[2 * i + 1] = t.charCodeAt(i) >> 8;
+    }
+    const got = read(name, bytes);
+    expect(got.report.encoding).toBe('utf-16le');
+    expectSameValues(got, canonical);
   });
 
   test('sampling fields moved among the taxa are read as fields, and said', () => {
@@ -375,6 +398,24 @@ describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
       reason: 'wrong-separator',
       found: 'a header separated by ","'
     });
+  });
+});
+
+describe.each(
+  sharedFiles('phytobs')
+    .filter(f => !/Luc|PICONANO/.test(f))
+    .map(f => [path.basename(f), f])
+)('PHYTOBS Pelagos wide export, the real %s', (name, file) => {
+  const text = fs.readFileSync(file, 'utf8');
+  const rows = table(text);
+  const canonical = read(name, utf8(text));
+  test('the canonical file: no quotes, values read', () => {
+    expect(text).not.toContain('"');
+    expect(canonical.report.valuesWritten).toBeGreaterThan(1000);
+  });
+  test.each(pelagosVariants(rows))('%s: the same values', (what, change) => {
+    const changed = untable(change(rows.map(r => [...r])), ';', /CRLF/.test(what) ? '\r\n' : '\n');
+    expectSameValues(read(name, utf8(changed)), canonical);
   });
 });
 
