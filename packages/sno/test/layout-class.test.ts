@@ -329,6 +329,31 @@ describe('PHYTOBS Pelagos wide export (the real Luc-sur-Mer file)', () => {
     ).toBeGreaterThan(0);
   });
 
+  test.each([
+    ['as published', (r: string[]) => r],
+    ['with a trailing separator on every line', (r: string[]) => [...r, '']]
+  ])(
+    'a separator inside an unquoted text (a field split in two, %s): that sample rejected, never shifted onto other taxa',
+    (_, trailing) => {
+      const station = col('station*');
+      // A sample whose last taxon is not recorded: split, its line ends with an empty field too many.
+      const r = rows.findIndex((x, i) => i >= 6 && x[x.length - 1] === '');
+      const lines = rows.map(x => trailing([...x]).join(';'));
+      const split = trailing([...rows[r]]);
+      split[station] = 'Laboratoire BOREA; UNICAEN';
+      lines[r] = split.join(';');
+      const got = read(name, utf8(lines.join('\n') + '\n'));
+      const onLine = (v: string[], line: number) => v.filter(x => x.startsWith(`${line}|`));
+      const base = valuesOf(canonical.observations);
+      expect(onLine(base, r + 1).length).toBeGreaterThan(0);
+      expect(valuesOf(got.observations)).toEqual(base.filter(x => !x.startsWith(`${r + 1}|`)));
+      expect(got.report.valuesRejected).toBe(onLine(base, r + 1).length);
+      expect(got.report.rejected.every(i => i.line === r + 1 && i.reason === 'extra-fields')).toBe(
+        true
+      );
+    }
+  );
+
   test('missing-value markers are not empty cells: each is rejected with its line and taxon', () => {
     const placed: { line: number; column: string; found: string }[] = [];
     const got = variant(rs => {

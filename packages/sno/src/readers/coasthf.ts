@@ -8,7 +8,8 @@ import { IngestError, shown } from '../errors';
 import {
   ReadContext,
   type ReadOptions,
-  recordShapeProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type RecordReader,
   type SourceInfo
 } from '../report';
@@ -141,6 +142,11 @@ export function coastHfRecords(
   for (const p of params)
     if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 
+  const shape = new RecordShape(
+    header,
+    `${header.length} fields separated by "${sep}"`,
+    records.slice(1, 1 + SHAPE_SAMPLE)
+  );
   const rows = (records: readonly CsvRecord[], from = 0): void => {
     for (let r = from; r < records.length; r++) {
       const { cells, line } = records[r];
@@ -151,12 +157,7 @@ export function coastHfRecords(
       }
       ctx.record(cells, line);
       for (const u of unknown) u.cell(cells, line);
-      let rowProblem = recordShapeProblem(
-        cells,
-        header,
-        `${header.length} fields separated by "${sep}"`,
-        header[Math.min(cells.length, header.length - 1)]
-      );
+      let rowProblem = shape.problem(cells, header[Math.min(cells.length, header.length - 1)]);
       const time = parseIsoInstant(cells[cDate] ?? '');
       if (!rowProblem && time === null) {
         rowProblem = {

@@ -12,7 +12,8 @@ import {
   ReadContext,
   type ReadOptions,
   SYNTH_SOURCE,
-  recordShapeProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type SourceInfo,
   type UnknownColumn
 } from '../report';
@@ -199,7 +200,14 @@ export function readPelagosWideExport(
       `sampling times look like a 12-hour clock without AM/PM (no hour ≥ 12 among ${clock.timed} timed ` +
         `samples): time_flag "${TIME_FLAGS.hourUncertain12h}" — pair these samples by date, never by hour`
     );
-  const sample = new SampleReader(ctx, layout, unknown, clock.twelveHour, separator);
+  const sample = new SampleReader(
+    ctx,
+    layout,
+    unknown,
+    clock.twelveHour,
+    separator,
+    records.slice(6, 6 + SHAPE_SAMPLE)
+  );
   for (let r = 6; r < records.length; r++) sample.read(records[r]);
   if (sample.repaired)
     ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', sample.repaired);
@@ -472,14 +480,23 @@ function sampleClock(
 /** Decodes the data rows (one sample each) of a classified export. */
 class SampleReader {
   repaired = 0;
+  private readonly shape: RecordShape;
 
   constructor(
     private readonly ctx: ReadContext,
     private readonly layout: PelagosLayout,
     private readonly unknown: UnknownColumn[],
     private readonly twelveHourClock: boolean,
-    private readonly separator: string
-  ) {}
+    separator: string,
+    /** The first data records: the shape of the file's lines. */
+    sample: readonly CsvRecord[]
+  ) {
+    this.shape = new RecordShape(
+      layout.header,
+      `${layout.header.length} ${describeSeparator(separator)}-separated fields`,
+      sample
+    );
+  }
 
   read({ cells, line }: CsvRecord): void {
     const { ctx, layout } = this;
@@ -488,11 +505,7 @@ class SampleReader {
     for (const u of this.unknown) u.cell(cells, line);
     const { header } = layout;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
-    let rowProblem = recordShapeProblem(
-      cells,
-      header,
-      `${header.length} ${describeSeparator(this.separator)}-separated fields`
-    );
+    let rowProblem = this.shape.problem(cells);
     const date = parseDate(cells[layout.date] ?? '');
     const tod = layout.time >= 0 ? parseTimeOfDay(cells[layout.time] ?? '') : 0;
     if (!rowProblem && !date) {

@@ -11,7 +11,8 @@ import {
   ReadContext,
   type ReadOptions,
   type RecordReader,
-  recordShapeProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type SourceInfo
 } from '../report';
 import {
@@ -222,6 +223,9 @@ export function quadrigeRecords(
       ctx.warn(`columns not read (kept in the source file only): ${unread.join(', ')}`);
   };
   setFields(cols);
+  const shapeOf = (c: Columns, sample: readonly CsvRecord[]): RecordShape =>
+    new RecordShape(c.header, `${c.header.length} fields, as in the header`, sample);
+  let shape = shapeOf(cols, records.slice(start + 1, start + 1 + SHAPE_SAMPLE));
   ctx.report.dataset = known
     ? `${known.dataset}-${datasetKind(file, cols, records[start + 1]?.cells ?? [])}`
     : 'REPHY';
@@ -237,6 +241,7 @@ export function quadrigeRecords(
       if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
         cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
         setFields(cols);
+        shape = shapeOf(cols, records.slice(r + 1, r + 1 + SHAPE_SAMPLE));
         ctx.warn('repeated header rows (blocks)');
         continue;
       }
@@ -250,14 +255,12 @@ export function quadrigeRecords(
         continue;
       }
       // A wrong field count makes the result's fields untrustworthy: the result is rejected.
-      const shape = recordShapeProblem(
+      const problem = shape.problem(
         cells,
-        cols.header,
-        `${cols.header.length} fields, as in the header`,
         cols.header[Math.min(cells.length, cols.header.length - 1)]
       );
-      if (shape && raw !== '') {
-        ctx.reject({ line, ...shape });
+      if (problem && raw !== '') {
+        ctx.reject({ line, ...problem });
         continue;
       }
       if (raw === '') continue; // no result on this row

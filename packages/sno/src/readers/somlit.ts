@@ -9,7 +9,8 @@ import {
   ReadContext,
   type ReadOptions,
   SYNTH_SOURCE,
-  recordShapeProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type SourceInfo
 } from '../report';
 import {
@@ -178,6 +179,12 @@ export function readSomlitExport(
       ctx.warn(`parameter code not in vocabulary, kept as written: ${p.name}`);
   }
 
+  const firstData = h + (units ? 2 : 1);
+  const shape = new RecordShape(
+    header,
+    `${header.length} ${describeSeparator(separator)}-separated fields`,
+    records.slice(firstData, firstData + SHAPE_SAMPLE)
+  );
   for (let r = h + (units ? 2 : 1); r < records.length; r++) {
     const { cells, line } = records[r];
     if (ctx.blankRecord(cells)) continue;
@@ -191,11 +198,7 @@ export function readSomlitExport(
     }
     ctx.record(cells, line);
     for (const u of unknown) u.cell(cells, line);
-    let rowProblem = recordShapeProblem(
-      cells,
-      header,
-      `${header.length} ${describeSeparator(separator)}-separated fields`
-    );
+    let rowProblem = shape.problem(cells);
     const date = parseDate(cells[cDate] ?? '');
     const tod = parseTimeOfDay(cells[cTime] ?? '');
     if (!rowProblem && !date) {
