@@ -9,7 +9,7 @@ import {
   type SourceInfo
 } from './report';
 import { readCoastHfCsv, isCoastHfHeader } from './readers/coasthf';
-import { readPelagosWideExport } from './readers/pelagos';
+import { foldPelagosName, readPelagosWideExport } from './readers/pelagos';
 import { isQuadrigeHeader, readQuadrigeExport } from './readers/quadrige';
 import { readSomlitExport } from './readers/somlit';
 import { describeText, isParquet } from './content';
@@ -34,12 +34,19 @@ export function detectFormat(
   const first = lines[0] ?? '';
   const anySep = (l: string): string[] =>
     l.split(/[;,\t|]/).map(c => c.trim().replace(/^"|"$/g, ''));
-  if (first.startsWith('//') || lines.some(l => /^ID_SITE[;,\t]/.test(l))) return 'somlit';
+  // Header names in any case, with spaces around them (a re-saved export): the readers fold them alike.
+  // Folded, "id_site" alone could be a user's own table: a SOMLIT header also has HEURE and PROF_NUM.
+  const somlitHeader = (l: string): boolean => {
+    if (/^ID_SITE[;,\t]/.test(l)) return true;
+    const keys = anySep(l).map(c => c.toUpperCase());
+    return keys[0] === 'ID_SITE' && keys.includes('HEURE') && keys.includes('PROF_NUM');
+  };
+  if (first.startsWith('//') || lines.some(somlitHeader)) return 'somlit';
   const firstCells = anySep(first);
   if (
-    firstCells[0] === 'station*' ||
-    firstCells.includes('taxon_pelagos') ||
-    /(^|;)taxon_user\s*$/.test(lines[1] ?? '')
+    /^station\s*\*$/i.test(firstCells[0] ?? '') ||
+    firstCells.some(c => foldPelagosName(c) === 'taxon_pelagos') ||
+    anySep(lines[1] ?? '').some(c => foldPelagosName(c) === 'taxon_user')
   ) {
     return 'pelagos-wide';
   }

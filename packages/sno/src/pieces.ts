@@ -19,12 +19,16 @@ import { quadrigeRecords } from './readers/quadrige';
 import type { ObservationColumns } from './schema';
 import {
   LineGuard,
+  composeAccents,
   decodeBytes,
+  fromWindows1252,
   guessSeparator,
   hasLoneCr,
   isGzip,
   lastRecordLine,
   parseRecords,
+  semicolonOrTab,
+  firstFilledLine,
   type CsvRecord,
   type DecodedText,
   type TextEncoding
@@ -45,7 +49,7 @@ interface PieceFormat {
 const PIECE_FORMATS: Partial<Record<FormatId, PieceFormat>> = {
   'coast-hf': { separator: guessSeparator, start: coastHfRecords },
   quadrige: {
-    separator: () => ';',
+    separator: semicolonOrTab,
     start: (file, decoded, _firstLine, records, options) =>
       quadrigeRecords(file, decoded, records, options)
   },
@@ -169,6 +173,11 @@ export async function readInPieces(
   if (!format) throw new Error(`${name}: not a format read in pieces`);
   let bytesRead = 0;
   const decoder = new TextDecoder(scanned.encoding === 'utf-8' ? 'utf-8' : 'latin1');
+  // As decodeBytes reads it: a file that is not UTF-8 is Windows-1252.
+  const decode = (chunk?: Uint8Array): string => {
+    const text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
+    return scanned.encoding === 'utf-8' ? text : fromWindows1252(text);
+  };
   let reader: RecordReader | null = null;
   let separator = ',';
   let nextLine = 1;
@@ -176,14 +185,19 @@ export async function readInPieces(
   let pending = '';
   const read = (piece: string): void => {
     signal?.throwIfAborted();
-    // The BOM is no character of the header (decodeBytes drops it too).
-    const text = reader || !scanned.bom ? piece : piece.replace(/^\uFEFF/, '');
+    // The BOM is no character of the header (decodeBytes drops it too), whichever way the file is
+    // decoded (its three bytes read as Latin-1 in a file that is not all UTF-8); accents as decodeBytes
+    // gives them.
+    const text = composeAccents(
+      reader || !scanned.bom ? piece : piece.replace(/^(\uFEFF|\u00EF\u00BB\u00BF)/, '')
+    );
     if (reader) {
       const records = parseRecords(name, text, separator, nextLine);
       reader.rows(records);
       lastLine = lastRecordLine(records) || lastLine;
     } else {
-      const firstLine = text.slice(0, text.search(/\r?\n|$/));
+      // The header: the first line, or the first holding something after blank lines (a Quadrige export).
+      const firstLine = firstFilledLine(text);
       separator = format.separator(firstLine, options);
       const records = parseRecords(name, text, separator);
       reader = format.start(name, scanned, firstLine, records, options);
@@ -197,13 +211,13 @@ export async function readInPieces(
   const size = (): number => (reader ? pieceChars : Math.max(pieceChars, HEAD));
   for await (const chunk of textChunks(file, scanned.gzip, b => (bytesRead += b.length))) {
     signal?.throwIfAborted();
-    pending += decoder.decode(chunk, { stream: true });
+    pending += decode(chunk);
     for (let cut; pending.length >= size() && (cut = pieceEnd(pending, size())) > 0;) {
       read(pending.slice(0, cut));
       pending = pending.slice(cut);
     }
   }
-  pending += decoder.decode();
+  pending += decode();
   if (pending || !reader) read(pending);
   const ctx = (reader as RecordReader | null)!.ctx;
   ctx.report.linesRead = lastLine;

@@ -541,6 +541,57 @@ export function fieldCountProblem(
   };
 }
 
+/**
+ * Data records a file's line shape is learned from: the first piece of a file read in pieces (64 KiB) holds
+ * that many lines of a COAST-HF or Quadrige export (a few hundred bytes each), so both ways learn the same.
+ */
+export const SHAPE_SAMPLE = 100;
+
+/**
+ * The shape a file's records must have against its header. Fewer fields than the header names is a cut
+ * line; a field holding something beyond the header's last column is one too many. Empty fields after the
+ * last column are a trailing separator when most of the file's first lines have them: a record with more
+ * of them than that is no trailing separator but a field split in two (a separator inside an unquoted
+ * text), its values shifted onto the wrong columns, so it has a problem. Header columns with no name at the
+ * end (a trailing separator on the header line) may be left out of the records.
+ */
+export class RecordShape {
+  private readonly named: number;
+  /** Fields of the file's records: the most common count among its first data records. */
+  private readonly width: number;
+
+  constructor(
+    private readonly header: readonly string[],
+    private readonly expected: string,
+    /** The first data records (SHAPE_SAMPLE of them are read): what the file's lines look like. */
+    sample: Iterable<CsvRecord>
+  ) {
+    let named = header.length;
+    while (named > 0 && header[named - 1].trim() === '') named--;
+    this.named = named;
+    const counts = new Map<number, number>();
+    let seen = 0;
+    for (const { cells } of sample) {
+      if (isBlank(cells)) continue;
+      counts.set(cells.length, (counts.get(cells.length) ?? 0) + 1);
+      if (++seen === SHAPE_SAMPLE) break;
+    }
+    let width = header.length;
+    let most = 0;
+    for (const [n, c] of counts) if (c > most || (c === most && n < width)) [width, most] = [n, c];
+    this.width = Math.max(width, header.length);
+  }
+
+  /** What is wrong with this record's shape, if anything (`column`: where to say it is). */
+  problem(cells: readonly string[], column?: string): RowProblem | null {
+    const { header } = this;
+    const wrong = (): RowProblem => fieldCountProblem(cells.length, header, this.expected, column);
+    if (cells.length < this.named) return wrong();
+    for (let i = header.length; i < cells.length; i++) if (cells[i].trim() !== '') return wrong();
+    return cells.length > this.width ? wrong() : null;
+  }
+}
+
 /** Base observation with the optional columns empty, so readers only name what they know. */
 export function observation(
   o: Pick<

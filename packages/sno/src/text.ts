@@ -77,6 +77,14 @@ export const hasLoneCr = (b: Uint8Array): boolean => {
   return false;
 };
 
+/**
+ * Accents written decomposed (NFD: "e" + U+0301, as macOS tools may save them) composed (NFC), so that
+ * a station or taxon name is the same text whichever way its file spelt it. Canonically equivalent
+ * text: no character changes meaning, no line moves; a text without combining marks is left as it is.
+ */
+export const composeAccents = (text: string): string =>
+  /[\u0300-\u036f]/.test(text) ? text.normalize('NFC') : text;
+
 /** Lines ended by CR alone made to end with LF (CRLF is left as it is: the parser reads it). */
 export const normalizeLoneCr = (text: string): string =>
   text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
@@ -173,7 +181,7 @@ export function decodeBytes(
     } catch {
       // Quadrige web exports are ISO-8859-1; every byte sequence is valid there.
       decoded = {
-        text: new TextDecoder('latin1').decode(body),
+        text: fromWindows1252(new TextDecoder('latin1').decode(body)),
         encoding: 'iso-8859-1',
         gzip: gz,
         bom: bomLength > 0
@@ -181,7 +189,7 @@ export function decodeBytes(
     }
   }
   // Every reader finds lines by LF: a file whose lines end with CR alone is read as the same lines.
-  decoded.text = normalizeLoneCr(decoded.text);
+  decoded.text = composeAccents(normalizeLoneCr(decoded.text));
   if (!/[^\s;,]/.test(decoded.text)) {
     throw new IngestError({
       file,
@@ -240,14 +248,40 @@ function countNewlines(b: Uint8Array, end: number): number {
   return n;
 }
 
-/** UTF-8 text that was once decoded as Latin-1 ("CytomÃ©trie"): repair it, else return as is. */
+/**
+ * Windows-1252's characters at bytes 0x80–0x9F, where ISO-8859-1 has control characters: the typographic
+ * apostrophe, œ, €, dashes… of French text saved by Windows ("Latin-1" files are almost always this).
+ * The five bytes it leaves undefined stay as they are.
+ */
+const WINDOWS_1252_HIGH = '€\u0081‚ƒ„…†‡ˆ‰Š‹Œ\u008dŽ\u008f\u0090‘’“”•–—˜™š›œ\u009džŸ';
+const WINDOWS_1252_BYTE = new Map([...WINDOWS_1252_HIGH].map((c, i) => [c, 0x80 + i]));
+
+/**
+ * Text decoded byte for byte as ISO-8859-1 read as Windows-1252: "l\u0092Aiguillon" is "l’Aiguillon".
+ * Browsers' TextDecoder('latin1') already does so, node's does not: the same text either way.
+ */
+export const fromWindows1252 = (text: string): string =>
+  /[\u0080-\u009f]/.test(text)
+    ? text.replace(/[\u0080-\u009f]/g, c => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80])
+    : text;
+
+/**
+ * UTF-8 text that was once decoded as Latin-1 or Windows-1252 ("CytomÃ©trie", "lâ€™Aiguillon"): repair
+ * it, else return as is.
+ */
 export function repairMojibake(s: string): string {
-  if (!/[ÃÂ][\u0080-\u00bf]/.test(s)) return s;
+  if (
+    !/[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]/.test(
+      s
+    )
+  )
+    return s;
   const bytes = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c > 255) return s;
-    bytes[i] = c;
+    const b = c > 255 ? WINDOWS_1252_BYTE.get(s[i]) : c;
+    if (b === undefined) return s;
+    bytes[i] = b;
   }
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -345,6 +379,20 @@ export const isBlank = (cells: readonly string[]): boolean => cells.every(c => c
 export function firstLine(text: string): string {
   const i = text.search(/\r?\n/);
   return i < 0 ? text : text.slice(0, i);
+}
+
+/**
+ * The separator of an export published ";"-separated, from its header line: ";", or a tab when the line has
+ * tabs and no ";" (saved again by a spreadsheet as "Text (tab-delimited)" or "Unicode text"). Never a comma:
+ * between commas a number's comma could be a decimal or a thousands mark, so such a re-save is refused.
+ */
+export const semicolonOrTab = (line: string): ';' | '\t' =>
+  line.includes('\t') && !line.includes(';') ? '\t' : ';';
+
+/** The first line of the text holding more than separators and spaces (a header after blank lines). */
+export function firstFilledLine(text: string, within = 50): string {
+  for (const l of text.split(/\r?\n/, within)) if (/[^\s;,]/.test(l)) return l;
+  return '';
 }
 
 /** Guess the separator of a header line, to explain a wrong-separator error. */

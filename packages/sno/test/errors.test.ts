@@ -12,7 +12,6 @@ import {
   invariantHolds,
   mulberry32,
   readSnoFile,
-  type IngestIssue,
   type ReadOptions
 } from '../src';
 import {
@@ -25,23 +24,10 @@ import {
   type NativeFile
 } from '../src/testing';
 import { convertFiles } from '../src/node';
-import { scratch, sha, sharedFiles } from './helpers';
+import { fatal, scratch, sha, sharedFiles } from './helpers';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
-
-function fatal(name: string, bytes: Uint8Array): IngestIssue {
-  try {
-    readSnoFile(name, bytes);
-  } catch (e) {
-    expect(e).toBeInstanceOf(IngestError);
-    const issue = (e as IngestError).issue;
-    expect(issue.file).toBe(name);
-    expect((e as Error).message).toContain(name);
-    return issue;
-  }
-  throw new Error(`${name}: expected an IngestError`);
-}
 
 const pelagos = fs.readFileSync(
   sharedFiles('phytobs').find(f => f.endsWith('PELAGOS_Phyto-Unicaen_Luc.csv'))!
@@ -94,8 +80,8 @@ describe('whole-file errors', () => {
     });
   });
 
-  test('wrong separator: a SOMLIT export with tabs', () => {
-    const text = dec(somlit.bytes).replace(/;/g, '\t');
+  test('wrong separator: a SOMLIT export with commas (tabs are read: test/layout-class.test.ts)', () => {
+    const text = dec(somlit.bytes).replace(/;/g, ',');
     expect(fatal(somlit.name, enc(text))).toMatchObject({ line: 3, reason: 'wrong-separator' });
   });
 

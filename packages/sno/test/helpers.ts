@@ -3,7 +3,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { readSnoFile, type NativeFile, type ReadOptions } from '../src';
+import {
+  IngestError,
+  readSnoFile,
+  type IngestIssue,
+  type NativeFile,
+  type ReadOptions
+} from '../src';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
@@ -81,4 +87,18 @@ export function checkRoundTrip(f: NativeFile, options: ReadOptions = {}): void {
       );
   });
   expect(problems.slice(0, 5)).toEqual([]);
+}
+
+/** The located error a file that cannot be read is refused with (its file named in the issue and message). */
+export function fatal(name: string, bytes: Uint8Array, options: ReadOptions = {}): IngestIssue {
+  try {
+    readSnoFile(name, bytes, options);
+  } catch (e) {
+    expect(e).toBeInstanceOf(IngestError);
+    const issue = (e as IngestError).issue;
+    expect(issue.file).toBe(name);
+    expect((e as Error).message).toContain(name);
+    return issue;
+  }
+  throw new Error(`${name}: expected an IngestError`);
 }

@@ -5,29 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import {
-  IngestError,
-  generateSynthetic,
-  invariantHolds,
-  mulberry32,
-  readSnoFile,
-  type IngestIssue
-} from '../src';
+import { IngestError, generateSynthetic, invariantHolds, mulberry32, readSnoFile } from '../src';
 import { convertFiles } from '../src/node';
-import { scratch, sharedFiles } from './helpers';
+import { fatal, scratch, sharedFiles } from './helpers';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const dec = (b: Uint8Array): string => new TextDecoder().decode(b);
-
-function fatal(name: string, bytes: Uint8Array): IngestIssue {
-  try {
-    readSnoFile(name, bytes);
-  } catch (e) {
-    expect(e).toBeInstanceOf(IngestError);
-    return (e as IngestError).issue;
-  }
-  throw new Error(`${name}: expected an IngestError`);
-}
 
 /**
  * The smallest file that crashed the reader with "Cannot read properties of undefined (reading

@@ -13,9 +13,7 @@ import {
   parseCsvMapping,
   readParquet,
   readSnoFile,
-  toParquet,
-  type IngestIssue,
-  type ReadOptions
+  toParquet
 } from '../src';
 import { convertFiles } from '../src/node';
 import {
@@ -24,19 +22,9 @@ import {
   mappedCsvFixture,
   somlitFixture
 } from '../src/testing';
-import { checkRoundTrip, scratch } from './helpers';
+import { checkRoundTrip, fatal, scratch } from './helpers';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-function fatal(name: string, bytes: Uint8Array, options: ReadOptions = {}): IngestIssue {
-  try {
-    readSnoFile(name, bytes, options);
-  } catch (e) {
-    expect(e).toBeInstanceOf(IngestError);
-    return (e as IngestError).issue;
-  }
-  throw new Error(`${name}: expected an IngestError`);
-}
 
 describe('ERDDAP tabledap responses', () => {
   test('.csv: names, units line, NaN for missing numbers; every value round-trips', () => {

@@ -8,9 +8,9 @@ import { IngestError, shown } from '../errors';
 import {
   ReadContext,
   type ReadOptions,
-  fieldCountProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type RecordReader,
-  type RowProblem,
   type SourceInfo
 } from '../report';
 import {
@@ -34,8 +34,29 @@ const COASTHF_SOURCE: SourceInfo = {
   citation: 'COAST-HF national observation service (ILICO)'
 };
 
-export const isCoastHfHeader = (cells: readonly string[]): boolean =>
-  cells.some(c => /^DATE \(/.test(c.trim())) && cells.some(c => / QC$/.test(c.trim()));
+/**
+ * A COAST-HF column name as compared: trimmed, spaces single, upper case. Coriolis names differ by more
+ * than case and a QC column is told by its name ("X QC" after "X (unit)"), so a header re-saved in lower
+ * or mixed case ("temp (degree_celsius),temp qc") names the same columns; the unit in parentheses is
+ * made canonical without regard to case.
+ */
+const coastHfKey = (h: string): string =>
+  h.normalize('NFC').trim().replace(/\s*\(/g, ' (').replace(/\s+/g, ' ').toUpperCase();
+
+/**
+ * A COAST-HF header: "DATE (…)" and "X QC" columns as Coriolis writes them; in another case, only with its
+ * PLATFORM column too ("date (utc)" and "x qc" alone could be a user's own table, read through a mapping).
+ */
+export const isCoastHfHeader = (cells: readonly string[]): boolean => {
+  const asWritten = (re: RegExp): boolean => cells.some(c => re.test(c.trim()));
+  if (asWritten(/^DATE \(/) && asWritten(/ QC$/)) return true;
+  const keys = cells.map(coastHfKey);
+  return (
+    keys.includes('PLATFORM') &&
+    keys.some(k => /^DATE \(/.test(k)) &&
+    keys.some(k => / QC$/.test(k))
+  );
+};
 
 export function readCoastHfCsv(
   file: string,
@@ -66,6 +87,7 @@ export function coastHfRecords(
   // French spreadsheet: "12,5" between semicolons or tabs).
   const decimalComma = sep !== ',';
   const header = headerRecord.cells.map(c => c.trim());
+  const keys = header.map(coastHfKey);
   if (!isCoastHfHeader(header)) {
     throw new IngestError({
       file,
@@ -76,7 +98,7 @@ export function coastHfRecords(
       reason: 'bad-header'
     });
   }
-  const find = (re: RegExp): number => header.findIndex(h => re.test(h));
+  const find = (re: RegExp): number => keys.findIndex(h => re.test(h));
   const cPlatform = find(/^PLATFORM/);
   const cDate = find(/^DATE \(/);
   const cLat = find(/^LATITUDE/);
@@ -88,7 +110,7 @@ export function coastHfRecords(
   const unknownIndex: number[] = [];
   for (let i = 0; i < header.length; i++) {
     if (fields.includes(i)) continue;
-    if (/ QC$/.test(header[i])) {
+    if (/ QC$/.test(keys[i])) {
       if (!qcOf.has(i)) unknownIndex.push(i); // a QC column after no parameter or depth
       continue;
     }
@@ -96,14 +118,14 @@ export function coastHfRecords(
       unknownIndex.push(i);
       continue;
     }
-    const m = /^([A-Z0-9_]+)(?: \((.*)\))?$/.exec(header[i]);
+    const m = /^([A-Z0-9_]+)(?: ?\((.*)\))?$/i.exec(header[i].replace(/\s+/g, ' '));
     const name = m ? m[1] : header[i];
-    const flag = header[i + 1] === `${name} QC` ? i + 1 : -1;
+    const flag = keys[i + 1] === `${coastHfKey(name)} QC` ? i + 1 : -1;
     if (flag >= 0) qcOf.set(flag, i);
     params.push({ index: i, flag, name, unit: canonicalUnit(m?.[2] ?? null) });
   }
-  const depthName = cDepth >= 0 ? /^(\S+)/.exec(header[cDepth])![1] : null;
-  if (depthName && header[cDepth + 1] === `${depthName} QC`) {
+  const depthName = cDepth >= 0 ? /^(\S+)/.exec(keys[cDepth])![1] : null;
+  if (depthName && keys[cDepth + 1] === `${depthName} QC`) {
     const k = unknownIndex.indexOf(cDepth + 1);
     if (k >= 0) unknownIndex.splice(k, 1);
   }
@@ -120,6 +142,11 @@ export function coastHfRecords(
   for (const p of params)
     if (p.flag < 0) ctx.warn(`parameter without QC column (quality 0): ${p.name}`);
 
+  const shape = new RecordShape(
+    header,
+    `${header.length} fields separated by "${sep}"`,
+    records.slice(1, 1 + SHAPE_SAMPLE)
+  );
   const rows = (records: readonly CsvRecord[], from = 0): void => {
     for (let r = from; r < records.length; r++) {
       const { cells, line } = records[r];
@@ -130,15 +157,7 @@ export function coastHfRecords(
       }
       ctx.record(cells, line);
       for (const u of unknown) u.cell(cells, line);
-      let rowProblem: RowProblem | null = null;
-      if (cells.length !== header.length) {
-        rowProblem = fieldCountProblem(
-          cells.length,
-          header,
-          `${header.length} fields separated by "${sep}"`,
-          header[Math.min(cells.length, header.length - 1)]
-        );
-      }
+      let rowProblem = shape.problem(cells, header[Math.min(cells.length, header.length - 1)]);
       const time = parseIsoInstant(cells[cDate] ?? '');
       if (!rowProblem && time === null) {
         rowProblem = {
@@ -162,13 +181,18 @@ export function coastHfRecords(
       for (const p of params) {
         const raw = (cells[p.index] ?? '').trim();
         if (raw === '') continue;
+        const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
+        // QC 9 is "missing value": a NaN flagged so is the scheme's own missing-value code.
+        if (flagRaw === '9' && /^nan$/i.test(raw)) {
+          ctx.missing();
+          continue;
+        }
         const v = ctx.number(
           raw,
           { line, column: header[p.index], expected: 'a number' },
           { rowProblem, decimalComma }
         );
         if (v === null) continue;
-        const flagRaw = p.flag >= 0 ? (cells[p.flag] ?? '').trim() : '';
         const quality =
           p.flag >= 0
             ? ctx.quality(COASTHF_TO_L20, flagRaw, {

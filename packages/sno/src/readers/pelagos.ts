@@ -12,14 +12,16 @@ import {
   ReadContext,
   type ReadOptions,
   SYNTH_SOURCE,
-  fieldCountProblem,
-  type RowProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type SourceInfo,
   type UnknownColumn
 } from '../report';
 import {
   describeSeparator,
+  firstLine,
   guessSeparator,
+  semicolonOrTab,
   lastRecordLine,
   parseDate,
   parseRecords,
@@ -111,11 +113,26 @@ const CYTOMETRY_SUFFIX: Record<string, string> = {
   FL_Orange: 'fluorescence_orange_rel'
 };
 
-/** A metadata column name as compared: no trailing "*", no case. */
-const foldName = (h: string): string => h.trim().replace(/\*$/, '').toLowerCase();
+/**
+ * A Pelagos column name or label as compared. Pelagos names are fixed identifiers that differ by more
+ * than case, accents or spacing, so a file re-saved with other case ("Sampling_Date"), accents
+ * ("jeu de données"), decomposed accents (NFD), spaces or a unit written after the name
+ * ("sampling_depth_min (m)") names the same column: no trailing "*", no unit in parentheses.
+ */
+export const foldPelagosName = (h: string): string =>
+  h
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[\u2018\u2019`]/g, "'")
+    .replace(/\*\s*$/, '')
+    .replace(/\s*\([^()]*\)\s*\*?\s*$/, '')
+    .trim()
+    .replace(/[\s_]+/g, '_');
 const KNOWN_METADATA = new Set(
-  [...PELAGOS_METADATA_COLUMNS, ...PELAGOS_CYTOMETRY_METADATA_COLUMNS].map(foldName)
+  [...PELAGOS_METADATA_COLUMNS, ...PELAGOS_CYTOMETRY_METADATA_COLUMNS].map(foldPelagosName)
 );
+const LABEL_COLUMN = 'taxon_pelagos';
 
 interface ValueColumn {
   index: number;
@@ -135,6 +152,8 @@ interface PelagosLayout {
   values: ValueColumn[];
   /** Columns neither metadata, label nor values: reported, their cells rejected. */
   unknown: number[];
+  /** Sampling fields found after the label column, among the taxa (said in the report). */
+  movedMetadata: string[];
   taxa: boolean;
   cytometry: boolean;
   station: number;
@@ -152,7 +171,8 @@ export function readPelagosWideExport(
   decoded: DecodedText,
   options: ReadOptions = {}
 ): ReadContext {
-  const records = parseRecords(file, decoded.text, ';');
+  const separator = semicolonOrTab(firstLine(decoded.text));
+  const records = parseRecords(file, decoded.text, separator);
   const layout = pelagosLayout(file, records);
   // Files written by generateSynthetic() say so in their station column: never label them PHYTOBS.
   const synthetic = (records[6]?.cells[layout.station] ?? '').trim() === 'SYNTHETIC';
@@ -180,11 +200,22 @@ export function readPelagosWideExport(
       `sampling times look like a 12-hour clock without AM/PM (no hour ≥ 12 among ${clock.timed} timed ` +
         `samples): time_flag "${TIME_FLAGS.hourUncertain12h}" — pair these samples by date, never by hour`
     );
-  const sample = new SampleReader(ctx, layout, unknown, clock.twelveHour);
+  const sample = new SampleReader(
+    ctx,
+    layout,
+    unknown,
+    clock.twelveHour,
+    separator,
+    records.slice(6, 6 + SHAPE_SAMPLE)
+  );
   for (let r = 6; r < records.length; r++) sample.read(records[r]);
   if (sample.repaired)
     ctx.warn('mis-encoded accents repaired (UTF-8 read as Latin-1) in text cells', sample.repaired);
   if (!layout.values.length) ctx.warn('no value columns found');
+  if (layout.movedMetadata.length)
+    ctx.warn(
+      `sampling fields found among the taxa, after ${LABEL_COLUMN}, read as fields: ${layout.movedMetadata.join(', ')}`
+    );
   return ctx;
 }
 
@@ -233,17 +264,33 @@ function pelagosLayout(file: string, records: CsvRecord[]): PelagosLayout {
     });
   }
   const labelCol = findLabelColumn(file, header, records);
-  const col = (prefix: string): number => header.findIndex(h => h.startsWith(prefix));
+  const folded = header.map(foldPelagosName);
+  const col = (name: string): number => {
+    const at = folded.indexOf(name);
+    const again = folded.indexOf(name, at + 1);
+    // Two columns for one sampling field (once folded): which one holds it is no guess to make.
+    if (at >= 0 && again >= 0)
+      throw new IngestError({
+        file,
+        line: records[0].line,
+        column: header[again],
+        expected: `one column "${name}" (names compared without case, accents, "*" or unit)`,
+        found: `two: ${shown(header[at])} (column ${at + 1}) and ${shown(header[again])} (column ${again + 1})`,
+        reason: 'bad-header'
+      });
+    return at;
+  };
   const layout: PelagosLayout = {
     header,
     labelCol,
     values: [],
     unknown: [],
+    movedMetadata: [],
     taxa: false,
     cytometry: false,
     station: col('station'),
-    site: col("site d'echantillonnage"),
-    dataset: col('jeu de donnees'),
+    site: col("site_d'echantillonnage"),
+    dataset: col('jeu_de_donnees'),
     sample: col('sample_name'),
     date: col('sampling_date'),
     time: col('sampling_time'),
@@ -266,15 +313,36 @@ function pelagosLayout(file: string, records: CsvRecord[]): PelagosLayout {
     }
   }
   const meta = (k: number, i: number): string =>
-    repairMojibake((records[1 + k].cells[i] ?? '').trim());
+    repairMojibake((records[1 + k].cells[i] ?? '').trim()).normalize('NFC');
+  const roles = new Set([
+    layout.station,
+    layout.site,
+    layout.dataset,
+    layout.sample,
+    layout.date,
+    layout.time,
+    layout.depth,
+    layout.method
+  ]);
   for (let i = 0; i < header.length; i++) {
     if (i === labelCol) continue;
+    // A sampling field moved among the taxa (a column reordered in a spreadsheet) is still that field,
+    // never a taxon: no taxon bears a Pelagos field's name, and its label rows are empty.
+    if (
+      i > labelCol &&
+      (roles.has(i) || KNOWN_METADATA.has(folded[i])) &&
+      !meta(0, i) &&
+      !meta(1, i)
+    ) {
+      layout.movedMetadata.push(header[i].trim());
+      continue;
+    }
     const column = i > labelCol ? taxonColumn(header, i, meta) : cytometryColumn(header[i], i);
     if (column) {
       layout.values.push(column);
       if (i > labelCol) layout.taxa = true;
       else layout.cytometry = true;
-    } else if (i > labelCol || !KNOWN_METADATA.has(foldName(header[i]))) {
+    } else if (i > labelCol || !(roles.has(i) || KNOWN_METADATA.has(folded[i]))) {
       layout.unknown.push(i);
     }
   }
@@ -283,8 +351,9 @@ function pelagosLayout(file: string, records: CsvRecord[]): PelagosLayout {
 
 /** The label column holds taxon_user/aphiaID/stage/form/sex on rows 2–6. */
 function findLabelColumn(file: string, header: string[], records: CsvRecord[]): number {
-  let labelCol = header.indexOf('taxon_pelagos');
-  if (labelCol < 0) labelCol = records[1].cells.findIndex(c => c.trim() === 'taxon_user');
+  let labelCol = header.findIndex(h => foldPelagosName(h) === LABEL_COLUMN);
+  if (labelCol < 0)
+    labelCol = records[1].cells.findIndex(c => foldPelagosName(c) === foldPelagosName(LABELS[0]));
   if (labelCol < 0) {
     throw new IngestError({
       file,
@@ -296,7 +365,7 @@ function findLabelColumn(file: string, header: string[], records: CsvRecord[]): 
   }
   for (let k = 0; k < LABELS.length; k++) {
     const found = (records[1 + k].cells[labelCol] ?? '').trim();
-    if (found !== LABELS[k]) {
+    if (foldPelagosName(found) !== foldPelagosName(LABELS[k])) {
       throw new IngestError({
         file,
         line: records[1 + k].line,
@@ -328,7 +397,7 @@ function taxonColumn(
   i: number,
   meta: (k: number, i: number) => string
 ): ValueColumn | null {
-  const name = header[i].trim();
+  const name = header[i].trim().normalize('NFC');
   const user = meta(0, i);
   if (!name && !user) return null;
   const aphia = meta(1, i);
@@ -356,14 +425,19 @@ function taxonColumn(
 /** A column before the label column: a cytometry measurement (Val_*, valbeads*), else null. */
 function cytometryColumn(raw: string, index: number): ValueColumn | null {
   const h = raw.trim();
-  const m = /^Val_([A-Za-z]+)(?:_(SSC|FL_Red|FL_Green|FL_Orange))?$/.exec(h);
+  // Named as Pelagos writes them (Val_Syn_FL_Red), in any case.
+  const m = /^Val_([A-Za-z]+)(?:_(SSC|FL_Red|FL_Green|FL_Orange))?$/i.exec(h);
   if (m) {
+    const group = Object.keys(CYTOMETRY_GROUPS).find(g => g.toLowerCase() === m[1].toLowerCase());
+    const suffix = m[2]
+      ? Object.keys(CYTOMETRY_SUFFIX).find(x => x.toLowerCase() === m[2].toLowerCase())!
+      : null;
     return {
       index,
       header: h,
-      parameter: m[2] ? CYTOMETRY_SUFFIX[m[2]] : 'cell_abundance',
-      unit: m[2] ? '1' : 'cells/mL',
-      taxon: CYTOMETRY_GROUPS[m[1]] ?? m[1],
+      parameter: suffix ? CYTOMETRY_SUFFIX[suffix] : 'cell_abundance',
+      unit: suffix ? '1' : 'cells/mL',
+      taxon: group ? CYTOMETRY_GROUPS[group] : m[1],
       taxonUser: h,
       aphiaId: null,
       qualifier: null
@@ -406,13 +480,23 @@ function sampleClock(
 /** Decodes the data rows (one sample each) of a classified export. */
 class SampleReader {
   repaired = 0;
+  private readonly shape: RecordShape;
 
   constructor(
     private readonly ctx: ReadContext,
     private readonly layout: PelagosLayout,
     private readonly unknown: UnknownColumn[],
-    private readonly twelveHourClock: boolean
-  ) {}
+    private readonly twelveHourClock: boolean,
+    separator: string,
+    /** The first data records: the shape of the file's lines. */
+    sample: readonly CsvRecord[]
+  ) {
+    this.shape = new RecordShape(
+      layout.header,
+      `${layout.header.length} ${describeSeparator(separator)}-separated fields`,
+      sample
+    );
+  }
 
   read({ cells, line }: CsvRecord): void {
     const { ctx, layout } = this;
@@ -421,10 +505,7 @@ class SampleReader {
     for (const u of this.unknown) u.cell(cells, line);
     const { header } = layout;
     // A row whose value cells do not line up with the header cannot be attributed to taxa.
-    let rowProblem: RowProblem | null = null;
-    if (cells.length !== header.length) {
-      rowProblem = fieldCountProblem(cells.length, header, `${header.length} ";"-separated fields`);
-    }
+    let rowProblem = this.shape.problem(cells);
     const date = parseDate(cells[layout.date] ?? '');
     const tod = layout.time >= 0 ? parseTimeOfDay(cells[layout.time] ?? '') : 0;
     if (!rowProblem && !date) {
@@ -451,7 +532,7 @@ class SampleReader {
       fallback: siteText ?? datasetText ?? this.text(cells, layout.station) ?? 'unknown'
     });
     const depthRaw = layout.depth >= 0 ? (cells[layout.depth] ?? '').trim() : '';
-    const depth = ctx.depth(depthRaw, header[layout.depth]);
+    const depth = ctx.depth(depthRaw, header[layout.depth], true);
     const base = {
       sno: ctx.source.sno,
       site_id: siteId,
@@ -474,7 +555,13 @@ class SampleReader {
     for (const c of layout.values) {
       const raw = (cells[c.index] ?? '').trim();
       if (raw === '') continue; // not recorded
-      const v = ctx.number(raw, { line, column: c.header, expected: 'a number' }, { rowProblem });
+      // ";"- or tab-separated: a comma in a count can only be its decimal mark (the export re-saved by a
+      // French spreadsheet).
+      const v = ctx.number(
+        raw,
+        { line, column: c.header, expected: 'a number' },
+        { rowProblem, decimalComma: true }
+      );
       if (v === null) continue;
       if (c.parameter === 'cell_abundance' && v < 0) {
         ctx.reject({

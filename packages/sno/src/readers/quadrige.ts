@@ -11,11 +11,13 @@ import {
   ReadContext,
   type ReadOptions,
   type RecordReader,
-  fieldCountProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type SourceInfo
 } from '../report';
 import {
   describeSeparator,
+  firstFilledLine,
   guessSeparator,
   isBlank,
   parseDate,
@@ -24,6 +26,7 @@ import {
   parseRecords,
   parseTimeOfDay,
   repairMojibake,
+  semicolonOrTab,
   utcMillis,
   type CsvRecord,
   type DecodedText
@@ -37,6 +40,9 @@ import {
   unitKind,
   type ParameterTerm
 } from '../vocabulary';
+
+/** R's missing value, in files whose headers went through R (make.names). */
+const R_MISSING = 'NA';
 
 /** "Résultat : Code paramètre" and "Resultat...Code.parametre" → "resultat.code.parametre". */
 export function foldQuadrigeHeader(h: string): string {
@@ -146,7 +152,7 @@ export function readQuadrigeExport(
   decoded: DecodedText,
   options: ReadOptions = {}
 ): ReadContext {
-  const records = parseRecords(file, decoded.text, ';');
+  const records = parseRecords(file, decoded.text, semicolonOrTab(firstFilledLine(decoded.text)));
   const reader = quadrigeRecords(file, decoded, records, options);
   reader.ctx.report.linesRead = lastRecordLine(records);
   return reader.ctx;
@@ -188,7 +194,10 @@ export function quadrigeRecords(
   }
   // Web exports write "Passage : Date" with dd/mm/yyyy and decimal commas; make.names files use ISO.
   const webExport = head.some(h => h.includes(' : '));
-  // The records are ";"-separated: a comma in a number can only be its decimal mark, whatever the
+  // make.names headers come from R, which writes a missing value "NA" (write.csv2) where the web export
+  // leaves the cell empty: an empty field there, a missing result (counted, not a value).
+  const rMissing = !webExport;
+  // The records are ";"- or tab-separated: a comma in a number can only be its decimal mark, whatever the
   // header's spelling (a web export's, one retyped without spaces, make.names).
   const decimalComma = true;
   let cols = columnsOf(head.map(repairMojibake));
@@ -214,6 +223,9 @@ export function quadrigeRecords(
       ctx.warn(`columns not read (kept in the source file only): ${unread.join(', ')}`);
   };
   setFields(cols);
+  const shapeOf = (c: Columns, sample: readonly CsvRecord[]): RecordShape =>
+    new RecordShape(c.header, `${c.header.length} fields, as in the header`, sample);
+  let shape = shapeOf(cols, records.slice(start + 1, start + 1 + SHAPE_SAMPLE));
   ctx.report.dataset = known
     ? `${known.dataset}-${datasetKind(file, cols, records[start + 1]?.cells ?? [])}`
     : 'REPHY';
@@ -229,6 +241,7 @@ export function quadrigeRecords(
       if (/[a-z]/i.test(cells[cols.date] ?? '') && isQuadrigeHeader(cells)) {
         cols = columnsOf(cells.map(repairMojibake)); // next block (e.g. taxa after hydrology)
         setFields(cols);
+        shape = shapeOf(cols, records.slice(r + 1, r + 1 + SHAPE_SAMPLE));
         ctx.warn('repeated header rows (blocks)');
         continue;
       }
@@ -242,20 +255,23 @@ export function quadrigeRecords(
         continue;
       }
       // A wrong field count makes the result's fields untrustworthy: the result is rejected.
-      if (cells.length !== cols.header.length && raw !== '') {
-        ctx.reject({
-          line,
-          ...fieldCountProblem(
-            cells.length,
-            cols.header,
-            `${cols.header.length} ";"-separated fields`,
-            cols.header[Math.min(cells.length, cols.header.length - 1)]
-          )
-        });
+      const problem = shape.problem(
+        cells,
+        cols.header[Math.min(cells.length, cols.header.length - 1)]
+      );
+      if (problem && raw !== '') {
+        ctx.reject({ line, ...problem });
         continue;
       }
       if (raw === '') continue; // no result on this row
-      const cell = (i: number): string => (i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '');
+      if (rMissing && raw === R_MISSING) {
+        ctx.missing();
+        continue;
+      }
+      const cell = (i: number): string => {
+        const c = i >= 0 ? repairMojibake((cells[i] ?? '').trim()) : '';
+        return rMissing && c === R_MISSING ? '' : c;
+      };
       const v = ctx.number(
         raw,
         {

@@ -9,8 +9,8 @@ import {
   ReadContext,
   type ReadOptions,
   SYNTH_SOURCE,
-  fieldCountProblem,
-  type RowProblem,
+  RecordShape,
+  SHAPE_SAMPLE,
   type SourceInfo
 } from '../report';
 import {
@@ -23,6 +23,8 @@ import {
   repeatsHeader,
   REPEATED_HEADER,
   parseTimeOfDay,
+  repairMojibake,
+  semicolonOrTab,
   utcMillis,
   type DecodedText
 } from '../text';
@@ -69,19 +71,31 @@ const somlitSource = (kind: string): SourceInfo => ({
   citation: "SOMLIT, Service d'Observation en Milieu LITtoral, INSU-CNRS"
 });
 
+/**
+ * A SOMLIT column name as compared: trimmed, upper case, no trailing "*". SOMLIT names differ by more
+ * than case, and a quality column is told by its place (right after its parameter), so a header re-saved
+ * in lower or mixed case ("id_site;nomsite*;date;…;t;qt") names the same columns.
+ */
+const somlitKey = (h: string): string => h.normalize('NFC').trim().toUpperCase().replace(/\*$/, '');
+const META_KEYS = new Set(SOMLIT_META_COLUMNS.map(somlitKey));
+
 export const isSomlitHeader = (cells: readonly string[]): boolean =>
-  cells[0]?.trim() === 'ID_SITE' && cells.some(c => c.trim() === 'DATE');
+  somlitKey(cells[0] ?? '') === 'ID_SITE' && cells.some(c => somlitKey(c) === 'DATE');
 
 export function readSomlitExport(
   file: string,
   decoded: DecodedText,
   options: ReadOptions = {}
 ): ReadContext {
-  const records = parseRecords(file, decoded.text, ';');
+  // The header line says the separator (the "//" lines before it may hold a ";" in their text).
+  const separator = semicolonOrTab(
+    decoded.text.split(/\r?\n/, 50).find(l => /^\s*"?ID_SITE/i.test(l)) ?? ''
+  );
+  const records = parseRecords(file, decoded.text, separator);
   let h = 0;
   const preamble: string[] = [];
   while (h < records.length && (records[h].cells[0] ?? '').startsWith('//')) {
-    preamble.push(records[h].cells.join(';'));
+    preamble.push(records[h].cells.join(separator));
     h++;
   }
   if (h >= records.length || !isSomlitHeader(records[h].cells)) {
@@ -102,33 +116,45 @@ export function readSomlitExport(
     });
   }
   const header = records[h].cells.map(c => c.trim());
+  const keys = header.map(somlitKey);
   const unitsRec = records[h + 1];
   const units = unitsRec && (unitsRec.cells[0] ?? '').startsWith('//') ? unitsRec.cells : null;
-  const idx = (name: string): number => header.indexOf(name);
+  const idx = (name: string): number => keys.indexOf(somlitKey(name));
   const cSite = idx('ID_SITE');
   const cName = idx('nomSite*');
   const cDate = idx('DATE');
   const cTime = idx('HEURE');
   const cDepth = idx('PROF_NUM');
 
-  const params: { index: number; flag: number; name: string; unit: string | null }[] = [];
+  // name: as written (source_column); code: its key (the vocabulary's and the cytometry groups').
+  const params: { index: number; flag: number; name: string; code: string; unit: string | null }[] =
+    [];
   const unknownIndex: number[] = [];
+  // A quality column: "q" + the name of the parameter just before it, in any case.
+  const flagOf = (i: number): boolean =>
+    i > 0 && keys[i] === `Q${keys[i - 1]}` && !META_KEYS.has(keys[i - 1]) && keys[i - 1] !== '';
   for (let i = 0; i < header.length; i++) {
     const name = header[i];
-    if (SOMLIT_META_COLUMNS.includes(name)) continue;
-    if (name === '' || /^q[A-Z0-9]/.test(name)) {
+    if (META_KEYS.has(keys[i])) continue;
+    if (name === '' || /^q[A-Z0-9]/.test(name) || flagOf(i)) {
       // A quality column belongs to the parameter just before it; any other is not understood.
-      if (name === '' || header[i - 1] !== name.slice(1)) unknownIndex.push(i);
+      if (!flagOf(i)) unknownIndex.push(i);
       continue;
     }
-    const flag = header[i + 1] === `q${name}` ? i + 1 : -1;
-    params.push({ index: i, flag, name, unit: units ? canonicalUnit(units[i]) : null });
+    const flag = flagOf(i + 1) ? i + 1 : -1;
+    params.push({
+      index: i,
+      flag,
+      name,
+      code: keys[i],
+      unit: units ? canonicalUnit(units[i]) : null
+    });
   }
-  const names = new Set(params.map(p => p.name));
+  const names = new Set(params.map(p => p.code));
   const kindFromPreamble = /piconano|ctd|hydro/i.exec(preamble.join(' '))?.[0].toLowerCase();
   const kind =
     kindFromPreamble ??
-    (params.some(p => p.name in SOMLIT_CYTOMETRY_GROUPS)
+    (params.some(p => p.code in SOMLIT_CYTOMETRY_GROUPS)
       ? 'piconano'
       : names.has('CHLA') || names.has('NO3')
         ? 'hydro'
@@ -149,10 +175,16 @@ export function readSomlitExport(
   );
   for (const p of params) {
     if (p.flag < 0) ctx.warn(`parameter column without its q column (quality 0): ${p.name}`);
-    if (!lookupParameter(p.name) && !(p.name in SOMLIT_CYTOMETRY_GROUPS))
+    if (!lookupParameter(p.code) && !(p.code in SOMLIT_CYTOMETRY_GROUPS))
       ctx.warn(`parameter code not in vocabulary, kept as written: ${p.name}`);
   }
 
+  const firstData = h + (units ? 2 : 1);
+  const shape = new RecordShape(
+    header,
+    `${header.length} ${describeSeparator(separator)}-separated fields`,
+    records.slice(firstData, firstData + SHAPE_SAMPLE)
+  );
   for (let r = h + (units ? 2 : 1); r < records.length; r++) {
     const { cells, line } = records[r];
     if (ctx.blankRecord(cells)) continue;
@@ -166,33 +198,29 @@ export function readSomlitExport(
     }
     ctx.record(cells, line);
     for (const u of unknown) u.cell(cells, line);
-    let rowProblem: RowProblem | null = null;
-    // Empty fields after the last column are harmless; only those holding something are extra.
-    if (cells.length < header.length || cells.slice(header.length).some(c => c.trim() !== '')) {
-      rowProblem = fieldCountProblem(cells.length, header, `${header.length} ";"-separated fields`);
-    }
+    let rowProblem = shape.problem(cells);
     const date = parseDate(cells[cDate] ?? '');
     const tod = parseTimeOfDay(cells[cTime] ?? '');
     if (!rowProblem && !date) {
       rowProblem = {
-        column: 'DATE',
+        column: header[cDate] ?? 'DATE',
         expected: 'a calendar date YYYY-MM-DD',
         found: shown(cells[cDate] ?? ''),
         reason: 'bad-date'
       };
     } else if (!rowProblem && tod === null) {
       rowProblem = {
-        column: 'HEURE',
+        column: header[cTime] ?? 'HEURE',
         expected: 'a time hh:mm:ss',
         found: shown(cells[cTime] ?? ''),
         reason: 'bad-time'
       };
     }
     const siteNum = parseNumber(cells[cSite] ?? '');
-    const siteName = (cells[cName] ?? '').trim();
+    const siteName = repairMojibake((cells[cName] ?? '').trim());
     if (!rowProblem && siteNum === null) {
       rowProblem = {
-        column: 'ID_SITE',
+        column: header[cSite] ?? 'ID_SITE',
         expected: 'a SOMLIT site number',
         found: shown(cells[cSite] ?? ''),
         reason: 'bad-site'
@@ -205,7 +233,7 @@ export function readSomlitExport(
         ? { site: numbered, siteId: numbered?.siteId ?? '' }
         : ctx.locate({ line, names: [siteName], fallback: siteName || `somlit-${siteNum}` });
     const depthRaw = (cells[cDepth] ?? '').trim();
-    const depthNum = ctx.depth(depthRaw, 'PROF_NUM', true);
+    const depthNum = ctx.depth(depthRaw, header[cDepth] ?? 'PROF_NUM', true);
     const depth = depthNum === SOMLIT_MISSING ? null : depthNum;
 
     for (const p of params) {
@@ -214,7 +242,8 @@ export function readSomlitExport(
       const v = ctx.number(
         raw,
         { line, column: p.name, expected: 'a number' },
-        // ";"-separated: a comma can only be a decimal mark (the export re-saved by a French spreadsheet).
+        // ";"- or tab-separated: a comma can only be a decimal mark (the export re-saved by a French
+        // spreadsheet).
         { rowProblem, decimalComma: true }
       );
       if (v === null) continue;
@@ -232,8 +261,8 @@ export function readSomlitExport(
             })
           : 0;
       if (quality === null) continue;
-      const group = SOMLIT_CYTOMETRY_GROUPS[p.name];
-      const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.name);
+      const group = SOMLIT_CYTOMETRY_GROUPS[p.code];
+      const term = group ? parameterTerm('cell_abundance') : lookupParameter(p.code);
       ctx.value({
         sno: source.sno,
         site_id: siteId,
