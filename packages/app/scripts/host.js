@@ -229,6 +229,58 @@ function settingsIndex(schemaDir) {
   return entries.sort((a, b) => a.id.localeCompare(b.id));
 }
 
+/** FNV-1a (32 bits) of a schema's JSON text: `schemaHash` of packages/app/src/schemahash.ts, for node. */
+function schemaHash(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16);
+}
+
+/**
+ * Each plugin's settings as the setting registry composes them for a user who changed nothing, computed
+ * here with the registry's own validator (Ajv, the same options) so that the page does not compile 130
+ * validators before its first plugin with settings can start: `precomposed: { schemaHash, composite }`
+ * on each entry whose schema is valid and whose empty settings validate. The page's `settingsOverrides`
+ * (page config) change schema defaults the way JupyterLite does before the registry sees them; the page
+ * compares the hash of the schema it validates and composes with Ajv itself when they differ.
+ */
+function precomposeSettings(entries, overrides = {}) {
+  const registryDir = path.dirname(require.resolve('@jupyterlab/settingregistry/package.json'));
+  const Ajv = require(require.resolve('ajv', { paths: [registryDir] })).default;
+  const pluginSchema = require('@jupyterlab/settingregistry/lib/plugin-schema.json');
+  const composer = new Ajv({ useDefaults: true, strict: false });
+  const validator = new Ajv({ strict: false });
+  const isPluginSchema = validator.compile(pluginSchema);
+  return entries.map(entry => {
+    const schema = structuredClone(entry.schema);
+    for (const [property, value] of Object.entries(overrides[entry.id] || {})) {
+      schema.properties = schema.properties || {};
+      schema.properties[property].default = value;
+    }
+    try {
+      if (
+        schema.type !== 'object' ||
+        !isPluginSchema(schema) ||
+        !validator.validateSchema(schema)
+      ) {
+        return entry;
+      }
+      if (!validator.compile(schema)({})) return entry;
+      const composite = {};
+      if (!composer.compile(schema)(composite)) return entry;
+      return {
+        ...entry,
+        precomposed: { schemaHash: schemaHash(JSON.stringify(schema)), composite }
+      };
+    } catch {
+      return entry; // the page reports what is wrong with it, as before
+    }
+  });
+}
+
 function writeSettingsIndex(schemaDir, file = 'all.json') {
   fs.writeFileSync(path.join(schemaDir, file), JSON.stringify(settingsIndex(schemaDir)));
 }
@@ -238,5 +290,7 @@ module.exports = {
   writeIndexModule,
   writeSettingsIndex,
   settingsIndex,
+  precomposeSettings,
+  schemaHash,
   installedVersion
 };
