@@ -44,10 +44,19 @@ function summarise(events) {
     if (!byScript.has(key)) byScript.set(key, { compile: 0, evaluate: 0, self: 0 });
     return byScript.get(key);
   };
-  // Complete events on the renderer's main thread: compile and evaluation by script.
+  // The page's renderer: the one that asked for the site's scripts (Chromium's own pages have others).
+  const page = events.find(
+    e => e.name === 'ResourceSendRequest' && /^http:\/\/127\.0\.0\.1/.test(e.args.data.url)
+  );
   const mainThreads = new Set(
     events
-      .filter(e => e.name === 'thread_name' && e.args && e.args.name === 'CrRendererMain')
+      .filter(
+        e =>
+          e.name === 'thread_name' &&
+          e.args &&
+          e.args.name === 'CrRendererMain' &&
+          (!page || e.pid === page.pid)
+      )
       .map(e => `${e.pid}:${e.tid}`)
   );
   const total = { compile: 0, evaluate: 0, gc: 0, parseHTML: 0, layout: 0, style: 0 };
@@ -75,6 +84,7 @@ function summarise(events) {
   const samples = [];
   for (const e of events) {
     if (e.name !== 'ProfileChunk' || !e.args || !e.args.data) continue;
+    if (page && e.pid !== page.pid) continue;
     const { cpuProfile = {}, timeDeltas: deltas = [] } = e.args.data;
     for (const node of cpuProfile.nodes || []) nodes.set(`${e.id}:${node.id}`, node.callFrame);
     (cpuProfile.samples || []).forEach((s, i) => {

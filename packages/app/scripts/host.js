@@ -148,7 +148,9 @@ function pluginsOf(module, scope, all) {
 }
 
 async function federatedModule(scope, module) {
-  const factory = await window._JUPYTERLAB[scope].get(module);
+  // bootstrap.js asked for it already (see loadFederatedExtensions), unless it could not.
+  const requested = window.__ODATIS_VRE_FEDERATED_MODULES__;
+  const factory = await ((requested && requested.get(scope + ':' + module)) || window._JUPYTERLAB[scope].get(module));
   return factory();
 }
 
