@@ -170,8 +170,9 @@ test.describe('exports of the SQL workspace', () => {
     const table = path.replace(/\.csv$/, '').replace(/-/g, '_');
     const back = await page.evaluate(
       async ([t]) => {
+        // A file's SQL workspace is inside the document's content (added once its module has loaded).
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const w = (window as any).jupyterapp.shell.currentWidget.content;
+        const w = (window as any).jupyterapp.shell.currentWidget.content.workspace;
         const engine = await w.engineReady;
         const result = await engine.query(
           `SELECT count(*)::DOUBLE AS n, sum(i)::DOUBLE AS si, sum(x) AS sx,

@@ -362,8 +362,10 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
         let notebook = notebooks?.currentWidget ?? null;
         if (!notebook) {
           notebook = await app.commands.execute('notebook:create-new', {});
-          await notebook!.context.ready;
         }
+        // A notebook just created (here or by the user) gets its cells when its file is read: a cell
+        // inserted before that is lost.
+        await notebook!.context.ready;
         app.shell.activateById(notebook!.id);
         const search = `${sessionKey}-${model.searchId}`;
         const cells = notebook!.content.model!.cells;

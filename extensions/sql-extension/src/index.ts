@@ -1,5 +1,10 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, MainAreaWidget, WidgetTracker } from '@jupyterlab/apputils';
+import {
+  ICommandPalette,
+  MainAreaWidget,
+  showErrorMessage,
+  WidgetTracker
+} from '@jupyterlab/apputils';
 import { IEditorServices } from '@jupyterlab/codeeditor';
 import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { ILauncher } from '@jupyterlab/launcher';
@@ -7,16 +12,15 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { Contents } from '@jupyterlab/services';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { BoxPanel } from '@lumino/widgets';
 import { FILE_EXTENSIONS, guessFormat } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
 import { IHarmonisedDataset, IQueryEngine } from '@odatis-vre/services';
-import {
-  ChartKind,
-  ExportFormat,
-  SqlWorkspace,
-  tableNameForFile,
-  UnloadedFileModelFactory
-} from '@odatis-vre/sql';
+import type { ChartKind, ExportFormat, SqlWorkspace } from '@odatis-vre/sql';
+// Only what registering the file types needs at start: the workspace itself (editor, grid, charts,
+// exports) is imported when the first workspace opens (see loadWorkspace).
+import { UnloadedFileModelFactory } from '@odatis-vre/sql/lib/files';
+import { tableNameForFile } from '@odatis-vre/sql/lib/names';
 import sqlSvg from '../style/sql.svg';
 
 const PLUGIN_ID = '@odatis-vre/sql-extension:plugin';
@@ -39,24 +43,47 @@ GROUP BY ALL
 ORDER BY n DESC;
 `;
 
+/** The workspace's module, imported once, when the first workspace opens: a chunk of this extension. */
+let workspaceModule: Promise<typeof import('@odatis-vre/sql/lib/workspace')> | null = null;
+const loadWorkspace = () => (workspaceModule ??= import('@odatis-vre/sql/lib/workspace'));
+
+/**
+ * The content of a file's SQL workspace: a document widget is made at once (JupyterLab asks for it
+ * synchronously), the workspace is added when its module has loaded.
+ */
+class WorkspaceSlot extends BoxPanel {
+  constructor(workspace: Promise<SqlWorkspace>) {
+    super();
+    this.ready = workspace.then(content => {
+      this.workspace = content;
+      this.addWidget(content);
+      return content;
+    });
+  }
+
+  /** The workspace, once loaded. */
+  workspace: SqlWorkspace | null = null;
+  readonly ready: Promise<SqlWorkspace>;
+}
+
 /** Opens .parquet, .arrow and .csv files in a SQL workspace, as a table named after the file. */
-class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
+class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<WorkspaceSlot>> {
   constructor(
     options: DocumentRegistry.IWidgetFactoryOptions,
-    private readonly workspace: (sql: string) => SqlWorkspace,
+    private readonly workspace: (sql: string) => Promise<SqlWorkspace>,
     private readonly contents: Contents.IManager,
     private readonly trans: TranslationBundle
   ) {
     super(options);
   }
 
-  protected createNewWidget(context: DocumentRegistry.Context): DocumentWidget<SqlWorkspace> {
+  protected createNewWidget(context: DocumentRegistry.Context): DocumentWidget<WorkspaceSlot> {
     const table = tableNameForFile(context.path);
-    const content = this.workspace(`SELECT * FROM "${table}" LIMIT 1000;\n`);
-    const widget = new DocumentWidget({ context, content });
+    const slot = new WorkspaceSlot(this.workspace(`SELECT * FROM "${table}" LIMIT 1000;\n`));
+    const widget = new DocumentWidget({ context, content: slot });
     widget.title.icon = sqlIcon;
-    void context.ready
-      .then(async () => {
+    void Promise.all([slot.ready, context.ready])
+      .then(async ([content]) => {
         const engine = await content.engineReady;
         // The engine fetches the file in its worker: nothing of it is decoded on the page.
         const url = await this.contents.getDownloadUrl(context.path);
@@ -65,11 +92,15 @@ class SqlFileFactory extends ABCWidgetFactory<DocumentWidget<SqlWorkspace>> {
         await content.refreshSchema();
         await content.run();
       })
-      .catch(reason =>
-        content.showError(
-          this.trans.__('Could not open %1 as a table: %2', context.path, reason?.message ?? reason)
-        )
-      );
+      .catch(reason => {
+        const message = this.trans.__(
+          'Could not open %1 as a table: %2',
+          context.path,
+          reason?.message ?? reason
+        );
+        if (slot.workspace) slot.workspace.showError(message);
+        else void showErrorMessage(this.trans.__('SQL workspace'), message);
+      });
     return widget;
   }
 }
@@ -98,8 +129,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         () => queryEngine,
         () => queryEngine
       );
-    const make = (sql: string) =>
-      new SqlWorkspace({
+    const make = async (sql: string) =>
+      new (await loadWorkspace()).SqlWorkspace({
         engine: getEngine(),
         editorFactory: editorServices.factoryService,
         contents: app.serviceManager.contents,
@@ -108,13 +139,17 @@ const plugin: JupyterFrontEndPlugin<void> = {
         trans
       });
 
-    const tracker = new WidgetTracker<MainAreaWidget<SqlWorkspace> | DocumentWidget<SqlWorkspace>>({
-      namespace: 'odatis-vre-sql'
-    });
-    const current = () => {
+    const tracker = new WidgetTracker<MainAreaWidget<SqlWorkspace> | DocumentWidget<WorkspaceSlot>>(
+      {
+        namespace: 'odatis-vre-sql'
+      }
+    );
+    const current = (): SqlWorkspace | null => {
       const active = app.shell.currentWidget;
-      const widget = active && tracker.has(active) ? active : tracker.currentWidget;
-      return (widget as MainAreaWidget<SqlWorkspace> | null)?.content ?? null;
+      const widget = (active && tracker.has(active) ? active : tracker.currentWidget) as
+        MainAreaWidget<SqlWorkspace> | DocumentWidget<WorkspaceSlot> | null;
+      const content = widget?.content ?? null;
+      return content instanceof WorkspaceSlot ? content.workspace : content;
     };
 
     app.docRegistry.addFileType({
@@ -160,7 +195,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
       ),
       icon: sqlIcon,
       execute: async args => {
-        const content = make((args.sql as string) ?? STARTER_SQL);
+        const content = await make((args.sql as string) ?? STARTER_SQL);
         const widget = new MainAreaWidget({ content });
         widget.id = `odatis-vre-sql-${++count}`;
         widget.title.label = trans.__('SQL workspace %1', count);

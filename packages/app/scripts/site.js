@@ -1,9 +1,24 @@
 // Assembles the static site of the embedded VRE: the host bundle, the prebuilt extensions,
 // the read-only mounts (sample data, examples) with their contents listings, and the page
 // configuration that replaces a Jupyter server. It does what `jupyter lite build` does, in node.
+const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { settingsIndex } = require('./host');
+const { precomposeSettings, settingsIndex } = require('./host');
+
+/** Page-config `settingsOverrides` of the site unless the caller gives its own. */
+const SETTINGS_OVERRIDES = {
+  '@jupyterlab/apputils-extension:notification': { fetchNews: 'false', checkForUpdates: false }
+};
+const PRECOMPOSED_CACHE = path.resolve(
+  __dirname,
+  '..',
+  '..',
+  '..',
+  'node_modules',
+  '.cache',
+  'odatis-vre'
+);
 
 const MIME = {
   '.csv': 'text/csv',
@@ -182,6 +197,28 @@ function installPrebuiltExtensions(writer, extensionDirs) {
   return { entries, schemas };
 }
 
+/**
+ * `precomposeSettings` of the entries as JSON text, kept under node_modules/.cache for the next start
+ * (composing them takes a second or two; a start with nothing changed reuses them).
+ */
+function precomposed(name, entries, overrides) {
+  const key = crypto
+    .createHash('sha256')
+    .update(JSON.stringify([entries, overrides]))
+    .digest('hex');
+  const cacheFile = path.join(PRECOMPOSED_CACHE, `precomposed-${name}.json`);
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile, 'utf8'));
+    if (cached.key === key) return cached.text;
+  } catch {
+    // no cache yet, or an unreadable one: compose again
+  }
+  const text = JSON.stringify(precomposeSettings(entries, overrides));
+  fs.mkdirSync(PRECOMPOSED_CACHE, { recursive: true });
+  fs.writeFileSync(cacheFile, JSON.stringify({ key, text }));
+  return text;
+}
+
 function pageHtml(config) {
   const json = JSON.stringify(config, null, 2).replace(/</g, '\\u003c');
   return `<!doctype html>
@@ -214,6 +251,7 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
   const baseUrl = pageConfig.baseUrl || '/';
   const site = new SiteWriter(siteDir);
   site.planTree(buildDir, 'build');
+  site.copies.delete('build/schemas/all.json'); // written below, with the settings precomposed
   site.planFile(path.join(buildDir, 'service-worker.js'), 'service-worker.js');
   site.planFile(path.join(__dirname, '..', 'templates', 'favicon.svg'), 'favicon.svg');
   const { entries, schemas } = installPrebuiltExtensions(site, extensions);
@@ -225,7 +263,14 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
     site.planTree(mount.source, `files/${mount.name}`);
   }
   site.applyCopies();
-  site.write('build/schemas/all_federated.json', JSON.stringify(schemas));
+  // The schema listings, with each plugin's default settings composed here rather than on the page.
+  const overrides = pageConfig.settingsOverrides ?? SETTINGS_OVERRIDES;
+  const coreListing = path.join(buildDir, 'schemas', 'all.json');
+  if (fs.existsSync(coreListing)) {
+    const coreSchemas = JSON.parse(fs.readFileSync(coreListing, 'utf8'));
+    site.write('build/schemas/all.json', precomposed('all', coreSchemas, overrides));
+  }
+  site.write('build/schemas/all_federated.json', precomposed('all_federated', schemas, overrides));
 
   // What earlier builds mounted and this one does not is gone before the folders are listed.
   site.prune('files');
@@ -257,9 +302,7 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
     readOnlyMounts: readOnly,
     exposeAppInBrowser: 'true',
     notebookStartsKernel: true,
-    settingsOverrides: {
-      '@jupyterlab/apputils-extension:notification': { fetchNews: 'false', checkForUpdates: false }
-    },
+    settingsOverrides: SETTINGS_OVERRIDES,
     buildId,
     ...pageConfig
   };

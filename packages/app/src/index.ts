@@ -1,5 +1,6 @@
 import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { PageConfig } from '@jupyterlab/coreutils';
+import { ISettingConnector, ISettingRegistry, SettingRegistry } from '@jupyterlab/settingregistry';
 import {
   Contents,
   IDefaultDrive,
@@ -10,10 +11,11 @@ import {
 } from '@jupyterlab/services';
 import { ILocalForage } from '@jupyterlite/localforage';
 import { MountedBrowserDrive } from './drive';
-import { SchemaCachingSettings } from './settings';
+import { PrecomposedSchemaValidator, SchemaCachingSettings } from './settings';
 
 export { MountedBrowserDrive } from './drive';
-export { SchemaCachingSettings } from './settings';
+export { PrecomposedSchemaValidator, SchemaCachingSettings } from './settings';
+export { schemaHash } from './schemahash';
 
 /**
  * The default drive: browser storage, with the folders listed in the page config option
@@ -63,4 +65,41 @@ const settingManager: JupyterFrontEndPlugin<Setting.IManager> = {
     })
 };
 
-export default [mountedDrive, settingManager];
+/**
+ * The setting registry (in place of `@jupyterlab/apputils-extension:settings`, disabled in package.json):
+ * the same, with a validator that uses the default settings composed at build time.
+ */
+const settingRegistry: JupyterFrontEndPlugin<ISettingRegistry> = {
+  id: '@odatis-vre/app:setting-registry',
+  description: 'The setting registry, with default settings composed at build time.',
+  autoStart: true,
+  provides: ISettingRegistry,
+  requires: [ISettingConnector],
+  activate: async (app: JupyterFrontEnd, connector: ISettingConnector) => {
+    // Only the plugins of this application (as JupyterLab's registry plugin does).
+    const plugins = (await connector.list('active')).values.filter(value =>
+      app.hasPlugin(value.id)
+    );
+    const registry = new SettingRegistry({
+      connector,
+      plugins,
+      validator: new PrecomposedSchemaValidator()
+    });
+    // Settings of plugins the preload left out (e.g. waiting for a transform) once the layout is
+    // restored, as JupyterLab's registry plugin does.
+    void app.restored.then(async () => {
+      const { ids } = await connector.list('ids');
+      for (const id of ids) {
+        if (!app.hasPlugin(id) || PageConfig.Extension.isDisabled(id) || id in registry.plugins) {
+          continue;
+        }
+        registry.load(id).catch(error => {
+          console.warn(`Settings failed to load for (${id})`, error);
+        });
+      }
+    });
+    return registry;
+  }
+};
+
+export default [mountedDrive, settingManager, settingRegistry];

@@ -1,4 +1,11 @@
+import {
+  DefaultSchemaValidator,
+  type ISchemaValidator,
+  type ISettingRegistry
+} from '@jupyterlab/settingregistry';
+import { JSONExt, type PartialJSONObject } from '@lumino/coreutils';
 import { Settings } from '@jupyterlite/services';
+import { schemaHash } from './schemahash';
 
 /** A plugin's schema and settings, as the setting registry takes them. */
 type Plugin = Awaited<ReturnType<Settings['fetch']>>;
@@ -46,6 +53,43 @@ export class SchemaCachingSettings extends Settings {
   }
 
   private listed: Promise<Plugin[]> | null = null;
+}
+
+/** A plugin of the schema listings, with its default settings composed at build time. */
+type Precomposed = ISettingRegistry.IPlugin & {
+  precomposed?: { schemaHash: string; composite: PartialJSONObject };
+};
+
+/**
+ * The setting registry's validator, without compiling any validator for plugins whose user changed
+ * nothing. JupyterLab's (Ajv) compiles two validators per schema — about 130 for a page — before any
+ * plugin with settings starts: the site's schema listings carry what those validators would give for
+ * empty settings (`precomposeSettings` in packages/app/scripts/host.js, with the same Ajv and options),
+ * used when the schema being validated is the one composed (same hash: a transform or an override
+ * changes it). Anything else — stored settings, a changed schema, a save — goes to JupyterLab's validator,
+ * made on first use.
+ */
+export class PrecomposedSchemaValidator implements ISchemaValidator {
+  validateData(
+    plugin: ISettingRegistry.IPlugin,
+    populate = true
+  ): ISchemaValidator.IError[] | null {
+    const { precomposed } = plugin as Precomposed;
+    if (
+      precomposed &&
+      plugin.raw.trim() === '{}' &&
+      precomposed.schemaHash === schemaHash(JSON.stringify(plugin.schema))
+    ) {
+      if (populate) {
+        plugin.data = { composite: JSONExt.deepCopy(precomposed.composite), user: {} };
+      }
+      return null;
+    }
+    this.ajv ??= new DefaultSchemaValidator();
+    return this.ajv.validateData(plugin, populate);
+  }
+
+  private ajv: DefaultSchemaValidator | null = null;
 }
 
 namespace Private {

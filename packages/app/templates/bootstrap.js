@@ -39,6 +39,20 @@ async function loadFederatedExtensions() {
       await container.init(__webpack_share_scopes__.default);
     }
   }
+  // Ask each extension for its plugins' modules now, so that their chunks (and the shared modules they
+  // use) download while the host's own chunks do; index.js's main() takes these requests instead of
+  // making them once the host's modules have run. Nothing is evaluated before main() asks for it.
+  const requested = new Map();
+  for (const ext of extensions) {
+    const container = (window._JUPYTERLAB || {})[ext.name];
+    for (const module of [ext.extension, ext.mimeExtension, ext.style]) {
+      if (!container || !module) continue;
+      const factory = Promise.resolve().then(() => container.get(module));
+      factory.catch(() => undefined); // main() reports the failure
+      requested.set(`${ext.name}:${module}`, factory);
+    }
+  }
+  window.__ODATIS_VRE_FEDERATED_MODULES__ = requested;
 }
 
 function showStartupError(error) {

@@ -1,4 +1,5 @@
-import { NicheInputError, type InputErrorPlace } from '@odatis-vre/niche';
+// The error class alone: the package's index would bring its statistics (ml-matrix) into every page start.
+import { NicheInputError, type InputErrorPlace } from '@odatis-vre/niche/lib/errors';
 
 /**
  * An input or a choice the workshop cannot use, described so a person can fix it: which table, row and
