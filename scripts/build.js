@@ -113,6 +113,26 @@ function extensionDirs() {
 }
 
 /**
+ * The folders of the workspace libraries (packages/*) a package bundles: its @odatis-vre dependencies and
+ * theirs, all the way down (the kernel extension bundles @odatis-vre/kernel, which bundles workshop and niche).
+ */
+function bundledLibraries(dir) {
+  const found = new Set();
+  const visit = packageDir => {
+    const { dependencies = {} } = require(path.resolve(packageDir, 'package.json'));
+    for (const name of Object.keys(dependencies)) {
+      if (!name.startsWith('@odatis-vre/')) continue;
+      const lib = path.join(root, 'packages', name.split('/')[1]);
+      if (found.has(lib)) continue;
+      found.add(lib);
+      visit(lib);
+    }
+  };
+  visit(dir);
+  return [...found].sort();
+}
+
+/**
  * The prebuilt extensions of extensions/: `prebuilt` their dist/ folders, `due` those whose sources (or the
  * workspace libraries they bundle) changed since their dist/ was built. TypeScript must be built.
  */
@@ -122,13 +142,10 @@ function prebuiltExtensions() {
   for (const dir of extensionDirs()) {
     const dist = path.join(dir, 'dist', 'package.json');
     // The extension's own sources and those of the workspace libraries it bundles.
-    const libraries = Object.keys(require(path.join(dir, 'package.json')).dependencies || {})
-      .filter(name => name.startsWith('@odatis-vre/'))
-      .map(name => path.join(root, 'packages', name.split('/')[1]));
     const deps = [
       dir,
       path.join(root, 'package-lock.json'),
-      ...libraries.flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
+      ...bundledLibraries(dir).flatMap(lib => [path.join(lib, 'lib'), path.join(lib, 'style')])
     ];
     // A build from before the third-party notices has none: build it again.
     const notices = path.join(dir, 'dist', 'static', NOTICES);
@@ -402,7 +419,7 @@ async function buildAll({
   return { siteDir };
 }
 
-module.exports = { buildAll, buildPrebuiltExtensions, run, servedReport };
+module.exports = { buildAll, buildPrebuiltExtensions, bundledLibraries, run, servedReport };
 
 if (require.main === module) {
   const data = process.argv.indexOf('--data');

@@ -325,7 +325,7 @@ test.describe('the ODATIS data browser', () => {
 
   // On a stock JupyterLab: the search (GET and a GeoNetwork POST, with the XSRF token) and the download
   // go through the odatis_vre server extension's proxy; my data is written through the contents API.
-  test('adds a remote CSV to my data through the proxy, with provenance and the report', async ({
+  test("adds a record's table files (hydrology and phytoplankton) to my data through the proxy, with provenance and the report", async ({
     page
   }, testInfo) => {
     test.setTimeout(300_000);
@@ -343,14 +343,22 @@ test.describe('the ODATIS data browser', () => {
     await view(page).locator('button[data-action="add"]').click();
     const report = view(page).locator('.odatis-DatasetView-report');
     await expect(report).toBeVisible({ timeout: 120_000 });
+    // Both table files of the record, the biology and the hydrology a niche analysis pairs (the first one only
+    // was added before, silently); the JSON file of the record is no table.
     await expect(report).toContainText(
       'SEANOE_Gravelines_Process_Hydro.csv [quadrige, IGA-Gravelines-hydro]: 12635 rows read, 12635 values written'
     );
+    await expect(report).toContainText(
+      'SEANOE_Gravelines_Process_Phyto.csv.gz [quadrige, IGA-Gravelines-phyto]: 37417 rows read, 37417 values written'
+    );
+    await expect(report).toContainText('my-data: 50,052 values in 2 datasets');
     await snapshot(page, testInfo, '30-databrowser-add-to-my-data');
     const written = await myData(page);
-    expect(written.catalog.rowCount).toBe(12635);
+    // 50,052: the Gravelines rows of the shared data's own harmonised dataset (the getting-started notebook's count)
+    expect(written.catalog.rowCount).toBe(12635 + 37417);
     expect(written.catalog.datasets.map(d => [d.id, d.doi])).toEqual([
-      ['IGA-Gravelines-hydro', '10.17882/102656']
+      ['IGA-Gravelines-hydro', '10.17882/102656'],
+      ['IGA-Gravelines-phyto', '10.17882/102656']
     ]);
     expect(written.root).toEqual(['catalog.json', expect.stringMatching(/^v[0-9a-z]+$/)]);
     // rejected.jsonl: every rejected value, one JSON object per line (empty here: none rejected).
@@ -368,6 +376,11 @@ test.describe('the ODATIS data browser', () => {
         doi: '10.17882/102656',
         retrieved: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
         sha256: expect.stringMatching(/^[0-9a-f]{64}$/)
+      }),
+      expect.objectContaining({
+        file: 'SEANOE_Gravelines_Process_Phyto.csv.gz',
+        url: `${CATALOGUE}/seanoe/data/00915/102656/data/12.csv.gz`,
+        doi: '10.17882/102656'
       })
     ]);
     // A second file joins the same dataset folder, rebuilt whole.
@@ -375,7 +388,7 @@ test.describe('the ODATIS data browser', () => {
       source: 'seanoe',
       id: '10.17882/85178'
     });
-    expect(second).toMatch(/^my-data: \d[\d,]* values in 2 datasets/);
+    expect(second).toMatch(/^my-data: \d[\d,]* values in 3 datasets/);
     expect(second).toContain(
       'PELAGOS_Wimereux_SOMLIT_phyto_pointC.csv [pelagos-wide, PHYTOBS-Pelagos]'
     );
@@ -402,8 +415,8 @@ test.describe('the ODATIS data browser', () => {
     await expect(view(page).locator('.odatis-DatasetView-report')).not.toContainText('kept once');
     await snapshot(page, testInfo, '31-databrowser-add-erddap-subset');
     const { provenance } = await myData(page);
-    expect(provenance).toHaveLength(3);
-    expect(provenance[2]).toEqual(
+    expect(provenance).toHaveLength(4);
+    expect(provenance[3]).toEqual(
       expect.objectContaining({
         url: expect.stringMatching(
           /\/erddap\/tabledap\/coast_hf_marel_carnot\.csv\?time,.*&time%3E%3D2019-01-01T00%3A00%3A00Z&time%3C%3D2019-12-31T23%3A59%3A59Z$/

@@ -216,6 +216,29 @@ test.describe('the SQL workspace', () => {
     expect(count).toBe(1000);
   });
 
+  test('the editor has the keyboard when a workspace opens and when its tab is chosen again', async ({
+    page
+  }) => {
+    await openVre(page);
+    await page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' }).click();
+    await expect(
+      workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
+    ).toBeVisible({ timeout: 180_000 });
+    const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
+    // Typing at once, without clicking into the editor, writes the query; Shift+Enter runs it.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText('SELECT 6 * 7 AS answer');
+    await expect(editor).toHaveText('SELECT 6 * 7 AS answer');
+    await page.keyboard.press('Shift+Enter');
+    await expect(status(page)).toHaveText(/^1 rows in/);
+    // Away to the launcher and back: the keyboard is in the editor again.
+    await execute(page, 'launcher:create');
+    await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'SQL workspace' }).click();
+    await page.keyboard.press('End');
+    await page.keyboard.insertText(' -- again');
+    await expect(editor).toHaveText('SELECT 6 * 7 AS answer -- again');
+  });
+
   test('keeps the query history across reloads', async ({ page }) => {
     await openVre(page);
     await newWorkspace(page, 'SELECT 42 AS answer');

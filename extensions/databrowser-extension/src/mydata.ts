@@ -1,6 +1,6 @@
 /**
  * "Add to my data" in JupyterLab: download through the transport (the VRE's proxy) — a record's table
- * file, or an ERDDAP dataset's tabledap subset for the search's years and map area — then
+ * files, or an ERDDAP dataset's tabledap subset for the search's years and map area — then
  * @odatis-vre/catalog's addToMyData writes the user's own harmonised dataset through the contents
  * service. Parquet is written by parquet-wasm, whose binary ships with this extension.
  */
@@ -9,7 +9,7 @@ import {
   addToMyData as addFiles,
   erddapSubset,
   reportLine,
-  tabularFile,
+  tabularFiles,
   type DatasetRecord,
   type DataStore,
   type Retrieved,
@@ -81,7 +81,7 @@ export function contentsStore(app: JupyterFrontEnd): DataStore {
 /** Why a record cannot be added (in the language of `trans`), or null when it can. */
 export function canAddToMyData(record: DatasetRecord, trans: Messages): string | null {
   if (record.shared) return trans.__('Already in the shared data: query it as it is.');
-  if (tabularFile(record)) return null;
+  if (tabularFiles(record).length) return null;
   if (record.erddap?.protocol === 'tabledap') return null;
   if (record.erddap) {
     return trans.__('Gridded (griddap) ERDDAP datasets cannot be added to my data.');
@@ -107,20 +107,23 @@ export async function addToMyData(
   const { progress, trans } = options;
   const why = canAddToMyData(record, trans);
   if (why) throw new Error(why);
-  const onProgress = (what: string) => (received: number, total: number | null) =>
-    progress(
-      total ? (0.5 * received) / total : null,
-      trans.__('Downloading %1: %2 bytes', what, received.toLocaleString('en'))
-    );
-  const file = tabularFile(record);
-  let retrieved: Retrieved;
-  if (file) {
-    progress(0, trans.__('Downloading %1', file.name));
+  // The download is the first half of the progress bar, shared among the files.
+  const onProgress =
+    (what: string, k = 0, n = 1) =>
+    (received: number, total: number | null) =>
+      progress(
+        total ? (0.5 * (k + received / total)) / n : null,
+        trans.__('Downloading %1: %2 bytes', what, received.toLocaleString('en'))
+      );
+  const files = tabularFiles(record);
+  const retrieved: Retrieved[] = [];
+  for (const [k, file] of files.entries()) {
+    progress((0.5 * k) / files.length, trans.__('Downloading %1', file.name));
     const bytes = await options.transport.bytes(file.url!, {
       source: record.source === 'seanoe' ? 'SEANOE' : record.source,
-      onProgress: onProgress(file.name)
+      onProgress: onProgress(file.name, k, files.length)
     });
-    retrieved = {
+    retrieved.push({
       name: file.name,
       url: file.url!,
       bytes,
@@ -134,21 +137,24 @@ export async function addToMyData(
         title: record.title,
         landingPage: record.landingPage
       }
-    };
-  } else {
+    });
+  }
+  if (!files.length) {
     // An ERDDAP dataset: the tabledap subset of the search's years and map area.
     progress(0, trans.__('Downloading the ERDDAP subset of %1', record.erddap!.datasetId));
-    retrieved = await erddapSubset(options.transport, record, options.query, {
-      onProgress: onProgress(record.erddap!.datasetId),
-      trans: options.trans
-    });
+    retrieved.push(
+      await erddapSubset(options.transport, record, options.query, {
+        onProgress: onProgress(record.erddap!.datasetId),
+        trans: options.trans
+      })
+    );
   }
   parquetReady ??= initParquet();
   await parquetReady;
   const report = await addFiles(
     contentsStore(app),
     options.myDataPath,
-    [retrieved],
+    retrieved,
     progress,
     options.trans
   );

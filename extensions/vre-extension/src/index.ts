@@ -151,7 +151,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         };
         await showDialog({
           title: trans.__('About ODATIS VRE'),
-          body: new AboutBody(info),
+          body: new AboutBody(info, trans),
           buttons: [Dialog.okButton({ label: trans.__('Close') })]
         });
         return info;

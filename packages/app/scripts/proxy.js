@@ -51,6 +51,17 @@ function fail(res, status, error, message, extra = {}) {
   res.end(body);
 }
 
+/** What a network error code means for the person who searched, and what to check. */
+const UNREACHABLE = {
+  ENOTFOUND:
+    "no such host name: the VRE's server has no internet access, or the address in Settings → ODATIS data browser is mistyped",
+  EAI_AGAIN: "its name could not be looked up: the VRE's server has no working network (DNS)",
+  ECONNREFUSED: 'it refused the connection: the service is down, or the port is wrong',
+  ECONNRESET: 'the connection was cut while it answered: try again later',
+  EHOSTUNREACH: "no route to it: the VRE's server has no network to that host",
+  ENETUNREACH: "no route to it: the VRE's server has no network to that host"
+};
+
 /**
  * A proxy for the given hosts (`name` or `name:port`).
  * @param {{hosts: string[], route?: string, timeoutMs?: number, maxBytes?: number,
@@ -164,11 +175,12 @@ function createProxy(options) {
       if (error.code === 'ETIMEDOUT') {
         fail(res, 504, 'timeout', `${target.host} did not answer within ${timeoutMs / 1000} s`);
       } else {
+        const why = UNREACHABLE[error.code];
         fail(
           res,
           502,
           'unreachable',
-          `${target.host} could not be reached: ${error.code || error.message}`
+          `${target.host} could not be reached: ${error.code || error.message}${why ? ` (${why})` : ''}`
         );
       }
     });

@@ -160,18 +160,41 @@ describe('the proxy route of the embedded server', () => {
     else expect(huge.status).toBe(413);
   });
 
-  it('says when an allowed service cannot be reached', async () => {
-    const proxy = createProxy({ hosts: ['127.0.0.1:9'] });
+  /** The proxy's answer for `address`, from a proxy that allows `host` alone. */
+  async function proxyAnswer(host, address) {
+    const proxy = createProxy({ hosts: [host] });
     const server = http.createServer((req, res) => proxy.handle(req, res));
     await new Promise(r => server.listen(0, '127.0.0.1', r));
-    const at = `http://127.0.0.1:${server.address().port}/odatis-vre/proxy?url=`;
-    const response = await fetch(at + encodeURIComponent('http://127.0.0.1:9/erddap/'));
+    try {
+      const at = `http://127.0.0.1:${server.address().port}/odatis-vre/proxy?url=`;
+      const response = await fetch(at + encodeURIComponent(address));
+      return { response, body: await response.json() };
+    } finally {
+      server.close();
+    }
+  }
+
+  it('says when an allowed service cannot be reached', async () => {
+    const { response, body } = await proxyAnswer('127.0.0.1:9', 'http://127.0.0.1:9/erddap/');
     expect(response.status).toBe(502);
     expect(response.headers.get('x-odatis-proxy-error')).toBe('unreachable');
-    expect((await response.json()).message).toMatch(
-      /^127\.0\.0\.1:9 could not be reached: ECONNREFUSED/
+    expect(body.message).toBe(
+      '127.0.0.1:9 could not be reached: ECONNREFUSED (it refused the connection: the service is down, or the port is wrong)'
     );
-    server.close();
+  });
+
+  it('says in words why a host name leads nowhere (no internet, or a mistyped address)', async () => {
+    // .invalid never resolves (RFC 2606): what every catalogue looks like from a machine without internet.
+    const { response, body } = await proxyAnswer(
+      'catalogue.invalid',
+      'https://catalogue.invalid/erddap/'
+    );
+    expect(response.status).toBe(502);
+    const { message } = body;
+    // ENOTFOUND where DNS answers "no such name", EAI_AGAIN where there is no DNS at all
+    expect(message).toMatch(
+      /^catalogue\.invalid could not be reached: (ENOTFOUND \(no such host name: the VRE's server has no internet access, or the address in Settings → ODATIS data browser is mistyped\)|EAI_AGAIN \(its name could not be looked up: the VRE's server has no working network \(DNS\)\))$/
+    );
   });
 });
 

@@ -233,11 +233,15 @@ export interface PreviewIO {
 const WHOLE_FILE = 8 * 1024 * 1024;
 const HEAD_BYTES = 512 * 1024;
 
-/** The file of a record the preview (and "Add to my data") would take: the first open table file. */
+/** The open table files of a record, in its order: what "Add to my data" takes (a record may hold the
+ * biology and the hydrology of one programme in two files, and a niche analysis needs both). */
+export function tabularFiles(record: DatasetRecord): DataFile[] {
+  return record.files.filter(f => f.url && f.openAccess && /\.(csv|tsv|txt)(\.gz)?$/i.test(f.name));
+}
+
+/** The file of a record the preview reads: the first open table file. */
 export function tabularFile(record: DatasetRecord): DataFile | null {
-  return (
-    record.files.find(f => f.url && f.openAccess && /\.(csv|tsv|txt)(\.gz)?$/i.test(f.name)) ?? null
-  );
+  return tabularFiles(record)[0] ?? null;
 }
 
 /** Letters and digits only, lower case: to find a station's name inside a file name. */

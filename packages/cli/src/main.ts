@@ -79,6 +79,69 @@ export function expandInputs(inputs: string[]): string[] {
   return out;
 }
 
+/** Levenshtein distance, to suggest the option a mistyped one meant. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(
+        previous[j] + 1,
+        current[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)
+      );
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+type ParseConfig = Parameters<typeof parseArgs>[0] & { options: Record<string, unknown> };
+
+/**
+ * node:util's parseArgs, with its errors said for a person: the option not understood, the one it
+ * probably meant, the options the command takes, and where to read more.
+ */
+function parseCommandArgs<T extends ParseConfig>(command: string, config: T) {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    const error = e as Error & { code?: string };
+    const names = Object.keys(config.options).map(name => `--${name}`);
+    const help = `see "odatis-vre help" for the options of ${command}`;
+    if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const given = /option '([^']+)'/i.exec(error.message)?.[1] ?? '';
+      const nearest = names
+        .map(name => ({ name, distance: editDistance(given.replace(/=.*$/, ''), name) }))
+        .sort((a, b) => a.distance - b.distance)[0];
+      const meant = nearest && nearest.distance <= 2 ? ` Did you mean ${nearest.name}?` : '';
+      throw new Error(
+        `unknown option "${given}".${meant} ${command} takes ${names.join(', ')}; ${help}`
+      );
+    }
+    if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(error.message);
+      if (missing) throw new Error(`${missing[1]} needs a value after it; ${help}`);
+    }
+    throw new Error(`${error.message.replace(/\.$/, '')}; ${help}`);
+  }
+}
+
+/** The text of a file an option names; a missing or unreadable file is said with the option and the folder. */
+function readOptionFile(option: string, file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? `no such file in ${path.resolve(path.dirname(file))}`
+        : code === 'EISDIR'
+          ? 'it is a folder, not a file'
+          : (e as Error).message;
+    throw new Error(`--${option} ${file}: cannot read it (${why})`);
+  }
+}
+
 /** Options shared by convert and check: what the readers are given. */
 const READ_OPTIONS = {
   'site-register': { type: 'string' },
@@ -113,7 +176,7 @@ function readOptions(values: ReadFlags): ReadOptions {
   const options: ReadOptions = {};
   const register = values['site-register'];
   if (register) {
-    const stations = parseSiteRegister(register, fs.readFileSync(register, 'utf8'));
+    const stations = parseSiteRegister(register, readOptionFile('site-register', register));
     options.sites = DEFAULT_SITE_REGISTER.withStations(stations);
   }
   const flags = Object.keys(values).filter(k => k.startsWith('map-'));
@@ -122,7 +185,7 @@ function readOptions(values: ReadFlags): ReadOptions {
       `give the mapping as a file (--mapping) or as flags (${flags.map(f => `--${f}`).join(', ')}), not both`
     );
   if (values.mapping)
-    options.mapping = parseCsvMapping(values.mapping, fs.readFileSync(values.mapping, 'utf8'));
+    options.mapping = parseCsvMapping(values.mapping, readOptionFile('mapping', values.mapping));
   else if (flags.length) options.mapping = mappingFromFlags(values);
   return options;
 }
@@ -226,7 +289,7 @@ async function convertCommand(
   log: (s: string) => void,
   err: (s: string) => void
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('convert', {
     args: argv,
     allowPositionals: true,
     options: {
@@ -307,7 +370,7 @@ async function checkCommand(
   log: (s: string) => void,
   err: (s: string) => void
 ): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('check', {
     args: argv,
     allowPositionals: true,
     options: READ_OPTIONS
@@ -328,7 +391,7 @@ async function synthCommand(
   log: (s: string) => void,
   err: (s: string) => void
 ): Promise<number> {
-  const { values } = parseArgs({
+  const { values } = parseCommandArgs('synth', {
     args: argv,
     options: {
       out: { type: 'string', short: 'o' },

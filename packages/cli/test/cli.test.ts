@@ -209,3 +209,41 @@ test('a CSV read through a mapping given as flags or as a file; a JSON file is s
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('--map-value expects <column>=<PARAMETER>[:<unit>]');
 });
+
+test('a mistyped option or a missing option file is said with what to do', () => {
+  const typo = run('synth', '--out', tmp(), '--sead', '3');
+  expect(typo.code).toBe(2);
+  expect(typo.stderr).toContain('synth: unknown option "--sead". Did you mean --seed?');
+  expect(typo.stderr).toContain('synth takes --out, --seed, --years, --sites, --convert');
+  expect(typo.stderr).not.toContain('positional argument');
+  const unknown = run('convert', path.join(shared, 'phytobs'), '--out', tmp(), '--bogus');
+  expect(unknown.code).toBe(2);
+  expect(unknown.stderr).toMatch(
+    /^convert: unknown option "--bogus"\. convert takes --out, --strict/
+  );
+  expect(unknown.stderr).toContain('see "odatis-vre help" for the options of convert');
+  const noValue = run('convert', path.join(shared, 'phytobs'), '--out');
+  expect(noValue.code).toBe(2);
+  expect(noValue.stderr).toContain('convert: --out needs a value after it');
+  const dir = tmp();
+  const out = path.join(dir, 'out');
+  const missing = run(
+    'convert',
+    path.join(shared, 'phytobs'),
+    '--out',
+    out,
+    '--mapping',
+    path.join(dir, 'mapping.json')
+  );
+  expect(missing.code).toBe(1);
+  expect(missing.stderr).toContain(
+    `--mapping ${path.join(dir, 'mapping.json')}: cannot read it (no such file in ${dir})`
+  );
+  expect(missing.stderr).not.toContain('ENOENT');
+  expect(fs.existsSync(out)).toBe(false);
+  const folder = run('check', path.join(shared, 'phytobs'), '--site-register', dir);
+  expect(folder.code).toBe(2);
+  expect(folder.stderr).toContain(
+    `check: --site-register ${dir}: cannot read it (it is a folder, not a file)`
+  );
+});

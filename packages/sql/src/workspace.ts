@@ -457,6 +457,12 @@ export class SqlWorkspace extends BoxPanel {
     this.editor.editor.focus();
   }
 
+  /** The editor has the keyboard whenever the workspace is activated (opened, or its tab chosen again). */
+  protected onActivateRequest(msg: Message): void {
+    super.onActivateRequest(msg);
+    this.editor.editor.focus();
+  }
+
   private editorExtensions() {
     return [
       // Above JupyterLab's own SQL mode (from the mime type), which knows no schema.

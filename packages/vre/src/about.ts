@@ -1,3 +1,4 @@
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { Widget } from '@lumino/widgets';
 import { DataSource, doiUrl } from './datasources';
 
@@ -46,23 +47,28 @@ function table(headers: string[], rows: (string | Node)[][], className: string):
   return t;
 }
 
-/** The body of the "About ODATIS VRE" dialog: versions, then the data and their licences. */
+/**
+ * The body of the "About ODATIS VRE" dialog: versions, then the data and their licences, in the language of
+ * `trans` (the extension's `translator.load('odatis_vre')`).
+ */
 export class AboutBody extends Widget {
-  constructor(info: AboutInfo) {
+  constructor(info: AboutInfo, trans: Messages = englishMessages) {
     super();
     this.addClass('odatis-vre-About');
     const n = this.node;
     n.appendChild(
       element(
         'p',
-        'A virtual research environment for the long-term coastal observation series of ODATIS, ' +
-          'the ocean hub of the Data Terra research infrastructure, built for the NEO workshop.'
+        trans.__(
+          'A virtual research environment for the long-term coastal observation series of ODATIS, ' +
+            'the ocean hub of the Data Terra research infrastructure, built for the NEO workshop.'
+        )
       )
     );
-    n.appendChild(element('h3', 'Versions'));
+    n.appendChild(element('h3', trans.__('Versions')));
     n.appendChild(
       table(
-        ['Component', 'Version'],
+        [trans.__('Component'), trans.__('Version')],
         [
           ['ODATIS VRE', info.vreVersion],
           [info.appName, info.appVersion],
@@ -72,9 +78,12 @@ export class AboutBody extends Widget {
       )
     );
     n.appendChild(
-      element('p', `Kernels: ${info.kernels.length ? info.kernels.join(', ') : 'none'}`)
+      element(
+        'p',
+        trans.__('Kernels: %1', info.kernels.length ? info.kernels.join(', ') : trans.__('none'))
+      )
     );
-    n.appendChild(element('h3', `Shared data (${info.sharedDataPath}/) and licences`));
+    n.appendChild(element('h3', trans.__('Shared data (%1/) and licences', info.sharedDataPath)));
     if (info.dataSourcesError) {
       n.appendChild(element('p', info.dataSourcesError, 'odatis-vre-AboutError'));
     }
@@ -93,12 +102,22 @@ export class AboutBody extends Widget {
           `${source.folder}/`,
           source.title,
           dois,
-          source.licence ?? 'not stated by the producer',
+          source.licence ?? trans.__('not stated by the producer'),
           source.citation ?? ''
         ];
       });
       n.appendChild(
-        table(['Folder', 'Dataset', 'DOI', 'Licence', 'Conditions'], rows, 'odatis-vre-AboutData')
+        table(
+          [
+            trans.__('Folder'),
+            trans.__('Dataset'),
+            trans.__('DOI'),
+            trans.__('Licence'),
+            trans.__('Conditions')
+          ],
+          rows,
+          'odatis-vre-AboutData'
+        )
       );
     }
   }

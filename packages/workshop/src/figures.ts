@@ -33,6 +33,41 @@ const RED = '#c0392b';
 const GREY = '#9a9a9a';
 const BLUE = '#1f5fa8';
 
+/**
+ * Twenty distinct colours for a legend of more than ten entries (Vega's tableau10 repeats from the eleventh:
+ * twelve stations gave two stations one colour): tableau20's ten strong colours first, in tableau10's order
+ * of hues where they match, then their light companions, so that neighbours in a legend never share a hue.
+ */
+const MANY_COLOURS = [
+  '#4c78a8',
+  '#f58518',
+  '#e45756',
+  '#439894',
+  '#54a24b',
+  '#b79a20',
+  '#b279a2',
+  '#d67195',
+  '#9e765f',
+  '#79706e',
+  '#9ecae9',
+  '#ffbf79',
+  '#ff9d98',
+  '#83bcb6',
+  '#88d27a',
+  '#f2cf5b',
+  '#d6a5c9',
+  '#fcbfd2',
+  '#d8b5a5',
+  '#bab0ac'
+];
+
+/** The colour scale of a legend of `levels`: Vega's default up to ten, one colour each up to twenty. */
+function nominalScale(levels: readonly string[]): VegaLiteSpec {
+  return levels.length > 10
+    ? { domain: [...levels], range: MANY_COLOURS }
+    : { domain: [...levels] };
+}
+
 function spec(body: VegaLiteSpec): VegaLiteSpec {
   return { $schema: SCHEMA, config: CONFIG, ...body };
 }
@@ -533,7 +568,7 @@ export function subsetOrigins(
     field: 'subset',
     type: 'nominal',
     title: 'subset',
-    scale: { domain: [...wit.levels] },
+    scale: nominalScale(wit.levels),
     sort: [...wit.levels]
   };
   const xy = { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } };
@@ -856,6 +891,7 @@ export function centroidLatitude(
     field: 'taxon',
     type: 'nominal',
     title: 'taxon',
+    scale: nominalScale([...new Set(points.map(p => p.taxon))].sort()),
     legend: { labelFontStyle: 'italic' }
   };
   const layers: VegaLiteSpec[] = [

@@ -262,6 +262,63 @@ test('labels of crowded points (short periods: G_K beside G) move out on leader 
     expect(['#4c78a8', '#f58518', '#e45756', '#72b7b2']).toContain(stroke);
 });
 
+test('twelve subsets or taxa get twelve colours (tableau10 gave the 11th and 12th the 1st and 2nd colours)', async () => {
+  /** The colour each legend entry is drawn with, read from the drawn SVG's legend (label, then symbol). */
+  const legendColours = async (name: string, figure: VegaLiteSpec) => {
+    const compiled = compile(figure as never).spec;
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+    await view.runAsync();
+    const scale = view.scale('color') as ((level: string) => string) & { domain(): string[] };
+    const colours = Object.fromEntries(scale.domain().map(level => [level, scale(level)]));
+    const svg = await view.toSVG();
+    view.finalize();
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    fs.writeFileSync(path.join(ARTIFACTS, `${name}.svg`), svg);
+    // every colour of the scale is drawn in the figure (points, polygons, legend)
+    for (const colour of Object.values(colours)) expect(svg).toContain(colour);
+    return colours;
+  };
+  const stations = [
+    'wimereux-point-c',
+    'luc-sur-mer',
+    'roscoff-astan',
+    'dinard-bizeux',
+    'brest-portzic',
+    'la-rochelle-antioche',
+    'gironde-pk86',
+    'arcachon-eyrac',
+    'villefranche-point-b',
+    'sete',
+    'marseille-frioul',
+    'banyuls-sola'
+  ];
+  const factor12 = Array.from({ length: omi.ls.nRows }, (_, i) => stations[i % 12]);
+  const wit = witomi(omi, factor12, { levels: stations });
+  const bySubset = await legendColours('subset-origins-12', subsetOrigins(omi, wit, factor12));
+  expect(Object.keys(bySubset)).toEqual(stations);
+  expect(new Set(Object.values(bySubset)).size).toBe(12);
+  // up to ten, Vega's own colours as before
+  const four = stations.slice(0, 4);
+  const factor4 = Array.from({ length: omi.ls.nRows }, (_, i) => four[i % 4]);
+  const byFour = await legendColours(
+    'subset-origins-4',
+    subsetOrigins(omi, witomi(omi, factor4, { levels: four }), factor4)
+  );
+  expect(Object.values(byFour)).toEqual(['#4c78a8', '#f58518', '#e45756', '#72b7b2']);
+
+  const taxa = Array.from({ length: 12 }, (_, k) => `Synthetica ${String.fromCharCode(97 + k)}`);
+  const points = taxa.flatMap((taxon, k) => [
+    { taxon, siteId: 's1', latitude: 50, centroid: 8 + k, breadth: 1 },
+    { taxon, siteId: 's2', latitude: 43, centroid: 10 + k, breadth: 1 }
+  ]);
+  const byTaxon = await legendColours(
+    'centroid-latitude-12',
+    centroidLatitude(points, { variable: 'TEMP', unit: '°C' })
+  );
+  expect(Object.keys(byTaxon)).toEqual(taxa);
+  expect(new Set(Object.values(byTaxon)).size).toBe(12);
+});
+
 test('convex hull: the polygon of the outermost points, counter-clockwise', () => {
   const square = [
     { x: 0, y: 0 },
