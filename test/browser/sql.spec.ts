@@ -254,4 +254,97 @@ test.describe('the SQL workspace', () => {
       'SELECT 42 AS answer'
     );
   });
+
+  test('a failed query leaves no result: the grid is emptied, exports and charts wait', async ({
+    page
+  }) => {
+    await openVre(page);
+    await newWorkspace(
+      page,
+      "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA'"
+    );
+    const exports = ['export-csv', 'export-parquet', 'export-arrow'].map(item =>
+      workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button')
+    );
+    // Nothing to export before a query.
+    for (const button of exports) await expect(button).toBeDisabled();
+    const shown = () =>
+      page.evaluate(() => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const w = (window as any).jupyterapp.shell.currentWidget.content;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const app = (window as any).jupyterapp;
+        return {
+          result: w.result?.numRows ?? null,
+          gridRows: w.grid.dataModel?.rowCount('body') ?? null,
+          canExport: app.commands.isEnabled('odatis-vre:sql-export', { format: 'csv' }),
+          canChart: app.commands.isEnabled('odatis-vre:sql-chart', {})
+        };
+      });
+    const chartTab = workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' });
+    const chartView = workspace(page).locator('.odatis-SqlWorkspace-chartView');
+    // A button of the chart's toolbar, by its item name: chart-climatology, spec…
+    const chartButton = (item: string) =>
+      workspace(page)
+        .locator(`.odatis-SqlWorkspace-chart [data-jp-item-name="${item}"]`)
+        .getByRole('button');
+    await run(page);
+    await expect(status(page)).toHaveText(/^2,292 rows/);
+    for (const button of exports) await expect(button).toBeEnabled();
+    expect(await shown()).toEqual({
+      result: 2292,
+      gridRows: 2292,
+      canExport: true,
+      canChart: true
+    });
+    await chartTab.click();
+    await expect(chartView.locator('svg.marks')).toBeVisible();
+    await expect(chartButton('spec')).toBeEnabled();
+
+    // The rehearsal's typo: an error, and the 2,292 rows are gone from below it.
+    await newQuery(page, 'SELECT tme FROM harmonised');
+    await run(page);
+    await expect(status(page)).toHaveText('Error');
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-error')).toContainText('tme');
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
+    expect(await shown()).toEqual({
+      result: null,
+      gridRows: null,
+      canExport: false,
+      canChart: false
+    });
+    for (const button of exports) await expect(button).toBeDisabled();
+    // The chart has nothing to draw: no chart, no chart buttons but disabled ones.
+    await chartTab.click();
+    await expect(chartView).toHaveText('Run a query first.');
+    await expect(chartView.locator('svg')).toHaveCount(0);
+    await expect(chartButton('chart-climatology')).toHaveCount(0);
+    await expect(chartButton('spec')).toBeDisabled();
+    await expect(chartButton('copy-spec')).toBeDisabled();
+
+    // A query that succeeds: exports and charts act on it.
+    await newQuery(
+      page,
+      "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA' LIMIT 10"
+    );
+    await run(page);
+    await expect(status(page)).toHaveText(/^10 rows/);
+    expect(await shown()).toEqual({ result: 10, gridRows: 10, canExport: true, canChart: true });
+    for (const button of exports) await expect(button).toBeEnabled();
+    await exports[0].click();
+    await expect(status(page)).toHaveText('Exported 10 rows to query-result.csv');
+    await chartTab.click();
+    await expect(chartView.locator('svg.marks')).toBeVisible();
+    await expect(chartButton('chart-climatology')).toBeEnabled();
+    await expect(chartButton('spec')).toBeEnabled();
+  });
 });
+
+/** Replaces the query of the visible workspace by `sql`. */
+async function newQuery(page: Page, sql: string): Promise<void> {
+  await workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+  await page.keyboard.press('Escape');
+}

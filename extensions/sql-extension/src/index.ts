@@ -208,6 +208,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
     const isEnabled = () => current() !== null;
+    // Exports and charts act on a result: none after an error or before the first query.
+    const hasResult = () => (current()?.result ?? null) !== null;
     app.commands.addCommand(CommandIDs.run, {
       label: trans.__('Run SQL Query'),
       isEnabled,
@@ -223,13 +225,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         args.kind
           ? trans.__('Chart the SQL Result (%1)', args.kind)
           : trans.__('Chart the SQL Result'),
-      isEnabled,
+      isEnabled: hasResult,
       execute: args => current()?.showChart(args.kind as ChartKind | undefined) ?? null
     });
     app.commands.addCommand(CommandIDs.exportResult, {
       label: args =>
         trans.__('Export the SQL Result as %1', String(args.format ?? 'csv').toUpperCase()),
-      isEnabled,
+      isEnabled: hasResult,
       execute: args =>
         current()?.exportResult(
           (args.format as ExportFormat) ?? 'csv',
