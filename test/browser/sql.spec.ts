@@ -248,10 +248,163 @@ test.describe('the SQL workspace', () => {
     await page.waitForTimeout(2000);
     await page.reload();
     await waitForVre(page);
-    await page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' }).first().click();
+    // The workspace itself is back after the reload (see the next test).
     await workspace(page).locator('.lm-TabBar-tab', { hasText: 'History' }).click();
     await expect(workspace(page).locator('.odatis-SqlWorkspace-historyItem').first()).toContainText(
       'SELECT 42 AS answer'
     );
   });
+
+  test('brings back the open workspaces after a reload, with the text of their editor', async ({
+    page
+  }) => {
+    await openVre(page);
+    // A workspace on a file (Open With → SQL workspace) is a document: it comes back on its file.
+    await page.evaluate(() =>
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      (window as any).jupyterapp.serviceManager.contents.save('tiny.csv', {
+        type: 'file',
+        format: 'text',
+        content: 'a,b\n1,2\n3,4\n'
+      })
+    );
+    await execute(page, 'docmanager:open', { path: 'tiny.csv', factory: 'SQL workspace' });
+    await expect(status(page)).toHaveText(/^2 rows in/, { timeout: 180_000 });
+    // A workspace from the launcher, its query typed and never run.
+    await newWorkspace(page, 'SELECT 6 * 7 AS answer');
+    await page.keyboard.insertText(' -- typed, never run');
+    const typed = 'SELECT 6 * 7 AS answer -- typed, never run';
+    const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
+    await expect(editor).toHaveText(typed);
+    const tabs = page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab');
+    // The tabs of the main area but the launchers (the launcher stays open when its card is clicked).
+    const labels = () =>
+      tabs.allInnerTexts().then(all =>
+        all
+          .map(t => t.trim())
+          .filter(t => t !== 'Launcher')
+          .sort()
+      );
+    expect(await labels()).toEqual(['SQL workspace 1', 'tiny.csv']);
+    // Twice: a workspace saved under a name of its previous page would come back twice.
+    for (let i = 0; i < 2; i++) {
+      // JupyterLab saves its state database to the workspace (browser storage) after a short debounce.
+      await page.waitForTimeout(2000);
+      await page.reload();
+      await waitForVre(page);
+      await expect.poll(labels).toEqual(['SQL workspace 1', 'tiny.csv']);
+    }
+    await tabs.filter({ hasText: 'SQL workspace 1' }).click();
+    await expect(editor).toHaveText(typed);
+    await expect(
+      workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'harmonised' })
+    ).toBeVisible({ timeout: 180_000 });
+    await editor.click();
+    await page.keyboard.press('Shift+Enter');
+    await expect(status(page)).toHaveText(/^1 rows in/);
+    const answer = await page.evaluate(
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      () => (window as any).jupyterapp.shell.currentWidget.content.result.getChild('answer').get(0)
+    );
+    expect(answer).toBe(42);
+    // The file's workspace is back on its file, as a table named after it.
+    await tabs.filter({ hasText: 'tiny.csv' }).click();
+    await expect(status(page)).toHaveText(/^2 rows in/, { timeout: 180_000 });
+    await expect(
+      workspace(page).locator('.odatis-SqlWorkspace-tableName', { hasText: 'tiny' })
+    ).toBeVisible();
+  });
+
+  test('a failed query leaves no result: the grid is emptied, exports and charts wait', async ({
+    page
+  }) => {
+    await openVre(page);
+    await newWorkspace(
+      page,
+      "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA'"
+    );
+    const exports = ['export-csv', 'export-parquet', 'export-arrow'].map(item =>
+      workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button')
+    );
+    // Nothing to export before a query.
+    for (const button of exports) await expect(button).toBeDisabled();
+    const shown = () =>
+      page.evaluate(() => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const w = (window as any).jupyterapp.shell.currentWidget.content;
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const app = (window as any).jupyterapp;
+        return {
+          result: w.result?.numRows ?? null,
+          gridRows: w.grid.dataModel?.rowCount('body') ?? null,
+          canExport: app.commands.isEnabled('odatis-vre:sql-export', { format: 'csv' }),
+          canChart: app.commands.isEnabled('odatis-vre:sql-chart', {})
+        };
+      });
+    const chartTab = workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' });
+    const chartView = workspace(page).locator('.odatis-SqlWorkspace-chartView');
+    // A button of the chart's toolbar, by its item name: chart-climatology, spec…
+    const chartButton = (item: string) =>
+      workspace(page)
+        .locator(`.odatis-SqlWorkspace-chart [data-jp-item-name="${item}"]`)
+        .getByRole('button');
+    await run(page);
+    await expect(status(page)).toHaveText(/^2,292 rows/);
+    for (const button of exports) await expect(button).toBeEnabled();
+    expect(await shown()).toEqual({
+      result: 2292,
+      gridRows: 2292,
+      canExport: true,
+      canChart: true
+    });
+    await chartTab.click();
+    await expect(chartView.locator('svg.marks')).toBeVisible();
+    await expect(chartButton('spec')).toBeEnabled();
+
+    // The rehearsal's typo: an error, and the 2,292 rows are gone from below it.
+    await newQuery(page, 'SELECT tme FROM harmonised');
+    await run(page);
+    await expect(status(page)).toHaveText('Error');
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-error')).toContainText('tme');
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
+    expect(await shown()).toEqual({
+      result: null,
+      gridRows: null,
+      canExport: false,
+      canChart: false
+    });
+    for (const button of exports) await expect(button).toBeDisabled();
+    // The chart has nothing to draw: no chart, no chart buttons but disabled ones.
+    await chartTab.click();
+    await expect(chartView).toHaveText('Run a query first.');
+    await expect(chartView.locator('svg')).toHaveCount(0);
+    await expect(chartButton('chart-climatology')).toHaveCount(0);
+    await expect(chartButton('spec')).toBeDisabled();
+    await expect(chartButton('copy-spec')).toBeDisabled();
+
+    // A query that succeeds: exports and charts act on it.
+    await newQuery(
+      page,
+      "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA' LIMIT 10"
+    );
+    await run(page);
+    await expect(status(page)).toHaveText(/^10 rows/);
+    expect(await shown()).toEqual({ result: 10, gridRows: 10, canExport: true, canChart: true });
+    for (const button of exports) await expect(button).toBeEnabled();
+    await exports[0].click();
+    await expect(status(page)).toHaveText('Exported 10 rows to query-result.csv');
+    await chartTab.click();
+    await expect(chartView.locator('svg.marks')).toBeVisible();
+    await expect(chartButton('chart-climatology')).toBeEnabled();
+    await expect(chartButton('spec')).toBeEnabled();
+  });
 });
+
+/** Replaces the query of the visible workspace by `sql`. */
+async function newQuery(page: Page, sql: string): Promise<void> {
+  await workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content').click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(sql);
+  await page.keyboard.press('Escape');
+}

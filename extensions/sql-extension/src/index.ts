@@ -1,4 +1,4 @@
-import { JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import {
   ICommandPalette,
   MainAreaWidget,
@@ -25,6 +25,8 @@ import sqlSvg from '../style/sql.svg';
 
 const PLUGIN_ID = '@odatis-vre/sql-extension:plugin';
 const FACTORY = 'SQL workspace';
+/** The id of the n-th workspace opened from the launcher or the palette: the restorer knows it by it. */
+const WORKSPACE_ID = /^odatis-vre-sql-(\d+)$/;
 
 export namespace CommandIDs {
   export const create = 'odatis-vre:sql-new';
@@ -111,7 +113,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     'SQL workspace: DuckDB-WASM over the harmonised data and files, with grid, charts and exports.',
   autoStart: true,
   requires: [IEditorServices, IQueryEngine, IHarmonisedDataset],
-  optional: [ILauncher, ICommandPalette, IStateDB, ITranslator],
+  optional: [ILauncher, ICommandPalette, IStateDB, ITranslator, ILayoutRestorer],
   activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
@@ -120,7 +122,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     launcher: ILauncher | null,
     palette: ICommandPalette | null,
     state: IStateDB | null,
-    translator: ITranslator | null
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null
   ) => {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     // The workspace starts once the shared data is attached (or could not be: the data services say why).
@@ -141,9 +144,30 @@ const plugin: JupyterFrontEndPlugin<void> = {
 
     const tracker = new WidgetTracker<MainAreaWidget<SqlWorkspace> | DocumentWidget<WorkspaceSlot>>(
       {
-        namespace: 'odatis-vre-sql'
+        // Not `odatis-vre-sql`: the restorer would take the history (`odatis-vre-sql:history`, not a
+        // workspace) for one of its entries, and delete it.
+        namespace: 'odatis-vre-sql-workspace'
       }
     );
+    // The workspaces on a file come back after a reload as the documents they are, on their file.
+    const fileTracker = new WidgetTracker<DocumentWidget<WorkspaceSlot>>({
+      namespace: 'odatis-vre-sql-file'
+    });
+    // The other workspaces come back with the SQL of their editor (saved as it changes): `tracker` saves
+    // them alone (a document has no name there), `fileTracker` the documents.
+    void restorer?.restore(tracker, {
+      command: CommandIDs.create,
+      args: widget => ({
+        sql: (widget as MainAreaWidget<SqlWorkspace>).content.sql,
+        id: widget.id
+      }),
+      name: widget => (widget instanceof DocumentWidget ? '' : widget.id)
+    });
+    void restorer?.restore(fileTracker, {
+      command: 'docmanager:open',
+      args: widget => ({ path: widget.context.path, factory: FACTORY }),
+      name: widget => widget.context.path
+    });
     const current = (): SqlWorkspace | null => {
       const active = app.shell.currentWidget;
       const widget = (active && tracker.has(active) ? active : tracker.currentWidget) as
@@ -184,7 +208,10 @@ const plugin: JupyterFrontEndPlugin<void> = {
       trans
     );
     app.docRegistry.addModelFactory(new UnloadedFileModelFactory());
-    factory.widgetCreated.connect((_, widget) => void tracker.add(widget));
+    factory.widgetCreated.connect((_, widget) => {
+      void tracker.add(widget);
+      void fileTracker.add(widget);
+    });
     app.docRegistry.addWidgetFactory(factory);
 
     let count = 0;
@@ -195,19 +222,27 @@ const plugin: JupyterFrontEndPlugin<void> = {
       ),
       icon: sqlIcon,
       execute: async args => {
+        // A workspace restored after a reload keeps its id and number; the layout puts it back in place.
+        const restored = WORKSPACE_ID.exec(String(args.id ?? ''));
+        const number = restored ? Number(restored[1]) : ++count;
+        count = Math.max(count, number);
         const content = await make((args.sql as string) ?? STARTER_SQL);
         const widget = new MainAreaWidget({ content });
-        widget.id = `odatis-vre-sql-${++count}`;
-        widget.title.label = trans.__('SQL workspace %1', count);
+        widget.id = `odatis-vre-sql-${number}`;
+        widget.title.label = trans.__('SQL workspace %1', number);
         widget.title.icon = sqlIcon;
         widget.title.closable = true;
-        app.shell.add(widget, 'main');
+        app.shell.add(widget, 'main', { activate: !restored });
         await tracker.add(widget);
-        app.shell.activateById(widget.id);
+        // The text of the editor is saved as it changes: a reload brings back the latest.
+        content.editor.model.sharedModel.changed.connect(() => void tracker.save(widget));
+        if (!restored) app.shell.activateById(widget.id);
         return widget.id;
       }
     });
     const isEnabled = () => current() !== null;
+    // Exports and charts act on a result: none after an error or before the first query.
+    const hasResult = () => (current()?.result ?? null) !== null;
     app.commands.addCommand(CommandIDs.run, {
       label: trans.__('Run SQL Query'),
       isEnabled,
@@ -223,13 +258,13 @@ const plugin: JupyterFrontEndPlugin<void> = {
         args.kind
           ? trans.__('Chart the SQL Result (%1)', args.kind)
           : trans.__('Chart the SQL Result'),
-      isEnabled,
+      isEnabled: hasResult,
       execute: args => current()?.showChart(args.kind as ChartKind | undefined) ?? null
     });
     app.commands.addCommand(CommandIDs.exportResult, {
       label: args =>
         trans.__('Export the SQL Result as %1', String(args.format ?? 'csv').toUpperCase()),
-      isEnabled,
+      isEnabled: hasResult,
       execute: args =>
         current()?.exportResult(
           (args.format as ExportFormat) ?? 'csv',

@@ -80,6 +80,8 @@ export class SqlWorkspace extends BoxPanel {
         icon: downloadIcon,
         label: format.toUpperCase(),
         tooltip: trans.__('Export the result to the workspace as %1', format.toUpperCase()),
+        // Enabled while there is a result to export (see updateExportButtons).
+        enabled: false,
         onClick: () => {
           // A second click while an export runs (a double click) does nothing.
           if (!this.exportController) {
@@ -194,7 +196,7 @@ export class SqlWorkspace extends BoxPanel {
     this.editorModel.sharedModel.setSource(text);
   }
 
-  /** The result of the last successful query. */
+  /** The result shown: the last query's, null after a failed one (or before the first). */
   get result(): Table | null {
     return this.table;
   }
@@ -247,7 +249,10 @@ export class SqlWorkspace extends BoxPanel {
       const cancelled = reason instanceof Error && reason.name === 'QueryCancelledError';
       entry.error = cancelled ? 'cancelled' : message;
       this.setStatus(cancelled ? this.trans.__('Cancelled') : this.trans.__('Error'));
-      if (!cancelled) this.error.showMessage(message);
+      if (!cancelled) {
+        this.error.showMessage(message);
+        this.clearResult();
+      }
       return null;
     } finally {
       window.clearInterval(this.ticker);
@@ -283,9 +288,14 @@ export class SqlWorkspace extends BoxPanel {
     this.tabs.currentWidget = this.chart;
     this.renderChartToolbar(
       options.map(o => o.kind),
-      choice?.kind
+      choice?.kind,
+      Boolean(table && choice)
     );
     if (!table || !choice) {
+      this.chartHandle?.finalize();
+      this.chartHandle = null;
+      this.specView.node.textContent = '';
+      this.specView.hide();
       this.chartView.node.textContent = table
         ? this.trans.__(
             'This result has no column to chart: a chart needs a time column and a number, or two numbers.'
@@ -405,8 +415,14 @@ export class SqlWorkspace extends BoxPanel {
 
   private endExport(): void {
     this.exportController = null;
-    for (const button of this.exportButtons) button.enabled = true;
+    this.updateExportButtons();
     this.cancelButton.enabled = this.controller !== null;
+  }
+
+  /** The export buttons act on the result shown: enabled when there is one and no export runs. */
+  private updateExportButtons(): void {
+    const enabled = this.table !== null && this.exportController === null;
+    for (const button of this.exportButtons) button.enabled = enabled;
   }
 
   /** Lists the engine's tables and columns, and feeds them to completion. */
@@ -511,9 +527,30 @@ export class SqlWorkspace extends BoxPanel {
     this.grid.selectionModel = new BasicSelectionModel({ dataModel: this.grid.dataModel });
     this.chartStale = true;
     this.tabs.currentWidget = this.grid;
+    this.updateExportButtons();
   }
 
-  private renderChartToolbar(kinds: ChartKind[], current?: ChartKind): void {
+  /**
+   * After a failed query there is no result: the previous one is not the answer to the query in the
+   * editor, so the grid is emptied, and exports and charts wait for a query that succeeds.
+   */
+  private clearResult(): void {
+    this.table = null;
+    this.resultSql = null;
+    this.grid.selectionModel = null;
+    this.grid.dataModel = null;
+    this.spec = null;
+    this.chartStale = true;
+    this.tabs.currentWidget = this.grid;
+    this.updateExportButtons();
+  }
+
+  /** The chart's buttons; `charted`: whether a chart is shown (its specification can be shown, copied). */
+  private renderChartToolbar(
+    kinds: ChartKind[],
+    current: ChartKind | undefined,
+    charted: boolean
+  ): void {
     const labels: Record<ChartKind, string> = {
       line: this.trans.__('Line over time'),
       climatology: this.trans.__('Climatology (month × year)'),
@@ -535,6 +572,7 @@ export class SqlWorkspace extends BoxPanel {
       new ToolbarButton({
         label: this.trans.__('Vega-Lite spec'),
         tooltip: this.trans.__('Show or hide the chart specification'),
+        enabled: charted,
         onClick: () => (this.specView.isHidden ? this.specView.show() : this.specView.hide())
       })
     );
@@ -543,6 +581,7 @@ export class SqlWorkspace extends BoxPanel {
       new ToolbarButton({
         icon: copyIcon,
         tooltip: this.trans.__('Copy the Vega-Lite specification (with its data) to the clipboard'),
+        enabled: charted,
         onClick: () => void navigator.clipboard.writeText(JSON.stringify(this.spec, null, 2))
       })
     );
