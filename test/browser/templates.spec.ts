@@ -315,6 +315,15 @@ test('the latitudinal card runs on the training set and finds its known optima a
   const stationBoxes = form.locator('input[type=checkbox][id^="root_sites-"]');
   await expect(stationBoxes).toHaveCount(truth.sites.length);
   for (let k = 0; k < truth.sites.length; k++) await expect(stationBoxes.nth(k)).toBeChecked();
+  // each list of boxes stands under its title, as a group named by it
+  const stationGroup = form.getByRole('group', { name: 'Stations', exact: true });
+  await expect(stationGroup.locator('input[type=checkbox]')).toHaveCount(truth.sites.length);
+  await expect(
+    form.getByRole('group', { name: 'Datasets', exact: true }).locator('input[type=checkbox]')
+  ).not.toHaveCount(0);
+  const title = await stationGroup.locator('.odatis-TemplateLaunch-groupTitle').boundingBox();
+  const firstBox = await stationBoxes.first().boundingBox();
+  expect(title!.y + title!.height).toBeLessThanOrEqual(firstBox!.y);
   await form.locator('#root_permutations').fill('19');
   await snapshot(page, testInfo, '67-templates-latitude-dialog');
   await page.locator('.jp-Dialog').getByRole('button', { name: 'Create and run' }).click();

@@ -15,6 +15,7 @@ import {
   checkLaunch,
   fitToCatalog,
   formFromValues,
+  LABELLED_CHECKBOXES,
   launchSchema,
   valuesFromForm,
   type LaunchForm,
@@ -23,6 +24,23 @@ import {
 } from './launch';
 
 type FormProps = React.ComponentProps<typeof FormComponent>;
+type Widget = NonNullable<FormProps['widgets']>[string];
+
+/** Ticked boxes under their field's title, the group named by it for assistive technology. */
+const LabelledCheckboxes: Widget = props => {
+  const Checkboxes = props.registry.widgets.CheckboxesWidget;
+  const titleId = `${props.id}__title`;
+  return (
+    <div role="group" aria-labelledby={titleId} className="odatis-TemplateLaunch-group">
+      <div id={titleId} className="jp-FormGroup-fieldLabel odatis-TemplateLaunch-groupTitle">
+        {props.label}
+        {props.required ? '*' : ''}
+      </div>
+      <Checkboxes {...props} />
+    </div>
+  );
+};
+const WIDGETS = { [LABELLED_CHECKBOXES]: LabelledCheckboxes };
 
 export interface LaunchDialogOptions {
   spec: TemplateSpec;
@@ -94,6 +112,7 @@ export class LaunchFormBody extends ReactWidget implements Dialog.IBodyWidget<La
         <FormComponent
           schema={schema}
           uiSchema={uiSchema}
+          widgets={WIDGETS}
           formData={this.form as FormProps['formData']}
           validator={validator as FormProps['validator']}
           liveValidate

@@ -182,6 +182,12 @@ function yearsWithData(catalog: Catalog, sites: readonly string[]): Set<number> 
   return new Set(catalog.parquetFiles.filter(f => atSites([f.siteId], sites)).map(f => f.year));
 }
 
+/**
+ * The widget of a field chosen by ticking boxes: react-jsonschema-form's checkboxes under the field's title
+ * (JupyterLab's form shows no title for an array field that is not drawn as a list; the dialog registers it).
+ */
+export const LABELLED_CHECKBOXES = 'labelledCheckboxes';
+
 const ABUNDANCE_SEPARATOR = ' | ';
 
 const FIELDS: Record<ParameterName, Field> = {
@@ -203,7 +209,7 @@ const FIELDS: Record<ParameterName, Field> = {
           .map(d => ({ value: d.id, label: `${d.title} (${d.id})` }))
       )
     }),
-    ui: { 'ui:widget': 'checkboxes' }
+    ui: { 'ui:widget': LABELLED_CHECKBOXES }
   },
   sites: {
     title: 'Stations',
@@ -221,7 +227,7 @@ const FIELDS: Record<ParameterName, Field> = {
         })
       )
     }),
-    ui: { 'ui:widget': 'checkboxes' }
+    ui: { 'ui:widget': LABELLED_CHECKBOXES }
   },
   years: {
     title: 'Years',
@@ -265,7 +271,7 @@ const FIELDS: Record<ParameterName, Field> = {
   environment: {
     title: 'Environmental variables',
     schema: ctx => ({ type: 'array', uniqueItems: true, items: oneOf(parameterOptions(ctx)) }),
-    ui: { 'ui:widget': 'checkboxes' }
+    ui: { 'ui:widget': LABELLED_CHECKBOXES }
   },
   taxa: {
     title: 'Taxa',
