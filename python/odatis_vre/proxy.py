@@ -25,9 +25,11 @@ login cookie), and a cookie-authenticated POST needs the XSRF token, like every 
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import socket
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -436,7 +438,10 @@ class ProxyHandler(APIHandler):
                 504, "timeout", f"{host} did not answer within {self.proxy.timeout_ms / 1000:g} s"
             )
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
-        return ProxyError(502, "unreachable", f"{host} could not be reached: {reason}")
+        why = _why_unreachable(error)
+        return ProxyError(
+            502, "unreachable", f"{host} could not be reached: {reason}" + (f" ({why})" if why else "")
+        )
 
     def _start_answer(self, upstream: _Upstream, target: str) -> None:
         """Status and headers of the service's answer, as the page gets them."""
@@ -452,6 +457,28 @@ class ProxyHandler(APIHandler):
             value = upstream.headers.get(name)
             if value is not None:
                 self.set_header(name, value)
+
+
+_NO_SUCH_HOST = (
+    "no such host name: the VRE's server has no internet access, "
+    "or the address in Settings → ODATIS data browser is mistyped"
+)
+_UNREACHABLE = {
+    errno.ECONNREFUSED: "it refused the connection: the service is down, or the port is wrong",
+    errno.ECONNRESET: "the connection was cut while it answered: try again later",
+    errno.EHOSTUNREACH: "no route to it: the VRE's server has no network to that host",
+    errno.ENETUNREACH: "no route to it: the VRE's server has no network to that host",
+}
+
+
+def _why_unreachable(error: Exception) -> str | None:
+    """What a network failure means for the person who searched, and what to check (as `npm start`'s
+    proxy says it)."""
+    if isinstance(error, socket.gaierror):
+        if error.errno == socket.EAI_AGAIN:
+            return "its name could not be looked up: the VRE's server has no working network (DNS)"
+        return _NO_SUCH_HOST
+    return _UNREACHABLE.get(getattr(error, "errno", None))
 
 
 def handlers(proxy: Proxy) -> list[tuple]:

@@ -141,6 +141,8 @@ def request(
 #: Limits of the proxy of the `lab` server, small enough for the catalogue test server to exceed.
 PROXY_MAX_BYTES = 100_000
 PROXY_TIMEOUT_MS = 3_000
+# An allowed host whose name resolves nowhere (RFC 2606 reserves .invalid).
+NOWHERE = "catalogue.odatis-vre.invalid"
 
 
 @pytest.fixture(scope="session")
@@ -207,7 +209,7 @@ def lab(tmp_path_factory, catalogue, streamer):
     closed = f"127.0.0.1:{free_port()}"
     env = {
         "ODATIS_VRE_PROXY_HOSTS": ",".join(
-            [catalogue.removeprefix("http://"), streamer.removeprefix("http://"), closed]
+            [catalogue.removeprefix("http://"), streamer.removeprefix("http://"), closed, NOWHERE]
         ),
         "ODATIS_VRE_PROXY_MAX_BYTES": str(PROXY_MAX_BYTES),
         "ODATIS_VRE_PROXY_TIMEOUT_MS": str(PROXY_TIMEOUT_MS),

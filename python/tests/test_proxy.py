@@ -14,7 +14,7 @@ import urllib.request
 from http.cookiejar import CookieJar
 
 import pytest
-from conftest import PROXY_MAX_BYTES, PROXY_TIMEOUT_MS, TOKEN, request
+from conftest import NOWHERE, PROXY_MAX_BYTES, PROXY_TIMEOUT_MS, TOKEN, request
 
 SEARCH = "/geonetwork/srv/api/search/records/_search"
 #: 209 406 bytes, more than the proxy's PROXY_MAX_BYTES (a real PHYTOBS file, served as SEANOE's data file).
@@ -201,6 +201,12 @@ def test_size_and_time_are_bounded(lab, catalogue):
     status, error, message = proxy_error(*fetch(via(lab, f"http://{lab['closed']}/x")))
     assert (status, error) == (502, "unreachable")
     assert message.startswith(f"{lab['closed']} could not be reached")
+    assert "refused the connection" in message
+    # A name that resolves nowhere: the message says what to check.
+    status, error, message = proxy_error(*fetch(via(lab, f"http://{NOWHERE}/x")))
+    assert (status, error) == (502, "unreachable")
+    assert message.startswith(f"{NOWHERE} could not be reached")
+    assert "no such host name" in message
 
 
 def test_an_answer_past_the_bound_while_streaming_is_cut_not_shortened(lab, streamer):
