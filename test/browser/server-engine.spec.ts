@@ -155,13 +155,19 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
   await snapshot(page, testInfo, 'server-engine-0-auto-neo-notebook');
 
   // The engine setting "server": every query on the server.
-  await useEngine({ engine: 'server' });
   // The notebook is restored without its in-browser kernel: JupyterLab asks for one; none is needed here.
-  // (Stock JupyterLab may restore and activate the notebook, or ask for its kernel, after the launcher's tab was
-  // clicked: each try answers the dialog if one is open, shows the launcher and clicks its card.)
+  // Stock JupyterLab may ask, and show the notebook, only once the restored SQL workspace has started — after
+  // the workspace below was opened: whenever the question comes, answer it and go back to the newest workspace.
   const noKernel = page.locator('.jp-Dialog').getByRole('button', { name: 'No Kernel' });
+  await page.addLocatorHandler(noKernel, async () => {
+    await noKernel.click();
+    const workspaces = page.locator('.lm-DockPanel .lm-TabBar-tab', {
+      hasText: /SQL workspace \d+/
+    });
+    if ((await workspaces.count()) > 0) await workspaces.last().click();
+  });
+  await useEngine({ engine: 'server' });
   await expect(async () => {
-    if ((await noKernel.count()) > 0) await noKernel.click();
     await launcher();
     await page
       .locator('.jp-LauncherCard:visible', { hasText: 'SQL workspace' })
@@ -225,6 +231,7 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
   await snapshot(page, testInfo, 'server-engine-3-refused');
 
   // A notebook on the NEO kernel asks the same engine: the same 30 M rows, aggregated on the server.
+  await page.removeLocatorHandler(noKernel);
   await launcher();
   await newNeoNotebook(page);
   const output = await runCell(
