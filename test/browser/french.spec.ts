@@ -97,6 +97,20 @@ test.describe('the VRE in French', () => {
     await dialog.locator('button', { hasText: 'Annuler' }).click();
     await expect(dialog).toHaveCount(0);
 
+    // About: versions and the shared data's licences.
+    // (the command resolves when its dialog closes: started, not awaited)
+    await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      void (window as any).jupyterapp.commands.execute('odatis-vre:about');
+    });
+    const about = page.locator('.jp-Dialog');
+    await expect(about.locator('.jp-Dialog-header')).toHaveText('À propos de l’ODATIS VRE');
+    await expect(about.locator('.odatis-vre-AboutVersions')).toContainText('Composant');
+    await expect(about.locator('.odatis-vre-AboutData')).toContainText('Jeu de données');
+    await snapshot(page, testInfo, '94-french-about');
+    await about.locator('button', { hasText: 'Fermer' }).click();
+    await expect(about).toHaveCount(0);
+
     // The NEO kernel: its worker gets the page's French catalogue for the plots' titles.
     await neo.locator('.jp-LauncherCard', { hasText: 'Notebook NEO' }).click();
     await expectNeoKernel(page);
@@ -105,6 +119,6 @@ test.describe('the VRE in French', () => {
     const svg = chart.locator('.vega-embed svg.marks');
     await expect(svg).toBeVisible({ timeout: 60_000 });
     await expect(svg).toContainText('y en fonction de x');
-    await snapshot(page, testInfo, '94-french-kernel-plot');
+    await snapshot(page, testInfo, '95-french-kernel-plot');
   });
 });
