@@ -5,6 +5,7 @@ const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { precomposeSettings, settingsIndex } = require('./host');
+const { LANGUAGES, translationsApi } = require('../../../scripts/messages');
 
 /** Page-config `settingsOverrides` of the site unless the caller gives its own. */
 const SETTINGS_OVERRIDES = {
@@ -278,11 +279,13 @@ function buildSite({ siteDir, buildDir, extensions, mounts, pageConfig = {} }) {
   const readOnly = [...new Set(mounts.filter(m => m.readOnly).map(m => m.name))];
   writeContentsIndex(siteDir, readOnly, site);
 
-  site.write(
-    'api/translations/all.json',
-    JSON.stringify({ data: { en: { displayName: 'English', nativeName: 'English' } }, message: '' })
-  );
-  site.write('api/translations/en.json', JSON.stringify({ data: {}, message: '' }));
+  // JupyterLab's translation API as files: the languages to choose from, and our catalogue in each (JupyterLab's
+  // own strings stay English: there is no language pack of JupyterLab here).
+  site.write('api/translations/all.json', JSON.stringify(translationsApi('all')));
+  site.write('api/translations/en.json', JSON.stringify(translationsApi('en')));
+  for (const language of Object.keys(LANGUAGES)) {
+    site.write(`api/translations/${language}.json`, JSON.stringify(translationsApi(language)));
+  }
 
   const buildId = fs.statSync(path.join(buildDir, 'bundle.js')).mtimeMs.toFixed(0);
   const url = p => `${baseUrl.replace(/\/$/, '')}${p}`;

@@ -26,6 +26,14 @@ export function catalogueMessages(catalogue: Readonly<Record<string, string>>): 
   return { __: (msgid, ...args) => englishMessages.__(catalogue[msgid] ?? msgid, ...args) };
 }
 
+/**
+ * Marks a msgid that is translated later, where it is shown (gettext's `gettext_noop`): a label in a table, a
+ * template's title. scripts/messages.js finds it for the catalogues; the text is returned as it is.
+ */
+export function msgid<T extends string>(text: T): T {
+  return text;
+}
+
 /** Gettext's `%1`…`%9`, given as arguments so that a translation keeps its placeholders. */
 const PLACEHOLDERS = Array.from({ length: 9 }, (_, i) => `%${i + 1}`);
 

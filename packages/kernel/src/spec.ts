@@ -1,4 +1,5 @@
 /** The NEO kernel's spec, as the launcher and the notebook's kernel picker show it. */
+import { msgid } from '@odatis-vre/harmonised';
 
 /** A blue wave over the word NEO (no network fetch: an inline SVG). */
 const LOGO =
@@ -13,7 +14,7 @@ export const NEO_KERNEL_NAME = 'neo';
 
 export const NEO_KERNEL_SPEC = {
   name: NEO_KERNEL_NAME,
-  display_name: 'NEO (SQL + JavaScript)',
+  display_name: msgid('NEO (SQL + JavaScript)'),
   language: 'typescript',
   argv: [] as string[],
   resources: { 'logo-32x32': LOGO, 'logo-64x64': LOGO }

@@ -3,7 +3,7 @@
  * know which engine answered: DuckDB-WASM in a browser Web Worker, DuckDB-WASM in node, or native DuckDB.
  * Results are Apache Arrow tables or record batches, never row-by-row JavaScript objects.
  */
-import type { FileFormat } from '@odatis-vre/harmonised';
+import { msgid, type FileFormat } from '@odatis-vre/harmonised';
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import type { ExportOptions, ExportStream } from './export';
 
@@ -14,11 +14,11 @@ export type EngineKind = 'duckdb-wasm' | 'duckdb-wasm-worker' | 'duckdb-native' 
 export function engineLabel(kind: EngineKind): string {
   switch (kind) {
     case 'duckdb-server':
-      return 'native DuckDB on the server';
+      return msgid('native DuckDB on the server');
     case 'duckdb-native':
-      return 'native DuckDB';
+      return msgid('native DuckDB');
     default:
-      return 'DuckDB-WASM in this browser';
+      return msgid('DuckDB-WASM in this browser');
   }
 }
 

@@ -4,7 +4,7 @@
  * form's data for a set of values and back, and the checks across fields with messages a person can act on.
  * Generic over `TemplateSpec.parameters`: a new template needs no form code, only its spec. No DOM.
  */
-import type { Catalog, TimeSpan } from '@odatis-vre/harmonised';
+import { msgid, type Catalog, type TimeSpan } from '@odatis-vre/harmonised';
 import {
   PARAMETER_DOCS,
   type ParameterName,
@@ -144,31 +144,34 @@ export function periodsOf(
   const notYear = words.find(w => !/^\d{1,4}$/.test(w));
   if (notYear !== undefined) {
     return {
-      problem:
-        '“%1” is not a year: give the years that start a new period, separated by commas (e.g. %2).',
+      problem: msgid(
+        '“%1” is not a year: give the years that start a new period, separated by commas (e.g. %2).'
+      ),
       args: [notYear, first + Math.ceil((last - first + 1) / 2)]
     };
   }
   const starts = words.map(Number);
   if (starts.length === 0) {
     return {
-      problem: 'Give at least one year that starts a new period within %1–%2 (e.g. %3).',
+      problem: msgid('Give at least one year that starts a new period within %1–%2 (e.g. %3).'),
       args: [first, last, first + Math.ceil((last - first + 1) / 2)]
     };
   }
   const outside = starts.find(y => y <= first || y > last);
   if (outside !== undefined) {
     return {
-      problem:
-        'The break %1 is not within the chosen years: a break starts a new period, so give years from %2 to %3.',
+      problem: msgid(
+        'The break %1 is not within the chosen years: a break starts a new period, so give years from %2 to %3.'
+      ),
       args: [outside, first + 1, last]
     };
   }
   const k = starts.findIndex((y, i) => i > 0 && y <= starts[i - 1]);
   if (k > 0) {
     return {
-      problem:
-        'The breaks must rise, each after the one before (%1 then %2 would make overlapping periods): write them in order, each once.',
+      problem: msgid(
+        'The breaks must rise, each after the one before (%1 then %2 would make overlapping periods): write them in order, each once.'
+      ),
       args: [starts[k - 1], starts[k]]
     };
   }
@@ -192,14 +195,15 @@ const ABUNDANCE_SEPARATOR = ' | ';
 
 const FIELDS: Record<ParameterName, Field> = {
   data: {
-    title: 'Data',
-    description:
-      'Folder of the harmonised dataset: shared/harmonised (the shared observations) or the synthetic training set',
+    title: msgid('Data'),
+    description: msgid(
+      'Folder of the harmonised dataset: shared/harmonised (the shared observations) or the synthetic training set'
+    ),
     schema: ctx => oneOf(ctx.choices.folders.map(f => ({ value: f, label: f })))
   },
   datasets: {
-    title: 'Datasets',
-    description: 'Datasets of the catalogue to use; none ticked = all',
+    title: msgid('Datasets'),
+    description: msgid('Datasets of the catalogue to use; none ticked = all'),
     schema: ctx => ({
       type: 'array',
       uniqueItems: true,
@@ -212,8 +216,8 @@ const FIELDS: Record<ParameterName, Field> = {
     ui: { 'ui:widget': LABELLED_CHECKBOXES }
   },
   sites: {
-    title: 'Stations',
-    description: 'Stations to analyse (tick at least one)',
+    title: msgid('Stations'),
+    description: msgid('Stations to analyse (tick at least one)'),
     schema: ctx => ({
       type: 'array',
       uniqueItems: true,
@@ -230,7 +234,7 @@ const FIELDS: Record<ParameterName, Field> = {
     ui: { 'ui:widget': LABELLED_CHECKBOXES }
   },
   years: {
-    title: 'Years',
+    title: msgid('Years'),
     schema: ctx => {
       const [min, max] = yearRange(ctx.choices.catalog, ctx.sites);
       const bound = { type: 'integer', minimum: min, maximum: max };
@@ -247,7 +251,7 @@ const FIELDS: Record<ParameterName, Field> = {
     fromForm: v => [(v as { first: number }).first, (v as { last: number }).last]
   },
   abundance: {
-    title: 'Counts',
+    title: msgid('Counts'),
     schema: ctx =>
       oneOf(
         ctx.choices.catalog.parameters
@@ -255,7 +259,7 @@ const FIELDS: Record<ParameterName, Field> = {
           .flatMap(p =>
             p.units.map(unit => ({
               value: `${p.parameter}${ABUNDANCE_SEPARATOR}${unit}`,
-              label: `${p.parameter} in ${unit}${p.label ? ` — ${p.label}` : ''}`
+              label: `${ctx.trans('%1 in %2', p.parameter, unit)}${p.label ? ` — ${p.label}` : ''}`
             }))
           )
       ),
@@ -269,14 +273,15 @@ const FIELDS: Record<ParameterName, Field> = {
     }
   },
   environment: {
-    title: 'Environmental variables',
+    title: msgid('Environmental variables'),
     schema: ctx => ({ type: 'array', uniqueItems: true, items: oneOf(parameterOptions(ctx)) }),
     ui: { 'ui:widget': LABELLED_CHECKBOXES }
   },
   taxa: {
-    title: 'Taxa',
-    description:
-      'Taxa to consider; none chosen = every taxon with at least the minimum number of occurrences',
+    title: msgid('Taxa'),
+    description: msgid(
+      'Taxa to consider; none chosen = every taxon with at least the minimum number of occurrences'
+    ),
     schema: ctx => ({
       type: 'array',
       uniqueItems: true,
@@ -287,13 +292,16 @@ const FIELDS: Record<ParameterName, Field> = {
       )
     })
   },
-  minOccurrences: { title: 'Minimum occurrences', schema: () => ({ type: 'integer', minimum: 1 }) },
+  minOccurrences: {
+    title: msgid('Minimum occurrences'),
+    schema: () => ({ type: 'integer', minimum: 1 })
+  },
   windowDays: {
-    title: 'Pairing window (days)',
+    title: msgid('Pairing window (days)'),
     schema: () => ({ type: 'integer', minimum: 0, maximum: 366 })
   },
   depthLayer: {
-    title: 'Depth layer (m)',
+    title: msgid('Depth layer (m)'),
     schema: ctx => ({
       type: 'object',
       properties: {
@@ -308,7 +316,7 @@ const FIELDS: Record<ParameterName, Field> = {
     }
   },
   transform: {
-    title: 'Transform of the counts',
+    title: msgid('Transform of the counts'),
     schema: ctx =>
       oneOf([
         { value: 'none', label: ctx.trans('none (counts as they are)') },
@@ -316,7 +324,7 @@ const FIELDS: Record<ParameterName, Field> = {
       ])
   },
   grouping: {
-    title: 'Grouping factor',
+    title: msgid('Grouping factor'),
     schema: ctx => {
       const grouping = (ctx.form.grouping ?? {}) as Partial<GroupingForm>;
       const by = oneOf(
@@ -371,16 +379,16 @@ const FIELDS: Record<ParameterName, Field> = {
     }
   },
   variable: {
-    title: 'Variable of the centroids',
+    title: msgid('Variable of the centroids'),
     schema: ctx => oneOf(parameterOptions(ctx))
   },
   permutations: {
-    title: 'Permutations',
+    title: msgid('Permutations'),
     schema: () => ({ type: 'integer', minimum: 1, maximum: 99999 })
   },
-  seed: { title: 'Seed', schema: () => ({ type: 'integer', minimum: 0 }) },
+  seed: { title: msgid('Seed'), schema: () => ({ type: 'integer', minimum: 0 }) },
   alpha: {
-    title: 'Significance level',
+    title: msgid('Significance level'),
     schema: () => ({ type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 })
   }
 };

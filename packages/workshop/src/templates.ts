@@ -4,28 +4,33 @@
  * parameter; the launcher's form offers a choice for each, from the catalogue of the harmonised data, and
  * writes the chosen values into that cell (see `notebook.ts`).
  */
+import { msgid } from '@odatis-vre/harmonised';
 import type { Quantity } from './pairing';
 
 /** Every parameter a template may have, with its meaning (written as a comment above it in the notebook). */
 export const PARAMETER_DOCS = {
-  data: 'Folder of the harmonised dataset (its catalog.json): "shared/harmonised", the shared observations, "shared/synthetic/harmonised", the synthetic training set, or the folder of a dataset you converted',
-  datasets: 'Datasets of the catalogue to use (ids); [] = all',
-  sites: 'Stations (site ids of the catalogue); [] = all',
-  years: 'First and last year of the biology samples',
-  abundance: 'What is counted per taxon: the parameter, and the one unit to keep',
-  environment: 'Environmental variables (parameter codes), in the order of the tables',
-  taxa: 'Taxa to consider; [] = every taxon with at least minOccurrences occurrences',
-  minOccurrences: 'A taxon is kept when it occurs in at least this many paired samples',
-  windowDays:
-    'Pairing window: hydrology of the nearest date within ± this many days of the biology date',
-  depthLayer: 'Depth layer in metres, e.g. { "min": 0, "max": 10 }; null = every depth',
-  transform: 'Counts as they are ("none") or log(x + 1) ("log1p")',
-  grouping:
-    'Subsets of the samples: "decade", "season", "month", "year", "site", or { "periods": [[2000, 2009], [2010, 2019]] }',
-  variable: 'Variable along which niche centroids are compared',
-  permutations: 'Permutations of the tests',
-  seed: 'Seed of the permutations (same seed, same p-values)',
-  alpha: 'Significance level'
+  data: msgid(
+    'Folder of the harmonised dataset (its catalog.json): "shared/harmonised", the shared observations, "shared/synthetic/harmonised", the synthetic training set, or the folder of a dataset you converted'
+  ),
+  datasets: msgid('Datasets of the catalogue to use (ids); [] = all'),
+  sites: msgid('Stations (site ids of the catalogue); [] = all'),
+  years: msgid('First and last year of the biology samples'),
+  abundance: msgid('What is counted per taxon: the parameter, and the one unit to keep'),
+  environment: msgid('Environmental variables (parameter codes), in the order of the tables'),
+  taxa: msgid('Taxa to consider; [] = every taxon with at least minOccurrences occurrences'),
+  minOccurrences: msgid('A taxon is kept when it occurs in at least this many paired samples'),
+  windowDays: msgid(
+    'Pairing window: hydrology of the nearest date within ± this many days of the biology date'
+  ),
+  depthLayer: msgid('Depth layer in metres, e.g. { "min": 0, "max": 10 }; null = every depth'),
+  transform: msgid('Counts as they are ("none") or log(x + 1) ("log1p")'),
+  grouping: msgid(
+    'Subsets of the samples: "decade", "season", "month", "year", "site", or { "periods": [[2000, 2009], [2010, 2019]] }'
+  ),
+  variable: msgid('Variable along which niche centroids are compared'),
+  permutations: msgid('Permutations of the tests'),
+  seed: msgid('Seed of the permutations (same seed, same p-values)'),
+  alpha: msgid('Significance level')
 } as const;
 
 export type ParameterName = keyof typeof PARAMETER_DOCS;
@@ -93,9 +98,10 @@ export const TEMPLATES: readonly TemplateSpec[] = [
   {
     id: 'omi',
     file: 'community-niche-omi.ipynb',
-    title: 'Community niche (OMI)',
-    description:
-      'Environmental PCA, Outlying Mean Index analysis with its permutation test and the niche parameters of every taxon, on one or several stations.',
+    title: msgid('Community niche (OMI)'),
+    description: msgid(
+      'Environmental PCA, Outlying Mean Index analysis with its permutation test and the niche parameters of every taxon, on one or several stations.'
+    ),
     parameters: [...PAIRING, 'permutations', 'seed', 'alpha'],
     defaults: {
       ...GRAVELINES,
@@ -111,9 +117,10 @@ export const TEMPLATES: readonly TemplateSpec[] = [
   {
     id: 'witomi',
     file: 'subniches-witomi.ipynb',
-    title: 'Subniches by period or season (WitOMI)',
-    description:
-      'Within Outlying Mean Indexes: the niche of each taxon in subsets of the samples (decades, periods, seasons, stations), G_K marginality, subniche parameters and their tests.',
+    title: msgid('Subniches by period or season (WitOMI)'),
+    description: msgid(
+      'Within Outlying Mean Indexes: the niche of each taxon in subsets of the samples (decades, periods, seasons, stations), G_K marginality, subniche parameters and their tests.'
+    ),
     parameters: [...PAIRING, 'grouping', 'permutations', 'seed', 'alpha'],
     defaults: {
       ...GRAVELINES,
@@ -130,9 +137,10 @@ export const TEMPLATES: readonly TemplateSpec[] = [
   {
     id: 'trends',
     file: 'trends-centroid-shift.ipynb',
-    title: 'Trends and niche-centroid shift',
-    description:
-      'Trends of the environment (Mann–Kendall, Sen slope) and the shift of each taxon’s niche centroid over the years.',
+    title: msgid('Trends and niche-centroid shift'),
+    description: msgid(
+      'Trends of the environment (Mann–Kendall, Sen slope) and the shift of each taxon’s niche centroid over the years.'
+    ),
     parameters: [...PAIRING, 'variable'],
     defaults: {
       ...GRAVELINES,
@@ -146,9 +154,10 @@ export const TEMPLATES: readonly TemplateSpec[] = [
   {
     id: 'latitude',
     file: 'latitudinal-comparison.ipynb',
-    title: 'Latitudinal comparison across stations',
-    description:
-      'Each taxon’s niche centroid and breadth at each station against latitude, and one community niche with the stations as WitOMI subsets; by default on the synthetic training set (twelve stations with a known truth).',
+    title: msgid('Latitudinal comparison across stations'),
+    description: msgid(
+      'Each taxon’s niche centroid and breadth at each station against latitude, and one community niche with the stations as WitOMI subsets; by default on the synthetic training set (twelve stations with a known truth).'
+    ),
     parameters: [...PAIRING, 'variable', 'permutations', 'seed', 'alpha'],
     defaults: {
       data: SYNTHETIC_HARMONISED,
