@@ -82,7 +82,35 @@ export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWa
     query: { castDecimalToDouble: true },
     filesystem: { ...(init.filesystem ?? RANGE_READS) }
   });
-  return new DuckDBWasmCore(bindings, { parquet: decoder, parquetEncoder: encoder });
+  return new DuckDBWasmCore(bindings, {
+    parquet: decoder,
+    parquetEncoder: encoder,
+    attachable: httpDatabaseName(bindings)
+  });
+}
+
+/**
+ * What to ATTACH for a database file's URL: the URL registered under a name without a scheme (its host and
+ * path). DuckDB looks for a database's write-ahead log beside it (`<database>.wal`): beside a URL, three
+ * requests answered 404 (red in the console, a round trip more before the first answer); beside a registered
+ * name, a look-up among the files registered in the worker, where there is none. The file itself is read as
+ * before, by range requests (and through the page cache, which knows it by its URL). A database file served
+ * read-only has no log to replay: its writer checkpointed it.
+ */
+function httpDatabaseName(bindings: duckdb.DuckDBBindings): (location: string) => Promise<string> {
+  const registered = new Map<string, string>();
+  return async location => {
+    if (!/^https?:\/\//i.test(location)) return location;
+    let name = registered.get(location);
+    if (name === undefined) {
+      const url = new URL(location);
+      // No ':' (DuckDB reads `prefix:` at the start of an ATTACH path as a storage extension's name).
+      name = `${url.host.replace(/:/g, '_')}${url.pathname}${url.search}`;
+      bindings.registerFileURL(name, location, HTTP_PROTOCOL, false);
+      registered.set(location, name);
+    }
+    return name;
+  };
 }
 
 /** DuckDB-WASM's `DuckDBDataProtocol.HTTP` (the enum is not exported by the blocking build's typings). */
