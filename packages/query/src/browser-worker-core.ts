@@ -13,10 +13,23 @@ import { ReadAheadCache, type RangeFetcher } from './read-ahead';
 
 export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWasmCore> {
   // parquet-wasm is an ES module: loaded with import(), which the bundler resolves into the worker bundle.
-  const parquet = await import('parquet-wasm/esm');
-  await parquet.default({ module_or_path: init.parquetWasm });
+  // Loaded when a Parquet file is first read or written, not before DuckDB starts: the harmonised database
+  // file needs none, and its 5 MB of wasm delayed the first answer of every new page.
+  const load = async () => {
+    const parquet = await import('parquet-wasm/esm');
+    await parquet.default({ module_or_path: init.parquetWasm });
+    return parquet;
+  };
+  let loading: ReturnType<typeof load> | null = null;
+  // A failed load (the wasm file unreachable) is tried again by the next Parquet file.
+  const parquetWasm = () =>
+    (loading ??= load().catch(error => {
+      loading = null;
+      throw error;
+    }));
   const decoder: ParquetDecoder = {
     async fromUrl(url) {
+      const parquet = await parquetWasm();
       const file = await parquet.ParquetFile.fromUrl(url);
       try {
         return (await file.read()).intoIPCStream();
@@ -25,12 +38,13 @@ export async function createBrowserCore(init: QueryWorkerInit): Promise<DuckDBWa
       }
     },
     async fromBuffer(bytes) {
-      return parquet.readParquet(bytes).intoIPCStream();
+      return (await parquetWasm()).readParquet(bytes).intoIPCStream();
     }
   };
   // Streamed: parquet-wasm's writer flushes each row group as it fills, so memory holds about one.
   const encoder: ParquetEncoder = {
     async *encode(ipcStreams) {
+      const parquet = await parquetWasm();
       const input = ipcStreams[Symbol.asyncIterator]();
       const batches = new ReadableStream({
         async pull(controller) {
