@@ -109,12 +109,15 @@ async function launch() {
   return chromium.launch({ executablePath: chromiumExecutable(), args: CHROMIUM_ARGS });
 }
 
-/** A new page with the benchmark page loaded and ready; page errors and crashes are printed. */
-async function openBench(browser, base) {
+/**
+ * A new page with the benchmark page loaded and ready; page errors and crashes are printed. `build`: the
+ * folder of bench/.cache holding the page (`page`, what buildPage writes; another build, e.g. main's).
+ */
+async function openBench(browser, base, build = 'page') {
   const page = await browser.newPage();
   page.on('pageerror', e => console.log(`  [page error] ${e.message}`));
   page.on('crash', () => console.log('  [the page crashed]'));
-  await page.goto(`${base}/page/index.html`);
+  await page.goto(`${base}/${build}/index.html`);
   await page.waitForFunction(() => window.odatisBenchReady === true, null, { timeout: 300_000 });
   return page;
 }
@@ -174,19 +177,27 @@ function datasetUrls(server, dataset) {
 }
 
 /**
- * What the server sent of files ending with `suffix` since the last call: requests, ranged, bytes, the time
- * the server spent answering them (ms, from request to last byte sent), and the requests themselves
- * (`log`: offset and bytes of each ranged answer, with its start and end times).
+ * What the server sent of files ending with `suffix` (and of the write-ahead log DuckDB may look for beside
+ * it, `<suffix>.wal`) since the last call: requests, ranged, failed (answered 4xx/5xx), bytes, the time the
+ * server spent answering them (ms, from request to last byte sent), and the requests themselves (`log`:
+ * offset and bytes of each ranged answer, with its start and end times).
  */
 function takeReads(server, suffix = 'harmonised.duckdb') {
-  const mine = server.requests.filter(r => r.url.endsWith(suffix));
+  const mine = server.requests.filter(
+    r => r.url.endsWith(suffix) || r.url.endsWith(`${suffix}.wal`)
+  );
   server.requests.length = 0;
   return {
     requests: mine.length,
     ranged: mine.filter(r => r.range).length,
+    failed: mine.filter(r => r.status >= 400).length,
     bytes: mine.reduce((s, r) => s + r.bytes, 0),
     serverMs: mine.reduce((s, r) => s + ((r.end ?? r.start) - r.start), 0),
     log: mine.map(r => ({
+      method: r.method,
+      url: r.url,
+      range: r.range,
+      status: r.status,
       offset: Number((/bytes=(\d+)-/.exec(r.range ?? '') ?? [])[1] ?? 0),
       bytes: r.bytes,
       start: r.start,

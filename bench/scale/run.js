@@ -14,7 +14,12 @@
  *   BENCH_SCALE_PARQUET=0 ...                write harmonised.duckdb only (no Parquet route measured)
  *   BENCH_SCALE_TABLE_LAYOUT=0 ...           skip the older file without site keys (measured when kept)
  *   BENCH_SCALE_INDEX=0 ...                  skip the index route (rowid range from the index table, by hand)
- *   BENCH_SCALE_TRACE=1 ...                  print every range request of each cold query, block by block
+ *   BENCH_SCALE_TRACE=1 ...                  print every request of each attach, and every range request
+ *                                            of each cold query block by block
+ *   BENCH_SCALE_PAGES=page-main,page ...     the builds of the bench page to measure (folders of bench/.cache;
+ *                                            default `page`, which this run builds): each route on each build
+ *   BENCH_SCALE_REPEAT=5 ...                 measure every route that many times in turn (default 1); the
+ *                                            fresh page's attach + cold query is summed up per route at the end
  *
  * Any other `<name>.harmonised.duckdb` in the dataset's folder (the same rows in another layout) is measured
  * with the default route too. For each cold query the run says where its time and bytes went: every range
@@ -58,6 +63,8 @@ const memoryLimit = process.env.BENCH_SCALE_MEMORY ?? '3GB';
 const generateMinutes = Number(process.env.BENCH_SCALE_GENERATE_MINUTES ?? 90);
 const TARGET_MS = 1000;
 const routes = Number(process.env.BENCH_SCALE_ROUTES ?? 4);
+const builds = (process.env.BENCH_SCALE_PAGES ?? 'page').split(',').filter(Boolean);
+const repeat = Number(process.env.BENCH_SCALE_REPEAT ?? 1);
 
 const STATIONS = 10;
 const PARAMETERS = [
@@ -226,7 +233,7 @@ async function main() {
       .filter(f => f.endsWith(`.${DATABASE_FILE}`))
       .filter(f => f !== TABLE_LAYOUT_FILE || process.env.BENCH_SCALE_TABLE_LAYOUT !== '0')
       .sort();
-    const measured = [
+    const routesHere = [
       ...ROUTES.slice(0, routes).map(([label, readAhead]) => [label, readAhead, dataset]),
       ...(process.env.BENCH_SCALE_INDEX === '0'
         ? []
@@ -241,11 +248,28 @@ async function main() {
         { ...dataset, database: path.join(dataset.dir, f) }
       ])
     ];
+    // Each route on each build of the page, in turn, `repeat` times: load hits them alike.
+    const measured = [];
+    for (let k = 0; k < repeat; k++)
+      for (const [label, readAhead, source, index = false] of routesHere)
+        for (const build of builds)
+          measured.push([
+            builds.length > 1 ? `${label} [${build}]` : label,
+            readAhead,
+            source,
+            index,
+            build,
+            k
+          ]);
     const explained = [];
-    for (const [label, readAhead, source, index] of measured) {
-      const page = await openBench(browser, server.base);
+    const freshPage = new Map();
+    for (const [label, readAhead, source, index, build, k] of measured) {
+      const page = await openBench(browser, server.base, build);
+      t = performance.now();
       version = await page.evaluate(a => window.odatisBench.start(a), { kind: 'ours', readAhead });
+      const startMs = performance.now() - t;
       takeReads(server);
+      const cpuAtAttach = rendererCpuMs();
       t = performance.now();
       const attached = await page.evaluate(
         d => window.odatisBench.attachHarmonised(d),
@@ -253,6 +277,7 @@ async function main() {
       );
       const attachMs = performance.now() - t;
       const attachRead = takeReads(server);
+      const attachCpu = rendererCpuMs() - cpuAtAttach;
       const cpuBefore = rendererCpuMs();
       const coldStart = performance.now();
       const cold = await coldOrWarm(page, index);
@@ -264,10 +289,15 @@ async function main() {
       const renderer = rendererMemory();
       coldAnswer ??= cold;
       const target = r => `${s1(r.elapsedMs)} (${r.elapsedMs <= TARGET_MS ? 'met' : 'NOT met'})`;
+      const sums = freshPage.get(label) ?? [];
+      sums.push(attachMs + cold.elapsedMs);
+      freshPage.set(label, sums);
       log(
         [
           label,
-          `${s1(attachMs)}, ${attachRead.requests} requests ${mb(attachRead.bytes)}`,
+          `engine start ${s1(startMs)}; ${s1(attachMs)} (CPU ${s1(attachCpu)}), ` +
+            `${attachRead.requests} requests${attachRead.failed ? ` (${attachRead.failed} failed)` : ''} ` +
+            mb(attachRead.bytes),
           target(cold),
           `${target(warm)}, ${warmRead.requests} requests`,
           `${coldRead.requests} requests (${coldRead.ranged} ranged), ${mb(coldRead.bytes)}`,
@@ -276,7 +306,17 @@ async function main() {
           (cold.elapsedMs / nativeCold.elapsedMs).toFixed(2)
         ].join(' | ')
       );
-      explained.push({ label, source, cold, coldCpu, coldStart, coldRead });
+      if (process.env.BENCH_SCALE_TRACE === '1') {
+        for (const r of attachRead.log) {
+          log(
+            `      attach +${((r.start - attachRead.log[0].start) / 1000).toFixed(3)} s ` +
+              `${((r.end - r.start) | 0).toString().padStart(4)} ms ${r.method} ` +
+              `${r.url.slice(r.url.lastIndexOf('/') + 1)} ${r.range ?? ''} ${r.status} ${r.bytes} B`
+          );
+        }
+      }
+      // Where the time went, for the first round (the later ones read alike).
+      if (k === 0) explained.push({ label, source, cold, coldCpu, coldStart, coldRead });
       if (
         attached.rows !== rows ||
         cold.rows !== coldAnswer.rows ||
@@ -286,6 +326,12 @@ async function main() {
           `  DIFFERENT ANSWER: ${attached.rows} rows attached, ${cold.rows} days, ${cold.checksum}`
         );
       await page.close();
+    }
+    log(`\nFresh page, attach + cold query (each run, and the median):`);
+    for (const [label, sums] of freshPage) {
+      const sorted = [...sums].sort((a, b) => a - b);
+      const median = (sorted[(sorted.length - 1) >> 1] + sorted[sorted.length >> 1]) / 2;
+      log(`- ${label}: ${sums.map(s1).join(', ')}; median ${s1(median)}`);
     }
     log(
       `\nWhere the cold query's time and bytes went (blocks named by native DuckDB's pragma_storage_info and ` +

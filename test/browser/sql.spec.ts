@@ -48,9 +48,23 @@ test.describe('the SQL workspace', () => {
     page
   }, testInfo) => {
     const wasm: string[] = [];
+    // From the page's start to the first answer (the engine's start, the attach of the shared data, the
+    // query): what the page asked for that does not exist, and what the console said of it.
+    const wal: string[] = [];
+    const failed: string[] = [];
+    const consoleErrors: string[] = [];
     page.on('request', request => {
       const { pathname } = new URL(request.url());
       if (pathname.endsWith('.wasm')) wasm.push(pathname);
+      if (pathname.endsWith('.wal')) wal.push(`${request.method()} ${pathname}`);
+    });
+    page.on('response', response => {
+      if (response.status() >= 400)
+        failed.push(`${response.status()} ${response.request().method()} ${response.url()}`);
+    });
+    page.on('console', message => {
+      if (message.type() === 'error' || /\b404\b|falling back/.test(message.text()))
+        consoleErrors.push(message.text());
     });
     await openVre(page);
     await expect(page.locator('.jp-LauncherCard', { hasText: 'SQL workspace' })).toBeVisible();
@@ -63,6 +77,11 @@ test.describe('the SQL workspace', () => {
     await expect(status(page)).toHaveText(
       /^2,292 rows in \d+\.\d\d s · DuckDB-WASM in this browser$/
     );
+    // The database file is attached read-only: DuckDB-WASM looks for no write-ahead log beside it (it
+    // used to ask for harmonised.duckdb.wal three times, answered 404 each, red in the console).
+    expect(wal, 'requests for a write-ahead log').toEqual([]);
+    expect(failed, 'failed requests until the first answer').toEqual([]);
+    expect(consoleErrors, 'console errors until the first answer').toEqual([]);
     // DuckDB-WASM came from a prebuilt extension's own static folder (a stock JupyterLab serves it
     // from share/jupyter/labextensions/), never from a CDN.
     expect(wasm.length).toBeGreaterThan(0);

@@ -51,6 +51,7 @@ export class MountedBrowserDrive extends BrowserStorageDrive {
   constructor(options: MountedBrowserDrive.IOptions) {
     super(options);
     this.readOnlyMounts = options.readOnlyMounts.map(m => normalizeContentsPath(m));
+    askOnlyForServerListings(this);
   }
 
   /** Folders (relative to the root) whose contents cannot be changed. */
@@ -359,6 +360,35 @@ export class MountedBrowserDrive extends BrowserStorageDrive {
   }
 
   private readonly assemblies = new Map<string, Assembly>();
+}
+
+/** The part of JupyterLite's drive (private there) that fetches a folder's listing from the site. */
+interface ServerListings {
+  _getServerDirectory(path: string): Promise<Map<string, Contents.IModel>>;
+}
+
+/**
+ * JupyterLite's drive shows the site's files (the listings `api/contents/<folder>/all.json`) under those of
+ * the browser storage, and asks the site for the listing of every folder it meets, the user's own folders
+ * too: "Add to my data" makes tens of them (one per dataset, site and year), each a request answered 404,
+ * a red line in the console. The site writes a listing for every folder it serves (scripts/site.js), so a
+ * folder has one only if it is the root or its parent's listing names it as a folder: only those are asked
+ * for (each once; JupyterLite keeps them).
+ */
+function askOnlyForServerListings(drive: BrowserStorageDrive): void {
+  const listings = drive as unknown as Partial<ServerListings>;
+  // Another JupyterLite may fetch listings otherwise: then it is left as it is (databrowser.spec sees the 404s).
+  if (typeof listings._getServerDirectory !== 'function') return;
+  const fetchListing = listings._getServerDirectory.bind(drive);
+  const listing = async (path: string): Promise<Map<string, Contents.IModel>> => {
+    const folder = PathExt.join(path);
+    if (folder === '') return fetchListing(folder);
+    const parent = await listing(PathExt.dirname(folder));
+    return parent.get(PathExt.basename(folder))?.type === 'directory'
+      ? fetchListing(folder)
+      : new Map();
+  };
+  listings._getServerDirectory = listing;
 }
 
 export namespace MountedBrowserDrive {

@@ -54,6 +54,8 @@ export class ReadAheadCache {
   // Map iteration order is insertion order: re-inserting on use makes the first key the least recent.
   private readonly pages = new Map<string, Uint8Array>();
   private readonly files = new Map<string, FileState>();
+  /** What the server said of each file when it was last opened (see `opened`). */
+  private readonly versions = new Map<string, string>();
   private kept = 0;
 
   constructor(
@@ -113,8 +115,18 @@ export class ReadAheadCache {
     return slice(parts, location - first * size, bytes);
   }
 
-  /** Forget what was read from `url` (it was opened again and may have changed). */
+  /**
+   * `url` was opened again, and its server says it is `version` (size and modification time): what was read
+   * of it is kept if it was read from that same version, else forgotten.
+   */
+  opened(url: string, version: string): void {
+    if (this.versions.get(url) !== version) this.forget(url);
+    this.versions.set(url, version);
+  }
+
+  /** Forget what was read from `url` (it may have changed). */
   forget(url: string): void {
+    this.versions.delete(url);
     this.files.delete(url);
     for (const [k, v] of this.pages) {
       if (k.startsWith(`${url}\n`)) {

@@ -75,3 +75,21 @@ it('keeps at most cacheBytes, dropping the least recently used page, and forgets
   cache.read('u', 0, 10);
   expect(requests).toHaveLength(5);
 });
+
+it('keeps the pages of a file opened again unchanged, and forgets them when its size or date changed', () => {
+  const { bytes, fetch, requests } = fileSource();
+  const cache = new ReadAheadCache(fetch, { maxAheadBytes: 0 });
+  cache.opened('u', `${SIZE} bytes, modified 1`);
+  cache.read('u', 0, 4 * KB);
+  // DuckDB opens the file again while it attaches it: same size, same date, the header is not read again.
+  cache.opened('u', `${SIZE} bytes, modified 1`);
+  expect(Buffer.from(cache.read('u', 0, 4 * KB))).toEqual(Buffer.from(bytes.subarray(0, 4 * KB)));
+  expect(requests).toHaveLength(1);
+  // The server now says another date: the file may have changed, it is read again.
+  cache.opened('u', `${SIZE} bytes, modified 2`);
+  cache.read('u', 0, 4 * KB);
+  expect(requests).toHaveLength(2);
+  cache.opened('u', `${SIZE + 1} bytes, modified 2`);
+  cache.read('u', 0, 4 * KB);
+  expect(requests).toHaveLength(3);
+});
