@@ -166,16 +166,47 @@ test.describe('the SQL workspace', () => {
     await strip.locator('.odatis-SqlWorkspace-errorCopy').click();
     expect(await copied).toBe(longError);
 
-    // A long query can be cancelled, and the engine answers again afterwards.
-    await newWorkspace(page, 'SELECT count(*) FROM range(100000000000) a');
+    // A long query can be cancelled, and the engine answers again afterwards. The result of the query
+    // before it is not the answer to the cancelled one: it leaves the grid, exports and chart wait.
+    await newWorkspace(page, "SELECT time, value FROM harmonised WHERE sno = 'IGA' LIMIT 20");
+    await run(page);
+    await expect(status(page)).toHaveText(/^20 rows in/);
+    for (const button of exportButtons(page)) await expect(button).toBeEnabled();
+    expect(await resultShown(page)).toEqual({
+      result: 20,
+      gridRows: 20,
+      canExport: true,
+      canChart: true
+    });
+    await newQuery(page, 'SELECT count(*) FROM range(100000000000) a');
     await run(page);
     await expect(status(page)).toHaveText(/Running/);
     await page.waitForTimeout(1500);
     await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Cancel' }).click();
     await expect(status(page)).toHaveText('Cancelled', { timeout: 30_000 });
-    await newWorkspace(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
+    expect(await resultShown(page)).toEqual({
+      result: null,
+      gridRows: null,
+      canExport: false,
+      canChart: false
+    });
+    for (const button of exportButtons(page)) await expect(button).toBeDisabled();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
+    await snapshot(page, testInfo, '11e-sql-cancelled');
+    await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView')).toHaveText(
+      'Run a query first.'
+    );
+    await newQuery(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
     await run(page);
     await expect(status(page)).toHaveText(/^1 rows in/);
+    expect(await resultShown(page)).toEqual({
+      result: 1,
+      gridRows: 1,
+      canExport: true,
+      canChart: true
+    });
+    for (const button of exportButtons(page)) await expect(button).toBeEnabled();
 
     // A chart of a result: climatology heat map of Gravelines temperature.
     await newWorkspace(
@@ -323,24 +354,10 @@ test.describe('the SQL workspace', () => {
       page,
       "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA'"
     );
-    const exports = ['export-csv', 'export-parquet', 'export-arrow'].map(item =>
-      workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button')
-    );
+    const exports = exportButtons(page);
     // Nothing to export before a query.
     for (const button of exports) await expect(button).toBeDisabled();
-    const shown = () =>
-      page.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const w = (window as any).jupyterapp.shell.currentWidget.content;
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const app = (window as any).jupyterapp;
-        return {
-          result: w.result?.numRows ?? null,
-          gridRows: w.grid.dataModel?.rowCount('body') ?? null,
-          canExport: app.commands.isEnabled('odatis-vre:sql-export', { format: 'csv' }),
-          canChart: app.commands.isEnabled('odatis-vre:sql-chart', {})
-        };
-      });
+    const shown = () => resultShown(page);
     const chartTab = workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' });
     const chartView = workspace(page).locator('.odatis-SqlWorkspace-chartView');
     // A button of the chart's toolbar, by its item name: chart-climatology, spec…
@@ -399,6 +416,26 @@ test.describe('the SQL workspace', () => {
     await expect(chartButton('spec')).toBeEnabled();
   });
 });
+
+/** The export buttons of the visible workspace (CSV, Parquet, Arrow). */
+const exportButtons = (page: Page) =>
+  ['export-csv', 'export-parquet', 'export-arrow'].map(item =>
+    workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button')
+  );
+
+/** The result the current workspace shows, and whether its export and chart commands are enabled. */
+const resultShown = (page: Page) =>
+  page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const app = (window as any).jupyterapp;
+    const w = app.shell.currentWidget.content;
+    return {
+      result: w.result?.numRows ?? null,
+      gridRows: w.grid.dataModel?.rowCount('body') ?? null,
+      canExport: app.commands.isEnabled('odatis-vre:sql-export', { format: 'csv' }),
+      canChart: app.commands.isEnabled('odatis-vre:sql-chart', {})
+    };
+  });
 
 /** Replaces the query of the visible workspace by `sql`. */
 async function newQuery(page: Page, sql: string): Promise<void> {
