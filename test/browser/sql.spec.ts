@@ -346,6 +346,86 @@ test.describe('the SQL workspace', () => {
     ).toBeVisible();
   });
 
+  test('saves the text of a workspace once typing pauses, and at once when the page goes', async ({
+    page,
+    context
+  }) => {
+    await openVre(page);
+    await newWorkspace(page, 'SELECT 1 AS one');
+    const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
+    // The state database of the page (the one the layout restorer writes), and the writes of this
+    // workspace's entry in it, counted from its `changed` signal.
+    const key = await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const win = window as any;
+      const widget = win.jupyterapp.shell.currentWidget;
+      const key = `odatis-vre-sql-workspace:${widget.id}`;
+      win.odatisStateDB = widget.content.state;
+      win.odatisStateWrites = 0;
+      win.odatisStateDB.changed.connect((_: unknown, change: { id: string; type: string }) => {
+        if (change.id === key && change.type === 'save') win.odatisStateWrites++;
+      });
+      return key;
+    });
+    const stored = () =>
+      page.evaluate(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        async key => ((await (window as any).odatisStateDB.fetch(key)) as any)?.data?.sql ?? null,
+        key
+      );
+    const writes = () =>
+      page.evaluate(() => (window as { odatisStateWrites?: number }).odatisStateWrites);
+    await expect.poll(stored).toBe('SELECT 1 AS one');
+    const start = await writes();
+
+    // A comment typed key by key: its text is saved once typing pauses, not at each key.
+    let text = 'SELECT 1 AS one';
+    const comment = ' -- the Gravelines series, typed key by key as a person does';
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(comment);
+    text += comment;
+    await expect(editor).toHaveText(text);
+    await expect.poll(stored).toBe(text);
+    const typedWrites = (await writes())! - start!;
+    console.log(`${comment.length} keys typed, ${typedWrites} state writes`);
+    expect(typedWrites).toBeGreaterThanOrEqual(1);
+    // One write once typing stops; a few more if the machine paused between two keys for long.
+    expect(typedWrites).toBeLessThanOrEqual(comment.length / 10);
+
+    // Typed right before a reload: nothing is lost.
+    const beforeReload = ', then reloaded at once';
+    await page.keyboard.type(beforeReload);
+    text += beforeReload;
+    await expect(editor).toHaveText(text);
+    await page.reload();
+    await waitForVre(page);
+    await page
+      .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'SQL workspace 1' })
+      .click();
+    await expect(editor).toHaveText(text);
+
+    // Typed right before the browser tab closes: it is there in the next tab.
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    const beforeClose = ', then the tab closed';
+    await page.keyboard.type(beforeClose);
+    text += beforeClose;
+    await expect(editor).toHaveText(text);
+    const closed = page.waitForEvent('close');
+    await page.close({ runBeforeUnload: true });
+    await closed;
+    const next = await context.newPage();
+    await next.goto('/lab/');
+    await waitForVre(next);
+    await next
+      .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'SQL workspace 1' })
+      .click();
+    await expect(workspace(next).locator('.odatis-SqlWorkspace-editor .cm-content')).toHaveText(
+      text
+    );
+  });
+
   test('a failed query leaves no result: the grid is emptied, exports and charts wait', async ({
     page
   }) => {
