@@ -373,6 +373,11 @@ test('neo.plot specs are drawn by the Vega-Lite renderer, with JSON-safe data', 
   const temp = catalog.parameters.find(p => p.parameter === 'TEMP')!.rowCount;
   expect(spec.data.values).toContainEqual({ parameter: 'TEMP', n: temp });
   expect(chart['text/plain']).toBe('<Vega-Lite chart: n by parameter>');
+  // a title with a subtitle (the niche positions' list of taxa left unlabelled) is named by its text
+  const titled = await ok(
+    "const titled = neo.plot.bar(counts);\ntitled.title = { text: 'Counts', subtitle: ['by parameter'] };\ntitled"
+  );
+  expect(titled['text/plain']).toBe('<Vega-Lite chart: Counts>');
   const line = await ok(
     'neo.plot.line(await neo.sql("SELECT time, value FROM harmonised WHERE parameter = \'TEMP\'"))'
   );
