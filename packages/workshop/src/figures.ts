@@ -19,7 +19,7 @@ import {
   placedLabelLayers,
   placeLabels,
   shortLabels,
-  textWidth,
+  wrappedNames,
   type Frame
 } from './labels';
 
@@ -371,25 +371,12 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
   });
 }
 
-/**
- * The subtitle of a plot whose crowded labels were left out: how many, and their names (as the labels would
- * read), wrapped to the plot's width — a printed figure has no tooltips. Semicolons part the names: a name
- * of a complex may hold a comma.
- */
+/** The subtitle of a plot whose crowded labels were left out: how many, and their names. */
 function unlabelledLines(names: readonly string[], of: number, width: number): string[] {
-  const lines = [
-    `${names.length} of ${of} taxa not labelled for lack of room (their points give their names on hover):`
+  return [
+    `${names.length} of ${of} taxa not labelled for lack of room (their points give their names on hover):`,
+    ...wrappedNames(names, width)
   ];
-  let line = '';
-  for (const name of names) {
-    const next = line ? `${line}; ${name}` : name;
-    if (line && textWidth(next, 11) > width) {
-      lines.push(`${line};`);
-      line = name;
-    } else line = next;
-  }
-  lines.push(line);
-  return lines;
 }
 
 /** Eigenvalues as bars, the axes drawn in the other figures darker (ade4 `scatterutil.eigen`). */

@@ -57,6 +57,23 @@ export function equalScaleFrame(
   return { x: [x0, x1], y: [y0, y1], width: options.width, height: Math.round(height) };
 }
 
+/**
+ * Names as lines of a figure's subtitle (the labels left out: a printed figure has no tooltips), as many on a
+ * line as `width` pixels hold at 11 px. Semicolons part them: a name of a complex may hold a comma.
+ */
+export function wrappedNames(names: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names) {
+    const next = line ? `${line}; ${name}` : name;
+    if (line && textWidth(next, 11) > width) {
+      lines.push(`${line};`);
+      line = name;
+    } else line = next;
+  }
+  return [...lines, line];
+}
+
 /** Where a label sits around its point: offset in pixels and text anchoring. */
 interface Placement {
   dx: number;
