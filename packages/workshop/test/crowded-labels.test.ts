@@ -10,8 +10,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import * as vega from 'vega';
-import { compile } from 'vega-lite';
 import { environmentalPca, omiAnalysis, omiPermutationTest } from '@odatis-vre/niche';
 import { convertFiles } from '@odatis-vre/sno/node';
 import {
@@ -23,9 +21,9 @@ import {
   type VegaLiteSpec
 } from '../src';
 import { shortLabels, textWidth } from '../src/labels';
+import { draw } from './draw';
 
 const GRAVELINES = path.resolve(__dirname, '../../../../shared/data/gravelines');
-const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/workshop-figures');
 
 let dir: string;
 let spec: VegaLiteSpec;
@@ -68,15 +66,6 @@ beforeAll(async () => {
 afterAll(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
-
-async function draw(name: string, figure: VegaLiteSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(figure as never).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  fs.writeFileSync(path.join(ARTIFACTS, `${name}.svg`), svg);
-  return svg;
-}
 
 const unescape = (s: string) =>
   s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&#39;/g, "'");
