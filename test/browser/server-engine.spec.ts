@@ -5,6 +5,7 @@ import { createNativeEngine } from '@odatis-vre/query/lib/node';
 import { tableToIPC } from 'apache-arrow';
 import { SERVER_ENGINE_DATA } from '../server-engine-data';
 import { newNeoNotebook, runCell, tableRows } from './neo';
+import { replaceQuery } from './sql-workspace';
 import { execute, expect, openVre, snapshot, TARGET, test, waitForVre } from './vre';
 
 /**
@@ -102,11 +103,7 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
   const workspace = page.locator('.odatis-SqlWorkspace:visible');
   const status = workspace.locator('.odatis-SqlWorkspace-status');
   const runSql = async (sql: string) => {
-    await workspace.locator('.odatis-SqlWorkspace-editor .cm-content').click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    await page.keyboard.insertText(sql);
-    await page.keyboard.press('Escape');
+    await replaceQuery(page, sql);
     await workspace.locator('.jp-ToolbarButtonComponent', { hasText: 'Run' }).click();
   };
   const result = () =>

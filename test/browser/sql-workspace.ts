@@ -23,12 +23,25 @@ export async function newWorkspace(page: Page, sql: string): Promise<void> {
   console.log(
     `harmonised listed ${((Date.now() - opened) / 1000).toFixed(1)} s after the workspace opened`
   );
+  await replaceQuery(page, sql);
+}
+
+/**
+ * Replaces the query of the visible workspace by `sql`, and checks that the editor holds it: a dialog that
+ * opens meanwhile (stock JupyterLab asking for a restored notebook's kernel) takes the keyboard, and a Run
+ * would then run the previous query again.
+ */
+export async function replaceQuery(page: Page, sql: string): Promise<void> {
   const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
-  await editor.click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press('Escape'); // close any completion the typing opened
+  const compact = (text: string) => text.replace(/\s+/g, '');
+  await expect(async () => {
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(sql);
+    await page.keyboard.press('Escape'); // close any completion the typing opened
+    expect(compact((await editor.textContent()) ?? '')).toBe(compact(sql));
+  }).toPass({ timeout: 60_000 });
 }
 
 export async function run(page: Page): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Locator, Page } from '@playwright/test';
 import { execute, expect, listedFiles, openVre, snapshot, TARGET, test, waitForVre } from './vre';
-import { newWorkspace, run, status, workspace } from './sql-workspace';
+import { newWorkspace, replaceQuery, run, status, workspace } from './sql-workspace';
 
 /** The message of the error that the current workspace's engine gives for `sql`. */
 async function engineError(page: Page, sql: string): Promise<string> {
@@ -178,7 +178,7 @@ test.describe('the SQL workspace', () => {
       canExport: true,
       canChart: true
     });
-    await newQuery(page, 'SELECT count(*) FROM range(100000000000) a');
+    await replaceQuery(page, 'SELECT count(*) FROM range(100000000000) a');
     await run(page);
     await expect(status(page)).toHaveText(/Running/);
     await page.waitForTimeout(1500);
@@ -197,7 +197,7 @@ test.describe('the SQL workspace', () => {
     await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView')).toHaveText(
       'Run a query first.'
     );
-    await newQuery(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
+    await replaceQuery(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
     await run(page);
     await expect(status(page)).toHaveText(/^1 rows in/);
     expect(await resultShown(page)).toEqual({
@@ -459,7 +459,7 @@ test.describe('the SQL workspace', () => {
     await expect(chartButton('spec')).toBeEnabled();
 
     // The rehearsal's typo: an error, and the 2,292 rows are gone from below it.
-    await newQuery(page, 'SELECT tme FROM harmonised');
+    await replaceQuery(page, 'SELECT tme FROM harmonised');
     await run(page);
     await expect(status(page)).toHaveText('Error');
     await expect(workspace(page).locator('.odatis-SqlWorkspace-error')).toContainText('tme');
@@ -480,7 +480,7 @@ test.describe('the SQL workspace', () => {
     await expect(chartButton('copy-spec')).toBeDisabled();
 
     // A query that succeeds: exports and charts act on it.
-    await newQuery(
+    await replaceQuery(
       page,
       "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA' LIMIT 10"
     );
@@ -516,12 +516,3 @@ const resultShown = (page: Page) =>
       canChart: app.commands.isEnabled('odatis-vre:sql-chart', {})
     };
   });
-
-/** Replaces the query of the visible workspace by `sql`. */
-async function newQuery(page: Page, sql: string): Promise<void> {
-  await workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content').click();
-  await page.keyboard.press('Control+A');
-  await page.keyboard.press('Delete');
-  await page.keyboard.insertText(sql);
-  await page.keyboard.press('Escape');
-}

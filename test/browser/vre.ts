@@ -111,7 +111,9 @@ export async function waitForVre(page: Page): Promise<void> {
  */
 function labUrl(): string {
   if (TARGET === 'embedded') return '/lab/';
-  const workspace = `test-${test.info().testId}`;
+  // A retry gets a workspace of its own too: the failed attempt's layout is not the start of a new user.
+  const { testId, retry } = test.info();
+  const workspace = `test-${testId}${retry ? `-retry${retry}` : ''}`;
   return `/lab/workspaces/${workspace}?token=${process.env.ODATIS_VRE_STOCK_TOKEN}`;
 }
 
