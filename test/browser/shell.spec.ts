@@ -76,6 +76,28 @@ test.describe('the VRE shell', () => {
     }
   });
 
+  test('a small laptop (1024×700) shows the NEO workshop section and the shared data without scrolling', async ({
+    page
+  }, testInfo) => {
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await openVre(page);
+    const section = page.locator('.jp-Launcher-section', {
+      has: page.locator('.jp-Launcher-sectionTitle', { hasText: 'NEO workshop' })
+    });
+    await expect(section.locator('.jp-LauncherCard').first()).toBeVisible();
+    await snapshot(page, testInfo, '01b-launcher-1024x700');
+    // Drawn inside the window, the launcher not scrolled: what a participant sees on opening the VRE.
+    expect(await page.locator('.jp-Launcher-body').evaluate(el => el.scrollTop)).toBe(0);
+    await expect(section.locator('.jp-Launcher-sectionTitle')).toBeInViewport({ ratio: 1 });
+    await expect(section.locator('.jp-LauncherCard').first()).toBeInViewport({ ratio: 1 });
+    // Every card of the section, the shared data and the SQL workspace with the templates.
+    const cards = section.locator('.jp-LauncherCard');
+    expect(await cards.count()).toBe(9);
+    for (const card of await cards.all()) await expect(card).toBeInViewport({ ratio: 1 });
+    // The section comes first: the notebooks and consoles follow it.
+    await expect(page.locator('.jp-Launcher-sectionTitle').first()).toHaveText('NEO workshop');
+  });
+
   test('creates a notebook from the launcher and runs a cell on its kernel', async ({
     page
   }, testInfo) => {

@@ -185,16 +185,47 @@ test.describe('the SQL workspace', () => {
     await strip.locator('.odatis-SqlWorkspace-errorCopy').click();
     expect(await copied).toBe(longError);
 
-    // A long query can be cancelled, and the engine answers again afterwards.
-    await newWorkspace(page, 'SELECT count(*) FROM range(100000000000) a');
+    // A long query can be cancelled, and the engine answers again afterwards. The result of the query
+    // before it is not the answer to the cancelled one: it leaves the grid, exports and chart wait.
+    await newWorkspace(page, "SELECT time, value FROM harmonised WHERE sno = 'IGA' LIMIT 20");
+    await run(page);
+    await expect(status(page)).toHaveText(/^20 rows in/);
+    for (const button of exportButtons(page)) await expect(button).toBeEnabled();
+    expect(await resultShown(page)).toEqual({
+      result: 20,
+      gridRows: 20,
+      canExport: true,
+      canChart: true
+    });
+    await replaceQuery(page, 'SELECT count(*) FROM range(100000000000) a');
     await run(page);
     await expect(status(page)).toHaveText(/Running/);
     await page.waitForTimeout(1500);
     await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Cancel' }).click();
     await expect(status(page)).toHaveText('Cancelled', { timeout: 30_000 });
-    await newWorkspace(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
+    expect(await resultShown(page)).toEqual({
+      result: null,
+      gridRows: null,
+      canExport: false,
+      canChart: false
+    });
+    for (const button of exportButtons(page)) await expect(button).toBeDisabled();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
+    await snapshot(page, testInfo, '11e-sql-cancelled');
+    await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView')).toHaveText(
+      'Run a query first.'
+    );
+    await replaceQuery(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
     await run(page);
     await expect(status(page)).toHaveText(/^1 rows in/);
+    expect(await resultShown(page)).toEqual({
+      result: 1,
+      gridRows: 1,
+      canExport: true,
+      canChart: true
+    });
+    for (const button of exportButtons(page)) await expect(button).toBeEnabled();
 
     // A chart of a result: climatology heat map of Gravelines temperature.
     await newWorkspace(
@@ -334,6 +365,86 @@ test.describe('the SQL workspace', () => {
     ).toBeVisible();
   });
 
+  test('saves the text of a workspace once typing pauses, and at once when the page goes', async ({
+    page,
+    context
+  }) => {
+    await openVre(page);
+    await newWorkspace(page, 'SELECT 1 AS one');
+    const editor = workspace(page).locator('.odatis-SqlWorkspace-editor .cm-content');
+    // The state database of the page (the one the layout restorer writes), and the writes of this
+    // workspace's entry in it, counted from its `changed` signal.
+    const key = await page.evaluate(() => {
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      const win = window as any;
+      const widget = win.jupyterapp.shell.currentWidget;
+      const key = `odatis-vre-sql-workspace:${widget.id}`;
+      win.odatisStateDB = widget.content.state;
+      win.odatisStateWrites = 0;
+      win.odatisStateDB.changed.connect((_: unknown, change: { id: string; type: string }) => {
+        if (change.id === key && change.type === 'save') win.odatisStateWrites++;
+      });
+      return key;
+    });
+    const stored = () =>
+      page.evaluate(
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        async key => ((await (window as any).odatisStateDB.fetch(key)) as any)?.data?.sql ?? null,
+        key
+      );
+    const writes = () =>
+      page.evaluate(() => (window as { odatisStateWrites?: number }).odatisStateWrites);
+    await expect.poll(stored).toBe('SELECT 1 AS one');
+    const start = await writes();
+
+    // A comment typed key by key: its text is saved once typing pauses, not at each key.
+    let text = 'SELECT 1 AS one';
+    const comment = ' -- the Gravelines series, typed key by key as a person does';
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(comment);
+    text += comment;
+    await expect(editor).toHaveText(text);
+    await expect.poll(stored).toBe(text);
+    const typedWrites = (await writes())! - start!;
+    console.log(`${comment.length} keys typed, ${typedWrites} state writes`);
+    expect(typedWrites).toBeGreaterThanOrEqual(1);
+    // One write once typing stops; a few more if the machine paused between two keys for long.
+    expect(typedWrites).toBeLessThanOrEqual(comment.length / 10);
+
+    // Typed right before a reload: nothing is lost.
+    const beforeReload = ', then reloaded at once';
+    await page.keyboard.type(beforeReload);
+    text += beforeReload;
+    await expect(editor).toHaveText(text);
+    await page.reload();
+    await waitForVre(page);
+    await page
+      .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'SQL workspace 1' })
+      .click();
+    await expect(editor).toHaveText(text);
+
+    // Typed right before the browser tab closes: it is there in the next tab.
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    const beforeClose = ', then the tab closed';
+    await page.keyboard.type(beforeClose);
+    text += beforeClose;
+    await expect(editor).toHaveText(text);
+    const closed = page.waitForEvent('close');
+    await page.close({ runBeforeUnload: true });
+    await closed;
+    const next = await context.newPage();
+    await next.goto('/lab/');
+    await waitForVre(next);
+    await next
+      .locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'SQL workspace 1' })
+      .click();
+    await expect(workspace(next).locator('.odatis-SqlWorkspace-editor .cm-content')).toHaveText(
+      text
+    );
+  });
+
   test('a failed query leaves no result: the grid is emptied, exports and charts wait', async ({
     page
   }) => {
@@ -342,24 +453,10 @@ test.describe('the SQL workspace', () => {
       page,
       "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA'"
     );
-    const exports = ['export-csv', 'export-parquet', 'export-arrow'].map(item =>
-      workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button')
-    );
+    const exports = exportButtons(page);
     // Nothing to export before a query.
     for (const button of exports) await expect(button).toBeDisabled();
-    const shown = () =>
-      page.evaluate(() => {
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const w = (window as any).jupyterapp.shell.currentWidget.content;
-        // eslint-disable-next-line @typescript-eslint/no-explicit-any
-        const app = (window as any).jupyterapp;
-        return {
-          result: w.result?.numRows ?? null,
-          gridRows: w.grid.dataModel?.rowCount('body') ?? null,
-          canExport: app.commands.isEnabled('odatis-vre:sql-export', { format: 'csv' }),
-          canChart: app.commands.isEnabled('odatis-vre:sql-chart', {})
-        };
-      });
+    const shown = () => resultShown(page);
     const chartTab = workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' });
     const chartView = workspace(page).locator('.odatis-SqlWorkspace-chartView');
     // A button of the chart's toolbar, by its item name: chart-climatology, spec…
@@ -418,3 +515,23 @@ test.describe('the SQL workspace', () => {
     await expect(chartButton('spec')).toBeEnabled();
   });
 });
+
+/** The export buttons of the visible workspace (CSV, Parquet, Arrow). */
+const exportButtons = (page: Page) =>
+  ['export-csv', 'export-parquet', 'export-arrow'].map(item =>
+    workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button')
+  );
+
+/** The result the current workspace shows, and whether its export and chart commands are enabled. */
+const resultShown = (page: Page) =>
+  page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const app = (window as any).jupyterapp;
+    const w = app.shell.currentWidget.content;
+    return {
+      result: w.result?.numRows ?? null,
+      gridRows: w.grid.dataModel?.rowCount('body') ?? null,
+      canExport: app.commands.isEnabled('odatis-vre:sql-export', { format: 'csv' }),
+      canChart: app.commands.isEnabled('odatis-vre:sql-chart', {})
+    };
+  });

@@ -222,6 +222,43 @@ test('the Community niche (OMI) card: the dialog chooses, writes the parameters 
   ).toHaveCount(1);
   const figures = notebook.locator('.vega-embed svg.marks');
   await expect(figures).toHaveCount(4);
+  // The niche positions of Gravelines' 52 taxa, the rehearsal's case: as Chromium draws them, no label covers
+  // another, and each taxon is labelled in the plot or named under its title.
+  const positions = figures.nth(1);
+  const drawn = await positions.evaluate(svg => {
+    const all = [...svg.querySelectorAll('g.mark-text.role-mark text')].map(t => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent ?? '', x0: r.left, x1: r.right, y0: r.top, y1: r.bottom };
+    });
+    return {
+      // a label's white halo is drawn at its place too
+      boxes: all.filter(
+        (b, i) =>
+          all.findIndex(
+            c => c.text === b.text && Math.abs(c.x0 - b.x0) < 0.5 && Math.abs(c.y0 - b.y0) < 0.5
+          ) === i
+      ),
+      subtitle: svg.querySelector('.role-title-subtitle text')?.textContent ?? ''
+    };
+  });
+  const covered = drawn.boxes.flatMap((a, i) =>
+    drawn.boxes
+      .slice(i + 1)
+      .filter(b => !(a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0))
+      .map(b => `${a.text} over ${b.text}`)
+  );
+  expect(covered).toEqual([]);
+  const unlabelled =
+    /^(\d+) of (\d+) taxa not labelled for lack of room \(their points give their names on hover\):(.*)$/.exec(
+      drawn.subtitle
+    );
+  expect(unlabelled, drawn.subtitle).not.toBeNull();
+  const [, omitted, all, names] = unlabelled!;
+  expect(Number(all)).toBe(52);
+  expect(names.split(/;\s*/).filter(n => n)).toHaveLength(Number(omitted));
+  // the labels drawn: the variables' and the other taxa's
+  expect(drawn.boxes.length - chosen.environment.length).toBe(52 - Number(omitted));
+  await figureSnapshot(positions, testInfo, '61b-templates-omi-niche-positions-52-taxa');
   const histogram = figures.nth(3);
   await expect(histogram.locator('.mark-rect path, .mark-rect')).not.toHaveCount(0);
   await figureSnapshot(histogram, testInfo, '61-templates-omi-permutation-histogram');

@@ -1,6 +1,7 @@
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import {
   ICommandPalette,
+  IWindowResolver,
   MainAreaWidget,
   showErrorMessage,
   WidgetTracker
@@ -12,6 +13,7 @@ import { IStateDB } from '@jupyterlab/statedb';
 import { Contents } from '@jupyterlab/services';
 import { ITranslator, nullTranslator, type TranslationBundle } from '@jupyterlab/translation';
 import { LabIcon } from '@jupyterlab/ui-components';
+import { Debouncer } from '@lumino/polling';
 import { BoxPanel } from '@lumino/widgets';
 import { FILE_EXTENSIONS, guessFormat } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
@@ -27,6 +29,8 @@ const PLUGIN_ID = '@odatis-vre/sql-extension:plugin';
 const FACTORY = 'SQL workspace';
 /** The id of the n-th workspace opened from the launcher or the palette: the restorer knows it by it. */
 const WORKSPACE_ID = /^odatis-vre-sql-(\d+)$/;
+/** How long the editor stays still before its text is saved for the next page: not one write per key. */
+const SAVE_DELAY_MS = 400;
 
 export namespace CommandIDs {
   export const create = 'odatis-vre:sql-new';
@@ -113,7 +117,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     'SQL workspace: DuckDB-WASM over the harmonised data and files, with grid, charts and exports.',
   autoStart: true,
   requires: [IEditorServices, IQueryEngine, IHarmonisedDataset],
-  optional: [ILauncher, ICommandPalette, IStateDB, ITranslator, ILayoutRestorer],
+  optional: [ILauncher, ICommandPalette, IStateDB, ITranslator, ILayoutRestorer, IWindowResolver],
   activate: (
     app: JupyterFrontEnd,
     editorServices: IEditorServices,
@@ -123,7 +127,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette: ICommandPalette | null,
     state: IStateDB | null,
     translator: ITranslator | null,
-    restorer: ILayoutRestorer | null
+    restorer: ILayoutRestorer | null,
+    resolver: IWindowResolver | null
   ) => {
     const trans = (translator ?? nullTranslator).load('odatis_vre');
     // The workspace starts once the shared data is attached (or could not be: the data services say why).
@@ -167,6 +172,32 @@ const plugin: JupyterFrontEndPlugin<void> = {
       command: 'docmanager:open',
       args: widget => ({ path: widget.context.path, factory: FACTORY }),
       name: widget => widget.context.path
+    });
+    // The text of a launcher workspace's editor is saved once typing pauses, each workspace's on its own
+    // delay (a save writes the state database, and JupyterLab the whole workspace after it).
+    const pendingSaves = new Map<MainAreaWidget<SqlWorkspace>, Debouncer>();
+    const saveAsTyped = (widget: MainAreaWidget<SqlWorkspace>) => {
+      const save = new Debouncer(() => tracker.save(widget), SAVE_DELAY_MS);
+      pendingSaves.set(widget, save);
+      widget.content.editor.model.sharedModel.changed.connect(() => void save.invoke());
+      // A closed workspace is not restored: what it had pending is dropped.
+      widget.disposed.connect(() => {
+        save.dispose();
+        pendingSaves.delete(widget);
+      });
+    };
+    // When the page goes (reload, tab closed), the text not saved yet is saved at once, and so is the
+    // workspace: JupyterLab writes it a moment after the state changes, a moment the page no longer has.
+    window.addEventListener('beforeunload', () => {
+      const saved = [...pendingSaves].map(([widget, save]) => {
+        void save.stop();
+        return tracker.save(widget);
+      });
+      if (!state || !resolver || !saved.length) return;
+      const id = resolver.name;
+      void Promise.all(saved)
+        .then(() => state.toJSON())
+        .then(data => app.serviceManager.workspaces.save(id, { data, metadata: { id } }));
     });
     const current = (): SqlWorkspace | null => {
       const active = app.shell.currentWidget;
@@ -234,8 +265,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
         widget.title.closable = true;
         app.shell.add(widget, 'main', { activate: !restored });
         await tracker.add(widget);
-        // The text of the editor is saved as it changes: a reload brings back the latest.
-        content.editor.model.sharedModel.changed.connect(() => void tracker.save(widget));
+        // A reload brings back the latest text of the editor.
+        saveAsTyped(widget);
         if (!restored) app.shell.activateById(widget.id);
         return widget.id;
       }

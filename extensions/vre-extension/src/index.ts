@@ -318,15 +318,20 @@ const plugin: JupyterFrontEndPlugin<void> = {
       const args = { isLauncher: true };
       // The SQL workspace's card joins the same section: both translate the same msgid.
       const category = trans.__('NEO workshop');
+      // The section comes first, above Notebook (JupyterLab's rank 0), Console and Other: on a small
+      // laptop's screen (1024×700) it showed below the fold, and the workshop is what the VRE is opened for.
+      const categoryRank = -1;
       launcher.add({
         command: CommandIDs.openGettingStarted,
         category,
+        categoryRank,
         rank: 1,
         args
       });
       launcher.add({
         command: CommandIDs.newNeoNotebook,
         category,
+        categoryRank,
         rank: 1.5,
         args
       });
@@ -334,6 +339,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         launcher.add({
           command: CommandIDs.openTemplate,
           category,
+          categoryRank,
           rank: 1.6 + k / 100,
           args: { ...args, id: spec.id }
         })
@@ -341,11 +347,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       launcher.add({
         command: CommandIDs.openSharedData,
         category,
+        categoryRank,
         rank: 2,
         args
       });
       // About comes last in the section, after the workshop's tools.
-      launcher.add({ command: CommandIDs.about, category, rank: 100, args });
+      launcher.add({ command: CommandIDs.about, category, categoryRank, rank: 100, args });
     }
     if (palette) {
       const category = trans.__('ODATIS VRE');

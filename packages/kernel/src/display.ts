@@ -365,7 +365,12 @@ function escapeHtml(text: string): string {
 }
 
 function vegaLiteText(spec: Record<string, unknown>): string {
-  const title = typeof spec.title === 'string' ? `: ${spec.title}` : '';
+  // a title with a subtitle is an object: its text is the title
+  const text =
+    spec.title && typeof spec.title === 'object'
+      ? (spec.title as { text?: unknown }).text
+      : spec.title;
+  const title = typeof text === 'string' ? `: ${text}` : '';
   return `<Vega-Lite chart${title}>`;
 }
 

@@ -15,6 +15,12 @@ import {
   type ChartKind,
   type VegaLiteSpec
 } from '@odatis-vre/sql/lib/charts';
+import {
+  equalScaleFrame,
+  placeLabels,
+  shortLabels,
+  wrappedNames
+} from '@odatis-vre/workshop/lib/labels';
 import { isArrowTable, isDataTable, type DataTableLike } from './display';
 
 /** JupyterLab's renderer draws Vega-Lite 5; our specs use nothing newer. */
@@ -62,7 +68,8 @@ export const PLOT_MESSAGES: readonly string[] = [
   '%1 by %2',
   'OMI axis 1',
   'OMI axis 2',
-  'OMI: species niche positions and environmental variables'
+  'OMI: species niche positions and environmental variables',
+  '%1 of %2 species not labelled for lack of room (their points give their names on hover):'
 ];
 
 /** A chart of a table, with the columns the SQL workspace would pick for whatever is not given. */
@@ -123,7 +130,11 @@ interface OmiLike {
   co: DataTableLike;
 }
 
-/** Species positions (li) on the first two OMI axes, labelled, with the variables (co) as arrows. */
+/**
+ * Species positions (li) on the first two OMI axes, labelled, with the variables (co) as arrows; the axes at
+ * equal scales. No label covers another: a species whose label finds no room (fifty taxa crowd near G) is
+ * named under the title, its point giving its name on hover.
+ */
 function omi(result: unknown, options: PlotOptions, trans: Messages): VegaLiteSpec {
   const r = result as OmiLike;
   if (!r || !isDataTable(r.li) || !isDataTable(r.co) || r.li.nCols < 2) {
@@ -142,11 +153,64 @@ function omi(result: unknown, options: PlotOptions, trans: Messages): VegaLiteSp
     axis2: r.co.values[r.co.nRows + i],
     origin: 0
   }));
-  const x = { field: 'axis1', type: 'quantitative', title: trans.__('OMI axis 1') };
-  const y = { field: 'axis2', type: 'quantitative', title: trans.__('OMI axis 2') };
+  const at = (p: { axis1: number; axis2: number }) => ({ x: p.axis1, y: p.axis2 });
+  const frame = equalScaleFrame([...species, ...variables].map(at), {
+    width: options.width ?? WIDTH,
+    minHeight: options.height ?? HEIGHT,
+    maxHeight: Math.max(options.height ?? HEIGHT, 600)
+  });
+  const scale = (domain: [number, number]) => ({ domain, nice: false, zero: false });
+  const x = {
+    field: 'axis1',
+    type: 'quantitative',
+    title: trans.__('OMI axis 1'),
+    scale: scale(frame.x)
+  };
+  const y = {
+    field: 'axis2',
+    type: 'quantitative',
+    title: trans.__('OMI axis 2'),
+    scale: scale(frame.y)
+  };
+  // Variables first, then the species from the outside in: the crowded centre is placed last.
+  const variableLabels = placeLabels(
+    variables.map(v => ({ ...at(v), text: v.variable, toward: Math.atan2(v.axis2, v.axis1) })),
+    frame,
+    { mark: { color: '#c0392b' } }
+  );
+  // long names of complexes cut after a word, whole in the tooltips
+  const names = shortLabels(species.map(s => s.species));
+  const speciesLabels = placeLabels(
+    species
+      .map((s, i) => ({ ...at(s), text: names[i], species: s.species }))
+      .sort((a, b) => Math.hypot(b.x, b.y) - Math.hypot(a.x, a.y)),
+    frame,
+    {
+      obstacles: variables.map(at),
+      encoding: { tooltip: { field: 'species', type: 'nominal' } },
+      omitCrowded: true,
+      leaders: true,
+      placed: variableLabels.boxes
+    }
+  );
+  const title =
+    options.title ?? trans.__('OMI: species niche positions and environmental variables');
+  const omitted = speciesLabels.omitted.map(l => l.text);
   return forNotebook(
     {
-      title: trans.__('OMI: species niche positions and environmental variables'),
+      title: omitted.length
+        ? {
+            text: title,
+            subtitle: [
+              trans.__(
+                '%1 of %2 species not labelled for lack of room (their points give their names on hover):',
+                omitted.length,
+                species.length
+              ),
+              ...wrappedNames(omitted, frame.width)
+            ]
+          }
+        : title,
       layer: [
         {
           data: { values: variables },
@@ -158,24 +222,17 @@ function omi(result: unknown, options: PlotOptions, trans: Messages): VegaLiteSp
             y2: { field: 'axis2' }
           }
         },
-        {
-          data: { values: variables },
-          mark: { type: 'text', color: '#c0392b', dy: -8 },
-          encoding: { x, y, text: { field: 'variable' } }
-        },
+        ...variableLabels.layers,
         {
           data: { values: species },
           mark: { type: 'point', filled: true, tooltip: true },
           encoding: { x, y }
         },
-        {
-          data: { values: species },
-          mark: { type: 'text', align: 'left', dx: 5 },
-          encoding: { x, y, text: { field: 'species' } }
-        }
+        ...speciesLabels.layers
       ]
     },
-    options
+    // the title is set here, with its subtitle
+    { ...options, title: undefined, width: frame.width, height: frame.height }
   );
 }
 

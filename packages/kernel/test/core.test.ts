@@ -297,8 +297,12 @@ test('an OMI on a small pivot gives the numbers of @odatis-vre/niche', async () 
   );
   expect(html).toContain('4 rows × 8 columns');
   const plot = await ok('neo.plot.omi(omi)');
-  const spec = plot[VEGALITE_MIME] as { layer: { data: { values: { species?: string }[] } }[] };
-  expect(spec.layer[2].data.values.map(v => v.species)).toEqual([...params.species]);
+  const spec = plot[VEGALITE_MIME] as {
+    layer: { mark: { type: string }; data: { values: { species?: string }[] } }[];
+  };
+  // the species' points, one a species
+  const points = spec.layer.find(l => l.mark.type === 'point')!;
+  expect(points.data.values.map(v => v.species)).toEqual([...params.species]);
 });
 
 test('niche input errors show the details they carry (table, column, expected, found) and the cell line', async () => {
@@ -373,6 +377,11 @@ test('neo.plot specs are drawn by the Vega-Lite renderer, with JSON-safe data', 
   const temp = catalog.parameters.find(p => p.parameter === 'TEMP')!.rowCount;
   expect(spec.data.values).toContainEqual({ parameter: 'TEMP', n: temp });
   expect(chart['text/plain']).toBe('<Vega-Lite chart: n by parameter>');
+  // a title with a subtitle (the niche positions' list of taxa left unlabelled) is named by its text
+  const titled = await ok(
+    "const titled = neo.plot.bar(counts);\ntitled.title = { text: 'Counts', subtitle: ['by parameter'] };\ntitled"
+  );
+  expect(titled['text/plain']).toBe('<Vega-Lite chart: Counts>');
   const line = await ok(
     'neo.plot.line(await neo.sql("SELECT time, value FROM harmonised WHERE parameter = \'TEMP\'"))'
   );

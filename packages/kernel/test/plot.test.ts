@@ -79,16 +79,22 @@ test("the worker's plots title in the page's language, English by default", asyn
   expect(vegaLite(await english.execute(bar, 1)).title).toBe('n by site_id');
   expect(vegaLite(await french.execute(bar, 1)).title).toBe('n par site_id');
 
-  const omi = vegaLite(await french.execute(OMI_CELL, 2)) as {
+  type OmiSpec = {
     title: string;
-    layer: { encoding: { x?: { title?: string }; y?: { title?: string } } }[];
+    layer: {
+      mark: { type: string };
+      encoding: { x?: { title?: string }; y?: { title?: string } };
+    }[];
   };
+  // the layer of the species' points carries the axes' titles
+  const points = (spec: OmiSpec) => spec.layer.find(l => l.mark.type === 'point')!;
+  const omi = vegaLite(await french.execute(OMI_CELL, 2)) as OmiSpec;
   expect(omi.title).toBe('OMI : positions de niche des espèces et variables environnementales');
-  expect(omi.layer[2].encoding.x?.title).toBe('axe 1 de l’OMI');
-  expect(omi.layer[2].encoding.y?.title).toBe('axe 2 de l’OMI');
-  const omiEnglish = vegaLite(await english.execute(OMI_CELL, 2)) as typeof omi;
+  expect(points(omi).encoding.x?.title).toBe('axe 1 de l’OMI');
+  expect(points(omi).encoding.y?.title).toBe('axe 2 de l’OMI');
+  const omiEnglish = vegaLite(await english.execute(OMI_CELL, 2)) as OmiSpec;
   expect(omiEnglish.title).toBe('OMI: species niche positions and environmental variables');
-  expect(omiEnglish.layer[2].encoding.x?.title).toBe('OMI axis 1');
+  expect(points(omiEnglish).encoding.x?.title).toBe('OMI axis 1');
 
   // The SQL workspace's charts, drawn in the worker, take the same messages (here a refusal).
   const line = await french.execute('neo.plot.line(await neo.sql("SELECT 1 AS n"))', 3);
@@ -125,10 +131,57 @@ test('PLOT_MESSAGES lists every msgid the plots ask for', () => {
     colNames: ['1', '2']
   });
   plot.omi({ li: dataTable(['a', 'b']), co: dataTable(['TEMP', 'PSAL']) });
+  // sixty species on one spot: most are named under the title
+  const crowd = Array.from({ length: 60 }, (_, k) => `Taxon number ${k + 1}`);
+  plot.omi({
+    li: { ...dataTable(crowd), nRows: 60, values: new Float64Array(120).fill(0.5) },
+    co: dataTable(['TEMP', 'PSAL'])
+  });
   const numbers = tableFromArrays({ n: Float64Array.from([1]) });
   expect(() => plot.line(numbers)).toThrow('needs a time column and a y column');
   expect(() => plot.scatter(numbers, { x: 'n' })).toThrow('A scatter chart needs a y column;');
   expect(asked.size).toBeGreaterThanOrEqual(10);
   expect([...asked].filter(msgid => !PLOT_MESSAGES.includes(msgid))).toEqual([]);
   expect(PLOT_MESSAGES.filter(msgid => !asked.has(msgid))).toEqual([]);
+});
+
+test('neo.plot.omi with many species: each labelled once or named under the title', () => {
+  const plot = createPlot();
+  const names = Array.from({ length: 60 }, (_, k) => `Taxon number ${k + 1}`);
+  // sixty species on a spiral around G, the crowd of a station's phytoplankton
+  const values = new Float64Array(120);
+  names.forEach((_, k) => {
+    values[k] = 0.02 * k * Math.cos(k);
+    values[60 + k] = 0.02 * k * Math.sin(k);
+  });
+  const table = (rowNames: string[], v: Float64Array) => ({
+    nRows: rowNames.length,
+    nCols: 2,
+    values: v,
+    rowNames,
+    colNames: ['1', '2']
+  });
+  const spec = plot.omi({
+    li: table(names, values),
+    co: table(['TEMP', 'PSAL'], new Float64Array([1, 0, 0, 1]))
+  }) as {
+    title: { text: string; subtitle: string[] };
+    layer: { mark: { type: string; fontSize?: number }; data: { values: { text?: string }[] } }[];
+  };
+  const labelled = spec.layer
+    .filter(l => l.mark.type === 'text' && l.mark.fontSize !== undefined)
+    .flatMap(l => l.data.values.map(v => v.text!));
+  // each label once (a halo is a white copy under its label)
+  const drawn = [...new Set(labelled)].filter(t => !['TEMP', 'PSAL'].includes(t));
+  const [count, ...lines] = spec.title.subtitle;
+  const listed = lines
+    .join(' ')
+    .split(/;\s*/)
+    .filter(n => n);
+  expect(count).toBe(
+    `${listed.length} of 60 species not labelled for lack of room (their points give their names on hover):`
+  );
+  expect([...drawn, ...listed].sort()).toEqual([...names].sort());
+  expect(drawn.length).toBeGreaterThan(15);
+  expect(labelled).toEqual(expect.arrayContaining(['TEMP', 'PSAL']));
 });

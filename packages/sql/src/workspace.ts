@@ -196,7 +196,7 @@ export class SqlWorkspace extends BoxPanel {
     this.editorModel.sharedModel.setSource(text);
   }
 
-  /** The result shown: the last query's, null after a failed one (or before the first). */
+  /** The result shown: the last query's, null after a failed or cancelled one (or before the first). */
   get result(): Table | null {
     return this.table;
   }
@@ -249,10 +249,8 @@ export class SqlWorkspace extends BoxPanel {
       const cancelled = reason instanceof Error && reason.name === 'QueryCancelledError';
       entry.error = cancelled ? 'cancelled' : message;
       this.setStatus(cancelled ? this.trans.__('Cancelled') : this.trans.__('Error'));
-      if (!cancelled) {
-        this.error.showMessage(message);
-        this.clearResult();
-      }
+      if (!cancelled) this.error.showMessage(message);
+      this.clearResult();
       return null;
     } finally {
       window.clearInterval(this.ticker);
@@ -531,8 +529,8 @@ export class SqlWorkspace extends BoxPanel {
   }
 
   /**
-   * After a failed query there is no result: the previous one is not the answer to the query in the
-   * editor, so the grid is emptied, and exports and charts wait for a query that succeeds.
+   * After a failed or cancelled query there is no result: the previous one is not the answer to the
+   * query in the editor, so the grid is emptied, and exports and charts wait for a query that succeeds.
    */
   private clearResult(): void {
     this.table = null;

@@ -167,7 +167,13 @@ export function charts(runs: CellRun[]): Map<string, Record<string, unknown>> {
   for (const run of runs) {
     for (const o of run.outputs) {
       const spec = o['application/vnd.vegalite.v5+json'] as Record<string, unknown> | undefined;
-      if (spec) out.set(String(spec.title), spec);
+      if (!spec) continue;
+      // a title with a subtitle is an object: its text is the title
+      const title =
+        spec.title && typeof spec.title === 'object'
+          ? (spec.title as { text: string }).text
+          : spec.title;
+      out.set(String(title), spec);
     }
   }
   return out;

@@ -14,7 +14,14 @@ import type {
   WitOmiResult
 } from '@odatis-vre/niche';
 import { WorkshopError } from './errors';
-import { equalScaleFrame, placedLabelLayers, type Frame } from './labels';
+import {
+  equalScaleFrame,
+  placedLabelLayers,
+  placeLabels,
+  shortLabels,
+  wrappedNames,
+  type Frame
+} from './labels';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -216,7 +223,7 @@ export interface NichePositionOptions {
   title?: string;
   /** Taxa whose OMI is significant: drawn in colour, the others in grey. Default: all in colour. */
   significant?: readonly string[];
-  /** Taxa to label; default all. */
+  /** Taxa to label, where there is room; default all. */
   labels?: readonly string[];
   /** The samples as a grey cloud (ade4 draws them). Default true. */
   samples?: boolean;
@@ -227,6 +234,8 @@ export interface NichePositionOptions {
 /**
  * Niche positions of the taxa on two OMI axes, labelled, over the samples, with the variables (ade4 `plot.niche`,
  * "Samples and Species" and "Variables" in one panel). The frame fits the taxa; samples farther out are cut.
+ * No label covers another: with many taxa (fifty at a station), those that find no room are named under the
+ * title, and long names of complexes are shortened (whole in the tooltips).
  */
 export function nichePositions(omi: OmiResult, options: NichePositionOptions = {}): VegaLiteSpec {
   const axes = options.axes ?? [0, 1];
@@ -266,9 +275,11 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
           x: at(omi.co, k, axes[0]) * stretch,
           y: at(omi.co, k, axes[1]) * stretch
         }));
+  // Many taxa get a larger plot, for room to name them (a notebook's output is wider than 520 px).
+  const crowd = Math.min(1, Math.max(0, (taxa.length - 15) / 25));
   const frame = equalScaleFrame([...taxa, ...variables], {
-    width: SQUARE + 100,
-    minHeight: 300,
+    width: Math.round(SQUARE + 100 + 180 * crowd),
+    minHeight: Math.round(300 + 160 * crowd),
     maxHeight: 620,
     pad: 0.15
   });
@@ -308,27 +319,47 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
       ]
     }
   });
-  // Variables first, then the taxa from the outside in: the crowded centre is placed last.
-  layers.push(
-    ...placedLabelLayers(
-      variables.map(v => ({ ...v, text: v.variable, toward: Math.atan2(v.y, v.x) })),
-      frame,
-      { fontSize: 12, mark: { color: RED, fontWeight: 'bold' } }
-    )
+  // Variables first; then the taxa by importance, a significant marginality first, then from the outside in:
+  // the crowded centre is placed last, and a taxon left without room there is named under the title.
+  const variableLabels = placeLabels(
+    variables.map(v => ({ ...v, text: v.variable, toward: Math.atan2(v.y, v.x) })),
+    frame,
+    { fontSize: 12, mark: { color: RED, fontWeight: 'bold' } }
   );
-  const labels = taxa
+  layers.push(...variableLabels.layers);
+  const names = shortLabels(taxa.map(t => t.taxon));
+  const candidates = taxa
+    .map((t, j) => ({ ...t, text: names[j] }))
     .filter(t => !labelled || labelled.has(t.taxon))
-    .sort((a, b) => Math.hypot(b.x, b.y) - Math.hypot(a.x, a.y))
-    .map(t => ({ ...t, text: t.taxon }));
-  layers.push(
-    ...placedLabelLayers(labels, frame, {
-      obstacles: variables,
-      mark: { fontStyle: 'italic' },
-      encoding: { color }
-    })
-  );
+    .sort(
+      (a, b) =>
+        Number(b.status === 'significant OMI') - Number(a.status === 'significant OMI') ||
+        Math.hypot(b.x, b.y) - Math.hypot(a.x, a.y)
+    );
+  const taxonLabels = placeLabels(candidates, frame, {
+    obstacles: variables,
+    mark: { fontStyle: 'italic' },
+    // a shortened name reads whole in the label's tooltip
+    encoding: { color, tooltip: { field: 'taxon', type: 'nominal' } },
+    omitCrowded: true,
+    leaders: true,
+    placed: variableLabels.boxes
+  });
+  layers.push(...taxonLabels.layers);
+  const title = options.title ?? 'OMI: niche positions of the taxa';
   return spec({
-    title: options.title ?? 'OMI: niche positions of the taxa',
+    title: taxonLabels.omitted.length
+      ? {
+          text: title,
+          subtitle: unlabelledLines(
+            taxonLabels.omitted.map(t => String(t.text)),
+            candidates.length,
+            frame.width
+          ),
+          subtitleColor: '#444',
+          subtitleFontSize: 11
+        }
+      : title,
     width: frame.width,
     height: frame.height,
     encoding: frameEncoding(
@@ -338,6 +369,14 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
     ),
     layer: layers
   });
+}
+
+/** The subtitle of a plot whose crowded labels were left out: how many, and their names. */
+function unlabelledLines(names: readonly string[], of: number, width: number): string[] {
+  return [
+    `${names.length} of ${of} taxa not labelled for lack of room (their points give their names on hover):`,
+    ...wrappedNames(names, width)
+  ];
 }
 
 /** Eigenvalues as bars, the axes drawn in the other figures darker (ade4 `scatterutil.eigen`). */

@@ -2,7 +2,9 @@
  * Readable ordination plots: a frame with the same units per pixel on both axes (distances in an OMI plane
  * mean something), and labels placed where they overlap the least (Vega-Lite has no label placement of its own;
  * ade4 draws them where they fall). Labels go to one of eight positions around their point, chosen greedily,
- * most important label first, against the labels already placed and every point of the plot.
+ * most important label first, against the labels already placed and every point of the plot. Where many
+ * points crowd (fifty taxa of a station), a label that finds no free place can be left out rather than drawn
+ * over another: the figure says which.
  */
 export interface Frame {
   x: [number, number];
@@ -55,6 +57,23 @@ export function equalScaleFrame(
   return { x: [x0, x1], y: [y0, y1], width: options.width, height: Math.round(height) };
 }
 
+/**
+ * Names as lines of a figure's subtitle (the labels left out: a printed figure has no tooltips), as many on a
+ * line as `width` pixels hold at 11 px. Semicolons part them: a name of a complex may hold a comma.
+ */
+export function wrappedNames(names: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const name of names) {
+    const next = line ? `${line}; ${name}` : name;
+    if (line && textWidth(next, 11) > width) {
+      lines.push(`${line};`);
+      line = name;
+    } else line = next;
+  }
+  return [...lines, line];
+}
+
 /** Where a label sits around its point: offset in pixels and text anchoring. */
 interface Placement {
   dx: number;
@@ -74,19 +93,78 @@ const PLACEMENTS: Placement[] = [
   { dx: -5, dy: 5, align: 'right', baseline: 'top' }
 ];
 
-interface Box {
+/** A label's box in pixels of its frame (y downwards, as drawn). */
+export interface Box {
   x0: number;
   y0: number;
   x1: number;
   y1: number;
 }
 
-function boxOf(px: number, py: number, width: number, height: number, p: Placement): Box {
+/**
+ * The width in pixels of `text` drawn at `fontSize`, by the advance widths of DejaVu Sans (the sans-serif of
+ * Linux browsers, wider than Arial or Helvetica: an estimate that is never short elsewhere), by class of
+ * character. The old estimate, 0.6 em for every character, was short for capitals and m/w: TEMP in bold
+ * overlapped what was placed beside it.
+ */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  let em = 0;
+  for (const ch of text) {
+    if (/[ijlI.,:;'’!|]/.test(ch)) em += 0.3;
+    else if (/[frt ()\-/\[\]]/.test(ch)) em += 0.42;
+    else if (/[mwMW]/.test(ch)) em += 1;
+    else if (/[A-Z]/.test(ch)) em += 0.8;
+    else em += 0.64;
+  }
+  return em * fontSize * (bold ? 1.12 : 1);
+}
+
+/** Height of a label's box: the font's ascent and descent (DejaVu Sans: 1.17 em), and a pixel to spare. */
+const lineHeight = (fontSize: number) => 1.2 * fontSize + 1;
+
+/**
+ * Names short enough to label points: at most `max` characters, cut after a whole word and ended by "…" (a
+ * parenthesised list of species goes first, a cut never ends on "+" or a comma), each still told apart from
+ * the other `names`: a cut that begins another name (Pseudo-nitzschia, complexe… of two complexes) keeps
+ * words until it does not. The full name stays in the tooltips.
+ */
+export function shortLabels(names: readonly string[], max = 32): string[] {
+  const whole = names.map(n => n.replace(/\s*\(.*\)\s*$/, '').trim());
+  const words = whole.map(n => n.split(/\s+/).filter(w => w));
+  const kept = (k: number, n: number) => {
+    const w = words[k].slice(0, n);
+    while (w.length > 1 && /^[+&,;:]$/.test(w[w.length - 1])) w.pop();
+    return w.join(' ').replace(/[,;:]$/, '');
+  };
+  const begins = (j: number, text: string) =>
+    whole[j] === text ||
+    (whole[j].startsWith(text) && /^[\s,;:]/.test(whole[j].slice(text.length)));
+  return names.map((name, k) => {
+    let n = 1;
+    while (n < words[k].length && kept(k, n + 1).length <= max) n++;
+    while (n < words[k].length && whole.some((_, j) => j !== k && begins(j, kept(k, n)))) n++;
+    const label = kept(k, n);
+    return label === name ? name : `${label}…`;
+  });
+}
+
+/**
+ * The box a label's text covers, as browsers draw it: its line box, which a `top` baseline starts ≈ 0.2 em
+ * above the anchor (Vega puts the cap height, not the ascent, there); and half a pixel around, so that two
+ * labels keep a pixel apart.
+ */
+function boxOf(px: number, py: number, width: number, fontSize: number, p: Placement): Box {
+  const height = lineHeight(fontSize);
   const x = px + p.dx;
   const y = py + p.dy;
   const x0 = p.align === 'left' ? x : p.align === 'right' ? x - width : x - width / 2;
-  const y0 = p.baseline === 'top' ? y : p.baseline === 'bottom' ? y - height : y - height / 2;
-  return { x0, y0, x1: x0 + width, y1: y0 + height };
+  const y0 =
+    p.baseline === 'top'
+      ? y - 0.2 * fontSize
+      : p.baseline === 'bottom'
+        ? y - height
+        : y - height / 2;
+  return { x0: x0 - 0.5, y0: y0 - 0.5, x1: x0 + width + 0.5, y1: y0 + height + 0.5 };
 }
 
 function overlap(a: Box, b: Box): number {
@@ -111,27 +189,52 @@ export interface Label {
  */
 const RINGS = [1, 3, 5.5, 9];
 
+export interface LabelOptions {
+  fontSize?: number;
+  /** Other points of the plot, in data units, that labels should not cover. */
+  obstacles?: readonly { x: number; y: number }[];
+  mark?: Record<string, unknown>;
+  encoding?: Record<string, unknown>;
+  /**
+   * A label that has no room next to its point may sit farther out (up to ≈ 60 px) along one of the eight
+   * directions, joined to its point by a thin line, and every label gets a white halo (it may sit over a dense
+   * cloud of samples).
+   */
+  leaders?: boolean;
+  /** The colour encoding of the leader lines (e.g. a subset's colour, as its point has). */
+  leaderColor?: Record<string, unknown>;
+  /**
+   * Leave out a label that finds no place inside the frame clear of every label placed before it (drawn over
+   * another, it hid both): `omitted` lists them. Without, every label is drawn where it overlaps the least.
+   */
+  omitCrowded?: boolean;
+  /** Boxes of labels already on the plot (another call's `boxes`): these labels keep clear of them. */
+  placed?: readonly Box[];
+}
+
+export interface PlacedLabels {
+  /** Text layers (one per placement used), the leader lines' layer first. */
+  layers: Record<string, unknown>[];
+  /** The labels drawn, in their order. */
+  drawn: Label[];
+  /** The labels left out for lack of room (`omitCrowded`), in their order. */
+  omitted: Label[];
+  /** The boxes of the labels drawn, in pixels of the frame. */
+  boxes: Box[];
+}
+
 /**
- * Text layers (one per placement used) for labels in data units, in the given frame; `obstacles` are other
- * points of the plot, in data units, that labels should not cover. Labels are placed in the order given. With
- * `leaders`, a label that has no room next to its point may sit farther out (up to ≈ 60 px) along one of the
- * eight directions, joined to its point by a thin line, and every label gets a white halo (it may sit over a
- * dense cloud of samples). `leaderColor`: the colour encoding of those lines (e.g. a subset's colour, as its
- * point has: the line says which point a label moved out names).
+ * Places labels given in data units in the frame, in the order given (the most important first): each at the
+ * cheapest of its candidate places — near its point, in its preferred direction, inside the frame, over as
+ * little as possible of the labels placed before it and of the points.
  */
-export function placedLabelLayers(
+export function placeLabels(
   labels: readonly Label[],
   frame: Frame,
-  options: {
-    fontSize?: number;
-    obstacles?: readonly { x: number; y: number }[];
-    mark?: Record<string, unknown>;
-    encoding?: Record<string, unknown>;
-    leaders?: boolean;
-    leaderColor?: Record<string, unknown>;
-  } = {}
-): Record<string, unknown>[] {
+  options: LabelOptions = {}
+): PlacedLabels {
   const fontSize = options.fontSize ?? 11;
+  const bold = options.mark?.fontWeight === 'bold';
   const px = (x: number) => ((x - frame.x[0]) / (frame.x[1] - frame.x[0])) * frame.width;
   const py = (y: number) => (1 - (y - frame.y[0]) / (frame.y[1] - frame.y[0])) * frame.height;
   const rings = options.leaders ? RINGS : RINGS.slice(0, 1);
@@ -143,7 +246,7 @@ export function placedLabelLayers(
       rank: r * PLACEMENTS.length + k
     }))
   );
-  const placed: Box[] = [];
+  const placed: Box[] = [...(options.placed ?? [])];
   const points: Box[] = [...labels, ...(options.obstacles ?? [])].map(p => ({
     x0: px(p.x) - 3,
     y0: py(p.y) - 3,
@@ -151,16 +254,17 @@ export function placedLabelLayers(
     y1: py(p.y) + 3
   }));
   const chosen = labels.map(label => {
-    const width = 0.6 * fontSize * label.text.length + 2;
-    let best = 0;
+    const width = textWidth(label.text, fontSize, bold) + 2;
+    let best = -1;
     let bestCost = Infinity;
     candidates.forEach(({ ring, placement, rank }, c) => {
-      const box = boxOf(px(label.x), py(label.y), width, fontSize + 1, placement);
+      const box = boxOf(px(label.x), py(label.y), width, fontSize, placement);
       const outside =
         Math.max(0, -box.x0) +
         Math.max(0, box.x1 - frame.width) +
         Math.max(0, -box.y0) +
         Math.max(0, box.y1 - frame.height);
+      if (options.omitCrowded && outside > 0) return;
       // each ring farther out costs 0.3 of the label's own area
       let cost = outside * fontSize * 4 + rank * 0.01 + ring * fontSize * width * 0.3;
       if (label.toward !== undefined) {
@@ -172,6 +276,7 @@ export function placedLabelLayers(
       }
       for (const b of placed) {
         const o = overlap(box, b);
+        if (options.omitCrowded && o > 0) return;
         // with leaders, any label over another costs more than the farthest ring: it is what makes a plot
         // unreadable
         if (options.leaders && o > 0) cost += o * 4 + fontSize * width * 0.3 * RINGS.length;
@@ -183,13 +288,16 @@ export function placedLabelLayers(
         best = c;
       }
     });
-    placed.push(boxOf(px(label.x), py(label.y), width, fontSize + 1, candidates[best].placement));
+    if (best >= 0) {
+      placed.push(boxOf(px(label.x), py(label.y), width, fontSize, candidates[best].placement));
+    }
     return best;
   });
   // pixels to data units, for the leader lines' ends (the frame's domains are the plot's)
   const perPixelX = (frame.x[1] - frame.x[0]) / frame.width;
   const perPixelY = (frame.y[1] - frame.y[0]) / frame.height;
   const leaders = labels.flatMap((label, i) => {
+    if (chosen[i] < 0) return [];
     const { ring, placement } = candidates[chosen[i]];
     if (ring === 0) return [];
     // stop short of the text by 2 px
@@ -219,7 +327,7 @@ export function placedLabelLayers(
             }
           }
         ];
-  return [
+  const layers = [
     ...leaderLayer,
     ...candidates.flatMap(({ placement }, c) => {
       const values = labels.filter((_, i) => chosen[i] === c);
@@ -247,4 +355,19 @@ export function placedLabelLayers(
       ];
     })
   ];
+  return {
+    layers,
+    drawn: labels.filter((_, i) => chosen[i] >= 0),
+    omitted: labels.filter((_, i) => chosen[i] < 0),
+    boxes: placed.slice(options.placed?.length ?? 0)
+  };
+}
+
+/** The text layers of `placeLabels`: every label drawn, where it overlaps the least. */
+export function placedLabelLayers(
+  labels: readonly Label[],
+  frame: Frame,
+  options: Omit<LabelOptions, 'omitCrowded'> = {}
+): Record<string, unknown>[] {
+  return placeLabels(labels, frame, options).layers;
 }

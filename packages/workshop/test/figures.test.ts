@@ -33,9 +33,9 @@ import {
   type VegaLiteSpec
 } from '../src';
 import { equalScaleFrame, placedLabelLayers } from '../src/labels';
+import { draw, keep } from './draw';
 
 const DOUBS = path.resolve(__dirname, '../../../../shared/reference/niche/doubs');
-const ARTIFACTS = path.resolve(__dirname, '../../../test/artifacts/workshop-figures');
 
 function table(file: string): DataTable {
   const rows = Papa.parse<string[]>(fs.readFileSync(path.join(DOUBS, file), 'utf8'), {
@@ -58,17 +58,6 @@ const factor = Papa.parse<string[]>(fs.readFileSync(path.join(DOUBS, 'input_fact
 const pca = environmentalPca(env, { nf: env.nCols });
 const omi = omiAnalysis(pca, fish, { nf: 2 });
 const rtest = omiPermutationTest(omi, { permutations: 199, seed: 1 });
-
-/** Compiles and draws a spec; the SVG text, also written to the artifacts folder. */
-async function draw(name: string, spec: VegaLiteSpec): Promise<string> {
-  const compiled = compile(spec as never).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  fs.writeFileSync(path.join(ARTIFACTS, `${name}.svg`), svg);
-  return svg;
-}
 
 /** Text drawn in the SVG (labels, titles, axis ticks). */
 function texts(svg: string): string[] {
@@ -272,8 +261,7 @@ test('twelve subsets or taxa get twelve colours (tableau10 gave the 11th and 12t
     const colours = Object.fromEntries(scale.domain().map(level => [level, scale(level)]));
     const svg = await view.toSVG();
     view.finalize();
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    fs.writeFileSync(path.join(ARTIFACTS, `${name}.svg`), svg);
+    keep(name, svg);
     // every colour of the scale is drawn in the figure (points, polygons, legend)
     for (const colour of Object.values(colours)) expect(svg).toContain(colour);
     return colours;
