@@ -67,7 +67,7 @@ test.describe('the VRE in French', () => {
     await expect(workspace(page)).toContainText('Historique');
     await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Exécuter' }).click();
     await expect(status(page)).toHaveText(
-      /^1 lignes en [\d.]+ s · DuckDB-WASM dans ce navigateur$/,
+      /^1 ligne en [\d.]+ s · DuckDB-WASM dans ce navigateur$/,
       {
         timeout: 120_000
       }

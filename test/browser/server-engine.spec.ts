@@ -136,7 +136,7 @@ test('the SQL workspace answers through the server engine', async ({ page }, tes
   await runSql(
     "SELECT count(*)::INTEGER AS n FROM harmonised WHERE dataset = 'IGA-Gravelines-hydro'"
   );
-  await expect(status).toHaveText(/^1 rows in \d+\.\d\d s · DuckDB-WASM in this browser$/, {
+  await expect(status).toHaveText(/^1 row in \d+\.\d\d s · DuckDB-WASM in this browser$/, {
     timeout: 180_000
   });
   expect((await result()).values).toEqual([{ n: 12635 }]);

@@ -218,7 +218,7 @@ test.describe('the SQL workspace', () => {
     );
     await replaceQuery(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
     await run(page);
-    await expect(status(page)).toHaveText(/^1 rows in/);
+    await expect(status(page)).toHaveText(/^1 row in/);
     expect(await resultShown(page)).toEqual({
       result: 1,
       gridRows: 1,
@@ -280,7 +280,7 @@ test.describe('the SQL workspace', () => {
     await page.keyboard.insertText('SELECT 6 * 7 AS answer');
     await expect(editor).toHaveText('SELECT 6 * 7 AS answer');
     await page.keyboard.press('Shift+Enter');
-    await expect(status(page)).toHaveText(/^1 rows in/);
+    await expect(status(page)).toHaveText(/^1 row in/);
     // Away to the launcher and back: the keyboard is in the editor again.
     await execute(page, 'launcher:create');
     await page.locator('.lm-DockPanel-tabBar .lm-TabBar-tab', { hasText: 'SQL workspace' }).click();
@@ -293,7 +293,7 @@ test.describe('the SQL workspace', () => {
     await openVre(page);
     await newWorkspace(page, 'SELECT 42 AS answer');
     await run(page);
-    await expect(status(page)).toHaveText(/^1 rows in/);
+    await expect(status(page)).toHaveText(/^1 row in/);
     // JupyterLab saves its state database to the workspace (browser storage) after a short debounce.
     await page.waitForTimeout(2000);
     await page.reload();
@@ -351,7 +351,7 @@ test.describe('the SQL workspace', () => {
     ).toBeVisible({ timeout: 180_000 });
     await editor.click();
     await page.keyboard.press('Shift+Enter');
-    await expect(status(page)).toHaveText(/^1 rows in/);
+    await expect(status(page)).toHaveText(/^1 row in/);
     const answer = await page.evaluate(
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       () => (window as any).jupyterapp.shell.currentWidget.content.result.getChild('answer').get(0)

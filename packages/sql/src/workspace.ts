@@ -232,8 +232,9 @@ export class SqlWorkspace extends BoxPanel {
       const answered = result.engine ?? engine.kind;
       this.status.node.dataset.engine = answered;
       this.setStatus(
+        // One msgid per number (the `Messages` of this library have no plural forms): "1 row", "2,292 rows".
         this.trans.__(
-          '%1 rows in %2 s · %3',
+          result.rows === 1 ? '%1 row in %2 s · %3' : '%1 rows in %2 s · %3',
           result.rows.toLocaleString('en'),
           (result.elapsedMs / 1000).toFixed(2),
           this.engineLabel(answered)
