@@ -13,92 +13,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import {
-  invariantHolds,
-  readSnoFile,
-  type FileReport,
-  type ObservationColumns,
-  type ReadResult
-} from '../src';
+import { type FileReport, type ReadResult } from '../src';
 import { detectFormat } from '../src/detect';
 import { readInPieces, scanSource } from '../src/pieces';
 import { decodeBytes } from '../src/text';
 import { coastHfFixture, mappedCsvFixture, rephyFixture, somlitFixture } from '../src/testing';
 import { fatal, scratch, sharedFiles } from './helpers';
-
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-/** Windows-1252: Latin-1 plus the typographic characters French text uses (’ œ – …). */
-const CP1252_EXTRA: Record<string, number> = {
-  '€': 0x80,
-  '…': 0x85,
-  '‘': 0x91,
-  '’': 0x92,
-  '“': 0x93,
-  '”': 0x94,
-  '–': 0x96,
-  '—': 0x97,
-  Œ: 0x8c,
-  œ: 0x9c
-};
-function cp1252(s: string): Uint8Array {
-  return Uint8Array.from([...s], c => {
-    const b = CP1252_EXTRA[c] ?? c.charCodeAt(0);
-    if (b > 255) throw new Error(`not in Windows-1252: ${c}`);
-    return b;
-  });
-}
-
-/** The bytes of a fixture as text (REPHY is ISO-8859-1, the others UTF-8). */
-function textOf(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('latin1').decode(bytes);
-  }
-}
-
-function read(file: string, bytes: Uint8Array): ReadResult {
-  const r = readSnoFile(file, bytes);
-  expectAccounted(r.report);
-  return r;
-}
-
-/** Every non-empty value cell is written, rejected or a missing-value code, record by record. */
-function expectAccounted(rep: FileReport): void {
-  expect(rep.cellsSeen).toBe(rep.valuesWritten + rep.valuesRejected + rep.valuesMissing);
-  expect(rep.valuesRead).toBe(rep.valuesWritten + rep.valuesRejected + rep.valuesMissing);
-  expect(invariantHolds(rep)).toBe(true);
-}
-
-/**
- * Every written value by what it is, whatever the header's spelling or the column's position: line,
- * parameter, taxon and its qualifier, number, unit, time, site, depth, quality and flag.
- */
-function valuesOf(o: ObservationColumns): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < o.length; i++) {
-    const x = o.row(i);
-    out.push(
-      [
-        x.source_row,
-        x.parameter,
-        x.taxon,
-        x.taxon_qualifier,
-        x.aphia_id,
-        x.value,
-        x.unit,
-        x.time,
-        x.time_flag,
-        x.site_id,
-        x.depth,
-        x.quality,
-        x.source_flag
-      ].join('|')
-    );
-  }
-  return out.sort();
-}
+import { cp1252, expectAccounted, read, textOf, utf8, valuesOf } from './values';
 
 /** The variant reads into the canonical file's values, with nothing rejected or missing beyond it. */
 function expectSameValues(variant: ReadResult, canonical: ReadResult): void {
