@@ -6,31 +6,17 @@
  * never shifted onto another column or dropped; and a file read in pieces reads as it does whole.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { SHAPE_WINDOW, type ReadResult } from '../src';
-import { readInPieces, scanSource } from '../src/pieces';
 import { coastHfFixture, rephyFixture } from '../src/testing';
 import { scratch, sharedFiles } from './helpers';
-import { cp1252, expectAccounted, read, textOf, utf8, valuesOf } from './values';
+import { cp1252, read, readBothWays, textOf, utf8, valuesOf } from './values';
 
 const dir = scratch('late-shape');
 
 /** Read whole and in pieces of ~3 000 characters: the same values, counts and rejections. */
-async function bothWays(name: string, bytes: Uint8Array): Promise<ReadResult> {
-  const whole = read(name, bytes);
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, bytes);
-  const scanned = await scanSource(file, name);
-  expect(scanned.pieces).not.toBeNull();
-  const taken: string[] = [];
-  const ctx = await readInPieces(file, name, scanned, o => taken.push(...valuesOf(o)), {}, 3000);
-  expectAccounted(ctx.report);
-  expect(taken.sort()).toEqual(valuesOf(whole.observations));
-  expect(ctx.report.rejected).toEqual(whole.report.rejected);
-  expect(ctx.report.valuesRejected).toBe(whole.report.valuesRejected);
-  return whole;
-}
+const bothWays = (name: string, bytes: Uint8Array): Promise<ReadResult> =>
+  readBothWays(dir, name, bytes);
 
 /** Values of these (1-based) lines, and of the others. */
 const onLines = (values: string[], lines: number[]): string[] =>

@@ -13,13 +13,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import { type FileReport, type ReadResult } from '../src';
+import { type ReadResult } from '../src';
 import { detectFormat } from '../src/detect';
-import { readInPieces, scanSource } from '../src/pieces';
 import { decodeBytes } from '../src/text';
 import { coastHfFixture, mappedCsvFixture, rephyFixture, somlitFixture } from '../src/testing';
 import { fatal, scratch, sharedFiles } from './helpers';
-import { cp1252, expectAccounted, read, textOf, utf8, valuesOf } from './values';
+import { cp1252, read, readBothWays, textOf, utf8, valuesOf } from './values';
 
 /** The variant reads into the canonical file's values, with nothing rejected or missing beyond it. */
 function expectSameValues(variant: ReadResult, canonical: ReadResult): void {
@@ -699,30 +698,8 @@ describe('Quadrige make.names (the real Gravelines hydrology file)', () => {
 
 describe('the bounded path (inputs above 32 MiB, read in pieces) gives what the whole-file path gives', () => {
   const dir = scratch('layout-class');
-  /** Read both ways: whole, and in pieces of ~`piece` characters after a first piece of 64 KiB. */
-  async function bothWays(name: string, bytes: Uint8Array, piece = 3000) {
-    const whole = read(name, bytes);
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, bytes);
-    const scanned = await scanSource(file, name);
-    expect(scanned.pieces).not.toBeNull();
-    const taken: string[] = [];
-    const ctx = await readInPieces(file, name, scanned, o => taken.push(...valuesOf(o)), {}, piece);
-    expectAccounted(ctx.report);
-    expect(taken.sort()).toEqual(valuesOf(whole.observations));
-    const counts = (r: FileReport) => [
-      r.linesRead,
-      r.rowsRead,
-      r.valuesWritten,
-      r.valuesRejected,
-      r.valuesMissing,
-      r.encoding,
-      r.bom
-    ];
-    expect(counts(ctx.report)).toEqual(counts(whole.report));
-    expect(ctx.report.rejected).toEqual(whole.report.rejected);
-    return whole;
-  }
+  /** Read both ways: whole, and in pieces of ~3 000 characters after a first piece of 64 KiB. */
+  const bothWays = (name: string, bytes: Uint8Array) => readBothWays(dir, name, bytes);
 
   const rephy = rephyFixture(3, 300);
   const rephyText = textOf(rephy.bytes);

@@ -1,4 +1,6 @@
 /** Test helpers shared by the layout tests: text in the encodings exports use, values compared by what they are. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import {
   invariantHolds,
   readSnoFile,
@@ -6,6 +8,7 @@ import {
   type ObservationColumns,
   type ReadResult
 } from '../src';
+import { readInPieces, scanSource } from '../src/pieces';
 
 export const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -79,4 +82,37 @@ export function valuesOf(o: ObservationColumns): string[] {
     );
   }
   return out.sort();
+}
+
+/**
+ * Read a file both ways, whole and in pieces of ~`piece` characters (written into `dir`): the same values,
+ * counts and rejections. Returns the whole read.
+ */
+export async function readBothWays(
+  dir: string,
+  name: string,
+  bytes: Uint8Array,
+  piece = 3000
+): Promise<ReadResult> {
+  const whole = read(name, bytes);
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, bytes);
+  const scanned = await scanSource(file, name);
+  expect(scanned.pieces).not.toBeNull();
+  const taken: string[] = [];
+  const ctx = await readInPieces(file, name, scanned, o => taken.push(...valuesOf(o)), {}, piece);
+  expectAccounted(ctx.report);
+  expect(taken.sort()).toEqual(valuesOf(whole.observations));
+  const counts = (r: FileReport) => [
+    r.linesRead,
+    r.rowsRead,
+    r.valuesWritten,
+    r.valuesRejected,
+    r.valuesMissing,
+    r.encoding,
+    r.bom
+  ];
+  expect(counts(ctx.report)).toEqual(counts(whole.report));
+  expect(ctx.report.rejected).toEqual(whole.report.rejected);
+  return whole;
 }
