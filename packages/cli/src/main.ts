@@ -22,6 +22,7 @@ import {
 import {
   convertFiles,
   formatFileResult,
+  makeFolder,
   readFiles,
   type ConvertReport
 } from '@odatis-vre/sno/node';
@@ -426,7 +427,7 @@ async function synthCommand(
   const ds = generateSynthetic({ seed, firstYear: +m[1], lastYear: +m[2], siteCount: sites });
   const dir = values.out;
   const native = path.join(dir, 'native');
-  fs.mkdirSync(native, { recursive: true });
+  makeFolder(native, `the output folder ${dir}`);
   for (const f of ds.files) fs.writeFileSync(path.join(native, f.name), f.bytes);
   fs.writeFileSync(path.join(dir, 'truth.json'), JSON.stringify(ds.truth, null, 1));
   const values_ = ds.files.reduce((a, f) => a + f.expected.length, 0);

@@ -147,3 +147,54 @@ test.each([
   expect(r.stderr).toContain(`synth: ${message}`);
   expect(fs.existsSync(path.join(dir, 's'))).toBe(false);
 });
+
+describe('an output folder that cannot be made ends at once with the path and why (exit ≠ 0)', () => {
+  // Every case fails for root too. Bounded so that a spin (node's recursive mkdir under /proc) fails the test.
+  const runBounded = (...args: string[]) => {
+    const r = spawnSync(process.execPath, [bin, ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      timeout: 30_000,
+      killSignal: 'SIGKILL'
+    });
+    return { code: r.status, signal: r.signal, stderr: r.stderr };
+  };
+  const dir = tmp();
+  const file = path.join(dir, 'a-file');
+  fs.writeFileSync(file, 'not a folder');
+  const longName = path.join(dir, 'x'.repeat(300));
+
+  test.each([
+    [
+      '/proc/odatis-x',
+      '/proc/odatis-x could not be made, the file system of /proc does not let folders be made there'
+    ],
+    [
+      '/proc/odatis-x/deeper',
+      '/proc/odatis-x could not be made, the file system of /proc does not let folders be made there'
+    ],
+    [file, `${file} is a file, not a folder (expected a folder or nothing there)`],
+    [
+      path.join(file, 'sub'),
+      `${file} is a file, not a folder (expected a folder or nothing there)`
+    ],
+    [longName, `${longName} could not be made, the name is too long`]
+  ])('synth --out %s', (out, why) => {
+    const r = runBounded('synth', '--out', out, '--years', '2000-2001', '--sites', '1');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`synth: cannot make the output folder ${out}: ${why}`);
+  });
+
+  test('convert --out /proc/…: refused before reading, nothing written', () => {
+    const f = somlitFixture('hydro', 2, 2);
+    const src = path.join(dir, f.name);
+    fs.writeFileSync(src, f.bytes);
+    const r = runBounded('convert', src, '--out', '/proc/odatis-x', '--quiet');
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(
+      /convert failed, nothing written: cannot make the output folder \/proc\/odatis-x: \/proc\/odatis-x\.staging-\d+-[0-9a-f]+ could not be made, the file system of \/proc does not let folders be made there/
+    );
+  });
+});

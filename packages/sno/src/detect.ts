@@ -15,7 +15,7 @@ import { readSomlitExport } from './readers/somlit';
 import { describeText, isParquet } from './content';
 import { erddapHeader, readErddapCsv, readErddapParquet } from './readers/erddap';
 import { readMappedCsv } from './readers/mapped';
-import { decodeBytes, type DecodedText } from './text';
+import { decodeBytes, firstFilledLine, type DecodedText } from './text';
 import type { ObservationColumns } from './schema';
 
 export interface ReadResult {
@@ -50,7 +50,8 @@ export function detectFormat(
   ) {
     return 'pelagos-wide';
   }
-  const firstNonBlank = lines.find(l => l.replace(/[;,\s]/g, '') !== '') ?? '';
+  // A Quadrige extraction may start with any number of blank lines.
+  const firstNonBlank = firstFilledLine(decoded.text);
   if (isQuadrigeHeader(anySep(firstNonBlank))) return 'quadrige';
   if (isCoastHfHeader(anySep(first))) return 'coast-hf';
   // Not a native export: it may be no table at all; else the user's mapping says how to read it,

@@ -20,6 +20,7 @@ import {
 import { CatalogTally } from './catalog';
 import { readSnoFile } from './detect';
 import { IngestError, formatIssue, type IngestIssue } from './errors';
+import { makeFolder } from './folders';
 import { checkOutput, siblingPath, swapInto, sweepStale } from './output';
 import { readInPieces, scanSource } from './pieces';
 import { RejectionLog } from './rejections';
@@ -309,7 +310,7 @@ export async function convertFiles(
   if (bounded) return convertBounded(paths, out, inputBytes, sweptStaging, options);
 
   const staging = siblingPath(out, 'staging');
-  fs.mkdirSync(staging, { recursive: true });
+  makeFolder(staging, `the output folder ${outDir}`);
   let rejections: RejectionLog | null = null;
   try {
     rejections = new RejectionLog(path.join(staging, REJECTED_FILE));
@@ -431,7 +432,7 @@ async function convertBounded(
   const files: FileResult[] = [];
   const filesInPieces: string[] = [];
   try {
-    fs.mkdirSync(staging, { recursive: true });
+    makeFolder(staging, `the output folder ${out}`);
     rejections = new RejectionLog(path.join(staging, REJECTED_FILE));
     const read = { ...options.read, rejections };
     let bytesDone = 0;
@@ -710,5 +711,5 @@ export function formatFileResult(f: FileResult, maxRejected = 20): string {
   return lines.join('\n');
 }
 
-export { readSnoFile };
+export { readSnoFile, makeFolder };
 export { RejectionLog, readRejections, type RejectionMark } from './rejections';

@@ -12,7 +12,13 @@ import * as fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { detectFormat } from './detect';
 import { IngestError } from './errors';
-import type { FormatId, ReadContext, ReadOptions, RecordReader } from './report';
+import {
+  SHAPE_SAMPLE,
+  type FormatId,
+  type ReadContext,
+  type ReadOptions,
+  type RecordReader
+} from './report';
 import { coastHfRecords } from './readers/coasthf';
 import { mappedRecords, mappedSeparator } from './readers/mapped';
 import { quadrigeRecords } from './readers/quadrige';
@@ -153,8 +159,8 @@ export async function scanSource(
 
 /**
  * Second pass: read a scanned file piece by piece (about `pieceChars` characters each, cut after a line end
- * with every quote closed; the first at least HEAD characters, so that it holds the header and the first
- * records), handing each piece's values to `take` in file order. Returns the reader's context (report,
+ * with every quote closed; the first at least HEAD characters and FIRST_PIECE_LINES lines after the header, so
+ * that it holds the records a reader learns from), handing each piece's values to `take` in file order. Returns the reader's context (report,
  * source) once the file is read.
  */
 export async function readInPieces(
@@ -209,10 +215,12 @@ export async function readInPieces(
   };
   // The first piece holds the header and the first records (what some formats learn from).
   const size = (): number => (reader ? pieceChars : Math.max(pieceChars, HEAD));
+  const end = (): number =>
+    reader ? pieceEnd(pending, pieceChars) : firstPieceEnd(pending, size());
   for await (const chunk of textChunks(file, scanned.gzip, b => (bytesRead += b.length))) {
     signal?.throwIfAborted();
     pending += decode(chunk);
-    for (let cut; pending.length >= size() && (cut = pieceEnd(pending, size())) > 0;) {
+    for (let cut; pending.length >= size() && (cut = end()) > 0;) {
       read(pending.slice(0, cut));
       pending = pending.slice(cut);
     }
@@ -223,6 +231,25 @@ export async function readInPieces(
   ctx.report.linesRead = lastLine;
   ctx.finish();
   return ctx;
+}
+
+/**
+ * Line ends the first piece holds after its first filled line (the header): the SHAPE_SAMPLE records a
+ * reader learns its lines' shape from (RecordShape), with room for quoted line ends and blank lines, so that
+ * a file read in pieces learns what it would learn read whole — up to FIRST_PIECE_MAX characters.
+ */
+const FIRST_PIECE_LINES = 2 * SHAPE_SAMPLE;
+const FIRST_PIECE_MAX = 64 << 20;
+
+/** Where the first piece may end: as any piece, once it holds FIRST_PIECE_LINES (or FIRST_PIECE_MAX); else 0. */
+function firstPieceEnd(text: string, size: number): number {
+  let at = text.search(/[^\s;,]/);
+  if (at < 0) return text.length >= FIRST_PIECE_MAX ? pieceEnd(text, size) : 0;
+  let lines = 0;
+  for (let nl; lines < FIRST_PIECE_LINES && (nl = text.indexOf('\n', at)) >= 0; lines++)
+    at = nl + 1;
+  if (lines < FIRST_PIECE_LINES && text.length < FIRST_PIECE_MAX) return 0;
+  return pieceEnd(text, Math.max(size, at));
 }
 
 /**

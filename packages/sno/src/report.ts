@@ -398,6 +398,17 @@ export class ReadContext {
     this.rejections?.add(rejected);
   }
 
+  /**
+   * Reject a record whose value is not where its header says (its fields shifted by a separator inside an
+   * unquoted text, the value cell left empty): the record counts as one value read, so that the value it
+   * holds somewhere is rejected, never dropped for an empty cell.
+   */
+  rejectShifted(issue: Omit<IngestIssue, 'file'>): void {
+    this.report.cellsSeen++;
+    if (this.open) this.open.seen++;
+    this.reject(issue);
+  }
+
   /** True for a blank record, counted in blankLines, which the caller then skips. */
   blankRecord(cells: readonly string[]): boolean {
     if (!isBlank(cells)) return false;
@@ -542,23 +553,42 @@ export function fieldCountProblem(
 }
 
 /**
- * Data records a file's line shape is learned from: the first piece of a file read in pieces (64 KiB) holds
- * that many lines of a COAST-HF or Quadrige export (a few hundred bytes each), so both ways learn the same.
+ * Data records a file's line shape is first learned from: the first piece of a file read in pieces holds at
+ * least that many (see pieces.ts), so both ways learn the same.
  */
 export const SHAPE_SAMPLE = 100;
 
 /**
- * The shape a file's records must have against its header. Fewer fields than the header names is a cut
- * line; a field holding something beyond the header's last column is one too many. Empty fields after the
- * last column are a trailing separator when most of the file's first lines have them: a record with more
- * of them than that is no trailing separator but a field split in two (a separator inside an unquoted
- * text), its values shifted onto the wrong columns, so it has a problem. Header columns with no name at the
- * end (a trailing separator on the header line) may be left out of the records.
+ * Recent records whose trailing empty fields make the file's current habit. A file concatenated from two
+ * exports, or partly re-saved, changes habit on the way: the habit follows the file, not its first lines.
+ */
+export const SHAPE_WINDOW = 10;
+
+/** What a non-empty cell looks like: a number (decimal point or comma) or anything else. */
+const NUMBER_LIKE = /^[-+]?(\d+([.,]\d*)?|[.,]\d+)([eE][-+]?\d+)?$/;
+const NUMBER_KIND = 1;
+const TEXT_KIND = 2;
+/** Non-empty cells of one kind a column must show in the sample before a cell of the other kind is out of place. */
+const TYPED_AFTER = 3;
+
+/**
+ * The shape a file's records must have against its header, decided record by record in reading order
+ * (`problem` once per data record). Fewer fields than the header names is a cut line; a field holding
+ * something beyond the header's last column is one too many. Empty fields after the last column are a
+ * trailing separator when the records before have them too; a record with more of them than the recent
+ * records have is no trailing separator but a field split in two (a separator inside an unquoted text),
+ * its values shifted onto the wrong columns, so it has a problem; a record with more of them than the
+ * fewest of the recent records, while the habit changes, is read only if its cells stand where their kind
+ * (number or text) says, as learnt from the first records. Header columns with no name at the end (a
+ * trailing separator on the header line) may be left out of the records.
  */
 export class RecordShape {
   private readonly named: number;
-  /** Fields of the file's records: the most common count among its first data records. */
-  private readonly width: number;
+  /** Fields of the last SHAPE_WINDOW records (at first, of the first SHAPE_WINDOW ones). */
+  private readonly recent: number[];
+  private next = 0;
+  /** Per column: NUMBER_KIND or TEXT_KIND when the sample's non-empty cells all were of that kind, else 0. */
+  private readonly kinds: Uint8Array;
 
   constructor(
     private readonly header: readonly string[],
@@ -569,26 +599,89 @@ export class RecordShape {
     let named = header.length;
     while (named > 0 && header[named - 1].trim() === '') named--;
     this.named = named;
-    const counts = new Map<number, number>();
+    const first: number[] = [];
+    const numbers = new Uint32Array(header.length);
+    const texts = new Uint32Array(header.length);
     let seen = 0;
     for (const { cells } of sample) {
       if (isBlank(cells)) continue;
-      counts.set(cells.length, (counts.get(cells.length) ?? 0) + 1);
+      if (first.length < SHAPE_WINDOW) first.push(cells.length);
+      for (let i = 0; i < Math.min(cells.length, header.length); i++) {
+        const c = cells[i].trim();
+        if (c === '') continue;
+        if (NUMBER_LIKE.test(c)) numbers[i]++;
+        else texts[i]++;
+      }
       if (++seen === SHAPE_SAMPLE) break;
     }
-    let width = header.length;
-    let most = 0;
-    for (const [n, c] of counts) if (c > most || (c === most && n < width)) [width, most] = [n, c];
-    this.width = Math.max(width, header.length);
+    // The first record's recent lines are the first records themselves (a file that does not start with
+    // what most of its sample has is read as it starts).
+    this.recent = first.length ? first : [header.length];
+    while (this.recent.length < SHAPE_WINDOW) this.recent.push(this.habit());
+    this.kinds = Uint8Array.from(header, (_, i) =>
+      numbers[i] >= TYPED_AFTER && !texts[i]
+        ? NUMBER_KIND
+        : texts[i] >= TYPED_AFTER && !numbers[i]
+          ? TEXT_KIND
+          : 0
+    );
   }
 
-  /** What is wrong with this record's shape, if anything (`column`: where to say it is). */
+  /**
+   * What is wrong with this record's shape, if anything (`column`: where to say it is). Called once per data
+   * record, in reading order: the record's trailing fields join the recent ones.
+   */
   problem(cells: readonly string[], column?: string): RowProblem | null {
     const { header } = this;
     const wrong = (): RowProblem => fieldCountProblem(cells.length, header, this.expected, column);
     if (cells.length < this.named) return wrong();
     for (let i = header.length; i < cells.length; i++) if (cells[i].trim() !== '') return wrong();
-    return cells.length > this.width ? wrong() : null;
+    const n = cells.length;
+    const fewest = Math.min(...this.recent);
+    const habit = this.habit();
+    this.recent[this.next] = n;
+    this.next = (this.next + 1) % this.recent.length;
+    if (n <= fewest) return null;
+    if (n > habit)
+      return {
+        ...wrong(),
+        found:
+          `${n} fields where the lines before have ${habit}: ${n - habit} more, empty ` +
+          '(a separator inside an unquoted text shifts the fields after it)'
+      };
+    const misplaced = this.misplaced(cells);
+    return misplaced < 0
+      ? null
+      : {
+          ...wrong(),
+          column: header[misplaced].trim() || `#${misplaced + 1}`,
+          found:
+            `${n} fields where some lines before have ${fewest}, and ${shown(cells[misplaced].trim())} ` +
+            `where this column holds ${this.kinds[misplaced] === NUMBER_KIND ? 'numbers' : 'text'} (fields shifted?)`
+        };
+  }
+
+  /** The habit: the most common number of fields among the recent records (the fewer on a tie). */
+  private habit(): number {
+    let habit = 0;
+    let most = 0;
+    for (const n of this.recent) {
+      let c = 0;
+      for (const m of this.recent) if (m === n) c++;
+      if (c > most || (c === most && n < habit)) [habit, most] = [n, c];
+    }
+    return habit;
+  }
+
+  /** The first column whose cell is not of the kind the sample showed there, or -1. */
+  private misplaced(cells: readonly string[]): number {
+    for (let i = 0; i < this.header.length && i < cells.length; i++) {
+      const kind = this.kinds[i];
+      const c = cells[i].trim();
+      if (!kind || c === '') continue;
+      if ((NUMBER_LIKE.test(c) ? NUMBER_KIND : TEXT_KIND) !== kind) return i;
+    }
+    return -1;
   }
 }
 

@@ -311,6 +311,9 @@ export function parseRecords(
   /** Line number of the text's first line (a piece of a larger file). */
   firstLine = 1
 ): CsvRecord[] {
+  // papaparse takes the first line's end for every line's: in a file whose lines end with CRLF and LF
+  // mixed (parts saved on different systems), a line ended otherwise would run into the next one.
+  if (text.includes('\r\n') && /(^|[^\r])\n/.test(text)) text = text.replace(/\r\n/g, '\n');
   const result = Papa.parse<string[]>(text, {
     delimiter,
     skipEmptyLines: false,
@@ -331,7 +334,24 @@ export function parseRecords(
   for (let i = 0; i < rows.length; i++) {
     out[i] = { cells: rows[i], line };
     let extra = 0;
-    for (const c of rows[i]) if (c.includes('\n')) extra += c.split('\n').length - 1;
+    for (const [k, c] of rows[i].entries()) {
+      if (!c.includes('\n')) continue;
+      const inner = c.split('\n');
+      extra += inner.length - 1;
+      // A quoted text may hold line ends; lines holding as many separators as a record does are records
+      // swallowed by a stray quote, whose values would vanish into one cell.
+      const fields = Math.max(3, rows[i].length / 2);
+      const swallowed = inner.findIndex((l, j) => j > 0 && l.split(delimiter).length >= fields);
+      if (swallowed > 0)
+        throw new IngestError({
+          file,
+          line,
+          column: `#${k + 1}`,
+          expected: 'a quote closed on its line, or a quoted text over several lines',
+          found: `a quote opened here running on over lines that hold records (line ${line + swallowed}: ${shown(inner[swallowed].slice(0, 60))}…; a stray quote?)`,
+          reason: 'bad-csv'
+        });
+    }
     line += 1 + extra;
   }
   const quoteError = result.errors.find(e => e.type === 'Quotes');
@@ -390,8 +410,14 @@ export const semicolonOrTab = (line: string): ';' | '\t' =>
   line.includes('\t') && !line.includes(';') ? '\t' : ';';
 
 /** The first line of the text holding more than separators and spaces (a header after blank lines). */
-export function firstFilledLine(text: string, within = 50): string {
-  for (const l of text.split(/\r?\n/, within)) if (/[^\s;,]/.test(l)) return l;
+export function firstFilledLine(text: string, within = Infinity): string {
+  for (let at = 0, n = 0; at < text.length && n < within; n++) {
+    const end = text.indexOf('\n', at);
+    const line = text.slice(at, end < 0 ? text.length : end).replace(/\r$/, '');
+    if (/[^\s;,]/.test(line)) return line;
+    if (end < 0) break;
+    at = end + 1;
+  }
   return '';
 }
 

@@ -13,92 +13,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import Papa from 'papaparse';
-import {
-  invariantHolds,
-  readSnoFile,
-  type FileReport,
-  type ObservationColumns,
-  type ReadResult
-} from '../src';
+import { type ReadResult } from '../src';
 import { detectFormat } from '../src/detect';
-import { readInPieces, scanSource } from '../src/pieces';
 import { decodeBytes } from '../src/text';
 import { coastHfFixture, mappedCsvFixture, rephyFixture, somlitFixture } from '../src/testing';
 import { fatal, scratch, sharedFiles } from './helpers';
-
-const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
-
-/** Windows-1252: Latin-1 plus the typographic characters French text uses (’ œ – …). */
-const CP1252_EXTRA: Record<string, number> = {
-  '€': 0x80,
-  '…': 0x85,
-  '‘': 0x91,
-  '’': 0x92,
-  '“': 0x93,
-  '”': 0x94,
-  '–': 0x96,
-  '—': 0x97,
-  Œ: 0x8c,
-  œ: 0x9c
-};
-function cp1252(s: string): Uint8Array {
-  return Uint8Array.from([...s], c => {
-    const b = CP1252_EXTRA[c] ?? c.charCodeAt(0);
-    if (b > 255) throw new Error(`not in Windows-1252: ${c}`);
-    return b;
-  });
-}
-
-/** The bytes of a fixture as text (REPHY is ISO-8859-1, the others UTF-8). */
-function textOf(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return new TextDecoder('latin1').decode(bytes);
-  }
-}
-
-function read(file: string, bytes: Uint8Array): ReadResult {
-  const r = readSnoFile(file, bytes);
-  expectAccounted(r.report);
-  return r;
-}
-
-/** Every non-empty value cell is written, rejected or a missing-value code, record by record. */
-function expectAccounted(rep: FileReport): void {
-  expect(rep.cellsSeen).toBe(rep.valuesWritten + rep.valuesRejected + rep.valuesMissing);
-  expect(rep.valuesRead).toBe(rep.valuesWritten + rep.valuesRejected + rep.valuesMissing);
-  expect(invariantHolds(rep)).toBe(true);
-}
-
-/**
- * Every written value by what it is, whatever the header's spelling or the column's position: line,
- * parameter, taxon and its qualifier, number, unit, time, site, depth, quality and flag.
- */
-function valuesOf(o: ObservationColumns): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < o.length; i++) {
-    const x = o.row(i);
-    out.push(
-      [
-        x.source_row,
-        x.parameter,
-        x.taxon,
-        x.taxon_qualifier,
-        x.aphia_id,
-        x.value,
-        x.unit,
-        x.time,
-        x.time_flag,
-        x.site_id,
-        x.depth,
-        x.quality,
-        x.source_flag
-      ].join('|')
-    );
-  }
-  return out.sort();
-}
+import { cp1252, read, readBothWays, textOf, utf8, valuesOf } from './values';
 
 /** The variant reads into the canonical file's values, with nothing rejected or missing beyond it. */
 function expectSameValues(variant: ReadResult, canonical: ReadResult): void {
@@ -778,30 +698,8 @@ describe('Quadrige make.names (the real Gravelines hydrology file)', () => {
 
 describe('the bounded path (inputs above 32 MiB, read in pieces) gives what the whole-file path gives', () => {
   const dir = scratch('layout-class');
-  /** Read both ways: whole, and in pieces of ~`piece` characters after a first piece of 64 KiB. */
-  async function bothWays(name: string, bytes: Uint8Array, piece = 3000) {
-    const whole = read(name, bytes);
-    const file = path.join(dir, name);
-    fs.writeFileSync(file, bytes);
-    const scanned = await scanSource(file, name);
-    expect(scanned.pieces).not.toBeNull();
-    const taken: string[] = [];
-    const ctx = await readInPieces(file, name, scanned, o => taken.push(...valuesOf(o)), {}, piece);
-    expectAccounted(ctx.report);
-    expect(taken.sort()).toEqual(valuesOf(whole.observations));
-    const counts = (r: FileReport) => [
-      r.linesRead,
-      r.rowsRead,
-      r.valuesWritten,
-      r.valuesRejected,
-      r.valuesMissing,
-      r.encoding,
-      r.bom
-    ];
-    expect(counts(ctx.report)).toEqual(counts(whole.report));
-    expect(ctx.report.rejected).toEqual(whole.report.rejected);
-    return whole;
-  }
+  /** Read both ways: whole, and in pieces of ~3 000 characters after a first piece of 64 KiB. */
+  const bothWays = (name: string, bytes: Uint8Array) => readBothWays(dir, name, bytes);
 
   const rephy = rephyFixture(3, 300);
   const rephyText = textOf(rephy.bytes);

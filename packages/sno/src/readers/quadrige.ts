@@ -259,8 +259,11 @@ export function quadrigeRecords(
         cells,
         cols.header[Math.min(cells.length, cols.header.length - 1)]
       );
-      if (problem && raw !== '') {
-        ctx.reject({ line, ...problem });
+      if (problem) {
+        if (raw !== '') ctx.reject({ line, ...problem });
+        // No result where the header says, yet something after it: the result was shifted right.
+        else if (cells.some((c, i) => i > cols.value && c.trim() !== ''))
+          ctx.rejectShifted({ line, ...problem });
         continue;
       }
       if (raw === '') continue; // no result on this row

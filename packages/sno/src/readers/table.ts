@@ -6,7 +6,13 @@
  */
 import { TIME_FLAGS, type TimeFlag } from '@odatis-vre/harmonised';
 import { shown } from '../errors';
-import { fieldCountProblem, type ReadContext, type RecordReader, type RowProblem } from '../report';
+import {
+  RecordShape,
+  SHAPE_SAMPLE,
+  type ReadContext,
+  type RecordReader,
+  type RowProblem
+} from '../report';
 import {
   parseDate,
   parseIsoInstant,
@@ -90,7 +96,15 @@ export function columnTable(
   const valueColumns = new Set([...layout.values.map(v => v.column), ...layout.unknown]);
   ctx.setFieldColumns(header, i => !valueColumns.has(i));
   const unknown = layout.unknown.map(i => ctx.unknownColumn(header, i, layout.expectedColumn));
-  const rows = (records: Iterable<CsvRecord>): void => {
+  // Learnt from the first records given (the first piece of a file read in pieces holds them).
+  let shape: RecordShape | null = null;
+  const rows = (given: Iterable<CsvRecord>): void => {
+    const records = Array.isArray(given) ? (given as readonly CsvRecord[]) : [...given];
+    shape ??= new RecordShape(
+      header,
+      `${header.length} fields`,
+      records.slice(0, SHAPE_SAMPLE + 1).filter(r => !repeatsHeader(r.cells, headerLines))
+    );
     for (const { cells, line } of records) {
       if (ctx.blankRecord(cells)) continue;
       if (repeatsHeader(cells, headerLines)) {
@@ -99,10 +113,7 @@ export function columnTable(
       }
       ctx.record(cells, line);
       for (const u of unknown) u.cell(cells, line);
-      let rowProblem: RowProblem | null =
-        cells.length < header.length
-          ? fieldCountProblem(cells.length, header, `${header.length} fields`)
-          : null;
+      let rowProblem: RowProblem | null = shape.problem(cells);
       const when = timeOf(cells, layout);
       if (!rowProblem && 'problem' in when)
         rowProblem = { ...when.problem, column: header[layout.time] };
