@@ -111,10 +111,19 @@ test.describe('the VRE in French', () => {
     await about.locator('button', { hasText: 'Fermer' }).click();
     await expect(about).toHaveCount(0);
 
-    // The NEO kernel: its worker gets the page's French catalogue for the plots' titles.
+    // The NEO kernel: its worker gets the page's French catalogue for the plots' titles and its tables.
     await neo.locator('.jp-LauncherCard', { hasText: 'Notebook NEO' }).click();
     await expectNeoKernel(page);
-    await runCell(page, 0, '%%sql t\nSELECT range AS x, range * range AS y FROM range(10)');
+    const table = await runCell(
+      page,
+      0,
+      '%%sql t\nSELECT range AS x, range * range AS y FROM range(10)'
+    );
+    // The table's size and the engine under it, in French too.
+    await expect(table.locator('.neo-shape')).toHaveText('10 lignes × 2 colonnes');
+    await expect(table.locator('.neo-query')).toHaveText(
+      /^\d+ ms · DuckDB-WASM dans ce navigateur$/
+    );
     const chart = await runCell(page, 1, 'neo.plot.scatter(t)');
     const svg = chart.locator('.vega-embed svg.marks');
     await expect(svg).toBeVisible({ timeout: 60_000 });

@@ -18,6 +18,7 @@ const {
  */
 const DYNAMIC = [
   'NEO_KERNEL_SPEC.display_name',
+  'engine.label',
   'engineLabel(engine.kind)',
   'engineLabel(engine.server.kind)',
   'engineLabel(kind)',

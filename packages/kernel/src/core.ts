@@ -26,7 +26,7 @@ export interface NeoKernelCoreOptions {
   /** The engine that answers SQL (the host's `engine()`), shown as `neo.engine` and under `%%sql` results. */
   engine: QueryEngineInfo;
   emit(output: KernelOutput): void;
-  /** The page's messages for `neo.plot`'s titles (a catalogue of `PLOT_MESSAGES`); default English. */
+  /** The page's messages for `neo.plot`'s titles and the tables shown (a catalogue of `KERNEL_MESSAGES`); default English. */
   trans?: Messages;
 }
 
@@ -134,7 +134,7 @@ export class NeoKernelCore {
     this.stopRunning = stop;
     try {
       const { value, caption } = await Promise.race([this.run(code, executionCount), stopped]);
-      return { status: 'ok', result: mimeBundleOf(value, caption) };
+      return { status: 'ok', result: mimeBundleOf(value, caption, this.options.trans) };
     } catch (e) {
       return this.errorOutcome(e, executionCount);
     } finally {
@@ -232,7 +232,9 @@ export class NeoKernelCore {
       }
       const ms = performance.now() - started;
       const time = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
-      return { value: table, caption: `${time} · ${engine.label}` };
+      // The engine's label is one of engineLabel's msgids: in the page's language when it has it.
+      const label = this.options.trans ? this.options.trans.__(engine.label) : engine.label;
+      return { value: table, caption: `${time} · ${label}` };
     }
     const cell = compileCell(code);
     this.sources.get(executionCount)!.cellColumn = cell.cellColumn;
@@ -270,7 +272,7 @@ export class NeoKernelCore {
   }
 
   private display(value: unknown): void {
-    const bundle = mimeBundleOf(value);
+    const bundle = mimeBundleOf(value, undefined, this.options.trans);
     if (bundle) {
       this.options.emit({ type: 'display_data', ...bundle });
     }

@@ -8,6 +8,7 @@
  * - a MIME bundle (`{'text/html': …}`) as it is;
  * - anything else: `text/plain`.
  */
+import { englishMessages, type Messages } from '@odatis-vre/harmonised';
 import { DataType, Table, Type } from 'apache-arrow';
 import { inspect } from './inspect';
 
@@ -28,7 +29,11 @@ const TAIL_ROWS = 5;
  * The MIME bundle of a value; null for `undefined` (a cell with no result shows nothing). A table's
  * `caption` (e.g. how a query ran: time, engine) is shown under its row count.
  */
-export function mimeBundleOf(value: unknown, caption?: string): DisplayData | null {
+export function mimeBundleOf(
+  value: unknown,
+  caption?: string,
+  trans: Messages = englishMessages
+): DisplayData | null {
   if (value === undefined) {
     return null;
   }
@@ -40,15 +45,15 @@ export function mimeBundleOf(value: unknown, caption?: string): DisplayData | nu
     };
   }
   const data: MimeBundle = isArrowTable(value)
-    ? gridBundle(arrowGrid(value), caption)
+    ? gridBundle(arrowGrid(value), trans, caption)
     : isDataTable(value)
-      ? gridBundle(dataTableGrid(value))
+      ? gridBundle(dataTableGrid(value), trans)
       : isMimeBundle(value)
         ? mimeBundleValues(value)
         : isColumnRecords(value)
-          ? gridBundle(columnRecordsGrid(value))
+          ? gridBundle(columnRecordsGrid(value), trans)
           : isRowRecords(value)
-            ? gridBundle(rowRecordsGrid(value))
+            ? gridBundle(rowRecordsGrid(value), trans)
             : { 'text/plain': inspect(value) };
   return { data, metadata: {} };
 }
@@ -232,17 +237,26 @@ function rowRecordsGrid(rows: Record<string, unknown>[]): Grid {
   };
 }
 
-function gridBundle(grid: Grid, caption?: string): MimeBundle {
-  return { 'text/html': gridHtml(grid, caption), 'text/plain': gridText(grid, caption) };
+function gridBundle(grid: Grid, trans: Messages, caption?: string): MimeBundle {
+  const size = shape(grid, trans);
+  return {
+    'text/html': gridHtml(grid, size, caption),
+    'text/plain': gridText(grid, size, caption)
+  };
 }
 
-function shape(grid: Grid): string {
-  const rows = grid.numRows === 1 ? 'row' : 'rows';
-  const cols = grid.columns.length === 1 ? 'column' : 'columns';
-  return `${grid.numRows.toLocaleString('en-US')} ${rows} × ${grid.columns.length} ${cols}`;
+/** "10 rows × 2 columns", in the page's language (one msgid per number: `Messages` have no plurals). */
+function shape(grid: Grid, trans: Messages): string {
+  const n = grid.numRows;
+  const c = grid.columns.length;
+  return (
+    trans.__(n === 1 ? '%1 row' : '%1 rows', n.toLocaleString('en-US')) +
+    ' × ' +
+    trans.__(c === 1 ? '%1 column' : '%1 columns', c)
+  );
 }
 
-function gridHtml(grid: Grid, caption?: string): string {
+function gridHtml(grid: Grid, size: string, caption?: string): string {
   const label = grid.rowLabels ? '<th></th>' : '';
   const head =
     `<tr>${label}${grid.columns.map(c => `<th>${escapeHtml(c)}</th>`).join('')}</tr>` +
@@ -261,13 +275,13 @@ function gridHtml(grid: Grid, caption?: string): string {
     .join('');
   return (
     `<div class="neo-table"><table><thead>${head}</thead><tbody>${body}</tbody></table>` +
-    `<p class="neo-shape">${shape(grid)}</p>` +
+    `<p class="neo-shape">${size}</p>` +
     (caption ? `<p class="neo-query">${escapeHtml(caption)}</p>` : '') +
     '</div>'
   );
 }
 
-function gridText(grid: Grid, caption?: string): string {
+function gridText(grid: Grid, size: string, caption?: string): string {
   const header = [...(grid.rowLabels ? [''] : []), ...grid.columns];
   const types = grid.types ? [...(grid.rowLabels ? [''] : []), ...grid.types] : null;
   const lines: (string[] | null)[] = grid.rows.map((row, r) =>
@@ -288,7 +302,7 @@ function gridText(grid: Grid, caption?: string): string {
   if (types) out.push(fit(types));
   out.push(widths.map(w => '─'.repeat(w)).join('  '));
   for (const l of lines) out.push(l ? fit(l) : '⋮');
-  out.push(shape(grid));
+  out.push(size);
   if (caption) out.push(caption);
   return out.join('\n');
 }

@@ -72,6 +72,21 @@ export const PLOT_MESSAGES: readonly string[] = [
   '%1 of %2 species not labelled for lack of room (their points give their names on hover):'
 ];
 
+/**
+ * Every message the kernel's worker shows, fetched from the page once when it starts: the plots' titles,
+ * the size of the tables shown ("10 rows × 2 columns") and the engines' names under `%%sql` results.
+ */
+export const KERNEL_MESSAGES: readonly string[] = [
+  ...PLOT_MESSAGES,
+  '%1 row',
+  '%1 rows',
+  '%1 column',
+  '%1 columns',
+  'native DuckDB on the server',
+  'native DuckDB',
+  'DuckDB-WASM in this browser'
+];
+
 /** A chart of a table, with the columns the SQL workspace would pick for whatever is not given. */
 function chart(
   kind: ChartKind,

@@ -6,7 +6,7 @@
 import { wrap } from 'comlink';
 import { catalogueMessages } from '@odatis-vre/harmonised';
 import { NeoKernelCore } from './core';
-import { PLOT_MESSAGES } from './plot';
+import { KERNEL_MESSAGES } from './plot';
 import type { NeoHost, NeoWorkerApi, WorkerOutputMessage } from './protocol';
 
 export function createWorkerApi(post: (message: WorkerOutputMessage) => void): NeoWorkerApi {
@@ -24,8 +24,8 @@ export function createWorkerApi(post: (message: WorkerOutputMessage) => void): N
         host,
         engine: await host.engine(),
         emit: output => post({ neoOutput: output }),
-        // The plots are drawn here, synchronously: their titles' translations are fetched once, now.
-        trans: catalogueMessages(await host.messages(PLOT_MESSAGES))
+        // Plots and tables are drawn here, synchronously: their messages' translations are fetched once, now.
+        trans: catalogueMessages(await host.messages(KERNEL_MESSAGES))
       });
     },
     execute: async (code, executionCount) => ready().execute(code, executionCount),

@@ -23,7 +23,12 @@ const FRENCH = {
   'OMI: species niche positions and environmental variables':
     'OMI : positions de niche des espèces et variables environnementales',
   'A %1 chart needs a %2 column and a %3 column; the result has neither of the right type':
-    'Un graphique %1 demande une colonne %2 et une colonne %3 ; le résultat n’a ni l’une ni l’autre du bon type'
+    'Un graphique %1 demande une colonne %2 et une colonne %3 ; le résultat n’a ni l’une ni l’autre du bon type',
+  '%1 row': '%1 ligne',
+  '%1 rows': '%1 lignes',
+  '%1 column': '%1 colonne',
+  '%1 columns': '%1 colonnes',
+  'DuckDB-WASM in this browser': 'DuckDB-WASM dans ce navigateur'
 };
 
 /** Two species and two variables on two axes, as `neo.omi` gives them (li, co). */
@@ -184,4 +189,24 @@ test('neo.plot.omi with many species: each labelled once or named under the titl
   expect([...drawn, ...listed].sort()).toEqual([...names].sort());
   expect(drawn.length).toBeGreaterThan(15);
   expect(labelled).toEqual(expect.arrayContaining(['TEMP', 'PSAL']));
+});
+
+test("the tables a cell shows give their size and engine in the page's language", async () => {
+  const french = await startedWorker(catalogueMessages(FRENCH));
+  const english = await startedWorker();
+  const plain = (outcome: ExecuteOutcome) => {
+    if (outcome.status !== 'ok' || !outcome.result) throw new Error(JSON.stringify(outcome));
+    return String(outcome.result.data['text/plain']);
+  };
+  const sql = '%%sql\nSELECT range AS x, range * range AS y FROM range(10)';
+  expect(plain(await french.execute(sql, 1))).toMatch(
+    /\n10 lignes × 2 colonnes\n\d+ ms · DuckDB-WASM dans ce navigateur$/
+  );
+  expect(plain(await english.execute(sql, 1))).toMatch(
+    /\n10 rows × 2 columns\n\d+ ms · DuckDB-WASM in this browser$/
+  );
+  // One row, one column: the singular, in both languages.
+  const one = '%%sql\nSELECT 42 AS answer';
+  expect(plain(await french.execute(one, 2))).toContain('1 ligne × 1 colonne');
+  expect(plain(await english.execute(one, 2))).toContain('1 row × 1 column');
 });
