@@ -14,14 +14,7 @@ import type {
   WitOmiResult
 } from '@odatis-vre/niche';
 import { WorkshopError } from './errors';
-import {
-  equalScaleFrame,
-  placedLabelLayers,
-  placeLabels,
-  shortLabels,
-  wrappedNames,
-  type Frame
-} from './labels';
+import { equalScaleFrame, labelOrdination, placedLabelLayers, type Frame } from './labels';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -321,45 +314,19 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
   });
   // Variables first; then the taxa by importance, a significant marginality first, then from the outside in:
   // the crowded centre is placed last, and a taxon left without room there is named under the title.
-  const variableLabels = placeLabels(
-    variables.map(v => ({ ...v, text: v.variable, toward: Math.atan2(v.y, v.x) })),
-    frame,
-    { fontSize: 12, mark: { color: RED, fontWeight: 'bold' } }
-  );
-  layers.push(...variableLabels.layers);
-  const names = shortLabels(taxa.map(t => t.taxon));
-  const candidates = taxa
-    .map((t, j) => ({ ...t, text: names[j] }))
-    .filter(t => !labelled || labelled.has(t.taxon))
-    .sort(
-      (a, b) =>
-        Number(b.status === 'significant OMI') - Number(a.status === 'significant OMI') ||
-        Math.hypot(b.x, b.y) - Math.hypot(a.x, a.y)
-    );
-  const taxonLabels = placeLabels(candidates, frame, {
-    obstacles: variables,
+  const labels = labelOrdination(taxa, frame, {
+    name: 'taxon',
+    variables: variables.map(v => ({ ...v, text: v.variable })),
+    variableFont: { fontSize: 12, mark: { color: RED, fontWeight: 'bold' } },
+    first: t => t.status === 'significant OMI',
+    labelled: labelled ? t => labelled.has(t.taxon) : undefined,
     mark: { fontStyle: 'italic' },
-    // a shortened name reads whole in the label's tooltip
-    encoding: { color, tooltip: { field: 'taxon', type: 'nominal' } },
-    omitCrowded: true,
-    leaders: true,
-    placed: variableLabels.boxes
+    encoding: { color }
   });
-  layers.push(...taxonLabels.layers);
+  layers.push(...labels.variableLayers, ...labels.layers);
   const title = options.title ?? 'OMI: niche positions of the taxa';
   return spec({
-    title: taxonLabels.omitted.length
-      ? {
-          text: title,
-          subtitle: unlabelledLines(
-            taxonLabels.omitted.map(t => String(t.text)),
-            candidates.length,
-            frame.width
-          ),
-          subtitleColor: '#444',
-          subtitleFontSize: 11
-        }
-      : title,
+    title: labels.subtitle.length ? withSubtitle(title, labels.subtitle) : title,
     width: frame.width,
     height: frame.height,
     encoding: frameEncoding(
@@ -371,12 +338,13 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
   });
 }
 
-/** The subtitle of a plot whose crowded labels were left out: how many, and their names. */
-function unlabelledLines(names: readonly string[], of: number, width: number): string[] {
-  return [
-    `${names.length} of ${of} taxa not labelled for lack of room (their points give their names on hover):`,
-    ...wrappedNames(names, width)
-  ];
+/** A title with the subtitle that names the labels left out. */
+function withSubtitle(
+  title: string,
+  subtitle: string[],
+  style: Record<string, unknown> = {}
+): VegaLiteSpec {
+  return { text: title, ...style, subtitle, subtitleColor: '#444', subtitleFontSize: 11 };
 }
 
 /** Eigenvalues as bars, the axes drawn in the other figures darker (ade4 `scatterutil.eigen`). */
