@@ -662,6 +662,7 @@ function hullLayers(
 /**
  * The subniches of each subset (subniche `subplot`), one panel per subset: the polygon of all samples (black)
  * and of the subset's samples (colour), G_K (red) and an arrow from G_K to each taxon's subniche position.
+ * No label covers another: as in `nichePositions`, the taxa without room are named under the panel's title.
  */
 export function subniches(
   omi: OmiResult,
@@ -695,7 +696,7 @@ export function subniches(
     scale: scale(frame.y),
     title: axisTitle('OMI axis', omi.eig, axes[1])
   };
-  const panels = wit.levels.map((level, k) => {
+  const labelled = wit.levels.map((level, k) => {
     const gk = { x: at(wit.subsetOrigins, k, axes[0]), y: at(wit.subsetOrigins, k, axes[1]) };
     const positions = Array.from({ length: s }, (_, j) => ({
       taxon: omi.li.rowNames[j],
@@ -704,8 +705,29 @@ export function subniches(
       x0: gk.x,
       y0: gk.y
     })).filter(p => Number.isFinite(p.x) && (!keep || keep.has(p.taxon)));
+    // From the farthest from G_K in: the taxa crowding G_K are placed last, those without room named under
+    // the panel's title.
+    const labels = labelOrdination(positions, frame, {
+      name: 'taxon',
+      arrowsFrom: gk,
+      obstacles: [gk],
+      fontSize: 10,
+      mark: { fontStyle: 'italic' }
+    });
+    return { level, gk, positions, labels };
+  });
+  // Every subtitle as tall as the tallest: the panels of a row start at one height.
+  const lines = Math.max(...labelled.map(p => p.labels.subtitle.length));
+  const panels = labelled.map(({ level, gk, positions, labels }, k) => {
+    const title = `${level} (${wit.subsetSizes[k]} samples)`;
+    const subtitle = [
+      ...labels.subtitle,
+      ...Array<string>(lines - labels.subtitle.length).fill('')
+    ];
     return {
-      title: { text: `${level} (${wit.subsetSizes[k]} samples)`, fontSize: 12 },
+      title: lines
+        ? withSubtitle(title, subtitle, { fontSize: 12 })
+        : { text: title, fontSize: 12 },
       width: frame.width,
       height: frame.height,
       layer: [
@@ -740,15 +762,7 @@ export function subniches(
           mark: { type: 'point', filled: true, color: RED, size: 80, opacity: 1 },
           encoding: { x, y }
         },
-        ...placedLabelLayers(
-          positions
-            .map(p => ({ ...p, text: p.taxon, toward: Math.atan2(p.y - gk.y, p.x - gk.x) }))
-            .sort(
-              (a, b) => Math.hypot(b.x - gk.x, b.y - gk.y) - Math.hypot(a.x - gk.x, a.y - gk.y)
-            ),
-          frame,
-          { fontSize: 10, obstacles: [gk], mark: { fontStyle: 'italic' } }
-        )
+        ...labels.layers
       ]
     };
   });
