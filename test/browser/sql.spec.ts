@@ -245,6 +245,17 @@ test.describe('the SQL workspace', () => {
       canChart: true
     });
     await expectExports(page, 'enabled');
+    // The chart tab opened while a query runs waits for its result rather than draw the one it replaces.
+    await replaceQuery(page, 'SELECT count(*) FROM range(100000000000) a');
+    await run(page);
+    await expect(status(page)).toHaveText(/Running/);
+    await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView')).toHaveText(
+      'A query is running: the chart waits for its result.'
+    );
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView svg')).toHaveCount(0);
+    await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Cancel' }).click();
+    await expect(status(page)).toHaveText('Cancelled', { timeout: 30_000 });
 
     // A chart of a result: climatology heat map of Gravelines temperature.
     await newWorkspace(

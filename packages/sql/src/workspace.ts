@@ -459,10 +459,10 @@ export class SqlWorkspace extends BoxPanel {
   private updateResultButtons(): void {
     const unavailable = this.resultUnavailable;
     for (const button of this.exportButtons) {
-      button.disable(unavailable);
+      button.unavailable = unavailable;
       if (this.exportController) button.enabled = false;
     }
-    for (const button of this.chartButtons) button.disable(unavailable);
+    for (const button of this.chartButtons) button.unavailable = unavailable;
   }
 
   /** Lists the engine's tables and columns, and feeds them to completion. */
@@ -762,8 +762,8 @@ class ResultButton extends ToolbarButton {
     this.own = own;
   }
 
-  /** Disables the button, its tooltip saying `reason`; enables it if `reason` is null. */
-  disable(reason: string | null): void {
+  /** Why the button cannot act now, said by its tooltip while it is disabled; null: it can, enabled. */
+  set unavailable(reason: string | null) {
     this.own.disabledTooltip = reason ?? undefined;
     this.enabled = reason === null;
     this.update();
