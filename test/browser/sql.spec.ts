@@ -185,22 +185,41 @@ test.describe('the SQL workspace', () => {
     await strip.locator('.odatis-SqlWorkspace-errorCopy').click();
     expect(await copied).toBe(longError);
 
-    // A long query can be cancelled, and the engine answers again afterwards. The result of the query
-    // before it is not the answer to the cancelled one: it leaves the grid, exports and chart wait.
+    // A long query can be cancelled, and the engine answers again afterwards. While it runs, the result
+    // shown is about to be replaced: exports and charts wait for the new one, and say so. The result of the
+    // query before it is not the answer to the cancelled one: it leaves the grid, exports and chart wait.
     await newWorkspace(page, "SELECT time, value FROM harmonised WHERE sno = 'IGA' LIMIT 20");
     await run(page);
     await expect(status(page)).toHaveText(/^20 rows in/);
-    for (const button of exportButtons(page)) await expect(button).toBeEnabled();
+    await expectExports(page, 'enabled');
     expect(await resultShown(page)).toEqual({
       result: 20,
       gridRows: 20,
       canExport: true,
       canChart: true
     });
+    await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
+    const lineChart = workspace(page).locator('.jp-ToolbarButtonComponent', {
+      hasText: 'Line over time'
+    });
+    await expect(lineChart.getByRole('button')).toBeEnabled();
     await replaceQuery(page, 'SELECT count(*) FROM range(100000000000) a');
     await run(page);
     await expect(status(page)).toHaveText(/Running/);
+    const running = 'A query is running: wait for its result';
+    await expectExports(page, running);
+    await expect(lineChart.getByRole('button')).toBeDisabled();
+    await expect(lineChart).toHaveAttribute('title', running);
+    // The previous result is still in the grid, but neither the commands nor the buttons act on it.
+    expect(await resultShown(page)).toEqual({
+      result: 20,
+      gridRows: 20,
+      canExport: false,
+      canChart: false
+    });
+    await snapshot(page, testInfo, '11e-sql-running-exports-wait');
     await page.waitForTimeout(1500);
+    await expectExports(page, running);
     await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Cancel' }).click();
     await expect(status(page)).toHaveText('Cancelled', { timeout: 30_000 });
     expect(await resultShown(page)).toEqual({
@@ -209,7 +228,7 @@ test.describe('the SQL workspace', () => {
       canExport: false,
       canChart: false
     });
-    for (const button of exportButtons(page)) await expect(button).toBeDisabled();
+    await expectExports(page, 'No result: the last query was cancelled');
     await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
     await snapshot(page, testInfo, '11e-sql-cancelled');
     await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
@@ -225,7 +244,18 @@ test.describe('the SQL workspace', () => {
       canExport: true,
       canChart: true
     });
-    for (const button of exportButtons(page)) await expect(button).toBeEnabled();
+    await expectExports(page, 'enabled');
+    // The chart tab opened while a query runs waits for its result rather than draw the one it replaces.
+    await replaceQuery(page, 'SELECT count(*) FROM range(100000000000) a');
+    await run(page);
+    await expect(status(page)).toHaveText(/Running/);
+    await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView')).toHaveText(
+      'A query is running: the chart waits for its result.'
+    );
+    await expect(workspace(page).locator('.odatis-SqlWorkspace-chartView svg')).toHaveCount(0);
+    await workspace(page).locator('.jp-ToolbarButtonComponent', { hasText: 'Cancel' }).click();
+    await expect(status(page)).toHaveText('Cancelled', { timeout: 30_000 });
 
     // A chart of a result: climatology heat map of Gravelines temperature.
     await newWorkspace(
@@ -454,8 +484,8 @@ test.describe('the SQL workspace', () => {
       "SELECT time, value FROM harmonised WHERE parameter = 'TEMP' AND sno = 'IGA'"
     );
     const exports = exportButtons(page);
-    // Nothing to export before a query.
-    for (const button of exports) await expect(button).toBeDisabled();
+    // Nothing to export before a query, and the buttons say why.
+    await expectExports(page, 'No result: run a query first');
     const shown = () => resultShown(page);
     const chartTab = workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' });
     const chartView = workspace(page).locator('.odatis-SqlWorkspace-chartView');
@@ -489,7 +519,7 @@ test.describe('the SQL workspace', () => {
       canExport: false,
       canChart: false
     });
-    for (const button of exports) await expect(button).toBeDisabled();
+    await expectExports(page, 'No result: the last query failed');
     // The chart has nothing to draw: no chart, no chart buttons but disabled ones.
     await chartTab.click();
     await expect(chartView).toHaveText('Run a query first.');
@@ -516,11 +546,35 @@ test.describe('the SQL workspace', () => {
   });
 });
 
+const EXPORT_FORMATS = ['csv', 'parquet', 'arrow'];
 /** The export buttons of the visible workspace (CSV, Parquet, Arrow). */
 const exportButtons = (page: Page) =>
-  ['export-csv', 'export-parquet', 'export-arrow'].map(item =>
-    workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button')
+  EXPORT_FORMATS.map(format =>
+    workspace(page).locator(`[data-jp-item-name="export-${format}"]`).getByRole('button')
   );
+
+/**
+ * The export buttons of the visible workspace are all enabled, with their tooltip, or all disabled, their
+ * tooltip saying `why`.
+ */
+async function expectExports(page: Page, why: string): Promise<void> {
+  for (const [i, button] of exportButtons(page).entries()) {
+    // The tooltip is the title of the toolkit's button element, around the inner button.
+    const tooltip = workspace(page).locator(
+      `[data-jp-item-name="export-${EXPORT_FORMATS[i]}"] .jp-ToolbarButtonComponent`
+    );
+    if (why === 'enabled') {
+      await expect(button).toBeEnabled();
+      await expect(tooltip).toHaveAttribute(
+        'title',
+        `Export the result to the workspace as ${EXPORT_FORMATS[i].toUpperCase()}`
+      );
+    } else {
+      await expect(button).toBeDisabled();
+      await expect(tooltip).toHaveAttribute('title', why);
+    }
+  }
+}
 
 /** The result the current workspace shows, and whether its export and chart commands are enabled. */
 const resultShown = (page: Page) =>

@@ -116,6 +116,54 @@ async function figureSnapshot(figure: Locator, testInfo: TestInfo, name: string)
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
 }
 
+/** A label's box as Chromium draws it, in pixels of the page. */
+interface DrawnBox {
+  text: string;
+  x0: number;
+  x1: number;
+  y0: number;
+  y1: number;
+}
+
+/**
+ * The labels of a figure, or of one of its panels, as Chromium draws them (each once: a label's white halo
+ * is drawn at its place too), and its subtitle, its lines joined by spaces.
+ */
+function drawnLabels(figure: Locator): Promise<{ boxes: DrawnBox[]; subtitle: string }> {
+  return figure.evaluate(root => {
+    const all = [...root.querySelectorAll('g.mark-text.role-mark text')].map(t => {
+      const r = t.getBoundingClientRect();
+      return { text: t.textContent ?? '', x0: r.left, x1: r.right, y0: r.top, y1: r.bottom };
+    });
+    const subtitle = root.querySelector('.role-title-subtitle text');
+    const lines = subtitle?.querySelectorAll('tspan').length
+      ? [...subtitle.querySelectorAll('tspan')].map(t => t.textContent ?? '')
+      : [subtitle?.textContent ?? ''];
+    return {
+      boxes: all.filter(
+        (b, i) =>
+          all.findIndex(
+            c => c.text === b.text && Math.abs(c.x0 - b.x0) < 0.5 && Math.abs(c.y0 - b.y0) < 0.5
+          ) === i
+      ),
+      subtitle: lines.join(' ').trim()
+    };
+  });
+}
+
+/** Labels drawn over one another, as "a over b". */
+const covered = (boxes: DrawnBox[]) =>
+  boxes.flatMap((a, i) =>
+    boxes
+      .slice(i + 1)
+      .filter(b => !(a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0))
+      .map(b => `${a.text} over ${b.text}`)
+  );
+
+/** The subtitle of a figure whose crowded labels were left out: how many of how many, and their names. */
+const UNLABELLED =
+  /^(\d+) of (\d+) taxa not labelled for lack of room \(their points give their names on hover\):(.*)$/;
+
 /** Screenshots of every figure of a notebook (`count`: how many there must be; at least one otherwise). */
 async function figureSnapshots(
   notebook: Locator,
@@ -225,33 +273,9 @@ test('the Community niche (OMI) card: the dialog chooses, writes the parameters 
   // The niche positions of Gravelines' 52 taxa, the rehearsal's case: as Chromium draws them, no label covers
   // another, and each taxon is labelled in the plot or named under its title.
   const positions = figures.nth(1);
-  const drawn = await positions.evaluate(svg => {
-    const all = [...svg.querySelectorAll('g.mark-text.role-mark text')].map(t => {
-      const r = t.getBoundingClientRect();
-      return { text: t.textContent ?? '', x0: r.left, x1: r.right, y0: r.top, y1: r.bottom };
-    });
-    return {
-      // a label's white halo is drawn at its place too
-      boxes: all.filter(
-        (b, i) =>
-          all.findIndex(
-            c => c.text === b.text && Math.abs(c.x0 - b.x0) < 0.5 && Math.abs(c.y0 - b.y0) < 0.5
-          ) === i
-      ),
-      subtitle: svg.querySelector('.role-title-subtitle text')?.textContent ?? ''
-    };
-  });
-  const covered = drawn.boxes.flatMap((a, i) =>
-    drawn.boxes
-      .slice(i + 1)
-      .filter(b => !(a.x1 <= b.x0 || b.x1 <= a.x0 || a.y1 <= b.y0 || b.y1 <= a.y0))
-      .map(b => `${a.text} over ${b.text}`)
-  );
-  expect(covered).toEqual([]);
-  const unlabelled =
-    /^(\d+) of (\d+) taxa not labelled for lack of room \(their points give their names on hover\):(.*)$/.exec(
-      drawn.subtitle
-    );
+  const drawn = await drawnLabels(positions);
+  expect(covered(drawn.boxes)).toEqual([]);
+  const unlabelled = UNLABELLED.exec(drawn.subtitle);
   expect(unlabelled, drawn.subtitle).not.toBeNull();
   const [, omitted, all, names] = unlabelled!;
   expect(Number(all)).toBe(52);
@@ -301,6 +325,18 @@ test('the WitOMI card runs with 19 permutations; its subniches equal node’s', 
   await page.locator('.jp-Dialog').getByRole('button', { name: 'Create and run' }).click();
   const notebook = await ranToTheEnd(page);
   await figureSnapshots(notebook, testInfo, '65-templates-witomi-figure');
+  // The subniches of the significant taxa of Gravelines by decade, as Chromium draws them: in each panel no
+  // label covers another, and each taxon is labelled in the panel or named under its title.
+  const subnichePanels = notebook.locator('.vega-embed svg.marks').nth(3);
+  for (const k of [0, 1, 2]) {
+    const panel = await drawnLabels(subnichePanels.locator(`g.concat_${k}_group`));
+    expect(covered(panel.boxes)).toEqual([]);
+    const unlabelled = UNLABELLED.exec(panel.subtitle);
+    expect(unlabelled, panel.subtitle).not.toBeNull();
+    const [, omitted, all, names] = unlabelled!;
+    expect(names.split(/;\s*/).filter(n => n.trim())).toHaveLength(Number(omitted));
+    expect(panel.boxes.length).toBe(Number(all) - Number(omitted));
+  }
   sameNumbers(
     await downloadedRows(notebook, 'witomi-subniches-from-G.csv'),
     await node.witomi({ permutations: 19 }),

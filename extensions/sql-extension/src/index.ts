@@ -272,8 +272,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     });
     const isEnabled = () => current() !== null;
-    // Exports and charts act on a result: none after an error or before the first query.
-    const hasResult = () => (current()?.result ?? null) !== null;
+    // Exports and charts act on a result: none after an error or before the first query, and not the one
+    // shown while a query runs (the new result replaces it).
+    const hasResult = () => {
+      const workspace = current();
+      return workspace !== null && workspace.resultUnavailable === null;
+    };
     app.commands.addCommand(CommandIDs.run, {
       label: trans.__('Run SQL Query'),
       isEnabled,

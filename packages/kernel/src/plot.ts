@@ -15,12 +15,7 @@ import {
   type ChartKind,
   type VegaLiteSpec
 } from '@odatis-vre/sql/lib/charts';
-import {
-  equalScaleFrame,
-  placeLabels,
-  shortLabels,
-  wrappedNames
-} from '@odatis-vre/workshop/lib/labels';
+import { equalScaleFrame, labelOrdination } from '@odatis-vre/workshop/lib/labels';
 import { isArrowTable, isDataTable, type DataTableLike } from './display';
 
 /** JupyterLab's renderer draws Vega-Lite 5; our specs use nothing newer. */
@@ -187,45 +182,28 @@ function omi(result: unknown, options: PlotOptions, trans: Messages): VegaLiteSp
     title: trans.__('OMI axis 2'),
     scale: scale(frame.y)
   };
-  // Variables first, then the species from the outside in: the crowded centre is placed last.
-  const variableLabels = placeLabels(
-    variables.map(v => ({ ...at(v), text: v.variable, toward: Math.atan2(v.axis2, v.axis1) })),
-    frame,
-    { mark: { color: '#c0392b' } }
-  );
-  // long names of complexes cut after a word, whole in the tooltips
-  const names = shortLabels(species.map(s => s.species));
-  const speciesLabels = placeLabels(
-    species
-      .map((s, i) => ({ ...at(s), text: names[i], species: s.species }))
-      .sort((a, b) => Math.hypot(b.x, b.y) - Math.hypot(a.x, a.y)),
+  // Variables first, then the species from the outside in: the crowded centre is placed last. Long names
+  // of complexes are cut after a word, whole in the tooltips.
+  const labels = labelOrdination(
+    species.map(s => ({ ...at(s), species: s.species })),
     frame,
     {
-      obstacles: variables.map(at),
-      encoding: { tooltip: { field: 'species', type: 'nominal' } },
-      omitCrowded: true,
-      leaders: true,
-      placed: variableLabels.boxes
+      name: 'species',
+      variables: variables.map(v => ({ ...at(v), text: v.variable })),
+      variableFont: { mark: { color: '#c0392b' } },
+      omittedLine: (omitted, of) =>
+        trans.__(
+          '%1 of %2 species not labelled for lack of room (their points give their names on hover):',
+          omitted,
+          of
+        )
     }
   );
   const title =
     options.title ?? trans.__('OMI: species niche positions and environmental variables');
-  const omitted = speciesLabels.omitted.map(l => l.text);
   return forNotebook(
     {
-      title: omitted.length
-        ? {
-            text: title,
-            subtitle: [
-              trans.__(
-                '%1 of %2 species not labelled for lack of room (their points give their names on hover):',
-                omitted.length,
-                species.length
-              ),
-              ...wrappedNames(omitted, frame.width)
-            ]
-          }
-        : title,
+      title: labels.subtitle.length ? { text: title, subtitle: labels.subtitle } : title,
       layer: [
         {
           data: { values: variables },
@@ -237,13 +215,13 @@ function omi(result: unknown, options: PlotOptions, trans: Messages): VegaLiteSp
             y2: { field: 'axis2' }
           }
         },
-        ...variableLabels.layers,
+        ...labels.variableLayers,
         {
           data: { values: species },
           mark: { type: 'point', filled: true, tooltip: true },
           encoding: { x, y }
         },
-        ...speciesLabels.layers
+        ...labels.layers
       ]
     },
     // the title is set here, with its subtitle

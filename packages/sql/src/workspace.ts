@@ -3,7 +3,13 @@ import { CodeEditor, CodeEditorWrapper, IEditorFactoryService } from '@jupyterla
 import type { CodeMirrorEditor } from '@jupyterlab/codemirror';
 import { Contents } from '@jupyterlab/services';
 import { IStateDB } from '@jupyterlab/statedb';
-import { copyIcon, downloadIcon, runIcon, stopIcon } from '@jupyterlab/ui-components';
+import {
+  copyIcon,
+  downloadIcon,
+  runIcon,
+  stopIcon,
+  type ToolbarButtonComponent
+} from '@jupyterlab/ui-components';
 import { autocompletion } from '@codemirror/autocomplete';
 import { PostgreSQL, sql as sqlLanguage } from '@codemirror/lang-sql';
 import { Compartment, Prec } from '@codemirror/state';
@@ -47,6 +53,7 @@ export class SqlWorkspace extends BoxPanel {
     this.state = options.state ?? null;
     this.exportDir = options.exportDir ?? '';
     const trans = (this.trans = options.trans ?? englishMessages);
+    this.noResultReason = trans.__('No result: run a query first');
 
     this.editorModel = new CodeEditor.Model({ mimeType: 'text/x-sql' });
     this.editorModel.sharedModel.setSource(options.sql ?? '');
@@ -76,12 +83,13 @@ export class SqlWorkspace extends BoxPanel {
     this.toolbar.addItem('run', this.runButton);
     this.toolbar.addItem('cancel', this.cancelButton);
     for (const format of EXPORT_FORMATS) {
-      const button = new ToolbarButton({
+      const button = new ResultButton({
         icon: downloadIcon,
         label: format.toUpperCase(),
         tooltip: trans.__('Export the result to the workspace as %1', format.toUpperCase()),
-        // Enabled while there is a result to export (see updateExportButtons).
+        // Enabled while there is a result to export and no query runs (see updateResultButtons).
         enabled: false,
+        disabledTooltip: this.noResultReason,
         onClick: () => {
           // A second click while an export runs (a double click) does nothing.
           if (!this.exportController) {
@@ -201,6 +209,21 @@ export class SqlWorkspace extends BoxPanel {
     return this.table;
   }
 
+  /** Whether a query is running: its result will replace the one shown. */
+  get running(): boolean {
+    return this.controller !== null;
+  }
+
+  /**
+   * Why the result cannot be exported or charted now, or null when it can: while a query runs, the result
+   * shown is about to be replaced (exports and charts wait for the new one); after a failed or cancelled
+   * query there is none.
+   */
+  get resultUnavailable(): string | null {
+    if (this.running) return this.trans.__('A query is running: wait for its result');
+    return this.table ? null : this.noResultReason;
+  }
+
   /** Runs the SQL in the editor; resolves when the query ended (well, badly or cancelled). */
   async run(): Promise<Table | null> {
     const sql = this.sql.trim();
@@ -210,6 +233,7 @@ export class SqlWorkspace extends BoxPanel {
     this.controller = new AbortController();
     this.runButton.enabled = false;
     this.cancelButton.enabled = true;
+    this.updateResultButtons();
     this.error.hide();
     const started = performance.now();
     this.setStatus(this.trans.__('Running…'));
@@ -251,13 +275,18 @@ export class SqlWorkspace extends BoxPanel {
       entry.error = cancelled ? 'cancelled' : message;
       this.setStatus(cancelled ? this.trans.__('Cancelled') : this.trans.__('Error'));
       if (!cancelled) this.error.showMessage(message);
-      this.clearResult();
+      this.clearResult(
+        cancelled
+          ? this.trans.__('No result: the last query was cancelled')
+          : this.trans.__('No result: the last query failed')
+      );
       return null;
     } finally {
       window.clearInterval(this.ticker);
       this.controller = null;
       this.runButton.enabled = true;
       this.cancelButton.enabled = this.exportController !== null;
+      this.updateResultButtons();
       await this.remember(entry);
     }
   }
@@ -280,7 +309,8 @@ export class SqlWorkspace extends BoxPanel {
 
   /** Shows a chart of the current result; `kind` defaults to the first chart the result supports. */
   showChart(kind?: ChartKind): VegaLiteSpec | null {
-    const table = this.table;
+    // While a query runs, the result shown is about to be replaced: the chart waits for the new one.
+    const table = this.running ? null : this.table;
     const options = table ? suggestCharts(table) : [];
     const choice = options.find(o => o.kind === kind) ?? options[0];
     this.chartStale = false;
@@ -299,7 +329,9 @@ export class SqlWorkspace extends BoxPanel {
         ? this.trans.__(
             'This result has no column to chart: a chart needs a time column and a number, or two numbers.'
           )
-        : this.trans.__('Run a query first.');
+        : this.running
+          ? this.trans.__('A query is running: the chart waits for its result.')
+          : this.trans.__('Run a query first.');
       this.spec = null;
       return null;
     }
@@ -330,10 +362,11 @@ export class SqlWorkspace extends BoxPanel {
   async exportResult(format: ExportFormat, path?: string): Promise<string | null> {
     const table = this.table;
     const sql = this.resultSql;
-    if (!table || !sql) {
+    const unavailable = this.resultUnavailable;
+    if (unavailable || !table || !sql) {
       await showDialog({
         title: this.trans.__('Nothing to export'),
-        body: this.trans.__('Run a query first.'),
+        body: unavailable ?? this.trans.__('Run a query first.'),
         buttons: [Dialog.okButton()]
       });
       return null;
@@ -408,20 +441,28 @@ export class SqlWorkspace extends BoxPanel {
 
   private startExport(controller: AbortController): void {
     this.exportController = controller;
-    for (const button of this.exportButtons) button.enabled = false;
+    this.updateResultButtons();
     this.cancelButton.enabled = true;
   }
 
   private endExport(): void {
     this.exportController = null;
-    this.updateExportButtons();
+    this.updateResultButtons();
     this.cancelButton.enabled = this.controller !== null;
   }
 
-  /** The export buttons act on the result shown: enabled when there is one and no export runs. */
-  private updateExportButtons(): void {
-    const enabled = this.table !== null && this.exportController === null;
-    for (const button of this.exportButtons) button.enabled = enabled;
+  /**
+   * The buttons that act on the result (exports, charts, the chart's copy): enabled when there is one and
+   * no query runs; otherwise their tooltip says why. An export running keeps the export buttons disabled
+   * (one at a time), with their usual tooltip.
+   */
+  private updateResultButtons(): void {
+    const unavailable = this.resultUnavailable;
+    for (const button of this.exportButtons) {
+      button.unavailable = unavailable;
+      if (this.exportController) button.enabled = false;
+    }
+    for (const button of this.chartButtons) button.unavailable = unavailable;
   }
 
   /** Lists the engine's tables and columns, and feeds them to completion. */
@@ -526,14 +567,16 @@ export class SqlWorkspace extends BoxPanel {
     this.grid.selectionModel = new BasicSelectionModel({ dataModel: this.grid.dataModel });
     this.chartStale = true;
     this.tabs.currentWidget = this.grid;
-    this.updateExportButtons();
+    this.updateResultButtons();
   }
 
   /**
    * After a failed or cancelled query there is no result: the previous one is not the answer to the
    * query in the editor, so the grid is emptied, and exports and charts wait for a query that succeeds.
+   * `reason` is what the disabled export buttons say.
    */
-  private clearResult(): void {
+  private clearResult(reason: string): void {
+    this.noResultReason = reason;
     this.table = null;
     this.resultSql = null;
     this.grid.selectionModel = null;
@@ -541,7 +584,7 @@ export class SqlWorkspace extends BoxPanel {
     this.spec = null;
     this.chartStale = true;
     this.tabs.currentWidget = this.grid;
-    this.updateExportButtons();
+    this.updateResultButtons();
   }
 
   /** The chart's buttons; `charted`: whether a chart is shown (its specification can be shown, copied). */
@@ -558,12 +601,14 @@ export class SqlWorkspace extends BoxPanel {
     // A new toolbar for each result: the choice of charts depends on its columns.
     this.chartToolbar.dispose();
     this.chartToolbar = new Toolbar();
+    this.chartButtons = [];
     for (const kind of kinds) {
-      const button = new ToolbarButton({
+      const button = new ResultButton({
         label: labels[kind],
         pressed: kind === current,
         onClick: () => void this.showChart(kind)
       });
+      this.chartButtons.push(button);
       this.chartToolbar.addItem(`chart-${kind}`, button);
     }
     this.chartToolbar.addItem(
@@ -575,16 +620,17 @@ export class SqlWorkspace extends BoxPanel {
         onClick: () => (this.specView.isHidden ? this.specView.show() : this.specView.hide())
       })
     );
-    this.chartToolbar.addItem(
-      'copy-spec',
-      new ToolbarButton({
-        icon: copyIcon,
-        tooltip: this.trans.__('Copy the Vega-Lite specification (with its data) to the clipboard'),
-        enabled: charted,
-        onClick: () => void navigator.clipboard.writeText(JSON.stringify(this.spec, null, 2))
-      })
-    );
+    const copy = new ResultButton({
+      icon: copyIcon,
+      tooltip: this.trans.__('Copy the Vega-Lite specification (with its data) to the clipboard'),
+      enabled: charted,
+      onClick: () => void navigator.clipboard.writeText(JSON.stringify(this.spec, null, 2))
+    });
+    // Without a chart there is nothing to copy, whatever the result.
+    if (charted) this.chartButtons.push(copy);
+    this.chartToolbar.addItem('copy-spec', copy);
     this.chart.insertWidget(0, this.chartToolbar);
+    this.updateResultButtons();
   }
 
   private async renderSpec(spec: VegaLiteSpec): Promise<void> {
@@ -672,7 +718,11 @@ export class SqlWorkspace extends BoxPanel {
   private readonly editorModel: CodeEditor.Model;
   private readonly toolbar: Toolbar;
   private readonly runButton: ToolbarButton;
-  private readonly exportButtons: ToolbarButton[] = [];
+  private readonly exportButtons: ResultButton[] = [];
+  /** The chart's buttons that act on the result: the kinds of chart, and the copy of the one shown. */
+  private chartButtons: ResultButton[] = [];
+  /** What the buttons acting on the result say when there is none: why there is none. */
+  private noResultReason: string;
   private readonly cancelButton: ToolbarButton;
   private readonly status: Widget;
   private readonly schemaList: Widget;
@@ -699,6 +749,27 @@ export class SqlWorkspace extends BoxPanel {
   private stopListening: () => void = () => undefined;
   private chartKind: ChartKind | undefined = undefined;
   private chartHandle: { finalize(): void } | null = null;
+}
+
+/**
+ * A toolbar button acting on the result: when disabled, its tooltip says why. `ToolbarButton` draws the
+ * props it was given, this very object: the reason is written there before the button is drawn again.
+ */
+class ResultButton extends ToolbarButton {
+  constructor(props: ToolbarButtonComponent.IProps) {
+    const own = { ...props };
+    super(own);
+    this.own = own;
+  }
+
+  /** Why the button cannot act now, said by its tooltip while it is disabled; null: it can, enabled. */
+  set unavailable(reason: string | null) {
+    this.own.disabledTooltip = reason ?? undefined;
+    this.enabled = reason === null;
+    this.update();
+  }
+
+  private readonly own: ToolbarButtonComponent.IProps;
 }
 
 export namespace SqlWorkspace {

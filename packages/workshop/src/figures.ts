@@ -14,14 +14,7 @@ import type {
   WitOmiResult
 } from '@odatis-vre/niche';
 import { WorkshopError } from './errors';
-import {
-  equalScaleFrame,
-  placedLabelLayers,
-  placeLabels,
-  shortLabels,
-  wrappedNames,
-  type Frame
-} from './labels';
+import { equalScaleFrame, labelOrdination, placedLabelLayers, type Frame } from './labels';
 
 export type VegaLiteSpec = Record<string, unknown>;
 
@@ -321,45 +314,19 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
   });
   // Variables first; then the taxa by importance, a significant marginality first, then from the outside in:
   // the crowded centre is placed last, and a taxon left without room there is named under the title.
-  const variableLabels = placeLabels(
-    variables.map(v => ({ ...v, text: v.variable, toward: Math.atan2(v.y, v.x) })),
-    frame,
-    { fontSize: 12, mark: { color: RED, fontWeight: 'bold' } }
-  );
-  layers.push(...variableLabels.layers);
-  const names = shortLabels(taxa.map(t => t.taxon));
-  const candidates = taxa
-    .map((t, j) => ({ ...t, text: names[j] }))
-    .filter(t => !labelled || labelled.has(t.taxon))
-    .sort(
-      (a, b) =>
-        Number(b.status === 'significant OMI') - Number(a.status === 'significant OMI') ||
-        Math.hypot(b.x, b.y) - Math.hypot(a.x, a.y)
-    );
-  const taxonLabels = placeLabels(candidates, frame, {
-    obstacles: variables,
+  const labels = labelOrdination(taxa, frame, {
+    name: 'taxon',
+    variables: variables.map(v => ({ ...v, text: v.variable })),
+    variableFont: { fontSize: 12, mark: { color: RED, fontWeight: 'bold' } },
+    first: t => t.status === 'significant OMI',
+    labelled: labelled ? t => labelled.has(t.taxon) : undefined,
     mark: { fontStyle: 'italic' },
-    // a shortened name reads whole in the label's tooltip
-    encoding: { color, tooltip: { field: 'taxon', type: 'nominal' } },
-    omitCrowded: true,
-    leaders: true,
-    placed: variableLabels.boxes
+    encoding: { color }
   });
-  layers.push(...taxonLabels.layers);
+  layers.push(...labels.variableLayers, ...labels.layers);
   const title = options.title ?? 'OMI: niche positions of the taxa';
   return spec({
-    title: taxonLabels.omitted.length
-      ? {
-          text: title,
-          subtitle: unlabelledLines(
-            taxonLabels.omitted.map(t => String(t.text)),
-            candidates.length,
-            frame.width
-          ),
-          subtitleColor: '#444',
-          subtitleFontSize: 11
-        }
-      : title,
+    title: labels.subtitle.length ? withSubtitle(title, labels.subtitle) : title,
     width: frame.width,
     height: frame.height,
     encoding: frameEncoding(
@@ -371,12 +338,13 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
   });
 }
 
-/** The subtitle of a plot whose crowded labels were left out: how many, and their names. */
-function unlabelledLines(names: readonly string[], of: number, width: number): string[] {
-  return [
-    `${names.length} of ${of} taxa not labelled for lack of room (their points give their names on hover):`,
-    ...wrappedNames(names, width)
-  ];
+/** A title with the subtitle that names the labels left out. */
+function withSubtitle(
+  title: string,
+  subtitle: string[],
+  style: Record<string, unknown> = {}
+): VegaLiteSpec {
+  return { text: title, ...style, subtitle, subtitleColor: '#444', subtitleFontSize: 11 };
 }
 
 /** Eigenvalues as bars, the axes drawn in the other figures darker (ade4 `scatterutil.eigen`). */
@@ -694,6 +662,7 @@ function hullLayers(
 /**
  * The subniches of each subset (subniche `subplot`), one panel per subset: the polygon of all samples (black)
  * and of the subset's samples (colour), G_K (red) and an arrow from G_K to each taxon's subniche position.
+ * No label covers another: as in `nichePositions`, the taxa without room are named under the panel's title.
  */
 export function subniches(
   omi: OmiResult,
@@ -727,7 +696,7 @@ export function subniches(
     scale: scale(frame.y),
     title: axisTitle('OMI axis', omi.eig, axes[1])
   };
-  const panels = wit.levels.map((level, k) => {
+  const labelled = wit.levels.map((level, k) => {
     const gk = { x: at(wit.subsetOrigins, k, axes[0]), y: at(wit.subsetOrigins, k, axes[1]) };
     const positions = Array.from({ length: s }, (_, j) => ({
       taxon: omi.li.rowNames[j],
@@ -736,8 +705,29 @@ export function subniches(
       x0: gk.x,
       y0: gk.y
     })).filter(p => Number.isFinite(p.x) && (!keep || keep.has(p.taxon)));
+    // From the farthest from G_K in: the taxa crowding G_K are placed last, those without room named under
+    // the panel's title.
+    const labels = labelOrdination(positions, frame, {
+      name: 'taxon',
+      arrowsFrom: gk,
+      obstacles: [gk],
+      fontSize: 10,
+      mark: { fontStyle: 'italic' }
+    });
+    return { level, gk, positions, labels };
+  });
+  // Every subtitle as tall as the tallest: the panels of a row start at one height.
+  const lines = Math.max(...labelled.map(p => p.labels.subtitle.length));
+  const panels = labelled.map(({ level, gk, positions, labels }, k) => {
+    const title = `${level} (${wit.subsetSizes[k]} samples)`;
+    const subtitle = [
+      ...labels.subtitle,
+      ...Array<string>(lines - labels.subtitle.length).fill('')
+    ];
     return {
-      title: { text: `${level} (${wit.subsetSizes[k]} samples)`, fontSize: 12 },
+      title: lines
+        ? withSubtitle(title, subtitle, { fontSize: 12 })
+        : { text: title, fontSize: 12 },
       width: frame.width,
       height: frame.height,
       layer: [
@@ -772,15 +762,7 @@ export function subniches(
           mark: { type: 'point', filled: true, color: RED, size: 80, opacity: 1 },
           encoding: { x, y }
         },
-        ...placedLabelLayers(
-          positions
-            .map(p => ({ ...p, text: p.taxon, toward: Math.atan2(p.y - gk.y, p.x - gk.x) }))
-            .sort(
-              (a, b) => Math.hypot(b.x - gk.x, b.y - gk.y) - Math.hypot(a.x - gk.x, a.y - gk.y)
-            ),
-          frame,
-          { fontSize: 10, obstacles: [gk], mark: { fontStyle: 'italic' } }
-        )
+        ...labels.layers
       ]
     };
   });

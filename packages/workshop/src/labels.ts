@@ -62,13 +62,23 @@ export function equalScaleFrame(
  * line as `width` pixels hold at 11 px. Semicolons part them: a name of a complex may hold a comma.
  */
 export function wrappedNames(names: readonly string[], width: number): string[] {
+  return wrapped(names, width, ';');
+}
+
+/** A sentence as lines of a figure's subtitle, as many words on a line as `width` pixels hold at 11 px. */
+export function wrappedWords(text: string, width: number): string[] {
+  return wrapped(text.split(' '), width, '');
+}
+
+/** `parts` as lines of at most `width` pixels at 11 px, each part followed by `separator` and a space. */
+function wrapped(parts: readonly string[], width: number, separator: string): string[] {
   const lines: string[] = [];
   let line = '';
-  for (const name of names) {
-    const next = line ? `${line}; ${name}` : name;
+  for (const part of parts) {
+    const next = line ? `${line}${separator} ${part}` : part;
     if (line && textWidth(next, 11) > width) {
-      lines.push(`${line};`);
-      line = name;
+      lines.push(`${line}${separator}`);
+      line = part;
     } else line = next;
   }
   return [...lines, line];
@@ -370,4 +380,111 @@ export function placedLabelLayers(
   options: Omit<LabelOptions, 'omitCrowded'> = {}
 ): Record<string, unknown>[] {
   return placeLabels(labels, frame, options).layers;
+}
+
+/** A point of an ordination plot to name: a species or taxon, by its full name in the `name` field. */
+export type OrdinationPoint = { x: number; y: number } & Record<string, unknown>;
+
+export interface OrdinationLabelOptions<T extends OrdinationPoint> {
+  /** The field of each point that holds its full name: shortened in the label, whole in its tooltip. */
+  name: keyof T & string;
+  /** The arrow heads of the environmental variables, from the origin: labelled first, outward along their arrow. */
+  variables?: readonly Label[];
+  /** The variables' font: size and mark properties (colour, weight). */
+  variableFont?: { fontSize?: number; mark?: Record<string, unknown> };
+  /**
+   * Where the points' arrows start (subniches: G_K, their subset's origin): the labels lean away from it, and
+   * the points are placed from the farthest from it. Default: no arrows, placed from the farthest from G.
+   */
+  arrowsFrom?: { x: number; y: number };
+  /** Points placed before the others, whatever their distance (e.g. a significant marginality). */
+  first?: (point: T) => boolean;
+  /** Points to label, where there is room; default all. Short names are told apart from every point's. */
+  labelled?: (point: T) => boolean;
+  /** Other points of the plot that labels keep off (G_K). */
+  obstacles?: readonly { x: number; y: number }[];
+  /** The points' labels: size, mark (e.g. italic), encoding (e.g. a colour); the tooltip is the full name. */
+  fontSize?: number;
+  mark?: Record<string, unknown>;
+  encoding?: Record<string, unknown>;
+  /**
+   * The first line of the subtitle when labels are left out, from how many are and of how many; default
+   * "n of m taxa not labelled for lack of room (their points give their names on hover):".
+   */
+  omittedLine?: (omitted: number, of: number) => string;
+}
+
+export interface OrdinationLabels {
+  /** The variables' label layers (drawn under the points, as the arrows). */
+  variableLayers: Record<string, unknown>[];
+  /** The points' label layers, their leader lines first. */
+  layers: Record<string, unknown>[];
+  /** The points' labels drawn, most important first. */
+  drawn: Label[];
+  /** The points' labels left out for lack of room, most important first. */
+  omitted: Label[];
+  /**
+   * The subtitle naming the points left out (a printed figure has no tooltips), in lines that fit the frame's
+   * width; empty when every point is labelled.
+   */
+  subtitle: string[];
+}
+
+/**
+ * The labels of an ordination plot (OMI niche positions, WitOMI subniches), as ade4 names its points but with
+ * no label over another: the variables first, along their arrows; then the points by importance — `first`,
+ * then from the outside in (the crowded centre last) — each next to its point or out on a leader line; a point
+ * left without room is named in the subtitle, its point giving its name on hover. Long names of complexes are
+ * cut after a word, still told apart.
+ */
+export function labelOrdination<T extends OrdinationPoint>(
+  points: readonly T[],
+  frame: Frame,
+  options: OrdinationLabelOptions<T>
+): OrdinationLabels {
+  const variables = options.variables ?? [];
+  const variableLabels = placeLabels(
+    variables.map(v => ({ ...v, toward: Math.atan2(v.y, v.x) })),
+    frame,
+    { fontSize: options.variableFont?.fontSize, mark: options.variableFont?.mark }
+  );
+  const from = options.arrowsFrom ?? { x: 0, y: 0 };
+  const reach = (p: { x: number; y: number }) => Math.hypot(p.x - from.x, p.y - from.y);
+  const first = (p: T) => Number(options.first?.(p) ?? false);
+  const names = shortLabels(points.map(p => String(p[options.name])));
+  const candidates = points
+    .map((p, j) => ({
+      ...p,
+      text: names[j],
+      ...(options.arrowsFrom ? { toward: Math.atan2(p.y - from.y, p.x - from.x) } : {})
+    }))
+    .filter(p => !options.labelled || options.labelled(p))
+    .sort((a, b) => first(b) - first(a) || reach(b) - reach(a));
+  const pointLabels = placeLabels(candidates, frame, {
+    fontSize: options.fontSize,
+    obstacles: [...variables, ...(options.obstacles ?? [])],
+    mark: options.mark,
+    encoding: { ...options.encoding, tooltip: { field: options.name, type: 'nominal' } },
+    omitCrowded: true,
+    leaders: true,
+    placed: variableLabels.boxes
+  });
+  const omitted = pointLabels.omitted.map(l => l.text);
+  const omittedLine =
+    options.omittedLine ??
+    ((n: number, of: number) =>
+      `${n} of ${of} taxa not labelled for lack of room (their points give their names on hover):`);
+  return {
+    variableLayers: variableLabels.layers,
+    layers: pointLabels.layers,
+    drawn: pointLabels.drawn,
+    omitted: pointLabels.omitted,
+    subtitle: omitted.length
+      ? [
+          // a narrow panel (WitOMI's subsets) breaks the sentence too
+          ...wrappedWords(omittedLine(omitted.length, candidates.length), frame.width),
+          ...wrappedNames(omitted, frame.width)
+        ]
+      : []
+  };
 }
