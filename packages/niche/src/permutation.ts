@@ -65,9 +65,9 @@ export function omiPermutationTest(
   if (!Number.isInteger(nrep) || nrep < 1) {
     throw new NicheInputError(
       'bad-argument',
-      `the number of permutations must be a positive integer, found ${nrep}`,
+      { msgid: 'the number of permutations must be a positive integer, found %1', args: [nrep] },
       {
-        expected: 'an integer ≥ 1',
+        expected: { msgid: 'an integer ≥ 1', args: [] },
         found: String(nrep)
       }
     );

@@ -33,10 +33,13 @@ export function speciesProfiles(
   if (abundance.nCols < 1 || n < 1) {
     throw new NicheInputError(
       'empty',
-      `the abundance table has ${n} samples and ${abundance.nCols} species`,
+      {
+        msgid: 'the abundance table has %1 samples and %2 species',
+        args: [n, abundance.nCols]
+      },
       {
         table: 'abundance',
-        expected: '≥ 1 sample and ≥ 1 species',
+        expected: { msgid: '≥ 1 sample and ≥ 1 species', args: [] },
         found: `${n} × ${abundance.nCols}`
       }
     );
@@ -94,11 +97,15 @@ export function speciesProfiles(
     );
   }
   if (keep.length === 0) {
-    throw new NicheInputError('empty', 'abundance: no species was observed in any sample', {
-      table: 'abundance',
-      expected: 'at least one non-zero count',
-      found: 'all zeros'
-    });
+    throw new NicheInputError(
+      'empty',
+      { msgid: 'abundance: no species was observed in any sample', args: [] },
+      {
+        table: 'abundance',
+        expected: { msgid: 'at least one non-zero count', args: [] },
+        found: 'all zeros'
+      }
+    );
   }
   const s = keep.length;
   const offset = new Int32Array(s + 1);
@@ -147,14 +154,21 @@ function badCell(abundance: DataTable, i: number, j: number, v: number): never {
   if (v < 0) {
     throw new NicheInputError(
       'negative-abundance',
-      `abundance: species "${where.column}" in sample "${where.row}" (row ${i + 1}) is ${v}`,
-      { ...where, expected: 'a count ≥ 0', found: String(v) }
+      {
+        msgid: 'abundance: species "%1" in sample "%2" (row %3) is %4',
+        args: [where.column, where.row, i + 1, v]
+      },
+      { ...where, expected: { msgid: 'a count ≥ 0', args: [] }, found: String(v) }
     );
   }
   throw new NicheInputError(
     'missing-value',
-    `abundance: species "${where.column}" in sample "${where.row}" (row ${i + 1}) is ${v}; ` +
-      'an absence must be 0, and a sample without a count must be removed',
-    { ...where, expected: 'a finite count ≥ 0', found: String(v) }
+    {
+      msgid:
+        'abundance: species "%1" in sample "%2" (row %3) is %4; ' +
+        'an absence must be 0, and a sample without a count must be removed',
+      args: [where.column, where.row, i + 1, v]
+    },
+    { ...where, expected: { msgid: 'a finite count ≥ 0', args: [] }, found: String(v) }
   );
 }

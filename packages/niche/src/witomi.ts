@@ -128,11 +128,15 @@ export function witomi(
   }
   for (let l = 0; l < L; l++) {
     if (size[l] === 0) {
-      throw new NicheInputError('empty', `subset "${levels[l]}" has no sample`, {
-        table: 'factor',
-        expected: 'at least one sample per level',
-        found: '0'
-      });
+      throw new NicheInputError(
+        'empty',
+        { msgid: 'subset "%1" has no sample', args: [levels[l]] },
+        {
+          table: 'factor',
+          expected: { msgid: 'at least one sample per level', args: [] },
+          found: '0'
+        }
+      );
     }
     for (let a = 0; a < nf; a++) gk[l * nf + a] /= size[l];
     for (let k = 0; k < p; k++) {
