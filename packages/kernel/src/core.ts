@@ -433,8 +433,8 @@ export class NeoKernelCore {
 /**
  * An error's whole text: its message, the details it carries that the message does not already say (the
  * table, row, column, expected and found of a `NicheInputError`, the workshop's `WorkshopError` among them),
- * and its causes. A message or an expectation given as a msgid (`text`, `expectedText`) is put in the
- * language of `trans`.
+ * and its causes. A message, an expectation or a finding given as a msgid (`text`, `expectedText`,
+ * `foundText`) is put in the language of `trans`.
  */
 export function fullMessage(error: Error, trans: Messages = englishMessages): string {
   const details = error as Error & Partial<Record<DetailKey, unknown>> & TranslatableError;
@@ -442,7 +442,11 @@ export function fullMessage(error: Error, trans: Messages = englishMessages): st
   const expected = isMessageText(details.expectedText)
     ? translateText(details.expectedText, trans)
     : details.expected;
-  const value = (key: DetailKey) => (key === 'expected' ? expected : details[key]);
+  const found = isMessageText(details.foundText)
+    ? translateText(details.foundText, trans)
+    : details.found;
+  const value = (key: DetailKey) =>
+    key === 'expected' ? expected : key === 'found' ? found : details[key];
   const unsaid = (key: DetailKey) => {
     const v = value(key);
     return v !== undefined && v !== null && v !== '' && !message.includes(String(v));
@@ -453,9 +457,7 @@ export function fullMessage(error: Error, trans: Messages = englishMessages): st
       trans.__({ table: 'table %1', row: 'row %1', column: 'column %1' }[key], String(details[key]))
     );
   if (unsaid('expected') || unsaid('found')) {
-    parts.push(
-      trans.__('expected %1, found %2', String(expected ?? '?'), String(details.found ?? '?'))
-    );
+    parts.push(trans.__('expected %1, found %2', String(expected ?? '?'), String(found ?? '?')));
   }
   let text = parts.length > 0 ? `${message} (${parts.join('; ')})` : message;
   const cause = error.cause;
@@ -471,6 +473,7 @@ export function fullMessage(error: Error, trans: Messages = englishMessages): st
 interface TranslatableError {
   text?: unknown;
   expectedText?: unknown;
+  foundText?: unknown;
 }
 
 type DetailKey = 'table' | 'row' | 'column' | 'expected' | 'found';

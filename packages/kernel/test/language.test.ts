@@ -104,6 +104,17 @@ test("refusals, input errors and their place in the cell in the page's language,
       '(ade4 stops with "na entries in table") (expected a finite number, found NaN)'
   );
 
+  // A trend test given tied values: what was found is a description, translated too.
+  const tied = 'neo.mannKendall([1, 1, 1, 1])';
+  expect(failure(await french.execute(tied, 7)).evalue).toBe(
+    'Mann–Kendall\u00a0: toutes les valeurs (ou toutes les dates) sont ex aequo, la variance de S est nulle ' +
+      '(attendu\u00a0: au moins deux valeurs et deux dates distinctes, trouvé\u00a0: toutes ex aequo)'
+  );
+  expect(failure(await english.execute(tied, 7)).evalue).toBe(
+    'Mann–Kendall: every value (or every time) is tied, the variance of S is 0 ' +
+      '(expected at least two distinct values and times, found all tied)'
+  );
+
   // Our own syntax refusal of a %%sql magic line, with the column it points at.
   expect(failure(await french.execute('%%sql two names\nSELECT 1', 7)).evalue).toBe(
     '%%sql prend un nom de variable où garder le résultat, trouvé «\u00a0two names\u00a0» (colonne 7)'

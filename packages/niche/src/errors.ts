@@ -5,9 +5,9 @@ import { translateText, type MessageText } from '@odatis-vre/harmonised';
  * what was expected and what was found. The one type for inputs a person can act on: the workshop's
  * `WorkshopError` derives from it with codes of its own, so a caller catches both as `NicheInputError`.
  *
- * The message and what was expected may be given as msgids with their arguments (`MessageText`): `message`
- * and `expected` then read in English, and whoever shows the error (the NEO kernel) translates `text` and
- * `expectedText` into the person's language.
+ * The message, what was expected and what was found may be given as msgids with their arguments
+ * (`MessageText`): `message`, `expected` and `found` then read in English, and whoever shows the error (the
+ * NEO kernel) translates `text`, `expectedText` and `foundText` into the person's language.
  */
 export class NicheInputError<Code extends string = NicheInputErrorCode> extends Error {
   readonly code: Code;
@@ -20,6 +20,8 @@ export class NicheInputError<Code extends string = NicheInputErrorCode> extends 
   readonly text: MessageText | null;
   /** What was expected, as a msgid and its arguments, when it was given so. */
   readonly expectedText: MessageText | null;
+  /** What was found, as a msgid and its arguments, when it was given so (a description, not a value). */
+  readonly foundText: MessageText | null;
 
   constructor(code: Code, message: string | MessageText, where: InputErrorPlace = {}) {
     super(typeof message === 'string' ? message : translateText(message));
@@ -32,7 +34,8 @@ export class NicheInputError<Code extends string = NicheInputErrorCode> extends 
     this.expected =
       typeof where.expected === 'object' ? translateText(where.expected) : where.expected;
     this.expectedText = typeof where.expected === 'object' ? where.expected : null;
-    this.found = where.found;
+    this.found = typeof where.found === 'object' ? translateText(where.found) : where.found;
+    this.foundText = typeof where.found === 'object' ? where.found : null;
   }
 }
 
@@ -42,7 +45,7 @@ export interface InputErrorPlace {
   row?: string;
   column?: string;
   expected?: string | MessageText;
-  found?: string;
+  found?: string | MessageText;
 }
 
 export type NicheInputErrorCode =

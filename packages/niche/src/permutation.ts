@@ -93,7 +93,11 @@ export function omiPermutationTest(
     if (idx.length !== nrep * s * n) {
       throw new NicheInputError(
         'shape',
-        `replayed permutations hold ${idx.length} indices; ${nrep} repetitions × ${s} species × ${n} samples need ${nrep * s * n}`,
+        {
+          msgid:
+            'replayed permutations hold %1 indices; %2 repetitions × %3 species × %4 samples need %5',
+          args: [idx.length, nrep, s, n, nrep * s * n]
+        },
         { expected: String(nrep * s * n), found: String(idx.length) }
       );
     }

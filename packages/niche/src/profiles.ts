@@ -67,12 +67,16 @@ export function speciesProfiles(
     if (s === Infinity) {
       throw new NicheInputError(
         'out-of-range',
-        `abundance: the total of species "${abundance.colNames[j]}" overflows double precision; ` +
-          'express the abundances in a larger unit',
+        {
+          msgid:
+            'abundance: the total of species "%1" overflows double precision; ' +
+            'express the abundances in a larger unit',
+          args: [abundance.colNames[j]]
+        },
         {
           table: 'abundance',
           column: abundance.colNames[j],
-          expected: 'a finite column total',
+          expected: { msgid: 'a finite column total', args: [] },
           found: 'Infinity'
         }
       );
@@ -86,13 +90,17 @@ export function speciesProfiles(
   if (dropped.length > 0 && !options.dropAbsentSpecies) {
     throw new NicheInputError(
       'species-never-observed',
-      `abundance: ${dropped.length} species never observed (column sum 0): ${dropped.slice(0, 10).join(', ')}` +
-        `${dropped.length > 10 ? '…' : ''}; remove them or pass dropAbsentSpecies (ade4 stops with "Column sum <=0 in Y")`,
+      {
+        msgid:
+          'abundance: %1 species never observed (column sum 0): %2; ' +
+          'remove them or pass dropAbsentSpecies (ade4 stops with "Column sum <=0 in Y")',
+        args: [dropped.length, dropped.slice(0, 10).join(', ') + (dropped.length > 10 ? '…' : '')]
+      },
       {
         table: 'abundance',
         column: dropped[0],
-        expected: 'every species observed at least once',
-        found: `${dropped.length} never observed`
+        expected: { msgid: 'every species observed at least once', args: [] },
+        found: { msgid: '%1 never observed', args: [dropped.length] }
       }
     );
   }
@@ -103,7 +111,7 @@ export function speciesProfiles(
       {
         table: 'abundance',
         expected: { msgid: 'at least one non-zero count', args: [] },
-        found: 'all zeros'
+        found: { msgid: 'all zeros', args: [] }
       }
     );
   }

@@ -10,7 +10,7 @@ export class WorkshopError extends NicheInputError<WorkshopErrorCode> {
   constructor(
     code: WorkshopErrorCode,
     message: string,
-    where: InputErrorPlace & { expected?: string } = {}
+    where: InputErrorPlace & { expected?: string; found?: string } = {}
   ) {
     super(
       code,
