@@ -7,7 +7,8 @@ import { newWorkspace, status, workspace } from './sql-workspace';
  * The VRE in French: Settings → Language offers « Français », and choosing it (JupyterLab reloads) shows our
  * panels in French from the odatis_vre catalogue — the data browser, the SQL workspace, the status bar, the
  * NEO launcher section and a template's dialog — and the messages made in Web Workers (the NEO kernel's plot
- * titles) too. JupyterLab's own menus stay English: there is no JupyterLab French language pack here.
+ * titles, its help pages and its refusals) too. JupyterLab's own menus stay English: there is no JupyterLab
+ * French language pack here.
  */
 test.describe('the VRE in French', () => {
   test.skip(
@@ -129,5 +130,20 @@ test.describe('the VRE in French', () => {
     await expect(svg).toBeVisible({ timeout: 60_000 });
     await expect(svg).toContainText('y en fonction de x');
     await snapshot(page, testInfo, '95-french-kernel-plot');
+
+    // A neo help page and a refusal of the kernel: made in its worker, in the page's language too.
+    const help = await runCell(page, 2, 'neo.help(neo.omi)');
+    await expect(help).toContainText(
+      'l’analyse OMI (Outlying Mean Index). Pour un pivot, l’ACP de son environnement est calculée d’abord'
+    );
+    const refusal = await runCell(page, 3, 'const n = 42;\nawait neo.sql(n)');
+    await expect(refusal).toContainText(
+      'NeoArgumentError: neo.sql attend la requête sous forme de chaîne de caractères, et a reçu 42'
+    );
+    await expect(refusal).toContainText(
+      /ligne 2 de la cellule \[\d+\]\u00a0:\s+await neo\.sql\(n\)/
+    );
+    await refusal.scrollIntoViewIfNeeded();
+    await snapshot(page, testInfo, '96-french-kernel-help-and-refusal');
   });
 });

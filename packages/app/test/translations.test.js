@@ -18,6 +18,7 @@ const {
  */
 const DYNAMIC = [
   'NEO_KERNEL_SPEC.display_name',
+  'doc.doc',
   'engine.label',
   'engineLabel(engine.kind)',
   'engineLabel(engine.server.kind)',

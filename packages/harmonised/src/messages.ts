@@ -27,6 +27,36 @@ export function catalogueMessages(catalogue: Readonly<Record<string, string>>): 
 }
 
 /**
+ * A message as gettext takes it: the English text with `%1`, `%2`… and the arguments that fill them. An
+ * argument may itself be a `MessageText` (a reason inside a sentence): it is translated too. Errors made where
+ * no translator is at hand (a Web Worker, a library) carry one, and whoever shows them translates it.
+ */
+export interface MessageText {
+  msgid: string;
+  args: unknown[];
+}
+
+export function isMessageText(value: unknown): value is MessageText {
+  const v = value as MessageText | null;
+  return (
+    typeof v === 'object' && v !== null && typeof v.msgid === 'string' && Array.isArray(v.args)
+  );
+}
+
+/** A message's text through `trans` (English by default), its `MessageText` arguments translated first. */
+export function translateText(text: MessageText, trans: Messages = englishMessages): string {
+  return trans.__(
+    text.msgid,
+    ...text.args.map(a => (isMessageText(a) ? translateText(a, trans) : a))
+  );
+}
+
+/** The msgids of a message and of the messages among its arguments. */
+export function textMsgids(text: MessageText): string[] {
+  return [text.msgid, ...text.args.flatMap(a => (isMessageText(a) ? textMsgids(a) : []))];
+}
+
+/**
  * Marks a msgid that is translated later, where it is shown (gettext's `gettext_noop`): a label in a table, a
  * template's title. scripts/messages.js finds it for the catalogues; the text is returned as it is.
  */

@@ -11,6 +11,7 @@
  * Edits never add or remove a line break, so a line in an error is the line in the cell.
  */
 import { parse, type Node, type Pattern, type Program } from 'acorn';
+import { translateText, type MessageText } from '@odatis-vre/harmonised';
 import { transform } from 'sucrase';
 
 /** A `%%sql` cell: its SQL and the variable that keeps the result, if named. */
@@ -36,12 +37,15 @@ export interface CodeCell {
 /** A cell that cannot run as written: what is wrong, where (1-based line and column of the cell). */
 export class CellSyntaxError extends Error {
   override readonly name = 'SyntaxError';
+  /** The message's msgid and arguments when it is ours (not the parser's), for the kernel to translate. */
+  readonly text: MessageText | null;
   constructor(
-    message: string,
+    message: string | MessageText,
     readonly line: number,
     readonly column: number
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : translateText(message));
+    this.text = typeof message === 'string' ? null : message;
   }
 }
 
@@ -56,7 +60,10 @@ export function parseSqlCell(source: string): SqlCell | null {
   const args = match[1].trim();
   if (args !== '' && !IDENTIFIER.test(args)) {
     throw new CellSyntaxError(
-      `%%sql takes one variable name to keep the result in, found "${args}"`,
+      {
+        msgid: '%1 takes one variable name to keep the result in, found "%2"',
+        args: ['%%sql', args]
+      },
       1,
       source.indexOf(args) + 1
     );
@@ -178,13 +185,19 @@ function parseScript(js: string): Program {
     });
   } catch (e) {
     const loc = (e as { loc?: { line: number; column: number } }).loc ?? { line: 1, column: 0 };
-    let message = cleanMessage((e as Error).message);
-    if (/'import' and 'export' may appear only/.test(message)) {
-      message =
-        'import and export statements are not available in a notebook cell: use `await import(url)`, ' +
-        'or the preloaded `neo` object';
-    }
-    throw new CellSyntaxError(message, loc.line, loc.column + 1);
+    const message = cleanMessage((e as Error).message);
+    throw new CellSyntaxError(
+      /'import' and 'export' may appear only/.test(message)
+        ? {
+            msgid:
+              'import and export statements are not available in a notebook cell: use `await import(url)`, ' +
+              'or the preloaded `neo` object',
+            args: []
+          }
+        : message,
+      loc.line,
+      loc.column + 1
+    );
   }
 }
 

@@ -4,12 +4,18 @@
  * through the page's `NeoHost`, outputs through `emit`.
  */
 import { tableFromIPC, type Table } from 'apache-arrow';
-import type { Messages } from '@odatis-vre/harmonised';
+import {
+  englishMessages,
+  isMessageText,
+  translateText,
+  type MessageText,
+  type Messages
+} from '@odatis-vre/harmonised';
 import type { TableInfo } from '@odatis-vre/query';
 import { CellSyntaxError, compileCell, parseSqlCell, SCOPE } from './cell';
 import { isArrowTable, mimeBundleOf } from './display';
 import { inspect } from './inspect';
-import { createNeo, NEO_DOCS, type Neo } from './neo';
+import { createNeo, docBundle, NEO_DOCS, type Neo } from './neo';
 import type {
   CompleteReply,
   ExecuteOutcome,
@@ -20,21 +26,27 @@ import type {
   QueryEngineInfo,
   SqlAnswer
 } from './protocol';
+import { inPageLanguage } from './translation';
 
 export interface NeoKernelCoreOptions {
   host: NeoHost;
   /** The engine that answers SQL (the host's `engine()`), shown as `neo.engine` and under `%%sql` results. */
   engine: QueryEngineInfo;
   emit(output: KernelOutput): void;
-  /** The page's messages for `neo.plot`'s titles and the tables shown (a catalogue of `KERNEL_MESSAGES`); default English. */
+  /**
+   * The page's messages for `neo.plot`'s titles and the tables shown (a catalogue of `KERNEL_MESSAGES`);
+   * default English. Errors and help texts are translated when made, by the host (`inPageLanguage`).
+   */
   trans?: Messages;
 }
 
 /** The running cell was stopped by the user (Kernel → Interrupt). */
 export class KernelInterrupt extends Error {
   override readonly name = 'KeyboardInterrupt';
+  readonly text: MessageText = { msgid: 'the cell was interrupted', args: [] };
   constructor() {
-    super('the cell was interrupted');
+    super();
+    this.message = translateText(this.text);
   }
 }
 
@@ -109,13 +121,15 @@ const SQL_KEYWORDS = [
 
 export class NeoKernelCore {
   constructor(private readonly options: NeoKernelCoreOptions) {
+    this.trans = options.trans ?? englishMessages;
     this.neo = createNeo({
       sql: query => this.sql(query),
       registerFile: path => this.options.host.registerFile(path),
       listTables: () => this.options.host.listTables(),
       dataset: folder => this.options.host.dataset(folder),
       engine: options.engine,
-      trans: options.trans
+      trans: this.trans,
+      inPageLanguage: render => inPageLanguage(options.host, render)
     });
     this.scope = Object.create(null) as Record<string, unknown>;
     this.scope.neo = this.neo;
@@ -134,9 +148,9 @@ export class NeoKernelCore {
     this.stopRunning = stop;
     try {
       const { value, caption } = await Promise.race([this.run(code, executionCount), stopped]);
-      return { status: 'ok', result: mimeBundleOf(value, caption, this.options.trans) };
+      return { status: 'ok', result: mimeBundleOf(value, caption, this.trans) };
     } catch (e) {
-      return this.errorOutcome(e, executionCount);
+      return await this.errorOutcome(e, executionCount);
     } finally {
       this.stopRunning = null;
     }
@@ -180,21 +194,16 @@ export class NeoKernelCore {
       return { found: false, data: {}, metadata: {} };
     }
     const doc = NEO_DOCS[name];
+    const inPage = <T>(render: (trans: Messages) => T) => inPageLanguage(this.options.host, render);
     if (doc) {
-      return {
-        found: true,
-        data: {
-          'text/markdown': `\`\`\`ts\n${doc.signature}\n\`\`\`\n\n${doc.doc}`,
-          'text/plain': `${doc.signature}\n\n${doc.doc}`
-        },
-        metadata: {}
-      };
+      return { found: true, data: await inPage(trans => docBundle(doc, trans)), metadata: {} };
     }
     const value = this.resolve(name.split('.'));
     if (value === undefined && !(name in this.scope)) {
       return { found: false, data: {}, metadata: {} };
     }
-    return { found: true, data: { 'text/plain': describeValue(name, value) }, metadata: {} };
+    const described = await inPage(trans => describeValue(name, value, trans));
+    return { found: true, data: { 'text/plain': described }, metadata: {} };
   }
 
   async isComplete(code: string): Promise<IsCompleteReply> {
@@ -233,8 +242,7 @@ export class NeoKernelCore {
       const ms = performance.now() - started;
       const time = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
       // The engine's label is one of engineLabel's msgids: in the page's language when it has it.
-      const label = this.options.trans ? this.options.trans.__(engine.label) : engine.label;
-      return { value: table, caption: `${time} · ${label}` };
+      return { value: table, caption: `${time} · ${this.trans.__(engine.label)}` };
     }
     const cell = compileCell(code);
     this.sources.get(executionCount)!.cellColumn = cell.cellColumn;
@@ -272,7 +280,7 @@ export class NeoKernelCore {
   }
 
   private display(value: unknown): void {
-    const bundle = mimeBundleOf(value, undefined, this.options.trans);
+    const bundle = mimeBundleOf(value, undefined, this.trans);
     if (bundle) {
       this.options.emit({ type: 'display_data', ...bundle });
     }
@@ -300,24 +308,27 @@ export class NeoKernelCore {
 
   // ---- errors ----
 
-  private errorOutcome(e: unknown, executionCount: number): ExecuteOutcome {
+  /** A failed cell's error, in the page's language when it carries its msgids (`text`, `expectedText`). */
+  private async errorOutcome(e: unknown, executionCount: number): Promise<ExecuteOutcome> {
     const error =
       e instanceof Error
         ? e
         : Object.assign(new Error(typeof e === 'string' ? e : inspect(e)), { name: 'Error' });
     const ename = error.name || 'Error';
-    const evalue = fullMessage(error);
-    const traceback = [`${RED}${ename}${RESET}: ${evalue}`];
-    if (error instanceof CellSyntaxError) {
-      traceback.push(...this.pointAt(executionCount, error.line, error.column, 'line'));
-    } else if (!(error instanceof KernelInterrupt)) {
-      traceback.push(...this.cellFrames(error.stack ?? ''));
-    }
-    return { status: 'error', ename, evalue, traceback };
+    return inPageLanguage(this.options.host, trans => {
+      const evalue = fullMessage(error, trans);
+      const traceback = [`${RED}${ename}${RESET}: ${evalue}`];
+      if (error instanceof CellSyntaxError) {
+        traceback.push(...this.pointAt(trans, executionCount, error.line, error.column, true));
+      } else if (!(error instanceof KernelInterrupt)) {
+        traceback.push(...this.cellFrames(trans, error.stack ?? ''));
+      }
+      return { status: 'error', ename, evalue, traceback };
+    });
   }
 
-  /** The frames of a stack that are in cells, as `cell [n], line l` with the line's code. */
-  private cellFrames(stack: string): string[] {
+  /** The frames of a stack that are in cells, as `line l of cell [n]` with the line's code. */
+  private cellFrames(trans: Messages, stack: string): string[] {
     const offset = this.lineOffset();
     const out: string[] = [];
     for (const line of stack.split('\n')) {
@@ -325,21 +336,34 @@ export class NeoKernelCore {
       if (!match) continue;
       const count = Number(match[1]);
       const cellLine = Number(match[2]) - offset;
-      const where = out.length === 0 ? 'line' : 'called from line';
       const column = this.sources.get(count)?.cellColumn(cellLine, Number(match[3])) ?? null;
-      out.push(...this.pointAt(count, cellLine, column, where));
+      out.push(...this.pointAt(trans, count, cellLine, column, out.length === 0));
     }
     return out;
   }
 
-  private pointAt(count: number, line: number, column: number | null, where: string): string[] {
+  /** Where a cell failed (`first`), or called what failed, with its code and a caret under the column. */
+  private pointAt(
+    trans: Messages,
+    count: number,
+    line: number,
+    column: number | null,
+    first: boolean
+  ): string[] {
     const source = this.sources.get(count)?.lines[line - 1];
-    const head = `  ${where} ${line} of cell [${count}]`;
     if (source === undefined) {
-      return [head];
+      return [
+        `  ${trans.__(first ? 'line %1 of cell [%2]' : 'called from line %1 of cell [%2]', line, count)}`
+      ];
     }
+    // The code follows: the heading ends with a colon (the translation places it).
+    const head = trans.__(
+      first ? 'line %1 of cell [%2]:' : 'called from line %1 of cell [%2]:',
+      line,
+      count
+    );
     const caret = column === null ? [] : [`    ${' '.repeat(Math.max(0, column - 1))}^`];
-    return [`${head}:`, `    ${source}`, ...caret];
+    return [`  ${head}`, `    ${source}`, ...caret];
   }
 
   /** Lines that the function wrapper adds before a cell's first line, as the engine counts them. */
@@ -401,6 +425,7 @@ export class NeoKernelCore {
     number,
     { lines: string[]; cellColumn: (line: number, column: number) => number | null }
   >();
+  private readonly trans: Messages;
   private stopRunning: ((reason: Error) => void) | null = null;
   private offset: number | null = null;
 }
@@ -408,33 +433,47 @@ export class NeoKernelCore {
 /**
  * An error's whole text: its message, the details it carries that the message does not already say (the
  * table, row, column, expected and found of a `NicheInputError`, the workshop's `WorkshopError` among them),
- * and its causes.
+ * and its causes. A message, an expectation or a finding given as a msgid (`text`, `expectedText`,
+ * `foundText`) is put in the language of `trans`.
  */
-export function fullMessage(error: Error): string {
-  const details = error as Error & Partial<Record<DetailKey, unknown>>;
-  const message = error.message;
+export function fullMessage(error: Error, trans: Messages = englishMessages): string {
+  const details = error as Error & Partial<Record<DetailKey, unknown>> & TranslatableError;
+  const message = isMessageText(details.text) ? translateText(details.text, trans) : error.message;
+  const expected = isMessageText(details.expectedText)
+    ? translateText(details.expectedText, trans)
+    : details.expected;
+  const found = isMessageText(details.foundText)
+    ? translateText(details.foundText, trans)
+    : details.found;
+  const value = (key: DetailKey) =>
+    key === 'expected' ? expected : key === 'found' ? found : details[key];
   const unsaid = (key: DetailKey) => {
-    const value = details[key];
-    return (
-      value !== undefined && value !== null && value !== '' && !message.includes(String(value))
-    );
+    const v = value(key);
+    return v !== undefined && v !== null && v !== '' && !message.includes(String(v));
   };
   const parts = (['table', 'row', 'column'] as const)
     .filter(unsaid)
-    .map(key => `${key} ${String(details[key])}`);
-  if (unsaid('expected') || unsaid('found')) {
-    parts.push(
-      `expected ${String(details.expected ?? '?')}, found ${String(details.found ?? '?')}`
+    .map(key =>
+      trans.__({ table: 'table %1', row: 'row %1', column: 'column %1' }[key], String(details[key]))
     );
+  if (unsaid('expected') || unsaid('found')) {
+    parts.push(trans.__('expected %1, found %2', String(expected ?? '?'), String(found ?? '?')));
   }
   let text = parts.length > 0 ? `${message} (${parts.join('; ')})` : message;
   const cause = error.cause;
   if (cause instanceof Error) {
-    text += `\ncaused by ${cause.name}: ${fullMessage(cause)}`;
+    text += '\n' + trans.__('caused by %1: %2', cause.name, fullMessage(cause, trans));
   } else if (cause !== undefined) {
-    text += `\ncaused by: ${typeof cause === 'string' ? cause : inspect(cause)}`;
+    text += '\n' + trans.__('caused by: %1', typeof cause === 'string' ? cause : inspect(cause));
   }
   return text;
+}
+
+/** What an error of ours may carry besides its English message: its msgids (`NicheInputError`, `KernelInterrupt`). */
+interface TranslatableError {
+  text?: unknown;
+  expectedText?: unknown;
+  foundText?: unknown;
 }
 
 type DetailKey = 'table' | 'row' | 'column' | 'expected' | 'found';
@@ -485,10 +524,10 @@ function dottedNameAt(code: string, cursor: number): string | null {
   return /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name) ? name : null;
 }
 
-function describeValue(name: string, value: unknown): string {
+function describeValue(name: string, value: unknown, trans: Messages): string {
   if (isArrowTable(value)) {
     const columns = value.schema.fields.map(f => `  ${f.name}: ${String(f.type)}`).join('\n');
-    return `${name}: Arrow table, ${value.numRows} rows\n${columns}`;
+    return `${trans.__('%1: Arrow table, %2 rows', name, value.numRows)}\n${columns}`;
   }
   const type =
     value === null

@@ -4,7 +4,13 @@
  * same harmonised data and files, and results cross to the worker as Arrow IPC bytes.
  */
 import { tableToIPC } from 'apache-arrow';
-import { engineLabel, QueryError, type QueryEngine, type TableInfo } from '@odatis-vre/query';
+import {
+  engineLabel,
+  errorMessage,
+  QueryError,
+  type QueryEngine,
+  type TableInfo
+} from '@odatis-vre/query';
 import {
   CATALOG_FILE,
   englishMessages,
@@ -61,11 +67,12 @@ export class SessionHost implements NeoHost {
         ...(result.notice ? { notice: result.notice } : {})
       };
     } catch (e) {
+      const error = this.translated(e);
       const harmonised = this.options.harmonised?.name ?? 'harmonised';
-      if (unavailable && e instanceof QueryError && e.message.includes(harmonised)) {
-        throw new QueryError(`${e.message}\n\n${unavailable}`, e.sql);
+      if (unavailable && error instanceof QueryError && error.message.includes(harmonised)) {
+        throw new QueryError(`${error.message}\n\n${unavailable}`, error.sql);
       }
-      throw e;
+      throw error;
     } finally {
       this.running.delete(controller);
     }
@@ -77,7 +84,11 @@ export class SessionHost implements NeoHost {
 
   async listTables(): Promise<TableInfo[]> {
     await this.harmonisedProblem();
-    this.tables = await this.options.engine.listTables();
+    try {
+      this.tables = await this.options.engine.listTables();
+    } catch (e) {
+      throw this.translated(e);
+    }
     return this.tables;
   }
 
@@ -161,6 +172,18 @@ export class SessionHost implements NeoHost {
           )
         : this.trans.__('There is no file %1', candidates[0])
     );
+  }
+
+  /**
+   * A query error in the page's language, as the same class: only its message crosses to the kernel's worker
+   * (comlink sends an error's name, message and stack), not the msgid it may carry.
+   */
+  private translated(e: unknown): unknown {
+    if (!(e instanceof QueryError) || !e.text) {
+      return e;
+    }
+    const Class = e.constructor as new (message: string, sql?: string) => QueryError;
+    return new Class(errorMessage(e, this.trans), e.sql);
   }
 
   /** Attach the harmonised dataset if it is not; a failure is a sentence to add to an error about it. */

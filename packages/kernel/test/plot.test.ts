@@ -3,18 +3,14 @@
  * translations of `PLOT_MESSAGES` when it starts, over a real comlink MessageChannel as in the browser;
  * English by default.
  */
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { tableFromArrays } from 'apache-arrow';
-import { expose } from 'comlink';
 import { catalogueMessages, englishMessages, type Messages } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '@odatis-vre/query';
 import { createWasmWorkerEngine } from '@odatis-vre/query/lib/node';
-import { QueryableFiles } from '@odatis-vre/services';
 import { VEGALITE_MIME } from '../src/display';
-import { SessionHost } from '../src/host';
 import { createPlot, PLOT_MESSAGES } from '../src/plot';
 import type { ExecuteOutcome, NeoWorkerApi } from '../src/protocol';
-import { createWorkerApi } from '../src/worker-core';
+import { openPorts, startWorker } from './worker-host';
 
 const FRENCH = {
   '%1 by %2': '%1 par %2',
@@ -38,38 +34,18 @@ const OMI_CELL = `neo.plot.omi({
 })`;
 
 let engine: QueryEngine;
-const ports: MessagePort[] = [];
 
 beforeAll(() => {
   engine = createWasmWorkerEngine();
 });
 
 afterAll(async () => {
-  ports.forEach(p => p.close());
+  openPorts.forEach(p => p.close());
   await engine?.close();
 });
 
 /** A kernel worker's API started as the browser starts it, with the page's host on the other end of a port. */
-async function startedWorker(trans?: Messages): Promise<NeoWorkerApi> {
-  const host = new SessionHost({
-    engine,
-    harmonised: null,
-    files: new QueryableFiles({
-      engine,
-      read: async p => Promise.reject(new Error(`no file ${p} in this test`)),
-      lastModified: async () => null
-    }),
-    location: '',
-    exists: async () => false,
-    trans
-  });
-  const channel = new MessageChannel();
-  ports.push(channel.port1, channel.port2);
-  expose(host, channel.port1 as unknown as Parameters<typeof expose>[1]);
-  const api = createWorkerApi(() => undefined);
-  await api.start(channel.port2);
-  return api;
-}
+const startedWorker = (trans?: Messages): Promise<NeoWorkerApi> => startWorker(engine, trans);
 
 function vegaLite(outcome: ExecuteOutcome): Record<string, unknown> {
   if (outcome.status !== 'ok' || !outcome.result) throw new Error(JSON.stringify(outcome));

@@ -102,16 +102,26 @@ export function asDudi(
   if (!s.every(Number.isFinite)) {
     throw new NicheInputError(
       'out-of-range',
-      'the table is too large to analyse: its cross-products overflow double precision',
-      { expected: 'finite cross-products', found: 'Infinity or NaN' }
+      {
+        msgid: 'the table is too large to analyse: its cross-products overflow double precision',
+        args: []
+      },
+      {
+        expected: { msgid: 'finite cross-products', args: [] },
+        found: { msgid: 'Infinity or NaN', args: [] }
+      }
     );
   }
   const { values, vectors } = symmetricEigen(s, q);
   if (!(values[0] > 0)) {
-    throw new NicheInputError('degenerate', 'the table has no variance: every eigenvalue is 0', {
-      expected: 'at least one non-constant column',
-      found: 'a constant table'
-    });
+    throw new NicheInputError(
+      'degenerate',
+      { msgid: 'the table has no variance: every eigenvalue is 0', args: [] },
+      {
+        expected: { msgid: 'at least one non-constant column', args: [] },
+        found: { msgid: 'a constant table', args: [] }
+      }
+    );
   }
   let rank = 0;
   for (let k = 0; k < q; k++) if (values[k] / values[0] > RANK_TOLERANCE) rank++;

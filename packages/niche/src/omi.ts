@@ -69,9 +69,17 @@ export function omiAnalysis(
   if (abundance.nRows !== n) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      `the abundance table has ${abundance.nRows} samples but the environmental table has ${n} ` +
-        '(ade4: "Non equal row numbers"); both must describe the same samples in the same order',
-      { table: 'abundance', expected: `${n} samples`, found: `${abundance.nRows}` }
+      {
+        msgid:
+          'the abundance table has %1 samples but the environmental table has %2 ' +
+          '(ade4: "Non equal row numbers"); both must describe the same samples in the same order',
+        args: [abundance.nRows, n]
+      },
+      {
+        table: 'abundance',
+        expected: { msgid: '%1 samples', args: [n] },
+        found: `${abundance.nRows}`
+      }
     );
   }
   const { profiles, droppedSpecies } = speciesProfiles(abundance, {

@@ -32,10 +32,10 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   if (n < 2 || p < 1) {
     throw new NicheInputError(
       'empty',
-      `the environmental table has ${n} samples and ${p} variables`,
+      { msgid: 'the environmental table has %1 samples and %2 variables', args: [n, p] },
       {
         table: 'environment',
-        expected: '≥ 2 samples and ≥ 1 variable',
+        expected: { msgid: '≥ 2 samples and ≥ 1 variable', args: [] },
         found: `${n} × ${p}`
       }
     );
@@ -72,10 +72,13 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   if (constantVariables.length === p) {
     throw new NicheInputError(
       'degenerate',
-      'every environmental variable is constant: there is no gradient to analyse',
+      {
+        msgid: 'every environmental variable is constant: there is no gradient to analyse',
+        args: []
+      },
       {
         table: 'environment',
-        expected: 'at least one variable that varies',
+        expected: { msgid: 'at least one variable that varies', args: [] },
         found: constantVariables.join(', ')
       }
     );
@@ -96,12 +99,16 @@ function tooLarge(env: DataTable, j: number): never {
   for (const v of col) big = Math.max(big, Math.abs(v));
   throw new NicheInputError(
     'out-of-range',
-    `environment: variable "${env.colNames[j]}" is too large to analyse (largest |value| ${big}): ` +
-      'its variance overflows double precision; express it in a larger unit',
+    {
+      msgid:
+        'environment: variable "%1" is too large to analyse (largest |value| %2): ' +
+        'its variance overflows double precision; express it in a larger unit',
+      args: [env.colNames[j], big]
+    },
     {
       table: 'environment',
       column: env.colNames[j],
-      expected: 'values below 1e150 in magnitude',
+      expected: { msgid: 'values below 1e150 in magnitude', args: [] },
       found: String(big)
     }
   );

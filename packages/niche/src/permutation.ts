@@ -65,9 +65,9 @@ export function omiPermutationTest(
   if (!Number.isInteger(nrep) || nrep < 1) {
     throw new NicheInputError(
       'bad-argument',
-      `the number of permutations must be a positive integer, found ${nrep}`,
+      { msgid: 'the number of permutations must be a positive integer, found %1', args: [nrep] },
       {
-        expected: 'an integer ≥ 1',
+        expected: { msgid: 'an integer ≥ 1', args: [] },
         found: String(nrep)
       }
     );
@@ -93,7 +93,11 @@ export function omiPermutationTest(
     if (idx.length !== nrep * s * n) {
       throw new NicheInputError(
         'shape',
-        `replayed permutations hold ${idx.length} indices; ${nrep} repetitions × ${s} species × ${n} samples need ${nrep * s * n}`,
+        {
+          msgid:
+            'replayed permutations hold %1 indices; %2 repetitions × %3 species × %4 samples need %5',
+          args: [idx.length, nrep, s, n, nrep * s * n]
+        },
         { expected: String(nrep * s * n), found: String(idx.length) }
       );
     }

@@ -33,10 +33,13 @@ export function speciesProfiles(
   if (abundance.nCols < 1 || n < 1) {
     throw new NicheInputError(
       'empty',
-      `the abundance table has ${n} samples and ${abundance.nCols} species`,
+      {
+        msgid: 'the abundance table has %1 samples and %2 species',
+        args: [n, abundance.nCols]
+      },
       {
         table: 'abundance',
-        expected: '≥ 1 sample and ≥ 1 species',
+        expected: { msgid: '≥ 1 sample and ≥ 1 species', args: [] },
         found: `${n} × ${abundance.nCols}`
       }
     );
@@ -64,12 +67,16 @@ export function speciesProfiles(
     if (s === Infinity) {
       throw new NicheInputError(
         'out-of-range',
-        `abundance: the total of species "${abundance.colNames[j]}" overflows double precision; ` +
-          'express the abundances in a larger unit',
+        {
+          msgid:
+            'abundance: the total of species "%1" overflows double precision; ' +
+            'express the abundances in a larger unit',
+          args: [abundance.colNames[j]]
+        },
         {
           table: 'abundance',
           column: abundance.colNames[j],
-          expected: 'a finite column total',
+          expected: { msgid: 'a finite column total', args: [] },
           found: 'Infinity'
         }
       );
@@ -83,22 +90,30 @@ export function speciesProfiles(
   if (dropped.length > 0 && !options.dropAbsentSpecies) {
     throw new NicheInputError(
       'species-never-observed',
-      `abundance: ${dropped.length} species never observed (column sum 0): ${dropped.slice(0, 10).join(', ')}` +
-        `${dropped.length > 10 ? '…' : ''}; remove them or pass dropAbsentSpecies (ade4 stops with "Column sum <=0 in Y")`,
+      {
+        msgid:
+          'abundance: %1 species never observed (column sum 0): %2; ' +
+          'remove them or pass dropAbsentSpecies (ade4 stops with "Column sum <=0 in Y")',
+        args: [dropped.length, dropped.slice(0, 10).join(', ') + (dropped.length > 10 ? '…' : '')]
+      },
       {
         table: 'abundance',
         column: dropped[0],
-        expected: 'every species observed at least once',
-        found: `${dropped.length} never observed`
+        expected: { msgid: 'every species observed at least once', args: [] },
+        found: { msgid: '%1 never observed', args: [dropped.length] }
       }
     );
   }
   if (keep.length === 0) {
-    throw new NicheInputError('empty', 'abundance: no species was observed in any sample', {
-      table: 'abundance',
-      expected: 'at least one non-zero count',
-      found: 'all zeros'
-    });
+    throw new NicheInputError(
+      'empty',
+      { msgid: 'abundance: no species was observed in any sample', args: [] },
+      {
+        table: 'abundance',
+        expected: { msgid: 'at least one non-zero count', args: [] },
+        found: { msgid: 'all zeros', args: [] }
+      }
+    );
   }
   const s = keep.length;
   const offset = new Int32Array(s + 1);
@@ -147,14 +162,21 @@ function badCell(abundance: DataTable, i: number, j: number, v: number): never {
   if (v < 0) {
     throw new NicheInputError(
       'negative-abundance',
-      `abundance: species "${where.column}" in sample "${where.row}" (row ${i + 1}) is ${v}`,
-      { ...where, expected: 'a count ≥ 0', found: String(v) }
+      {
+        msgid: 'abundance: species "%1" in sample "%2" (row %3) is %4',
+        args: [where.column, where.row, i + 1, v]
+      },
+      { ...where, expected: { msgid: 'a count ≥ 0', args: [] }, found: String(v) }
     );
   }
   throw new NicheInputError(
     'missing-value',
-    `abundance: species "${where.column}" in sample "${where.row}" (row ${i + 1}) is ${v}; ` +
-      'an absence must be 0, and a sample without a count must be removed',
-    { ...where, expected: 'a finite count ≥ 0', found: String(v) }
+    {
+      msgid:
+        'abundance: species "%1" in sample "%2" (row %3) is %4; ' +
+        'an absence must be 0, and a sample without a count must be removed',
+      args: [where.column, where.row, i + 1, v]
+    },
+    { ...where, expected: { msgid: 'a finite count ≥ 0', args: [] }, found: String(v) }
   );
 }

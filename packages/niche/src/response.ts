@@ -33,8 +33,15 @@ export function speciesResponses(
   if (abundance.nRows !== n) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      `the abundance table has ${abundance.nRows} samples but the environmental table has ${n}`,
-      { table: 'abundance', expected: `${n} samples`, found: String(abundance.nRows) }
+      {
+        msgid: 'the abundance table has %1 samples but the environmental table has %2',
+        args: [abundance.nRows, n]
+      },
+      {
+        table: 'abundance',
+        expected: { msgid: '%1 samples', args: [n] },
+        found: String(abundance.nRows)
+      }
     );
   }
   assertFinite(environment, 'environment');

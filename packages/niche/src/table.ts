@@ -20,10 +20,14 @@ export function tableFromColumns(
 ): DataTable {
   const entries = Array.isArray(columns) ? columns : Object.entries(columns);
   if (entries.length === 0) {
-    throw new NicheInputError('empty', 'a table needs at least one column', {
-      expected: '≥ 1 column',
-      found: '0'
-    });
+    throw new NicheInputError(
+      'empty',
+      { msgid: 'a table needs at least one column', args: [] },
+      {
+        expected: { msgid: '≥ 1 column', args: [] },
+        found: '0'
+      }
+    );
   }
   const nRows = entries[0][1].length;
   const values = new Float64Array(nRows * entries.length);
@@ -31,8 +35,11 @@ export function tableFromColumns(
     if (col.length !== nRows) {
       throw new NicheInputError(
         'shape',
-        `column "${name}" has ${col.length} values but column "${entries[0][0]}" has ${nRows}`,
-        { column: name, expected: `${nRows} values`, found: `${col.length}` }
+        {
+          msgid: 'column "%1" has %2 values but column "%3" has %4',
+          args: [name, col.length, entries[0][0], nRows]
+        },
+        { column: name, expected: { msgid: '%1 values', args: [nRows] }, found: `${col.length}` }
       );
     }
     for (let i = 0; i < nRows; i++) values[j * nRows + i] = col[i];
@@ -57,11 +64,15 @@ export function tableFromRows(
   const values = new Float64Array(nRows * nCols);
   rows.forEach((r, i) => {
     if (r.length !== nCols) {
-      throw new NicheInputError('shape', `row ${i + 1} has ${r.length} values, expected ${nCols}`, {
-        row: rowNames?.[i] ?? String(i + 1),
-        expected: `${nCols} values`,
-        found: `${r.length}`
-      });
+      throw new NicheInputError(
+        'shape',
+        { msgid: 'row %1 has %2 values, expected %3', args: [i + 1, r.length, nCols] },
+        {
+          row: rowNames?.[i] ?? String(i + 1),
+          expected: { msgid: '%1 values', args: [nCols] },
+          found: `${r.length}`
+        }
+      );
     }
     for (let j = 0; j < nCols; j++) values[j * nRows + i] = r[j];
   });
@@ -79,9 +90,12 @@ export function makeTable(
   if (values.length !== nRows * nCols) {
     throw new NicheInputError(
       'shape',
-      `buffer of ${values.length} values cannot hold ${nRows} × ${nCols}`,
       {
-        expected: `${nRows * nCols} values`,
+        msgid: 'buffer of %1 values cannot hold %2 × %3',
+        args: [values.length, nRows, nCols]
+      },
+      {
+        expected: { msgid: '%1 values', args: [nRows * nCols] },
         found: `${values.length}`
       }
     );
@@ -98,10 +112,14 @@ export function cell(t: DataTable, i: number, j: number): number {
 export function column(t: DataTable, j: number | string): Float64Array {
   const k = typeof j === 'number' ? j : t.colNames.indexOf(j);
   if (k < 0 || k >= t.nCols) {
-    throw new NicheInputError('bad-argument', `no column ${String(j)}`, {
-      expected: t.colNames.join(', '),
-      found: String(j)
-    });
+    throw new NicheInputError(
+      'bad-argument',
+      { msgid: 'no column %1', args: [String(j)] },
+      {
+        expected: t.colNames.join(', '),
+        found: String(j)
+      }
+    );
   }
   return t.values.subarray(k * t.nRows, (k + 1) * t.nRows);
 }
@@ -138,13 +156,17 @@ export function assertFinite(t: DataTable, tableName: string): void {
       const j = (k - i) / nRows;
       throw new NicheInputError(
         'missing-value',
-        `${tableName}: row "${t.rowNames[i]}" (${i + 1}), column "${t.colNames[j]}" is ${values[k]}; ` +
-          'remove or impute missing values before the analysis (ade4 stops with "na entries in table")',
+        {
+          msgid:
+            '%1: row "%2" (%3), column "%4" is %5; ' +
+            'remove or impute missing values before the analysis (ade4 stops with "na entries in table")',
+          args: [tableName, t.rowNames[i], i + 1, t.colNames[j], values[k]]
+        },
         {
           table: tableName,
           row: t.rowNames[i],
           column: t.colNames[j],
-          expected: 'a finite number',
+          expected: { msgid: 'a finite number', args: [] },
           found: String(values[k])
         }
       );

@@ -57,9 +57,9 @@ function complete(
   if (times && times.length !== values.length) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      `${values.length} values but ${times.length} times`,
+      { msgid: '%1 values but %2 times', args: [values.length, times.length] },
       {
-        expected: `${values.length} times`,
+        expected: { msgid: '%1 times', args: [values.length] },
         found: String(times.length)
       }
     );
@@ -106,9 +106,9 @@ export function mannKendall(
   if (n < 3) {
     throw new NicheInputError(
       'empty',
-      `Mann–Kendall needs at least 3 values with a time, found ${n}`,
+      { msgid: 'Mann–Kendall needs at least 3 values with a time, found %1', args: [n] },
       {
-        expected: '≥ 3 values',
+        expected: { msgid: '≥ 3 values', args: [] },
         found: String(n)
       }
     );
@@ -126,10 +126,13 @@ export function mannKendall(
   if (!(varS > 0)) {
     throw new NicheInputError(
       'degenerate',
-      'Mann–Kendall: every value (or every time) is tied, the variance of S is 0',
       {
-        expected: 'at least two distinct values and times',
-        found: 'all tied'
+        msgid: 'Mann–Kendall: every value (or every time) is tied, the variance of S is 0',
+        args: []
+      },
+      {
+        expected: { msgid: 'at least two distinct values and times', args: [] },
+        found: { msgid: 'all tied', args: [] }
       }
     );
   }
@@ -231,9 +234,12 @@ export function seasonalKendall(
   if (season.length !== values.length || year.length !== values.length) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      `${values.length} values, ${season.length} seasons, ${year.length} years`,
       {
-        expected: 'the same length',
+        msgid: '%1 values, %2 seasons, %3 years',
+        args: [values.length, season.length, year.length]
+      },
+      {
+        expected: { msgid: 'the same length', args: [] },
         found: `${values.length}, ${season.length}, ${year.length}`
       }
     );
@@ -298,11 +304,15 @@ export function correctedSeasonalKendall(table: DataTable): CorrectedSeasonalKen
       const i = k % n;
       throw new NicheInputError(
         'missing-value',
-        `corrected seasonal Kendall needs a complete years × seasons table; year "${table.rowNames[i]}", season "${table.colNames[(k - i) / n]}" is missing`,
+        {
+          msgid:
+            'corrected seasonal Kendall needs a complete years × seasons table; year "%1", season "%2" is missing',
+          args: [table.rowNames[i], table.colNames[(k - i) / n]]
+        },
         {
           row: table.rowNames[i],
           column: table.colNames[(k - i) / n],
-          expected: 'a number',
+          expected: { msgid: 'a number', args: [] },
           found: String(table.values[k])
         }
       );
@@ -368,9 +378,12 @@ export function centroidTrend(
   if (weights.length !== values.length || period.length !== values.length) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      `${weights.length} weights, ${values.length} values, ${period.length} periods`,
       {
-        expected: 'the same length',
+        msgid: '%1 weights, %2 values, %3 periods',
+        args: [weights.length, values.length, period.length]
+      },
+      {
+        expected: { msgid: 'the same length', args: [] },
         found: `${weights.length}, ${values.length}, ${period.length}`
       }
     );
@@ -429,9 +442,12 @@ export function nicheCentroidTrends(
   if (abundance.nRows !== environment.nRows) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      `the abundance table has ${abundance.nRows} samples but the environmental table has ${environment.nRows}`,
       {
-        expected: `${environment.nRows} samples`,
+        msgid: 'the abundance table has %1 samples but the environmental table has %2',
+        args: [abundance.nRows, environment.nRows]
+      },
+      {
+        expected: { msgid: '%1 samples', args: [environment.nRows] },
         found: String(abundance.nRows)
       }
     );
@@ -471,10 +487,14 @@ export function averageRanks(x: ArrayLike<number>): Float64Array {
  */
 export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) {
-    throw new NicheInputError('sample-count-mismatch', `${a.length} values against ${b.length}`, {
-      expected: `${a.length} values on both sides`,
-      found: String(b.length)
-    });
+    throw new NicheInputError(
+      'sample-count-mismatch',
+      { msgid: '%1 values against %2', args: [a.length, b.length] },
+      {
+        expected: { msgid: '%1 values on both sides', args: [a.length] },
+        found: String(b.length)
+      }
+    );
   }
   for (let i = 0; i < a.length; i++) if (Number.isNaN(a[i]) || Number.isNaN(b[i])) return NaN;
   const [ra, rb] = [averageRanks(a), averageRanks(b)];

@@ -70,7 +70,10 @@ export function codeFactor(
     if (k === undefined) {
       throw new NicheInputError(
         'bad-argument',
-        `subset factor: sample ${i + 1} has level "${v}", not among the given levels`,
+        {
+          msgid: 'subset factor: sample %1 has level "%2", not among the given levels',
+          args: [i + 1, v]
+        },
         {
           row: String(i + 1),
           expected: lev.join(', '),
@@ -97,10 +100,10 @@ export function witomi(
   if (factor.length !== n) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      `the subset factor has ${factor.length} values for ${n} samples`,
+      { msgid: 'the subset factor has %1 values for %2 samples', args: [factor.length, n] },
       {
         table: 'factor',
-        expected: `${n} values`,
+        expected: { msgid: '%1 values', args: [n] },
         found: String(factor.length)
       }
     );
@@ -128,11 +131,15 @@ export function witomi(
   }
   for (let l = 0; l < L; l++) {
     if (size[l] === 0) {
-      throw new NicheInputError('empty', `subset "${levels[l]}" has no sample`, {
-        table: 'factor',
-        expected: 'at least one sample per level',
-        found: '0'
-      });
+      throw new NicheInputError(
+        'empty',
+        { msgid: 'subset "%1" has no sample', args: [levels[l]] },
+        {
+          table: 'factor',
+          expected: { msgid: 'at least one sample per level', args: [] },
+          found: '0'
+        }
+      );
     }
     for (let a = 0; a < nf; a++) gk[l * nf + a] /= size[l];
     for (let k = 0; k < p; k++) {

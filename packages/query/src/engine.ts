@@ -3,7 +3,7 @@
  * know which engine answered: DuckDB-WASM in a browser Web Worker, DuckDB-WASM in node, or native DuckDB.
  * Results are Apache Arrow tables or record batches, never row-by-row JavaScript objects.
  */
-import { msgid, type FileFormat } from '@odatis-vre/harmonised';
+import { msgid, type FileFormat, type MessageText } from '@odatis-vre/harmonised';
 import type { RecordBatch, Schema, Table } from 'apache-arrow';
 import type { ExportOptions, ExportStream } from './export';
 
@@ -131,6 +131,8 @@ export interface EngineEvent {
   type: 'restarted';
   /** A sentence for the user, e.g. why the worker was restarted. */
   message: string;
+  /** The sentence's msgid and arguments, for the page to show it in the user's language. */
+  text?: MessageText;
 }
 
 export interface QueryEngine {

@@ -4,31 +4,16 @@
  * Messages of our own may be given as a msgid and its arguments: `message` reads in English, and the UI
  * translates the same text with `errorMessage(e, trans)` (this package stays free of JupyterLab).
  */
-import { englishMessages, type Messages } from '@odatis-vre/harmonised';
+import {
+  englishMessages,
+  isMessageText,
+  translateText,
+  type MessageText,
+  type Messages
+} from '@odatis-vre/harmonised';
 
-/**
- * A message as gettext takes it: the English text with `%1`, `%2`… and the arguments that fill them. An
- * argument may itself be a `MessageText` (a reason inside a sentence): it is translated too.
- */
-export interface MessageText {
-  msgid: string;
-  args: unknown[];
-}
-
-function isMessageText(value: unknown): value is MessageText {
-  const v = value as MessageText | null;
-  return (
-    typeof v === 'object' && v !== null && typeof v.msgid === 'string' && Array.isArray(v.args)
-  );
-}
-
-/** A message's text through `trans`, its `MessageText` arguments translated first. */
-export function translateText(text: MessageText, trans: Messages = englishMessages): string {
-  return trans.__(
-    text.msgid,
-    ...text.args.map(a => (isMessageText(a) ? translateText(a, trans) : a))
-  );
-}
+// The query layer's errors were the first to carry their msgid; the type now lives with `Messages`.
+export { translateText, type MessageText };
 
 /** DuckDB refused or failed the query (syntax, binder, conversion, DuckDB's own out-of-memory...). */
 export class QueryError extends Error {

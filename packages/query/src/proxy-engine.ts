@@ -294,7 +294,7 @@ export class ProxyQueryEngine implements QueryEngine {
     if (!this.closed) {
       const message = translateText(text);
       for (const listener of this.listeners) {
-        listener({ type: 'restarted', message });
+        listener({ type: 'restarted', message, text });
       }
     }
   }

@@ -2,7 +2,7 @@
 import type { Worker } from 'node:worker_threads';
 import { tableFromArrays, tableToIPC } from 'apache-arrow';
 import type { EngineEvent } from '../src/engine';
-import { EngineCrashedError } from '../src/errors';
+import { EngineCrashedError, translateText } from '../src/errors';
 import { createWasmWorkerEngine } from '../src/node';
 
 it('restarts a killed worker, rejects the running query and restores registered files', async () => {
@@ -25,6 +25,9 @@ it('restarts a killed worker, rejects the running query and restores registered 
     await expect(running).rejects.toThrow(/query engine stopped .* will restart/);
     expect(events).toHaveLength(1);
     expect(events[0].type).toBe('restarted');
+    // The event's sentence carries its msgid, for the SQL workspace to show it in the user's language.
+    expect(events[0].text?.msgid).toMatch(/^The query engine stopped \(%1\) and will restart/);
+    expect(translateText(events[0].text!)).toBe(events[0].message);
 
     // Next query runs on a new worker, with the registered file loaded again.
     const { table } = await engine.query('SELECT sum(a)::DOUBLE AS s FROM kept');

@@ -30,7 +30,8 @@ import {
   type EngineKind,
   type ExportFormat,
   type QueryEngine,
-  type TableInfo
+  type TableInfo,
+  translateText
 } from '@odatis-vre/query';
 import type { Table } from 'apache-arrow';
 import { ArrowDataModel } from './arrowmodel';
@@ -184,7 +185,7 @@ export class SqlWorkspace extends BoxPanel {
       this.status.node.dataset.engine = engine.kind;
       if (!this.controller) this.setStatus(trans.__('Ready · %1', this.engineLabel(engine.kind)));
       this.stopListening = engine.onEvent(event => {
-        this.error.showMessage(event.message);
+        this.error.showMessage(event.text ? translateText(event.text, trans) : event.message);
         void this.refreshSchema();
       });
     });

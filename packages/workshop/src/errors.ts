@@ -7,7 +7,11 @@ import { NicheInputError, type InputErrorPlace } from '@odatis-vre/niche/lib/err
  * inputs a person can act on) with the workshop's codes; its message also says what was expected and found.
  */
 export class WorkshopError extends NicheInputError<WorkshopErrorCode> {
-  constructor(code: WorkshopErrorCode, message: string, where: InputErrorPlace = {}) {
+  constructor(
+    code: WorkshopErrorCode,
+    message: string,
+    where: InputErrorPlace & { expected?: string; found?: string } = {}
+  ) {
     super(
       code,
       message +
