@@ -406,6 +406,8 @@ export class SqlWorkspace extends BoxPanel {
       this.setStatus(this.trans.__('Exporting %1…', label));
       for await (const chunk of stream) {
         await file.write(chunk);
+        // Cancelled while this chunk was being saved (the last one, maybe): stop here all the same.
+        if (controller.signal.aborted) break;
         const percent = total > 0 ? Math.floor((100 * stream.rows) / total) : 100;
         this.setStatus(
           this.trans.__(
@@ -416,6 +418,10 @@ export class SqlWorkspace extends BoxPanel {
             percent
           )
         );
+      }
+      if (controller.signal.aborted) {
+        this.setStatus(this.trans.__('Export cancelled'));
+        return null;
       }
       await file.close();
       this.setStatus(
