@@ -203,9 +203,14 @@ test.describe('the SQL workspace', () => {
       hasText: 'Line over time'
     });
     await expect(lineChart.getByRole('button')).toBeEnabled();
+    // JupyterLab is told when the commands acting on the result change: a menu, the palette or a toolbar
+    // open at that moment redraws them as they are (each change: the command and whether it is enabled).
+    const commandChanges = await recordResultCommandChanges(page);
     await replaceQuery(page, 'SELECT count(*) FROM range(100000000000) a');
     await run(page);
     await expect(status(page)).toHaveText(/Running/);
+    const disabled = ['odatis-vre:sql-chart false', 'odatis-vre:sql-export false'];
+    expect(await commandChanges()).toEqual(disabled);
     const running = 'A query is running: wait for its result';
     await expectExports(page, running);
     await expect(lineChart.getByRole('button')).toBeDisabled();
@@ -229,6 +234,8 @@ test.describe('the SQL workspace', () => {
       canChart: false
     });
     await expectExports(page, 'No result: the last query was cancelled');
+    // still none to act on: nothing changed for the commands
+    expect(await commandChanges()).toEqual(disabled);
     await expect(workspace(page).locator('.odatis-SqlWorkspace-grid')).toBeVisible();
     await snapshot(page, testInfo, '11e-sql-cancelled');
     await workspace(page).locator('.lm-TabBar-tab', { hasText: 'Chart' }).click();
@@ -238,6 +245,12 @@ test.describe('the SQL workspace', () => {
     await replaceQuery(page, "SELECT count(*) AS n FROM harmonised WHERE sno = 'PHYTOBS'");
     await run(page);
     await expect(status(page)).toHaveText(/^1 row in/);
+    // the new result: the commands act again, and JupyterLab is told once
+    expect(await commandChanges()).toEqual([
+      ...disabled,
+      'odatis-vre:sql-chart true',
+      'odatis-vre:sql-export true'
+    ]);
     expect(await resultShown(page)).toEqual({
       result: 1,
       gridRows: 1,
@@ -574,6 +587,25 @@ async function expectExports(page: Page, why: string): Promise<void> {
       await expect(tooltip).toHaveAttribute('title', why);
     }
   }
+}
+
+/**
+ * Records each change JupyterLab is told of for the commands acting on the result (the chart, the exports),
+ * as "<command> <enabled then>"; the changes recorded so far, by the function returned.
+ */
+async function recordResultCommandChanges(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const w = window as any;
+    const commands = w.jupyterapp.commands;
+    const changes: string[] = (w.resultCommandChanges = []);
+    commands.commandChanged.connect((_: unknown, change: { id?: string; type: string }) => {
+      if (change.id === 'odatis-vre:sql-chart' || change.id === 'odatis-vre:sql-export')
+        changes.push(`${change.id} ${commands.isEnabled(change.id, {})}`);
+    });
+  });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return () => page.evaluate(() => [...(window as any).resultCommandChanges] as string[]);
 }
 
 /** The result the current workspace shows, and whether its export and chart commands are enabled. */

@@ -178,6 +178,37 @@ async function figureSnapshots(
   for (let k = 0; k < n; k++) await figureSnapshot(figures.nth(k), testInfo, `${name}-${k + 1}`);
 }
 
+/**
+ * Every figure of a notebook fits its output area as Chromium draws it: none wider than the area, none
+ * scrolling sideways in it, and none wider than 900 px, the output area of a 1280 px window (a scientist reads
+ * a figure whole). The widths drawn are printed.
+ */
+async function figuresFit(notebook: Locator, what: string): Promise<void> {
+  const figures = await notebook.locator('.jp-OutputArea-output .vega-embed').evaluateAll(embeds =>
+    embeds.map(embed => {
+      const area = embed.closest('.jp-OutputArea-output') as HTMLElement;
+      const scrolling: string[] = [];
+      for (let e: HTMLElement | null = embed as HTMLElement; e; e = e.parentElement) {
+        if (e.scrollWidth > e.clientWidth + 1) scrolling.push(e.className);
+        if (e === area) break;
+      }
+      return {
+        width: Math.round(embed.querySelector('svg')!.getBoundingClientRect().width),
+        area: area.clientWidth,
+        scrolling
+      };
+    })
+  );
+  console.log(
+    `${what}: figures ${figures.map(f => f.width).join(', ')} px wide in ${figures[0]?.area} px`
+  );
+  expect(figures.length, `${what}: figures`).toBeGreaterThan(0);
+  figures.forEach((f, k) => {
+    expect(f.width, `${what}: figure ${k + 1}`).toBeLessThanOrEqual(Math.min(f.area, 900));
+    expect(f.scrolling, `${what}: figure ${k + 1} scrolls sideways`).toEqual([]);
+  });
+}
+
 /** truth.json beside the training set the page reads (the build writes it into packages/app/data/synthetic). */
 function trainingTruth(): SynthTruth {
   return JSON.parse(
@@ -270,6 +301,7 @@ test('the Community niche (OMI) card: the dialog chooses, writes the parameters 
   ).toHaveCount(1);
   const figures = notebook.locator('.vega-embed svg.marks');
   await expect(figures).toHaveCount(4);
+  await figuresFit(notebook, 'OMI');
   // The niche positions of Gravelines' 52 taxa, the rehearsal's case: as Chromium draws them, no label covers
   // another, and each taxon is labelled in the plot or named under its title.
   const positions = figures.nth(1);
@@ -325,6 +357,8 @@ test('the WitOMI card runs with 19 permutations; its subniches equal node’s', 
   await page.locator('.jp-Dialog').getByRole('button', { name: 'Create and run' }).click();
   const notebook = await ranToTheEnd(page);
   await figureSnapshots(notebook, testInfo, '65-templates-witomi-figure');
+  // the subniches by decade wrap, two panels a row (three a row were 1,150 px wide and scrolled sideways)
+  await figuresFit(notebook, 'WitOMI');
   // The subniches of the significant taxa of Gravelines by decade, as Chromium draws them: in each panel no
   // label covers another, and each taxon is labelled in the panel or named under its title.
   const subnichePanels = notebook.locator('.vega-embed svg.marks').nth(3);
@@ -356,6 +390,7 @@ test('the trends card runs; the centroid shifts equal node’s', async ({ page }
   await page.locator('.jp-Dialog').getByRole('button', { name: 'Create and run' }).click();
   const notebook = await ranToTheEnd(page);
   await figureSnapshots(notebook, testInfo, '66-templates-trends-figure', 2);
+  await figuresFit(notebook, 'trends');
   const rows = await downloadedRows(notebook, 'centroid-shifts.csv');
   const lines = await node.trends({});
   const unit = 'degC per decade';
@@ -405,6 +440,7 @@ test('the latitudinal card runs on the training set and finds its known optima a
     notebook.locator('.jp-OutputArea-output', { hasText: 'SYNTHETIC DATA' }).first()
   ).toBeVisible();
   await figureSnapshots(notebook, testInfo, '67-templates-latitude-figure', 4);
+  await figuresFit(notebook, 'latitudinal');
   // ground truth: at each station where five taxa or more are found, the taxa's centroids along temperature
   // rank as their true optima (Spearman ≥ 0.8, the tolerance of packages/templates/test/synthetic.test.ts)
   const rows = await downloadedRows(notebook, 'station-centroids.csv');

@@ -137,8 +137,14 @@ const plugin: JupyterFrontEndPlugin<void> = {
         () => queryEngine,
         () => queryEngine
       );
-    const make = async (sql: string) =>
-      new (await loadWorkspace()).SqlWorkspace({
+    // The commands acting on a result are enabled when there is one and no query runs: when that changes in a
+    // workspace, or another workspace becomes the current one, menus, the palette and toolbars redraw them.
+    const resultCommandsChanged = () => {
+      app.commands.notifyCommandChanged(CommandIDs.chart);
+      app.commands.notifyCommandChanged(CommandIDs.exportResult);
+    };
+    const make = async (sql: string) => {
+      const workspace = new (await loadWorkspace()).SqlWorkspace({
         engine: getEngine(),
         editorFactory: editorServices.factoryService,
         contents: app.serviceManager.contents,
@@ -146,6 +152,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
         sql,
         trans
       });
+      workspace.resultAvailabilityChanged.connect(resultCommandsChanged);
+      return workspace;
+    };
 
     const tracker = new WidgetTracker<MainAreaWidget<SqlWorkspace> | DocumentWidget<WorkspaceSlot>>(
       {
@@ -154,6 +163,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
         namespace: 'odatis-vre-sql-workspace'
       }
     );
+    tracker.currentChanged.connect(resultCommandsChanged);
     // The workspaces on a file come back after a reload as the documents they are, on their file.
     const fileTracker = new WidgetTracker<DocumentWidget<WorkspaceSlot>>({
       namespace: 'odatis-vre-sql-file'

@@ -21,6 +21,7 @@ import {
   DataGrid
 } from '@lumino/datagrid';
 import { Message } from '@lumino/messaging';
+import { ISignal, Signal } from '@lumino/signaling';
 import { BoxPanel, Panel, SplitPanel, TabPanel, Widget } from '@lumino/widgets';
 import { englishMessages, HARMONISED_VIEW, type Messages } from '@odatis-vre/harmonised';
 import {
@@ -223,6 +224,14 @@ export class SqlWorkspace extends BoxPanel {
   get resultUnavailable(): string | null {
     if (this.running) return this.trans.__('A query is running: wait for its result');
     return this.table ? null : this.noResultReason;
+  }
+
+  /**
+   * Emitted when the result becomes available to act on (`resultUnavailable` turns null) or stops being: the
+   * commands acting on it are enabled or disabled (menus, the palette and toolbars are told to redraw them).
+   */
+  get resultAvailabilityChanged(): ISignal<this, boolean> {
+    return this.resultAvailabilityChangedSignal;
   }
 
   /** Runs the SQL in the editor; resolves when the query ended (well, badly or cancelled). */
@@ -470,6 +479,10 @@ export class SqlWorkspace extends BoxPanel {
       if (this.exportController) button.enabled = false;
     }
     for (const button of this.chartButtons) button.unavailable = unavailable;
+    if ((unavailable === null) !== this.resultWasAvailable) {
+      this.resultWasAvailable = unavailable === null;
+      this.resultAvailabilityChangedSignal.emit(this.resultWasAvailable);
+    }
   }
 
   /** Lists the engine's tables and columns, and feeds them to completion. */
@@ -756,6 +769,8 @@ export class SqlWorkspace extends BoxPanel {
   private stopListening: () => void = () => undefined;
   private chartKind: ChartKind | undefined = undefined;
   private chartHandle: { finalize(): void } | null = null;
+  private resultWasAvailable = false;
+  private readonly resultAvailabilityChangedSignal = new Signal<this, boolean>(this);
 }
 
 /**

@@ -20,6 +20,21 @@ export type VegaLiteSpec = Record<string, unknown>;
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
 const SQUARE = 420;
+/**
+ * The widest a figure is drawn: JupyterLab's output area is about 900–1000 px wide in a window of 1280–1440 px,
+ * and a wider figure scrolls sideways there.
+ */
+export const OUTPUT_WIDTH = 880;
+/** What a panel of a concat adds to its plot's width: its y axis (labels and title) and the space to the next. */
+const PANEL_MARGIN = 80;
+
+const TREND_PANEL_WIDTH = 300;
+const HISTOGRAM_PANEL_WIDTH = 260;
+
+/** Panels of `plotWidth` in a row, as many as the output area holds (the others wrap to the next rows). */
+function fittingColumns(count: number, plotWidth: number): number {
+  return Math.max(1, Math.min(count, Math.floor(OUTPUT_WIDTH / (plotWidth + PANEL_MARGIN))));
+}
 const CONFIG = {
   font: 'sans-serif',
   axis: { labelFontSize: 11, titleFontSize: 12, grid: false },
@@ -268,10 +283,11 @@ export function nichePositions(omi: OmiResult, options: NichePositionOptions = {
           x: at(omi.co, k, axes[0]) * stretch,
           y: at(omi.co, k, axes[1]) * stretch
         }));
-  // Many taxa get a larger plot, for room to name them (a notebook's output is wider than 520 px).
+  // Many taxa get a larger plot, for room to name them (a notebook's output is wider than 520 px), as wide as
+  // the output area holds beside the axis and the legend.
   const crowd = Math.min(1, Math.max(0, (taxa.length - 15) / 25));
   const frame = equalScaleFrame([...taxa, ...variables], {
-    width: Math.round(SQUARE + 100 + 180 * crowd),
+    width: Math.round(SQUARE + 100 + 150 * crowd),
     minHeight: Math.round(300 + 160 * crowd),
     maxHeight: 620,
     pad: 0.15
@@ -490,10 +506,10 @@ export function permutationHistogram(
   }
   return spec({
     title,
-    columns: 3,
+    columns: fittingColumns(panels.length, HISTOGRAM_PANEL_WIDTH),
     concat: panels.map(panel => ({
       title: { text: panel.name, fontSize: 12, fontStyle: 'italic' },
-      width: 260,
+      width: HISTOGRAM_PANEL_WIDTH,
       height: 150,
       layer: layers(panel, 4)
     }))
@@ -768,7 +784,7 @@ export function subniches(
   });
   return spec({
     title: options.title ?? 'WitOMI: subniches of the taxa in each subset (from G_K, red)',
-    columns: options.columns ?? Math.min(3, panels.length),
+    columns: options.columns ?? fittingColumns(panels.length, frame.width),
     concat: panels
   });
 }
@@ -813,10 +829,19 @@ export function trendLines(
     const x1 = Math.max(...xs);
     const fit = [x0, x1].map(x => ({ x, y: s.intercept + s.slope * x }));
     const sign = s.slope >= 0 ? '+' : '−';
-    const heading = `${s.name}: ${sign}${formatNumber(Math.abs(s.slope * per))}${unit} ${perLabel} (p = ${formatNumber(s.pValue)})`;
+    const slope = `${sign}${formatNumber(Math.abs(s.slope * per))}${unit} ${perLabel} (p = ${formatNumber(s.pValue)})`;
     return {
-      title: { text: heading, fontSize: 12 },
-      width: 300,
+      // The series' name over its slope, each cut to the panel's width (a taxon's name may be long: whole
+      // in the table of shifts), not one line wider than the panel that pushed the figure past the output area.
+      title: {
+        text: `${s.name}:`,
+        subtitle: slope,
+        fontSize: 12,
+        subtitleFontSize: 11,
+        subtitleColor: '#444',
+        limit: TREND_PANEL_WIDTH
+      },
+      width: TREND_PANEL_WIDTH,
       height: 170,
       layer: [
         {
@@ -868,7 +893,7 @@ export function trendLines(
   });
   return spec({
     title: options.title ?? 'Trends with their Sen slopes (red: Mann–Kendall p ≤ 0.05)',
-    columns: options.columns ?? Math.min(3, panels.length),
+    columns: options.columns ?? fittingColumns(panels.length, TREND_PANEL_WIDTH),
     concat: panels
   });
 }

@@ -30,8 +30,9 @@ import {
   type Grouping,
   type VegaLiteSpec
 } from '../src';
+import { OUTPUT_WIDTH } from '../src/figures';
 import { shortLabels, textWidth } from '../src/labels';
-import { draw } from './draw';
+import { draw, drawnWidth } from './draw';
 
 const GRAVELINES = path.resolve(__dirname, '../../../../shared/data/gravelines');
 
@@ -128,6 +129,8 @@ test('52 taxa of Gravelines: no label over another, the others named under the t
   // the rehearsal's case: the template's defaults give 52 taxa
   expect(taxa).toHaveLength(52);
   const svg = await draw('niche-positions-gravelines-52-taxa', spec);
+  // the plot grown for room to name them still fits a notebook's output area, its legend in
+  expect(await drawnWidth(spec)).toBeLessThanOrEqual(OUTPUT_WIDTH);
   const boxes = labelBoxes(svg);
   const overlaps = boxes.flatMap((a, i) =>
     boxes
@@ -169,6 +172,9 @@ test('52 taxa of Gravelines: no label over another, the others named under the t
 test('WitOMI subniches of Gravelines by decade: no label over another, the others named under their panel', async () => {
   expect(wit.levels).toEqual(['2000s', '2010s', '2020s']);
   const svg = await draw('subniches-gravelines-by-decade', subnicheSpec);
+  // the figure fits a notebook's output area: two panels a row, the third below (three were 1,150 px wide)
+  expect(subnicheSpec.columns).toBe(2);
+  expect(await drawnWidth(subnicheSpec)).toBeLessThanOrEqual(OUTPUT_WIDTH);
   // the panels' marks, each in its group (their positions are the group's)
   const groups = svg.split(/class="mark-group role-scope concat_\d+_group"/).slice(1);
   expect(groups).toHaveLength(3);

@@ -33,7 +33,8 @@ import {
   type VegaLiteSpec
 } from '../src';
 import { equalScaleFrame, placedLabelLayers } from '../src/labels';
-import { draw, keep } from './draw';
+import { OUTPUT_WIDTH } from '../src/figures';
+import { draw, drawnWidth, keep } from './draw';
 
 const DOUBS = path.resolve(__dirname, '../../../../shared/reference/niche/doubs');
 
@@ -138,6 +139,10 @@ test('permutation histogram: the simulations and the observed value with its p-v
     permutationHistogram(rtest, { names: ['Satr', 'Thth', 'Baba'] })
   );
   expect(texts(several)).toEqual(expect.arrayContaining(['Satr', 'Thth', 'Baba']));
+  // three panels were 1,000 px wide: two a row fit a notebook's output area
+  expect(
+    await drawnWidth(permutationHistogram(rtest, { names: ['Satr', 'Thth', 'Baba'] }))
+  ).toBeLessThanOrEqual(OUTPUT_WIDTH);
   // the x-axis labels of every panel are round values, each drawn, none over its neighbour
   expect(xAxisLabels(svg)).toHaveLength(1);
   expect(xAxisLabels(several)).toHaveLength(3);
@@ -337,9 +342,30 @@ test('trend lines with their Sen slopes, and centroids against latitude', async 
     'trend-lines',
     trendLines([warming], { unit: '°C', per: 10, perLabel: 'per decade' })
   );
-  expect(texts(svg)).toContain(
-    `TEMP: +${formatNumber(warming.slope * 10)} °C per decade (p = ${formatNumber(warming.pValue)})`
+  expect(texts(svg)).toEqual(
+    expect.arrayContaining([
+      'TEMP:',
+      `+${formatNumber(warming.slope * 10)} °C per decade (p = ${formatNumber(warming.pValue)})`
+    ])
   );
+  // the trends template's centroid shifts, one panel a taxon: the panels wrap to fit a notebook's output area
+  const names = [
+    'Leptocylindrus minimus',
+    'Meuniera membranacea',
+    'Nitzschia longissima',
+    'Navicula'
+  ];
+  const shifts = names.map((name, k) =>
+    trendOf(
+      name,
+      years,
+      years.map((y, i) => 14 + 0.01 * k * (y - 2000) + Math.sin(i * (1.3 + k)))
+    )
+  );
+  const panels = trendLines(shifts, { unit: 'degC', per: 10, perLabel: 'per decade' });
+  expect(panels.columns).toBe(2);
+  await draw('trend-lines-of-four-taxa', panels);
+  expect(await drawnWidth(panels)).toBeLessThanOrEqual(OUTPUT_WIDTH);
   const lat = await draw(
     'centroid-latitude',
     centroidLatitude(
