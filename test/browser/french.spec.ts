@@ -152,5 +152,16 @@ test.describe('the VRE in French', () => {
     );
     await refusal.scrollIntoViewIfNeeded();
     await snapshot(page, testInfo, '96-french-kernel-help-and-refusal');
+
+    // neo.pivot refusing a table that is not in the harmonised long format: what it expected, what it found.
+    const pivot = await runCell(
+      page,
+      4,
+      "neo.pivot(t, { abundance: { parameter: 'cell_abundance' }, environment: ['TEMP'] })"
+    );
+    await expect(pivot).toContainText(
+      'NicheInputError: la table harmonisée n’a pas de colonne «\u00a0site_id\u00a0» (table harmonised\u00a0; ' +
+        'attendu\u00a0: site_id, time, depth, parameter, taxon, value, quality, unit, trouvé\u00a0: x, y)'
+    );
   });
 });
