@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { execute, expect, openVre, snapshot, TARGET, test, waitForVre } from './vre';
-import { expectNeoKernel, runCell } from './neo';
+import { expectNeoKernel, openKernelAbout, runCell } from './neo';
 import { newWorkspace, status, workspace } from './sql-workspace';
 
 /**
@@ -115,6 +115,13 @@ test.describe('the VRE in French', () => {
     // The NEO kernel: its worker gets the page's French catalogue for the plots' titles and its tables.
     await neo.locator('.jp-LauncherCard', { hasText: 'Notebook NEO' }).click();
     await expectNeoKernel(page);
+    // Its banner (Help → About, JupyterLab's own menu in English) in French, the %%sql magic as it is typed.
+    const kernelAbout = await openKernelAbout(page);
+    await expect(kernelAbout.locator('pre')).toHaveText(
+      /^Noyau NEO\u00a0: cellules %%sql sur le moteur DuckDB partagé \(DuckDB-WASM dans ce navigateur\), /
+    );
+    await kernelAbout.locator('.jp-Dialog-button.jp-mod-reject').click();
+    await expect(kernelAbout).toHaveCount(0);
     const table = await runCell(
       page,
       0,
@@ -145,5 +152,16 @@ test.describe('the VRE in French', () => {
     );
     await refusal.scrollIntoViewIfNeeded();
     await snapshot(page, testInfo, '96-french-kernel-help-and-refusal');
+
+    // neo.pivot refusing a table that is not in the harmonised long format: what it expected, what it found.
+    const pivot = await runCell(
+      page,
+      4,
+      "neo.pivot(t, { abundance: { parameter: 'cell_abundance' }, environment: ['TEMP'] })"
+    );
+    await expect(pivot).toContainText(
+      'NicheInputError: la table harmonisée n’a pas de colonne «\u00a0site_id\u00a0» (table harmonised\u00a0; ' +
+        'attendu\u00a0: site_id, time, depth, parameter, taxon, value, quality, unit, trouvé\u00a0: x, y)'
+    );
   });
 });

@@ -5,6 +5,7 @@ import {
   harmonisedCatalog,
   newNeoNotebook,
   OMI_CELL,
+  openKernelAbout,
   outputOf,
   runCell,
   tableRows
@@ -31,6 +32,13 @@ test.describe('the NEO kernel', () => {
     await openVre(page);
     await newNeoNotebook(page);
     await snapshot(page, testInfo, '21-neo-notebook');
+    // The kernel's banner (Help → About) names the %%sql magic as it is typed.
+    const about = await openKernelAbout(page);
+    await expect(about.locator('pre')).toHaveText(
+      /^NEO kernel: %%sql cells on the shared DuckDB engine \(DuckDB-WASM in this browser\), JavaScript/
+    );
+    await about.locator('.jp-Dialog-button.jp-mod-reject').click();
+    await expect(about).toHaveCount(0);
 
     // A newcomer types the query of the issue.
     await cell(page, 0).locator('.cm-content').click();

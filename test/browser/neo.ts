@@ -142,6 +142,15 @@ export async function runCell(page: Page, index: number, code: string): Promise<
   return outputOf(page, index);
 }
 
+/** Help → About the NEO kernel (JupyterLab's menu item, while a NEO notebook is current): its dialog. */
+export async function openKernelAbout(page: Page): Promise<Locator> {
+  await page.locator('.lm-MenuBar-itemLabel', { hasText: /^Help$/ }).click();
+  await page.locator('.lm-Menu-itemLabel', { hasText: /^About the NEO .* Kernel$/ }).click();
+  const dialog = page.locator('.jp-Dialog');
+  await expect(dialog).toBeVisible();
+  return dialog;
+}
+
 /** The rows of a `.neo-table` output as text cells. */
 export async function tableRows(table: Locator): Promise<string[][]> {
   return table

@@ -352,7 +352,8 @@ const plugin: JupyterFrontEndPlugin<IDataBrowser> = {
     app.commands.addCommand(CommandIDs.insertCell, {
       label: trans.__('Insert a Code Cell for the Dataset'),
       caption: trans.__(
-        'A %%sql cell (kind "sql") or a neo.* JavaScript cell (kind "neo") for the NEO kernel; from the same search, it replaces the previous one'
+        'A %1 cell (kind "sql") or a neo.* JavaScript cell (kind "neo") for the NEO kernel; from the same search, it replaces the previous one',
+        '%%sql'
       ),
       execute: async args => {
         const record = await recordOf(args);

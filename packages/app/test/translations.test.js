@@ -91,6 +91,13 @@ describe('the msgids of the sources (scripts/messages.js)', () => {
     }
   });
 
+  it('writes no %% in a msgid: gettext reads it as % (so the %%sql magic is an argument, %1)', () => {
+    const places = [...extracted.messages.values()]
+      .filter(entry => `${entry.msgid}${entry.plural ?? ''}`.includes('%%'))
+      .map(entry => `${JSON.stringify(entry.msgid)} (${entry.places[0]})`);
+    expect(places).toEqual([]);
+  });
+
   it('leaves no translator call whose strings are not marked', () => {
     const calls = [...new Set(extracted.dynamic.map(d => d.call))].sort();
     const unknown = extracted.dynamic.filter(d => !DYNAMIC.includes(d.call));

@@ -227,7 +227,7 @@ export class DatasetView extends Panel {
         'insert-cell',
         () => void this.actions.insertCell(r, 'sql'),
         sql !== null,
-        t.__('Insert a %%sql cell in the active notebook')
+        t.__('Insert a %1 cell in the active notebook', '%%sql')
       ),
       this.actionButton(
         t.__('Insert neo.* cell'),

@@ -8,13 +8,18 @@ export interface Messages {
 }
 
 /**
- * The messages as written, `%1`… replaced: what JupyterLab's `nullTranslator` gives, for libraries that also
- * run in node (its package is an ES module that node cannot load).
+ * The messages as written, `%1`… replaced and `%%` read as `%`: what JupyterLab's `nullTranslator` gives (its
+ * gettext `strfmt`), for libraries that also run in node (its package is an ES module that node cannot load).
+ * So a msgid never writes the `%%sql` magic: it takes it as an argument (`'a %1 cell', '%%sql'`).
  */
 export const englishMessages: Messages = {
   __: (msgid, ...args) =>
-    msgid.replace(/%(\d+)/g, (match, n: string) =>
-      Number(n) >= 1 && Number(n) <= args.length ? String(args[Number(n) - 1]) : match
+    msgid.replace(/%(%|\d+)/g, (match, sign: string) =>
+      sign === '%'
+        ? '%'
+        : Number(sign) >= 1 && Number(sign) <= args.length
+          ? String(args[Number(sign) - 1])
+          : match
     )
 };
 
@@ -28,8 +33,10 @@ export function catalogueMessages(catalogue: Readonly<Record<string, string>>): 
 
 /**
  * A message as gettext takes it: the English text with `%1`, `%2`… and the arguments that fill them. An
- * argument may itself be a `MessageText` (a reason inside a sentence): it is translated too. Errors made where
- * no translator is at hand (a Web Worker, a library) carry one, and whoever shows them translates it.
+ * argument may itself be a `MessageText` (a reason inside a sentence): it is translated too; or a list of
+ * values and `MessageText`s (what a table holds, item by item), each translated, shown separated by commas.
+ * Errors made where no translator is at hand (a Web Worker, a library) carry one, and whoever shows them
+ * translates it.
  */
 export interface MessageText {
   msgid: string;
@@ -45,15 +52,16 @@ export function isMessageText(value: unknown): value is MessageText {
 
 /** A message's text through `trans` (English by default), its `MessageText` arguments translated first. */
 export function translateText(text: MessageText, trans: Messages = englishMessages): string {
+  const translated = (a: unknown): unknown => (isMessageText(a) ? translateText(a, trans) : a);
   return trans.__(
     text.msgid,
-    ...text.args.map(a => (isMessageText(a) ? translateText(a, trans) : a))
+    ...text.args.map(a => (Array.isArray(a) ? a.map(translated).join(', ') : translated(a)))
   );
 }
 
-/** The msgids of a message and of the messages among its arguments. */
+/** The msgids of a message and of the messages among its arguments (lists included). */
 export function textMsgids(text: MessageText): string[] {
-  return [text.msgid, ...text.args.flatMap(a => (isMessageText(a) ? textMsgids(a) : []))];
+  return [text.msgid, ...text.args.flat().flatMap(a => (isMessageText(a) ? textMsgids(a) : []))];
 }
 
 /**

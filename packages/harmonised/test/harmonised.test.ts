@@ -20,7 +20,9 @@ import {
   partitionSegment,
   catalogueMessages,
   englishMessages,
-  messageCatalogue
+  messageCatalogue,
+  textMsgids,
+  translateText
 } from '../src';
 
 describe('columns', () => {
@@ -160,5 +162,29 @@ describe('messages across a worker boundary', () => {
     expect(messageCatalogue(englishMessages, ['%1 against %2'])).toEqual({
       '%1 against %2': '%1 against %2'
     });
+  });
+
+  it("reads a msgid's %% as % as JupyterLab's gettext does; an argument's %% stays", () => {
+    expect(englishMessages.__('100%% of %1', 'x')).toBe('100% of x');
+    expect(englishMessages.__('A %1 cell', '%%sql')).toBe('A %%sql cell');
+    expect(catalogueMessages({ 'A %1 cell': 'Une cellule %1' }).__('A %1 cell', '%%sql')).toBe(
+      'Une cellule %%sql'
+    );
+  });
+
+  it('translates a list argument item by item, shown separated by commas', () => {
+    const holds = {
+      msgid: 'the rows hold %1',
+      args: [[{ msgid: '%1 [%2] (%3 rows)', args: ['TEMP', 'degC', 3] }, 'PSAL']]
+    };
+    const french = catalogueMessages({
+      'the rows hold %1': 'les lignes contiennent %1',
+      '%1 [%2] (%3 rows)': '%1 [%2] (%3 lignes)'
+    });
+    expect(translateText(holds)).toBe('the rows hold TEMP [degC] (3 rows), PSAL');
+    expect(translateText(holds, french)).toBe(
+      'les lignes contiennent TEMP [degC] (3 lignes), PSAL'
+    );
+    expect(textMsgids(holds)).toEqual(['the rows hold %1', '%1 [%2] (%3 rows)']);
   });
 });

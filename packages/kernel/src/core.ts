@@ -459,7 +459,11 @@ export function fullMessage(error: Error, trans: Messages = englishMessages): st
   if (unsaid('expected') || unsaid('found')) {
     parts.push(trans.__('expected %1, found %2', String(expected ?? '?'), String(found ?? '?')));
   }
-  let text = parts.length > 0 ? `${message} (${parts.join('; ')})` : message;
+  let text = message;
+  if (parts.length > 0) {
+    // The details one after the other, separated as the language separates them (French: « ; »).
+    text += ` (${parts.reduce((all, part) => trans.__('%1; %2', all, part))})`;
+  }
   const cause = error.cause;
   if (cause instanceof Error) {
     text += '\n' + trans.__('caused by %1: %2', cause.name, fullMessage(cause, trans));

@@ -101,9 +101,11 @@ export class NeoKernel extends BaseKernel {
       },
       protocol_version: '5.3',
       status: 'ok',
+      // The magic is an argument: gettext reads a `%%` of the msgid as `%`.
       banner: this.trans.__(
-        'NEO kernel: %%sql cells on the shared DuckDB engine (%1), JavaScript and TypeScript cells, ' +
+        'NEO kernel: %1 cells on the shared DuckDB engine (%2), JavaScript and TypeScript cells, ' +
           'the niche analyses and plots as `neo` (in a Web Worker of your browser).',
+        '%%sql',
         this.trans.__(this.options.host.engine().label)
       ),
       help_links: []
@@ -286,7 +288,8 @@ export class NeoKernel extends BaseKernel {
           ? this.restarted(
               this.trans.__(
                 'The NEO kernel ran out of memory and was restarted; variables are lost: run the cells above again. ' +
-                  'Work on fewer rows: filter or aggregate in %%sql before bringing a result into JavaScript.'
+                  'Work on fewer rows: filter or aggregate in %1 before bringing a result into JavaScript.',
+                '%%sql'
               ),
               'KernelOutOfMemory',
               false

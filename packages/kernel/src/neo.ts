@@ -182,7 +182,7 @@ export type Neo = ReturnType<typeof createNeo>;
 
 export interface Doc {
   signature: string;
-  /** A msgid, marked with `msgid()`; `%1` stands for the `%%sql` magic (a `%%` would read `%` once translated). */
+  /** A msgid, marked with `msgid()`; `%1` stands for the `%%sql` magic (gettext reads a `%%` as `%`). */
   doc: string;
 }
 

@@ -115,6 +115,43 @@ test("refusals, input errors and their place in the cell in the page's language,
       '(expected at least two distinct values and times, found all tied)'
   );
 
+  // neo.pivot refusing a quantity the table does not hold as asked: what was left out and what the table
+  // holds, item by item, are translated too; the data (codes, units, counts) stay as they are.
+  const long = [
+    'const long = await neo.sql(`',
+    "SELECT 'wimereux' AS site_id, TIMESTAMP '2020-01-01 09:00' + INTERVAL (d) DAY AS time, 1::DOUBLE AS depth,",
+    "  'TEMP' AS parameter, NULL::VARCHAR AS taxon, (11 + d)::DOUBLE AS value, 1 AS quality, 'degC' AS unit",
+    'FROM range(3) r(d) UNION ALL',
+    "SELECT 'wimereux', TIMESTAMP '2020-01-01 09:00' + INTERVAL (d) DAY, 1, 'cell_abundance', 'Alpha', 100, 0, 'cells/L'",
+    'FROM range(3) r(d)`);\n'
+  ].join('\n');
+  const kelvin = `${long}neo.pivot(long, { abundance: { parameter: 'cell_abundance' }, environment: [{ parameter: 'TEMP', unit: 'K' }] })`;
+  expect(failure(await french.execute(kelvin, 8))).toMatchObject({
+    ename: 'NicheInputError',
+    evalue:
+      'paramètre «\u00a0TEMP\u00a0»\u00a0: pas de lignes sans taxon de TEMP [K] retenues ' +
+      '(écartées de toutes les grandeurs demandées\u00a0: 3 lignes dans une autre unité)\u00a0; ' +
+      'les lignes de la table sans taxon contiennent TEMP [degC] (3 lignes) ' +
+      '(table harmonised\u00a0; colonne parameter)'
+  });
+  expect(failure(await english.execute(kelvin, 8)).evalue).toBe(
+    'parameter "TEMP": no rows without a taxon of TEMP [K] kept (left out of all quantities asked for: ' +
+      "3 rows in another unit); the table's rows without a taxon hold TEMP [degC] (3 rows) (table harmonised)"
+  );
+
+  // A workshop function refusing its options: its sentence, what it expected and what it found.
+  const twice =
+    "neo.workshop.pairSamples(null, { abundance: { parameter: 'cell_abundance' }, environment: ['TEMP', 'TEMP'] })";
+  expect(failure(await french.execute(twice, 9))).toMatchObject({
+    ename: 'WorkshopError',
+    evalue:
+      'pairSamples\u00a0: une variable est donnée deux fois (colonne environment\u00a0; ' +
+      'attendu\u00a0: chaque paramètre une seule fois, trouvé\u00a0: TEMP deux fois)'
+  });
+  expect(failure(await english.execute(twice, 9)).evalue).toBe(
+    'pairSamples: a variable is given twice (column environment; expected each parameter once, found TEMP twice)'
+  );
+
   // Our own syntax refusal of a %%sql magic line, with the column it points at.
   expect(failure(await french.execute('%%sql two names\nSELECT 1', 7)).evalue).toBe(
     '%%sql prend un nom de variable où garder le résultat, trouvé «\u00a0two names\u00a0» (colonne 7)'

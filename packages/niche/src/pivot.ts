@@ -1,4 +1,4 @@
-import { HARMONISED_VIEW, type ColumnName } from '@odatis-vre/harmonised';
+import { HARMONISED_VIEW, type ColumnName, type MessageText } from '@odatis-vre/harmonised';
 import type { Table } from 'apache-arrow';
 import { NicheInputError } from './errors';
 import { DataTable, makeTable } from './table';
@@ -91,12 +91,16 @@ type Cell = string | number | bigint | Date | null | undefined;
 function columnOf(table: Table, name: ColumnName): { get(i: number): Cell } {
   const v = table.getChild(name);
   if (!v) {
-    throw new NicheInputError('shape', `harmonised table has no column "${name}"`, {
-      table: HARMONISED_VIEW,
-      column: name,
-      expected: PIVOT_COLUMNS.join(', '),
-      found: table.schema.fields.map(f => f.name).join(', ')
-    });
+    throw new NicheInputError(
+      'shape',
+      { msgid: 'harmonised table has no column "%1"', args: [name] },
+      {
+        table: HARMONISED_VIEW,
+        column: name,
+        expected: PIVOT_COLUMNS.join(', '),
+        found: table.schema.fields.map(f => f.name).join(', ')
+      }
+    );
   }
   return v as unknown as { get(i: number): Cell };
 }
@@ -132,14 +136,19 @@ function text(v: Cell): string | null {
 export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput {
   const abundance = checkedQuantity(table, options?.abundance, 'abundance');
   if (!Array.isArray(options.environment)) {
-    const found = presentQuantities(table, 'environment');
     throw new NicheInputError(
       'bad-argument',
-      `pivotHarmonised: give the environmental parameters (environment: ['TEMP', 'PSAL'] or { parameter, unit }); ` +
-        `the table's rows without a taxon hold ${found}`,
+      {
+        msgid:
+          "pivotHarmonised: give the environmental parameters (environment: ['TEMP', 'PSAL'] or { parameter, unit }); %1",
+        args: [tableHolds(table, 'environment')]
+      },
       {
         column: 'environment',
-        expected: "a list of parameter codes or { parameter, unit }, e.g. ['TEMP', 'PSAL']",
+        expected: {
+          msgid: "a list of parameter codes or { parameter, unit }, e.g. ['TEMP', 'PSAL']",
+          args: []
+        },
         found: String(options.environment)
       }
     );
@@ -226,33 +235,12 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
   }
   const unitOf = (key: string, q: PivotQuantity, role: Role): string | null => {
     const found = [...(units.get(key) ?? [])];
-    const label =
-      role === 'abundance' ? `abundance "${q.parameter}"` : `parameter "${q.parameter}"`;
     if (found.length > 1) {
-      const list = found.map(([u, n]) => `${u ?? '(no unit)'} (${n} rows)`).join(', ');
-      throw new NicheInputError(
-        'mixed-units',
-        `${label} has values in ${found.length} units: ${list}; choose one with ` +
-          `{ parameter: '${q.parameter}', unit: '${found[0][0] ?? ''}' } — values in different units are never added`,
-        { table: HARMONISED_VIEW, column: 'unit', expected: `one unit for ${label}`, found: list }
-      );
+      throw mixedUnits(q, role, found);
     }
     if (found.length === 0) {
       const wanted = q.unit !== undefined ? `${q.parameter} [${q.unit}]` : q.parameter;
-      const where = role === 'abundance' ? 'rows with a taxon' : 'rows without a taxon';
-      const left = leftOut(dropped);
-      throw new NicheInputError(
-        'not-present',
-        `${label}: no ${where} of ${wanted} ${left ? `kept (${left})` : 'in the table'}; ` +
-          `the table's ${where} hold ${presentQuantities(table, role)}` +
-          uncertainHint(dropped.uncertainTime),
-        {
-          table: HARMONISED_VIEW,
-          column: 'parameter',
-          expected: `${where} of ${wanted}`,
-          found: presentQuantities(table, role) + uncertainHint(dropped.uncertainTime)
-        }
-      );
+      throw notPresent(q.parameter, wanted, role, leftOut(dropped), tableHolds(table, role));
     }
     return found[0][0];
   };
@@ -264,13 +252,17 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
   if (variables.length === 0 || taxa.length === 0) {
     throw new NicheInputError(
       'empty',
-      `the harmonised table has ${taxa.length} taxa and ${variables.length} environmental parameters after filtering`,
+      {
+        msgid: 'the harmonised table has %1 taxa and %2 environmental parameters after filtering',
+        args: [taxa.length, variables.length]
+      },
       {
         table: HARMONISED_VIEW,
-        expected: '≥ 1 taxon and ≥ 1 parameter',
-        found:
-          `${taxa.length} taxa, ${variables.length} parameters` +
-          uncertainHint(dropped.uncertainTime)
+        expected: { msgid: '≥ 1 taxon and ≥ 1 parameter', args: [] },
+        found: withUncertainHours(
+          { msgid: '%1 taxa, %2 parameters', args: [taxa.length, variables.length] },
+          dropped.uncertainTime
+        )
       }
     );
   }
@@ -295,11 +287,14 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
   if (n === 0) {
     throw new NicheInputError(
       'empty',
-      'no sample has both taxon counts and every environmental parameter',
+      { msgid: 'no sample has both taxon counts and every environmental parameter', args: [] },
       {
         table: HARMONISED_VIEW,
-        expected: '≥ 1 complete sample',
-        found: `0 of ${samples.size} samples` + uncertainHint(dropped.uncertainTime)
+        expected: { msgid: '≥ 1 complete sample', args: [] },
+        found: withUncertainHours(
+          { msgid: '0 of %1 samples', args: [samples.size] },
+          dropped.uncertainTime
+        )
       }
     );
   }
@@ -341,21 +336,36 @@ const ABUNDANCE = '\u0000abundance';
 
 function checkedQuantity(table: Table, q: PivotQuantity | undefined, where: string): PivotQuantity {
   if (!q || typeof q.parameter !== 'string' || q.parameter === '') {
-    const role: Role = where === 'abundance' ? 'abundance' : 'environment';
-    const hint =
-      role === 'abundance'
-        ? "say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; the table's rows with a taxon hold"
-        : "the table's rows without a taxon hold";
+    const found = JSON.stringify(q) ?? { msgid: 'nothing', args: [] };
+    if (where === 'abundance') {
+      throw new NicheInputError(
+        'bad-argument',
+        {
+          msgid:
+            "pivotHarmonised: abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; %1)",
+          args: [tableHolds(table, 'abundance')]
+        },
+        {
+          column: where,
+          expected: {
+            msgid:
+              "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)",
+            args: []
+          },
+          found
+        }
+      );
+    }
     throw new NicheInputError(
       'bad-argument',
-      `pivotHarmonised: ${where} needs a parameter code (${hint} ${presentQuantities(table, role)})`,
+      {
+        msgid: 'pivotHarmonised: %1 needs a parameter code (%2)',
+        args: [where, tableHolds(table, 'environment')]
+      },
       {
         column: where,
-        expected:
-          where === 'abundance'
-            ? "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)"
-            : 'a parameter code or { parameter, unit }',
-        found: JSON.stringify(q) ?? 'nothing'
+        expected: { msgid: 'a parameter code or { parameter, unit }', args: [] },
+        found
       }
     );
   }
@@ -365,47 +375,165 @@ function checkedQuantity(table: Table, q: PivotQuantity | undefined, where: stri
 /** The abundance is read from rows with a taxon, the environment from rows without one. */
 type Role = 'abundance' | 'environment';
 
+/** A quantity whose rows are in several units (`found`: each unit and its row count), refused. */
+function mixedUnits(
+  q: PivotQuantity,
+  role: Role,
+  found: [string | null, number][]
+): NicheInputError {
+  const list = found.map(([unit, n]) =>
+    unit === null
+      ? { msgid: '(no unit) (%1 rows)', args: [n] }
+      : { msgid: '%1 (%2 rows)', args: [unit, n] }
+  );
+  const choice = `{ parameter: '${q.parameter}', unit: '${found[0][0] ?? ''}' }`;
+  const args = [q.parameter, found.length, list, choice];
+  return new NicheInputError(
+    'mixed-units',
+    role === 'abundance'
+      ? {
+          msgid:
+            'abundance "%1" has values in %2 units: %3; choose one with %4 — values in different units are never added',
+          args
+        }
+      : {
+          msgid:
+            'parameter "%1" has values in %2 units: %3; choose one with %4 — values in different units are never added',
+          args
+        },
+    {
+      table: HARMONISED_VIEW,
+      column: 'unit',
+      expected:
+        role === 'abundance'
+          ? { msgid: 'one unit for abundance "%1"', args: [q.parameter] }
+          : { msgid: 'one unit for parameter "%1"', args: [q.parameter] },
+      found: { msgid: '%1 units: %2', args: [found.length, list] }
+    }
+  );
+}
+
 /**
- * What the table holds for a role, to say in an error: each parameter with its unit and row count,
- * most rows first, e.g. `cell_abundance [cells/L] (37417 rows), biovolume [um3/L] (80 rows)`.
+ * A quantity with no row kept: `wanted` is its parameter (with the unit asked for), `left` the rows the
+ * filters left out (none: the table has no such row), `holds` what the table's rows of its role hold.
  */
-function presentQuantities(table: Table, role: Role): string {
+function notPresent(
+  parameter: string,
+  wanted: string,
+  role: Role,
+  left: MessageText[],
+  holds: MessageText
+): NicheInputError {
+  const abundance = role === 'abundance';
+  const message: MessageText =
+    left.length === 0
+      ? abundance
+        ? {
+            msgid: 'abundance "%1": no rows with a taxon of %2 in the table; %3',
+            args: [parameter, wanted, holds]
+          }
+        : {
+            msgid: 'parameter "%1": no rows without a taxon of %2 in the table; %3',
+            args: [parameter, wanted, holds]
+          }
+      : abundance
+        ? {
+            msgid:
+              'abundance "%1": no rows with a taxon of %2 kept (left out of all quantities asked for: %3); %4',
+            args: [parameter, wanted, left, holds]
+          }
+        : {
+            msgid:
+              'parameter "%1": no rows without a taxon of %2 kept (left out of all quantities asked for: %3); %4',
+            args: [parameter, wanted, left, holds]
+          };
+  return new NicheInputError('not-present', message, {
+    table: HARMONISED_VIEW,
+    column: 'parameter',
+    expected: abundance
+      ? { msgid: 'rows with a taxon of %1', args: [wanted] }
+      : { msgid: 'rows without a taxon of %1', args: [wanted] },
+    found: holds
+  });
+}
+
+/**
+ * What the table holds for a role, to say in an error: each parameter with its unit and row count, most rows
+ * first, e.g. "the table's rows with a taxon hold cell_abundance [cells/L] (37417 rows), biovolume [um3/L]
+ * (80 rows)".
+ */
+function tableHolds(table: Table, role: Role): MessageText {
   const parameter = table.getChild('parameter');
   const taxon = table.getChild('taxon');
   const unit = table.getChild('unit');
-  if (!parameter || !taxon) return 'nothing readable (no parameter or taxon column)';
-  const counts = new Map<string, number>();
+  if (!parameter || !taxon) {
+    return { msgid: 'the table has no parameter or taxon column to read', args: [] };
+  }
+  const counts = new Map<string, { parameter: string; unit: string | null; n: number }>();
   for (let r = 0; r < table.numRows; r++) {
     const pa = text(parameter.get(r) as Cell);
     if (pa === null || (text(taxon.get(r) as Cell) !== null) !== (role === 'abundance')) continue;
     const u = unit ? text(unit.get(r) as Cell) : null;
-    const key = `${pa} [${u ?? 'no unit'}]`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    const key = `${pa} [${u ?? ''}]`;
+    const entry = counts.get(key) ?? { parameter: pa, unit: u, n: 0 };
+    entry.n++;
+    counts.set(key, entry);
   }
-  if (counts.size === 0) return 'no rows';
-  const sorted = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const shown = sorted.slice(0, 12).map(([k, n]) => `${k} (${n} rows)`);
-  if (sorted.length > 12) shown.push(`… ${sorted.length - 12} more`);
-  return shown.join(', ');
+  if (counts.size === 0) {
+    return role === 'abundance'
+      ? { msgid: 'the table has no rows with a taxon', args: [] }
+      : { msgid: 'the table has no rows without a taxon', args: [] };
+  }
+  const sorted = [...counts.values()].sort(
+    (a, b) => b.n - a.n || shownQuantity(a).localeCompare(shownQuantity(b))
+  );
+  const shown: unknown[] = sorted
+    .slice(0, 12)
+    .map(q =>
+      q.unit === null
+        ? { msgid: '%1 [no unit] (%2 rows)', args: [q.parameter, q.n] }
+        : { msgid: '%1 [%2] (%3 rows)', args: [q.parameter, q.unit, q.n] }
+    );
+  if (sorted.length > 12) shown.push({ msgid: '… %1 more', args: [sorted.length - 12] });
+  return role === 'abundance'
+    ? { msgid: "the table's rows with a taxon hold %1", args: [shown] }
+    : { msgid: "the table's rows without a taxon hold %1", args: [shown] };
 }
 
-/** Rows the filters left out, said when a quantity ends with no row. */
+/** The order of the quantities of equal row counts in {@link tableHolds}: as English shows them. */
+function shownQuantity(q: { parameter: string; unit: string | null }): string {
+  return `${q.parameter} [${q.unit ?? 'no unit'}]`;
+}
+
+/** Rows the filters left out, said when a quantity ends with no row (none: an empty list). */
 function leftOut(d: {
   rejectedQuality: number;
   missingValue: number;
   otherUnit: number;
   uncertainTime: number;
-}): string {
-  const parts: string[] = [];
-  if (d.otherUnit) parts.push(`${d.otherUnit} rows in another unit`);
-  if (d.rejectedQuality) parts.push(`${d.rejectedQuality} with a rejected quality flag`);
-  if (d.missingValue) parts.push(`${d.missingValue} without a value`);
-  if (d.uncertainTime) parts.push(`${d.uncertainTime} with an uncertain hour`);
-  return parts.length ? `left out of all quantities asked for: ${parts.join(', ')}` : '';
+}): MessageText[] {
+  const parts: MessageText[] = [];
+  if (d.otherUnit) parts.push({ msgid: '%1 rows in another unit', args: [d.otherUnit] });
+  if (d.rejectedQuality) {
+    parts.push({ msgid: '%1 with a rejected quality flag', args: [d.rejectedQuality] });
+  }
+  if (d.missingValue) parts.push({ msgid: '%1 without a value', args: [d.missingValue] });
+  if (d.uncertainTime) {
+    parts.push({
+      msgid: "%1 with an uncertain hour (time_flag: pair by day with pairBy: 'day')",
+      args: [d.uncertainTime]
+    });
+  }
+  return parts;
 }
 
-function uncertainHint(n: number): string {
+/** What was found, and the rows left out for their uncertain hour when there are (`n`), with the way out. */
+function withUncertainHours(found: MessageText, n: number): MessageText {
   return n
-    ? ` (${n} rows left out because their hour is uncertain, time_flag: pair by day with pairBy: 'day')`
-    : '';
+    ? {
+        msgid:
+          "%1 (%2 rows left out because their hour is uncertain, time_flag: pair by day with pairBy: 'day')",
+        args: [found, n]
+      }
+    : found;
 }

@@ -33,11 +33,15 @@ export type AbundanceTransform = 'none' | 'log1p';
 export function transformAbundance(table: DataTable, transform: AbundanceTransform): DataTable {
   if (transform === 'none') return table;
   if (transform !== 'log1p') {
-    throw new WorkshopError('bad-option', 'unknown transform of the counts', {
-      column: 'transform',
-      expected: '"log1p" or "none"',
-      found: JSON.stringify(transform)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'unknown transform of the counts', args: [] },
+      {
+        column: 'transform',
+        expected: { msgid: '"log1p" or "none"', args: [] },
+        found: JSON.stringify(transform)
+      }
+    );
   }
   return makeTable(
     table.values.map(Math.log1p),
@@ -401,19 +405,29 @@ export function seasonalTrendRows(pairing: Pairing): Row[] {
   return rows;
 }
 
+/** The column of an environmental variable in the pairing's environment table; refused when absent. */
+function variableColumn(pairing: Pairing, variable: string): number {
+  const k = pairing.environment.colNames.indexOf(variable);
+  if (k < 0) {
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'the pairing has no variable %1', args: [variable] },
+      {
+        column: 'variable',
+        expected: pairing.environment.colNames.join(', '),
+        found: variable
+      }
+    );
+  }
+  return k;
+}
+
 /**
  * Each taxon's niche centroid (abundance-weighted mean of a variable) per year, with its Mann–Kendall test and
  * Sen slope (`@odatis-vre/niche` `centroidTrend`).
  */
 export function centroidTrends(abundance: DataTable, pairing: Pairing, variable: string) {
-  const k = pairing.environment.colNames.indexOf(variable);
-  if (k < 0) {
-    throw new WorkshopError('bad-option', `the pairing has no variable ${variable}`, {
-      column: 'variable',
-      expected: pairing.environment.colNames.join(', '),
-      found: variable
-    });
-  }
+  const k = variableColumn(pairing, variable);
   const n = abundance.nRows;
   const x = pairing.environment.values.subarray(k * n, (k + 1) * n);
   return abundance.colNames.flatMap((taxon, j) => {
@@ -481,14 +495,7 @@ export function stationCentroids(
   variable: string,
   minOccurrences = 5
 ) {
-  const k = pairing.environment.colNames.indexOf(variable);
-  if (k < 0) {
-    throw new WorkshopError('bad-option', `the pairing has no variable ${variable}`, {
-      column: 'variable',
-      expected: pairing.environment.colNames.join(', '),
-      found: variable
-    });
-  }
+  const k = variableColumn(pairing, variable);
   const sites = [...new Set(pairing.samples.siteId)];
   const points: StationCentroid[] = [];
   const stations: { siteId: string; latitude: number; mean: number; samples: number }[] = [];

@@ -91,14 +91,17 @@ function at(t: DataTable, i: number, j: number): number {
   return t.values[j * t.nRows + i];
 }
 
-function checkAxes(t: DataTable, axes: readonly [number, number], what: string): void {
+function checkAxes(t: DataTable, axes: readonly [number, number], analysis: 'pca' | 'omi'): void {
   if (t.nCols <= Math.max(axes[0], axes[1])) {
+    const args = [t.nCols, axes[0] + 1, axes[1] + 1];
     throw new WorkshopError(
       'bad-option',
-      `${what} has ${t.nCols} axes; axes ${axes[0] + 1} and ${axes[1] + 1} were asked for`,
+      analysis === 'pca'
+        ? { msgid: 'the PCA has %1 axes; axes %2 and %3 were asked for', args }
+        : { msgid: 'the OMI analysis has %1 axes; axes %2 and %3 were asked for', args },
       {
         column: 'axes',
-        expected: `axes within 1..${t.nCols} (keep at least 2 axes: nf ≥ 2)`,
+        expected: { msgid: 'axes within 1..%1 (keep at least 2 axes: nf ≥ 2)', args: [t.nCols] },
         found: `${axes[0] + 1}, ${axes[1] + 1}`
       }
     );
@@ -172,7 +175,7 @@ export function correlationCircle(
   options: { axes?: readonly [number, number]; title?: string } = {}
 ): VegaLiteSpec {
   const axes = options.axes ?? [0, 1];
-  checkAxes(pca.co, axes, 'the PCA');
+  checkAxes(pca.co, axes, 'pca');
   const variables = Array.from({ length: pca.co.nRows }, (_, j) => ({
     variable: pca.co.rowNames[j],
     x: at(pca.co, j, axes[0]),
@@ -247,7 +250,7 @@ export interface NichePositionOptions {
  */
 export function nichePositions(omi: OmiResult, options: NichePositionOptions = {}): VegaLiteSpec {
   const axes = options.axes ?? [0, 1];
-  checkAxes(omi.li, axes, 'the OMI analysis');
+  checkAxes(omi.li, axes, 'omi');
   const significant = options.significant ? new Set(options.significant) : null;
   const labelled = options.labels ? new Set(options.labels) : null;
   const taxa = Array.from({ length: omi.li.nRows }, (_, j) => {
@@ -432,11 +435,18 @@ export function permutationHistogram(
   const panels = names.map(name => {
     const j = test.names.indexOf(name);
     if (j < 0) {
-      throw new WorkshopError('bad-option', `the permutation test has no "${name}"`, {
-        column: 'names',
-        expected: `one of ${test.names.slice(0, 5).join(', ')}${test.names.length > 5 ? ', …' : ''}`,
-        found: name
-      });
+      throw new WorkshopError(
+        'bad-option',
+        { msgid: 'the permutation test has no "%1"', args: [name] },
+        {
+          column: 'names',
+          expected: {
+            msgid: 'one of %1',
+            args: [test.names.slice(0, 5).join(', ') + (test.names.length > 5 ? ', …' : '')]
+          },
+          found: name
+        }
+      );
     }
     const values = Array.from(sim.values.subarray(j * sim.nRows, (j + 1) * sim.nRows));
     const observed = test.observed[j];
@@ -572,7 +582,7 @@ export function subsetOrigins(
   options: { axes?: readonly [number, number]; title?: string } = {}
 ): VegaLiteSpec {
   const axes = options.axes ?? [0, 1];
-  checkAxes(omi.ls, axes, 'the OMI analysis');
+  checkAxes(omi.ls, axes, 'omi');
   const subsets = subsetSamples(omi, factor, wit.levels, axes);
   const hulls = subsets.flatMap(s => closedHull(s.points, { subset: s.level }));
   const origins = wit.levels.map((level, k) => ({
@@ -692,7 +702,7 @@ export function subniches(
   } = {}
 ): VegaLiteSpec {
   const axes = options.axes ?? [0, 1];
-  checkAxes(omi.ls, axes, 'the OMI analysis');
+  checkAxes(omi.ls, axes, 'omi');
   const keep = options.taxa ? new Set(options.taxa) : null;
   const subsets = subsetSamples(omi, factor, wit.levels, axes);
   const all = subsets.flatMap(s => s.points);
@@ -815,10 +825,11 @@ export function trendLines(
   } = {}
 ): VegaLiteSpec {
   if (series.length === 0) {
-    throw new WorkshopError('bad-option', 'trendLines needs at least one series', {
-      expected: '≥ 1 series',
-      found: '0'
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'trendLines needs at least one series', args: [] },
+      { expected: { msgid: '≥ 1 series', args: [] }, found: '0' }
+    );
   }
   const per = options.per ?? 1;
   const perLabel = options.perLabel ?? 'per year';

@@ -48,10 +48,10 @@ export function sampleFactor(samples: PairedSamples, grouping: Grouping): Sample
       if (!p) {
         throw new WorkshopError(
           'bad-option',
-          `sample ${samples.date[i]} of ${samples.siteId[i]} is in no period`,
+          { msgid: 'sample %1 of %2 is in no period', args: [samples.date[i], samples.siteId[i]] },
           {
             column: 'grouping',
-            expected: `periods covering ${samples.year[i]}`,
+            expected: { msgid: 'periods covering %1', args: [samples.year[i]] },
             found: periods.map(q => q.name).join(', ')
           }
         );
@@ -92,10 +92,17 @@ export function sampleFactor(samples: PairedSamples, grouping: Grouping): Sample
       return { labels, levels };
     }
     default:
-      throw new WorkshopError('bad-option', 'unknown grouping of the samples', {
-        column: 'grouping',
-        expected: '"decade", "season", "month", "year", "site" or { periods: [[1990, 1999], …] }',
-        found: JSON.stringify(grouping)
-      });
+      throw new WorkshopError(
+        'bad-option',
+        { msgid: 'unknown grouping of the samples', args: [] },
+        {
+          column: 'grouping',
+          expected: {
+            msgid: '"decade", "season", "month", "year", "site" or { periods: [[1990, 1999], …] }',
+            args: []
+          },
+          found: JSON.stringify(grouping)
+        }
+      );
   }
 }

@@ -44,11 +44,15 @@ export function renderParameters(spec: TemplateSpec, values: Partial<TemplateVal
   for (const name of spec.parameters) {
     const value = name in values ? values[name] : spec.defaults[name];
     if (value === undefined) {
-      throw new WorkshopError('bad-option', `the template "${spec.id}" has no value for ${name}`, {
-        column: name,
-        expected: 'a value or a default',
-        found: 'nothing'
-      });
+      throw new WorkshopError(
+        'bad-option',
+        { msgid: 'the template "%1" has no value for %2', args: [spec.id, name] },
+        {
+          column: name,
+          expected: { msgid: 'a value or a default', args: [] },
+          found: { msgid: 'nothing', args: [] }
+        }
+      );
     }
     lines.push(`// ${PARAMETER_DOCS[name]}`, `const ${name} = ${JSON.stringify(value)};`);
   }
@@ -70,7 +74,7 @@ export function parseParameters(source: string): Record<string, unknown> {
     if (!m) {
       throw new WorkshopError(
         'bad-notebook',
-        `line ${k + 1} of the parameters cell is not an assignment`,
+        { msgid: 'line %1 of the parameters cell is not an assignment', args: [k + 1] },
         {
           row: String(k + 1),
           expected: 'const name = value;',
@@ -83,11 +87,17 @@ export function parseParameters(source: string): Record<string, unknown> {
     } catch (e) {
       throw new WorkshopError(
         'bad-notebook',
-        `line ${k + 1} of the parameters cell: the value of ${m[1]} is not JSON`,
+        {
+          msgid: 'line %1 of the parameters cell: the value of %2 is not JSON',
+          args: [k + 1, m[1]]
+        },
         {
           row: String(k + 1),
           column: m[1],
-          expected: 'a JSON value (numbers, "text", [lists], { "objects" }, null)',
+          expected: {
+            msgid: 'a JSON value (numbers, "text", [lists], { "objects" }, null)',
+            args: []
+          },
           found: `${m[2]} (${(e as Error).message})`
         }
       );
@@ -104,13 +114,16 @@ export function parametersCellIndex(notebook: NotebookContent): number {
   if (found.length !== 1) {
     throw new WorkshopError(
       'bad-notebook',
-      'a template needs exactly one code cell tagged "parameters"',
+      { msgid: 'a template needs exactly one code cell tagged "parameters"', args: [] },
       {
-        expected: '1 cell tagged "parameters"',
+        expected: { msgid: '1 cell tagged "parameters"', args: [] },
         found:
           found.length === 0
-            ? 'none'
-            : `${found.length} (cells ${found.map(i => i + 1).join(', ')})`
+            ? { msgid: 'none', args: [] }
+            : {
+                msgid: '%1 (cells %2)',
+                args: [found.length, found.map(i => i + 1).join(', ')]
+              }
       }
     );
   }
@@ -152,7 +165,10 @@ export function readParameters(
   if (unknown.length) {
     throw new WorkshopError(
       'bad-notebook',
-      `the parameters cell assigns names the template "${spec.id}" does not have`,
+      {
+        msgid: 'the parameters cell assigns names the template "%1" does not have',
+        args: [spec.id]
+      },
       {
         expected: spec.parameters.join(', '),
         found: unknown.join(', ')

@@ -23,7 +23,12 @@
  */
 import type { Table } from 'apache-arrow';
 import { makeTable, type DataTable } from '@odatis-vre/niche';
-import { HARMONISED_VIEW, type ColumnName } from '@odatis-vre/harmonised';
+import {
+  HARMONISED_VIEW,
+  translateText,
+  type ColumnName,
+  type MessageText
+} from '@odatis-vre/harmonised';
 import { WorkshopError } from './errors';
 
 /** A quantity of the long format: a parameter code and, when it matters, the one unit to keep. */
@@ -212,12 +217,16 @@ interface Column {
 function columnOf(table: Table, name: string): Column {
   const c = table.getChild(name) as Column | null;
   if (!c) {
-    throw new WorkshopError('missing-column', `the rows to pair have no column "${name}"`, {
-      table: HARMONISED_VIEW,
-      column: name,
-      expected: `the columns ${PAIRING_COLUMNS.join(', ')}`,
-      found: table.schema.fields.map(f => f.name).join(', ') || 'no column'
-    });
+    throw new WorkshopError(
+      'missing-column',
+      { msgid: 'the rows to pair have no column "%1"', args: [name] },
+      {
+        table: HARMONISED_VIEW,
+        column: name,
+        expected: { msgid: 'the columns %1', args: [PAIRING_COLUMNS.join(', ')] },
+        found: table.schema.fields.map(f => f.name).join(', ') || { msgid: 'no column', args: [] }
+      }
+    );
   }
   return c;
 }
@@ -261,59 +270,84 @@ export function isoDate(day: number): string {
 function quantityOf(q: string | Quantity | undefined, where: string): Quantity {
   const quantity = typeof q === 'string' ? { parameter: q } : q;
   if (!quantity || typeof quantity.parameter !== 'string' || quantity.parameter === '') {
-    throw new WorkshopError('bad-option', `pairSamples: ${where} needs a parameter code`, {
-      column: where,
-      expected:
-        where === 'abundance'
-          ? "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)"
-          : "a parameter code or { parameter, unit }, e.g. 'TEMP'",
-      found: JSON.stringify(q) ?? 'nothing'
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: %1 needs a parameter code', args: [where] },
+      {
+        column: where,
+        expected:
+          where === 'abundance'
+            ? {
+                msgid:
+                  "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)",
+                args: []
+              }
+            : { msgid: "a parameter code or { parameter, unit }, e.g. 'TEMP'", args: [] },
+        found: JSON.stringify(q) ?? { msgid: 'nothing', args: [] }
+      }
+    );
   }
   return quantity;
 }
 
 function checkedOptions(options: PairingOptions): PairingReport['options'] {
   if (!options || typeof options !== 'object') {
-    throw new WorkshopError('bad-option', 'pairSamples needs its options', {
-      expected: '{ abundance, environment, … }',
-      found: String(options)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples needs its options', args: [] },
+      { expected: '{ abundance, environment, … }', found: String(options) }
+    );
   }
   const abundance = quantityOf(options.abundance, 'abundance');
   if (!Array.isArray(options.environment) || options.environment.length === 0) {
-    throw new WorkshopError('bad-option', 'pairSamples: give the environmental variables', {
-      column: 'environment',
-      expected: "≥ 1 parameter code, e.g. ['TEMP', 'PSAL', 'NO3']",
-      found: JSON.stringify(options.environment) ?? 'nothing'
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: give the environmental variables', args: [] },
+      {
+        column: 'environment',
+        expected: { msgid: "≥ 1 parameter code, e.g. ['TEMP', 'PSAL', 'NO3']", args: [] },
+        found: JSON.stringify(options.environment) ?? { msgid: 'nothing', args: [] }
+      }
+    );
   }
   const environment = options.environment.map((q, k) => quantityOf(q, `environment[${k}]`));
   const duplicate = environment.find(
     (q, k) => environment.findIndex(o => o.parameter === q.parameter) !== k
   );
   if (duplicate) {
-    throw new WorkshopError('bad-option', 'pairSamples: a variable is given twice', {
-      column: 'environment',
-      expected: 'each parameter once',
-      found: `${duplicate.parameter} twice`
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: a variable is given twice', args: [] },
+      {
+        column: 'environment',
+        expected: { msgid: 'each parameter once', args: [] },
+        found: { msgid: '%1 twice', args: [duplicate.parameter] }
+      }
+    );
   }
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
   if (!Number.isInteger(windowDays) || windowDays < 0) {
-    throw new WorkshopError('bad-option', 'pairSamples: windowDays is a whole number of days', {
-      column: 'windowDays',
-      expected: 'an integer ≥ 0',
-      found: String(windowDays)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: windowDays is a whole number of days', args: [] },
+      {
+        column: 'windowDays',
+        expected: { msgid: 'an integer ≥ 0', args: [] },
+        found: String(windowDays)
+      }
+    );
   }
   const minOccurrences = options.minOccurrences ?? 1;
   if (!Number.isInteger(minOccurrences) || minOccurrences < 1) {
-    throw new WorkshopError('bad-option', 'pairSamples: minOccurrences is a count of samples', {
-      column: 'minOccurrences',
-      expected: 'an integer ≥ 1',
-      found: String(minOccurrences)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: minOccurrences is a count of samples', args: [] },
+      {
+        column: 'minOccurrences',
+        expected: { msgid: 'an integer ≥ 1', args: [] },
+        found: String(minOccurrences)
+      }
+    );
   }
   const years = options.years ?? null;
   if (
@@ -323,11 +357,15 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
       !Number.isInteger(years[1]) ||
       years[0] > years[1])
   ) {
-    throw new WorkshopError('bad-option', 'pairSamples: years is [first, last]', {
-      column: 'years',
-      expected: 'two whole years, first ≤ last, e.g. [2010, 2019]',
-      found: JSON.stringify(years)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: years is [first, last]', args: [] },
+      {
+        column: 'years',
+        expected: { msgid: 'two whole years, first ≤ last, e.g. [2010, 2019]', args: [] },
+        found: JSON.stringify(years)
+      }
+    );
   }
   const depth = options.depth ?? null;
   if (
@@ -336,29 +374,37 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
   ) {
     throw new WorkshopError(
       'bad-option',
-      'pairSamples: the depth layer is { min, max } in metres',
+      { msgid: 'pairSamples: the depth layer is { min, max } in metres', args: [] },
       {
         column: 'depth',
-        expected: 'min ≤ max, e.g. { min: 0, max: 5 }',
+        expected: { msgid: 'min ≤ max, e.g. { min: 0, max: 5 }', args: [] },
         found: JSON.stringify(depth)
       }
     );
   }
   const match = options.match ?? 'event';
   if (match !== 'event' && match !== 'variable') {
-    throw new WorkshopError('bad-option', 'pairSamples: match is "event" or "variable"', {
-      column: 'match',
-      expected: '"event" or "variable"',
-      found: JSON.stringify(match)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: match is "event" or "variable"', args: [] },
+      {
+        column: 'match',
+        expected: { msgid: '"event" or "variable"', args: [] },
+        found: JSON.stringify(match)
+      }
+    );
   }
   const unknownDepth = options.unknownDepth ?? 'keep';
   if (unknownDepth !== 'keep' && unknownDepth !== 'drop') {
-    throw new WorkshopError('bad-option', 'pairSamples: unknownDepth is "keep" or "drop"', {
-      column: 'unknownDepth',
-      expected: '"keep" or "drop"',
-      found: JSON.stringify(unknownDepth)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'pairSamples: unknownDepth is "keep" or "drop"', args: [] },
+      {
+        column: 'unknownDepth',
+        expected: { msgid: '"keep" or "drop"', args: [] },
+        found: JSON.stringify(unknownDepth)
+      }
+    );
   }
   return {
     abundance,
@@ -405,22 +451,61 @@ class UnitTally {
     units.set(unit, (units.get(unit) ?? 0) + 1);
   }
 
-  unitOf(key: string, label: string): string | null {
+  /** The unit of the abundance (`parameter` counted per taxon) or of an environmental parameter. */
+  unitOf(key: string, role: 'abundance' | 'environment', parameter: string): string | null {
     const found = [...(this.seen.get(key) ?? [])];
     if (found.length > 1) {
+      const args = [parameter, found.length];
+      const list = found.map(([unit, n]) =>
+        unit === null
+          ? { msgid: '(no unit) (%1 rows)', args: [n] }
+          : { msgid: '%1 (%2 rows)', args: [unit, n] }
+      );
       throw new WorkshopError(
         'mixed-units',
-        `${label} has values in ${found.length} units; choose one with { parameter, unit }`,
+        role === 'abundance'
+          ? {
+              msgid: 'abundance "%1" has values in %2 units; choose one with { parameter, unit }',
+              args
+            }
+          : {
+              msgid: 'parameter "%1" has values in %2 units; choose one with { parameter, unit }',
+              args
+            },
         {
           table: HARMONISED_VIEW,
           column: 'unit',
-          expected: `one unit for ${label}`,
-          found: found.map(([u, n]) => `${u ?? '(no unit)'} (${n} rows)`).join(', ')
+          expected:
+            role === 'abundance'
+              ? { msgid: 'one unit for abundance "%1"', args: [parameter] }
+              : { msgid: 'one unit for parameter "%1"', args: [parameter] },
+          found: { msgid: '%1 units: %2', args: [found.length, list] }
         }
       );
     }
     return found[0]?.[0] ?? null;
   }
+}
+
+/**
+ * Why a biology sample was not paired: `missing`, the variables with no value within ±`window` days (every
+ * variable, some, or none when each has one but on no common date).
+ */
+function droppedBecause(
+  missing: readonly string[],
+  variables: readonly string[],
+  window: number
+): MessageText {
+  if (missing.length === variables.length) {
+    return { msgid: 'no hydrology within ±%1 days', args: [window] };
+  }
+  if (missing.length > 0) {
+    return { msgid: 'no %1 within ±%2 days', args: [missing.join(', '), window] };
+  }
+  return {
+    msgid: 'no date within ±%1 days with all of %2',
+    args: [window, variables.join(', ')]
+  };
 }
 
 /** Index of the nearest day to `day` within ±window in a sorted array (the earlier on a tie), or -1. */
@@ -595,8 +680,8 @@ export function pairSamples(table: Table, options: PairingOptions): Pairing {
   }
 
   const resultUnits = {
-    abundance: units.unitOf(ABUNDANCE_KEY, `abundance "${opts.abundance.parameter}"`),
-    environment: variables.map(p => units.unitOf(p, `parameter "${p}"`))
+    abundance: units.unitOf(ABUNDANCE_KEY, 'abundance', opts.abundance.parameter),
+    environment: variables.map(p => units.unitOf(p, 'environment', p))
   };
 
   // Hydrology dates per station and variable, sorted; and the dates that have every variable.
@@ -662,12 +747,7 @@ export function pairSamples(table: Table, options: PairingOptions): Pairing {
         date: isoDate(smp.day),
         dataset: smp.dataset,
         missing,
-        reason:
-          missing.length === variables.length
-            ? `no hydrology within ±${window} days`
-            : missing.length > 0
-              ? `no ${missing.join(', ')} within ±${window} days`
-              : `no date within ±${window} days with all of ${variables.join(', ')}`
+        reason: translateText(droppedBecause(missing, variables, window))
       });
       continue;
     }
@@ -695,40 +775,67 @@ export function pairSamples(table: Table, options: PairingOptions): Pairing {
     .map(t => ({ taxon: t, occurrences: occurrences.get(t)! }));
 
   const n = paired.length;
-  const summary = (): string =>
-    `${samples.length} biology samples, ${n} paired, ${dropped.length} dropped` +
-    (dropped.length
-      ? ` (first: ${dropped[0].siteId} ${dropped[0].date}, ${dropped[0].reason})`
-      : '') +
-    `; rows: ${rows.biology} biology, ${rows.environment} environment of ${rows.read} read`;
   if (n === 0) {
+    const counted = [rows.biology, rows.environment, rows.read];
+    const first = dropped[0];
     throw new WorkshopError(
       'nothing-paired',
-      `no biology sample could be paired with its hydrology: ${summary()}`,
+      first
+        ? {
+            msgid:
+              'no biology sample could be paired with its hydrology: %1 biology samples, 0 paired, %2 dropped ' +
+              '(first: %3 %4, %5); rows: %6 biology, %7 environment of %8 read',
+            args: [
+              samples.length,
+              dropped.length,
+              first.siteId,
+              first.date,
+              droppedBecause(first.missing, variables, window),
+              ...counted
+            ]
+          }
+        : {
+            msgid:
+              'no biology sample could be paired with its hydrology: 0 biology samples; ' +
+              'rows: %1 biology, %2 environment of %3 read',
+            args: counted
+          },
       {
         table: HARMONISED_VIEW,
-        expected: `biology and ${variables.join(', ')} at the same stations within ±${window} days`,
+        expected: {
+          msgid: 'biology and %1 at the same stations within ±%2 days',
+          args: [variables.join(', '), window]
+        },
         found:
           rows.biology === 0
-            ? 'no biology row'
+            ? { msgid: 'no biology row', args: [] }
             : rows.environment === 0
-              ? 'no environment row'
-              : 'no date in common'
+              ? { msgid: 'no environment row', args: [] }
+              : { msgid: 'no date in common', args: [] }
       }
     );
   }
   if (keptTaxa.length === 0) {
     throw new WorkshopError(
       'nothing-paired',
-      `no taxon occurs in ${opts.minOccurrences} or more of the ${n} paired samples`,
+      {
+        msgid: 'no taxon occurs in %1 or more of the %2 paired samples',
+        args: [opts.minOccurrences, n]
+      },
       {
         table: HARMONISED_VIEW,
         column: 'taxon',
-        expected: `≥ 1 taxon with ≥ ${opts.minOccurrences} occurrences (lower minOccurrences)`,
+        expected: {
+          msgid: '≥ 1 taxon with ≥ %1 occurrences (lower minOccurrences)',
+          args: [opts.minOccurrences]
+        },
         found:
           rare.length > 0
-            ? `at most ${Math.max(...rare.map(r => r.occurrences))} occurrences`
-            : 'no taxon counted'
+            ? {
+                msgid: 'at most %1 occurrences',
+                args: [Math.max(...rare.map(r => r.occurrences))]
+              }
+            : { msgid: 'no taxon counted', args: [] }
       }
     );
   }

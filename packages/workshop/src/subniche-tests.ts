@@ -297,19 +297,27 @@ export function reforTest(
 function prepare(omi: OmiResult, factor: ArrayLike<string | number>, options: SubnicheTestOptions) {
   const permutations = options.permutations ?? 99;
   if (!Number.isInteger(permutations) || permutations < 2) {
-    throw new WorkshopError('bad-option', 'subnicheTests: permutations is a count ≥ 2', {
-      column: 'permutations',
-      expected: 'an integer ≥ 2, e.g. 999',
-      found: String(permutations)
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'subnicheTests: permutations is a count ≥ 2', args: [] },
+      {
+        column: 'permutations',
+        expected: { msgid: 'an integer ≥ 2, e.g. 999', args: [] },
+        found: String(permutations)
+      }
+    );
   }
   const n = omi.profiles.nSamples;
   if (factor.length !== n) {
-    throw new WorkshopError('bad-option', 'subnicheTests: the factor needs one value per sample', {
-      column: 'factor',
-      expected: `${n} values`,
-      found: `${factor.length}`
-    });
+    throw new WorkshopError(
+      'bad-option',
+      { msgid: 'subnicheTests: the factor needs one value per sample', args: [] },
+      {
+        column: 'factor',
+        expected: { msgid: '%1 values', args: [n] },
+        found: `${factor.length}`
+      }
+    );
   }
   const { codes, levels } = codeFactor(factor, options.levels);
   const random = shuffler(options.generator ?? 'fast', options.seed ?? 1, n);

@@ -3,9 +3,20 @@
  * variables or each its own, depth layers, units, quality, rare taxa, stations and datasets kept apart, and
  * every row accounted for.
  */
+import { catalogueMessages, translateText, type MessageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from '@odatis-vre/niche';
 import { pairSamples, WorkshopError, type Pairing, type RowCounts } from '../src';
 import { BIOLOGY, count, harmonisedTable, hydro, Y2020, type TestRow } from './rows';
+
+/** The French catalogue the VRE ships (scripts/messages.js reads it), as the page's translator applies it. */
+const french = catalogueMessages(
+  Object.fromEntries(
+    Object.entries(
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      require('../../../scripts/messages').readCatalogue('fr_FR') as Record<string, string[]>
+    ).map(([msgid, forms]) => [msgid, forms[0]])
+  )
+);
 
 const BASE = {
   abundance: { parameter: 'cell_abundance', unit: 'cells/L' },
@@ -176,10 +187,22 @@ test('values in two units are never added: the unit must be chosen', () => {
   expect(error).toBeInstanceOf(NicheInputError);
   expect(error!.name).toBe('WorkshopError');
   expect(error!.code).toBe('mixed-units');
-  expect(error!.found).toBe('cells/L (1 rows), cells/mL (1 rows)');
-  expect(error!.message).toMatch(
-    /\(expected .+, found cells\/L \(1 rows\), cells\/mL \(1 rows\)\)$/
+  expect(error!.found).toBe('2 units: cells/L (1 rows), cells/mL (1 rows)');
+  expect(error!.message).toBe(
+    'abundance "cell_abundance" has values in 2 units; choose one with { parameter, unit } ' +
+      '(expected one unit for abundance "cell_abundance", found 2 units: cells/L (1 rows), cells/mL (1 rows))'
   );
+  // Its sentence, what was expected and what was found are msgids: in French where it is shown.
+  const inFrench = (text: MessageText | null) => translateText(text!, french);
+  expect([
+    inFrench(error!.text),
+    inFrench(error!.expectedText),
+    inFrench(error!.foundText)
+  ]).toEqual([
+    'l’abondance «\u00a0cell_abundance\u00a0» a des valeurs en 2 unités\u00a0; choisissez-en une avec { parameter, unit }',
+    'une seule unité pour l’abondance «\u00a0cell_abundance\u00a0»',
+    '2 unités\u00a0: cells/L (1 lignes), cells/mL (1 lignes)'
+  ]);
   const chosen = pairSamples(table, {
     ...BASE,
     abundance: { parameter: 'cell_abundance', unit: 'cells/mL' }
