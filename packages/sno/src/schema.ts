@@ -305,7 +305,7 @@ class NumberColumn implements ColumnBuilder {
     if (n > this.values.length) this.values = grown(this.values, n);
     const values =
       this.kind === 'timestamp'
-        ? BigInt64Array.from(this.values.subarray(0, n), x => BigInt(x))
+        ? int64Of(this.values as Float64Array, n)
         : this.values.subarray(0, n);
     return makeData({
       type: type as Float64,
@@ -315,6 +315,28 @@ class NumberColumn implements ColumnBuilder {
       data: values as Float64Array
     });
   }
+}
+
+const TWO_32 = 2 ** 32;
+
+/**
+ * Whole milliseconds as Arrow's int64, written as two 32-bit words (a BigInt per value cost more than the
+ * rest of the table). A time that is no whole number is refused, as BigInt would.
+ */
+function int64Of(ms: Float64Array, n: number): BigInt64Array {
+  const out = new BigInt64Array(n);
+  const words = new Int32Array(out.buffer);
+  const little = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  for (let i = 0; i < n; i++) {
+    const x = ms[i];
+    if (x !== Math.floor(x) || Math.abs(x) > Number.MAX_SAFE_INTEGER)
+      throw new RangeError(`time ${x}: not a whole number of milliseconds`);
+    const high = Math.floor(x / TWO_32);
+    const low = x - high * TWO_32;
+    words[2 * i + (little ? 0 : 1)] = low | 0;
+    words[2 * i + (little ? 1 : 0)] = high;
+  }
+  return out;
 }
 
 /**
