@@ -13,7 +13,7 @@ import {
   type CatalogSourceFile,
   type DatasetInput
 } from '@odatis-vre/harmonised';
-import { buildCatalog } from './catalog';
+import { CatalogTally } from './catalog';
 import type { FileReport, SourceInfo } from './report';
 import { ObservationColumns } from './schema';
 import { toArrowIPC, toParquet, type Provenance } from './writers';
@@ -45,12 +45,20 @@ export interface AssembleOptions {
   signal?: AbortSignal;
 }
 
+/** How long work may run between two yields to the event loop (ms). */
+const YIELD_EVERY_MS = 25;
+let lastYield = 0;
+
 /**
- * Let pending events run (a signal handler, a cancel click), then stop if asked to. Browser-safe:
- * a timer, not setImmediate.
+ * Stop if asked to, and let pending events run (a signal handler, a cancel click) when work has held the
+ * event loop for YIELD_EVERY_MS: a timer costs a millisecond or more, so yielding at every one of 300
+ * small partitions spent a third of a second waiting. Browser-safe: a timer, not setImmediate.
  */
 export async function checkpoint(signal: AbortSignal | undefined): Promise<void> {
+  signal?.throwIfAborted();
+  if (performance.now() - lastYield < YIELD_EVERY_MS) return;
   await new Promise<void>(resolve => setTimeout(resolve, 0));
+  lastYield = performance.now();
   signal?.throwIfAborted();
 }
 
@@ -63,16 +71,16 @@ export async function assembleHarmonised(
   options: AssembleOptions
 ): Promise<Catalog> {
   const formats = options.formats ?? ['parquet', 'arrow'];
-  const all = new ObservationColumns();
-  for (const r of read) all.append(r.observations);
   const parquetFiles: CatalogDataFile[] = [];
   if (formats.includes('parquet')) {
-    const parts = partitions(all);
+    const parts = partitions(read.map(r => r.observations));
     let done = 0;
-    for (const [key, idx] of parts) {
+    for (const [key, pieces] of parts) {
       await checkpoint(options.signal);
-      const file = partitionFile(key, idx.length);
-      const part = all.select(idx);
+      // Each partition's rows copied once, from the files they were read from, in reading order.
+      const part = new ObservationColumns();
+      for (const [source, rows] of pieces) part.append(source, rows);
+      const file = partitionFile(key, part.length);
       await options.write(file.path, toParquet(part, provenanceOf(read, part)));
       parquetFiles.push(file);
       options.onPartition?.(file.path, ++done, parts.length);
@@ -81,25 +89,54 @@ export async function assembleHarmonised(
   let arrowFile: string | null = null;
   if (formats.includes('arrow')) {
     await checkpoint(options.signal);
+    const all = new ObservationColumns();
+    for (const r of read) all.append(r.observations);
     arrowFile = ARROW_FILE;
     await options.write(arrowFile, toArrowIPC(all, provenanceOf(read)));
   }
-  return buildCatalog(all, datasetsOf(read), { parquetFiles, arrowFile }, options.now);
+  // Counted file by file, in reading order: the catalogue of all the rows at once.
+  const tally = new CatalogTally();
+  for (const r of read) tally.add(r.observations);
+  return tally.catalog(datasetsOf(read), { parquetFiles, arrowFile }, options.now);
 }
 
-/** Row indices of each sno × site × year partition, in key order. */
-function partitions(all: ObservationColumns): [string, number[]][] {
-  const parts = new Map<string, number[]>();
-  const sno = all.column('sno');
-  const site = all.column('site_id');
-  const time = all.column('time');
-  for (let i = 0; i < all.length; i++) {
-    const key = partitionKey(sno[i], site[i], time[i]);
-    let a = parts.get(key);
-    if (!a) parts.set(key, (a = []));
-    a.push(i);
+/** Rows of each sno × site × year partition, file by file (row indices in each file), in key order. */
+function partitions(sources: ObservationColumns[]): [string, Map<ObservationColumns, number[]>][] {
+  const parts = new Map<string, Map<ObservationColumns, number[]>>();
+  for (const obs of sources) {
+    const sno = obs.column('sno');
+    const site = obs.column('site_id');
+    const time = obs.column('time');
+    // Rows come in runs of the same station and year: the key is made when the run changes.
+    let rows: number[] = [];
+    let from = Infinity;
+    let to = -Infinity;
+    for (let i = 0; i < obs.length; i++) {
+      const t = time[i];
+      // (A time with no year, NaN, is never in the span: no shortcut for it or the row after.)
+      if (i === 0 || !(t >= from && t < to) || sno[i] !== sno[i - 1] || site[i] !== site[i - 1]) {
+        const key = partitionKey(sno[i], site[i], t);
+        let pieces = parts.get(key);
+        if (!pieces) parts.set(key, (pieces = new Map()));
+        let found = pieces.get(obs);
+        if (!found) pieces.set(obs, (found = []));
+        rows = found;
+        [from, to] = yearOf(t);
+      }
+      rows.push(i);
+    }
   }
   return [...parts].sort((a, b) => comparePartitionKeys(a[0], b[0]));
+}
+
+/** The UTC year holding time t, as [its first millisecond, the next year's first). Years 0–99 too. */
+export function yearOf(t: number): [number, number] {
+  const d = new Date(t);
+  d.setUTCMonth(0, 1);
+  d.setUTCHours(0, 0, 0, 0);
+  const from = d.getTime();
+  d.setUTCFullYear(d.getUTCFullYear() + 1);
+  return [from, d.getTime()];
 }
 
 /** The key of a row's sno × site × year partition (what `partitionFile` takes). */
@@ -124,7 +161,7 @@ export function provenanceOf(
   read: ReadSourceInfo[],
   rows?: ObservationColumns | ReadonlySet<string>
 ): Provenance {
-  const names = rows instanceof ObservationColumns ? new Set(rows.column('source_file')) : rows;
+  const names = rows instanceof ObservationColumns ? rows.distinct('source_file') : rows;
   return {
     sourceFiles: read
       .filter(r => !names || names.has(r.name))

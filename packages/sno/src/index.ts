@@ -39,6 +39,9 @@ export {
   repairMojibake,
   LineGuard,
   MAX_LINE_BYTES,
+  FAST_GUNZIP_LIMIT,
+  useFastGunzip,
+  type FastGunzip,
   type TextEncoding
 } from './text';
 export { assembleHarmonised, type AssembleOptions, type ReadSource } from './assemble';

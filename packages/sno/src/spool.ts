@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { tableToIPC } from 'apache-arrow';
 import { COLUMNS, type ColumnName, type Observation } from '@odatis-vre/harmonised';
-import { comparePartitionKeys, partitionKey } from './assemble';
+import { comparePartitionKeys, partitionKey, yearOf } from './assemble';
 import type { ValueTarget } from './report';
 import { ObservationBuilder, type ObservationColumns } from './schema';
 
@@ -102,16 +102,10 @@ export class PartitionSpool implements ValueTarget {
         };
         this.parts.set(key, part);
       }
-      const year = new Date(t).getUTCFullYear();
-      last = {
-        part,
-        sno: row.sno,
-        siteId: row.site_id,
-        from: Date.UTC(year, 0, 1),
-        to: Date.UTC(year + 1, 0, 1)
-      };
+      const [from, to] = yearOf(t);
+      last = { part, sno: row.sno, siteId: row.site_id, from, to };
       // A time with no year (none is written, but never trust it): no shortcut for the next row.
-      this.last = Number.isFinite(year) ? last : null;
+      this.last = Number.isFinite(from) ? last : null;
     }
     const part = last.part;
     part.memory.push(row);

