@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { execute, expect, listedFiles, openVre, snapshot, TARGET, test } from './vre';
-import { status, workspace } from './sql-workspace';
+import { replaceQuery, status, workspace } from './sql-workspace';
 /** A toolbar button of the visible workspace, by its item name: run, cancel, export-csv… */
 const button = (page: Page, item: string) =>
   workspace(page).locator(`[data-jp-item-name="${item}"]`).getByRole('button');
@@ -199,6 +199,104 @@ test.describe('exports of the SQL workspace', () => {
     await button(page, 'cancel').click();
     await expect(status(page)).toHaveText('Export cancelled', { timeout: 60_000 });
     await expect(button(page, 'export-parquet')).toBeEnabled();
+    await expect.poll(() => listedFiles(page)).toEqual(files);
+  });
+
+  test('an export over a file replaces it whole when complete, and leaves it as it was when cancelled', async ({
+    page
+  }) => {
+    test.setTimeout(900_000);
+    const path = 'kept.csv';
+    const old = 'i,w\r\n0,the previous result\r\n';
+    await openVre(page);
+    // The file the exports go to, and what happens to files from now on.
+    await page.evaluate(
+      async ([p, text]) => {
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        const contents = (window as any).jupyterapp.serviceManager.contents;
+        await contents.save(p, { type: 'file', format: 'text', content: text });
+        const w = window as unknown as { changes_: string[] };
+        w.changes_ = [];
+        contents.fileChanged.connect(
+          (
+            _: unknown,
+            change: { type: string; oldValue?: { path?: string }; newValue?: { path?: string } }
+          ) =>
+            w.changes_.push(
+              `${change.type} ${change.oldValue?.path ?? ''} → ${change.newValue?.path ?? ''}`
+            )
+        );
+      },
+      [path, old] as const
+    );
+    /** The changes since the last call, as `type old path → new path`. */
+    const changes = () =>
+      page.evaluate(() => (window as unknown as { changes_: string[] }).changes_.splice(0));
+    await workspaceWith(
+      page,
+      "SELECT range AS i, range * 0.5 AS x, 'label ' || (range % 1000) AS label FROM range(4000000)",
+      '4,000,000'
+    );
+    const files = await listedFiles(page);
+    expect(files).toContain(path);
+
+    /** Runs the export command to `path` (not awaited: its result is kept), and accepts to overwrite. */
+    const exportOver = async () => {
+      await page.evaluate(p => {
+        const w = window as unknown as { exported_: Promise<unknown> };
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        w.exported_ = (window as any).jupyterapp.commands
+          .execute('odatis-vre:sql-export', { format: 'csv', path: p })
+          .catch((e: Error) => `failed: ${e.message}`);
+      }, path);
+      const dialog = page.locator('.jp-Dialog');
+      await expect(dialog).toContainText(`"${path}" already exists.`);
+      await dialog.getByRole('button', { name: 'Overwrite' }).click();
+    };
+    const exported = () =>
+      page.evaluate(() => (window as unknown as { exported_: Promise<unknown> }).exported_);
+
+    // Cancelled after 300,000 rows (about 8 MB: several chunks saved): the old file stays as it was.
+    await exportOver();
+    await expect
+      .poll(
+        async () =>
+          Number(
+            ((await status(page).textContent()) ?? '')
+              .match(/… ([\d,]+) of/)?.[1]
+              .replace(/,/g, '') ?? 0
+          ),
+        { timeout: 120_000, intervals: [100] }
+      )
+      .toBeGreaterThan(300_000);
+    await button(page, 'cancel').click();
+    await expect(status(page)).toHaveText('Export cancelled', { timeout: 60_000 });
+    expect(await exported()).toBeNull();
+    expect(await fileText(page, path)).toBe(old);
+    expect((await changes()).filter(c => c.includes(path))).toEqual([]);
+    await expect.poll(() => listedFiles(page)).toEqual(files);
+
+    // A complete export (of several chunks) replaces the file whole, through its temporary file.
+    await replaceQuery(page, "SELECT range AS i, 'new' AS w FROM range(300000)");
+    await execute(page, 'odatis-vre:sql-run');
+    await expect(status(page)).toHaveText(/^300,000 rows in/, { timeout: 120_000 });
+    await exportOver();
+    await expect(status(page)).toHaveText(`Exported 300,000 rows to ${path}`, { timeout: 300_000 });
+    expect(await exported()).toBe(path);
+    const lines = (await fileText(page, path)).split('\r\n');
+    expect([lines.length, lines[0], lines[1], lines[300000], lines[300001]]).toEqual([
+      300002,
+      'i,w',
+      '0,new',
+      '299999,new',
+      ''
+    ]);
+    const partial = /^save {2}→ kept\.partial-[0-9a-z]+\.csv$/;
+    expect(await changes()).toEqual([
+      expect.stringMatching(partial),
+      `delete ${path} → `,
+      expect.stringMatching(/^rename kept\.partial-[0-9a-z]+\.csv → kept\.csv$/)
+    ]);
     await expect.poll(() => listedFiles(page)).toEqual(files);
   });
 });

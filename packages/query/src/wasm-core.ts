@@ -259,6 +259,8 @@ export class DuckDBWasmCore {
     }
     const chunks: Uint8Array[] = [];
     let size = 0;
+    let failed = false;
+    let failure: unknown;
     try {
       while (size < maxBytes) {
         const next = await run.chunks.next();
@@ -270,10 +272,19 @@ export class DuckDBWasmCore {
         size += next.value.byteLength;
       }
     } catch (e) {
+      failed = true;
+      failure = e;
+    }
+    // Cancelled while this chunk was being made: its stream was closed under it, so what came is no
+    // result (an early end, or whatever DuckDB then met: "Dyn casting error" in a Parquet export).
+    if (this.exports.get(id) !== run) {
+      throw new QueryCancelledError(QUERY_CANCELLED);
+    }
+    if (failed) {
       this.closeExport(id);
-      throw e instanceof QueryError
-        ? e
-        : new QueryError(`Export failed: ${(e as Error)?.message ?? e}`);
+      throw failure instanceof QueryError
+        ? failure
+        : new QueryError(`Export failed: ${(failure as Error)?.message ?? failure}`);
     }
     if (run.done && chunks.length === 0) {
       this.exports.delete(id);

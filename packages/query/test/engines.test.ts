@@ -19,6 +19,7 @@ import type { ExportFormat } from '../src/export';
 import { QueryCancelledError, QueryError } from '../src/errors';
 import {
   createNativeEngine,
+  createNodeWasmCore,
   createWasmEngine,
   createWasmWorkerEngine,
   writeHarmonisedDatabase
@@ -377,5 +378,28 @@ describe('duckdb-wasm stream bookkeeping', () => {
     } finally {
       await engine.close();
     }
+  });
+});
+
+describe('duckdb-wasm exports cancelled', () => {
+  it('says cancelled, not failed, when an export is cancelled while a chunk of it is being made', async () => {
+    const core = await createNodeWasmCore();
+    for (const format of ['parquet', 'csv', 'arrow'] as const) {
+      const id = `cancelled-${format}`;
+      await core.openExport(
+        id,
+        "SELECT i, 'label ' || (i % 1000) AS label FROM range(100000000) t(i)",
+        format
+      );
+      // A transfer far larger than what is made before the cancel arrives: the cancel comes mid-chunk.
+      const next = core.nextExportChunks(id, 1024 * 1024 * 1024);
+      await new Promise(resolve => setTimeout(resolve, 50));
+      core.cancel(id);
+      await expect(next).rejects.toBeInstanceOf(QueryCancelledError);
+    }
+    // The engine answers afterwards.
+    await core.openExport('after', 'SELECT 3 AS three', 'csv');
+    const chunks = await core.nextExportChunks('after', 1024);
+    expect(new TextDecoder().decode(chunks!.chunks[0])).toBe('three\r\n3\r\n');
   });
 });

@@ -40,7 +40,7 @@ import { ChartKind, chartSpec, suggestCharts, VegaLiteSpec } from './charts';
 import { addToHistory, HISTORY_KEY, HistoryEntry } from './history';
 import { MessageStrip } from './messagestrip';
 import { exportPathProblem, reserveFreePath } from './names';
-import { ChunkedSave } from './save';
+import { ChunkedSave, ReplacingSave } from './save';
 
 /**
  * The SQL workspace: an SQL editor with schema completion, the tables of the query engine,
@@ -366,8 +366,10 @@ export class SqlWorkspace extends BoxPanel {
    * Writes the current result to the workspace as a file: a new `query-result.<ext>` (never an existing
    * file), or `path` (asking before overwriting). The engine makes the file's bytes from the result's
    * query, in its worker, and they are saved in chunks as they come: the page stays responsive however
-   * large the result. One export at a time per workspace; `cancel()` stops it. Returns the path written,
-   * or null if nothing was (no result, cancelled, not overwritten).
+   * large the result. A `path` is written whole or not at all: the chunks go to a temporary file beside
+   * it, moved into place when complete; a cancelled or failed export leaves the old file (or none) as it
+   * was. One export at a time per workspace; `cancel()` stops it. Returns the path written, or null if
+   * nothing was (no result, cancelled, not overwritten).
    */
   async exportResult(format: ExportFormat, path?: string): Promise<string | null> {
     const table = this.table;
@@ -395,6 +397,7 @@ export class SqlWorkspace extends BoxPanel {
     const label = format.toUpperCase();
     let target: string | null = null;
     let reserved = false;
+    let replacing: ReplacingSave | null = null;
     try {
       if (path === undefined) {
         target = await reserveFreePath(this.contents, this.exportDir, 'query-result', format);
@@ -410,7 +413,11 @@ export class SqlWorkspace extends BoxPanel {
       target ??= path!;
       const engine = await this.engineReady;
       const stream = engine.exportQuery(sql, { format, signal: controller.signal });
-      const file = new ChunkedSave(this.contents, target);
+      // A reserved name holds an empty file of ours: the chunks go straight into it (deleted below if
+      // the export stops). Replacing it as a path is replaced would free the name for a moment.
+      const file = reserved
+        ? new ChunkedSave(this.contents, target)
+        : (replacing = new ReplacingSave(this.contents, target, this.trans));
       const total = table.numRows;
       this.setStatus(this.trans.__('Exporting %1…', label));
       for await (const chunk of stream) {
@@ -447,10 +454,11 @@ export class SqlWorkspace extends BoxPanel {
       this.setStatus(this.trans.__('Export failed'));
       throw reason;
     } finally {
-      // A name reserved for an export that did not finish is given back.
+      // A name reserved for an export that did not finish is given back, a temporary file deleted.
       if (reserved && target) {
         await this.contents.delete(target).catch(() => undefined);
       }
+      await replacing?.discard();
       this.endExport();
     }
   }

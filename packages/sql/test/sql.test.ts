@@ -14,7 +14,7 @@ import { encodeResult } from '@odatis-vre/query';
 import Papa from 'papaparse';
 import { addToHistory, HISTORY_LIMIT } from '../src/history';
 import { exportPathProblem, freePath, reserveFreePath, tableNameForFile } from '../src/names';
-import { CHUNK_BYTES, ChunkedSave } from '../src/save';
+import { CHUNK_BYTES, ChunkedSave, partialPath, ReplacingSave } from '../src/save';
 import { ArrowDataModel, formatArrowValue } from '../src/arrowmodel';
 import { chartSpec, chartValues, suggestCharts } from '../src/charts';
 // The workspace widget itself (JupyterLab, ES modules) is tested in the browser: test/browser/sql.spec.ts.
@@ -355,5 +355,119 @@ describe('chunked saves', () => {
     await two.write(bytes(CHUNK_BYTES));
     await two.close();
     expect(contents.files.get('two.bin')!.map(s => s.chunk)).toEqual([1, -1]);
+  });
+});
+
+/**
+ * Files as a Jupyter server keeps them (jupyter_server's LargeFileManager): a plain save or chunk 1 writes
+ * the file, later chunks are appended to it at once; rename refuses an existing target. `failAt` makes the
+ * n-th save (counted from 1) fail, as a full disk or a refused request would.
+ */
+function serverContents(files: Record<string, Buffer>, failAt = Infinity) {
+  const stored = new Map(Object.entries(files));
+  let saves = 0;
+  const missing = (path: string) => new Error(`No such file or directory: ${path}`);
+  return {
+    stored,
+    async get(path: string) {
+      if (!stored.has(path)) throw missing(path);
+      return { path };
+    },
+    async save(path: string, options: { content: string; chunk?: number }) {
+      if (++saves === failAt) throw new Error(`Cannot save "${path}": no space left on device`);
+      const bytes = Buffer.from(options.content, 'base64');
+      const append = options.chunk !== undefined && options.chunk !== 1;
+      stored.set(path, append ? Buffer.concat([stored.get(path)!, bytes]) : bytes);
+      return {};
+    },
+    async rename(from: string, to: string) {
+      if (stored.has(to)) throw new Error(`File already exists: ${to}`);
+      if (!stored.has(from)) throw missing(from);
+      stored.set(to, stored.get(from)!);
+      stored.delete(from);
+      return {};
+    },
+    async delete(path: string) {
+      if (!stored.delete(path)) throw missing(path);
+    }
+  };
+}
+
+describe('saves that replace a file whole or not at all', () => {
+  const old = Buffer.from('i,w\r\n0,old\r\n');
+  const result = Buffer.from(
+    Uint8Array.from({ length: 3 * CHUNK_BYTES + 777 }, (_, i) => (i * 13) % 256)
+  );
+  /** Writes `result` in writes of 300 kB, as an export's stream does, then closes; discards in any case. */
+  async function saveResult(save: ReplacingSave): Promise<void> {
+    try {
+      for (let offset = 0; offset < result.length; offset += 300_000) {
+        await save.write(result.subarray(offset, offset + 300_000));
+      }
+      await save.close();
+    } finally {
+      await save.discard();
+    }
+  }
+
+  it('names the temporary file beside the file, visible, with its extension', () => {
+    expect(partialPath('out/query-result.csv', 'k3x9q2')).toBe(
+      'out/query-result.partial-k3x9q2.csv'
+    );
+    expect(partialPath('result', 'k3x9q2')).toBe('result.partial-k3x9q2');
+    expect(partialPath('v1.2/result', 'k3x9q2')).toBe('v1.2/result.partial-k3x9q2');
+    expect(partialPath('a/.result', 'k3x9q2')).toBe('a/.result.partial-k3x9q2');
+    expect(partialPath('a.csv')).toMatch(/^a\.partial-[0-9a-z]+\.csv$/);
+    expect(partialPath('a.csv')).not.toBe(partialPath('a.csv'));
+  });
+
+  it('replaces an existing file with the complete one and leaves nothing else', async () => {
+    const contents = serverContents({ 'out/r.csv': old, 'out/other.csv': old });
+    const save = new ReplacingSave(contents, 'out/r.csv');
+    await saveResult(save);
+    expect([...contents.stored.keys()].sort()).toEqual(['out/other.csv', 'out/r.csv']);
+    expect(contents.stored.get('out/r.csv')!.equals(result)).toBe(true);
+  });
+
+  it.each([1, 2, 3, 4])(
+    'keeps the old file byte for byte when save %i of 4 fails (the last one included), and deletes the partial one',
+    async failAt => {
+      const contents = serverContents({ 'r.csv': old }, failAt);
+      await expect(saveResult(new ReplacingSave(contents, 'r.csv'))).rejects.toThrow(
+        'no space left on device'
+      );
+      expect([...contents.stored.keys()]).toEqual(['r.csv']);
+      expect(contents.stored.get('r.csv')!.equals(old)).toBe(true);
+    }
+  );
+
+  it('leaves no file when there was none and the save fails half-way', async () => {
+    const contents = serverContents({}, 3);
+    await expect(saveResult(new ReplacingSave(contents, 'r.csv'))).rejects.toThrow('no space left');
+    expect([...contents.stored.keys()]).toEqual([]);
+  });
+
+  it('keeps the old file when a save stops half-way without failing (a cancel)', async () => {
+    const contents = serverContents({ 'r.csv': old });
+    const save = new ReplacingSave(contents, 'r.csv');
+    await save.write(result.subarray(0, 2 * CHUNK_BYTES + 10));
+    expect(contents.stored.get(save.partialPath)!.length).toBe(2 * CHUNK_BYTES);
+    await save.discard();
+    expect([...contents.stored.keys()]).toEqual(['r.csv']);
+    expect(contents.stored.get('r.csv')!.equals(old)).toBe(true);
+  });
+
+  it('keeps the complete file under its temporary name, and says so, if it cannot be moved in place', async () => {
+    const contents = serverContents({ 'r.csv': old });
+    contents.rename = async () => {
+      throw new Error('Permission denied');
+    };
+    const save = new ReplacingSave(contents, 'r.csv');
+    await expect(saveResult(save)).rejects.toThrow(
+      `The old "r.csv" was deleted to make way for the new one, which could not be moved there: ` +
+        `it is kept as "${save.partialPath}" (Permission denied).`
+    );
+    expect([...contents.stored.keys()]).toEqual([save.partialPath]);
+    expect(contents.stored.get(save.partialPath)!.equals(result)).toBe(true);
   });
 });
