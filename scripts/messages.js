@@ -4,9 +4,10 @@
 //   node scripts/messages.js            every msgid with where it is used (JSON)
 //   node scripts/messages.js --missing  the msgids the French catalogue lacks, and its entries no source uses
 // A msgid is the first string of a translator call (`trans.__('…')`, `_n('…', '…', n)`, `_p(ctx, '…')`,
-// `_np`), the `msgid` of a `MessageText` (`{ msgid: '…', args }`, the query layer's errors), or a string
-// marked with `msgid('…')` (harmonised's marker for a text translated later, where it is shown). A call whose
-// msgid is not a string in the source (`trans.__(label)`) is listed as dynamic: its strings must be marked.
+// `_np`), the `msgid` of a `MessageText` (`messageText('…', …args)` or `{ msgid: '…', args }`, the errors of
+// the libraries), or a string marked with `msgid('…')` (harmonised's marker for a text translated later, where
+// it is shown). A call whose msgid is not a string in the source (`trans.__(label)`) is listed as dynamic: its
+// strings must be marked.
 const fs = require('fs');
 const path = require('path');
 // typescript is loaded by `extractMessages` only: the site build needs the catalogues, not the parser.
@@ -147,8 +148,8 @@ function extractMessages(files = sourceFiles()) {
           }
         } else if (
           ts.isIdentifier(callee) &&
-          callee.text === 'msgid' &&
-          node.arguments.length === 1
+          ((callee.text === 'msgid' && node.arguments.length === 1) ||
+            (callee.text === 'messageText' && node.arguments.length >= 1))
         ) {
           const msgid = literal(node.arguments[0]);
           if (msgid !== null) add(file, sf, node, msgid);

@@ -53,7 +53,8 @@ describe('the msgids of the sources (scripts/messages.js)', () => {
         "const e = { msgid: 'A message text', args: [] };",
         "const f = msgid('A marked label');",
         'const g = trans.__(label);',
-        'const h = englishMessages.__(catalogue[msgid] ?? msgid);'
+        'const h = englishMessages.__(catalogue[msgid] ?? msgid);',
+        "const i = messageText('A sentence of %1', messageText('An inner text'), x);"
       ].join('\n')
     );
     const { messages, dynamic } = extractMessages([file]);
@@ -65,7 +66,9 @@ describe('the msgids of the sources (scripts/messages.js)', () => {
         'decades',
         'seasons',
         'A message text',
-        'A marked label'
+        'A marked label',
+        'A sentence of %1',
+        'An inner text'
       ].sort()
     );
     expect(messages.get('%1 file').plural).toBe('%1 files');

@@ -43,6 +43,14 @@ export interface MessageText {
   args: unknown[];
 }
 
+/**
+ * A message as a sentence: `messageText('column "%1" has %2 values', name, n)`. scripts/messages.js takes its
+ * first argument, written as a string, for a msgid (as it takes a `msgid` property or `msgid('…')`).
+ */
+export function messageText(msgid: string, ...args: unknown[]): MessageText {
+  return { msgid, args };
+}
+
 export function isMessageText(value: unknown): value is MessageText {
   const v = value as MessageText | null;
   return (

@@ -21,6 +21,7 @@ import {
   catalogueMessages,
   englishMessages,
   messageCatalogue,
+  messageText,
   textMsgids,
   translateText
 } from '../src';
@@ -186,5 +187,18 @@ describe('messages across a worker boundary', () => {
       'les lignes contiennent TEMP [degC] (3 lignes), PSAL'
     );
     expect(textMsgids(holds)).toEqual(['the rows hold %1', '%1 [%2] (%3 rows)']);
+  });
+
+  it('messageText writes the same message as a sentence: its msgid, then its arguments', () => {
+    const holds = messageText('the rows hold %1', [
+      messageText('%1 [%2] (%3 rows)', 'TEMP', 'degC', 3),
+      'PSAL'
+    ]);
+    expect(holds).toEqual({
+      msgid: 'the rows hold %1',
+      args: [[{ msgid: '%1 [%2] (%3 rows)', args: ['TEMP', 'degC', 3] }, 'PSAL']]
+    });
+    expect(messageText('no date in common')).toEqual({ msgid: 'no date in common', args: [] });
+    expect(translateText(holds)).toBe('the rows hold TEMP [degC] (3 rows), PSAL');
   });
 });

@@ -11,7 +11,7 @@
  * Edits never add or remove a line break, so a line in an error is the line in the cell.
  */
 import { parse, type Node, type Pattern, type Program } from 'acorn';
-import { translateText, type MessageText } from '@odatis-vre/harmonised';
+import { messageText, translateText, type MessageText } from '@odatis-vre/harmonised';
 import { transform } from 'sucrase';
 
 /** A `%%sql` cell: its SQL and the variable that keeps the result, if named. */
@@ -60,10 +60,7 @@ export function parseSqlCell(source: string): SqlCell | null {
   const args = match[1].trim();
   if (args !== '' && !IDENTIFIER.test(args)) {
     throw new CellSyntaxError(
-      {
-        msgid: '%1 takes one variable name to keep the result in, found "%2"',
-        args: ['%%sql', args]
-      },
+      messageText('%1 takes one variable name to keep the result in, found "%2"', '%%sql', args),
       1,
       source.indexOf(args) + 1
     );
@@ -188,12 +185,10 @@ function parseScript(js: string): Program {
     const message = cleanMessage((e as Error).message);
     throw new CellSyntaxError(
       /'import' and 'export' may appear only/.test(message)
-        ? {
-            msgid:
-              'import and export statements are not available in a notebook cell: use `await import(url)`, ' +
-              'or the preloaded `neo` object',
-            args: []
-          }
+        ? messageText(
+            'import and export statements are not available in a notebook cell: use `await import(url)`, ' +
+              'or the preloaded `neo` object'
+          )
         : message,
       loc.line,
       loc.column + 1

@@ -7,6 +7,7 @@ import { tableFromIPC, type Table } from 'apache-arrow';
 import {
   englishMessages,
   isMessageText,
+  messageText,
   translateText,
   type MessageText,
   type Messages
@@ -43,7 +44,7 @@ export interface NeoKernelCoreOptions {
 /** The running cell was stopped by the user (Kernel → Interrupt). */
 export class KernelInterrupt extends Error {
   override readonly name = 'KeyboardInterrupt';
-  readonly text: MessageText = { msgid: 'the cell was interrupted', args: [] };
+  readonly text: MessageText = messageText('the cell was interrupted');
   constructor() {
     super();
     this.message = translateText(this.text);

@@ -5,7 +5,7 @@
  */
 import type { Table } from 'apache-arrow';
 import type { TableInfo } from '@odatis-vre/query';
-import { msgid, type MessageText, type Messages } from '@odatis-vre/harmonised';
+import { messageText, msgid, type MessageText, type Messages } from '@odatis-vre/harmonised';
 import {
   centroidTrend,
   correctedSeasonalKendall,
@@ -56,11 +56,10 @@ export interface NeoServices {
  */
 export class NeoArgumentError extends NicheInputError<'bad-argument'> {
   constructor(call: string, expected: MessageText, found: unknown) {
-    super(
-      'bad-argument',
-      { msgid: '%1 needs %2, found %3', args: [call, expected, shown(found)] },
-      { expected, found: shown(found) }
-    );
+    super('bad-argument', messageText('%1 needs %2, found %3', call, expected, shown(found)), {
+      expected,
+      found: shown(found)
+    });
     this.name = 'NeoArgumentError';
   }
 }
@@ -74,7 +73,7 @@ function shown(value: unknown): string {
 /** Refuses a `neo` argument that is not a string: `what` says which argument, in words. */
 function needString(value: unknown, call: string, what: MessageText): string {
   if (typeof value !== 'string') {
-    throw new NeoArgumentError(call, { msgid: '%1 as a string', args: [what] }, value);
+    throw new NeoArgumentError(call, messageText('%1 as a string', what), value);
   }
   return value;
 }
@@ -104,10 +103,10 @@ function memberAt(neo: object, name: string): unknown {
 export function createNeo(services: NeoServices) {
   const neo = {
     sql: (query: string): Promise<Table> =>
-      services.sql(needString(query, 'neo.sql', { msgid: 'the query', args: [] })),
+      services.sql(needString(query, 'neo.sql', messageText('the query'))),
     engine: Object.freeze({ ...services.engine }),
     table: async (path: string): Promise<Table> => {
-      const file = needString(path, 'neo.table', { msgid: 'the path of a file', args: [] });
+      const file = needString(path, 'neo.table', messageText('the path of a file'));
       const name = await services.registerFile(file);
       return services.sql(`SELECT * FROM "${name.replace(/"/g, '""')}"`);
     },
@@ -116,7 +115,7 @@ export function createNeo(services: NeoServices) {
       services.dataset(
         folder === undefined
           ? undefined
-          : needString(folder, 'neo.dataset', { msgid: 'the folder of the dataset', args: [] })
+          : needString(folder, 'neo.dataset', messageText('the folder of the dataset'))
       ),
     pivot: pivotHarmonised,
     pca: environmentalPca,
@@ -128,7 +127,7 @@ export function createNeo(services: NeoServices) {
       if (!isNicheInput(input) && !isPca(input)) {
         throw new NeoArgumentError(
           'neo.omi',
-          { msgid: 'the result of neo.pivot or of neo.pca', args: [] },
+          messageText('the result of neo.pivot or of neo.pca'),
           input
         );
       }
@@ -168,7 +167,7 @@ export function createNeo(services: NeoServices) {
       if (!doc) {
         throw new NeoArgumentError(
           'neo.help',
-          { msgid: 'a member of neo or one of %1', args: [Object.keys(NEO_DOCS).join(', ')] },
+          messageText('a member of neo or one of %1', Object.keys(NEO_DOCS).join(', ')),
           topic
         );
       }

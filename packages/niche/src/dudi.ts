@@ -1,4 +1,5 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { messageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from './errors';
 import { DataTable, makeTable } from './table';
 
@@ -102,13 +103,12 @@ export function asDudi(
   if (!s.every(Number.isFinite)) {
     throw new NicheInputError(
       'out-of-range',
+      messageText(
+        'the table is too large to analyse: its cross-products overflow double precision'
+      ),
       {
-        msgid: 'the table is too large to analyse: its cross-products overflow double precision',
-        args: []
-      },
-      {
-        expected: { msgid: 'finite cross-products', args: [] },
-        found: { msgid: 'Infinity or NaN', args: [] }
+        expected: messageText('finite cross-products'),
+        found: messageText('Infinity or NaN')
       }
     );
   }
@@ -116,10 +116,10 @@ export function asDudi(
   if (!(values[0] > 0)) {
     throw new NicheInputError(
       'degenerate',
-      { msgid: 'the table has no variance: every eigenvalue is 0', args: [] },
+      messageText('the table has no variance: every eigenvalue is 0'),
       {
-        expected: { msgid: 'at least one non-constant column', args: [] },
-        found: { msgid: 'a constant table', args: [] }
+        expected: messageText('at least one non-constant column'),
+        found: messageText('a constant table')
       }
     );
   }

@@ -1,3 +1,4 @@
+import { messageText } from '@odatis-vre/harmonised';
 import { asDudi, Dudi } from './dudi';
 import { NicheInputError } from './errors';
 import { PcaResult } from './pca';
@@ -69,15 +70,15 @@ export function omiAnalysis(
   if (abundance.nRows !== n) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      {
-        msgid:
-          'the abundance table has %1 samples but the environmental table has %2 ' +
+      messageText(
+        'the abundance table has %1 samples but the environmental table has %2 ' +
           '(ade4: "Non equal row numbers"); both must describe the same samples in the same order',
-        args: [abundance.nRows, n]
-      },
+        abundance.nRows,
+        n
+      ),
       {
         table: 'abundance',
-        expected: { msgid: '%1 samples', args: [n] },
+        expected: messageText('%1 samples', n),
         found: `${abundance.nRows}`
       }
     );

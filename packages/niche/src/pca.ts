@@ -1,3 +1,4 @@
+import { messageText } from '@odatis-vre/harmonised';
 import { asDudi, Dudi } from './dudi';
 import { NicheInputError } from './errors';
 import { assertFinite, DataTable, makeTable } from './table';
@@ -32,10 +33,10 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   if (n < 2 || p < 1) {
     throw new NicheInputError(
       'empty',
-      { msgid: 'the environmental table has %1 samples and %2 variables', args: [n, p] },
+      messageText('the environmental table has %1 samples and %2 variables', n, p),
       {
         table: 'environment',
-        expected: { msgid: '≥ 2 samples and ≥ 1 variable', args: [] },
+        expected: messageText('≥ 2 samples and ≥ 1 variable'),
         found: `${n} × ${p}`
       }
     );
@@ -72,13 +73,10 @@ export function environmentalPca(env: DataTable, options: PcaOptions = {}): PcaR
   if (constantVariables.length === p) {
     throw new NicheInputError(
       'degenerate',
-      {
-        msgid: 'every environmental variable is constant: there is no gradient to analyse',
-        args: []
-      },
+      messageText('every environmental variable is constant: there is no gradient to analyse'),
       {
         table: 'environment',
-        expected: { msgid: 'at least one variable that varies', args: [] },
+        expected: messageText('at least one variable that varies'),
         found: constantVariables.join(', ')
       }
     );
@@ -99,16 +97,16 @@ function tooLarge(env: DataTable, j: number): never {
   for (const v of col) big = Math.max(big, Math.abs(v));
   throw new NicheInputError(
     'out-of-range',
-    {
-      msgid:
-        'environment: variable "%1" is too large to analyse (largest |value| %2): ' +
+    messageText(
+      'environment: variable "%1" is too large to analyse (largest |value| %2): ' +
         'its variance overflows double precision; express it in a larger unit',
-      args: [env.colNames[j], big]
-    },
+      env.colNames[j],
+      big
+    ),
     {
       table: 'environment',
       column: env.colNames[j],
-      expected: { msgid: 'values below 1e150 in magnitude', args: [] },
+      expected: messageText('values below 1e150 in magnitude'),
       found: String(big)
     }
   );

@@ -1,3 +1,4 @@
+import { messageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from './errors';
 import { OmiResult } from './omi';
 import { RRandom } from './r-random';
@@ -65,9 +66,9 @@ export function omiPermutationTest(
   if (!Number.isInteger(nrep) || nrep < 1) {
     throw new NicheInputError(
       'bad-argument',
-      { msgid: 'the number of permutations must be a positive integer, found %1', args: [nrep] },
+      messageText('the number of permutations must be a positive integer, found %1', nrep),
       {
-        expected: { msgid: 'an integer ≥ 1', args: [] },
+        expected: messageText('an integer ≥ 1'),
         found: String(nrep)
       }
     );
@@ -93,11 +94,14 @@ export function omiPermutationTest(
     if (idx.length !== nrep * s * n) {
       throw new NicheInputError(
         'shape',
-        {
-          msgid:
-            'replayed permutations hold %1 indices; %2 repetitions × %3 species × %4 samples need %5',
-          args: [idx.length, nrep, s, n, nrep * s * n]
-        },
+        messageText(
+          'replayed permutations hold %1 indices; %2 repetitions × %3 species × %4 samples need %5',
+          idx.length,
+          nrep,
+          s,
+          n,
+          nrep * s * n
+        ),
         { expected: String(nrep * s * n), found: String(idx.length) }
       );
     }

@@ -1,4 +1,9 @@
-import { HARMONISED_VIEW, type ColumnName, type MessageText } from '@odatis-vre/harmonised';
+import {
+  HARMONISED_VIEW,
+  messageText,
+  type ColumnName,
+  type MessageText
+} from '@odatis-vre/harmonised';
 import type { Table } from 'apache-arrow';
 import { NicheInputError } from './errors';
 import { DataTable, makeTable } from './table';
@@ -91,16 +96,12 @@ type Cell = string | number | bigint | Date | null | undefined;
 function columnOf(table: Table, name: ColumnName): { get(i: number): Cell } {
   const v = table.getChild(name);
   if (!v) {
-    throw new NicheInputError(
-      'shape',
-      { msgid: 'harmonised table has no column "%1"', args: [name] },
-      {
-        table: HARMONISED_VIEW,
-        column: name,
-        expected: PIVOT_COLUMNS.join(', '),
-        found: table.schema.fields.map(f => f.name).join(', ')
-      }
-    );
+    throw new NicheInputError('shape', messageText('harmonised table has no column "%1"', name), {
+      table: HARMONISED_VIEW,
+      column: name,
+      expected: PIVOT_COLUMNS.join(', '),
+      found: table.schema.fields.map(f => f.name).join(', ')
+    });
   }
   return v as unknown as { get(i: number): Cell };
 }
@@ -138,17 +139,15 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
   if (!Array.isArray(options.environment)) {
     throw new NicheInputError(
       'bad-argument',
-      {
-        msgid:
-          "pivotHarmonised: give the environmental parameters (environment: ['TEMP', 'PSAL'] or { parameter, unit }); %1",
-        args: [tableHolds(table, 'environment')]
-      },
+      messageText(
+        "pivotHarmonised: give the environmental parameters (environment: ['TEMP', 'PSAL'] or { parameter, unit }); %1",
+        tableHolds(table, 'environment')
+      ),
       {
         column: 'environment',
-        expected: {
-          msgid: "a list of parameter codes or { parameter, unit }, e.g. ['TEMP', 'PSAL']",
-          args: []
-        },
+        expected: messageText(
+          "a list of parameter codes or { parameter, unit }, e.g. ['TEMP', 'PSAL']"
+        ),
         found: String(options.environment)
       }
     );
@@ -252,15 +251,16 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
   if (variables.length === 0 || taxa.length === 0) {
     throw new NicheInputError(
       'empty',
-      {
-        msgid: 'the harmonised table has %1 taxa and %2 environmental parameters after filtering',
-        args: [taxa.length, variables.length]
-      },
+      messageText(
+        'the harmonised table has %1 taxa and %2 environmental parameters after filtering',
+        taxa.length,
+        variables.length
+      ),
       {
         table: HARMONISED_VIEW,
-        expected: { msgid: '≥ 1 taxon and ≥ 1 parameter', args: [] },
+        expected: messageText('≥ 1 taxon and ≥ 1 parameter'),
         found: withUncertainHours(
-          { msgid: '%1 taxa, %2 parameters', args: [taxa.length, variables.length] },
+          messageText('%1 taxa, %2 parameters', taxa.length, variables.length),
           dropped.uncertainTime
         )
       }
@@ -287,12 +287,12 @@ export function pivotHarmonised(table: Table, options: PivotOptions): NicheInput
   if (n === 0) {
     throw new NicheInputError(
       'empty',
-      { msgid: 'no sample has both taxon counts and every environmental parameter', args: [] },
+      messageText('no sample has both taxon counts and every environmental parameter'),
       {
         table: HARMONISED_VIEW,
-        expected: { msgid: '≥ 1 complete sample', args: [] },
+        expected: messageText('≥ 1 complete sample'),
         found: withUncertainHours(
-          { msgid: '0 of %1 samples', args: [samples.size] },
+          messageText('0 of %1 samples', samples.size),
           dropped.uncertainTime
         )
       }
@@ -336,35 +336,33 @@ const ABUNDANCE = '\u0000abundance';
 
 function checkedQuantity(table: Table, q: PivotQuantity | undefined, where: string): PivotQuantity {
   if (!q || typeof q.parameter !== 'string' || q.parameter === '') {
-    const found = JSON.stringify(q) ?? { msgid: 'nothing', args: [] };
+    const found = JSON.stringify(q) ?? messageText('nothing');
     if (where === 'abundance') {
       throw new NicheInputError(
         'bad-argument',
-        {
-          msgid:
-            "pivotHarmonised: abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; %1)",
-          args: [tableHolds(table, 'abundance')]
-        },
+        messageText(
+          "pivotHarmonised: abundance needs a parameter code (say what is counted per taxon, e.g. { parameter: 'cell_abundance', unit: 'cells/L' }; %1)",
+          tableHolds(table, 'abundance')
+        ),
         {
           column: where,
-          expected: {
-            msgid:
-              "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)",
-            args: []
-          },
+          expected: messageText(
+            "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)"
+          ),
           found
         }
       );
     }
     throw new NicheInputError(
       'bad-argument',
-      {
-        msgid: 'pivotHarmonised: %1 needs a parameter code (%2)',
-        args: [where, tableHolds(table, 'environment')]
-      },
+      messageText(
+        'pivotHarmonised: %1 needs a parameter code (%2)',
+        where,
+        tableHolds(table, 'environment')
+      ),
       {
         column: where,
-        expected: { msgid: 'a parameter code or { parameter, unit }', args: [] },
+        expected: messageText('a parameter code or { parameter, unit }'),
         found
       }
     );
@@ -382,33 +380,29 @@ function mixedUnits(
   found: [string | null, number][]
 ): NicheInputError {
   const list = found.map(([unit, n]) =>
-    unit === null
-      ? { msgid: '(no unit) (%1 rows)', args: [n] }
-      : { msgid: '%1 (%2 rows)', args: [unit, n] }
+    unit === null ? messageText('(no unit) (%1 rows)', n) : messageText('%1 (%2 rows)', unit, n)
   );
   const choice = `{ parameter: '${q.parameter}', unit: '${found[0][0] ?? ''}' }`;
   const args = [q.parameter, found.length, list, choice];
   return new NicheInputError(
     'mixed-units',
     role === 'abundance'
-      ? {
-          msgid:
-            'abundance "%1" has values in %2 units: %3; choose one with %4 — values in different units are never added',
-          args
-        }
-      : {
-          msgid:
-            'parameter "%1" has values in %2 units: %3; choose one with %4 — values in different units are never added',
-          args
-        },
+      ? messageText(
+          'abundance "%1" has values in %2 units: %3; choose one with %4 — values in different units are never added',
+          ...args
+        )
+      : messageText(
+          'parameter "%1" has values in %2 units: %3; choose one with %4 — values in different units are never added',
+          ...args
+        ),
     {
       table: HARMONISED_VIEW,
       column: 'unit',
       expected:
         role === 'abundance'
-          ? { msgid: 'one unit for abundance "%1"', args: [q.parameter] }
-          : { msgid: 'one unit for parameter "%1"', args: [q.parameter] },
-      found: { msgid: '%1 units: %2', args: [found.length, list] }
+          ? messageText('one unit for abundance "%1"', q.parameter)
+          : messageText('one unit for parameter "%1"', q.parameter),
+      found: messageText('%1 units: %2', found.length, list)
     }
   );
 }
@@ -428,31 +422,39 @@ function notPresent(
   const message: MessageText =
     left.length === 0
       ? abundance
-        ? {
-            msgid: 'abundance "%1": no rows with a taxon of %2 in the table; %3',
-            args: [parameter, wanted, holds]
-          }
-        : {
-            msgid: 'parameter "%1": no rows without a taxon of %2 in the table; %3',
-            args: [parameter, wanted, holds]
-          }
+        ? messageText(
+            'abundance "%1": no rows with a taxon of %2 in the table; %3',
+            parameter,
+            wanted,
+            holds
+          )
+        : messageText(
+            'parameter "%1": no rows without a taxon of %2 in the table; %3',
+            parameter,
+            wanted,
+            holds
+          )
       : abundance
-        ? {
-            msgid:
-              'abundance "%1": no rows with a taxon of %2 kept (left out of all quantities asked for: %3); %4',
-            args: [parameter, wanted, left, holds]
-          }
-        : {
-            msgid:
-              'parameter "%1": no rows without a taxon of %2 kept (left out of all quantities asked for: %3); %4',
-            args: [parameter, wanted, left, holds]
-          };
+        ? messageText(
+            'abundance "%1": no rows with a taxon of %2 kept (left out of all quantities asked for: %3); %4',
+            parameter,
+            wanted,
+            left,
+            holds
+          )
+        : messageText(
+            'parameter "%1": no rows without a taxon of %2 kept (left out of all quantities asked for: %3); %4',
+            parameter,
+            wanted,
+            left,
+            holds
+          );
   return new NicheInputError('not-present', message, {
     table: HARMONISED_VIEW,
     column: 'parameter',
     expected: abundance
-      ? { msgid: 'rows with a taxon of %1', args: [wanted] }
-      : { msgid: 'rows without a taxon of %1', args: [wanted] },
+      ? messageText('rows with a taxon of %1', wanted)
+      : messageText('rows without a taxon of %1', wanted),
     found: holds
   });
 }
@@ -467,7 +469,7 @@ function tableHolds(table: Table, role: Role): MessageText {
   const taxon = table.getChild('taxon');
   const unit = table.getChild('unit');
   if (!parameter || !taxon) {
-    return { msgid: 'the table has no parameter or taxon column to read', args: [] };
+    return messageText('the table has no parameter or taxon column to read');
   }
   const counts = new Map<string, { parameter: string; unit: string | null; n: number }>();
   for (let r = 0; r < table.numRows; r++) {
@@ -481,8 +483,8 @@ function tableHolds(table: Table, role: Role): MessageText {
   }
   if (counts.size === 0) {
     return role === 'abundance'
-      ? { msgid: 'the table has no rows with a taxon', args: [] }
-      : { msgid: 'the table has no rows without a taxon', args: [] };
+      ? messageText('the table has no rows with a taxon')
+      : messageText('the table has no rows without a taxon');
   }
   const sorted = [...counts.values()].sort(
     (a, b) => b.n - a.n || shownQuantity(a).localeCompare(shownQuantity(b))
@@ -491,13 +493,13 @@ function tableHolds(table: Table, role: Role): MessageText {
     .slice(0, 12)
     .map(q =>
       q.unit === null
-        ? { msgid: '%1 [no unit] (%2 rows)', args: [q.parameter, q.n] }
-        : { msgid: '%1 [%2] (%3 rows)', args: [q.parameter, q.unit, q.n] }
+        ? messageText('%1 [no unit] (%2 rows)', q.parameter, q.n)
+        : messageText('%1 [%2] (%3 rows)', q.parameter, q.unit, q.n)
     );
-  if (sorted.length > 12) shown.push({ msgid: '… %1 more', args: [sorted.length - 12] });
+  if (sorted.length > 12) shown.push(messageText('… %1 more', sorted.length - 12));
   return role === 'abundance'
-    ? { msgid: "the table's rows with a taxon hold %1", args: [shown] }
-    : { msgid: "the table's rows without a taxon hold %1", args: [shown] };
+    ? messageText("the table's rows with a taxon hold %1", shown)
+    : messageText("the table's rows without a taxon hold %1", shown);
 }
 
 /** The order of the quantities of equal row counts in {@link tableHolds}: as English shows them. */
@@ -513,16 +515,18 @@ function leftOut(d: {
   uncertainTime: number;
 }): MessageText[] {
   const parts: MessageText[] = [];
-  if (d.otherUnit) parts.push({ msgid: '%1 rows in another unit', args: [d.otherUnit] });
+  if (d.otherUnit) parts.push(messageText('%1 rows in another unit', d.otherUnit));
   if (d.rejectedQuality) {
-    parts.push({ msgid: '%1 with a rejected quality flag', args: [d.rejectedQuality] });
+    parts.push(messageText('%1 with a rejected quality flag', d.rejectedQuality));
   }
-  if (d.missingValue) parts.push({ msgid: '%1 without a value', args: [d.missingValue] });
+  if (d.missingValue) parts.push(messageText('%1 without a value', d.missingValue));
   if (d.uncertainTime) {
-    parts.push({
-      msgid: "%1 with an uncertain hour (time_flag: pair by day with pairBy: 'day')",
-      args: [d.uncertainTime]
-    });
+    parts.push(
+      messageText(
+        "%1 with an uncertain hour (time_flag: pair by day with pairBy: 'day')",
+        d.uncertainTime
+      )
+    );
   }
   return parts;
 }
@@ -530,10 +534,10 @@ function leftOut(d: {
 /** What was found, and the rows left out for their uncertain hour when there are (`n`), with the way out. */
 function withUncertainHours(found: MessageText, n: number): MessageText {
   return n
-    ? {
-        msgid:
-          "%1 (%2 rows left out because their hour is uncertain, time_flag: pair by day with pairBy: 'day')",
-        args: [found, n]
-      }
+    ? messageText(
+        "%1 (%2 rows left out because their hour is uncertain, time_flag: pair by day with pairBy: 'day')",
+        found,
+        n
+      )
     : found;
 }

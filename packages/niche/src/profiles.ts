@@ -1,3 +1,4 @@
+import { messageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from './errors';
 import { DataTable } from './table';
 
@@ -33,13 +34,10 @@ export function speciesProfiles(
   if (abundance.nCols < 1 || n < 1) {
     throw new NicheInputError(
       'empty',
-      {
-        msgid: 'the abundance table has %1 samples and %2 species',
-        args: [n, abundance.nCols]
-      },
+      messageText('the abundance table has %1 samples and %2 species', n, abundance.nCols),
       {
         table: 'abundance',
-        expected: { msgid: '≥ 1 sample and ≥ 1 species', args: [] },
+        expected: messageText('≥ 1 sample and ≥ 1 species'),
         found: `${n} × ${abundance.nCols}`
       }
     );
@@ -67,16 +65,15 @@ export function speciesProfiles(
     if (s === Infinity) {
       throw new NicheInputError(
         'out-of-range',
-        {
-          msgid:
-            'abundance: the total of species "%1" overflows double precision; ' +
+        messageText(
+          'abundance: the total of species "%1" overflows double precision; ' +
             'express the abundances in a larger unit',
-          args: [abundance.colNames[j]]
-        },
+          abundance.colNames[j]
+        ),
         {
           table: 'abundance',
           column: abundance.colNames[j],
-          expected: { msgid: 'a finite column total', args: [] },
+          expected: messageText('a finite column total'),
           found: 'Infinity'
         }
       );
@@ -90,28 +87,28 @@ export function speciesProfiles(
   if (dropped.length > 0 && !options.dropAbsentSpecies) {
     throw new NicheInputError(
       'species-never-observed',
-      {
-        msgid:
-          'abundance: %1 species never observed (column sum 0): %2; ' +
+      messageText(
+        'abundance: %1 species never observed (column sum 0): %2; ' +
           'remove them or pass dropAbsentSpecies (ade4 stops with "Column sum <=0 in Y")',
-        args: [dropped.length, dropped.slice(0, 10).join(', ') + (dropped.length > 10 ? '…' : '')]
-      },
+        dropped.length,
+        dropped.slice(0, 10).join(', ') + (dropped.length > 10 ? '…' : '')
+      ),
       {
         table: 'abundance',
         column: dropped[0],
-        expected: { msgid: 'every species observed at least once', args: [] },
-        found: { msgid: '%1 never observed', args: [dropped.length] }
+        expected: messageText('every species observed at least once'),
+        found: messageText('%1 never observed', dropped.length)
       }
     );
   }
   if (keep.length === 0) {
     throw new NicheInputError(
       'empty',
-      { msgid: 'abundance: no species was observed in any sample', args: [] },
+      messageText('abundance: no species was observed in any sample'),
       {
         table: 'abundance',
-        expected: { msgid: 'at least one non-zero count', args: [] },
-        found: { msgid: 'all zeros', args: [] }
+        expected: messageText('at least one non-zero count'),
+        found: messageText('all zeros')
       }
     );
   }
@@ -162,21 +159,26 @@ function badCell(abundance: DataTable, i: number, j: number, v: number): never {
   if (v < 0) {
     throw new NicheInputError(
       'negative-abundance',
-      {
-        msgid: 'abundance: species "%1" in sample "%2" (row %3) is %4',
-        args: [where.column, where.row, i + 1, v]
-      },
-      { ...where, expected: { msgid: 'a count ≥ 0', args: [] }, found: String(v) }
+      messageText(
+        'abundance: species "%1" in sample "%2" (row %3) is %4',
+        where.column,
+        where.row,
+        i + 1,
+        v
+      ),
+      { ...where, expected: messageText('a count ≥ 0'), found: String(v) }
     );
   }
   throw new NicheInputError(
     'missing-value',
-    {
-      msgid:
-        'abundance: species "%1" in sample "%2" (row %3) is %4; ' +
+    messageText(
+      'abundance: species "%1" in sample "%2" (row %3) is %4; ' +
         'an absence must be 0, and a sample without a count must be removed',
-      args: [where.column, where.row, i + 1, v]
-    },
-    { ...where, expected: { msgid: 'a finite count ≥ 0', args: [] }, found: String(v) }
+      where.column,
+      where.row,
+      i + 1,
+      v
+    ),
+    { ...where, expected: messageText('a finite count ≥ 0'), found: String(v) }
   );
 }

@@ -1,3 +1,4 @@
+import { messageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from './errors';
 import type { OmiResult } from './omi';
 import { SpeciesProfiles, speciesProfiles } from './profiles';
@@ -33,13 +34,14 @@ export function speciesResponses(
   if (abundance.nRows !== n) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      {
-        msgid: 'the abundance table has %1 samples but the environmental table has %2',
-        args: [abundance.nRows, n]
-      },
+      messageText(
+        'the abundance table has %1 samples but the environmental table has %2',
+        abundance.nRows,
+        n
+      ),
       {
         table: 'abundance',
-        expected: { msgid: '%1 samples', args: [n] },
+        expected: messageText('%1 samples', n),
         found: String(abundance.nRows)
       }
     );

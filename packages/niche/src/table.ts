@@ -1,3 +1,4 @@
+import { messageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from './errors';
 
 /**
@@ -20,14 +21,10 @@ export function tableFromColumns(
 ): DataTable {
   const entries = Array.isArray(columns) ? columns : Object.entries(columns);
   if (entries.length === 0) {
-    throw new NicheInputError(
-      'empty',
-      { msgid: 'a table needs at least one column', args: [] },
-      {
-        expected: { msgid: '≥ 1 column', args: [] },
-        found: '0'
-      }
-    );
+    throw new NicheInputError('empty', messageText('a table needs at least one column'), {
+      expected: messageText('≥ 1 column'),
+      found: '0'
+    });
   }
   const nRows = entries[0][1].length;
   const values = new Float64Array(nRows * entries.length);
@@ -35,11 +32,14 @@ export function tableFromColumns(
     if (col.length !== nRows) {
       throw new NicheInputError(
         'shape',
-        {
-          msgid: 'column "%1" has %2 values but column "%3" has %4',
-          args: [name, col.length, entries[0][0], nRows]
-        },
-        { column: name, expected: { msgid: '%1 values', args: [nRows] }, found: `${col.length}` }
+        messageText(
+          'column "%1" has %2 values but column "%3" has %4',
+          name,
+          col.length,
+          entries[0][0],
+          nRows
+        ),
+        { column: name, expected: messageText('%1 values', nRows), found: `${col.length}` }
       );
     }
     for (let i = 0; i < nRows; i++) values[j * nRows + i] = col[i];
@@ -66,10 +66,10 @@ export function tableFromRows(
     if (r.length !== nCols) {
       throw new NicheInputError(
         'shape',
-        { msgid: 'row %1 has %2 values, expected %3', args: [i + 1, r.length, nCols] },
+        messageText('row %1 has %2 values, expected %3', i + 1, r.length, nCols),
         {
           row: rowNames?.[i] ?? String(i + 1),
-          expected: { msgid: '%1 values', args: [nCols] },
+          expected: messageText('%1 values', nCols),
           found: `${r.length}`
         }
       );
@@ -90,12 +90,9 @@ export function makeTable(
   if (values.length !== nRows * nCols) {
     throw new NicheInputError(
       'shape',
+      messageText('buffer of %1 values cannot hold %2 × %3', values.length, nRows, nCols),
       {
-        msgid: 'buffer of %1 values cannot hold %2 × %3',
-        args: [values.length, nRows, nCols]
-      },
-      {
-        expected: { msgid: '%1 values', args: [nRows * nCols] },
+        expected: messageText('%1 values', nRows * nCols),
         found: `${values.length}`
       }
     );
@@ -112,14 +109,10 @@ export function cell(t: DataTable, i: number, j: number): number {
 export function column(t: DataTable, j: number | string): Float64Array {
   const k = typeof j === 'number' ? j : t.colNames.indexOf(j);
   if (k < 0 || k >= t.nCols) {
-    throw new NicheInputError(
-      'bad-argument',
-      { msgid: 'no column %1', args: [String(j)] },
-      {
-        expected: t.colNames.join(', '),
-        found: String(j)
-      }
-    );
+    throw new NicheInputError('bad-argument', messageText('no column %1', String(j)), {
+      expected: t.colNames.join(', '),
+      found: String(j)
+    });
   }
   return t.values.subarray(k * t.nRows, (k + 1) * t.nRows);
 }
@@ -156,17 +149,20 @@ export function assertFinite(t: DataTable, tableName: string): void {
       const j = (k - i) / nRows;
       throw new NicheInputError(
         'missing-value',
-        {
-          msgid:
-            '%1: row "%2" (%3), column "%4" is %5; ' +
+        messageText(
+          '%1: row "%2" (%3), column "%4" is %5; ' +
             'remove or impute missing values before the analysis (ade4 stops with "na entries in table")',
-          args: [tableName, t.rowNames[i], i + 1, t.colNames[j], values[k]]
-        },
+          tableName,
+          t.rowNames[i],
+          i + 1,
+          t.colNames[j],
+          values[k]
+        ),
         {
           table: tableName,
           row: t.rowNames[i],
           column: t.colNames[j],
-          expected: { msgid: 'a finite number', args: [] },
+          expected: messageText('a finite number'),
           found: String(values[k])
         }
       );

@@ -1,5 +1,6 @@
 import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { messageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from './errors';
 import { DataTable } from './table';
 
@@ -57,9 +58,9 @@ function complete(
   if (times && times.length !== values.length) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      { msgid: '%1 values but %2 times', args: [values.length, times.length] },
+      messageText('%1 values but %2 times', values.length, times.length),
       {
-        expected: { msgid: '%1 times', args: [values.length] },
+        expected: messageText('%1 times', values.length),
         found: String(times.length)
       }
     );
@@ -106,9 +107,9 @@ export function mannKendall(
   if (n < 3) {
     throw new NicheInputError(
       'empty',
-      { msgid: 'Mann–Kendall needs at least 3 values with a time, found %1', args: [n] },
+      messageText('Mann–Kendall needs at least 3 values with a time, found %1', n),
       {
-        expected: { msgid: '≥ 3 values', args: [] },
+        expected: messageText('≥ 3 values'),
         found: String(n)
       }
     );
@@ -126,13 +127,10 @@ export function mannKendall(
   if (!(varS > 0)) {
     throw new NicheInputError(
       'degenerate',
+      messageText('Mann–Kendall: every value (or every time) is tied, the variance of S is 0'),
       {
-        msgid: 'Mann–Kendall: every value (or every time) is tied, the variance of S is 0',
-        args: []
-      },
-      {
-        expected: { msgid: 'at least two distinct values and times', args: [] },
-        found: { msgid: 'all tied', args: [] }
+        expected: messageText('at least two distinct values and times'),
+        found: messageText('all tied')
       }
     );
   }
@@ -234,12 +232,9 @@ export function seasonalKendall(
   if (season.length !== values.length || year.length !== values.length) {
     throw new NicheInputError(
       'sample-count-mismatch',
+      messageText('%1 values, %2 seasons, %3 years', values.length, season.length, year.length),
       {
-        msgid: '%1 values, %2 seasons, %3 years',
-        args: [values.length, season.length, year.length]
-      },
-      {
-        expected: { msgid: 'the same length', args: [] },
+        expected: messageText('the same length'),
         found: `${values.length}, ${season.length}, ${year.length}`
       }
     );
@@ -304,15 +299,15 @@ export function correctedSeasonalKendall(table: DataTable): CorrectedSeasonalKen
       const i = k % n;
       throw new NicheInputError(
         'missing-value',
-        {
-          msgid:
-            'corrected seasonal Kendall needs a complete years × seasons table; year "%1", season "%2" is missing',
-          args: [table.rowNames[i], table.colNames[(k - i) / n]]
-        },
+        messageText(
+          'corrected seasonal Kendall needs a complete years × seasons table; year "%1", season "%2" is missing',
+          table.rowNames[i],
+          table.colNames[(k - i) / n]
+        ),
         {
           row: table.rowNames[i],
           column: table.colNames[(k - i) / n],
-          expected: { msgid: 'a number', args: [] },
+          expected: messageText('a number'),
           found: String(table.values[k])
         }
       );
@@ -378,12 +373,14 @@ export function centroidTrend(
   if (weights.length !== values.length || period.length !== values.length) {
     throw new NicheInputError(
       'sample-count-mismatch',
+      messageText(
+        '%1 weights, %2 values, %3 periods',
+        weights.length,
+        values.length,
+        period.length
+      ),
       {
-        msgid: '%1 weights, %2 values, %3 periods',
-        args: [weights.length, values.length, period.length]
-      },
-      {
-        expected: { msgid: 'the same length', args: [] },
+        expected: messageText('the same length'),
         found: `${weights.length}, ${values.length}, ${period.length}`
       }
     );
@@ -442,12 +439,13 @@ export function nicheCentroidTrends(
   if (abundance.nRows !== environment.nRows) {
     throw new NicheInputError(
       'sample-count-mismatch',
+      messageText(
+        'the abundance table has %1 samples but the environmental table has %2',
+        abundance.nRows,
+        environment.nRows
+      ),
       {
-        msgid: 'the abundance table has %1 samples but the environmental table has %2',
-        args: [abundance.nRows, environment.nRows]
-      },
-      {
-        expected: { msgid: '%1 samples', args: [environment.nRows] },
+        expected: messageText('%1 samples', environment.nRows),
         found: String(abundance.nRows)
       }
     );
@@ -489,9 +487,9 @@ export function spearman(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      { msgid: '%1 values against %2', args: [a.length, b.length] },
+      messageText('%1 values against %2', a.length, b.length),
       {
-        expected: { msgid: '%1 values on both sides', args: [a.length] },
+        expected: messageText('%1 values on both sides', a.length),
         found: String(b.length)
       }
     );

@@ -1,3 +1,4 @@
+import { messageText } from '@odatis-vre/harmonised';
 import { NicheInputError } from './errors';
 import { OmiResult, rowMajor } from './omi';
 import { ParamColumns, paramsOfProfile } from './parameters';
@@ -70,10 +71,11 @@ export function codeFactor(
     if (k === undefined) {
       throw new NicheInputError(
         'bad-argument',
-        {
-          msgid: 'subset factor: sample %1 has level "%2", not among the given levels',
-          args: [i + 1, v]
-        },
+        messageText(
+          'subset factor: sample %1 has level "%2", not among the given levels',
+          i + 1,
+          v
+        ),
         {
           row: String(i + 1),
           expected: lev.join(', '),
@@ -100,10 +102,10 @@ export function witomi(
   if (factor.length !== n) {
     throw new NicheInputError(
       'sample-count-mismatch',
-      { msgid: 'the subset factor has %1 values for %2 samples', args: [factor.length, n] },
+      messageText('the subset factor has %1 values for %2 samples', factor.length, n),
       {
         table: 'factor',
-        expected: { msgid: '%1 values', args: [n] },
+        expected: messageText('%1 values', n),
         found: String(factor.length)
       }
     );
@@ -131,15 +133,11 @@ export function witomi(
   }
   for (let l = 0; l < L; l++) {
     if (size[l] === 0) {
-      throw new NicheInputError(
-        'empty',
-        { msgid: 'subset "%1" has no sample', args: [levels[l]] },
-        {
-          table: 'factor',
-          expected: { msgid: 'at least one sample per level', args: [] },
-          found: '0'
-        }
-      );
+      throw new NicheInputError('empty', messageText('subset "%1" has no sample', levels[l]), {
+        table: 'factor',
+        expected: messageText('at least one sample per level'),
+        found: '0'
+      });
     }
     for (let a = 0; a < nf; a++) gk[l * nf + a] /= size[l];
     for (let k = 0; k < p; k++) {

@@ -6,6 +6,7 @@
  * URLs of the DuckDB-WASM and parquet-wasm files its build emitted (see README, "Browser build").
  */
 import * as Comlink from 'comlink';
+import { messageText } from '@odatis-vre/harmonised';
 import type { QueryEngine } from './engine';
 import { ProxyQueryEngine } from './proxy-engine';
 import type { ReadAheadOptions } from './read-ahead';
@@ -53,9 +54,7 @@ export function createBrowserQueryEngine(options: BrowserEngineOptions): QueryEn
           worker.addEventListener('error', (event: unknown) => {
             const message = (event as { message?: string })?.message;
             callback(
-              message
-                ? { msgid: 'worker error: %1', args: [message] }
-                : { msgid: 'the worker failed', args: [] }
+              message ? messageText('worker error: %1', message) : messageText('the worker failed')
             );
           });
         },

@@ -7,6 +7,7 @@
 import {
   englishMessages,
   isMessageText,
+  messageText,
   translateText,
   type MessageText,
   type Messages
@@ -42,11 +43,10 @@ export class QueryCancelledError extends QueryError {
 }
 
 /** The cancel messages every engine gives (one msgid each for the translators). */
-export const QUERY_CANCELLED: Readonly<MessageText> = { msgid: 'Query cancelled.', args: [] };
-export const QUERY_CANCELLED_BEFORE_START: Readonly<MessageText> = {
-  msgid: 'Query cancelled before it started.',
-  args: []
-};
+export const QUERY_CANCELLED: Readonly<MessageText> = messageText('Query cancelled.');
+export const QUERY_CANCELLED_BEFORE_START: Readonly<MessageText> = messageText(
+  'Query cancelled before it started.'
+);
 
 /** The server engine's fence refused the statement (a write, a setting, an extension, a file outside it). */
 export class QueryRefusedError extends QueryError {

@@ -4,7 +4,7 @@
  * survive the worker: the list of registrations to replay after a restart, the cancel escalation and the
  * crash detection, so that a dying worker never leaves a promise hanging or the page frozen.
  */
-import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
+import { HARMONISED_VIEW, messageText } from '@odatis-vre/harmonised';
 import { RecordBatchReader, tableFromIPC } from 'apache-arrow';
 import type { RecordBatch, Schema } from 'apache-arrow';
 import type {
@@ -204,7 +204,7 @@ export class ProxyQueryEngine implements QueryEngine {
     this.live = null;
     if (live && !live.isDead) {
       live.isDead = true;
-      live.markDead({ msgid: 'The query engine was closed.', args: [] });
+      live.markDead(messageText('The query engine was closed.'));
       live.connection.terminate?.();
     }
   }
@@ -235,7 +235,7 @@ export class ProxyQueryEngine implements QueryEngine {
   /** The running engine, started (and its registrations replayed) if needed. */
   private engine(): Live {
     if (this.closed) {
-      throw new QueryError({ msgid: 'The query engine is closed.', args: [] });
+      throw new QueryError(messageText('The query engine is closed.'));
     }
     if (this.live && !this.live.isDead) {
       return this.live;
@@ -284,12 +284,11 @@ export class ProxyQueryEngine implements QueryEngine {
       return;
     }
     live.isDead = true;
-    const text: MessageText = {
-      msgid:
-        'The query engine stopped (%1) and will restart on the next query. ' +
+    const text: MessageText = messageText(
+      'The query engine stopped (%1) and will restart on the next query. ' +
         'Registered files and the harmonised dataset are loaded again; tables created with SQL are lost.',
-      args: [reason]
-    };
+      reason
+    );
     live.markDead(text);
     if (!this.closed) {
       const message = translateText(text);
@@ -339,13 +338,10 @@ export class ProxyQueryEngine implements QueryEngine {
         // If the engine is stuck in one synchronous step, only killing the worker frees it.
         const timer = setTimeout(() => {
           if (live.connection.terminate && !live.isDead) {
-            this.terminateAndReport(live, {
-              msgid: 'a cancelled query did not stop in time',
-              args: []
-            });
+            this.terminateAndReport(live, messageText('a cancelled query did not stop in time'));
             reject(
               new QueryCancelledError(
-                { msgid: 'Query cancelled (the engine was restarted to stop it).', args: [] },
+                messageText('Query cancelled (the engine was restarted to stop it).'),
                 sql
               )
             );

@@ -39,7 +39,7 @@ import {
   type ParquetEncoder
 } from './export';
 import { createQueryStream, now } from './stream';
-import { HARMONISED_VIEW } from '@odatis-vre/harmonised';
+import { HARMONISED_VIEW, messageText } from '@odatis-vre/harmonised';
 
 export interface ServerEngineOptions {
   /** Base URL of the server (JupyterLab's `PageConfig.getBaseUrl()`); the contract is under `odatis-vre/query/`. */
@@ -299,7 +299,7 @@ export class ServerQueryEngine implements QueryEngine {
 }
 
 function unreachable(base: string, e: unknown): MessageText {
-  return { msgid: 'The server engine at %1 cannot be reached: %2', args: [base, messageOf(e)] };
+  return messageText('The server engine at %1 cannot be reached: %2', base, messageOf(e));
 }
 
 /** An error's message, with its cause's (fetch says only "fetch failed"; the cause says why). */

@@ -19,7 +19,8 @@ import {
   DATABASE_TABLE,
   HARMONISED_VIEW,
   guessFormat,
-  harmonisedPartitionOf
+  harmonisedPartitionOf,
+  messageText
 } from '@odatis-vre/harmonised';
 import { INTERNAL_PREFIX, LIST_TABLES_SQL, quoteIdentifier, quoteLiteral } from './engine';
 import {
@@ -406,10 +407,9 @@ export class DuckDBWasmCore {
 
   private open(id: string, sql: string, map: Map<string, Running>): Running {
     if (this.fatal) {
-      throw new EngineCrashedError({
-        msgid: 'DuckDB-WASM stopped after a fatal error (%1); restart the engine.',
-        args: [this.fatal]
-      });
+      throw new EngineCrashedError(
+        messageText('DuckDB-WASM stopped after a fatal error (%1); restart the engine.', this.fatal)
+      );
     }
     if (this.running.has(id) || this.streams.has(id)) {
       throw new QueryError(`A query with id '${id}' is already running.`);
@@ -460,7 +460,7 @@ export class DuckDBWasmCore {
       if (isFatalWasmError(e)) {
         this.fatal = message;
         throw new EngineCrashedError(
-          { msgid: 'DuckDB-WASM crashed (%1); the engine must restart.', args: [message] },
+          messageText('DuckDB-WASM crashed (%1); the engine must restart.', message),
           run.sql
         );
       }

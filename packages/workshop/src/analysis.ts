@@ -20,6 +20,7 @@ import {
   type WitOmiParameters,
   type WitOmiResult
 } from '@odatis-vre/niche';
+import { messageText } from '@odatis-vre/harmonised';
 import { WorkshopError } from './errors';
 import type { TrendLine } from './figures';
 import type { SampleFactor } from './groups';
@@ -33,15 +34,11 @@ export type AbundanceTransform = 'none' | 'log1p';
 export function transformAbundance(table: DataTable, transform: AbundanceTransform): DataTable {
   if (transform === 'none') return table;
   if (transform !== 'log1p') {
-    throw new WorkshopError(
-      'bad-option',
-      { msgid: 'unknown transform of the counts', args: [] },
-      {
-        column: 'transform',
-        expected: { msgid: '"log1p" or "none"', args: [] },
-        found: JSON.stringify(transform)
-      }
-    );
+    throw new WorkshopError('bad-option', messageText('unknown transform of the counts'), {
+      column: 'transform',
+      expected: messageText('"log1p" or "none"'),
+      found: JSON.stringify(transform)
+    });
   }
   return makeTable(
     table.values.map(Math.log1p),
@@ -409,15 +406,11 @@ export function seasonalTrendRows(pairing: Pairing): Row[] {
 function variableColumn(pairing: Pairing, variable: string): number {
   const k = pairing.environment.colNames.indexOf(variable);
   if (k < 0) {
-    throw new WorkshopError(
-      'bad-option',
-      { msgid: 'the pairing has no variable %1', args: [variable] },
-      {
-        column: 'variable',
-        expected: pairing.environment.colNames.join(', '),
-        found: variable
-      }
-    );
+    throw new WorkshopError('bad-option', messageText('the pairing has no variable %1', variable), {
+      column: 'variable',
+      expected: pairing.environment.colNames.join(', '),
+      found: variable
+    });
   }
   return k;
 }

@@ -13,6 +13,7 @@ import type {
   PcaResult,
   WitOmiResult
 } from '@odatis-vre/niche';
+import { messageText } from '@odatis-vre/harmonised';
 import { WorkshopError } from './errors';
 import { equalScaleFrame, labelOrdination, placedLabelLayers, type Frame } from './labels';
 
@@ -97,11 +98,11 @@ function checkAxes(t: DataTable, axes: readonly [number, number], analysis: 'pca
     throw new WorkshopError(
       'bad-option',
       analysis === 'pca'
-        ? { msgid: 'the PCA has %1 axes; axes %2 and %3 were asked for', args }
-        : { msgid: 'the OMI analysis has %1 axes; axes %2 and %3 were asked for', args },
+        ? messageText('the PCA has %1 axes; axes %2 and %3 were asked for', ...args)
+        : messageText('the OMI analysis has %1 axes; axes %2 and %3 were asked for', ...args),
       {
         column: 'axes',
-        expected: { msgid: 'axes within 1..%1 (keep at least 2 axes: nf ≥ 2)', args: [t.nCols] },
+        expected: messageText('axes within 1..%1 (keep at least 2 axes: nf ≥ 2)', t.nCols),
         found: `${axes[0] + 1}, ${axes[1] + 1}`
       }
     );
@@ -435,18 +436,14 @@ export function permutationHistogram(
   const panels = names.map(name => {
     const j = test.names.indexOf(name);
     if (j < 0) {
-      throw new WorkshopError(
-        'bad-option',
-        { msgid: 'the permutation test has no "%1"', args: [name] },
-        {
-          column: 'names',
-          expected: {
-            msgid: 'one of %1',
-            args: [test.names.slice(0, 5).join(', ') + (test.names.length > 5 ? ', …' : '')]
-          },
-          found: name
-        }
-      );
+      throw new WorkshopError('bad-option', messageText('the permutation test has no "%1"', name), {
+        column: 'names',
+        expected: messageText(
+          'one of %1',
+          test.names.slice(0, 5).join(', ') + (test.names.length > 5 ? ', …' : '')
+        ),
+        found: name
+      });
     }
     const values = Array.from(sim.values.subarray(j * sim.nRows, (j + 1) * sim.nRows));
     const observed = test.observed[j];
@@ -825,11 +822,10 @@ export function trendLines(
   } = {}
 ): VegaLiteSpec {
   if (series.length === 0) {
-    throw new WorkshopError(
-      'bad-option',
-      { msgid: 'trendLines needs at least one series', args: [] },
-      { expected: { msgid: '≥ 1 series', args: [] }, found: '0' }
-    );
+    throw new WorkshopError('bad-option', messageText('trendLines needs at least one series'), {
+      expected: messageText('≥ 1 series'),
+      found: '0'
+    });
   }
   const per = options.per ?? 1;
   const perLabel = options.perLabel ?? 'per year';

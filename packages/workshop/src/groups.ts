@@ -2,6 +2,7 @@
  * Grouping factors of paired samples, for WitOMI subniches and trend periods: decade, period of years, season,
  * month, year or station. One label per sample, and the levels in their natural order.
  */
+import { messageText } from '@odatis-vre/harmonised';
 import { WorkshopError } from './errors';
 import type { PairedSamples } from './pairing';
 
@@ -48,10 +49,10 @@ export function sampleFactor(samples: PairedSamples, grouping: Grouping): Sample
       if (!p) {
         throw new WorkshopError(
           'bad-option',
-          { msgid: 'sample %1 of %2 is in no period', args: [samples.date[i], samples.siteId[i]] },
+          messageText('sample %1 of %2 is in no period', samples.date[i], samples.siteId[i]),
           {
             column: 'grouping',
-            expected: { msgid: 'periods covering %1', args: [samples.year[i]] },
+            expected: messageText('periods covering %1', samples.year[i]),
             found: periods.map(q => q.name).join(', ')
           }
         );
@@ -92,17 +93,12 @@ export function sampleFactor(samples: PairedSamples, grouping: Grouping): Sample
       return { labels, levels };
     }
     default:
-      throw new WorkshopError(
-        'bad-option',
-        { msgid: 'unknown grouping of the samples', args: [] },
-        {
-          column: 'grouping',
-          expected: {
-            msgid: '"decade", "season", "month", "year", "site" or { periods: [[1990, 1999], …] }',
-            args: []
-          },
-          found: JSON.stringify(grouping)
-        }
-      );
+      throw new WorkshopError('bad-option', messageText('unknown grouping of the samples'), {
+        column: 'grouping',
+        expected: messageText(
+          '"decade", "season", "month", "year", "site" or { periods: [[1990, 1999], …] }'
+        ),
+        found: JSON.stringify(grouping)
+      });
   }
 }

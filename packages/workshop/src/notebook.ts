@@ -3,6 +3,7 @@
  * It holds one `const` per parameter, its meaning as a comment above it, and values written as JSON, so the
  * same text is valid JavaScript and TypeScript, reads back exactly, and can be edited by hand and rerun.
  */
+import { messageText } from '@odatis-vre/harmonised';
 import { WorkshopError } from './errors';
 import {
   PARAMETER_DOCS,
@@ -46,11 +47,11 @@ export function renderParameters(spec: TemplateSpec, values: Partial<TemplateVal
     if (value === undefined) {
       throw new WorkshopError(
         'bad-option',
-        { msgid: 'the template "%1" has no value for %2', args: [spec.id, name] },
+        messageText('the template "%1" has no value for %2', spec.id, name),
         {
           column: name,
-          expected: { msgid: 'a value or a default', args: [] },
-          found: { msgid: 'nothing', args: [] }
+          expected: messageText('a value or a default'),
+          found: messageText('nothing')
         }
       );
     }
@@ -74,7 +75,7 @@ export function parseParameters(source: string): Record<string, unknown> {
     if (!m) {
       throw new WorkshopError(
         'bad-notebook',
-        { msgid: 'line %1 of the parameters cell is not an assignment', args: [k + 1] },
+        messageText('line %1 of the parameters cell is not an assignment', k + 1),
         {
           row: String(k + 1),
           expected: 'const name = value;',
@@ -87,17 +88,11 @@ export function parseParameters(source: string): Record<string, unknown> {
     } catch (e) {
       throw new WorkshopError(
         'bad-notebook',
-        {
-          msgid: 'line %1 of the parameters cell: the value of %2 is not JSON',
-          args: [k + 1, m[1]]
-        },
+        messageText('line %1 of the parameters cell: the value of %2 is not JSON', k + 1, m[1]),
         {
           row: String(k + 1),
           column: m[1],
-          expected: {
-            msgid: 'a JSON value (numbers, "text", [lists], { "objects" }, null)',
-            args: []
-          },
+          expected: messageText('a JSON value (numbers, "text", [lists], { "objects" }, null)'),
           found: `${m[2]} (${(e as Error).message})`
         }
       );
@@ -114,16 +109,13 @@ export function parametersCellIndex(notebook: NotebookContent): number {
   if (found.length !== 1) {
     throw new WorkshopError(
       'bad-notebook',
-      { msgid: 'a template needs exactly one code cell tagged "parameters"', args: [] },
+      messageText('a template needs exactly one code cell tagged "parameters"'),
       {
-        expected: { msgid: '1 cell tagged "parameters"', args: [] },
+        expected: messageText('1 cell tagged "parameters"'),
         found:
           found.length === 0
-            ? { msgid: 'none', args: [] }
-            : {
-                msgid: '%1 (cells %2)',
-                args: [found.length, found.map(i => i + 1).join(', ')]
-              }
+            ? messageText('none')
+            : messageText('%1 (cells %2)', found.length, found.map(i => i + 1).join(', '))
       }
     );
   }
@@ -165,10 +157,7 @@ export function readParameters(
   if (unknown.length) {
     throw new WorkshopError(
       'bad-notebook',
-      {
-        msgid: 'the parameters cell assigns names the template "%1" does not have',
-        args: [spec.id]
-      },
+      messageText('the parameters cell assigns names the template "%1" does not have', spec.id),
       {
         expected: spec.parameters.join(', '),
         found: unknown.join(', ')

@@ -25,6 +25,7 @@ import type { Table } from 'apache-arrow';
 import { makeTable, type DataTable } from '@odatis-vre/niche';
 import {
   HARMONISED_VIEW,
+  messageText,
   translateText,
   type ColumnName,
   type MessageText
@@ -219,12 +220,12 @@ function columnOf(table: Table, name: string): Column {
   if (!c) {
     throw new WorkshopError(
       'missing-column',
-      { msgid: 'the rows to pair have no column "%1"', args: [name] },
+      messageText('the rows to pair have no column "%1"', name),
       {
         table: HARMONISED_VIEW,
         column: name,
-        expected: { msgid: 'the columns %1', args: [PAIRING_COLUMNS.join(', ')] },
-        found: table.schema.fields.map(f => f.name).join(', ') || { msgid: 'no column', args: [] }
+        expected: messageText('the columns %1', PAIRING_COLUMNS.join(', ')),
+        found: table.schema.fields.map(f => f.name).join(', ') || messageText('no column')
       }
     );
   }
@@ -272,18 +273,16 @@ function quantityOf(q: string | Quantity | undefined, where: string): Quantity {
   if (!quantity || typeof quantity.parameter !== 'string' || quantity.parameter === '') {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'pairSamples: %1 needs a parameter code', args: [where] },
+      messageText('pairSamples: %1 needs a parameter code', where),
       {
         column: where,
         expected:
           where === 'abundance'
-            ? {
-                msgid:
-                  "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)",
-                args: []
-              }
-            : { msgid: "a parameter code or { parameter, unit }, e.g. 'TEMP'", args: [] },
-        found: JSON.stringify(q) ?? { msgid: 'nothing', args: [] }
+            ? messageText(
+                "{ parameter: 'cell_abundance', unit: 'cells/L' } (the parameter counted per taxon)"
+              )
+            : messageText("a parameter code or { parameter, unit }, e.g. 'TEMP'"),
+        found: JSON.stringify(q) ?? messageText('nothing')
       }
     );
   }
@@ -292,21 +291,20 @@ function quantityOf(q: string | Quantity | undefined, where: string): Quantity {
 
 function checkedOptions(options: PairingOptions): PairingReport['options'] {
   if (!options || typeof options !== 'object') {
-    throw new WorkshopError(
-      'bad-option',
-      { msgid: 'pairSamples needs its options', args: [] },
-      { expected: '{ abundance, environment, … }', found: String(options) }
-    );
+    throw new WorkshopError('bad-option', messageText('pairSamples needs its options'), {
+      expected: '{ abundance, environment, … }',
+      found: String(options)
+    });
   }
   const abundance = quantityOf(options.abundance, 'abundance');
   if (!Array.isArray(options.environment) || options.environment.length === 0) {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'pairSamples: give the environmental variables', args: [] },
+      messageText('pairSamples: give the environmental variables'),
       {
         column: 'environment',
-        expected: { msgid: "≥ 1 parameter code, e.g. ['TEMP', 'PSAL', 'NO3']", args: [] },
-        found: JSON.stringify(options.environment) ?? { msgid: 'nothing', args: [] }
+        expected: messageText("≥ 1 parameter code, e.g. ['TEMP', 'PSAL', 'NO3']"),
+        found: JSON.stringify(options.environment) ?? messageText('nothing')
       }
     );
   }
@@ -315,24 +313,20 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
     (q, k) => environment.findIndex(o => o.parameter === q.parameter) !== k
   );
   if (duplicate) {
-    throw new WorkshopError(
-      'bad-option',
-      { msgid: 'pairSamples: a variable is given twice', args: [] },
-      {
-        column: 'environment',
-        expected: { msgid: 'each parameter once', args: [] },
-        found: { msgid: '%1 twice', args: [duplicate.parameter] }
-      }
-    );
+    throw new WorkshopError('bad-option', messageText('pairSamples: a variable is given twice'), {
+      column: 'environment',
+      expected: messageText('each parameter once'),
+      found: messageText('%1 twice', duplicate.parameter)
+    });
   }
   const windowDays = options.windowDays ?? DEFAULT_WINDOW_DAYS;
   if (!Number.isInteger(windowDays) || windowDays < 0) {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'pairSamples: windowDays is a whole number of days', args: [] },
+      messageText('pairSamples: windowDays is a whole number of days'),
       {
         column: 'windowDays',
-        expected: { msgid: 'an integer ≥ 0', args: [] },
+        expected: messageText('an integer ≥ 0'),
         found: String(windowDays)
       }
     );
@@ -341,10 +335,10 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
   if (!Number.isInteger(minOccurrences) || minOccurrences < 1) {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'pairSamples: minOccurrences is a count of samples', args: [] },
+      messageText('pairSamples: minOccurrences is a count of samples'),
       {
         column: 'minOccurrences',
-        expected: { msgid: 'an integer ≥ 1', args: [] },
+        expected: messageText('an integer ≥ 1'),
         found: String(minOccurrences)
       }
     );
@@ -357,15 +351,11 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
       !Number.isInteger(years[1]) ||
       years[0] > years[1])
   ) {
-    throw new WorkshopError(
-      'bad-option',
-      { msgid: 'pairSamples: years is [first, last]', args: [] },
-      {
-        column: 'years',
-        expected: { msgid: 'two whole years, first ≤ last, e.g. [2010, 2019]', args: [] },
-        found: JSON.stringify(years)
-      }
-    );
+    throw new WorkshopError('bad-option', messageText('pairSamples: years is [first, last]'), {
+      column: 'years',
+      expected: messageText('two whole years, first ≤ last, e.g. [2010, 2019]'),
+      found: JSON.stringify(years)
+    });
   }
   const depth = options.depth ?? null;
   if (
@@ -374,10 +364,10 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
   ) {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'pairSamples: the depth layer is { min, max } in metres', args: [] },
+      messageText('pairSamples: the depth layer is { min, max } in metres'),
       {
         column: 'depth',
-        expected: { msgid: 'min ≤ max, e.g. { min: 0, max: 5 }', args: [] },
+        expected: messageText('min ≤ max, e.g. { min: 0, max: 5 }'),
         found: JSON.stringify(depth)
       }
     );
@@ -386,10 +376,10 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
   if (match !== 'event' && match !== 'variable') {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'pairSamples: match is "event" or "variable"', args: [] },
+      messageText('pairSamples: match is "event" or "variable"'),
       {
         column: 'match',
-        expected: { msgid: '"event" or "variable"', args: [] },
+        expected: messageText('"event" or "variable"'),
         found: JSON.stringify(match)
       }
     );
@@ -398,10 +388,10 @@ function checkedOptions(options: PairingOptions): PairingReport['options'] {
   if (unknownDepth !== 'keep' && unknownDepth !== 'drop') {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'pairSamples: unknownDepth is "keep" or "drop"', args: [] },
+      messageText('pairSamples: unknownDepth is "keep" or "drop"'),
       {
         column: 'unknownDepth',
-        expected: { msgid: '"keep" or "drop"', args: [] },
+        expected: messageText('"keep" or "drop"'),
         found: JSON.stringify(unknownDepth)
       }
     );
@@ -457,29 +447,27 @@ class UnitTally {
     if (found.length > 1) {
       const args = [parameter, found.length];
       const list = found.map(([unit, n]) =>
-        unit === null
-          ? { msgid: '(no unit) (%1 rows)', args: [n] }
-          : { msgid: '%1 (%2 rows)', args: [unit, n] }
+        unit === null ? messageText('(no unit) (%1 rows)', n) : messageText('%1 (%2 rows)', unit, n)
       );
       throw new WorkshopError(
         'mixed-units',
         role === 'abundance'
-          ? {
-              msgid: 'abundance "%1" has values in %2 units; choose one with { parameter, unit }',
-              args
-            }
-          : {
-              msgid: 'parameter "%1" has values in %2 units; choose one with { parameter, unit }',
-              args
-            },
+          ? messageText(
+              'abundance "%1" has values in %2 units; choose one with { parameter, unit }',
+              ...args
+            )
+          : messageText(
+              'parameter "%1" has values in %2 units; choose one with { parameter, unit }',
+              ...args
+            ),
         {
           table: HARMONISED_VIEW,
           column: 'unit',
           expected:
             role === 'abundance'
-              ? { msgid: 'one unit for abundance "%1"', args: [parameter] }
-              : { msgid: 'one unit for parameter "%1"', args: [parameter] },
-          found: { msgid: '%1 units: %2', args: [found.length, list] }
+              ? messageText('one unit for abundance "%1"', parameter)
+              : messageText('one unit for parameter "%1"', parameter),
+          found: messageText('%1 units: %2', found.length, list)
         }
       );
     }
@@ -497,15 +485,12 @@ function droppedBecause(
   window: number
 ): MessageText {
   if (missing.length === variables.length) {
-    return { msgid: 'no hydrology within ±%1 days', args: [window] };
+    return messageText('no hydrology within ±%1 days', window);
   }
   if (missing.length > 0) {
-    return { msgid: 'no %1 within ±%2 days', args: [missing.join(', '), window] };
+    return messageText('no %1 within ±%2 days', missing.join(', '), window);
   }
-  return {
-    msgid: 'no date within ±%1 days with all of %2',
-    args: [window, variables.join(', ')]
-  };
+  return messageText('no date within ±%1 days with all of %2', window, variables.join(', '));
 }
 
 /** Index of the nearest day to `day` within ±window in a sorted array (the earlier on a tie), or -1. */
@@ -781,61 +766,52 @@ export function pairSamples(table: Table, options: PairingOptions): Pairing {
     throw new WorkshopError(
       'nothing-paired',
       first
-        ? {
-            msgid:
-              'no biology sample could be paired with its hydrology: %1 biology samples, 0 paired, %2 dropped ' +
+        ? messageText(
+            'no biology sample could be paired with its hydrology: %1 biology samples, 0 paired, %2 dropped ' +
               '(first: %3 %4, %5); rows: %6 biology, %7 environment of %8 read',
-            args: [
-              samples.length,
-              dropped.length,
-              first.siteId,
-              first.date,
-              droppedBecause(first.missing, variables, window),
-              ...counted
-            ]
-          }
-        : {
-            msgid:
-              'no biology sample could be paired with its hydrology: 0 biology samples; ' +
+            samples.length,
+            dropped.length,
+            first.siteId,
+            first.date,
+            droppedBecause(first.missing, variables, window),
+            ...counted
+          )
+        : messageText(
+            'no biology sample could be paired with its hydrology: 0 biology samples; ' +
               'rows: %1 biology, %2 environment of %3 read',
-            args: counted
-          },
+            ...counted
+          ),
       {
         table: HARMONISED_VIEW,
-        expected: {
-          msgid: 'biology and %1 at the same stations within ±%2 days',
-          args: [variables.join(', '), window]
-        },
+        expected: messageText(
+          'biology and %1 at the same stations within ±%2 days',
+          variables.join(', '),
+          window
+        ),
         found:
           rows.biology === 0
-            ? { msgid: 'no biology row', args: [] }
+            ? messageText('no biology row')
             : rows.environment === 0
-              ? { msgid: 'no environment row', args: [] }
-              : { msgid: 'no date in common', args: [] }
+              ? messageText('no environment row')
+              : messageText('no date in common')
       }
     );
   }
   if (keptTaxa.length === 0) {
     throw new WorkshopError(
       'nothing-paired',
-      {
-        msgid: 'no taxon occurs in %1 or more of the %2 paired samples',
-        args: [opts.minOccurrences, n]
-      },
+      messageText('no taxon occurs in %1 or more of the %2 paired samples', opts.minOccurrences, n),
       {
         table: HARMONISED_VIEW,
         column: 'taxon',
-        expected: {
-          msgid: '≥ 1 taxon with ≥ %1 occurrences (lower minOccurrences)',
-          args: [opts.minOccurrences]
-        },
+        expected: messageText(
+          '≥ 1 taxon with ≥ %1 occurrences (lower minOccurrences)',
+          opts.minOccurrences
+        ),
         found:
           rare.length > 0
-            ? {
-                msgid: 'at most %1 occurrences',
-                args: [Math.max(...rare.map(r => r.occurrences))]
-              }
-            : { msgid: 'no taxon counted', args: [] }
+            ? messageText('at most %1 occurrences', Math.max(...rare.map(r => r.occurrences)))
+            : messageText('no taxon counted')
       }
     );
   }

@@ -15,6 +15,7 @@
  * checks against R; the default `fast` generator draws the same distributions with fewer random numbers.
  */
 import { codeFactor, krandtest, RRandom, SeededRandom, type OmiResult } from '@odatis-vre/niche';
+import { messageText } from '@odatis-vre/harmonised';
 import { WorkshopError } from './errors';
 
 export interface SubnicheTestOptions {
@@ -299,10 +300,10 @@ function prepare(omi: OmiResult, factor: ArrayLike<string | number>, options: Su
   if (!Number.isInteger(permutations) || permutations < 2) {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'subnicheTests: permutations is a count ≥ 2', args: [] },
+      messageText('subnicheTests: permutations is a count ≥ 2'),
       {
         column: 'permutations',
-        expected: { msgid: 'an integer ≥ 2, e.g. 999', args: [] },
+        expected: messageText('an integer ≥ 2, e.g. 999'),
         found: String(permutations)
       }
     );
@@ -311,10 +312,10 @@ function prepare(omi: OmiResult, factor: ArrayLike<string | number>, options: Su
   if (factor.length !== n) {
     throw new WorkshopError(
       'bad-option',
-      { msgid: 'subnicheTests: the factor needs one value per sample', args: [] },
+      messageText('subnicheTests: the factor needs one value per sample'),
       {
         column: 'factor',
-        expected: { msgid: '%1 values', args: [n] },
+        expected: messageText('%1 values', n),
         found: `${factor.length}`
       }
     );

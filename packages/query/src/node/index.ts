@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import * as path from 'node:path';
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/umd/node-adapter';
+import { messageText } from '@odatis-vre/harmonised';
 import type { QueryEngine } from '../engine';
 import { ProxyQueryEngine } from '../proxy-engine';
 import { createQueryWorkerApi, type QueryWorkerApi } from '../worker-api';
@@ -61,10 +62,8 @@ export function createWasmWorkerEngine(options: WorkerEngineOptions = {}): Query
       return {
         api,
         onExit(callback) {
-          worker.once('error', e => callback({ msgid: 'worker error: %1', args: [e.message] }));
-          worker.once('exit', code =>
-            callback({ msgid: 'worker exited with code %1', args: [code] })
-          );
+          worker.once('error', e => callback(messageText('worker error: %1', e.message)));
+          worker.once('exit', code => callback(messageText('worker exited with code %1', code)));
         },
         terminate: () => void worker.terminate()
       };
