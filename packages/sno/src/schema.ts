@@ -173,31 +173,6 @@ export class ObservationColumns {
 
 const COLUMN_INDEX = Object.fromEntries(NAMES.map((c, k) => [c, k])) as Record<ColumnName, number>;
 
-/**
- * Rows built straight into Arrow's memory (a partition of a conversion within bounded memory): each value
- * stored once, into its column's typed array (grown by doubling; text dictionary-encoded as it comes, times
- * as Arrow's int64 milliseconds), never into a JavaScript array first. `toTable` gives the table
- * ObservationColumns gives for the same rows, without copying them again.
- */
-export class ObservationBuilder {
-  private n = 0;
-  private readonly builders = KINDS.map(k => columnBuilder(k, 1024));
-
-  get length(): number {
-    return this.n;
-  }
-
-  /** One row, every column of the harmonised schema (null or undefined: null). */
-  push(row: Readonly<Record<ColumnName, unknown>>): void {
-    const i = this.n++;
-    for (let c = 0; c < NAMES.length; c++) this.builders[c].push(row[NAMES[c]], i);
-  }
-
-  toTable(): Table {
-    return tableOf(this.builders, this.n);
-  }
-}
-
 /** The harmonised table of `n` rows whose columns (in COLUMNS order) the builders hold. */
 function tableOf(builders: ColumnBuilder[], n: number): Table {
   const struct = makeData({

@@ -1,7 +1,7 @@
 /**
  * The rows of a conversion, held per sno × site × year partition within a budget of rows in memory (node
  * only). Each value goes straight to its partition's columns (typed arrays, text dictionary-encoded as it
- * comes: ObservationBuilder), copied once. Past the budget, the partitions holding most rows are spilled to a scratch folder as Arrow IPC
+ * comes: ObservationColumns), copied once. Past the budget, the partitions holding most rows are spilled to a scratch folder as Arrow IPC
  * streams, deflated (one frame per spill, appended to the partition's file: ≈ 1/22 of the IPC bytes, the
  * dictionary keys and constant columns compress well), and given back, in order, as the Arrow IPC the
  * Parquet writer takes: memory follows the budget, not the input's size, and rows are never decoded back
@@ -14,11 +14,11 @@ import { tableToIPC } from 'apache-arrow';
 import { COLUMNS, type ColumnName, type Observation } from '@odatis-vre/harmonised';
 import { comparePartitionKeys, partitionKey, yearOf } from './assemble';
 import type { ValueTarget } from './report';
-import { ObservationBuilder, type ObservationColumns } from './schema';
+import { ObservationColumns } from './schema';
 
 interface Held {
   /** Rows not spilled yet, the newest. */
-  memory: ObservationBuilder;
+  memory: ObservationColumns;
   /** Rows on disk, older than those in memory. */
   spilled: number;
   file: string;
@@ -94,7 +94,7 @@ export class PartitionSpool implements ValueTarget {
       let part = this.parts.get(key);
       if (!part) {
         part = {
-          memory: new ObservationBuilder(),
+          memory: new ObservationColumns(),
           spilled: 0,
           file: path.join(this.dir, `${this.parts.size}.arrows`),
           sources: new Set(),
@@ -133,7 +133,7 @@ export class PartitionSpool implements ValueTarget {
       this.spilledBytes += FRAME_HEADER + deflated.length;
       this.spills++;
       part.spilled += part.memory.length;
-      part.memory = new ObservationBuilder();
+      part.memory = new ObservationColumns();
     }
   }
 
